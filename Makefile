@@ -1,0 +1,27 @@
+# One command to run the app, one to run every test. See README.md.
+PYTHON ?= python3
+PORT ?= 8501
+
+.PHONY: run install install-test browser test bench calibrate
+
+install:
+	$(PYTHON) -m pip install -q -e .
+
+run: install
+	$(PYTHON) -m streamlit run streamlit_app.py --server.port $(PORT)
+
+# Debian's Chromium for the real-browser tests (Playwright's own download cannot be used).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "note: /usr/bin/chromium missing and not root: browser tests will be skipped"; fi; \
+	fi
+
+install-test: browser
+	$(PYTHON) -m pip install -q -e ".[test]"
+
+test: install-test
+	$(PYTHON) -m pytest -q -p no:cacheprovider --timeout 600
+
+bench: install
+	$(PYTHON) -m bench.run_all

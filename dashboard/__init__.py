@@ -1,0 +1,1 @@
+"""The Streamlit UI: a thin layer over scenarios/ (the engine) and models/ (the demos)."""

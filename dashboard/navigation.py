@@ -1,0 +1,60 @@
+"""The app's pages, grouped into sections. streamlit_app.py builds st.navigation from this.
+
+To add a page: write dashboard/pages/<name>.py (inputs -> one cached engine call ->
+charts), add its strings to data/i18n/<area>.yaml, and append a PageSpec to its
+section below. tests/app/test_pages.py then runs it through AppTest automatically.
+Each section has its own list so that work on different areas does not collide.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str          # relative to the repository root (AppTest.switch_page takes this)
+    title_key: str     # i18n key of the page title
+    icon: str          # Material icon, ":material/name:"
+    url_path: str      # the page's URL segment; keep stable: links are shared
+    default: bool = False
+
+
+EXPLORE: list[PageSpec] = [
+    PageSpec("dashboard/pages/home.py", "nav.home", ":material/home:", "home", default=True),
+]
+
+ESTIMATE: list[PageSpec] = [
+]
+
+DEMOS: list[PageSpec] = [
+]
+
+SCENARIOS: list[PageSpec] = [
+]
+
+ABOUT: list[PageSpec] = [
+]
+
+# Section i18n key -> pages, in the order the sidebar shows them.
+SECTIONS: dict[str, list[PageSpec]] = {
+    "nav.section.explore": EXPLORE,
+    "nav.section.estimate": ESTIMATE,
+    "nav.section.demos": DEMOS,
+    "nav.section.scenarios": SCENARIOS,
+    "nav.section.about": ABOUT,
+}
+
+
+def all_pages() -> list[PageSpec]:
+    return [p for pages in SECTIONS.values() for p in pages]
+
+
+def page_by_url(url_path: str) -> PageSpec:
+    for page in all_pages():
+        if page.url_path == url_path:
+            return page
+    raise KeyError(url_path)

@@ -1,0 +1,36 @@
+"""Session-state and URL conventions.
+
+Every input that shapes a view is bound to the URL with Streamlit's native binding::
+
+    st.selectbox(t("..."), options, key="srv_model", bind="query-params")
+
+so a shared link reproduces the view. Rules:
+
+* The widget ``key`` is the query-parameter name. Prefix it with the page's short
+  prefix (``srv_`` serving, ``trn_`` training, ``fraud_`` demo, ...) so that names never
+  collide across pages; :data:`PAGE_PREFIXES` lists them and a test checks uniqueness.
+* Keep values URL-friendly: ids rather than display names (use ``format_func`` to show
+  a translated label).
+* Buttons that trigger work (``Run sweep``) are not bound; their result is cached, so a
+  reloaded URL that already ran shows it again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+BIND = "query-params"
+
+# Page prefix -> page. One line per page; tests/test_state.py checks they are unique.
+PAGE_PREFIXES: dict[str, str] = {
+    "home": "Home",
+    "srv": "Cost explorer: serving",
+    "trn": "Cost explorer: training and fine-tuning",
+}
+
+
+def get_query_value(name: str, default: Any = None) -> Any:
+    """Read a raw query parameter (for values that are not widgets)."""
+    import streamlit as st
+
+    return st.query_params.get(name, default)

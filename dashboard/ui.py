@@ -1,0 +1,80 @@
+"""Reusable UI pieces shared by every page. Each takes a ``key_prefix`` where it makes widgets,
+so that two copies (two scenarios side by side) can share a page."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Iterator
+
+import streamlit as st
+
+from dashboard.i18n import LANG_KEY, LANGUAGE_NAMES, LANGUAGES, t
+from dashboard.state import BIND
+from scenarios.errors import VentureLabError
+
+_CSS = """
+<style>
+/* Figures read at a glance in a pitch meeting, and wrap rather than clip on a phone. */
+[data-testid="stMetricValue"] { font-size: 1.6rem; white-space: normal; }
+[data-testid="stMetricLabel"] p { white-space: normal; }
+.val-band { color: #6B7280; font-size: 0.85rem; }
+@media (max-width: 640px) { [data-testid="stMetricValue"] { font-size: 1.25rem; } }
+</style>
+"""
+
+
+def sidebar() -> None:
+    """The shared sidebar: product name, language switch (bound to the URL)."""
+    st.markdown(_CSS, unsafe_allow_html=True)
+    with st.sidebar:
+        st.segmented_control(
+            "Language / 语言",
+            options=list(LANGUAGES),
+            format_func=LANGUAGE_NAMES.get,
+            default="en",
+            key=LANG_KEY,
+            bind=BIND,
+            required=True,
+        )
+
+
+def page_header(title_key: str, intro_key: str | None = None) -> None:
+    st.title(t(title_key))
+    if intro_key:
+        st.markdown(t(intro_key))
+
+
+def fmt_number(value: float | None, digits: int = 3) -> str:
+    """A figure to ``digits`` significant digits with k/M/B/T suffixes; None -> "n/a"."""
+    if value is None:
+        return t("common.na")
+    v = float(value)
+    if v != v:  # NaN
+        return t("common.na")
+    for threshold, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(v) >= threshold:
+            return f"{v / threshold:.{digits}g}{suffix}"
+    return f"{v:.{digits}g}"
+
+
+def band_metric(label: str, expected: float | None, low: float | None = None,
+                high: float | None = None, unit: str = "", help: str | None = None) -> None:
+    """A metric card showing the expected value with its low-high band underneath."""
+    value = fmt_number(expected) + (f" {unit}" if unit and expected is not None else "")
+    delta = None
+    if low is not None and high is not None:
+        delta = t("common.band", low=fmt_number(low), high=fmt_number(high))
+    st.metric(label, value, delta=delta, delta_color="off", help=help)
+
+
+@contextlib.contextmanager
+def explain_errors() -> Iterator[None]:
+    """Show bad input as a clear message in the page instead of a traceback.
+
+    Wrap the engine call of a page in it: the rest of the page and app keep working.
+    """
+    try:
+        yield
+    except VentureLabError as err:
+        st.error(t("common.bad_input", message=str(err)), icon=":material/error:")
+        st.stop()

@@ -1,0 +1,42 @@
+"""The project's one error type for bad input.
+
+Every check on user input (a CLI argument, a form value, an uploaded file, a scenario
+file, a catalog row) raises :class:`VentureLabError` with the field that was wrong and
+what would have been accepted, so the CLI can print one line and the app one message.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+
+class VentureLabError(ValueError):
+    """Bad input, explained: which field, what was wrong, what is accepted.
+
+    Examples
+    --------
+    >>> raise VentureLabError("batch", "must be a whole number >= 1", got=-3)
+    Traceback (most recent call last):
+    ...
+    scenarios.errors.VentureLabError: batch: must be a whole number >= 1 (got -3)
+    """
+
+    def __init__(self, field: str, problem: str, *, got: object = None,
+                 accepted: Iterable[object] | str | None = None):
+        self.field = field
+        self.problem = problem
+        self.got = got
+        if accepted is not None and not isinstance(accepted, str):
+            accepted = ", ".join(str(a) for a in accepted)
+        self.accepted = accepted
+        msg = f"{field}: {problem}"
+        if got is not None:
+            shown = repr(got) if isinstance(got, str) else str(got)
+            if len(shown) > 80:
+                shown = shown[:77] + "..."
+            msg += f" (got {shown})"
+        if accepted:
+            if len(accepted) > 400:
+                accepted = accepted[:397] + "..."
+            msg += f"; accepted: {accepted}"
+        super().__init__(msg)

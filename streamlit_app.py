@@ -1,0 +1,30 @@
+"""AI Venture Lab — router only: page config, navigation, shared sidebar, run.
+
+Start it with ``streamlit run streamlit_app.py``. Pages live in dashboard/pages/ and are
+listed in dashboard/navigation.py.
+"""
+
+import streamlit as st
+
+from dashboard import navigation
+from dashboard.i18n import t
+from dashboard.ui import sidebar
+
+st.set_page_config(
+    page_title="AI Venture Lab",
+    page_icon=":material/rocket_launch:",
+    layout="wide",
+    initial_sidebar_state="auto",
+)
+
+sidebar()  # language switch first: page titles below are translated with it
+
+pages = {
+    t(section): [
+        st.Page(p.path, title=t(p.title_key), icon=p.icon, url_path=p.url_path, default=p.default)
+        for p in specs
+    ]
+    for section, specs in navigation.SECTIONS.items()
+    if specs
+}
+st.navigation(pages).run()
