@@ -31,6 +31,9 @@ ESTIMATE: list[PageSpec] = [
 ]
 
 DEMOS: list[PageSpec] = [
+    PageSpec("dashboard/pages/demo_finance.py", "nav.demo_finance", ":material/credit_card:", "demo-finance"),
+    PageSpec("dashboard/pages/demo_medical.py", "nav.demo_medical", ":material/medical_services:", "demo-medical"),
+    PageSpec("dashboard/pages/demo_vision.py", "nav.demo_vision", ":material/directions_car:", "demo-vision"),
 ]
 
 SCENARIOS: list[PageSpec] = [

@@ -26,6 +26,9 @@ PAGE_PREFIXES: dict[str, str] = {
     "home": "Home",
     "srv": "Cost explorer: serving",
     "trn": "Cost explorer: training and fine-tuning",
+    "fin": "Demo lab: finance, fraud and credit",
+    "med": "Demo lab: medical, explainability and privacy",
+    "vis": "Demo lab: vision robustness",
 }
 
 

@@ -19,6 +19,7 @@ so their accuracy can be read against the same non-private, centralised number.
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -82,13 +83,13 @@ def run_dp(cfg: DPConfig = DPConfig()) -> DPResult:
     opt = torch.optim.SGD(model.parameters(), lr=cfg.learning_rate)
     sigma, eps_spent, engine = 0.0, math.inf, None
     if math.isfinite(cfg.epsilon):
-        import warnings
-
         from opacus import PrivacyEngine
 
         from opacus.accountants.utils import get_noise_multiplier
 
-        engine = PrivacyEngine(accountant="rdp")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "secure RNG off": fine for a demo, said in the docs
+            engine = PrivacyEngine(accountant="rdp")
         # sigma for the target budget; a relative tolerance (opacus' default is 0.01 absolute,
         # which takes seconds of search at epsilon = 10 for no visible difference).
         sigma = get_noise_multiplier(
@@ -102,16 +103,16 @@ def run_dp(cfg: DPConfig = DPConfig()) -> DPResult:
                 noise_generator=torch.Generator().manual_seed(cfg.seed + 1))
         sigma = float(opt.noise_multiplier)
     loss_fn = torch.nn.BCEWithLogitsLoss()
-    import warnings
-
-    warnings.filterwarnings("ignore", module="torch.nn.modules.module")  # opacus hook notice
-    for _ in range(cfg.epochs):
-        for xb, yb in loader:
-            if len(xb) == 0:  # Poisson sampling can draw an empty batch
-                continue
-            opt.zero_grad()
-            loss_fn(model(xb).squeeze(-1), yb).backward()
-            opt.step()
+    with warnings.catch_warnings():
+        # opacus' hooks fire a notice on every backward of a model whose inputs need no grad
+        warnings.filterwarnings("ignore", message="Full backward hook")
+        for _ in range(cfg.epochs):
+            for xb, yb in loader:
+                if len(xb) == 0:  # Poisson sampling can draw an empty batch
+                    continue
+                opt.zero_grad()
+                loss_fn(model(xb).squeeze(-1), yb).backward()
+                opt.step()
     if engine is not None:
         eps_spent = float(engine.get_epsilon(cfg.delta))
     with torch.no_grad():
