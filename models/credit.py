@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from models._threads import single_threaded
 from scenarios.errors import VentureLabError
 
 FEATURES = ("income_k_usd", "debt_to_income", "credit_utilisation", "late_payments_2y",
@@ -88,6 +89,14 @@ def make_applicants(n: int, seed: int):
     return X, y
 
 
+def split_indices(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """(test, train) row indices: a seeded 30 / 70 shuffle split."""
+    idx = np.random.default_rng(seed + 1).permutation(n)
+    n_test = int(n * 0.3)
+    return idx[:n_test], idx[n_test:]
+
+
+@single_threaded
 def run_credit(cfg: CreditConfig = CreditConfig()) -> CreditResult:
     cfg.validate()
     from sklearn.linear_model import LogisticRegression
@@ -95,9 +104,7 @@ def run_credit(cfg: CreditConfig = CreditConfig()) -> CreditResult:
     from sklearn.preprocessing import StandardScaler
 
     X, y = make_applicants(cfg.n_applicants, cfg.seed)
-    idx = np.random.default_rng(cfg.seed + 1).permutation(len(y))
-    n_test = int(len(y) * 0.3)
-    te, tr = idx[:n_test], idx[n_test:]
+    te, tr = split_indices(len(y), cfg.seed)
     scaler = StandardScaler().fit(X[tr])
     model = LogisticRegression(max_iter=1000).fit(scaler.transform(X[tr]), y[tr])
     Zte = scaler.transform(X[te])

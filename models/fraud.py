@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from models._threads import single_threaded
 from scenarios.errors import VentureLabError
 
 METHODS = ("baseline", "class_weights", "resampling", "threshold")
@@ -138,21 +139,23 @@ def _split(n: int, seed: int):
     return idx[:a], idx[a:b], idx[b:]
 
 
-def _cost(y, pred, cfg: FraudConfig) -> float:
-    fn = int(((y == 1) & (pred == 0)).sum())
-    fp = int(((y == 0) & (pred == 1)).sum())
-    return fn * cfg.cost_missed_fraud_usd + fp * cfg.cost_false_alarm_usd
+def _counts_at(y, p, thresholds):
+    """(tp, fp, fn) at each threshold (flag when p >= threshold), vectorised by sorting once."""
+    order = np.argsort(-p, kind="stable")
+    p_sorted, y_sorted = p[order], y[order]
+    tp_cum = np.concatenate([[0], np.cumsum(y_sorted)])
+    # number flagged at threshold t = count of p >= t
+    flagged = len(p) - np.searchsorted(p_sorted[::-1], thresholds, side="left")
+    tp = tp_cum[flagged]
+    return tp, flagged - tp, y.sum() - tp
 
 
 def best_threshold(y_val, p_val, cfg: FraudConfig) -> float:
     """The threshold minimising money lost on the validation split (ties: the higher one)."""
-    grid = np.unique(np.concatenate([np.linspace(0.001, 0.999, 500), p_val]))
-    best_t, best_c = 0.5, float("inf")
-    for thr in grid[::-1]:
-        c = _cost(y_val, (p_val >= thr).astype(int), cfg)
-        if c < best_c:
-            best_t, best_c = float(thr), c
-    return best_t
+    grid = np.unique(np.concatenate([np.linspace(0.001, 0.999, 500), p_val]))[::-1]
+    _, fp, fn = _counts_at(y_val, p_val, grid)
+    cost = fn * cfg.cost_missed_fraud_usd + fp * cfg.cost_false_alarm_usd
+    return float(grid[int(np.argmin(cost))])  # argmin takes the first, i.e. the highest threshold
 
 
 def _evaluate(name, y, p, thr, cfg) -> MethodResult:
@@ -174,6 +177,7 @@ def _evaluate(name, y, p, thr, cfg) -> MethodResult:
     )
 
 
+@single_threaded
 def run_fraud(cfg: FraudConfig = FraudConfig()) -> FraudResult:
     """Generate, train the four variants, evaluate on the test split. Deterministic for a seed."""
     cfg.validate()
@@ -206,10 +210,10 @@ def run_fraud(cfg: FraudConfig = FraudConfig()) -> FraudResult:
     methods = {name: _evaluate(name, yte, p, thr, cfg) for name, (p, thr) in scores.items()}
 
     grid = np.round(np.concatenate([np.geomspace(0.001, 0.05, 25), np.linspace(0.06, 0.95, 30)]), 4)
-    prec, rec, cost = [], [], []
-    for thr in grid:
-        m = _evaluate("", yte, p_base, thr, cfg)
-        prec.append(m.precision), rec.append(m.recall), cost.append(m.total_cost_usd)
+    tp, fp, fn = _counts_at(yte, p_base, grid)
+    prec = np.where(tp + fp > 0, tp / np.maximum(tp + fp, 1), 0.0)
+    rec = tp / max(int(yte.sum()), 1)
+    cost = fn * cfg.cost_missed_fraud_usd + fp * cfg.cost_false_alarm_usd
     curves = {}
     for name in ("baseline", "class_weights", "resampling"):
         pr, rc, _ = precision_recall_curve(yte, scores[name][0])
@@ -218,8 +222,8 @@ def run_fraud(cfg: FraudConfig = FraudConfig()) -> FraudResult:
     return FraudResult(
         config=cfg, methods=methods, n_test=len(yte), n_test_fraud=int(yte.sum()),
         no_model_cost_usd=float(yte.sum() * cfg.cost_missed_fraud_usd),
-        thresholds=tuple(float(v) for v in grid), precision_at=tuple(prec), recall_at=tuple(rec),
-        cost_at_usd=tuple(cost), pr_curves=curves,
+        thresholds=tuple(float(v) for v in grid), precision_at=tuple(float(v) for v in prec),
+        recall_at=tuple(float(v) for v in rec), cost_at_usd=tuple(float(v) for v in cost), pr_curves=curves,
     )
 
 

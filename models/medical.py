@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from models._threads import single_threaded
 from scenarios.errors import VentureLabError
 
 
@@ -80,6 +81,7 @@ class ExplainResult:
     patient_label: int                  # the biopsy's true label, 1 = malignant
 
 
+@single_threaded
 def run_explain(cfg: ExplainConfig = ExplainConfig()) -> ExplainResult:
     cfg.validate()
     from sklearn.inspection import permutation_importance

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from models.medical import split_scale
+from models._threads import single_threaded
 from scenarios.errors import VentureLabError
 
 
@@ -69,6 +70,7 @@ def _torch_setup(seed: int):
     return torch
 
 
+@single_threaded
 def run_dp(cfg: DPConfig = DPConfig()) -> DPResult:
     """Train logistic regression with DP-SGD at ``cfg.epsilon``; deterministic for a seed."""
     cfg.validate()
@@ -194,6 +196,7 @@ def partition_non_iid(y, n_sites: int, alpha: float, rng) -> list[np.ndarray]:
     return [np.array(v, dtype=int) for v in sites]
 
 
+@single_threaded
 def run_fedavg(cfg: FedConfig = FedConfig()) -> FedResult:
     """FedAvg vs centralised vs local-only; the same epochs of data touched by each."""
     cfg.validate()

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from models._threads import single_threaded
 from scenarios.errors import VentureLabError
 
 TRAININGS = ("standard", "augment", "adversarial")
@@ -250,6 +251,7 @@ SEVERITIES = {"noise": (0.0, 0.1, 0.2, 0.3, 0.4, 0.6, 0.8), "blur": (0.0, 0.5, 0
 ATTACK_EPS = (0.0, 0.05, 0.1, 0.2)
 
 
+@single_threaded
 def run_vision(cfg: VisionConfig = VisionConfig(), trainings=TRAININGS) -> VisionResult:
     """Train each recipe, then measure clean / corrupted / attacked accuracy and saliency."""
     cfg.validate()
