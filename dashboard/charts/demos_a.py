@@ -14,10 +14,32 @@ COLORS = {"baseline": "#6B7280", "class_weights": "#2563EB", "resampling": "#7C3
           "local": "#9CA3AF", "custom": "#2563EB", "yolov8n": "#F59E0B"}
 
 
+def wrap_title(text: str, width: int = 46) -> str:
+    """Break a long title onto lines (plotly never wraps, and a phone is ~45 Latin characters wide).
+
+    Chinese has no spaces and each character is about twice as wide, so it is cut every width/2.
+    """
+    cjk = any("\u4e00" <= ch <= "\u9fff" for ch in text)
+    if "<br>" in text or len(text) * (2 if cjk else 1) <= width:
+        return text
+    if cjk:
+        step = width // 2
+        return "<br>".join(text[i: i + step] for i in range(0, len(text), step))
+    lines, line = [], ""
+    for word in text.split(" "):
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "<br>".join(lines + [line])
+
+
 def _layout(fig: go.Figure, title: str, x: str, y: str, height: int = 380) -> go.Figure:
-    fig.update_layout(title=title, xaxis_title=x, yaxis_title=y, height=height,
-                      margin=dict(l=10, r=10, t=60, b=10), hovermode="closest",
-                      legend=dict(orientation="h", yanchor="bottom", y=-0.35, x=0))
+    # Legend above the plot, under the title: below it collides with the x-axis title on phones.
+    fig.update_layout(title=dict(text=wrap_title(title), y=0.98, yanchor="top"), xaxis_title=x, yaxis_title=y,
+                      height=height, margin=dict(l=10, r=10, t=90, b=10), hovermode="closest",
+                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
     return fig
 
 
@@ -28,7 +50,8 @@ def pr_curves(curves: dict, names: dict, fraud_rate: float, title: str, x: str, 
     for m, (rec, prec) in curves.items():
         fig.add_scatter(x=rec, y=prec, mode="lines", name=names[m], line=dict(color=COLORS[m]),
                         hovertemplate="recall %{x:.2f}<br>precision %{y:.2f}<extra>" + names[m] + "</extra>")
-    fig.add_hline(y=fraud_rate, line_dash="dot", annotation_text=chance, line_color="#9CA3AF")
+    fig.add_hline(y=fraud_rate, line_dash="dot", annotation_text=chance, line_color="#9CA3AF",
+                  annotation_position="top left")
     fig.update_yaxes(range=[0, 1.02])
     return _layout(fig, title, x, y)
 
@@ -52,9 +75,9 @@ def threshold_curve(thresholds, precision, recall, cost, tuned: float, labels: d
     fig.add_scatter(x=thresholds, y=cost, name=labels["cost"], yaxis="y2", line=dict(color="#DC2626", dash="dash"),
                     hovertemplate="threshold %{x:.3f}<br>$%{y:,.0f} lost<extra></extra>")
     fig.add_vline(x=tuned, line_dash="dot", line_color="#059669", annotation_text=labels["tuned"])
-    fig.update_layout(yaxis2=dict(title=labels["cost_axis"], overlaying="y", side="right", rangemode="tozero"))
+    fig.update_layout(yaxis=dict(range=[0, 1.02]),
+                      yaxis2=dict(title=labels["cost_axis"], overlaying="y", side="right", rangemode="tozero"))
     fig.update_xaxes(type="log")
-    fig.update_yaxes(range=[0, 1.02])
     return _layout(fig, labels["title"], labels["x"], labels["y"])
 
 
@@ -93,8 +116,8 @@ def contributions(values: dict[str, float], names: dict[str, str], title: str, x
         x=[v for _, v in items], y=[names.get(k, k) for k, _ in items], orientation="h",
         marker_color=["#DC2626" if v > 0 else "#059669" for _, v in items],
         hovertemplate="%{y}<br>%{x:+.3f}<extra></extra>"))
-    fig.add_annotation(text=f"← {neg_label}   |   {pos_label} →", xref="paper", yref="paper", x=0.5, y=1.06,
-                       showarrow=False, font=dict(size=11, color="#6B7280"))
+    fig.add_annotation(text=f"← {neg_label}   |   {pos_label} →", xref="paper", yref="paper", x=0.5, y=1.02,
+                       yanchor="bottom", showarrow=False, font=dict(size=11, color="#6B7280"))
     return _layout(fig, title, x, y, height=max(300, 40 * len(items) + 120))
 
 
@@ -149,7 +172,7 @@ def image_heatmap(img, title: str, diverging: bool = False) -> go.Figure:
     fig = go.Figure(hm)
     fig.update_yaxes(autorange="reversed", scaleanchor="x", showticklabels=False)
     fig.update_xaxes(showticklabels=False)
-    fig.update_layout(title=title, height=300, margin=dict(l=10, r=10, t=50, b=10))
+    fig.update_layout(title=wrap_title(title, 30), height=300, margin=dict(l=10, r=10, t=60, b=10))
     return fig
 
 
