@@ -15,7 +15,7 @@ from dashboard.charts import demos_a as charts
 from dashboard.i18n import t
 from dashboard.state import BIND
 from dashboard.ui import explain_errors, page_header
-from models.vision_robustness import CORRUPTIONS, TRAININGS, VisionConfig
+from models.vision_robustness import CORRUPTIONS, N_TEST, TRAININGS, VisionConfig
 
 page_header("vis.title", "vis.intro")
 NAMES = {k: t(f"vis.training.{k}") for k in TRAININGS}
@@ -32,7 +32,7 @@ with st.container(border=True):
     c1, c2, c3, c4 = st.columns(4)
     epochs = c1.slider(t("vis.epochs"), 2, 30, 8, key="vis_epochs", bind=BIND)
     steps = c2.slider(t("vis.pgd_steps"), 1, 20, 7, key="vis_pgd", bind=BIND)
-    img = c3.number_input(t("vis.image"), 0, 539, 0, key="vis_img", bind=BIND)
+    img = c3.number_input(t("vis.image"), 0, N_TEST - 1, 0, key="vis_img", bind=BIND)
     seed = c4.number_input(t("vis.seed"), 0, 10_000, 0, key="vis_seed", bind=BIND)
 
 cfg = VisionConfig(epochs=int(epochs), noise_std=float(noise), blur_sigma_px=float(blur), occlusion_px=int(occ),
