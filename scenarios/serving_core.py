@@ -276,6 +276,8 @@ def serving_arrays(model, hardware, weights=None, kv_cache=None, runtime=None, b
         "model": np.where(bad_m, _as_array(model, n, object), np.array([x.id for x in models], dtype=object)[mi]),
         "hardware": np.where(bad_h, _as_array(hardware, n, object), np.array([x.id for x in hws], dtype=object)[hi]),
         "hw_class": hw_class,
+        "hardware_obj": np.array(hws + [None], dtype=object)[:-1][hi],
+        "model_obj": np.array(models + [None], dtype=object)[:-1][mi],
         "weights": w_ids, "kv_cache": kv_ids, "runtime": rt,
         "batch": B, "prompt_tokens": P, "output_tokens": O, "devices": N, "utilisation": util,
         "price_per_hour": num["price_per_hour"],
@@ -283,7 +285,8 @@ def serving_arrays(model, hardware, weights=None, kv_cache=None, runtime=None, b
     bad = err != ""
     if bad.any():
         for key, val in out.items():
-            if key in ("error", "model", "hardware", "weights", "kv_cache", "runtime", "hw_class"):
+            if key in ("error", "model", "hardware", "weights", "kv_cache", "runtime", "hw_class", "hardware_obj",
+                       "model_obj"):
                 continue
             if val.dtype == object:
                 out[key] = np.where(bad, None, val)
