@@ -205,6 +205,10 @@ def resolve_group(hw_class: str, runtime: str, factors: Mapping[str, Any] | None
 
 def peak_path(hw_class: str, runtime: str, weight_format: str) -> str:
     """Which peak ('fp32', 'fp16', 'int8', 'fp8') a runtime computes on for a weight format."""
+    if runtime not in RUNTIMES:
+        raise VentureLabError("runtime", "unknown runtime", got=runtime, accepted=RUNTIMES)
+    if hw_class not in HW_CLASSES:
+        raise VentureLabError("hw_class", "unknown hardware class", got=hw_class, accepted=HW_CLASSES)
     fam = _family(weight_format)
     path = _PEAK_PATH[(runtime, fam)]
     if runtime == "llama.cpp" and path == "int8" and hw_class in _GPU_ALU_DEQUANT_CLASSES:
