@@ -184,6 +184,7 @@ def _hw_fields(h) -> dict:
         "fp16": _num(_get(h, "peak_tflops_fp16")) * 1e12,
         "int8": _num(_get(h, "peak_tops_int8")) * 1e12,
         "fp8": "fp8" in cf.split("|"),
+        "mem": _num(_get(h, "memory_gb")) * 1e9,
     }
 
 
@@ -544,6 +545,48 @@ def mfu_loo(tr: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+# --- validation on the 'max'-batch rows (not fitted) ---------------------------------------------
+MAX_BATCH_CAP = 2048          # assumed scheduler cap (trtllm-bench style max_batch_size)
+KV_MEMORY_FRACTION = 0.9      # share of memory left after weights given to the KV cache
+
+
+def validate_max_batch_rows(rows: pd.DataFrame, hw: dict, models: dict, fmt_bits: dict,
+                            factors: dict) -> pd.DataFrame:
+    """Predict the 'max'-batch throughput rows at the batch that fills memory (capped), as a check.
+
+    Not part of the fit: the benchmark's batch is unknown. Batch = min(cap, KV room / (prompt +
+    output) tokens); throughput = B * output / (prefill of B prompts + output decode steps).
+    """
+    sel = rows[(rows["batch_size"].astype(str) == "max") & rows["model_id"].notna()].copy()
+    if not len(sel):
+        return pd.DataFrame()
+    recs = []
+    for r in sel.itertuples():
+        h = hw[r.hardware]
+        sh = shape_from_catalog(models[r.model_id])
+        bits = fmt_bits[r.format_id]
+        kv_tok = sh.kv_bytes_per_token(kv_bytes_per_elem(r.format_id, r.runtime))
+        p, o = float(r.prompt_tokens), float(r.output_tokens)
+        room = h["mem"] * KV_MEMORY_FRACTION - sh.weight_bytes(r.format_id, bits)
+        b = float(max(1, min(MAX_BATCH_CAP, room // (kv_tok * (p + o)))))
+        recs.append({"hardware": r.hardware, "model": r.model_id, "format": r.format_id, "runtime": r.runtime,
+                     "prompt": p, "output": o, "batch": b, "measured": float(r.value),
+                     "p_flops": b * sh.prefill_flops(p), "d_flops": sh.decode_flops(p + o / 2),
+                     "wbytes": sh.weight_bytes(r.format_id, bits), "kvb": kv_tok * (p + o / 2),
+                     "bw": h["bw"], "fp32": h["fp32"], "fp16": h["fp16"], "int8": h["int8"], "fp8": h["fp8"],
+                     "layers": sh.layers, "hw_class": h["hw_class"]})
+    d = pd.DataFrame(recs)
+    r = speed.predict(d["hw_class"].to_numpy(object), d["runtime"].to_numpy(object), d["format"].to_numpy(object),
+                      prefill_flops=d["p_flops"], decode_flops_per_token=d["d_flops"], weight_bytes=d["wbytes"],
+                      kv_bytes_read_per_token=d["kvb"], bandwidth_bytes_s=d["bw"], batch=d["batch"],
+                      layers=d["layers"], peak_fp32=d["fp32"], peak_fp16=d["fp16"], peak_int8=d["int8"],
+                      fp8_capable=d["fp8"].to_numpy(bool), factors=factors)
+    total = r["prefill_s"] + d["output"].to_numpy() * r["decode_s_per_token"]
+    d["pred"] = d["batch"] * d["output"] / total
+    d["err_pct"] = (d["pred"] / d["measured"] - 1) * 100
+    return d[["hardware", "model", "format", "prompt", "output", "batch", "measured", "pred", "err_pct"]]
+
+
 # --- the whole fit ----------------------------------------------------------------------------------
 def _err_pct(lr: np.ndarray) -> float:
     """Median absolute error of the speed, in % (|pred/measured - 1|)."""
@@ -586,7 +629,8 @@ def run_fit(verbose: bool = False) -> tuple[dict, dict]:
                    "and data/calibration/training_runs.csv")
     f["summary"] = summarise(lo_df, insample, f)
     f = _round(f)
-    report = {"insample": insample, "loho": lo_df, "rows": rows, "training": tr, "mfu_loo": loo}
+    report = {"insample": insample, "loho": lo_df, "rows": rows, "training": tr, "mfu_loo": loo,
+              "max_rows": validate_max_batch_rows(rows, hw, models, fmt, f)}
     return f, report
 
 
@@ -731,6 +775,12 @@ def methodology_section(f: dict, rep: dict) -> str:
         "TensorRT-LLM FP8 rows (fp8: the only way those batches fit in 80 GB). Excluded:",
         "",
         _table(excl),
+        "",
+        "**Check on the excluded 'max'-batch rows** (TensorRT-LLM 1.0, in-flight batching; not fitted).",
+        f"Batch assumed = min({MAX_BATCH_CAP}, KV room / (prompt + output)), KV room = "
+        f"{KV_MEMORY_FRACTION:.0%} of memory minus weights:",
+        "",
+        _table(rep["max_rows"]) if len(rep["max_rows"]) else "(none)",
         "",
         "Model names map to catalog ids as in `scenarios.calibration.MODEL_IDS`; `int4` (MLC q4f16) maps",
         "to the catalog's `int4`; Ollama's default tags to `q4_k_m` (Llama 3.x) and `q4_0` (Llama 2).",

@@ -73,7 +73,9 @@ NEAREST_CLASS = {
     "nvidia-consumer": ("nvidia-datacenter", "jetson", "amd", "apple"),
     "jetson": ("nvidia-consumer", "apple", "nvidia-datacenter", "phone", "cpu-sbc"),
     "apple": ("nvidia-consumer", "jetson", "phone", "cpu-sbc", "nvidia-datacenter"),
-    "phone": ("apple", "jetson", "cpu-sbc", "nvidia-consumer"),
+    # ExecuTorch (XNNPACK) and llama.cpp run on the phone's Arm CPU cores: a CPU board is the
+    # nearest measured memory system and software path, before Apple's GPU.
+    "phone": ("cpu-sbc", "apple", "jetson", "nvidia-consumer"),
     "cpu-sbc": ("phone", "apple", "jetson", "nvidia-consumer"),
     "tpu": ("nvidia-datacenter", "amd", "nvidia-consumer"),
     "amd": ("nvidia-datacenter", "nvidia-consumer", "tpu"),
