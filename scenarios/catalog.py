@@ -464,7 +464,7 @@ def get_hardware(id_or_path: str | Hardware) -> Hardware:
         data.setdefault("id", path.stem)
         return hardware_from_dict(data)
     raise VentureLabError("hardware", "unknown hardware id (or a path to a device file)", got=id_or_path,
-                          accepted=catalog)
+                          accepted=f"{len(catalog)} ids (list: venture-lab catalog hardware): " + ", ".join(catalog))
 
 
 def get_model(id_or_path: str | ModelSpec) -> ModelSpec:
@@ -481,7 +481,7 @@ def get_model(id_or_path: str | ModelSpec) -> ModelSpec:
         path = Path(key).expanduser()
         return model_from_hf_config(_read_structured(path, "model"), name=path.parent.name or path.stem)
     raise VentureLabError("model", "unknown model id (or a path to a config.json)", got=id_or_path,
-                          accepted=catalog)
+                          accepted=f"{len(catalog)} ids (list: venture-lab catalog models): " + ", ".join(catalog))
 
 
 def model_from_hf_config(config: dict, name: str = "custom") -> ModelSpec:
