@@ -693,12 +693,16 @@ def error_table(insample: pd.DataFrame, lo_df: pd.DataFrame) -> pd.DataFrame:
 
 def methodology_section(f: dict, rep: dict) -> str:
     s = f["summary"]
-    g = pd.DataFrame([{"group (class|runtime)": k, "eff_bw": v["eff_bw"], "eff_compute": v["eff_compute"],
+    g = pd.DataFrame([{"group (class / runtime)": k, "eff_bw": v["eff_bw"],
+                       "eff_compute": v["eff_compute"] if v["n_prefill"] else "— (borrowed)",
                        "overhead µs/layer": v["overhead_per_layer_s"] * 1e6, "decode rows": v["n_decode"],
-                       "prefill rows": v["n_prefill"], "devices": len(v["devices"]),
+                       "prefill rows": v["n_prefill"], "prefill peak paths": ", ".join(v["prefill_paths"]) or "—",
+                       "devices": len(v["devices"]),
                        "decode band (time ×)": f"{f['bands'][k]['decode'][0]:.2f}–{f['bands'][k]['decode'][1]:.2f}",
-                       "prefill band (time ×)": f"{f['bands'][k]['prefill'][0]:.2f}–{f['bands'][k]['prefill'][1]:.2f}"}
+                       "prefill band (time ×)": (f"{f['bands'][k]['prefill'][0]:.2f}–{f['bands'][k]['prefill'][1]:.2f}"
+                                                 if v["n_prefill"] else "uncalibrated")}
                       for k, v in f["groups"].items()])
+    n_used = sum(3 if v["n_prefill"] else 2 for v in f["groups"].values()) + len(FMT_FREE)
     ff = f["format_factors"]
     fmt_t = pd.DataFrame([{"format family": fam, "bandwidth factor f_bw": ff["bw"][fam],
                            "compute factor f_c": ff["compute"][fam]} for fam in speed.FAMILIES])
@@ -727,21 +731,24 @@ def methodology_section(f: dict, rep: dict) -> str:
         "the one the runtime computes on (`scenarios.speed.peak_path`: llama.cpp CUDA quantised → int8 MMQ,",
         "Metal → GPU fp16/fp32 ALUs, FP8 where the device has FP8 tensor cores).",
         "",
-        f"**Parameters: {3 * len(f['groups']) + 4}** — three per calibrated group and four format factors",
-        "(float is the reference, 1.0). Fitted by least squares on log(predicted/measured) with weak",
-        "log-normal priors (sd 0.5–1.0) towards the built-in defaults, bounds e ≤ 1.",
+        f"**Parameters: {n_used}** — e_bw, e_c and τ per calibrated group (e_c only where the group has",
+        "prefill rows) and four format factors (float is the reference, 1.0). Fitted by least squares on",
+        "log(predicted/measured) with weak log-normal priors (sd 0.5–1.0) towards the built-in defaults",
+        "(`scenarios.speed.DEFAULT_FACTORS`), bounds e ≤ 1. No per-device or per-model factor.",
         "",
         _table(g),
         "",
         _table(fmt_t),
         "",
-        "A group with no prefill rows (e.g. Jetson/MLC, Raspberry Pi) takes its prefill efficiency from",
-        "the nearest group that has some and is flagged uncalibrated for prefill. A (class, runtime) pair",
+        "A group with no prefill rows (Jetson/MLC, Raspberry Pi) takes its prefill efficiency from the",
+        "nearest group calibrated on the same peak path (a compute efficiency is only meaningful against",
+        "the peak it was measured on) and is flagged uncalibrated for prefill. A (class, runtime) pair",
         "without rows (vLLM anywhere, phones, TPU, AMD, llama.cpp on datacenter GPUs) takes the nearest",
         "group (`scenarios.speed.resolve_group`: same class first, then the same runtime on the nearest",
         "class) and the uncalibrated band: decode time "
         f"×{u['decode'][0]:.2f}–{u['decode'][1]:.2f}, prefill time ×{u['prefill'][0]:.2f}–{u['prefill'][1]:.2f} "
-        "(from held-out rows predicted on another group's factors, at least 1.5× the calibrated width).",
+        "(from held-out rows predicted on another group's factors, symmetric in log, at least 1.5× the",
+        "calibrated width).",
         "The estimate's `basis`/`calibrated` fields say which applied.",
         "",
         "### Error per hardware class: in-sample and leave-one-hardware-out (LOHO)",
