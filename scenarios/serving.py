@@ -322,7 +322,8 @@ def estimate_vision(model: str, hardware: str, weights: str | None = None, batch
                        weight_bytes=max(w_bytes, 1.0), kv_bytes_read_per_token=0.0,
                        bandwidth_bytes_s=hw.memory_bandwidth_gb_s * 1e9, batch=b, layers=min(layers, 64),
                        peak_fp32=hw.peak_tflops_fp32 * 1e12, peak_fp16=hw.peak_tflops_fp16 * 1e12,
-                       peak_int8=hw.peak_tops_int8 * 1e12, fp8_capable="fp8" in hw.compute_formats)
+                       peak_int8=hw.peak_tops_int8 * 1e12, fp8_capable="fp8" in hw.compute_formats,
+                       peak_int4=hw.peak_tops_int4 * 1e12, fp4_capable="nvfp4" in hw.compute_formats)
     t, lo, hi = (float(sp[k][0]) for k in ("prefill_s", "prefill_s_low", "prefill_s_high"))
     pue = 1.3 if hw.category == "datacenter-gpu" else 1.0
     from scenarios.prices import operating_assumptions

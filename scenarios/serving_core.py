@@ -240,6 +240,7 @@ def serving_arrays(model, hardware, weights=None, kv_cache=None, runtime=None, b
     battery = hsel([float(h.battery_wh) if h.battery_wh else np.nan for h in hws])
     in_datacenter = hsel([h.category == "datacenter-gpu" for h in hws])
     fp8_cap = hsel(["fp8" in h.compute_formats for h in hws])
+    fp4_cap = hsel(["nvfp4" in h.compute_formats or "mxfp4" in h.compute_formats for h in hws])
     cat_price = hsel([float(h.usd_per_hour) if h.usd_per_hour else np.nan for h in hws])
     overhead_gb = hsel([RUNTIME_OVERHEAD_GB[h.hw_class] for h in hws])
 
@@ -279,7 +280,8 @@ def serving_arrays(model, hardware, weights=None, kv_cache=None, runtime=None, b
                        weight_bytes=read_w_decode, kv_bytes_read_per_token=kv_read,
                        bandwidth_bytes_s=bw * N, batch=B, layers=np.maximum(m["layers"], 1.0),
                        peak_fp32=hcol("peak_tflops_fp32") * 1e12 * N, peak_fp16=hcol("peak_tflops_fp16") * 1e12 * N,
-                       peak_int8=hcol("peak_tops_int8") * 1e12 * N, fp8_capable=fp8_cap, factors=factors)
+                       peak_int8=hcol("peak_tops_int8") * 1e12 * N, fp8_capable=fp8_cap,
+                       peak_int4=hcol("peak_tops_int4") * 1e12 * N, fp4_capable=fp4_cap, factors=factors)
     ring = np.where(N > 1, 2.0 * (N - 1.0) / N, 0.0)
     comm_decode = np.where(N > 1, 2.0 * m["layers"] * (ring * B * m["hidden"] * 2.0 / ic + ALLREDUCE_LATENCY_S), 0.0)
     comm_prefill = np.where((N > 1) & (P > 0),

@@ -209,6 +209,10 @@ def build_hardware(ref: Path) -> pd.DataFrame:
                          "GeForce-style halved FP32-accumulate rate possible); TDP ASSUMED 300 W (AWS G5 "
                          "sources quote 300 W board power, unverified)")
             ranges["peak_tflops_fp16"] = (70.0, row["peak_tflops_fp16"], row["peak_tflops_fp16"])
+        if hid == "nvidia-b200":
+            # Blackwell has FP4 (NVFP4/MXFP4) tensor cores, not INT4: the int4 column carries the FP4 peak.
+            row["peak_tops_int4"] = 9000.0
+            notes.append("peak_tops_int4 = dense FP4 tensor peak 9 PF (DGX B200 datasheet; no INT4 path)")
         if cls == "tpu":
             # TPUs have no FP32 matmul unit; fp32 is emulated with multi-pass bf16 (bf16x3/x6).
             row["peak_tflops_fp32"] = round(float(r["peak_tflops_fp16_bf16_dense"]) / 4, 2)
