@@ -16,7 +16,7 @@ import numpy as np
 from scenarios import speed
 from scenarios.catalog import Hardware, ModelSpec, get_format, get_hardware, get_model, load_formats
 from scenarios.errors import VentureLabError
-from scenarios.flops import decode_flops_per_token, matmul_params, prefill_flops
+from scenarios.flops import decode_flops_per_token, expert_params, matmul_params, prefill_flops
 from scenarios.memory import (RUNTIME_OVERHEAD_GB, kv_cache_bytes, kv_values_per_token_per_layer,
                               mean_cached_token_layers, model_arrays, working_memory_bytes)
 
@@ -244,8 +244,15 @@ def serving_arrays(model, hardware, weights=None, kv_cache=None, runtime=None, b
     cat_price = hsel([float(h.usd_per_hour) if h.usd_per_hour else np.nan for h in hws])
     overhead_gb = hsel([RUNTIME_OVERHEAD_GB[h.hw_class] for h in hws])
 
+    # ---- MoE split: routed experts vs the rest.  MXFP4 checkpoints quantise only the routed experts
+    # (attention, router, embeddings stay bf16: OpenAI gpt-oss model card), so that rule is applied.
+    experts, k = m["experts"], m["experts_per_token"]
+    moe = experts > 0
+    e_size = expert_params(m)
+    rest_bits = np.where(moe & (w_ids == "mxfp4"), 16.0, bits)
+
     # ---- memory (whole replica; TP shards weights and KV over N devices, overhead is per device)
-    w_bytes = m["params"] * bits / 8.0
+    w_bytes = (experts * e_size * bits + (m["params"] - experts * e_size) * rest_bits) / 8.0
     kv_bytes = kv_cache_bytes(m, ctx, B, kv_bits)
     acts = working_memory_bytes(m, B, np.maximum(P, 1.0), act_bytes, 0.0)
     working = acts + overhead_gb * 1e9 * N
@@ -261,16 +268,12 @@ def serving_arrays(model, hardware, weights=None, kv_cache=None, runtime=None, b
 
     # ---- work
     mm_params = matmul_params(m)
-    experts, k = m["experts"], m["experts_per_token"]
-    moe = experts > 0
-    e_size = np.where(moe, (m["params"] - m["active_params"]) / np.maximum(experts - k, 1.0), 0.0)
-    shared = np.where(moe, m["active_params"] - k * e_size, mm_params)
+    shared = np.maximum(mm_params - k * e_size, 0.0)      # non-expert matmul weights (dense: all of them)
 
     def touched(tokens):   # expected distinct experts hit by `tokens` routed tokens (uniform routing)
         return experts * (1.0 - (1.0 - k / np.maximum(experts, 1.0)) ** np.maximum(tokens, 1.0))
-    read_params_decode = np.where(moe, shared + touched(B) * e_size, mm_params)
-    read_params_prefill = np.where(moe, shared + touched(B * P) * e_size, mm_params)
-    read_w_decode = read_params_decode * bits / 8.0
+    read_w_decode = (shared * rest_bits + touched(B) * e_size * bits) / 8.0
+    read_w_prefill = (shared * rest_bits + touched(B * P) * e_size * bits) / 8.0
     kv_read = kv_values_per_token_per_layer(m) * mean_cached_token_layers(m, P, P + np.maximum(O, 1.0)) * kv_bits / 8.0
     pf = prefill_flops(m, P, B)
     df = decode_flops_per_token(m, P, O)
@@ -287,7 +290,7 @@ def serving_arrays(model, hardware, weights=None, kv_cache=None, runtime=None, b
     comm_prefill = np.where((N > 1) & (P > 0),
                             2.0 * m["layers"] * (ring * B * P * m["hidden"] * 2.0 / ic + ALLREDUCE_LATENCY_S), 0.0)
     # MoE prefill reads (nearly) every expert: add the extra weight bytes beyond the decode set
-    extra_prefill = np.where(moe & (P > 0), (read_params_prefill - read_params_decode) * bits / 8.0
+    extra_prefill = np.where(moe & (P > 0), (read_w_prefill - read_w_decode)
                              / (bw * N * np.maximum(sp["eff_bw"], 1e-3)), 0.0)
     t_pf = {s: sp[f"prefill_s{s}"] + comm_prefill + extra_prefill for s in ("", "_low", "_high")}
     t_dec = {s: sp[f"decode_s_per_token{s}"] + comm_decode for s in ("", "_low", "_high")}
@@ -328,7 +331,7 @@ def serving_arrays(model, hardware, weights=None, kv_cache=None, runtime=None, b
     # ---- roofline
     step_bytes = read_w_decode + B * kv_read
     out["arithmetic_intensity"] = B * df / np.maximum(step_bytes, 1.0)
-    out["arithmetic_intensity_prefill"] = np.where(has_p, pf / np.maximum(read_params_prefill * bits / 8.0
+    out["arithmetic_intensity_prefill"] = np.where(has_p, pf / np.maximum(read_w_prefill
                                                                            + kv_bytes, 1.0), nan)
     out["ridge_point"] = sp["peak_flops_used"] / (bw * N)
     out["bound_prefill"] = np.where(has_p, np.where(sp["prefill_compute_bound"], "compute", "bandwidth"), None)
