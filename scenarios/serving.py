@@ -55,7 +55,7 @@ _SPEED = ("prefill_tokens_per_s", "decode_tokens_per_s", "throughput_tokens_per_
           "usd_per_million_tokens", "energy_j_per_token", "battery_pct_per_1k_tokens")
 OUTPUT_FIELDS = (
     "weights_gb", "kv_cache_gb", "working_memory_gb", "total_memory_gb", "memory_per_device_gb",
-    "usable_memory_gb", "fits", "devices_needed", "max_batch",
+    "usable_memory_gb", "fits", "within_context", "devices_needed", "max_batch",
     *[f"{b}{s}" for b in _SPEED for s in ("", "_low", "_high")],
     "electricity_usd_per_million_tokens", "co2_g_per_million_tokens",
     "bound_prefill", "bound_decode", "arithmetic_intensity", "arithmetic_intensity_prefill", "ridge_point",
@@ -139,6 +139,10 @@ def _assumptions(row: dict, hw) -> tuple[Assumption, ...]:
     if hw.hw_class == "phone":
         out.append(Assumption("battery", hw.battery_wh, "Wh", "ASSUMPTION range %g-%g Wh (data/hardware.csv)"
                               % hw.range_of("battery_wh")[::2]))
+    if not row["within_context"]:
+        out.append(Assumption("context_length_exceeded", row["model_context"], "tokens",
+                              "prompt + output exceed the model's trained context: speed is estimated, "
+                              "output quality is not guaranteed"))
     if hw.derived:
         out.append(Assumption("derived_hardware_fields", ", ".join(hw.derived), "", hw.notes[:300]))
     return tuple(out)
@@ -153,7 +157,7 @@ def _row_estimate(arrays: dict, i: int, given_price) -> InferenceEstimate:
         inputs[k] = int(inputs[k])
     inputs["price_per_hour"] = given_price
     row = dict(values, **{k: inputs[k] for k in ("hardware", "weights", "kv_cache", "devices", "utilisation")},
-               inputs_price=given_price)
+               inputs_price=given_price, model_context=arrays["model_obj"][i].context_length)
     return InferenceEstimate(values=values, inputs=inputs, runtime=inputs["runtime"],
                              assumptions=_assumptions(row, arrays["hardware_obj"][i]))
 

@@ -224,10 +224,9 @@ def serving_arrays(model, hardware, weights=None, kv_cache=None, runtime=None, b
         err[r] = str(VentureLabError("model", "is a per-input vision model: use estimate_vision "
                                      "(latency per image)", got=models[mi[r]].id))
     ctx = P + O
-    over = (m["context"] > 0) & (ctx > m["context"]) & tok
-    for r in np.nonzero(over & (err == ""))[0]:
-        err[r] = str(VentureLabError("prompt_tokens", f"prompt + output = {int(ctx[r])} exceeds the model's "
-                                     f"context length {int(m['context'][r])}", got=int(P[r])))
+    # Beyond the trained context the model still runs (RoPE extrapolates, quality degrades): the
+    # estimate is computed and flagged, not refused.
+    within_context = ~((m["context"] > 0) & (ctx > m["context"]) & tok)
 
     # hardware arrays
     def hcol(attr):
@@ -341,7 +340,7 @@ def serving_arrays(model, hardware, weights=None, kv_cache=None, runtime=None, b
     out.update({
         "weights_gb": w_bytes / gb, "kv_cache_gb": kv_bytes / gb, "working_memory_gb": working / gb,
         "total_memory_gb": total / gb, "memory_per_device_gb": per_device / gb, "usable_memory_gb": usable / gb,
-        "fits": fits, "devices_needed": np.where(np.isfinite(devices_needed), devices_needed, 1e6),
+        "fits": fits, "within_context": within_context, "devices_needed": np.where(np.isfinite(devices_needed), devices_needed, 1e6),
         "max_batch": max_batch,
         "prefill_flops": pf, "decode_flops_per_token": df, "weight_bytes_per_step": read_w_decode,
         "kv_bytes_per_token_read": kv_read, "comm_s_per_step": comm_decode,

@@ -121,12 +121,19 @@ def test_table_runs_good_rows_and_reports_bad_ones():
                                            ({"weights": "q3"}, "weights"), ({"runtime": "tensorrt-llm",
                                                                            "hardware": "apple-m1-7c"}, "runtime"),
                                            ({"utilisation": 1.5}, "utilisation"), ({"model": "resnet-50"}, "model"),
-                                           ({"prompt_tokens": 5000}, "prompt_tokens"), ({"devices": 0}, "devices")])
+                                           ({"devices": 0}, "devices")])
 def test_invalid_requests_raise(kw, field):
     args = {"model": "llama-2-7b", "hardware": "nvidia-h100-sxm", **kw}
     with pytest.raises(VentureLabError) as e:
         estimate_inference(InferenceRequest(**args))
     assert str(e.value).startswith(field)
+
+
+def test_beyond_the_context_is_estimated_and_flagged():
+    e = estimate_inference(InferenceRequest("llama-2-7b", "nvidia-h100-sxm", prompt_tokens=5000))
+    assert not e.within_context and e.decode_tokens_per_s > 0
+    assert "context_length_exceeded" in {a.name for a in e.assumptions}
+    assert estimate_inference(InferenceRequest("llama-2-7b", "nvidia-h100-sxm")).within_context
 
 
 def test_every_device_gets_every_estimate():
