@@ -199,6 +199,8 @@ def estimate_inference_table(df):
         if need not in df.columns:
             raise VentureLabError("columns", f"missing column {need}", accepted=REQUEST_FIELDS)
     n = len(df)
+    if n == 0:
+        return pd.DataFrame(columns=[*REQUEST_FIELDS, *OUTPUT_FIELDS, "error"])
     pre_err = np.full(n, "", dtype=object)
     cols = {}
     for name in REQUEST_FIELDS:
@@ -224,12 +226,11 @@ def estimate_inference_table(df):
                 vals[i] = np.nan if name == "price_per_hour" else float(default)
         cols[name] = vals
     for name in ("model", "hardware"):
-        missing = np.array([v is None for v in cols[name]])
+        missing = np.array([v is None for v in cols[name]], dtype=bool)
         for i in np.nonzero(missing & (pre_err == ""))[0]:
             pre_err[i] = str(VentureLabError(name, "is empty"))
         cols[name] = np.where(missing, "llama-2-7b" if name == "model" else "nvidia-h100-sxm", cols[name])
-    arrays = serving_arrays(**cols, row_errors=pre_err) if n else \
-        {k: np.array([]) for k in ("error", *OUTPUT_FIELDS, *REQUEST_FIELDS)}
+    arrays = serving_arrays(**cols, row_errors=pre_err)
     out = pd.DataFrame({k: arrays[k] for k in (*REQUEST_FIELDS, *OUTPUT_FIELDS, "error")})
     return out
 

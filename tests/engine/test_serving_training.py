@@ -184,3 +184,11 @@ def test_finetune_methods_order_and_scaling_projection():
     assert (df["efficiency"] <= 1.0 + 1e-9).all() and df["speedup"].is_monotonic_increasing
     with pytest.raises(VentureLabError):
         finetune_memory("llama-2-7b", "nvidia-rtx-4090", "dora")
+
+
+def test_empty_table_and_pickling_for_the_app_cache():
+    import pickle
+    assert estimate_inference_table(pd.DataFrame({"model": [], "hardware": []})).empty
+    e = estimate_inference(InferenceRequest("llama-2-7b", "nvidia-t4"))
+    again = pickle.loads(pickle.dumps(e))
+    assert again.decode_tokens_per_s == e.decode_tokens_per_s and again.to_dict() == e.to_dict()
