@@ -166,6 +166,14 @@ VERIFIED = {
     "nvidia-h100-sxm", "nvidia-h100-pcie", "nvidia-a100-80gb-sxm", "nvidia-a100-40gb-sxm",
     "nvidia-a100-40gb-pcie", "nvidia-l40s", "nvidia-l4", "nvidia-t4", "nvidia-a10", "nvidia-v100-sxm2-32gb",
     "nvidia-v100-sxm2-16gb", "nvidia-v100-pcie-16gb", "amd-mi300x", "google-tpu-v3",
+    "nvidia-h200-sxm", "nvidia-rtx-4090",
+}
+SECOND_READING = {
+    "nvidia-h200-sxm": "second reading (2026-11, engine work): 141 GB, 4.8 TB/s, 700 W, FP8 3958 sparse agree on "
+                       "independent spec pages (aiwiki.ai/wiki/nvidia_h200, hmc-tech.com, aiminingco.com)",
+    "nvidia-rtx-4090": "second reading (2026-11, engine work): 1008 GB/s, 82.6 TF FP32, 165.15 dense FP16 tensor "
+                       "(FP32 acc), 660.6 INT8, 450 W, $1,599 agree on waredb.com and Tom's Hardware-style spec "
+                       "tables; note FP8 dense is 330 TF on GeForce (the int8 column, 660, overstates FP8 by 2x)",
 }
 
 
@@ -337,6 +345,8 @@ def build_hardware(ref: Path) -> pd.DataFrame:
         row["verified"] = hid in VERIFIED
         row["derived"] = "|".join(dict.fromkeys(derived))
         row["ranges"] = ";".join(f"{k}={a:g}|{b:g}|{c:g}" for k, (a, b, c) in ranges.items())
+        if hid in SECOND_READING:
+            notes.append(SECOND_READING[hid])
         row["notes"] = "; ".join(notes)
         out.append(row)
     df = pd.DataFrame(out)
