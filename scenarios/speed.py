@@ -165,11 +165,13 @@ def default_runtime(hw_class: str) -> str:
 
 
 def resolve_group(hw_class: str, runtime: str, factors: Mapping[str, Any] | None = None,
-                  metric: str = "decode") -> tuple[str, bool]:
+                  metric: str = "decode", path: str | None = None) -> tuple[str, bool]:
     """Calibration group used for (hw_class, runtime): ``(group_key, calibrated)``.
 
     ``calibrated`` is False when the pair has no calibration rows for ``metric`` ("decode" or
     "prefill") and the nearest calibrated group stands in (nearest class first, then runtime).
+    For prefill a stand-in calibrated on the same peak ``path`` (fp16 / int8 / ...) is preferred:
+    a compute efficiency is only meaningful against the peak it was measured on.
     """
     if hw_class not in NEAREST_CLASS:
         raise VentureLabError("hw_class", "unknown hardware class", got=hw_class, accepted=HW_CLASSES)
@@ -188,16 +190,25 @@ def resolve_group(hw_class: str, runtime: str, factors: Mapping[str, Any] | None
     exact = f"{hw_class}|{runtime}"
     if has(exact):
         return exact, groups[exact].get(f"n_{metric}") is not None
-    for c in (hw_class, *NEAREST_CLASS[hw_class]):
-        for r in (runtime, *NEAREST_RUNTIME[runtime]):
-            if has(f"{c}|{r}"):
-                return f"{c}|{r}", False
+    candidates = [f"{c}|{r}" for c in (hw_class, *NEAREST_CLASS[hw_class])
+                  for r in (runtime, *NEAREST_RUNTIME[runtime])]
+    if metric == "prefill" and path is not None:
+        for key in candidates:
+            if has(key) and path in groups[key].get("prefill_paths", (path,)):
+                return key, False
+    for key in candidates:
+        if has(key):
+            return key, False
     # Last resort: any group (keeps every device estimable); flagged uncalibrated.
     return next(iter(groups)), False
 
 
 def peak_path(hw_class: str, runtime: str, weight_format: str) -> str:
     """Which peak ('fp32', 'fp16', 'int8', 'fp8') a runtime computes on for a weight format."""
+    if runtime not in RUNTIMES:
+        raise VentureLabError("runtime", "unknown runtime", got=runtime, accepted=RUNTIMES)
+    if hw_class not in HW_CLASSES:
+        raise VentureLabError("hw_class", "unknown hardware class", got=hw_class, accepted=HW_CLASSES)
     fam = _family(weight_format)
     path = _PEAK_PATH[(runtime, fam)]
     if runtime == "llama.cpp" and path == "int8" and hw_class in _GPU_ALU_DEQUANT_CLASSES:
@@ -323,8 +334,9 @@ def predict(hw_class, runtime, weight_format, *, prefill_flops, decode_flops_per
         k_rt = (c // len(ufmt)) % len(urt)
         k_cls = c // (len(ufmt) * len(urt))
         c_, r_, w_ = ucls[k_cls], urt[k_rt], ufmt[k_fmt]
+        path_u[j] = peak_path(c_, r_, w_)
         gd, cal_d = resolve_group(c_, r_, f, "decode")
-        gp, cal_p = resolve_group(c_, r_, f, "prefill")
+        gp, cal_p = resolve_group(c_, r_, f, "prefill", path_u[j])
         g_d, g_p = f["groups"][gd], f["groups"][gp]
         fam = _family(w_)
         if efficiency_override is not None:
@@ -343,7 +355,6 @@ def predict(hw_class, runtime, weight_format, *, prefill_flops, decode_flops_per
         dlo_u[j], dhi_u[j] = bd["decode"] if cal_d else unc["decode"]
         plo_u[j], phi_u[j] = bp["prefill"] if cal_p else unc["prefill"]
         cal_d_u[j], cal_p_u[j] = cal_d, cal_p
-        path_u[j] = peak_path(c_, r_, w_)
         own = f"{c_}|{r_}"
         if cal_d and cal_p:
             basis_u[j] = gd
@@ -417,7 +428,7 @@ _GENERATION_PATTERNS = (
 GENERATION_FALLBACK = {
     "hopper": "ampere", "blackwell": "ampere", "ada": "ampere", "ampere-edge": "ampere",
     "turing": "volta", "tpu-v4": "tpu-v3", "tpu-v5": "tpu-v3", "cdna3": "ampere",
-    "cdna2": "ampere", "other": "ampere",
+    "cdna2": "ampere", "other": "ampere", "volta": "ampere", "tpu-v3": "ampere", "ampere": "volta",
 }
 
 
