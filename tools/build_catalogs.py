@@ -89,9 +89,12 @@ def interconnect(row) -> tuple[float, str]:
 
 
 # Apple GPUs: FP16 runs at the FP32 ALU rate (no faster matrix path used by llama.cpp / MLX).
-# M3/M4 FP32 derived = GPU cores x 128 ALUs x 2 FLOP/FMA x clock.  Clocks are third-party readings
-# (hmc-tech.com GPU pages: M3 family 1,398 MHz, M4 family 1,678 MHz; radargit lists M3 Max boost 1,600).
-APPLE_CLOCK_GHZ = {"m3": (1.398, 1.398, 1.6), "m4": (1.51, 1.678, 1.678)}
+# M3/M4 FP32 derived = GPU cores x 128 ALUs x 2 FLOP/FMA x clock.  Clocks are third-party readings that
+# disagree: M3 family 1,398 MHz (hmc-tech.com GPU pages) vs M3 Max boost 1,600 MHz (radargit.com), so the
+# expected value is the midpoint 1.5 GHz with that range; M4: 1,470-1,578 MHz for base M4 parts and
+# 1,678 MHz for M4 Max (hmc-tech.com), applied by tier.
+APPLE_CLOCK_GHZ = {"m3": (1.398, 1.5, 1.6), "m4": (1.47, 1.578, 1.678), "m4-pro": (1.578, 1.678, 1.678),
+                   "m4-max": (1.578, 1.678, 1.678)}
 # Package power under a sustained GPU load (ASSUMED from review measurements; Apple publishes none).
 APPLE_POWER_W = {"base": (15, 20, 25), "pro": (25, 35, 45), "max": (45, 60, 90), "ultra": (90, 130, 200)}
 
@@ -241,14 +244,16 @@ def build_hardware(ref: Path) -> pd.DataFrame:
             gen = hid.split("-")[1]
             cores = int(re.search(r"-(\d+)c$", hid).group(1))
             tier = next((t for t in ("pro", "max", "ultra") if f"-{t}-" in hid), "base")
-            if gen in APPLE_CLOCK_GHZ:
-                lo, ex, hi = (round(cores * 128 * 2 * c / 1000, 2) for c in APPLE_CLOCK_GHZ[gen])
+            clock_key = f"{gen}-{tier}" if f"{gen}-{tier}" in APPLE_CLOCK_GHZ else gen
+            if clock_key in APPLE_CLOCK_GHZ:
+                clocks = APPLE_CLOCK_GHZ[clock_key]
+                lo, ex, hi = (round(cores * 128 * 2 * c / 1000, 2) for c in clocks)
                 row["peak_tflops_fp32"] = ex
                 ranges["peak_tflops_fp32"] = (lo, ex, hi)
                 ranges["peak_tflops_fp16"] = (lo, ex, hi)
                 derived.append("peak_tflops_fp32")
-                notes.append(f"FP32 DERIVED = {cores} GPU cores x 128 ALUs x 2 FLOP x {APPLE_CLOCK_GHZ[gen][1]} GHz "
-                             f"(third-party clock; range {APPLE_CLOCK_GHZ[gen][0]}-{APPLE_CLOCK_GHZ[gen][2]} GHz)")
+                notes.append(f"FP32 DERIVED = {cores} GPU cores x 128 ALUs x 2 FLOP x {clocks[1]} GHz "
+                             f"(third-party clocks; range {clocks[0]}-{clocks[2]} GHz)")
             row["peak_tflops_fp16"] = row["peak_tflops_fp32"]
             row["npu_tops_int8"] = r["peak_tops_int8_dense"]
             row["peak_tops_int8"] = row["peak_tflops_fp32"]
