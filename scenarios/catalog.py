@@ -12,7 +12,7 @@ import csv
 import functools
 import json
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from scenarios.errors import VentureLabError

@@ -14,11 +14,17 @@ from __future__ import annotations
 import numpy as np
 
 from scenarios import speed
-from scenarios.catalog import Hardware, ModelSpec, get_format, get_hardware, get_model, load_formats
+from scenarios.catalog import get_hardware, get_model, load_formats
 from scenarios.errors import VentureLabError
 from scenarios.flops import decode_flops_per_token, expert_params, matmul_params, prefill_flops
-from scenarios.memory import (RUNTIME_OVERHEAD_GB, kv_cache_bytes, kv_values_per_token_per_layer,
-                              mean_cached_token_layers, model_arrays, working_memory_bytes)
+from scenarios.memory import (
+    RUNTIME_OVERHEAD_GB,
+    kv_cache_bytes,
+    kv_values_per_token_per_layer,
+    mean_cached_token_layers,
+    model_arrays,
+    working_memory_bytes,
+)
 
 # Runtimes that exist for a hardware class (ARCHITECTURE 4.2 names); others are refused with the list.
 RUNTIMES_BY_CLASS = {
@@ -231,7 +237,7 @@ def serving_arrays(model, hardware, weights=None, kv_cache=None, runtime=None, b
     # hardware arrays
     def hcol(attr):
         return np.array([float(getattr(h, attr) or 0.0) for h in hws])[hi]
-    hsel = lambda values: np.asarray(values)[hi]  # noqa: E731
+    hsel = lambda values: np.asarray(values)[hi]
     bw = hcol("memory_bandwidth_gb_s") * 1e9
     usable = hcol("usable_memory_gb") * 1e9
     tdp = hcol("tdp_w")

@@ -7,8 +7,14 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scenarios.catalog import get_hardware, hardware_from_dict, load_formats, load_hardware, load_models
-from scenarios.catalog import model_from_hf_config
+from scenarios.catalog import (
+    get_hardware,
+    hardware_from_dict,
+    load_formats,
+    load_hardware,
+    load_models,
+    model_from_hf_config,
+)
 from scenarios.errors import VentureLabError
 from scenarios.serving import InferenceRequest, estimate_inference
 from scenarios.serving_core import serving_arrays

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,8 +9,15 @@ import pytest
 from scenarios.catalog import get_hardware, get_model, load_hardware
 from scenarios.errors import VentureLabError
 from scenarios.memory import mean_cached_token_layers, model_arrays
-from scenarios.serving import (InferenceRequest, devices_for_rate, estimate_inference, estimate_inference_table,
-                               estimate_vision, largest_model_that_fits, max_batch_that_fits)
+from scenarios.serving import (
+    InferenceRequest,
+    devices_for_rate,
+    estimate_inference,
+    estimate_inference_table,
+    estimate_vision,
+    largest_model_that_fits,
+    max_batch_that_fits,
+)
 from scenarios.serving_core import serving_arrays
 from scenarios.training import TrainingRequest, estimate_training, finetune_memory, scaling_projection
 

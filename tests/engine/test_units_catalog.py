@@ -6,8 +6,16 @@ import json
 
 import pytest
 
-from scenarios.catalog import (get_format, get_hardware, get_model, hardware_from_dict, load_formats,
-                               load_hardware, load_models, model_from_hf_config)
+from scenarios.catalog import (
+    get_format,
+    get_hardware,
+    get_model,
+    hardware_from_dict,
+    load_formats,
+    load_hardware,
+    load_models,
+    model_from_hf_config,
+)
 from scenarios.errors import VentureLabError
 from scenarios.prices import load_api_prices, load_rental_prices, operating_assumptions
 from scenarios.units import parse_number
