@@ -143,3 +143,15 @@ def test_llama_65b_gpu_hours_inside_the_band():
     scale = 65.2 / 68.98   # same shapes family; scale FLOPs to LLaMA-65B's 65.2B parameters
     lo, hi = est.accelerator_hours_low * scale, est.accelerator_hours_high * scale
     assert lo <= 1_022_362 <= hi
+
+
+@pytest.mark.parametrize(("model", "published_hours"), [("llama-2-7b", 184_320), ("llama-2-13b", 368_640),
+                                                        ("llama-2-70b", 1_720_320)])
+def test_llama2_pretraining_gpu_hours_inside_the_band(model, published_hours):
+    # Touvron et al. 2023 (Llama 2, arXiv:2307.09288) Table 2: A100-80GB GPU-hours for 2T tokens at 4k context
+    # (7B 184,320; 13B 368,640; 70B 1,720,320). Not in the MFU calibration set (it holds LLaMA-1 runs).
+    # Tolerance: the published figure lies inside the estimate's low-high band, and the expected value is
+    # within a factor 1.5.
+    est = estimate_training(TrainingRequest(model, "nvidia-a100-80gb-sxm", 2e12, devices=2048, seq_len=4096))
+    assert est.accelerator_hours_low <= published_hours <= est.accelerator_hours_high
+    assert 1 / 1.5 <= est.accelerator_hours / published_hours <= 1.5
