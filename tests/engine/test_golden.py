@@ -155,3 +155,13 @@ def test_llama2_pretraining_gpu_hours_inside_the_band(model, published_hours):
     est = estimate_training(TrainingRequest(model, "nvidia-a100-80gb-sxm", 2e12, devices=2048, seq_len=4096))
     assert est.accelerator_hours_low <= published_hours <= est.accelerator_hours_high
     assert 1 / 1.5 <= est.accelerator_hours / published_hours <= 1.5
+
+
+def test_megatron_activation_memory_gpt3_attention_share():
+    # Korthikanti et al. 2022 (arXiv:2205.05198) s5: for GPT-3 175B (a = 96, s = 2048, h = 12288) the attention
+    # term 5as/h = 80 exceeds the 34 of the rest, and selective recomputation (dropping it) 'reduces the
+    # activation memory by 70%'. Per-layer bytes s b h (34 + 5 a s / h). Tolerance 1%.
+    from scenarios.memory import activation_bytes_per_layer
+    full = activation_bytes_per_layer(2048, 1, 12288, 96)
+    assert full == pytest.approx(2048 * 12288 * (34 + 80))
+    assert 1 - 34 * 2048 * 12288 / full == pytest.approx(0.70, abs=0.01)
