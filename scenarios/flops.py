@@ -50,12 +50,13 @@ def prefill_flops(m: dict, prompt_tokens, batch) -> np.ndarray:
     """FLOPs of the prefill of ``batch`` prompts: 2 N per token + causal attention.
 
     Causal attention over a prompt of P tokens sums the per-token cost over t = 1..P (P (P+1) / 2
-    token pairs), capped by sliding windows.  Approximated by P x the cost at the mean context
-    (P + 1) / 2, exact without windows.
+    token pairs), each layer capped by its sliding window: P x the exact mean of the cached
+    token-layers over t = 1..P.
     """
     p = np.asarray(prompt_tokens, dtype=float)
     dense = 2.0 * matmul_params(m) * p
-    attn = p * attention_flops_per_token(m, (p + 1.0) / 2.0)
+    per = np.where(m["attn_code"] == 2, m["heads"] * (2 * m["head_dim"] + m["rope_dim"]), 2.0 * m["q_dim"])
+    attn = p * 2.0 * per * mean_cached_token_layers(m, 0.0, p)
     return (dense + attn) * np.asarray(batch, dtype=float)
 
 
