@@ -270,8 +270,8 @@ def _hardware_from_row(r: _Row) -> Hardware:
         derived=tuple(filter(None, r.text("derived", required=False).split("|"))),
         ranges=_parse_ranges(r), notes=r.text("notes", required=False),
     )
-    if hw.usable_memory_gb > hw.memory_gb:
-        raise VentureLabError(r._field("usable_memory_gb"), "cannot exceed memory_gb", got=hw.usable_memory_gb)
+    if hw.usable_memory_gb > hw.memory_gb * 1.0745:   # memory_gb may be binary GiB as vendors print it
+        raise VentureLabError(r._field("usable_memory_gb"), "cannot exceed memory_gb (in GiB)", got=hw.usable_memory_gb)
     return hw
 
 

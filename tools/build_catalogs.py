@@ -180,6 +180,9 @@ SECOND_READING = {
 }
 
 
+GIB_PER_GB = 1.073741824
+
+
 def usable_fraction(row) -> tuple[float, str]:
     cls = row["hw_class"]
     if cls == "apple":
@@ -310,10 +313,12 @@ def build_hardware(ref: Path) -> pd.DataFrame:
         if "battery_wh" not in row:
             row["battery_wh"] = float("nan")
         frac, fnote = usable_fraction(row)
-        row["usable_memory_gb"] = round(row["memory_gb"] * frac, 2)
-        if fnote:
-            derived.append("usable_memory_gb")
-            notes.append(fnote)
+        # Memory sizes are printed in binary units (an '80 GB' H100 holds 80 GiB = 85.9e9 bytes; LPDDR and
+        # unified memory likewise); the engine counts decimal GB (1e9 bytes), so convert here.
+        row["usable_memory_gb"] = round(row["memory_gb"] * GIB_PER_GB * frac, 2)
+        derived.append("usable_memory_gb")
+        notes.append(f"usable_memory_gb = memory_gb (binary GiB as printed) x 1.0737 to decimal GB"
+                     + (f"; {fnote}" if fnote else ""))
         ic, icnote = interconnect(row)
         row["interconnect_gb_s"] = ic
         notes.append("interconnect: " + icnote)
