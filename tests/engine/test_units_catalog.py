@@ -181,3 +181,9 @@ def test_prices_and_operating_ranges():
     assert len(h100) >= 5
     # the catalog price is the documented median of on-demand listings
     assert get_hardware("nvidia-h100-sxm").usd_per_hour == pytest.approx(4.14)
+
+
+def test_usable_memory_converts_binary_sizes_to_decimal_gb():
+    # an '80 GB' H100 holds 80 GiB = 85.9e9 bytes; a Mac may give the GPU ~75% of its unified memory
+    assert get_hardware("nvidia-h100-sxm").usable_memory_gb == pytest.approx(80 * 2**30 / 1e9, abs=0.01)
+    assert get_hardware("apple-m2-max-38c").usable_memory_gb == pytest.approx(96 * 2**30 / 1e9 * 0.75, abs=0.01)
