@@ -342,6 +342,10 @@ def estimate_vision(model: str, hardware: str, weights: str | None = None, batch
         Assumption("activation_traffic", "not modelled", "", "latency of small CNNs at batch 1 can be "
                    "dominated by activation reads and kernel launches (docs/methodology.md known limits)"),
     )
+    if model != "custom" and spec.kind == "speech":
+        assumptions += (Assumption("speech_window", spec.input_resolution or "one input", "",
+                                   "FLOPs per input cover the encoder; generated text tokens add decoder work "
+                                   "(data/models.csv notes)"),)
     return VisionEstimate(
         latency_ms=1000 * t, latency_ms_low=1000 * lo, latency_ms_high=1000 * hi,
         inputs_per_s=b / t, inputs_per_s_low=b / hi, inputs_per_s_high=b / lo,
