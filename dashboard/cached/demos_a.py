@@ -121,7 +121,10 @@ def edge_latency(gflops_per_input: float, hardware: tuple[str, ...], weights: st
             rows.append({"device": hw, "model": model, "latency_ms": est.latency_ms,
                          "low": getattr(est, "latency_ms_low", None), "high": getattr(est, "latency_ms_high", None),
                          "inputs_per_s": est.inputs_per_s, "bound": getattr(est, "bound", None),
-                         "energy_j_per_input": getattr(est, "energy_j_per_input", None)})
+                         "energy_j_per_input": getattr(est, "energy_j_per_input", None),
+                         "runtime": getattr(est, "runtime", None),
+                         "assumptions": [(a.name, str(a.value), a.unit, a.source)
+                                         for a in getattr(est, "assumptions", ())]})
     return rows
 
 

@@ -122,6 +122,16 @@ elif lat:
             "title": t("vis.latency_title", fps=fps), "x": t("vis.latency_axis"), "y": ""}), width="stretch")
         st.dataframe(pd.DataFrame([{t("vis.col.device"): r["device"], t("vis.col.model"): r["model"],
                                     t("vis.col.latency"): round(r["latency_ms"], 4),
+                                    t("vis.col.band"): f"{r['low']:.3g} – {r['high']:.3g}",
+                                    t("vis.col.runtime"): r.get("runtime"),
                                     t("vis.col.fits"): "✓" if r["latency_ms"] <= budget_ms else "✗"}
                                    for r in shown]), hide_index=True, width="stretch")
         st.caption(t("vis.edge_source"))
+        ours = [r["latency_ms"] for r in ok if r["model"] == "custom"]
+        if ours and max(ours) < 1.5 * min(ours):  # the engine's per-layer floor, not FLOPs, sets it
+            st.caption(t("vis.edge_floor"))
+        with st.expander(t("vis.assumptions")):
+            first = next(r for r in ok if r["model"] == "custom")
+            st.dataframe(pd.DataFrame(first["assumptions"], columns=[t("vis.col.name"), t("vis.col.value"),
+                                                                     t("vis.col.unit"), t("vis.col.source")]),
+                         hide_index=True, width="stretch")
