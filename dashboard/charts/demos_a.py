@@ -6,6 +6,8 @@ both languages, and gives its figure a title, axis titles with units, and hover 
 
 from __future__ import annotations
 
+import math
+
 import plotly.graph_objects as go
 
 COLORS = {"baseline": "#6B7280", "class_weights": "#2563EB", "resampling": "#7C3AED",
@@ -189,6 +191,9 @@ def latency_bars(rows: list[dict], budget_ms: float, labels: dict) -> go.Figure:
                          arrayminus=[r["latency_ms"] - (r["low"] or r["latency_ms"]) for r in sub]),
             hovertemplate="%{y}<br>%{x:.3g} ms per frame<extra>" + labels.get(model, model) + "</extra>")
     fig.add_vline(x=budget_ms, line_dash="dash", line_color="#DC2626", annotation_text=labels["budget"])
-    fig.update_xaxes(type="log")
+    # explicit range (log axes take log10 bounds): autorange also counts the annotation and ran to 1e30
+    lows = [r["low"] or r["latency_ms"] for r in rows]
+    highs = [r["high"] or r["latency_ms"] for r in rows] + [budget_ms]
+    fig.update_xaxes(type="log", range=[math.log10(min(lows) / 2), math.log10(max(highs) * 2)])
     fig.update_layout(barmode="group")
     return _layout(fig, labels["title"], labels["x"], labels["y"], height=max(360, 60 * len(rows) // 2 + 160))
