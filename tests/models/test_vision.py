@@ -15,7 +15,7 @@ import pytest
 
 from models.vision_robustness import (CORRUPTIONS, N_TEST, CNNConfig, VisionConfig, analytic_flops, build_cnn,
                                       corrupt, count_flops, integrated_gradients, load_digits_array,
-                                      load_digits_split, run_vision, train_cnn)
+                                      load_digits_split, run_vision, train_cnn, gaussian_blur)
 
 SEEDS = (0, 1, 2)
 
@@ -107,3 +107,11 @@ def test_hand_written_integrated_gradients_match_captum():
     with torch.no_grad():
         gap = (model(x)[0, int(yte[0])] - model(torch.zeros_like(x))[0, int(yte[0])]).item()
     assert ours.sum() == pytest.approx(gap, rel=0.05, abs=0.05)
+
+
+@pytest.mark.parametrize("sigma", [0.5, 1.0, 2.0])
+def test_numpy_blur_matches_scipy(sigma):
+    from scipy.ndimage import gaussian_filter
+
+    X = np.random.default_rng(0).random((3, 1, 8, 8)).astype(np.float32)
+    assert np.allclose(gaussian_blur(X, sigma), gaussian_filter(X, sigma=(0, 0, sigma, sigma)), atol=1e-5)
