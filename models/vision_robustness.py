@@ -310,11 +310,32 @@ SEVERITIES = {"noise": (0.0, 0.1, 0.2, 0.3, 0.4, 0.6, 0.8), "blur": (0.0, 0.5, 0
 ATTACK_EPS = (0.0, 0.05, 0.1, 0.2)
 
 
+def training_key(cfg: VisionConfig) -> VisionConfig:
+    """The config with evaluation-only knobs (PGD steps, saliency image) reset: two configs with the
+    same key train identical models, so a cache of trained models can be keyed on it."""
+    from dataclasses import replace
+
+    return replace(cfg, pgd_steps=VisionConfig.pgd_steps, saliency_index=0)
+
+
 @single_threaded
-def run_vision(cfg: VisionConfig = VisionConfig(), trainings=TRAININGS) -> VisionResult:
-    """Train each recipe, then measure clean / corrupted / attacked accuracy and saliency."""
+def train_recipes(cfg: VisionConfig = VisionConfig(), trainings=TRAININGS) -> dict:
+    """recipe -> (trained model, training seconds), for :func:`run_vision` to evaluate."""
+    cfg.validate()
+    Xtr, _, ytr, _ = load_digits_split(cfg.seed)
+    return {name: train_cnn(Xtr, ytr, cfg, name) for name in trainings}
+
+
+@single_threaded
+def run_vision(cfg: VisionConfig = VisionConfig(), trainings=TRAININGS, trained: dict | None = None
+               ) -> VisionResult:
+    """Train each recipe (or take ``trained`` from :func:`train_recipes` with the same
+    :func:`training_key`), then measure clean / corrupted / attacked accuracy and saliency."""
     cfg.validate()
     import torch
+
+    if trained is None:
+        trained = train_recipes(cfg, trainings)
 
     Xtr, Xte, ytr, yte = load_digits_split(cfg.seed)
     Xte_t, yte_t = torch.from_numpy(Xte), torch.from_numpy(yte).long()
@@ -326,7 +347,7 @@ def run_vision(cfg: VisionConfig = VisionConfig(), trainings=TRAININGS) -> Visio
     at_setting = {k: corrupt(Xte, k, severity[k], cfg.seed + 3) for k in CORRUPTIONS}
     on_curve = {k: [corrupt(Xte, k, sv, cfg.seed + 3) for sv in SEVERITIES[k]] for k in CORRUPTIONS}
     for name in trainings:
-        model, secs = train_cnn(Xtr, ytr, cfg, name)
+        model, secs = trained[name]
         models[name] = model
         gen = torch.Generator().manual_seed(cfg.seed + 7)
         corrupted = {k: _accuracy(model, at_setting[k], yte) for k in CORRUPTIONS}

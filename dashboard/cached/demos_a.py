@@ -43,9 +43,17 @@ def run_fedavg(cfg: medical_privacy.FedConfig) -> medical_privacy.FedResult:
     return medical_privacy.run_fedavg(cfg)
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _trained_vision(key: vision_robustness.VisionConfig) -> dict:
+    """Trained CNNs (torch modules: a resource, not data), shared while only the saliency image or
+    PGD steps change, so those knobs re-evaluate in a fraction of a second instead of retraining."""
+    return vision_robustness.train_recipes(key)
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def run_vision(cfg: vision_robustness.VisionConfig) -> vision_robustness.VisionResult:
-    return vision_robustness.run_vision(cfg)
+    key = vision_robustness.training_key(cfg)
+    return vision_robustness.run_vision(cfg, trained=_trained_vision(key))
 
 
 # ----------------------------------------------------------------------------- sweeps

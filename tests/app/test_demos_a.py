@@ -64,3 +64,23 @@ def test_vision_attack_budget_moves_pgd_accuracy():
     harder = run_vision(VisionConfig(attack_eps=0.2)).recipes["standard"]
     assert metric(at, "PGD") == f"{harder.pgd_accuracy:.1%}"
     assert harder.pgd_accuracy < base.pgd_accuracy
+
+
+def test_dp_sweep_runs_on_demand_and_a_reloaded_page_shows_it_from_cache():
+    at = open_page(MED)
+    charts_before = len(at.get("plotly_chart"))
+    at.button(key="med_sweep_btn").click().run()
+    assert_clean(at)
+    assert len(at.get("plotly_chart")) == charts_before + 1
+    # a new visit with the same settings shows the curve without a click (points are cached)
+    again = open_page(MED)
+    assert_clean(again)
+    assert len(again.get("plotly_chart")) == charts_before + 1
+
+
+def test_fraud_rate_sweep_runs_on_demand():
+    at = open_page(FIN, query={"fin_n": "20000"})
+    charts_before = len(at.get("plotly_chart"))
+    at.button(key="fin_sweep_btn").click().run()
+    assert_clean(at)
+    assert len(at.get("plotly_chart")) == charts_before + 1

@@ -115,3 +115,18 @@ def test_numpy_blur_matches_scipy(sigma):
 
     X = np.random.default_rng(0).random((3, 1, 8, 8)).astype(np.float32)
     assert np.allclose(gaussian_blur(X, sigma), gaussian_filter(X, sigma=(0, 0, sigma, sigma)), atol=1e-5)
+
+
+def test_trained_models_are_reused_only_where_training_is_the_same():
+    from dataclasses import replace
+
+    from models.vision_robustness import train_recipes, training_key
+
+    cfg = VisionConfig(epochs=2, seed=3)
+    trained = train_recipes(cfg, ("standard",))
+    a = run_vision(replace(cfg, saliency_index=5), ("standard",), trained=trained)
+    b = run_vision(replace(cfg, saliency_index=5), ("standard",))  # retrains from scratch
+    untimed = lambda r: {k: replace(v, train_seconds=0.0) for k, v in r.recipes.items()}  # noqa: E731
+    assert untimed(a) == untimed(b) and a.saliency == b.saliency  # deterministic for a seed
+    assert training_key(replace(cfg, saliency_index=5, pgd_steps=3)) == training_key(cfg)
+    assert training_key(replace(cfg, attack_eps=0.2)) != training_key(cfg)
