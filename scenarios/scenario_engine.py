@@ -51,11 +51,17 @@ def _llm_capacity(scenario: Scenario, t: Target) -> Capacity:
         prompt_tokens=tr.prompt_tokens, output_tokens=tr.output_tokens,
         devices=t.devices_per_replica, price_per_hour=t.usd_per_hour, utilisation=op.utilisation)
     est = serving.estimate_inference(req)
-    out = max(tr.output_tokens, 1)
+    out = tr.output_tokens
 
-    def rps(v: float | None) -> float:
-        return float(v) / out if v is not None and math.isfinite(v) else 0.0
+    def rps(ttft_ms: float | None, tpot_ms: float | None) -> float:
+        """One replica finishes `batch` requests every prefill + output x TPOT seconds: the same
+        rule as serving.devices_for_rate, read off the engine's latency band."""
+        busy_s = (ttft_ms or 0.0) / 1000.0 + out * (tpot_ms or 0.0) / 1000.0
+        return t.batch / busy_s if busy_s > 0 and math.isfinite(busy_s) else 0.0
 
+    a = rps(est.ttft_ms_low, est.tpot_ms_low)
+    b = rps(est.ttft_ms_high, est.tpot_ms_high)
+    expected, low, high = rps(est.ttft_ms, est.tpot_ms), min(a, b), max(a, b)
     fits = bool(est.fits) and int(est.devices_needed or 1) <= t.devices_per_replica
     note = "" if fits else (f"needs {est.devices_needed} devices per replica "
                             f"({est.total_memory_gb:.0f} GB)" if est.devices_needed else "does not fit")
@@ -72,8 +78,7 @@ def _llm_capacity(scenario: Scenario, t: Target) -> Capacity:
         replicas = serving.devices_for_rate(est, _peak_rps(scenario) / op.utilisation)
         devices_at_peak = max(int(replicas), t.min_replicas) * t.devices_per_replica
     return Capacity(
-        t.id, rps(est.throughput_tokens_per_s), rps(est.throughput_tokens_per_s_low),
-        rps(est.throughput_tokens_per_s_high), t.devices_per_replica, fits, note,
+        t.id, expected, low, high, t.devices_per_replica, fits, note,
         decode_tokens_per_s=est.decode_tokens_per_s, devices_at_peak=devices_at_peak,
         engine=est.to_dict())
 

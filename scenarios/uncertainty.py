@@ -50,7 +50,7 @@ class MonteCarloResult:
     inputs: tuple[InputRange, ...]
     cost_usd_month: Band                # serving target, this month
     margin: Band                        # gross margin, this month
-    options_usd_month: dict[str, Band]  # every option's monthly cost at today's volume
+    options_usd_month: dict[str, Band]  # every feasible option's monthly cost today
     cost_samples: np.ndarray
     margin_samples: np.ndarray
     fan_months: tuple[int, ...]
@@ -128,6 +128,8 @@ def monte_carlo(scenario: Scenario, models: dict[str, CostModel], n: int = 10_00
     cost, margin = _cost_and_margin(scenario, serving, values)
     options = {}
     for tid, cm in models.items():
+        if not cm.feasible:
+            continue  # an option that cannot serve the model has no cost to spread
         ranges_cm = {r.name: r for r in input_ranges(scenario, cm)}
         # each option keeps its own engine band, sampled with the same quantiles (common random
         # numbers: the options' bands are comparable draw for draw)
