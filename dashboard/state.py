@@ -26,6 +26,9 @@ PAGE_PREFIXES: dict[str, str] = {
     "home": "Home",
     "srv": "Cost explorer: serving",
     "trn": "Cost explorer: training and fine-tuning",
+    "scn": "Scenarios",
+    "cmpr": "Compare scenarios",
+    "pitch": "Pitch mode",
 }
 
 
