@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard.cached import scenarios as cached
 from dashboard.charts import scenarios as charts
 from dashboard.i18n import t
-from dashboard.scenario_view import verdict_text
+from dashboard.scenario_view import seed_from_url, verdict_text
 from dashboard.state import BIND
 from dashboard.ui import explain_errors
 
@@ -15,8 +15,10 @@ st.title(t("cmpr.title"))
 st.caption(t("cmpr.intro"))
 ids, names, _ = cached.scenario_ids()
 st.header(t("cmpr.section.pick"), anchor="compare")
-chosen = st.multiselect(t("cmpr.pick"), ids, default=ids[:2], max_selections=4, key="cmpr_ids", bind=BIND,
-                        format_func=lambda i: f"{names.get(i, i)} · {i}")
+seeded = seed_from_url("cmpr_ids", ids, multi=True)
+chosen = st.multiselect(t("cmpr.pick"), ids, default=None if seeded or "cmpr_ids" in st.session_state else ids[:2],
+                        max_selections=4, key="cmpr_ids", bind=BIND)  # ids in the URL: no format_func
+st.caption(" · ".join(f"{i}: {names.get(i, i)}" for i in chosen))
 if len(chosen) < 2:
     st.info(t("cmpr.need_two"), icon=":material/info:")
     st.stop()

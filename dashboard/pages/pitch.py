@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard.cached import scenarios as cached
 from dashboard.charts import scenarios as charts
 from dashboard.i18n import t
-from dashboard.scenario_view import assumptions_frame, headline, verdict_text
+from dashboard.scenario_view import assumptions_frame, headline, seed_from_url, verdict_text
 from dashboard.state import BIND
 from dashboard.ui import explain_errors
 from scenarios.pdf_export import data_version, price_dates, product_version
@@ -21,9 +21,10 @@ st.markdown("""<style>
 </style>""", unsafe_allow_html=True)
 
 ids, names, _ = cached.scenario_ids()
+seed_from_url("pitch_id", ids)
 with st.sidebar:
-    pitch_id = st.selectbox(t("pitch.pick"), ids, key="pitch_id", bind=BIND,
-                            format_func=lambda i: f"{names.get(i, i)} · {i}")
+    # ids, not names, in the URL: a bound selectbox writes the shown label into it
+    pitch_id = st.selectbox(t("pitch.pick"), ids, key="pitch_id", bind=BIND)
 with explain_errors():
     scenario, text = cached.load_scenario_yaml(pitch_id)
     with st.spinner(t("scn.running")):

@@ -9,7 +9,7 @@ from dashboard.cached import scenarios as cached
 from dashboard.charts import scenarios as charts
 from dashboard.i18n import t
 from dashboard.scenario_editor import edit_form
-from dashboard.scenario_view import headline, options_frame, verdict_text
+from dashboard.scenario_view import headline, options_frame, seed_from_url, verdict_text
 from dashboard.state import BIND
 from dashboard.ui import explain_errors
 from scenarios.errors import VentureLabError
@@ -26,9 +26,11 @@ if PENDING in st.session_state:
 
 ids, names, bad_files = cached.scenario_ids()
 st.header(t("scn.section.pick"), anchor="scenarios")
-scn_id = st.selectbox(t("scn.pick"), ids, key="scn_id", bind=BIND,
-                      format_func=lambda i: f"{names.get(i, i)} · {i}" + (f" ({t('scn.preset')})"
-                                                                          if i in preset_ids() else ""))
+seed_from_url("scn_id", ids)
+# No format_func: a bound selectbox writes the *shown* label into the URL, and the link must
+# carry the id (scn_id=nlp). The name is shown next to it instead.
+scn_id = st.selectbox(t("scn.pick"), ids, key="scn_id", bind=BIND, help=t("scn.pick_help"))
+st.caption(f"{names.get(scn_id, scn_id)}" + (f" · {t('scn.preset')}" if scn_id in preset_ids() else ""))
 if bad_files:
     with st.expander(t("scn.bad_files", n=len(bad_files)), icon=":material/warning:"):
         for name, why in bad_files.items():
