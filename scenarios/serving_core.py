@@ -117,9 +117,9 @@ def serving_arrays(model, hardware, weights=None, kv_cache=None, runtime=None, b
     w_raw = _as_array(weights, n, object)
     w_ids = np.where(np.array([v is None or (isinstance(v, float) and np.isnan(v)) or v == "" for v in w_raw]),
                      np.where(has_fp16, "fp16", "bf16"), w_raw).astype(str)
-    w_ids = np.char.lower(np.char.strip(w_ids))
+    w_ids = np.array([w.strip().lower() for w in w_ids], dtype=object)
     kv_raw = _as_array(kv_cache, n, object)
-    w_ok = np.isin(w_ids, list(fmts))
+    w_ok = np.array([w in fmts for w in w_ids], dtype=bool)
     for r in np.nonzero(~w_ok & (err == ""))[0]:
         err[r] = str(VentureLabError("weights", "unknown weight format", got=w_ids[r], accepted=fmts))
     w_ids = np.where(w_ok, w_ids, "fp16")
@@ -127,8 +127,8 @@ def serving_arrays(model, hardware, weights=None, kv_cache=None, runtime=None, b
     act = np.where((act == "fp16") & ~has_fp16, "bf16", act)
     kv_ids = np.where(np.array([v is None or (isinstance(v, float) and np.isnan(v)) or v == "" for v in kv_raw]),
                       act, kv_raw).astype(str)
-    kv_ids = np.char.lower(np.char.strip(kv_ids))
-    kv_ok = np.isin(kv_ids, list(fmts))
+    kv_ids = np.array([k.strip().lower() for k in kv_ids], dtype=object)
+    kv_ok = np.array([k in fmts for k in kv_ids], dtype=bool)
     for r in np.nonzero(~kv_ok & (err == ""))[0]:
         err[r] = str(VentureLabError("kv_cache", "unknown KV-cache format", got=kv_ids[r], accepted=fmts))
     kv_ids = np.where(kv_ok, kv_ids, "fp16")
@@ -141,11 +141,11 @@ def serving_arrays(model, hardware, weights=None, kv_cache=None, runtime=None, b
     default_rt = np.array([speed.default_runtime(c) for c in hw_class], dtype=object)
     rt = np.where(np.array([v is None or v == "" or (isinstance(v, float) and np.isnan(v)) for v in rt_raw]),
                   default_rt, rt_raw).astype(str)
-    rt = np.char.lower(np.char.strip(rt))
+    rt = np.array([r.strip().lower() for r in rt], dtype=object)
     for r in np.nonzero(err == "")[0]:
         allowed = RUNTIMES_BY_CLASS[hw_class[r]]
         if rt[r] not in allowed:
-            err[r] = str(VentureLabError("runtime", f"not available on {hw_class[r]} hardware", got=rt[r],
+            err[r] = str(VentureLabError("runtime", f"not available on {hw_class[r]} hardware", got=str(rt[r]),
                                          accepted=allowed))
     rt = np.where(err == "", rt, default_rt)
 
@@ -276,14 +276,17 @@ def serving_arrays(model, hardware, weights=None, kv_cache=None, runtime=None, b
         "model": np.where(bad_m, _as_array(model, n, object), np.array([x.id for x in models], dtype=object)[mi]),
         "hardware": np.where(bad_h, _as_array(hardware, n, object), np.array([x.id for x in hws], dtype=object)[hi]),
         "hw_class": hw_class,
-        "weights": w_ids.astype(object), "kv_cache": kv_ids.astype(object), "runtime": rt.astype(object),
+        "hardware_obj": np.array(hws + [None], dtype=object)[:-1][hi],
+        "model_obj": np.array(models + [None], dtype=object)[:-1][mi],
+        "weights": w_ids, "kv_cache": kv_ids, "runtime": rt,
         "batch": B, "prompt_tokens": P, "output_tokens": O, "devices": N, "utilisation": util,
         "price_per_hour": num["price_per_hour"],
     })
     bad = err != ""
     if bad.any():
         for key, val in out.items():
-            if key in ("error", "model", "hardware", "weights", "kv_cache", "runtime", "hw_class"):
+            if key in ("error", "model", "hardware", "weights", "kv_cache", "runtime", "hw_class", "hardware_obj",
+                       "model_obj"):
                 continue
             if val.dtype == object:
                 out[key] = np.where(bad, None, val)
