@@ -9,19 +9,14 @@ import sys
 
 import pytest
 
-from scenarios import scenario_cli
+from scenarios import cli
 from scenarios.scenario import PRESET_DIR, preset_ids
 from tests.scenarios.conftest import golden_dict
 
 
 def _cli(argv):
-    try:
-        from scenarios import cli  # the engine's entry point, once scenario is registered there
-        if "scenario" in cli.build_parser()._subparsers._group_actions[0].choices:  # noqa: SLF001
-            return cli.main(argv)
-    except (ImportError, AttributeError):
-        pass
-    return scenario_cli.main(argv[1:])
+    """Through the product's entry point (`venture-lab`), as a user runs it."""
+    return cli.main(argv)
 
 
 @pytest.mark.parametrize("pid", preset_ids())
@@ -70,7 +65,7 @@ def test_unknown_model_is_caught_by_validate(tmp_path, capsys):
 
 
 def test_missing_file_exits_2_in_a_fresh_process(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "scenarios.scenario_cli", "run", str(tmp_path / "nope.yaml")],
+    proc = subprocess.run([sys.executable, "-m", "scenarios.cli", "scenario", "run", str(tmp_path / "nope.yaml")],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and "file:" in proc.stderr and "Traceback" not in proc.stderr
