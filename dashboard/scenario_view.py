@@ -32,8 +32,8 @@ def headline(full: FullRun, *, pitch: bool = False) -> None:
                             mc.cost_usd_month.p90, unit="$", help=t("scn.fig.serving_help")),
     ]
     if u.gross_margin is not None:
-        cards.append(lambda: st.metric(t("scn.fig.margin"), f"{u.gross_margin:.0%}",
-                                       delta=t("common.band", low=f"{mc.margin.p10:.0%}", high=f"{mc.margin.p90:.0%}"),
+        cards.append(lambda: st.metric(t("scn.fig.margin"), f"{u.gross_margin:.1%}",
+                                       delta=t("common.band", low=f"{mc.margin.p10:.1%}", high=f"{mc.margin.p90:.1%}"),
                                        delta_color="off", help=t("scn.fig.margin_help")))
     cards.append(lambda: st.metric(t("scn.fig.per_user"), usd(u.cost_per_user_usd),
                                    help=t("scn.fig.per_user_help", per_req=usd(u.cost_per_request_usd * 1000))))
@@ -71,12 +71,15 @@ def options_frame(result: ScenarioResult, workload: str) -> pd.DataFrame:
             t("scn.col.option"): o.label,
             t("scn.col.usd_month"): o.usd_month,
             t("scn.col.usd_per_m_tokens"): o.usd_per_million_tokens if workload == "llm" else None,
-            t("scn.col.replicas"): o.replicas,
-            t("scn.col.devices"): o.devices,
+            t("scn.col.replicas"): pd.NA if o.replicas is None else o.replicas,
+            t("scn.col.devices"): pd.NA if o.devices is None else o.devices,
             t("scn.col.break_even"): o.break_even_requests_month,
             t("scn.col.note"): o.note or ("" if o.feasible else t("scn.col.infeasible")),
         })
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    for col in (t("scn.col.replicas"), t("scn.col.devices")):
+        frame[col] = frame[col].astype("Int64")  # blank, not "None", for options without devices
+    return frame
 
 
 def assumptions_frame(scenario: Scenario) -> pd.DataFrame:

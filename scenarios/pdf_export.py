@@ -83,8 +83,8 @@ def headline_figures(scenario: Scenario, result: ScenarioResult,
                    else f"on {u.serving_target}")
     figs.append(("Serving cost / month", _usd(u.serving_usd_month), cost_detail))
     if u.gross_margin is not None:
-        m_detail = f"P10-P90 {mc.margin.p10:.0%}-{mc.margin.p90:.0%}" if mc else ""
-        figs.append(("Gross margin", f"{u.gross_margin:.0%}", m_detail))
+        m_detail = f"P10-P90 {mc.margin.p10:.1%}-{mc.margin.p90:.1%}" if mc else ""
+        figs.append(("Gross margin", f"{u.gross_margin:.1%}", m_detail))
     figs.append(("Cost per user / month", _usd(u.cost_per_user_usd), f"{_usd(u.cost_per_request_usd * 1000)} per 1k requests"))
     figs.append(("Runway", "default alive" if u.runway_months is None else f"{u.runway_months} months",
                  f"burn {_usd(u.burn_usd_month)}/month" if u.burn_usd_month > 0 else "cash-flow positive"))

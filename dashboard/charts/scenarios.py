@@ -50,8 +50,8 @@ def cost_vs_volume(result: ScenarioResult, workload: str, *, height: int = 420) 
     fig.add_vline(x=now, line=dict(dash="dash", color="#111827", width=1),
                   annotation_text=t("scn.chart.today"), annotation_position="top left")
     fig.update_layout(**_LAYOUT, height=height, title=_title("scn.chart.build_vs_buy"),
-                      xaxis=dict(type="log", title=t("scn.chart.volume_axis", unit=unit)),
-                      yaxis=dict(type="log", title=t("scn.chart.cost_axis"), tickprefix="$"))
+                      xaxis=dict(type="log", dtick=1, title=t("scn.chart.volume_axis", unit=unit)),
+                      yaxis=dict(type="log", dtick=1, title=t("scn.chart.cost_axis"), tickprefix="$"))
     return fig
 
 
@@ -127,8 +127,8 @@ def compare_cost_curves(items: Sequence[tuple[str, ScenarioResult, str]], *, hei
                                  mode="markers", marker=dict(size=11, color=SERIES[i % 8], symbol="diamond"),
                                  showlegend=False, hovertemplate=f"{name}: {t('scn.chart.today')}<extra></extra>"))
     fig.update_layout(**_LAYOUT, height=height, title=_title("cmpr.chart.cost"),
-                      xaxis=dict(type="log", title=t("scn.chart.volume_axis", unit=t("scn.unit.requests"))),
-                      yaxis=dict(type="log", title=t("scn.chart.cost_axis"), tickprefix="$"))
+                      xaxis=dict(type="log", dtick=1, title=t("scn.chart.volume_axis", unit=t("scn.unit.requests"))),
+                      yaxis=dict(type="log", dtick=1, title=t("scn.chart.cost_axis"), tickprefix="$"))
     return fig
 
 

@@ -56,7 +56,7 @@ for sid, _, _ in runs[1:]:
                       + fmt.format(abs(b - a)))
     table[t("cmpr.col.delta", a=sid, b=base_id)] = deltas
 frame = pd.DataFrame(table)
-st.dataframe(frame, hide_index=True, width="stretch")
+st.dataframe(frame, hide_index=True, width="stretch", height=36 * (len(frame) + 1) + 4)
 st.download_button(t("scn.download_csv"), frame.to_csv(index=False), file_name="scenario-comparison.csv",
                    mime="text/csv", icon=":material/table:")
 for sid, s, f in runs:

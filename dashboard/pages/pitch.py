@@ -13,7 +13,9 @@ from dashboard.ui import explain_errors
 from scenarios.pdf_export import data_version, price_dates, product_version
 
 st.markdown("""<style>
-.pitch [data-testid="stMetricValue"], [data-testid="stMetricValue"] { font-size: 2.4rem; }
+[data-testid="stMetricValue"] { font-size: 2.4rem; }
+[data-testid="stMetricValue"] div { white-space: normal !important; overflow: visible !important;
+                                    text-overflow: clip !important; }
 .pitch-verdict { font-size: 1.45rem; font-weight: 600; line-height: 1.35; padding: 0.8rem 1rem;
                  background: #EEF2FF; border-left: 6px solid #4F46E5; border-radius: 6px; }
 @media (max-width: 640px) { [data-testid="stMetricValue"] { font-size: 1.6rem; }
@@ -39,7 +41,7 @@ st.write("")
 headline(full, pitch=True)
 st.plotly_chart(charts.cost_vs_volume(full.result, scenario.workload, height=480), width="stretch")
 st.subheader(t("pitch.assumptions"), anchor="assumptions")
-st.dataframe(assumptions_frame(scenario), hide_index=True, width="stretch")
+st.table(assumptions_frame(scenario).set_index(t("scn.col.assumption")))  # wraps long sources, unlike a grid
 
 with explain_errors(), st.spinner(t("pitch.building_pdf")):
     pdf = cached.pdf_for_yaml(text)

@@ -52,7 +52,7 @@ def test_preset_by_url_shows_the_engine_figures(folder):
     assert_clean(at)
     full = run(load_preset("finance"), samples=10_000)
     u = full.result.unit
-    assert _metric(at, "scn.fig.margin") == f"{u.gross_margin:.0%}"
+    assert _metric(at, "scn.fig.margin") == f"{u.gross_margin:.1%}"
     assert any(full.result.verdict.params["volume"] in i.value for i in at.info)
     assert len(at.get("plotly_chart")) == 4
 
@@ -84,7 +84,7 @@ def test_save_reload_compare_pitch_export(folder):
     at2 = open_page(PAGE, query={"scn_id": "nlp-copy"})
     assert_clean(at2)
     u = run(saved).result.unit
-    assert _metric(at2, "scn.fig.margin") == f"{u.gross_margin:.0%}"
+    assert _metric(at2, "scn.fig.margin") == f"{u.gross_margin:.1%}"
     assert "Copilot at scale" in " ".join(m.value for m in at2.markdown)
 
     # 4. compare the preset with the saved copy: a delta column, three overlaid charts
@@ -101,7 +101,7 @@ def test_save_reload_compare_pitch_export(folder):
     assert pitch.title[0].value == "Copilot at scale"
     assert not pitch.main.number_input and not pitch.main.text_input and not pitch.main.selectbox
     assert 3 <= len(pitch.metric) <= 5
-    assert len(pitch.dataframe) == 1 and len(pitch.get("plotly_chart")) == 1
+    assert len(pitch.table) == 1 and len(pitch.get("plotly_chart")) == 1
 
     # 6. export: the PDF the download button serves
     from dashboard.cached.scenarios import load_scenario_yaml, pdf_for_yaml
