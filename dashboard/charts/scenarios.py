@@ -14,8 +14,9 @@ from scenarios.economics import ScenarioResult
 from scenarios.uncertainty import MonteCarloResult, TornadoBar
 
 SERIES = ["#4F46E5", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#0072B2", "#56B4E9", "#999999"]
-_LAYOUT = dict(template="plotly_white", margin=dict(l=8, r=8, t=64, b=8),
-               legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, title=None),
+# Legend under the plot: above it, it collides with the title at phone width.
+_LAYOUT = dict(template="plotly_white", margin=dict(l=8, r=8, t=48, b=8),
+               legend=dict(orientation="h", yanchor="top", y=-0.2, x=0, title=None),
                hoverlabel=dict(namelength=-1), font=dict(size=12))
 
 

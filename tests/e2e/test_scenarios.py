@@ -94,7 +94,8 @@ def test_save_reload_compare_pitch_export(tab):
     tab.page.get_by_test_id("stDataFrame").first.wait_for(timeout=60_000)
     if view == "desktop":  # the grid renders only the columns in view: at 390 px the delta is off-screen
         tab.page.get_by_text(f"Δ {new_id} vs finance").first.wait_for(state="attached", timeout=60_000)
-    assert tab.page.locator(".js-plotly-plot").count() == 3
+    tab.page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length === 3",
+                               timeout=60_000)
     _shot(tab, f"compare-{view}", 2000)
     _assert_clean(tab, probes)
 
