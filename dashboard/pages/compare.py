@@ -5,8 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.cached import scenarios as cached
-from dashboard.charts import scenarios as charts
-from dashboard.i18n import t
+from dashboard.i18n import current_language, t
 from dashboard.scenario_view import seed_from_url, verdict_text
 from dashboard.state import BIND
 from dashboard.ui import explain_errors
@@ -23,11 +22,12 @@ if len(chosen) < 2:
     st.info(t("cmpr.need_two"), icon=":material/info:")
     st.stop()
 
-runs = []
+runs, texts = [], []
 with explain_errors(), st.spinner(t("scn.running")):
     for sid in chosen:
         scenario, text = cached.load_scenario_yaml(sid)
         runs.append((sid, scenario, cached.run_yaml(text)))
+        texts.append((sid, text))
 
 ROWS = [  # (label key, getter, format)
     ("cmpr.row.serving", lambda s, f: f.result.unit.serving_usd_month, "${:,.0f}"),
@@ -62,10 +62,10 @@ st.download_button(t("scn.download_csv"), frame.to_csv(index=False), file_name="
 for sid, s, f in runs:
     st.markdown(f"**{sid}** — {verdict_text(f.result)}")
 
-st.plotly_chart(charts.compare_cost_curves([(sid, f.result, s.serving_target) for sid, s, f in runs]),
-                width="stretch")
+cost_fig, margin_fig, cash_fig = cached.compare_figures(tuple(texts), current_language())
+st.plotly_chart(cost_fig, width="stretch")
 c1, c2 = st.columns(2)
 with c1:
-    st.plotly_chart(charts.compare_margin([(sid, f.monte_carlo) for sid, _, f in runs]), width="stretch")
+    st.plotly_chart(margin_fig, width="stretch")
 with c2:
-    st.plotly_chart(charts.compare_cash([(sid, f.result) for sid, _, f in runs]), width="stretch")
+    st.plotly_chart(cash_fig, width="stretch")

@@ -5,8 +5,7 @@ The scenario comes from the URL (`pitch_id`); the picker sits in the sidebar, ou
 import streamlit as st
 
 from dashboard.cached import scenarios as cached
-from dashboard.charts import scenarios as charts
-from dashboard.i18n import t
+from dashboard.i18n import current_language, t
 from dashboard.scenario_view import assumptions_frame, headline, seed_from_url, verdict_text
 from dashboard.state import BIND
 from dashboard.ui import explain_errors
@@ -39,7 +38,7 @@ st.caption(t("pitch.stamp", version=product_version(), data=data_version(),
 st.markdown(f'<div class="pitch-verdict">{verdict_text(full.result)}</div>', unsafe_allow_html=True)
 st.write("")
 headline(full, pitch=True)
-st.plotly_chart(charts.cost_vs_volume(full.result, scenario.workload, height=480), width="stretch")
+st.plotly_chart(cached.scenario_figures(text, current_language())["pitch_cost"], width="stretch")
 st.subheader(t("pitch.assumptions"), anchor="assumptions")
 st.table(assumptions_frame(scenario).set_index(t("scn.col.assumption")))  # wraps long sources, unlike a grid
 

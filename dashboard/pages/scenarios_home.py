@@ -6,8 +6,7 @@ import hashlib
 import streamlit as st
 
 from dashboard.cached import scenarios as cached
-from dashboard.charts import scenarios as charts
-from dashboard.i18n import t
+from dashboard.i18n import current_language, t
 from dashboard.scenario_editor import edit_form
 from dashboard.scenario_view import headline, options_frame, seed_from_url, verdict_text
 from dashboard.state import BIND
@@ -40,7 +39,7 @@ with explain_errors():
     saved_scenario, saved_yaml = cached.load_scenario_yaml(scn_id)
 draft = st.session_state.get(DRAFT)
 yaml_text = draft["yaml"] if draft and draft["id"] == scn_id else saved_yaml
-scenario = parse_text(yaml_text)
+scenario = cached.parse(yaml_text)
 is_preset = scn_id in preset_ids()
 store = cached.store()
 
@@ -119,7 +118,8 @@ st.info(verdict_text(full.result), icon=":material/lightbulb:")
 headline(full)
 
 st.subheader(t("scn.section.build_vs_buy"), anchor="build-vs-buy")
-st.plotly_chart(charts.cost_vs_volume(full.result, scenario.workload), width="stretch")
+figs = cached.scenario_figures(yaml_text, current_language())
+st.plotly_chart(figs["cost"], width="stretch")
 opts = options_frame(full.result, scenario.workload)
 st.dataframe(opts, hide_index=True, width="stretch",
              column_config={t("scn.col.usd_month"): st.column_config.NumberColumn(format="$%.0f"),
@@ -132,8 +132,8 @@ st.caption(t("scn.bvb_note"))
 st.subheader(t("scn.section.uncertainty"), anchor="uncertainty")
 c1, c2 = st.columns(2)
 with c1:
-    st.plotly_chart(charts.margin_histogram(full.monte_carlo), width="stretch")
+    st.plotly_chart(figs["margin"], width="stretch")
 with c2:
-    st.plotly_chart(charts.cost_fan(full.monte_carlo), width="stretch")
-st.plotly_chart(charts.tornado(full.tornado, full.result.unit.gross_margin), width="stretch")
+    st.plotly_chart(figs["fan"], width="stretch")
+st.plotly_chart(figs["tornado"], width="stretch")
 st.caption(t("scn.mc_note", n=f"{full.monte_carlo.n:,}"))
