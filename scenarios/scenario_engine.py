@@ -17,8 +17,9 @@ from scenarios.errors import VentureLabError
 from scenarios.scenario import Scenario, Target
 from scenarios.uncertainty import MonteCarloResult, TornadoBar, monte_carlo, tornado
 
-# On a phone the model must at least keep up with reading: ~5 words/s ~ 6-7 tokens/s
-# (adult silent reading 238 words per minute, Brysbaert 2019, J. Memory and Language 109).
+# On a phone the model must at least keep up with reading: adults read ~238 words a minute
+# silently (Brysbaert 2019, J. Memory and Language 109), ~4 words/s, ~5 tokens/s at ~1.3 tokens
+# per English word.
 MIN_PHONE_DECODE_TOKENS_PER_S = 5.0
 
 
