@@ -71,15 +71,12 @@ def options_frame(result: ScenarioResult, workload: str) -> pd.DataFrame:
             t("scn.col.option"): o.label,
             t("scn.col.usd_month"): o.usd_month,
             t("scn.col.usd_per_m_tokens"): o.usd_per_million_tokens if workload == "llm" else None,
-            t("scn.col.replicas"): pd.NA if o.replicas is None else o.replicas,
-            t("scn.col.devices"): pd.NA if o.devices is None else o.devices,
+            t("scn.col.replicas"): "–" if o.replicas is None else f"{o.replicas:,}",
+            t("scn.col.devices"): "–" if o.devices is None else f"{o.devices:,}",
             t("scn.col.break_even"): o.break_even_requests_month,
             t("scn.col.note"): o.note or ("" if o.feasible else t("scn.col.infeasible")),
         })
-    frame = pd.DataFrame(rows)
-    for col in (t("scn.col.replicas"), t("scn.col.devices")):
-        frame[col] = frame[col].astype("Int64")  # blank, not "None", for options without devices
-    return frame
+    return pd.DataFrame(rows)
 
 
 def assumptions_frame(scenario: Scenario) -> pd.DataFrame:

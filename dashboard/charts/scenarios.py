@@ -16,7 +16,7 @@ from scenarios.uncertainty import MonteCarloResult, TornadoBar
 SERIES = ["#4F46E5", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#0072B2", "#56B4E9", "#999999"]
 # Legend under the plot: above it, it collides with the title at phone width.
 _LAYOUT = dict(template="plotly_white", margin=dict(l=8, r=8, t=48, b=8),
-               legend=dict(orientation="h", yanchor="top", y=-0.2, x=0, title=None),
+               legend=dict(orientation="h", yanchor="top", y=-0.3, x=0, title=None),
                hoverlabel=dict(namelength=-1), font=dict(size=12))
 
 
@@ -80,7 +80,7 @@ def margin_histogram(mc: MonteCarloResult, *, height: int = 340) -> go.Figure:
                           ("P90", mc.margin.p90, "dot")):
         if math.isfinite(v):
             fig.add_vline(x=v * 100, line=dict(color="#111827", dash=dash, width=1),
-                          annotation_text=f"{name} {v:.0%}", annotation_position="top")
+                          annotation_text=f"{name} {v:.1%}", annotation_position="top")
     fig.update_layout(**_LAYOUT, height=height, showlegend=False,
                       title=_title("scn.chart.margin_hist", n=f"{mc.n:,}"),
                       xaxis=dict(title=t("scn.chart.margin_axis"), ticksuffix="%"),

@@ -34,9 +34,14 @@ def _assert_clean(tab, probes: list[str]) -> None:
     tab.assert_no_errors()
 
 
-def _shot(tab, name: str, height: int = 3400) -> None:
+def _shot(tab, name: str, height: int = 3400, plots: int = 0) -> None:
     """Whole-page screenshot: Streamlit scrolls inside its own container, so full_page alone
-    captures one screen; a tall viewport for the moment of the shot shows everything."""
+    captures one screen; a tall viewport for the moment of the shot shows everything. Waits for
+    the run to finish and for ``plots`` charts, so no half-drawn page is kept."""
+    tab.wait_idle()
+    if plots:
+        tab.page.wait_for_function(f"() => document.querySelectorAll('.js-plotly-plot').length >= {plots}",
+                                   timeout=60_000)
     size = tab.page.viewport_size
     tab.page.set_viewport_size({"width": size["width"], "height": height if size["width"] > 600 else height * 2})
     tab.page.wait_for_timeout(1200)  # let plotly resize
@@ -71,7 +76,7 @@ def test_save_reload_compare_pitch_export(tab):
     tab.goto("scenarios", scn_id="finance")
     before = _verdict(tab)
     assert "finance" in tab.query().get("scn_id", "")
-    _shot(tab, f"scenarios-finance-{view}")
+    _shot(tab, f"scenarios-finance-{view}", plots=4)
     _assert_clean(tab, probes)
 
     # duplicate: the app saves a copy and switches to it; the URL carries the new id
@@ -85,7 +90,7 @@ def test_save_reload_compare_pitch_export(tab):
     tab.goto("scenarios", scn_id=new_id)
     assert _verdict(tab) == before
     tab.page.get_by_text("Build vs buy").first.wait_for()
-    _shot(tab, f"scenarios-saved-{view}")
+    _shot(tab, f"scenarios-saved-{view}", plots=4)
     _assert_clean(tab, probes)
 
     # compare the preset with the saved copy (selection in the URL)
@@ -96,14 +101,14 @@ def test_save_reload_compare_pitch_export(tab):
         tab.page.get_by_text(f"Δ {new_id} vs finance").first.wait_for(state="attached", timeout=60_000)
     tab.page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length === 3",
                                timeout=60_000)
-    _shot(tab, f"compare-{view}", 2000)
+    _shot(tab, f"compare-{view}", 2000, plots=3)
     _assert_clean(tab, probes)
 
     # pitch mode and the one-page PDF
     tab.goto("pitch", pitch_id=new_id)
     tab.page.get_by_text("Download one-page PDF").wait_for(timeout=60_000)
     assert tab.query().get("pitch_id") == new_id
-    _shot(tab, f"pitch-{view}", 1700)
+    _shot(tab, f"pitch-{view}", 1700, plots=1)
     _assert_clean(tab, probes)
     with tab.page.expect_download(timeout=60_000) as dl:
         tab.page.get_by_text("Download one-page PDF").click()
