@@ -119,3 +119,35 @@ def test_save_reload_compare_pitch_export(tab):
     if not _pdf_to_png(pdf_path, SHOTS / f"pitch-pdf-{view}"):
         pytest.skip("no PDF renderer (pdftoppm or pypdfium2) to screenshot the PDF")
     assert (SHOTS / f"pitch-pdf-{view}.png").stat().st_size > 10_000
+
+
+def test_upload_refuses_hostile_file_then_accepts_a_good_one(tab, tmp_path):
+    if tab.viewport_name != "desktop":
+        pytest.skip("one width is enough for the upload path")
+    probes = _watch_stcore_404(tab)
+    tab.goto("scenarios", scn_id="games")
+    uploader = tab.page.locator("[data-testid='stFileUploaderDropzoneInput']")
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text("a: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n")
+    uploader.set_input_files(str(bomb))
+    err = tab.page.get_by_test_id("stAlertContentError").first
+    err.wait_for(timeout=60_000)
+    assert "aliases" in err.inner_text()
+    assert tab.query()["scn_id"] == "games"  # nothing saved, still on the same scenario
+
+    from scenarios.scenario import load_preset, to_yaml
+    good = tmp_path / "uploaded.yaml"
+    good.write_text(to_yaml(load_preset("games").replace(id="from-upload", name="Uploaded game")))
+    tab.goto("scenarios", scn_id="games")
+    tab.page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(good))
+    tab.page.wait_for_function("() => location.search.includes('from-upload')", timeout=60_000)
+    tab.wait_idle()
+    tab.page.get_by_text("Uploaded game").first.wait_for(timeout=60_000)
+    # and the file downloads back as the same scenario
+    with tab.page.expect_download(timeout=60_000) as dl:
+        tab.page.get_by_role("button", name="Download scenario file").click()
+    path = tmp_path / "down.yaml"
+    dl.value.save_as(path)
+    from scenarios.scenario import load
+    assert load(path).name == "Uploaded game"
+    _assert_clean(tab, probes)
