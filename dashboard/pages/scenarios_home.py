@@ -25,6 +25,9 @@ if PENDING in st.session_state:
 
 ids, names, bad_files = cached.scenario_ids()
 st.header(t("scn.section.pick"), anchor="scenarios")
+asked = st.query_params.get("scn_id")
+if asked and asked not in ids and "scn_id" not in st.session_state:  # a link to a deleted scenario
+    st.warning(t("scn.unknown_id", id=asked), icon=":material/link_off:")
 seed_from_url("scn_id", ids)
 # No format_func: a bound selectbox writes the *shown* label into the URL, and the link must
 # carry the id (scn_id=nlp). The name is shown next to it instead.

@@ -10,7 +10,6 @@ from dashboard.i18n import t
 from scenarios.scenario import ScenarioStore, load, load_preset
 from scenarios.scenario_engine import run
 from tests.app.conftest import assert_clean
-from tests.app.conftest import open_page as _open_page
 
 PAGE, COMPARE, PITCH = "dashboard/pages/scenarios_home.py", "dashboard/pages/compare.py", "dashboard/pages/pitch.py"
 
@@ -135,3 +134,10 @@ def test_pages_render_in_chinese(folder, lang):
     for page in (PAGE, COMPARE, PITCH):
         at = open_page(page, lang=lang)
         assert_clean(at)
+
+
+def test_link_to_unknown_scenario_explains_and_falls_back(folder):
+    at = open_page(PAGE, query={"scn_id": "deleted-long-ago"})
+    assert not at.exception
+    assert any("deleted-long-ago" in w.value for w in at.warning)
+    assert at.selectbox(key="scn_id").value == "autonomous-driving"
