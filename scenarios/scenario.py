@@ -420,8 +420,9 @@ def parse_text(text: str | bytes, *, origin: str = "file") -> Scenario:
             raise VentureLabError(origin, "is not UTF-8 text") from None
     if len(text.encode("utf-8")) > MAX_FILE_BYTES:
         raise VentureLabError(origin, f"is larger than {MAX_FILE_BYTES // 1024} kB")
-    loader = _GuardedLoader(text)
+    loader = None
     try:
+        loader = _GuardedLoader(text)  # the reader already rejects control characters here
         data = loader.get_single_data()
     except VentureLabError:
         raise
@@ -432,7 +433,8 @@ def parse_text(text: str | bytes, *, origin: str = "file") -> Scenario:
     except RecursionError:
         raise VentureLabError(origin, f"is nested deeper than {MAX_DEPTH} levels") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if data is None:
         raise VentureLabError(origin, "is empty")
     return from_dict(data)

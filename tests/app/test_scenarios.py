@@ -141,3 +141,15 @@ def test_link_to_unknown_scenario_explains_and_falls_back(folder):
     assert not at.exception
     assert any("deleted-long-ago" in w.value for w in at.warning)
     assert at.selectbox(key="scn_id").value == "autonomous-driving"
+
+
+def test_apply_shows_unsaved_figures_without_touching_files(folder):
+    ScenarioStore(folder).save(load_preset("customer-service").replace(id="cs", name="CS"))
+    at = open_page(PAGE, query={"scn_id": "cs"})
+    before = _metric(at, "scn.fig.serving")
+    at.number_input(key="scn_ed_cs_rpd").set_value(4_000_000.0)
+    _button(at, "scn.ed.apply").click().run()
+    assert_clean(at)
+    assert any(t("scn.unsaved", lang="en") in i.value for i in at.info)
+    assert _metric(at, "scn.fig.serving") != before            # figures follow the draft
+    assert load(folder / "cs.yaml").traffic.requests_per_day == 400_000   # the file does not

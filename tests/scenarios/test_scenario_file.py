@@ -243,3 +243,35 @@ def test_store_folder_from_environment(tmp_path, monkeypatch):
     assert ScenarioStore().folder == tmp_path / "here"
     monkeypatch.delenv("VENTURE_LAB_SCENARIO_DIR")
     assert str(ScenarioStore().folder) == "user_scenarios"
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as hst  # noqa: E402
+
+_yamlish = hst.recursive(
+    hst.none() | hst.booleans() | hst.integers() | hst.floats(allow_nan=True) | hst.text(max_size=20),
+    lambda children: hst.lists(children, max_size=4) | hst.dictionaries(hst.text(max_size=12), children, max_size=4),
+    max_leaves=20)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=hst.text(max_size=300) | hst.binary(max_size=300).map(bytes))
+def test_any_text_is_either_a_scenario_or_a_clear_error(text):
+    try:
+        parse_text(text)
+    except VentureLabError as err:
+        assert str(err).split(":")[0]  # names a field (or "file")
+
+
+@settings(max_examples=150, deadline=None)
+@given(field=hst.sampled_from(["traffic", "pricing", "targets", "operating", "uncertainty", "name", "id"]),
+       value=_yamlish)
+def test_any_value_in_any_field_is_accepted_or_refused_by_name(field, value):
+    d = golden_dict()
+    d[field] = value
+    try:
+        s = from_dict(d)
+    except VentureLabError as err:
+        assert str(err).startswith((field, "file", "serving_target", "targets", "pricing"))
+    else:
+        assert from_dict(s.to_dict()) == s
