@@ -44,7 +44,7 @@ def _shot(tab, name: str, height: int = 3400, plots: int = 0) -> None:
                                    timeout=60_000)
     size = tab.page.viewport_size
     tab.page.set_viewport_size({"width": size["width"], "height": height if size["width"] > 600 else height * 2})
-    tab.page.wait_for_timeout(1200)  # let plotly resize
+    tab.page.wait_for_timeout(700)  # let plotly resize
     tab.screenshot(name)
     tab.page.set_viewport_size(size)
 
