@@ -17,6 +17,7 @@ few milliseconds (bench/scenarios.py).
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -112,7 +113,9 @@ def _cost_and_margin(scenario: Scenario, cm: CostModel, values: dict[str, np.nda
 
 
 def _band(x: np.ndarray, axis=None) -> Band | list[Band]:
-    p = np.nanpercentile(x, [10, 50, 90], axis=axis)
+    with warnings.catch_warnings():  # all-NaN (no revenue, so no margin) gives NaN bands: fine
+        warnings.simplefilter("ignore", RuntimeWarning)
+        p = np.nanpercentile(x, [10, 50, 90], axis=axis)
     if axis is None:
         return Band(float(p[0]), float(p[1]), float(p[2]))
     return [Band(float(a), float(b), float(c)) for a, b, c in zip(*p)]
