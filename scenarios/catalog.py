@@ -377,6 +377,8 @@ def _read_structured(path: Path, field_name: str) -> dict:
         raw = path.read_bytes()
     except OSError as exc:
         raise VentureLabError(field_name, f"cannot read file ({exc.strerror})", got=str(path)) from None
+    except ValueError:  # e.g. an embedded NUL byte: not a path the OS can open
+        raise VentureLabError(field_name, "not a readable file path", got=str(path)) from None
     if len(raw) > 1_000_000:
         raise VentureLabError(field_name, "file is larger than 1 MB; expected a small config file", got=str(path))
     suffix = path.suffix.lower()
