@@ -106,3 +106,18 @@ def test_fp8_peak_on_geforce_ada_is_the_fp32_accumulate_rate():
                                               runtime="tensorrt-llm", batch=8, prompt_tokens=2048,
                                               output_tokens=1))
     assert est.prefill_flops / (est.ttft_ms / 1000.0) <= 330.4e12 * 1.001   # expected time (eff <= 1)
+
+
+def test_prefill_efficiency_is_only_borrowed_on_the_same_peak_path():
+    # llama.cpp CUDA rows measured the int8 MMQ path; float weights run on cuBLAS fp16, so their
+    # prefill efficiency must come from a group measured on fp16 (flagged uncalibrated), while the
+    # quantised formats keep the own, calibrated group.  External row: RTX 4090 llama 7B F16 pp512
+    # 11,048 tok/s (llama.cpp PR #4766); the int8 efficiency predicted 2,852 (-74 %, outside the band).
+    f = speed.load_factors()
+    assert speed.resolve_group("nvidia-consumer", "llama.cpp", f, "prefill", "int8") == ("nvidia-consumer|llama.cpp", True)
+    key, calibrated = speed.resolve_group("nvidia-consumer", "llama.cpp", f, "prefill", "fp16")
+    assert not calibrated and "fp16" in f["groups"][key]["prefill_paths"]
+    assert speed.resolve_group("nvidia-consumer", "llama.cpp", f, "decode") == ("nvidia-consumer|llama.cpp", True)
+    est = estimate_inference(InferenceRequest("codellama-7b", "nvidia-rtx-4090", weights="fp16",
+                                              prompt_tokens=512, output_tokens=0))
+    assert est.prefill_tokens_per_s_low <= 11048.22 <= est.prefill_tokens_per_s_high
