@@ -142,7 +142,9 @@ often. Gemma 2 on Jetson decodes slower than its bytes predict (large tied vocab
 as in the calibration rows. Changes made because of this check, all by class / runtime / format (no
 row fitted): the FP8 peak of GeForce Ada, and prefill efficiency borrowed only from a group measured
 on the same peak path (llama.cpp CUDA float weights were charged the int8-MMQ efficiency: −74 % on
-the RTX 4090 F16 row, now −40 % with the uncalibrated band).
+the RTX 4090 F16 row, now −40 % with the uncalibrated band). Tried and not kept: exempting
+llama.cpp CUDA decode from the 4-bit bandwidth factor (fitted mostly on Metal): consumer in-sample
+decode error 14 → 8 %, but overall LOHO decode 7.3 → 7.5 % and external in-band share 82 → 77 %.
 {END}"""
 
 
