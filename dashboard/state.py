@@ -29,6 +29,9 @@ PAGE_PREFIXES: dict[str, str] = {
     "fin": "Demo lab: finance, fraud and credit",
     "med": "Demo lab: medical, explainability and privacy",
     "vis": "Demo lab: vision robustness",
+    "scn": "Scenarios",
+    "cmpr": "Compare scenarios",
+    "pitch": "Pitch mode",
 }
 
 
