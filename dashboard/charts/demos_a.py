@@ -39,8 +39,8 @@ def wrap_title(text: str, width: int = 46) -> str:
 
 def _layout(fig: go.Figure, title: str, x: str, y: str, height: int = 380) -> go.Figure:
     # Legend above the plot, under the title: below it collides with the x-axis title on phones.
-    fig.update_layout(title=dict(text=wrap_title(title), y=0.98, yanchor="top"), xaxis_title=x, yaxis_title=y,
-                      height=height, margin=dict(l=10, r=10, t=90, b=10), hovermode="closest",
+    fig.update_layout(title=dict(text=wrap_title(title), y=0.96, yanchor="top"), xaxis_title=x, yaxis_title=y,
+                      height=height, margin=dict(l=10, r=10, t=105, b=10), hovermode="closest",
                       legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
     return fig
 
