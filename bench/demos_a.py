@@ -79,14 +79,14 @@ def main() -> None:
              f"`python -m bench.demos_a`, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
              f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
              f"1-min load average {load:.1f} at the end (the box is shared: cold times scale with load).",
-             "Cold = first call in a fresh interpreter, lazy imports of torch / opacus / imblearn / captum included;"
+             "Cold = first call in a fresh interpreter, lazy imports of torch / opacus / imblearn included;"
              " cold CPU = user + system CPU seconds of that call (the models run on one thread, so this is"
              " about the wall time on an idle core); cached = the same call again (st.cache_data)."
              " Peak = max RSS of the process.", "",
              "| demo | cold wall (s) | cold CPU (s) | cached (ms) | peak RSS (MB) |", "|---|---:|---:|---:|---:|"]
     lines += [f"| {n} | {r['cold_s']:.2f} | {r['cold_cpu_s']:.2f} | {r['cached_s'] * 1000:.1f} | "
               f"{r['peak_rss_mb']:.0f} |" for n, r in rows]
-    section = "\n".join(lines) + "\n"
+    section = "\n".join(lines) + "\n\n"
     path = ROOT / "bench" / "RESULTS.md"
     text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n\n"
     if SECTION in text:
