@@ -159,8 +159,14 @@ def best_threshold(y_val, p_val, cfg: FraudConfig) -> float:
 
 
 def _evaluate(name, y, p, thr, cfg) -> MethodResult:
-    from sklearn.metrics import (average_precision_score, confusion_matrix, f1_score,
-                                 precision_score, recall_score, roc_auc_score)
+    from sklearn.metrics import (
+        average_precision_score,
+        confusion_matrix,
+        f1_score,
+        precision_score,
+        recall_score,
+        roc_auc_score,
+    )
 
     pred = (p >= thr).astype(int)
     tn, fp, fn, tp = (int(v) for v in confusion_matrix(y, pred, labels=[0, 1]).ravel())
@@ -245,5 +251,5 @@ def sweep_fraud_rate(cfg: FraudConfig, rates=(0.001, 0.002, 0.005, 0.01, 0.02), 
         results.append(run_fraud(replace(cfg, fraud_rate=rate)))
         if progress:
             progress((i + 1) / len(rates))
-    pick = lambda attr: {m: tuple(getattr(r.methods[m], attr) for r in results) for m in METHODS}  # noqa: E731
+    pick = lambda attr: {m: tuple(getattr(r.methods[m], attr) for r in results) for m in METHODS}
     return FraudRateSweep(tuple(rates), pick("recall"), pick("pr_auc"), pick("total_cost_usd"))

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from models.medical import split_scale
 from models._threads import single_threaded
+from models.medical import split_scale
 from scenarios.errors import VentureLabError
 
 
@@ -86,7 +86,6 @@ def run_dp(cfg: DPConfig = DPConfig()) -> DPResult:
     sigma, eps_spent, engine = 0.0, math.inf, None
     if math.isfinite(cfg.epsilon):
         from opacus import PrivacyEngine
-
         from opacus.accountants.utils import get_noise_multiplier
 
         with warnings.catch_warnings():

@@ -113,7 +113,7 @@ def load_digits_array():
     from pathlib import Path
 
     spec = importlib.util.find_spec("sklearn")  # locate without importing (saves ~0.5 s CPU)
-    path = Path(list(spec.submodule_search_locations)[0]) / "datasets" / "data" / "digits.csv.gz"
+    path = Path(next(iter(spec.submodule_search_locations))) / "datasets" / "data" / "digits.csv.gz"
     if path.exists():
         raw = np.loadtxt(path, delimiter=",")
         images, target = raw[:, :-1].reshape(-1, 8, 8), raw[:, -1].astype(int)
@@ -139,7 +139,7 @@ def load_digits_split(seed: int, test_fraction: float = 0.3):
 
 
 def build_cnn(cfg: CNNConfig = CNNConfig()):
-    import torch.nn as nn
+    from torch import nn
 
     pooled = cfg.image_px // 2
     return nn.Sequential(
@@ -337,7 +337,7 @@ def run_vision(cfg: VisionConfig = VisionConfig(), trainings=TRAININGS, trained:
     if trained is None:
         trained = train_recipes(cfg, trainings)
 
-    Xtr, Xte, ytr, yte = load_digits_split(cfg.seed)
+    _, Xte, _, yte = load_digits_split(cfg.seed)
     Xte_t, yte_t = torch.from_numpy(Xte), torch.from_numpy(yte).long()
     severity = {"noise": cfg.noise_std, "blur": cfg.blur_sigma_px, "occlusion": cfg.occlusion_px}
     recipes, curves, attack_curves, sal, sal_pred = {}, {k: {} for k in CORRUPTIONS}, {}, {}, {}

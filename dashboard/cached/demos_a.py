@@ -8,8 +8,8 @@ reloaded link whose sweep already ran shows it again without a click.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Callable
 
 import streamlit as st
 

@@ -13,9 +13,22 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from models.vision_robustness import (CORRUPTIONS, N_TEST, CNNConfig, VisionConfig, analytic_flops, build_cnn,
-                                      corrupt, count_flops, integrated_gradients, load_digits_array,
-                                      load_digits_split, run_vision, train_cnn, gaussian_blur)
+from models.vision_robustness import (
+    CORRUPTIONS,
+    N_TEST,
+    CNNConfig,
+    VisionConfig,
+    analytic_flops,
+    build_cnn,
+    corrupt,
+    count_flops,
+    gaussian_blur,
+    integrated_gradients,
+    load_digits_array,
+    load_digits_split,
+    run_vision,
+    train_cnn,
+)
 
 SEEDS = (0, 1, 2)
 
@@ -88,7 +101,7 @@ def test_digits_read_directly_equal_scikit_learns_loader_and_split_is_stratified
     X, y = load_digits_array()
     d = load_digits()
     assert np.array_equal(X[:, 0] * 16, d.images) and np.array_equal(y, d.target)
-    Xtr, Xte, ytr, yte = load_digits_split(0)
+    _, _, ytr, yte = load_digits_split(0)
     assert len(yte) == N_TEST and len(ytr) + len(yte) == len(y)
     assert np.bincount(yte).min() >= 50  # every digit is in the test set, ~30 % of it
 
@@ -126,7 +139,7 @@ def test_trained_models_are_reused_only_where_training_is_the_same():
     trained = train_recipes(cfg, ("standard",))
     a = run_vision(replace(cfg, saliency_index=5), ("standard",), trained=trained)
     b = run_vision(replace(cfg, saliency_index=5), ("standard",))  # retrains from scratch
-    untimed = lambda r: {k: replace(v, train_seconds=0.0) for k, v in r.recipes.items()}  # noqa: E731
+    untimed = lambda r: {k: replace(v, train_seconds=0.0) for k, v in r.recipes.items()}
     assert untimed(a) == untimed(b) and a.saliency == b.saliency  # deterministic for a seed
     assert training_key(replace(cfg, saliency_index=5, pgd_steps=3)) == training_key(cfg)
     assert training_key(replace(cfg, attack_eps=0.2)) != training_key(cfg)
