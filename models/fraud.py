@@ -231,25 +231,3 @@ def run_fraud(cfg: FraudConfig = FraudConfig()) -> FraudResult:
         thresholds=tuple(float(v) for v in grid), precision_at=tuple(float(v) for v in prec),
         recall_at=tuple(float(v) for v in rec), cost_at_usd=tuple(float(v) for v in cost), pr_curves=curves,
     )
-
-
-@dataclass(frozen=True)
-class FraudRateSweep:
-    fraud_rates: tuple[float, ...]
-    recall: dict[str, tuple[float, ...]]      # method -> recall at each rate
-    pr_auc: dict[str, tuple[float, ...]]
-    total_cost_usd: dict[str, tuple[float, ...]]
-
-
-def sweep_fraud_rate(cfg: FraudConfig, rates=(0.001, 0.002, 0.005, 0.01, 0.02), progress=None
-                     ) -> FraudRateSweep:
-    """Re-run every method at several fraud rates (the rest of ``cfg`` fixed)."""
-    from dataclasses import replace
-
-    results = []
-    for i, rate in enumerate(rates):
-        results.append(run_fraud(replace(cfg, fraud_rate=rate)))
-        if progress:
-            progress((i + 1) / len(rates))
-    pick = lambda attr: {m: tuple(getattr(r.methods[m], attr) for r in results) for m in METHODS}
-    return FraudRateSweep(tuple(rates), pick("recall"), pick("pr_auc"), pick("total_cost_usd"))
