@@ -31,6 +31,12 @@ ESTIMATE: list[PageSpec] = [
 ]
 
 DEMOS: list[PageSpec] = [
+    PageSpec("dashboard/pages/demo_games.py", "nav.demo_games", ":material/sports_esports:", "demo-games"),
+    PageSpec("dashboard/pages/demo_speech.py", "nav.demo_speech", ":material/mic:", "demo-speech"),
+    PageSpec("dashboard/pages/demo_overfitting.py", "nav.demo_overfitting", ":material/ssid_chart:",
+             "demo-overfitting"),
+    PageSpec("dashboard/pages/demo_training_speed.py", "nav.demo_training_speed", ":material/speed:",
+             "demo-training-speed"),
 ]
 
 SCENARIOS: list[PageSpec] = [

@@ -26,6 +26,10 @@ PAGE_PREFIXES: dict[str, str] = {
     "home": "Home",
     "srv": "Cost explorer: serving",
     "trn": "Cost explorer: training and fine-tuning",
+    "game": "Demo lab: games, cheat detection and Q-learning",
+    "spk": "Demo lab: speech, keyword spotting in noise",
+    "ovf": "Demo lab: overfitting and generalisation",
+    "spd": "Demo lab: training speed",
 }
 
 

@@ -232,7 +232,9 @@ def _settings(variant: str, cfg: OverfitConfig) -> dict:
             "early_stopping": variant in ("early_stopping", "all_three")}
 
 
+@functools.lru_cache(maxsize=8)
 def _data(cfg: OverfitConfig):
+    """Train (with its label noise), validation, test and shifted test sets; shared read-only."""
     train, val, test = split(cfg.seed, cfg.n_train)
     rng = np.random.default_rng(cfg.seed + 7)
     flip = rng.random(len(train[1])) < cfg.label_noise
@@ -243,69 +245,69 @@ def _data(cfg: OverfitConfig):
     return train, val, test, shifted
 
 
-def run_overfitting(cfg: OverfitConfig = OverfitConfig(), variants: tuple[str, ...] = VARIANTS,
-                    progress: Progress = None) -> OverfitResult:
-    """Train each variant on the same small training set; compare gaps, test and shifted accuracy."""
+def run_variant(cfg: OverfitConfig, variant: str) -> FitResult:
+    """Train one variant on the config's small training set (one point of the default run)."""
     cfg.validate()
+    if variant not in VARIANTS:
+        raise VentureLabError("variant", "unknown variant", got=variant, accepted=", ".join(VARIANTS))
     with torch_threads(1):
         train, val, test, shifted = _data(cfg)
-        rng = np.random.default_rng(cfg.seed + 11)
-        out = {}
-        for i, v in enumerate(variants):
-            data = train
-            if v == "augmentation":
-                data = augment(*train, rng)
-            elif v == "synthetic":
-                data = smote(*train, cfg.seed)
-            out[v] = fit(data, val, test, shifted, cfg=cfg, variant=v, **_settings(v, cfg))
-            if progress:
-                progress((i + 1) / len(variants))
+        data = train
+        if variant == "augmentation":
+            data = augment(*train, np.random.default_rng(cfg.seed + 11))
+        elif variant == "synthetic":
+            data = smote(*train, cfg.seed)
+        return fit(data, val, test, shifted, cfg=cfg, variant=variant, **_settings(variant, cfg))
+
+
+def assemble(cfg: OverfitConfig, fits: dict) -> OverfitResult:
+    """The result of a default run from its trained variants (so callers may cache per variant)."""
+    _, _, test, shifted = _data(cfg)
     majority = float(np.bincount(test[1]).max() / len(test[1]))
-    return OverfitResult(variants=out, majority_baseline=majority, n_train=cfg.n_train,
+    return OverfitResult(variants=dict(fits), majority_baseline=majority, n_train=cfg.n_train,
                          shifted_example=np.stack([test[0][0], shifted[0][0]]))
 
 
-# ---------------------------------------------------------------- sweeps (on demand)
+def run_overfitting(cfg: OverfitConfig = OverfitConfig(), variants: tuple[str, ...] = VARIANTS,
+                    progress: Progress = None) -> OverfitResult:
+    """Train each variant on the same small training set; compare gaps, test and shifted accuracy."""
+    fits = {}
+    for i, v in enumerate(variants):
+        fits[v] = run_variant(cfg, v)
+        if progress:
+            progress((i + 1) / len(variants))
+    return assemble(cfg, fits)
 
-def learning_curve(cfg: OverfitConfig, sizes=(50, 100, 200, 400, 700, 990),
-                   variants=("none", "all_three"), progress: Progress = None) -> list[dict]:
-    """Train and validation accuracy against training-set size."""
-    cfg.validate()
+
+# ---------------------------------------------------------------- sweeps (on demand, point by point)
+
+LC_SIZES = (50, 100, 200, 400, 700, 990)
+MS_WIDTHS = (8, 16, 32, 64, 128, 256, 512)
+
+
+def learning_curve_point(cfg: OverfitConfig, n_train: int, variants=("none", "all_three")) -> list[dict]:
+    c = replace(cfg, n_train=n_train)
     rows = []
-    with torch_threads(1):
-        for i, n in enumerate(sizes):
-            c = replace(cfg, n_train=n)
-            train, val, test, shifted = _data(c)
-            for v in variants:
-                r = fit(train, val, test, shifted, cfg=c, variant=v, **_settings(v, c))
-                rows.append({"n_train": n, "variant": v, "train_acc": r.train_acc, "val_acc": r.val_acc,
-                             "gap": r.gap})
-            if progress:
-                progress((i + 1) / len(sizes))
+    for v in variants:
+        r = run_variant(c, v)
+        rows.append({"n_train": n_train, "variant": v, "train_acc": r.train_acc, "val_acc": r.val_acc,
+                     "gap": r.gap})
     return rows
 
 
-def model_size_sweep(cfg: OverfitConfig, widths=(8, 16, 32, 64, 128, 256, 512),
-                     variants=("none", "dropout", "weight_decay"), progress: Progress = None) -> list[dict]:
-    """Train/validation gap against hidden width, with and without regularisation."""
-    cfg.validate()
+def model_size_point(cfg: OverfitConfig, width: int,
+                     variants=("none", "dropout", "weight_decay")) -> list[dict]:
+    c = replace(cfg, hidden_units=width)
     rows = []
-    with torch_threads(1):
-        train, val, test, shifted = _data(cfg)
-        for i, w in enumerate(widths):
-            c = replace(cfg, hidden_units=w)
-            for v in variants:
-                r = fit(train, val, test, shifted, cfg=c, variant=v, **_settings(v, c))
-                rows.append({"hidden_units": w, "params": 64 * w + w + w * w + w + 10 * w + 10,
-                             "variant": v, "train_acc": r.train_acc, "val_acc": r.val_acc, "gap": r.gap})
-            if progress:
-                progress((i + 1) / len(widths))
+    for v in variants:
+        r = run_variant(c, v)
+        rows.append({"hidden_units": width, "params": 64 * width + width + width * width + width + 10 * width + 10,
+                     "variant": v, "train_acc": r.train_acc, "val_acc": r.val_acc, "gap": r.gap})
     return rows
 
 
-def cross_validate(cfg: OverfitConfig, k: int = 5, variants=("none", "all_three"),
-                   progress: Progress = None) -> list[dict]:
-    """k-fold cross-validation on the small training set (each fold takes a turn as validation).
+def cv_fold(cfg: OverfitConfig, k: int, fold: int, variants=("none", "all_three")) -> list[dict]:
+    """One fold of stratified k-fold cross-validation on the small training set.
 
     Early stopping inside a fold watches that fold's own held-out part, never the test set."""
     from sklearn.model_selection import StratifiedKFold
@@ -313,17 +315,41 @@ def cross_validate(cfg: OverfitConfig, k: int = 5, variants=("none", "all_three"
     cfg.validate()
     if not 2 <= k <= 10:
         raise VentureLabError("k", "out of range", got=k, accepted="2..10")
-    rows = []
     with torch_threads(1):
         train, _, test, shifted = _data(cfg)
-        n_splits = min(k, int(np.bincount(train[1]).min()))
-        folds = StratifiedKFold(n_splits=max(2, n_splits), shuffle=True, random_state=cfg.seed)
-        parts = list(folds.split(train[0], train[1]))
-        for i, (tr, va) in enumerate(parts):
-            for v in variants:
-                r = fit((train[0][tr], train[1][tr]), (train[0][va], train[1][va]), test, shifted,
-                        cfg=cfg, variant=v, **_settings(v, cfg))
-                rows.append({"fold": i + 1, "variant": v, "fold_val_acc": r.val_acc, "test_acc": r.test_acc})
-            if progress:
-                progress((i + 1) / len(parts))
+        n_splits = max(2, min(k, int(np.bincount(train[1]).min())))
+        parts = list(StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=cfg.seed)
+                     .split(train[0], train[1]))
+        if not 0 <= fold < len(parts):
+            return []
+        tr, va = parts[fold]
+        rows = []
+        for v in variants:
+            r = fit((train[0][tr], train[1][tr]), (train[0][va], train[1][va]), test, shifted,
+                    cfg=cfg, variant=v, **_settings(v, cfg))
+            rows.append({"fold": fold + 1, "variant": v, "fold_val_acc": r.val_acc, "test_acc": r.test_acc})
+        return rows
+
+
+def _sweep(points, fn, progress: Progress) -> list[dict]:
+    rows = []
+    for i, p in enumerate(points):
+        rows.extend(fn(p))
+        if progress:
+            progress((i + 1) / len(points))
     return rows
+
+
+def learning_curve(cfg: OverfitConfig, sizes=LC_SIZES, progress: Progress = None) -> list[dict]:
+    """Train and validation accuracy against training-set size."""
+    return _sweep(sizes, lambda n: learning_curve_point(cfg, n), progress)
+
+
+def model_size_sweep(cfg: OverfitConfig, widths=MS_WIDTHS, progress: Progress = None) -> list[dict]:
+    """Train/validation gap against hidden width, with and without regularisation."""
+    return _sweep(widths, lambda w: model_size_point(cfg, w), progress)
+
+
+def cross_validate(cfg: OverfitConfig, k: int = 5, progress: Progress = None) -> list[dict]:
+    """k-fold cross-validation on the small training set (each fold takes a turn as validation)."""
+    return _sweep(range(k), lambda f: cv_fold(cfg, k, f), progress)

@@ -338,12 +338,20 @@ def run_bf16(cfg: SpeedConfig = SpeedConfig()) -> Bf16Result:
                       curve_fp32=curves["fp32"], curve_bf16=curves["bf16"])
 
 
-def batch_thread_sweep(cfg: SpeedConfig, batch_sizes=(1, 4, 16, 64), threads=None,
+SWEEP_BATCHES = (1, 4, 16, 64)
+
+
+def sweep_combinations(dtypes=("fp32",), batch_sizes=SWEEP_BATCHES, threads=None) -> list[tuple[int, int, str]]:
+    """(batch, threads, dtype) points of the sweep: threads 1..min(cores, 4)."""
+    threads = threads or tuple(range(1, min(os.cpu_count() or 1, 4) + 1))
+    return [(b, t, d) for d in dtypes for t in threads for b in batch_sizes]
+
+
+def batch_thread_sweep(cfg: SpeedConfig, batch_sizes=SWEEP_BATCHES, threads=None,
                        dtypes=("fp32",), progress: Progress = None) -> list[Timing]:
     """Every combination of batch size x threads (x dtype), each timed ``repeats`` times."""
     cfg.validate()
-    threads = threads or tuple(range(1, min(os.cpu_count() or 1, 4) + 1))
-    combos = [(b, t, d) for d in dtypes for t in threads for b in batch_sizes]
+    combos = sweep_combinations(dtypes, batch_sizes, threads)
     out = []
     for i, (b, t, d) in enumerate(combos):
         out.append(time_steps(cfg.model, b, t, d, cfg.repeats, cfg.steps, cfg.seed))
@@ -360,3 +368,48 @@ def bf16_rounding_examples() -> list[tuple[float, float, float]]:
     vals = [1.0 + 1e-3, math.pi, 1000.1, 0.1, 3.0e-5]
     t = torch.tensor(vals, dtype=torch.float32).to(torch.bfloat16).float().tolist()
     return [(v, b, abs(b - v) / abs(v)) for v, b in zip(vals, t)]
+
+
+# ---------------------------------------------------------------- the cost engine's projection
+
+DEMO_MODEL = "tiny-gpt"   # the model measured above, described to the engine by its config
+
+
+@dataclass(frozen=True)
+class EngineProjection:
+    model: str                      # DEMO_MODEL or a catalog model id
+    hardware: str
+    engine_params: float            # parameters as the engine counts them from the config
+    tokens_per_device_step: int
+    gpu_tokens_per_s: float         # one device, from the engine's step time
+    mfu_used: float                 # model FLOPs utilisation the engine assumed
+    data: tuple[dict, ...] = ()     # rows of scenarios.training.scaling_projection, parallelism="data"
+    tensor: tuple[dict, ...] = ()   # the same for tensor (model) parallelism
+
+
+def engine_projection(model: str = DEMO_MODEL, hardware: str = "nvidia-h100-sxm",
+                      devices: tuple[int, ...] = (1, 2, 4, 8, 16, 32, 64),
+                      tokens_per_device_step: int | None = None) -> EngineProjection:
+    """Ask the cost engine (scenarios.training) how this model trains on ``hardware`` devices.
+
+    The demo's own model goes in as a Hugging Face style config (``TinyGPTConfig.hf_config``),
+    so the engine prices the very shapes measured above; a catalog id shows a real-sized model.
+    """
+    from scenarios.catalog import get_hardware, get_model, model_from_hf_config
+    from scenarios.training import scaling_projection
+
+    cfg = TinyGPTConfig()
+    spec = model_from_hf_config(cfg.hf_config(), DEMO_MODEL) if model == DEMO_MODEL else get_model(model)
+    if tokens_per_device_step is None:
+        tokens_per_device_step = SpeedConfig().batch_size * cfg.seq_len if model == DEMO_MODEL else 4 * 4096
+    data = scaling_projection(spec, hardware, list(devices), "data", tokens_per_device_step)
+    tensor = scaling_projection(spec, hardware, list(devices), "tensor", tokens_per_device_step)
+    one = scaling_projection(spec, hardware, [1], "data", tokens_per_device_step).iloc[0]
+    gpu_tps = float(one["tokens_per_s"])
+    # The MFU the engine assumed, recovered from its one-device step: step = 6 N t / (peak * MFU).
+    peak = get_hardware(hardware).peak_tflops_fp16 * 1e12
+    mfu = 6.0 * spec.active_params * tokens_per_device_step / (peak * float(one["step_s"]))
+    return EngineProjection(model=model, hardware=hardware, engine_params=float(spec.params),
+                            tokens_per_device_step=int(tokens_per_device_step), gpu_tokens_per_s=gpu_tps,
+                            mfu_used=float(mfu), data=tuple(data.to_dict("records")),
+                            tensor=tuple(tensor.to_dict("records")))
