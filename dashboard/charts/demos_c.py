@@ -15,10 +15,18 @@ KIND_COLOURS = {"legit": "#9CA3AF", "bot": "#7C3AED", "aim-assist": "#DC2626", "
 
 
 def _layout(fig: go.Figure, title: str, x: str, y: str, height: int = 380) -> go.Figure:
-    fig.update_layout(title=title, xaxis_title=x, yaxis_title=y, height=height,
-                      margin=dict(l=10, r=10, t=60, b=10), hovermode="closest",
-                      legend=dict(orientation="h", yanchor="bottom", y=-0.35, x=0))
+    # Legend above the plot, under the title: below it, it collides with rotated tick labels.
+    fig.update_layout(title=dict(text=title, y=0.98, yanchor="top"), xaxis_title=x, yaxis_title=y,
+                      height=height + 40, margin=dict(l=10, r=10, t=100, b=10), hovermode="closest",
+                      legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0, font=dict(size=11)))
     return fig
+
+
+def _si(v: float) -> str:
+    for threshold, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(v) >= threshold:
+            return f"{v / threshold:.3g}{suffix}"
+    return f"{v:.3g}"
 
 
 def moving_average(x: np.ndarray, window: int) -> np.ndarray:
@@ -115,9 +123,9 @@ def policy_map(grid, q_table, path, arrows, L: dict) -> go.Figure:
     if path:
         fig.add_trace(go.Scatter(x=[p[1] for p in path], y=[p[0] for p in path], mode="lines",
                                  line=dict(color="#DC2626", width=3), name=L["path"], hoverinfo="skip"))
-    fig.update_yaxes(autorange="reversed", scaleanchor="x", showgrid=False)
-    fig.update_xaxes(showgrid=False)
-    return _layout(fig, L["title"], L["x"], L["y"], height=max(260, 60 * rows + 120))
+    fig.update_yaxes(autorange="reversed", showgrid=False, zeroline=False)
+    fig.update_xaxes(showgrid=False, zeroline=False)
+    return _layout(fig, L["title"], L["x"], L["y"], height=max(280, 45 * rows + 160))
 
 
 # ---------------------------------------------------------------- speech
@@ -306,15 +314,19 @@ def scaling_lines(data_rows, tensor_rows, L: dict) -> go.Figure:
                                  hovertemplate=(f"{name}<br>%{{x}} → ×%{{y:.2f}}<br>{L['eff']}: %{{customdata[0]:.0%}}"
                                                 f"<br>{L['comm']}: %{{customdata[1]:.3g}} ms / %{{customdata[2]:.3g}} ms"
                                                 "<extra></extra>")))
-    fig.update_xaxes(type="log")
-    fig.update_yaxes(type="log")
+    ys = [r["speedup"] for r in (*data_rows, *tensor_rows)] + n
+    ticks = [v for v in (0.01, 0.03, 0.1, 0.3, 1, 2, 4, 8, 16, 32, 64, 128, 256)
+             if min(ys) / 1.5 <= v <= max(ys) * 1.5]
+    fig.update_xaxes(type="log", tickvals=n, ticktext=[str(v) for v in n])
+    fig.update_yaxes(type="log", tickvals=ticks, ticktext=[f"×{v:g}" for v in ticks])
     return _layout(fig, L["title"], L["x"], L["y"], height=400)
 
 
 def throughput_compare(items: list[tuple[str, float]], L: dict) -> go.Figure:
     fig = go.Figure(go.Bar(x=[name for name, _ in items], y=[v for _, v in items],
                            marker_color=[PALETTE[i % len(PALETTE)] for i in range(len(items))],
-                           text=[f"{v:,.3g}" for _, v in items], textposition="outside",
+                           text=[_si(v) for _, v in items], textposition="outside",
                            hovertemplate="%{x}: %{y:,.4g}<extra></extra>"))
-    fig.update_yaxes(type="log")
+    fig.update_yaxes(type="log", range=[np.log10(min(v for _, v in items)) - 1,
+                                        np.log10(max(v for _, v in items)) + 0.7])
     return _layout(fig, L["title"], L["x"], L["y"])

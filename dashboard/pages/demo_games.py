@@ -46,7 +46,7 @@ with explain_errors(), st.spinner(t("game.training")):
 c1, c2, c3 = st.columns(3)
 c1.metric(t("game.m.precision", k=res.k), f"{res.precision_at_budget:.0%}",
           delta=t("game.m.vs_random", x=f"{res.precision_at_budget / max(res.cheat_rate, 1e-9):.0f}"),
-          delta_color="off", help=t("game.m.precision_help"))
+          delta_color="off", delta_arrow="off", help=t("game.m.precision_help"))
 c2.metric(t("game.m.recall"), f"{res.recall_at_budget:.0%}", help=t("game.m.recall_help"))
 c3.metric(t("game.m.zscore"), f"{res.zscore_precision_at_budget:.0%}", help=t("game.m.zscore_help"))
 st.caption(t("game.auc_caption", auc=f"{res.roc_auc:.3f}", rate=f"{res.cheat_rate:.1%}"))
@@ -115,7 +115,7 @@ c1, c2, c3 = st.columns(3)
 c1.metric(t("game.m.first", n=window), f"{first:.1f}")
 c2.metric(t("game.m.last", n=window), f"{last:.1f}", delta=f"{last - first:+.1f}")
 c3.metric(t("game.m.greedy"), f"{g.greedy_reward:.1f}",
-          delta=t("game.m.random_ref", r=f"{g.random_policy_reward:.0f}"), delta_color="off",
+          delta=t("game.m.random_ref", r=f"{g.random_policy_reward:.0f}"), delta_color="off", delta_arrow="off",
           help=t("game.m.greedy_help"))
 if not g.greedy_reaches_goal:
     st.warning(t("game.not_reached"), icon=":material/warning:")

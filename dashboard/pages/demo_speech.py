@@ -41,11 +41,11 @@ with explain_errors(), st.spinner(t("spk.training")):
 
 c1, c2, c3 = st.columns(3)
 c1.metric(t("spk.m.clean"), f"{res.accuracy_clean_plain:.0%}",
-          delta=t("spk.m.majority", m=f"{res.majority_baseline:.0%}"), delta_color="off",
+          delta=t("spk.m.majority", m=f"{res.majority_baseline:.0%}"), delta_color="off", delta_arrow="off",
           help=t("spk.m.clean_help"))
 c2.metric(t("spk.m.classes"), f"{len(res.classes)}", help=", ".join(res.classes))
 c3.metric(t("spk.m.split"), f"{res.n_train} / {res.n_test}",
-          delta=t("spk.m.speakers", a=res.n_train_speakers, b=res.n_test_speakers), delta_color="off")
+          delta=t("spk.m.speakers", a=res.n_train_speakers, b=res.n_test_speakers), delta_color="off", delta_arrow="off")
 st.plotly_chart(charts.spectrograms(res.example_clean_logmel, res.example_noisy_logmel, res.sample_rate_hz, HOP, {
     "clean": t("spk.spec_clean", word=res.example_word),
     "noisy": t("spk.spec_noisy", snr=f"{res.snr_db[-1]:g}"),

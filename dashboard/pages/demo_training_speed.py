@@ -53,7 +53,7 @@ f = res.fp32
 c1, c2, c3 = st.columns(3)
 c1.metric(t("spd.m.samples"), f"{f.median_samples_per_s:,.1f}",
           delta=t("spd.m.spread", lo=f"{min(f.samples_per_s):,.1f}", hi=f"{max(f.samples_per_s):,.1f}"),
-          delta_color="off", help=t("spd.m.samples_help"))
+          delta_color="off", delta_arrow="off", help=t("spd.m.samples_help"))
 c2.metric(t("spd.m.tokens"), fmt_number(f.median_tokens_per_s))
 c3.metric(t("spd.m.gflops"), f"{f.achieved_gflop_s:.2f}", help=t("spd.m.gflops_help"))
 with st.expander(t("spd.sweep_title"), icon=":material/stacked_line_chart:",
@@ -86,12 +86,12 @@ units = ", ".join(info.cpu_bf16_units)
 st.markdown(t("spd.bf16_text_units", units=units) if units else t("spd.bf16_text_no_units"))
 c1, c2, c3 = st.columns(3)
 c1.metric(t("spd.m.speedup"), f"×{res.speedup:.2f}",
-          delta=t("spd.faster") if res.speedup > 1 else t("spd.slower"), delta_color="off",
+          delta=f"{res.speedup - 1:+.0%} " + (t("spd.faster") if res.speedup > 1 else t("spd.slower")),
           help=t("spd.m.speedup_help"))
 c2.metric(t("spd.m.memory"), f"{res.saved_activation_bytes_bf16 / res.saved_activation_bytes_fp32:.0%}",
           help=t("spd.m.memory_help"))
 c3.metric(t("spd.m.grad"), f"{res.grad_rel_error:.2%}", delta=t("spd.m.cos", c=f"{res.grad_cosine:.5f}"),
-          delta_color="off", help=t("spd.m.grad_help"))
+          delta_color="off", delta_arrow="off", help=t("spd.m.grad_help"))
 c1, c2 = st.columns(2)
 c1.plotly_chart(charts.timing_points([res.fp32, res.bf16], DT, {
     "title": t("spd.timing_title", b=cfg.batch_size, th=cfg.threads), "x": t("spd.precision_axis"),
@@ -99,6 +99,7 @@ c1.plotly_chart(charts.timing_points([res.fp32, res.bf16], DT, {
 c2.plotly_chart(charts.memory_bars(res.saved_activation_bytes_fp32, res.saved_activation_bytes_bf16, DT, {
     "title": t("spd.memory_title", b=cfg.batch_size), "x": t("spd.precision_axis"), "y": t("spd.mb_axis")}),
     width="stretch")
+st.caption(t("spd.timing_caption"))
 st.plotly_chart(charts.loss_curves(res.curve_fp32, res.curve_bf16, DT, {
     "title": t("spd.loss_title"), "x": t("spd.step_axis"), "y": t("spd.loss_axis")}), width="stretch")
 st.markdown(t("spd.numerics_text", l32=f"{res.loss_fp32:.5f}", l16=f"{res.loss_bf16:.5f}",
