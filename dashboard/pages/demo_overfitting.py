@@ -27,7 +27,7 @@ with st.container(border=True):
     noise_pct = c2.select_slider(t("ovf.label_noise"), [0, 5, 10, 20, 30], value=10,
                                  format_func=lambda v: f"{v} %", key="ovf_noise", bind=BIND,
                                  help=t("ovf.label_noise_help"))
-    hidden = c3.select_slider(t("ovf.hidden"), [16, 32, 64, 128, 256, 512], value=256, key="ovf_hidden",
+    hidden = c3.select_slider(t("ovf.hidden"), [16, 32, 64, 128, 256, 512], value=128, key="ovf_hidden",
                               bind=BIND, help=t("ovf.hidden_help"))
     c1, c2, c3 = st.columns(3)
     dropout = c1.slider(t("ovf.dropout"), 0.0, 0.8, 0.5, step=0.1, key="ovf_dropout", bind=BIND,

@@ -31,7 +31,7 @@ with st.container(border=True):
     c1, c2, c3 = st.columns(3)
     copies = c1.select_slider(t("spk.copies"), [1, 2, 3, 4], value=2, key="spk_copies", bind=BIND,
                               help=t("spk.copies_help"))
-    epochs = c2.select_slider(t("spk.epochs"), [10, 15, 20, 30, 40], value=20, key="spk_epochs", bind=BIND)
+    epochs = c2.select_slider(t("spk.epochs"), [8, 12, 16, 24, 32], value=16, key="spk_epochs", bind=BIND)
     seed = c3.number_input(t("spk.seed"), 0, 10_000, 0, key="spk_seed", bind=BIND, help=t("spk.seed_help"))
 
 cfg = KwsConfig(seed=int(seed), noise_kind=noise, aug_snr_low_db=float(min(aug_low, aug_high)),

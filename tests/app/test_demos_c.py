@@ -46,9 +46,9 @@ def test_games_query_sets_the_knobs_and_blatant_cheats_are_caught():
 def test_speech_page_names_the_noise_and_switches_the_confusion_matrix():
     # English: AppTest re-formats a selectbox's value with format_func on rerun, which only
     # round-trips where the label equals the option id (a test-harness limit, not the app's).
-    at = open_page(page_by_url("demo-speech").path, query={"spk_epochs": "10"})
+    at = open_page(page_by_url("demo-speech").path, query={"spk_epochs": "12"})
     assert_clean(at)
-    assert at.select_slider(key="spk_epochs").value == 10
+    assert at.select_slider(key="spk_epochs").value == 12
     charts = at.get("plotly_chart")
     assert len(charts) >= 3
     assert any("pink noise" in c.proto.spec for c in charts)  # the SNR chart names the noise

@@ -33,7 +33,7 @@ def _combined(fit):
 @pytest.mark.parametrize("seed", SEEDS)
 def test_the_network_learns_digits_far_above_guessing(runs, seed):
     r = runs[seed]
-    # Measured test accuracy 0.77-0.83 against 0.11-0.12 for always guessing the commonest digit.
+    # Measured test accuracy 0.75-0.82 against 0.11-0.12 for always guessing the commonest digit.
     assert r.variants["none"].test_acc >= r.majority_baseline + 0.5
 
 
@@ -45,11 +45,11 @@ def test_without_remedies_the_net_memorises_its_noisy_training_set(runs, seed):
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize(("variant", "margin"), [("dropout", 0.01), ("weight_decay", 0.05),
+@pytest.mark.parametrize(("variant", "margin"), [("dropout", 0.03), ("weight_decay", 0.08),
                                                   ("early_stopping", 0.08), ("all_three", 0.08)])
 def test_regularisation_shrinks_the_train_validation_gap(runs, seed, variant, margin):
-    # Measured gaps (seeds 0, 1, 2): none 0.22/0.21/0.18, dropout 0.20/0.19/0.16,
-    # weight decay 0.08/0.10/0.05, early stopping 0.04/0.01/0.08, all three 0.02/0.02/0.08.
+    # Measured gaps (seeds 0, 1, 2): none 0.24/0.20/0.20, dropout 0.19/0.15/0.13,
+    # weight decay 0.08/0.08/0.08, early stopping 0.05/0.03/0.07, all three 0.09/0.04/0.08.
     v = runs[seed].variants
     assert v[variant].gap <= v["none"].gap - margin
 
