@@ -78,3 +78,21 @@ def test_training_speed_page_measures_and_projects():
     assert_clean(at)
     assert float(_metric(at, "Samples per second").replace(",", "")) > 0
     assert len(at.get("plotly_chart")) >= 5
+
+
+def test_on_demand_sweeps_draw_their_charts():
+    at = open_page(page_by_url("demo-overfitting").path, query={"ovf_n": "50"})
+    assert_clean(at)
+    n = len(at.get("plotly_chart"))
+    at.button(key="ovf_btn_learning_curve").click().run()
+    assert_clean(at)
+    assert len(at.get("plotly_chart")) == n + 1
+
+    at = open_page(page_by_url("demo-training-speed").path,
+                   query={"spd_batch": "4", "spd_repeats": "2", "spd_steps": "1"})
+    assert_clean(at)
+    n = len(at.get("plotly_chart"))
+    at.button(key="spd_sweep_btn").click().run()
+    assert_clean(at)
+    assert len(at.get("plotly_chart")) == n + 1
+    assert any("samples_per_s_median" in str(df.value.columns.tolist()) for df in at.dataframe)
