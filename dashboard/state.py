@@ -30,6 +30,9 @@ PAGE_PREFIXES: dict[str, str] = {
     "spk": "Demo lab: speech, keyword spotting in noise",
     "ovf": "Demo lab: overfitting and generalisation",
     "spd": "Demo lab: training speed",
+    "scn": "Scenarios",
+    "cmpr": "Compare scenarios",
+    "pitch": "Pitch mode",
 }
 
 
