@@ -28,8 +28,13 @@ model_cfg = TinyGPTConfig()
 with st.container(border=True):
     c1, c2, c3 = st.columns(3)
     batch = c1.select_slider(t("spd.batch"), [1, 4, 8, 16, 32, 64], value=16, key="spd_batch", bind=BIND)
-    threads = c2.select_slider(t("spd.threads"), list(range(1, (os.cpu_count() or 1) + 1)), value=1,
-                               key="spd_threads", bind=BIND, help=t("spd.threads_help"))
+    cpus = os.cpu_count() or 1
+    if cpus > 1:
+        threads = c2.select_slider(t("spd.threads"), list(range(1, cpus + 1)), value=1,
+                                   key="spd_threads", bind=BIND, help=t("spd.threads_help"))
+    else:  # a one-option slider cannot be drawn
+        threads = 1
+        c2.caption(t("spd.one_cpu"))
     repeats = c3.select_slider(t("spd.repeats"), [2, 3, 5, 10], value=3, key="spd_repeats", bind=BIND,
                                help=t("spd.repeats_help"))
     c1, c2, c3 = st.columns(3)
