@@ -104,7 +104,7 @@ def load_clips() -> tuple[list[np.ndarray], np.ndarray, np.ndarray, tuple[str, .
     d = np.load(DATA)
     audio = mu_law_decode(d["audio_mulaw"])
     offsets = d["offsets"]
-    clips = [audio[a:b] for a, b in zip(offsets[:-1], offsets[1:])]
+    clips = [audio[a:b] for a, b in zip(offsets[:-1], offsets[1:], strict=True)]
     words = [str(w) for w in d["words"]]
     keywords = [str(k) for k in d["keywords"]]
     classes = tuple(keywords) + (UNKNOWN,)

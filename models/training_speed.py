@@ -367,7 +367,7 @@ def bf16_rounding_examples() -> list[tuple[float, float, float]]:
 
     vals = [1.0 + 1e-3, math.pi, 1000.1, 0.1, 3.0e-5]
     t = torch.tensor(vals, dtype=torch.float32).to(torch.bfloat16).float().tolist()
-    return [(v, b, abs(b - v) / abs(v)) for v, b in zip(vals, t)]
+    return [(v, b, abs(b - v) / abs(v)) for v, b in zip(vals, t, strict=True)]
 
 
 # ---------------------------------------------------------------- the cost engine's projection

@@ -133,8 +133,8 @@ def policy_map(grid, q_table, path, arrows, L: dict) -> go.Figure:
 def snr_curves(snr_db, acc_plain, acc_aug, clean_plain: float, clean_aug: float, majority: float,
                L: dict) -> go.Figure:
     fig = go.Figure()
-    for acc, clean, name, colour in ((acc_plain, clean_plain, L["plain"], PALETTE[1]),
-                                     (acc_aug, clean_aug, L["augmented"], PALETTE[0])):
+    # clean_plain / clean_aug (the 45 dB floor only) are shown as metrics on the page, not drawn.
+    for acc, name, colour in ((acc_plain, L["plain"], PALETTE[1]), (acc_aug, L["augmented"], PALETTE[0])):
         fig.add_trace(go.Scatter(x=list(snr_db), y=list(acc), mode="lines+markers", name=name,
                                  line=dict(color=colour, width=2.5),
                                  hovertemplate=f"{name}<br>%{{x}} dB: %{{y:.0%}}<extra></extra>"))

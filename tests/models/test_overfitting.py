@@ -13,8 +13,18 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from models.overfitting import (OverfitConfig, assemble, augment, cv_fold, learning_curve_point,
-                                model_size_point, run_overfitting, run_variant, shift_images, split)
+from models.overfitting import (
+    OverfitConfig,
+    assemble,
+    augment,
+    cv_fold,
+    learning_curve_point,
+    model_size_point,
+    run_overfitting,
+    run_variant,
+    shift_images,
+    split,
+)
 from scenarios.errors import VentureLabError
 
 SEEDS = (0, 1, 2)

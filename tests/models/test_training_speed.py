@@ -14,9 +14,19 @@ import math
 
 import pytest
 
-from models.training_speed import (DEMO_MODEL, SpeedConfig, TinyGPTConfig, bf16_rounding_examples,
-                                   bigram_batches, build_model, engine_projection, run_bf16,
-                                   saved_activation_bytes, sweep_combinations, time_steps)
+from models.training_speed import (
+    DEMO_MODEL,
+    SpeedConfig,
+    TinyGPTConfig,
+    bf16_rounding_examples,
+    bigram_batches,
+    build_model,
+    engine_projection,
+    run_bf16,
+    saved_activation_bytes,
+    sweep_combinations,
+    time_steps,
+)
 from scenarios.errors import VentureLabError
 
 FAST = SpeedConfig(batch_size=8, repeats=2, steps=1, numerics_steps=15)
@@ -64,7 +74,7 @@ def test_both_precisions_learn_in_the_short_run(bf16):
 
 
 def test_bf16_rounds_to_about_three_significant_digits():
-    for value, stored, rel in bf16_rounding_examples():
+    for _value, _stored, rel in bf16_rounding_examples():
         assert rel <= 2 ** -8 + 1e-12  # unit roundoff of an 8-bit significand
     assert bf16_rounding_examples()[0][1] == 1.0  # 1.001 is not representable: it rounds to 1
 
