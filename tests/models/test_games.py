@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from models.games import CHEAT_TYPES, FEATURES, CheatConfig, generate_players, run_cheat_detection
 from models.games_rl import GridConfig, run_q_learning
@@ -112,3 +114,18 @@ def test_the_maze_is_learned_too(seed):
 def test_unknown_map_raises_a_clear_error():
     with pytest.raises(VentureLabError, match="map_id"):
         run_q_learning(GridConfig(map_id="nope"))
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 10_000), rate=st.sampled_from([0.01, 0.02, 0.05]),
+       strength=st.floats(0.0, 1.0))
+def test_budget_curve_is_consistent_for_any_generator_setting(seed, rate, strength):
+    """Property: a bigger review budget never catches fewer cheaters, and precision and recall agree
+    on the number caught (precision * k == recall * cheaters)."""
+    r = run_cheat_detection(CheatConfig(seed=seed, n_players=600, cheat_rate=rate, strength=strength, n_trees=20))
+    recalls = [c[2] for c in r.budget_curve]
+    assert all(a <= b + 1e-12 for a, b in zip(recalls, recalls[1:], strict=False))
+    n_cheat = int(round(r.cheat_rate * 600))
+    for share, precision, recall, _ in r.budget_curve:
+        k = max(1, round(share * 600))
+        assert precision * k == pytest.approx(recall * n_cheat)
