@@ -129,3 +129,14 @@ def test_assemble_matches_run_overfitting():
 def test_bad_config_raises_a_clear_error():
     with pytest.raises(VentureLabError, match="shift_kind"):
         run_overfitting(OverfitConfig(shift_kind="rotate"))
+
+
+def test_digits_read_from_the_bundled_csv_match_scikit_learns_loader():
+    from sklearn.datasets import load_digits
+
+    from models.overfitting import _digits
+
+    images, target = _digits()
+    d = load_digits()
+    np.testing.assert_array_equal(images * 16, d.images)
+    np.testing.assert_array_equal(target, d.target)
