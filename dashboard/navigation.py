@@ -34,6 +34,12 @@ DEMOS: list[PageSpec] = [
     PageSpec("dashboard/pages/demo_finance.py", "nav.demo_finance", ":material/credit_card:", "demo-finance"),
     PageSpec("dashboard/pages/demo_medical.py", "nav.demo_medical", ":material/medical_services:", "demo-medical"),
     PageSpec("dashboard/pages/demo_vision.py", "nav.demo_vision", ":material/directions_car:", "demo-vision"),
+    PageSpec("dashboard/pages/demo_games.py", "nav.demo_games", ":material/sports_esports:", "demo-games"),
+    PageSpec("dashboard/pages/demo_speech.py", "nav.demo_speech", ":material/mic:", "demo-speech"),
+    PageSpec("dashboard/pages/demo_overfitting.py", "nav.demo_overfitting", ":material/ssid_chart:",
+             "demo-overfitting"),
+    PageSpec("dashboard/pages/demo_training_speed.py", "nav.demo_training_speed", ":material/speed:",
+             "demo-training-speed"),
 ]
 
 SCENARIOS: list[PageSpec] = [
