@@ -52,10 +52,9 @@ class DemoLink:
     page: str
     anchor: str = ""
 
-    def url(self, lang: str | None = None) -> str:
-        """``/<page>[?lang=zh][#<anchor>]``: a link that opens the page at that section."""
-        query = f"?lang={lang}" if lang and lang != "en" else ""
-        return f"/{self.page}{query}" + (f"#{self.anchor}" if self.anchor else "")
+    def url(self) -> str:
+        """``/<page>[#<anchor>]``: a link that opens the page at that section."""
+        return f"/{self.page}" + (f"#{self.anchor}" if self.anchor else "")
 
 
 @dataclass(frozen=True)

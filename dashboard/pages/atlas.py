@@ -1,17 +1,17 @@
 """Atlas: the domain x challenge matrix; a cell leads to the techniques, the domain page and the demo.
 
 Selecting a cell in the chart (a click) sets the two selectboxes below it, which are also the
-accessible way in and are bound to the URL (atlas_domain, atlas_challenge), so a link
-reproduces the selection.
+accessible way in; their ids are kept in the URL (atlas_domain, atlas_challenge, see
+dashboard/atlas_ui.py for why not the native binding), so a link reproduces the selection.
 """
 
 import pandas as pd
 import streamlit as st
 
+from dashboard.atlas_ui import id_selectbox, lang_query, with_lang
 from dashboard.cached import atlas as cached
 from dashboard.charts import atlas as charts
 from dashboard.i18n import current_language, pick, t
-from dashboard.state import BIND
 from dashboard.ui import page_header
 from scenarios.domains import CHALLENGE_IDS, DOMAIN_IDS
 
@@ -38,10 +38,8 @@ def _on_select() -> None:
 chart_slot = st.container()
 st.caption(t("atlas.select_hint"))
 col_d, col_c = st.columns(2)
-dom = col_d.selectbox(t("atlas.domain"), DOMAIN_IDS, format_func=domain_name.get,
-                      key="atlas_domain", bind=BIND)
-ch = col_c.selectbox(t("atlas.challenge"), CHALLENGE_IDS, format_func=challenge_name.get,
-                     key="atlas_challenge", bind=BIND)
+dom = id_selectbox(t("atlas.domain"), DOMAIN_IDS, "atlas_domain", domain_name.get, container=col_d)
+ch = id_selectbox(t("atlas.challenge"), CHALLENGE_IDS, "atlas_challenge", challenge_name.get, container=col_c)
 
 with chart_slot:
     st.plotly_chart(charts.importance_matrix(atlas, lang, selected=(dom, ch)), key="atlas_matrix",
@@ -56,19 +54,18 @@ st.markdown(t("atlas.cell.importance", score=score, level=t(f"atlas.level.{score
 st.markdown(pick(challenge.summary, lang))
 st.caption(t("atlas.cell.why_domain", text=pick(domain.rationale, lang)))
 
-lang_q = f"&lang={lang}" if lang != "en" else ""
 link_cols = st.columns(2)
 with link_cols[0]:
     st.page_link("dashboard/pages/domain.py", label=t("atlas.link.domain", domain=domain_name[dom]),
                  icon=":material/travel_explore:",
-                 query_params={"dom_id": dom, **({"lang": lang} if lang != "en" else {})})
+                 query_params={"dom_id": dom, **lang_query()})
 with link_cols[1]:
-    st.markdown(t("atlas.link.scenario", url=f"/scenarios?scn_id={dom}{lang_q}"))
+    st.markdown(t("atlas.link.scenario", url=with_lang(f"/scenarios?scn_id={dom}")))
 
 st.subheader(t("atlas.techniques"), anchor="techniques")
 for tech in challenge.techniques:
     costs = " · ".join(t(f"atlas.cost.{axis}.{COST_LEVEL_KEYS[v]}") for axis, v in tech.costs.items())
-    demo = (t("atlas.demo_link", url=tech.demo.url(lang)) if tech.demo else t("atlas.no_demo"))
+    demo = (t("atlas.demo_link", url=with_lang(tech.demo.url())) if tech.demo else t("atlas.no_demo"))
     st.markdown(f"**{pick(tech.name, lang)}** — {pick(tech.note, lang)}  \n{costs} · {demo}")
 
 rules = [atlas.rules[r] for r in challenge.rules]

@@ -1,14 +1,14 @@
 """Domain page: one application domain's workloads as cost presets, its demos, rules and risks.
 
-``dom_id`` (bound to the URL) selects the domain; /domain?dom_id=medical opens the medical page.
+``dom_id`` (the domain id, kept in the URL) selects the domain; /domain?dom_id=medical opens the medical page.
 """
 
 import streamlit as st
 
+from dashboard.atlas_ui import id_selectbox, with_lang
 from dashboard.cached import atlas as cached
 from dashboard.charts import atlas as charts
 from dashboard.i18n import current_language, pick, t
-from dashboard.state import BIND
 from dashboard.ui import band_metric, explain_errors, fmt_number, page_header
 from scenarios.domains import DOMAIN_IDS
 
@@ -16,9 +16,8 @@ lang = current_language()
 atlas = cached.atlas()
 names = {d.id: pick(d.name, lang) for d in atlas.domains}
 page_header("dom.title")
-dom = st.selectbox(t("dom.pick"), DOMAIN_IDS, format_func=names.get, key="dom_id", bind=BIND)
+dom = id_selectbox(t("dom.pick"), DOMAIN_IDS, "dom_id", names.get)
 domain = atlas.domain(dom)
-lang_q = f"&lang={lang}" if lang != "en" else ""
 
 st.header(names[dom], anchor="overview")
 st.markdown(pick(domain.summary, lang))
@@ -33,7 +32,7 @@ with c2:
                 f"{pick(domain.latency_note, lang)}")
     st.markdown(f"**{t('dom.sensitivity')}** {t('dom.sensitivity.' + domain.sensitivity_level)} — "
                 f"{pick(domain.sensitivity_note, lang)}")
-st.markdown(t("dom.scenario_link", url=f"/scenarios?scn_id={dom}{lang_q}"))
+st.markdown(t("dom.scenario_link", url=with_lang(f"/scenarios?scn_id={dom}")))
 
 st.header(t("dom.workloads"), anchor="workloads")
 status = cached.engine_status()
@@ -77,12 +76,12 @@ else:
 st.header(t("dom.challenges"), anchor="challenges")
 for cid in domain.top_challenges(4):
     ch = atlas.challenge(cid)
-    url = f"/atlas?atlas_domain={dom}&atlas_challenge={cid}{lang_q}"
+    url = with_lang(f"/atlas?atlas_domain={dom}&atlas_challenge={cid}")
     st.markdown(t("dom.challenge_line", name=pick(ch.name, lang), score=domain.importance[cid], url=url))
 
 st.header(t("dom.demos"), anchor="demos")
 for link in domain.demos:
-    st.markdown(f"- [{t('dom.demo_label', page=link.page, anchor=link.anchor)}]({link.url(lang)})")
+    st.markdown(f"- [{t('dom.demo_label', page=link.page, anchor=link.anchor)}]({with_lang(link.url())})")
 
 st.header(t("dom.rules"), anchor="rules")
 for rid in domain.rules:
