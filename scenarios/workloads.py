@@ -181,7 +181,7 @@ def _device_price(preset: WorkloadPreset, hw: Any) -> tuple[float | None, str, s
         per_hour = float(purchase) / (preset.life_years * HOURS_PER_YEAR)
         note = (f"${purchase:g} / ({preset.life_years:g} years x {HOURS_PER_YEAR} h) = ${per_hour:.4f}/h"
                 " (assumed life, always on)")
-        return per_hour, str(getattr(hw, "price_as_of", "") or ""), str(getattr(hw, "source", "")), \
+        return per_hour, "", str(getattr(hw, "purchase_source", "") or getattr(hw, "source", "")), \
             (("price", note),)
     per_hour = getattr(hw, "usd_per_hour", None)
     if per_hour:
@@ -209,6 +209,19 @@ def _band(low: Any, mid: Any, high: Any) -> tuple[float | None, float | None, fl
     return min(lo, hi, vals[1]), vals[1], max(lo, hi, vals[1])
 
 
+def _result(preset: WorkloadPreset, usd: tuple, lat: tuple, *, fits: bool | None, battery: float | None,
+            price_basis: str, usd_per_hour: float | None, as_of: str, source: str,
+            assumptions: tuple) -> PresetResult:
+    """Build a result from (low, expected, high) bands, by keyword: the field order differs."""
+    ok, ok_worst = _budget(preset, lat[1], lat[2])
+    return PresetResult(
+        preset=preset, usd_per_1k_tasks=usd[1], usd_per_1k_tasks_low=usd[0], usd_per_1k_tasks_high=usd[2],
+        latency_ms=lat[1], latency_ms_low=lat[0], latency_ms_high=lat[2], meets_budget=ok,
+        meets_budget_worst_case=ok_worst, fits=fits, battery_pct_per_1k_tasks=battery,
+        price_basis=price_basis, usd_per_hour=usd_per_hour, price_as_of=as_of, price_source=source,
+        assumptions=assumptions)
+
+
 def _budget(preset: WorkloadPreset, mid: float | None, high: float | None) -> tuple[bool | None, bool | None]:
     if preset.budget_latency_ms is None or mid is None:
         return None, None
@@ -228,8 +241,8 @@ def _run_api(preset: WorkloadPreset) -> PresetResult:
            + preset.output_tokens * float(p.usd_per_m_output)) / 1000.0
     note = (f"{p.provider} {p.model}: ${p.usd_per_m_input}/M in, ${p.usd_per_m_output}/M out "
             f"(as of {p.as_of}; {p.source})")
-    return PresetResult(preset, usd, usd, usd, None, None, None, None, None, None, None, "api", None,
-                        str(p.as_of), str(p.source), (("price", note),))
+    return _result(preset, (usd, usd, usd), (None, None, None), fits=None, battery=None, price_basis="api",
+                   usd_per_hour=None, as_of=str(p.as_of), source=str(p.source), assumptions=(("price", note),))
 
 
 def _run_llm(preset: WorkloadPreset, hw: Any) -> PresetResult:
@@ -258,8 +271,8 @@ def _run_llm(preset: WorkloadPreset, hw: Any) -> PresetResult:
     battery_task = None if battery is None else battery * out / 1000.0 * 1000.0  # per 1k tasks
     notes += (("engine", f"runtime {getattr(est, 'runtime', '?')}, {preset.weights}, batch {preset.batch}, "
                f"utilisation {preset.utilisation:g}"),)
-    return PresetResult(preset, *usd, *lat, *_budget(preset, lat[1], lat[2]), bool(est.fits), battery_task,
-                        preset.price, per_hour, as_of, src, notes + _engine_assumptions(est))
+    return _result(preset, usd, lat, fits=bool(est.fits), battery=battery_task, price_basis=preset.price,
+                   usd_per_hour=per_hour, as_of=as_of, source=src, assumptions=notes + _engine_assumptions(est))
 
 
 def _run_vision(preset: WorkloadPreset, hw: Any) -> PresetResult:
@@ -279,8 +292,8 @@ def _run_vision(preset: WorkloadPreset, hw: Any) -> PresetResult:
                 for v in _band(est.latency_ms_low, est.latency_ms, est.latency_ms_high))
     notes += (("engine", f"{preset.weights}, batch {preset.batch}, {preset.inputs_per_task} input(s) per task"
                + (f", {preset.gflops_per_input:g} GFLOPs per input" if preset.gflops_per_input else "")),)
-    return PresetResult(preset, *cost, *lat, *_budget(preset, lat[1], lat[2]), None, None,
-                        preset.price, per_hour, as_of, src, notes + _engine_assumptions(est))
+    return _result(preset, tuple(cost), lat, fits=bool(est.fits), battery=None, price_basis=preset.price,
+                   usd_per_hour=per_hour, as_of=as_of, source=src, assumptions=notes + _engine_assumptions(est))
 
 
 def _engine_assumptions(est: Any) -> tuple[tuple[str, str], ...]:
