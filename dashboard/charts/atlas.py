@@ -17,48 +17,41 @@ _IMPORTANCE_SCALE = [[0.0, "#F3F4F6"], [0.2, "#DBEAFE"], [0.4, "#93C5FD"], [0.6,
 
 
 def importance_matrix(atlas: Atlas, lang: str, selected: tuple[str, str] | None = None) -> go.Figure:
-    """Domain x challenge heat map, drawn as square markers so that a click selects one cell.
+    """Domain x challenge heat map with a transparent point on every cell so a click selects it.
 
-    (Plotly heatmap traces emit no point-selection events; scatter markers do, which is what
-    st.plotly_chart(on_select=...) listens to.) customdata = (domain id, challenge id).
+    The colours are a heatmap trace (cells scale with the chart, so it stays readable at phone
+    width); plotly heatmaps emit no selection events, so an invisible scatter point sits on each
+    cell and carries customdata = (domain id, challenge id) for st.plotly_chart(on_select=...).
     """
-    ch_names = {c.id: pick(c.name, lang) for c in atlas.challenges}
-    xs, ys, zs, custom, hover = [], [], [], [], []
-    for d in atlas.domains:
-        d_name = pick(d.name, lang)
-        for cid in CHALLENGE_IDS:
-            score = d.importance[cid]
-            xs.append(ch_names[cid])
-            ys.append(d_name)
-            zs.append(score)
-            custom.append([d.id, cid])
-            hover.append(t("atlas.chart.hover", lang=lang, domain=d_name, challenge=ch_names[cid],
-                           score=score))
-    fig = go.Figure(go.Scatter(
-        x=xs, y=ys, mode="markers+text", text=[str(z) for z in zs], customdata=custom,
-        hovertext=hover, hoverinfo="text",
-        textfont={"color": ["#111827" if z < 3 else "#FFFFFF" for z in zs], "size": 12},
-        marker={"symbol": "square", "size": 30, "color": zs, "cmin": 0, "cmax": 5,
-                "colorscale": _IMPORTANCE_SCALE, "line": {"width": 1, "color": "#FFFFFF"},
-                "colorbar": {"title": {"text": t("atlas.chart.colorbar", lang=lang)}, "thickness": 12}},
-        selected={"marker": {"opacity": 1.0}}, unselected={"marker": {"opacity": 0.55}},
-        name="",
+    ch_names = [pick(c.name, lang) for c in atlas.challenges]
+    d_names = [pick(d.name, lang) for d in atlas.domains]
+    z = atlas.importance_matrix()
+    hover = [[t("atlas.chart.hover", lang=lang, domain=dn, challenge=cn, score=z[i][j])
+              for j, cn in enumerate(ch_names)] for i, dn in enumerate(d_names)]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=ch_names, y=d_names, zmin=0, zmax=5, colorscale=_IMPORTANCE_SCALE, xgap=2, ygap=2,
+        text=[[str(v) for v in row] for row in z], texttemplate="%{text}", hoverinfo="skip",
+        showscale=False,
     ))
-    if selected:
-        d_sel, c_sel = selected
-        try:
-            fig.add_trace(go.Scatter(
-                x=[ch_names[c_sel]], y=[pick(atlas.domain(d_sel).name, lang)], mode="markers",
-                marker={"symbol": "square-open", "size": 34, "color": "#F59E0B", "line": {"width": 3}},
-                hoverinfo="skip", showlegend=False, name=""))
-        except Exception:  # noqa: BLE001 - a stale selection only loses its outline
-            pass
+    fig.add_trace(go.Scatter(
+        x=[cn for _ in d_names for cn in ch_names], y=[dn for dn in d_names for _ in ch_names],
+        customdata=[[d.id, cid] for d in atlas.domains for cid in CHALLENGE_IDS],
+        hovertext=[h for row in hover for h in row], hoverinfo="text", mode="markers",
+        marker={"size": 28, "symbol": "square", "color": "rgba(0,0,0,0)"},
+        selected={"marker": {"opacity": 1.0}}, unselected={"marker": {"opacity": 1.0}},
+        showlegend=False, name="",
+    ))
+    if selected and selected[0] in [d.id for d in atlas.domains] and selected[1] in CHALLENGE_IDS:
+        i = [d.id for d in atlas.domains].index(selected[0])
+        j = list(CHALLENGE_IDS).index(selected[1])
+        fig.add_shape(type="rect", xref="x", yref="y", x0=j - 0.5, x1=j + 0.5, y0=i - 0.5, y1=i + 0.5,
+                      line={"color": "#F59E0B", "width": 3})
     fig.update_layout(
         title=t("atlas.chart.title", lang=lang),
-        xaxis={"title": t("atlas.chart.x", lang=lang), "tickangle": -40, "side": "bottom",
-               "categoryorder": "array", "categoryarray": [ch_names[c] for c in CHALLENGE_IDS]},
-        yaxis={"title": t("atlas.chart.y", lang=lang), "autorange": "reversed"},
-        height=560, margin={"l": 10, "r": 10, "t": 60, "b": 10}, showlegend=False,
+        xaxis={"title": t("atlas.chart.x", lang=lang), "tickangle": -50, "automargin": True,
+               "tickfont": {"size": 11}},
+        yaxis={"title": "", "autorange": "reversed", "automargin": True, "tickfont": {"size": 11}},
+        height=600, margin={"l": 10, "r": 10, "t": 50, "b": 10}, showlegend=False,
         clickmode="event+select", dragmode=False, plot_bgcolor="#FFFFFF",
     )
     return fig
@@ -95,7 +88,7 @@ def opportunity_bubbles(ranking: Ranking, robust: Robustness | None, names: dict
     p = [float(robust.p_top_k[d]) if robust is not None else 0.0 for d in tb["domain"]]
     fig = go.Figure(go.Scatter(
         x=tb["feasibility"], y=tb["impact"], mode="markers+text",
-        text=[names[d] for d in tb["domain"]], textposition="top center",
+        text=[names[d] for d in tb["domain"]], textposition="top center", textfont={"size": 11},
         marker={"size": tb["total"], "sizemode": "area", "sizeref": 2.0 * 100 / 45**2, "sizemin": 6,
                 "color": p, "cmin": 0, "cmax": 1, "colorscale": "Blues",
                 "line": {"width": 1, "color": "#1F2937"},

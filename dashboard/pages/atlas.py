@@ -8,7 +8,7 @@ dashboard/atlas_ui.py for why not the native binding), so a link reproduces the 
 import pandas as pd
 import streamlit as st
 
-from dashboard.atlas_ui import id_selectbox, lang_query, with_lang
+from dashboard.atlas_ui import demo_label, id_selectbox, lang_query, with_lang
 from dashboard.cached import atlas as cached
 from dashboard.charts import atlas as charts
 from dashboard.i18n import current_language, pick, t
@@ -44,6 +44,7 @@ ch = id_selectbox(t("atlas.challenge"), CHALLENGE_IDS, "atlas_challenge", challe
 with chart_slot:
     st.plotly_chart(charts.importance_matrix(atlas, lang, selected=(dom, ch)), key="atlas_matrix",
                     on_select=_on_select, selection_mode="points", width="stretch")
+    st.caption(t("atlas.chart.caption"))
 
 domain = atlas.domain(dom)
 challenge = atlas.challenge(ch)
@@ -65,7 +66,8 @@ with link_cols[1]:
 st.subheader(t("atlas.techniques"), anchor="techniques")
 for tech in challenge.techniques:
     costs = " · ".join(t(f"atlas.cost.{axis}.{COST_LEVEL_KEYS[v]}") for axis, v in tech.costs.items())
-    demo = (t("atlas.demo_link", url=with_lang(tech.demo.url())) if tech.demo else t("atlas.no_demo"))
+    demo = (t("atlas.demo_link", label=demo_label(tech.demo.page, tech.demo.anchor), url=with_lang(tech.demo.url()))
+            if tech.demo else t("atlas.no_demo"))
     st.markdown(f"**{pick(tech.name, lang)}** — {pick(tech.note, lang)}  \n{costs} · {demo}")
 
 rules = [atlas.rules[r] for r in challenge.rules]

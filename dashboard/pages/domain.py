@@ -5,7 +5,7 @@
 
 import streamlit as st
 
-from dashboard.atlas_ui import id_selectbox, with_lang
+from dashboard.atlas_ui import demo_label, id_selectbox, with_lang
 from dashboard.cached import atlas as cached
 from dashboard.charts import atlas as charts
 from dashboard.i18n import current_language, pick, t
@@ -15,7 +15,7 @@ from scenarios.domains import DOMAIN_IDS
 lang = current_language()
 atlas = cached.atlas()
 names = {d.id: pick(d.name, lang) for d in atlas.domains}
-page_header("dom.title")
+page_header("dom.title", "dom.intro")
 dom = id_selectbox(t("dom.pick"), DOMAIN_IDS, "dom_id", names.get)
 domain = atlas.domain(dom)
 
@@ -50,7 +50,7 @@ else:
             m1, m2 = st.columns(2)
             with m1:
                 band_metric(t("dom.usd_per_1k"), res.usd_per_1k_tasks, res.usd_per_1k_tasks_low,
-                            res.usd_per_1k_tasks_high, unit="$")
+                            res.usd_per_1k_tasks_high, unit="USD")
             with m2:
                 if res.latency_ms is not None:
                     band_metric(t("dom.latency_task"), res.latency_ms, res.latency_ms_low,
@@ -81,7 +81,7 @@ for cid in domain.top_challenges(4):
 
 st.header(t("dom.demos"), anchor="demos")
 for link in domain.demos:
-    st.markdown(f"- [{t('dom.demo_label', page=link.page, anchor=link.anchor)}]({with_lang(link.url())})")
+    st.markdown(f"- [{demo_label(link.page, link.anchor)}]({with_lang(link.url())})")
 
 st.header(t("dom.rules"), anchor="rules")
 for rid in domain.rules:

@@ -64,7 +64,7 @@ with explain_errors():
 st.subheader(t("opp.ranking"), anchor="ranking")
 table = ranking.table.assign(
     name=lambda df: df["domain"].map(names),
-    p_top3=lambda df: df["domain"].map(robust.p_top_k),
+    p_top3=lambda df: 100 * df["domain"].map(robust.p_top_k),
 )[["rank", "name", "total", "impact", "feasibility", "p_top3", "domain"]]
 st.dataframe(
     table, hide_index=True, width="stretch",
@@ -74,18 +74,16 @@ st.dataframe(
         "total": st.column_config.ProgressColumn(t("opp.col.total"), min_value=0, max_value=100, format="%.1f"),
         "impact": st.column_config.NumberColumn(t("opp.col.impact"), format="%.1f"),
         "feasibility": st.column_config.NumberColumn(t("opp.col.feasibility"), format="%.1f"),
-        "p_top3": st.column_config.NumberColumn(t("opp.col.p_top3"), format="percent"),
+        "p_top3": st.column_config.NumberColumn(t("opp.col.p_top3"), format="%.0f%%"),
         "domain": st.column_config.TextColumn(t("opp.col.id")),
     },
 )
 st.download_button(t("opp.csv"), table.to_csv(index=False).encode("utf-8"), file_name="opportunity_ranking.csv",
                    mime="text/csv", key="opp_csv")
 
-c1, c2 = st.columns([3, 2])
-with c1:
-    st.plotly_chart(charts.opportunity_bubbles(ranking, robust, names, lang), width="stretch")
-with c2:
-    st.plotly_chart(charts.robustness_bars(robust, names, lang), width="stretch")
+st.plotly_chart(charts.opportunity_bubbles(ranking, robust, names, lang), width="stretch")
+st.subheader(t("opp.robust.heading"), anchor="robustness")
+st.plotly_chart(charts.robustness_bars(robust, names, lang), width="stretch")
 st.caption(t("opp.robust.explain", n=robust.n_samples, c=concentration, seed=seed))
 
 st.subheader(t("opp.assumptions"), anchor="assumptions")
