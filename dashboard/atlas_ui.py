@@ -55,11 +55,15 @@ def with_lang(url: str) -> str:
 def demo_label(page: str, anchor: str) -> str:
     """A readable name for a demo link: the page's translated title (once the page is in the
     navigation) and the section anchor in words."""
-    from dashboard.i18n import t
+    from dashboard.i18n import catalog, t
     from dashboard.navigation import page_by_url
 
     try:
         title = t(page_by_url(page).title_key)
     except KeyError:  # page not merged yet: the id still says where the link goes
         title = page
-    return t("dom.demo_label", page=title, section=anchor.replace("-", " ")) if anchor else title
+    if not anchor:
+        return title
+    key = f"atlas.section.{anchor}"
+    section = t(key) if key in catalog() else anchor.replace("-", " ")
+    return t("dom.demo_label", page=title, section=section)

@@ -60,9 +60,9 @@ class DemoLink:
 @dataclass(frozen=True)
 class Rule:
     id: str
-    regime: str
+    regime: Mapping[str, str]
     note: Mapping[str, str]
-    date: str
+    date: Mapping[str, str]
     status: str
     source: str
     verified: bool
@@ -242,8 +242,8 @@ def _load_rules(r: _Reader, raw: Any) -> dict[str, Rule]:
         if rid in rules:
             r.fail(f"{where}.id", "is defined twice", got=rid)
         rules[rid] = Rule(
-            id=rid, regime=r.text(item, "regime", where), note=r.i18n(item, "note", where),
-            date=r.text(item, "date", where), status=r.choice(item, "status", where, RULE_STATUSES),
+            id=rid, regime=r.i18n(item, "regime", where), note=r.i18n(item, "note", where),
+            date=r.i18n(item, "date", where), status=r.choice(item, "status", where, RULE_STATUSES),
             source=r.text(item, "source", where), verified=r.flag(item, "verified", where),
         )
     return rules

@@ -111,10 +111,12 @@ def test_models_and_targets_are_catalog_ids():
 def test_rules_carry_source_date_and_verified_flag():
     atlas = load_atlas()
     for rule in atlas.rules.values():
-        assert rule.source.startswith("http") and rule.date and isinstance(rule.verified, bool)
+        assert rule.source.startswith("http") and rule.date["en"] and rule.date["zh"]
+        assert isinstance(rule.verified, bool)
     # The Digital Omnibus dates come from one or two secondary sources: never shown as checked.
     assert not atlas.rules["eu-credit-high-risk"].verified
-    assert "2027-12-02" in atlas.rules["eu-credit-high-risk"].date
+    assert "2027-12-02" in atlas.rules["eu-credit-high-risk"].date["en"]
+    assert "2027-12-02" in atlas.rules["eu-credit-high-risk"].date["zh"]
 
 
 def test_texts_exist_in_both_languages_and_differ():
@@ -197,3 +199,11 @@ def test_bad_technique_cost_is_refused(tmp_path):
     ch["challenges"][0]["techniques"][0]["costs"]["latency"] = 3
     with pytest.raises(VentureLabError, match="costs.latency"):
         load_atlas_from(*_write(tmp_path, _domains_doc(), ch))
+
+
+def test_every_linked_section_has_a_translated_name():
+    from dashboard.i18n import catalog
+
+    missing = sorted({link.anchor for _, link in _links() if link.anchor
+                      and f"atlas.section.{link.anchor}" not in catalog()})
+    assert missing == []

@@ -74,7 +74,7 @@ rules = [atlas.rules[r] for r in challenge.rules]
 if rules:
     st.subheader(t("atlas.rules"), anchor="rules")
     for rule in rules:
-        st.markdown(f"- **{rule.regime}** ({rule.date}"
+        st.markdown(f"- **{pick(rule.regime, lang)}** ({pick(rule.date, lang)}"
                     + ("" if rule.verified else f"; {t('common_atlas.unverified')}") + ")")
 
 with st.expander(t("atlas.table.title")):

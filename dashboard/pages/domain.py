@@ -87,8 +87,8 @@ st.header(t("dom.rules"), anchor="rules")
 for rid in domain.rules:
     rule = atlas.rules[rid]
     with st.container(border=True):
-        st.markdown(f"**{rule.regime}**  \n{pick(rule.note, lang)}")
+        st.markdown(f"**{pick(rule.regime, lang)}**  \n{pick(rule.note, lang)}")
         flag = t("common_atlas.verified") if rule.verified else t("common_atlas.unverified")
-        st.caption(t("dom.rule_meta", date=rule.date, status=t(f"dom.status.{rule.status}"), flag=flag))
+        st.caption(t("dom.rule_meta", date=pick(rule.date, lang), status=t(f"dom.status.{rule.status}"), flag=flag))
         st.caption(t("dom.rule_source", source=rule.source))
 st.caption(t("dom.rules_caveat"))
