@@ -103,7 +103,7 @@ def test_matrix_to_domain_to_demo(tab):
     assert demo.get_by_text("Page not found").count() == 0, "demo-medical is not in this build yet"
     section = demo.locator("#differential-privacy")
     try:
-        section.first.wait_for(timeout=10_000)
+        section.first.wait_for(state="attached", timeout=60_000)
     except Exception as err:  # noqa: BLE001 - turn a timeout into the reason
         raise AssertionError("no section #differential-privacy on /demo-medical: is the demo page merged?") from err
     tab.screenshot(f"demo-from-atlas-{tab.viewport_name}")
