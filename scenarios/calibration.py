@@ -184,6 +184,7 @@ def _hw_fields(h) -> dict:
         "fp16": _num(_get(h, "peak_tflops_fp16")) * 1e12,
         "int8": _num(_get(h, "peak_tops_int8")) * 1e12,
         "fp8": "fp8" in cf.split("|"),
+        "mem": _num(_get(h, "memory_gb")) * 1e9,
     }
 
 
@@ -544,6 +545,48 @@ def mfu_loo(tr: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+# --- validation on the 'max'-batch rows (not fitted) ---------------------------------------------
+MAX_BATCH_CAP = 2048          # assumed scheduler cap (trtllm-bench style max_batch_size)
+KV_MEMORY_FRACTION = 0.9      # share of memory left after weights given to the KV cache
+
+
+def validate_max_batch_rows(rows: pd.DataFrame, hw: dict, models: dict, fmt_bits: dict,
+                            factors: dict) -> pd.DataFrame:
+    """Predict the 'max'-batch throughput rows at the batch that fills memory (capped), as a check.
+
+    Not part of the fit: the benchmark's batch is unknown. Batch = min(cap, KV room / (prompt +
+    output) tokens); throughput = B * output / (prefill of B prompts + output decode steps).
+    """
+    sel = rows[(rows["batch_size"].astype(str) == "max") & rows["model_id"].notna()].copy()
+    if not len(sel):
+        return pd.DataFrame()
+    recs = []
+    for r in sel.itertuples():
+        h = hw[r.hardware]
+        sh = shape_from_catalog(models[r.model_id])
+        bits = fmt_bits[r.format_id]
+        kv_tok = sh.kv_bytes_per_token(kv_bytes_per_elem(r.format_id, r.runtime))
+        p, o = float(r.prompt_tokens), float(r.output_tokens)
+        room = h["mem"] * KV_MEMORY_FRACTION - sh.weight_bytes(r.format_id, bits)
+        b = float(max(1, min(MAX_BATCH_CAP, room // (kv_tok * (p + o)))))
+        recs.append({"hardware": r.hardware, "model": r.model_id, "format": r.format_id, "runtime": r.runtime,
+                     "prompt": p, "output": o, "batch": b, "measured": float(r.value),
+                     "p_flops": b * sh.prefill_flops(p), "d_flops": sh.decode_flops(p + o / 2),
+                     "wbytes": sh.weight_bytes(r.format_id, bits), "kvb": kv_tok * (p + o / 2),
+                     "bw": h["bw"], "fp32": h["fp32"], "fp16": h["fp16"], "int8": h["int8"], "fp8": h["fp8"],
+                     "layers": sh.layers, "hw_class": h["hw_class"]})
+    d = pd.DataFrame(recs)
+    r = speed.predict(d["hw_class"].to_numpy(object), d["runtime"].to_numpy(object), d["format"].to_numpy(object),
+                      prefill_flops=d["p_flops"], decode_flops_per_token=d["d_flops"], weight_bytes=d["wbytes"],
+                      kv_bytes_read_per_token=d["kvb"], bandwidth_bytes_s=d["bw"], batch=d["batch"],
+                      layers=d["layers"], peak_fp32=d["fp32"], peak_fp16=d["fp16"], peak_int8=d["int8"],
+                      fp8_capable=d["fp8"].to_numpy(bool), factors=factors)
+    total = r["prefill_s"] + d["output"].to_numpy() * r["decode_s_per_token"]
+    d["pred"] = d["batch"] * d["output"] / total
+    d["err_pct"] = (d["pred"] / d["measured"] - 1) * 100
+    return d[["hardware", "model", "format", "prompt", "output", "batch", "measured", "pred", "err_pct"]]
+
+
 # --- the whole fit ----------------------------------------------------------------------------------
 def _err_pct(lr: np.ndarray) -> float:
     """Median absolute error of the speed, in % (|pred/measured - 1|)."""
@@ -586,7 +629,8 @@ def run_fit(verbose: bool = False) -> tuple[dict, dict]:
                    "and data/calibration/training_runs.csv")
     f["summary"] = summarise(lo_df, insample, f)
     f = _round(f)
-    report = {"insample": insample, "loho": lo_df, "rows": rows, "training": tr, "mfu_loo": loo}
+    report = {"insample": insample, "loho": lo_df, "rows": rows, "training": tr, "mfu_loo": loo,
+              "max_rows": validate_max_batch_rows(rows, hw, models, fmt, f)}
     return f, report
 
 
@@ -649,12 +693,16 @@ def error_table(insample: pd.DataFrame, lo_df: pd.DataFrame) -> pd.DataFrame:
 
 def methodology_section(f: dict, rep: dict) -> str:
     s = f["summary"]
-    g = pd.DataFrame([{"group (class|runtime)": k, "eff_bw": v["eff_bw"], "eff_compute": v["eff_compute"],
+    g = pd.DataFrame([{"group (class / runtime)": k, "eff_bw": v["eff_bw"],
+                       "eff_compute": v["eff_compute"] if v["n_prefill"] else "— (borrowed)",
                        "overhead µs/layer": v["overhead_per_layer_s"] * 1e6, "decode rows": v["n_decode"],
-                       "prefill rows": v["n_prefill"], "devices": len(v["devices"]),
+                       "prefill rows": v["n_prefill"], "prefill peak paths": ", ".join(v["prefill_paths"]) or "—",
+                       "devices": len(v["devices"]),
                        "decode band (time ×)": f"{f['bands'][k]['decode'][0]:.2f}–{f['bands'][k]['decode'][1]:.2f}",
-                       "prefill band (time ×)": f"{f['bands'][k]['prefill'][0]:.2f}–{f['bands'][k]['prefill'][1]:.2f}"}
+                       "prefill band (time ×)": (f"{f['bands'][k]['prefill'][0]:.2f}–{f['bands'][k]['prefill'][1]:.2f}"
+                                                 if v["n_prefill"] else "uncalibrated")}
                       for k, v in f["groups"].items()])
+    n_used = sum(3 if v["n_prefill"] else 2 for v in f["groups"].values()) + len(FMT_FREE)
     ff = f["format_factors"]
     fmt_t = pd.DataFrame([{"format family": fam, "bandwidth factor f_bw": ff["bw"][fam],
                            "compute factor f_c": ff["compute"][fam]} for fam in speed.FAMILIES])
@@ -683,21 +731,24 @@ def methodology_section(f: dict, rep: dict) -> str:
         "the one the runtime computes on (`scenarios.speed.peak_path`: llama.cpp CUDA quantised → int8 MMQ,",
         "Metal → GPU fp16/fp32 ALUs, FP8 where the device has FP8 tensor cores).",
         "",
-        f"**Parameters: {3 * len(f['groups']) + 4}** — three per calibrated group and four format factors",
-        "(float is the reference, 1.0). Fitted by least squares on log(predicted/measured) with weak",
-        "log-normal priors (sd 0.5–1.0) towards the built-in defaults, bounds e ≤ 1.",
+        f"**Parameters: {n_used}** — e_bw, e_c and τ per calibrated group (e_c only where the group has",
+        "prefill rows) and four format factors (float is the reference, 1.0). Fitted by least squares on",
+        "log(predicted/measured) with weak log-normal priors (sd 0.5–1.0) towards the built-in defaults",
+        "(`scenarios.speed.DEFAULT_FACTORS`), bounds e ≤ 1. No per-device or per-model factor.",
         "",
         _table(g),
         "",
         _table(fmt_t),
         "",
-        "A group with no prefill rows (e.g. Jetson/MLC, Raspberry Pi) takes its prefill efficiency from",
-        "the nearest group that has some and is flagged uncalibrated for prefill. A (class, runtime) pair",
+        "A group with no prefill rows (Jetson/MLC, Raspberry Pi) takes its prefill efficiency from the",
+        "nearest group calibrated on the same peak path (a compute efficiency is only meaningful against",
+        "the peak it was measured on) and is flagged uncalibrated for prefill. A (class, runtime) pair",
         "without rows (vLLM anywhere, phones, TPU, AMD, llama.cpp on datacenter GPUs) takes the nearest",
         "group (`scenarios.speed.resolve_group`: same class first, then the same runtime on the nearest",
         "class) and the uncalibrated band: decode time "
         f"×{u['decode'][0]:.2f}–{u['decode'][1]:.2f}, prefill time ×{u['prefill'][0]:.2f}–{u['prefill'][1]:.2f} "
-        "(from held-out rows predicted on another group's factors, at least 1.5× the calibrated width).",
+        "(from held-out rows predicted on another group's factors, symmetric in log, at least 1.5× the",
+        "calibrated width).",
         "The estimate's `basis`/`calibrated` fields say which applied.",
         "",
         "### Error per hardware class: in-sample and leave-one-hardware-out (LOHO)",
@@ -720,7 +771,10 @@ def methodology_section(f: dict, rep: dict) -> str:
         "",
         "**Bands.** Per group and metric the band is the 5th–95th percentile of the group's LOHO",
         "residuals when it has ≥ 8 held-out rows on its own factors; otherwise the pooled calibrated",
-        "held-out band, widened to cover the group's own in-sample residuals. Minimum ±5 %.",
+        "held-out band, widened to cover the group's own in-sample residuals. Minimum ±5 %. The",
+        "coverage above is measured on the same held-out residuals the bands were drawn from (the",
+        "prediction is held out, the band's width is not), so read it as a consistency check; the",
+        "'max'-batch rows below are the out-of-sample check.",
         "",
         "### Rows used and excluded",
         "",
@@ -731,6 +785,12 @@ def methodology_section(f: dict, rep: dict) -> str:
         "TensorRT-LLM FP8 rows (fp8: the only way those batches fit in 80 GB). Excluded:",
         "",
         _table(excl),
+        "",
+        "**Check on the excluded 'max'-batch rows** (TensorRT-LLM 1.0, in-flight batching; not fitted).",
+        f"Batch assumed = min({MAX_BATCH_CAP}, KV room / (prompt + output)), KV room = "
+        f"{KV_MEMORY_FRACTION:.0%} of memory minus weights:",
+        "",
+        _table(rep["max_rows"]) if len(rep["max_rows"]) else "(none)",
         "",
         "Model names map to catalog ids as in `scenarios.calibration.MODEL_IDS`; `int4` (MLC q4f16) maps",
         "to the catalog's `int4`; Ollama's default tags to `q4_k_m` (Llama 3.x) and `q4_0` (Llama 2).",

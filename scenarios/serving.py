@@ -98,10 +98,9 @@ class InferenceEstimate:
         return d
 
 
-def _assumptions(row: dict) -> tuple[Assumption, ...]:
+def _assumptions(row: dict, hw) -> tuple[Assumption, ...]:
     from scenarios.prices import operating_assumptions
     ops = operating_assumptions()
-    hw = get_hardware(row["hardware"])
     fmt = get_format(row["weights"])
     kvf = get_format(row["kv_cache"], "kv_cache")
     out = [
@@ -155,7 +154,8 @@ def _row_estimate(arrays: dict, i: int, given_price) -> InferenceEstimate:
     inputs["price_per_hour"] = given_price
     row = dict(values, **{k: inputs[k] for k in ("hardware", "weights", "kv_cache", "devices", "utilisation")},
                inputs_price=given_price)
-    return InferenceEstimate(values=values, inputs=inputs, runtime=inputs["runtime"], assumptions=_assumptions(row))
+    return InferenceEstimate(values=values, inputs=inputs, runtime=inputs["runtime"],
+                             assumptions=_assumptions(row, arrays["hardware_obj"][i]))
 
 
 def estimate_inference(req: InferenceRequest) -> InferenceEstimate:

@@ -40,34 +40,86 @@ LIMITS = {"batch": (1, 1_000_000), "prompt_tokens": (0, 100_000_000), "output_to
           "devices": (1, 4096), "price_per_hour": (0, 10_000), "utilisation": (0.001, 1.0)}
 
 
-def _as_array(x, n: int, dtype=float) -> np.ndarray:
-    a = np.asarray(x, dtype=dtype) if dtype is not object else np.asarray(x, dtype=object)
-    if a.ndim == 0:
-        return np.full(n, a.item() if dtype is not object else x, dtype=dtype)
-    if a.shape[0] != n:
-        raise VentureLabError("inputs", f"all input arrays must have the same length ({n})", got=a.shape[0])
-    return a
+class Indexed:
+    """Many rows drawn from a few objects: ``items[index[i]]`` is row i's value.
+
+    Sweeps pass models, hardware and formats this way so the core resolves each distinct value
+    once (a plain list or array works too; it is factorised first).
+    """
+
+    def __init__(self, items, index):
+        self.items = list(items)
+        self.index = np.asarray(index, dtype=np.int64)
 
 
-def _lookup(values: np.ndarray, getter, errors: np.ndarray, label: str):
-    """Resolve ids to objects once per unique id; unknown ones mark the row's error."""
-    uniq, inv = np.unique(values.astype(str), return_inverse=True)
-    objs, bad = [], np.zeros(len(uniq), dtype=bool)
-    for k, u in enumerate(uniq):
+def _missing(v) -> bool:
+    return v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip())
+
+
+def _length(v) -> int | None:
+    if isinstance(v, Indexed):
+        return len(v.index)
+    if isinstance(v, (list, tuple, np.ndarray)):
+        return len(v)
+    return None
+
+
+def _factorize(values, n: int):
+    """(distinct values, row -> position) for a scalar, a sequence or an :class:`Indexed`."""
+    if isinstance(values, Indexed):
+        return values.items, values.index
+    if _length(values) is None:
+        return [values], np.zeros(n, dtype=np.int64)
+    seen: dict = {}
+    items: list = []
+    inv = np.empty(n, dtype=np.int64)
+    for i, v in enumerate(values):
+        key = v if isinstance(v, (str, type(None), float, int)) else ("obj", id(v))
+        k = seen.get(key)
+        if k is None:
+            k = seen[key] = len(items)
+            items.append(v)
+        inv[i] = k
+    return items, inv
+
+
+def _numbers(values, n: int) -> np.ndarray:
+    if isinstance(values, Indexed):
+        return np.array([np.nan if v is None else v for v in values.items], dtype=float)[values.index]
+    if _length(values) is None:
+        return np.full(n, np.nan if values is None else values, dtype=float)
+    a = np.asarray(values)
+    if a.dtype == object:
+        a = np.array([np.nan if v is None else v for v in a], dtype=float)
+    return a.astype(float)
+
+
+def _resolve(values, n, getter, err, field):
+    """Objects for ids/paths (once per distinct value); unknown ones mark their rows' errors."""
+    items, inv = _factorize(values, n)
+    objs, bad = [], np.zeros(len(items), dtype=bool)
+    for k, v in enumerate(items):
         try:
-            objs.append(getter(str(u)))
+            objs.append(getter(v if not isinstance(v, (np.str_,)) else str(v)))
         except VentureLabError as exc:
             objs.append(None)
             bad[k] = True
-            rows = np.nonzero((inv == k) & (errors == ""))[0]
-            errors[rows] = str(exc)
-    return objs, inv, bad[inv]
+            rows = np.nonzero((inv == k) & (err == ""))[0]
+            err[rows] = str(exc)
+    return objs, inv, bad[inv], items
+
+
+def _obj_array(items) -> np.ndarray:
+    a = np.empty(len(items), dtype=object)
+    a[:] = items
+    return a
 
 
 def serving_arrays(model, hardware, weights=None, kv_cache=None, runtime=None, batch=1, prompt_tokens=512,
                    output_tokens=128, devices=1, price_per_hour=None, utilisation=0.5,
                    factors=None, row_errors=None) -> dict[str, np.ndarray]:
-    """Serving estimates for many requests at once (each argument a scalar or a 1-D array).
+    """Serving estimates for many requests at once (each argument a scalar, a 1-D sequence or an
+    :class:`Indexed`).
 
     ``model`` / ``hardware`` are ids, paths, or ModelSpec / Hardware objects.  ``weights=None``
     means fp16, or bf16 where the device has no fp16 path; ``kv_cache=None`` the weights'
@@ -78,76 +130,93 @@ def serving_arrays(model, hardware, weights=None, kv_cache=None, runtime=None, b
     ``error`` (empty string for good rows), the resolved inputs and the speed model's ``basis``.
     ``row_errors`` lets a caller mark rows it already found bad (e.g. an unparsable cell).
     """
-    lens = [np.asarray(v, dtype=object).shape[0] for v in (model, hardware, weights, kv_cache, runtime, batch,
-                                                          prompt_tokens, output_tokens, devices, price_per_hour,
-                                                          utilisation)
-            if np.asarray(v, dtype=object).ndim > 0]
+    lens = [x for x in (_length(v) for v in (model, hardware, weights, kv_cache, runtime, batch, prompt_tokens,
+                                            output_tokens, devices, price_per_hour, utilisation)) if x is not None]
     n = max(lens) if lens else 1
+    if any(x != n for x in lens):
+        raise VentureLabError("inputs", f"all input arrays must have the same length ({n})", got=sorted(set(lens)))
     err = np.full(n, "", dtype=object) if row_errors is None else np.asarray(row_errors, dtype=object).copy()
-    models, mi, bad_m = _lookup(_as_array(model, n, object), get_model, err, "model")
-    hws, hi, bad_h = _lookup(_as_array(hardware, n, object), get_hardware, err, "hardware")
+    models, mi, bad_m, m_items = _resolve(model, n, get_model, err, "model")
+    hws, hi, bad_h, h_items = _resolve(hardware, n, get_hardware, err, "hardware")
     okm = [m for m in models if m is not None] or [get_model("llama-2-7b")]
     okh = [h for h in hws if h is not None] or [get_hardware("nvidia-h100-sxm")]
     models = [m if m is not None else okm[0] for m in models]
     hws = [h if h is not None else okh[0] for h in hws]
     m = {k: v[mi] for k, v in model_arrays(models).items()}
-    hw_class = np.array([h.hw_class for h in hws], dtype=object)[hi]
-    has_fp16 = np.array([h.has_fp16 for h in hws])[hi]
+    hw_class_u = np.array([h.hw_class for h in hws], dtype=object)
+    hw_class = hw_class_u[hi]
+    has_fp16_u = np.array([h.has_fp16 for h in hws])
 
     # numbers: validated in bulk, a bad value marks its row
     num = {}
     for name, value in (("batch", batch), ("prompt_tokens", prompt_tokens), ("output_tokens", output_tokens),
                         ("devices", devices), ("utilisation", utilisation), ("price_per_hour", price_per_hour)):
-        raw = _as_array(value, n, object)
-        arr = np.array([np.nan if v is None else v for v in raw], dtype=float) if raw.dtype == object else raw
+        arr = _numbers(value, n)
         lo, hi_ = LIMITS[name]
         nan_ok = name == "price_per_hour"
-        badv = ~np.isfinite(arr) & ~(nan_ok & np.isnan(arr)) | (arr < lo) | (arr > hi_)
+        badv = (~np.isfinite(arr) & ~(nan_ok & np.isnan(arr))) | (arr < lo) | (arr > hi_)
         if name in ("batch", "prompt_tokens", "output_tokens", "devices"):
             badv |= np.isfinite(arr) & (np.abs(arr - np.round(arr)) > 1e-9)
         for r in np.nonzero(badv & (err == ""))[0]:
             kind = "a whole number" if name in ("batch", "prompt_tokens", "output_tokens", "devices") else "a number"
-            err[r] = str(VentureLabError(name, f"must be {kind} in {lo:g}..{hi_:g}", got=raw[r]))
+            shown = arr[r] if _length(value) is None or isinstance(value, Indexed) else np.asarray(value, dtype=object)[r]
+            err[r] = str(VentureLabError(name, f"must be {kind} in {lo:g}..{hi_:g}", got=shown))
         num[name] = np.where(badv, DEFAULTS.get(name, np.nan) if not nan_ok else np.nan, arr)
     B, P, O, N = num["batch"], num["prompt_tokens"], num["output_tokens"], num["devices"]
     util = num["utilisation"]
 
     # formats: weights default fp16 (bf16 where no fp16 path), KV default = activation dtype
     fmts = load_formats()
-    w_raw = _as_array(weights, n, object)
-    w_ids = np.where(np.array([v is None or (isinstance(v, float) and np.isnan(v)) or v == "" for v in w_raw]),
-                     np.where(has_fp16, "fp16", "bf16"), w_raw).astype(str)
-    w_ids = np.array([w.strip().lower() for w in w_ids], dtype=object)
-    kv_raw = _as_array(kv_cache, n, object)
-    w_ok = np.array([w in fmts for w in w_ids], dtype=bool)
-    for r in np.nonzero(~w_ok & (err == ""))[0]:
-        err[r] = str(VentureLabError("weights", "unknown weight format", got=w_ids[r], accepted=fmts))
-    w_ids = np.where(w_ok, w_ids, "fp16")
-    act = np.array([fmts[w].activation_dtype for w in w_ids], dtype=object)
-    act = np.where((act == "fp16") & ~has_fp16, "bf16", act)
-    kv_ids = np.where(np.array([v is None or (isinstance(v, float) and np.isnan(v)) or v == "" for v in kv_raw]),
-                      act, kv_raw).astype(str)
-    kv_ids = np.array([k.strip().lower() for k in kv_ids], dtype=object)
-    kv_ok = np.array([k in fmts for k in kv_ids], dtype=bool)
-    for r in np.nonzero(~kv_ok & (err == ""))[0]:
-        err[r] = str(VentureLabError("kv_cache", "unknown KV-cache format", got=kv_ids[r], accepted=fmts))
-    kv_ids = np.where(kv_ok, kv_ids, "fp16")
-    bits = np.array([fmts[w].bits_per_weight for w in w_ids])
-    kv_bits = np.array([fmts[k].bits_per_weight for k in kv_ids])
+    fmt_names = list(fmts)
+    fmt_pos = {f: i for i, f in enumerate(fmt_names)}
+    fmt_bits = np.array([fmts[f].bits_per_weight for f in fmt_names])
+    fmt_act = np.array([fmts[f].activation_dtype for f in fmt_names], dtype=object)
+
+    def format_index(values, default_idx, field):
+        items, inv = _factorize(values, n)
+        names = [None if _missing(v) else str(v).strip().lower() for v in items]
+        idx_u = np.array([-2 if v is None else fmt_pos.get(v, -1) for v in names], dtype=np.int64)
+        idx = idx_u[inv]
+        idx = np.where(idx == -2, default_idx, idx)
+        for k in np.nonzero(idx_u == -1)[0]:
+            rows = np.nonzero((inv == k) & (err == ""))[0]
+            err[rows] = str(VentureLabError(field, "unknown weight format" if field == "weights" else
+                                            "unknown KV-cache format", got=str(items[k]), accepted=fmts))
+        return np.where(idx < 0, fmt_pos["fp16"], idx)
+
+    w_default = np.where(has_fp16_u, fmt_pos["fp16"], fmt_pos["bf16"])[hi]
+    wi = format_index(weights, w_default, "weights")
+    act = fmt_act[wi]
+    act = np.where((act == "fp16") & ~has_fp16_u[hi], "bf16", act)
+    act_idx = np.array([fmt_pos[a] for a in ("fp32", "fp16", "bf16")])[
+        np.where(act == "fp32", 0, np.where(act == "fp16", 1, 2))]
+    kvi = format_index(kv_cache, act_idx, "kv_cache")
+    w_ids = _obj_array(fmt_names)[wi]
+    kv_ids = _obj_array(fmt_names)[kvi]
+    bits = fmt_bits[wi]
+    kv_bits = fmt_bits[kvi]
     act_bytes = np.where(act == "fp32", 4.0, 2.0)
 
-    # runtime per class
-    rt_raw = _as_array(runtime, n, object)
-    default_rt = np.array([speed.default_runtime(c) for c in hw_class], dtype=object)
-    rt = np.where(np.array([v is None or v == "" or (isinstance(v, float) and np.isnan(v)) for v in rt_raw]),
-                  default_rt, rt_raw).astype(str)
-    rt = np.array([r.strip().lower() for r in rt], dtype=object)
-    for r in np.nonzero(err == "")[0]:
-        allowed = RUNTIMES_BY_CLASS[hw_class[r]]
-        if rt[r] not in allowed:
-            err[r] = str(VentureLabError("runtime", f"not available on {hw_class[r]} hardware", got=str(rt[r]),
-                                         accepted=allowed))
-    rt = np.where(err == "", rt, default_rt)
+    # runtime per class (checked once per distinct class x runtime)
+    rt_items, rt_inv = _factorize(runtime, n)
+    rt_names = [None if _missing(v) else str(v).strip().lower() for v in rt_items]
+    cls_u = sorted(set(hw_class_u))
+    cls_code = np.array([cls_u.index(c) for c in hw_class_u])[hi]
+    pair = rt_inv * len(cls_u) + cls_code
+    rt_row = np.empty(n, dtype=object)
+    for code in np.unique(pair, return_inverse=True)[0]:   # (return_inverse avoids importing numpy.ma)
+        rows = pair == code
+        name, cls = rt_names[code // len(cls_u)], cls_u[code % len(cls_u)]
+        if name is None:
+            rt_row[rows] = speed.default_runtime(cls)
+            continue
+        rt_row[rows] = name
+        if name not in RUNTIMES_BY_CLASS[cls]:
+            bad_rows = rows & (err == "")
+            err[bad_rows] = str(VentureLabError("runtime", f"not available on {cls} hardware", got=name,
+                                                accepted=RUNTIMES_BY_CLASS[cls]))
+            rt_row[rows] = speed.default_runtime(cls)
+    rt = rt_row
 
     # model kind and context
     tok = m["token_model"]
@@ -163,15 +232,16 @@ def serving_arrays(model, hardware, weights=None, kv_cache=None, runtime=None, b
     # hardware arrays
     def hcol(attr):
         return np.array([float(getattr(h, attr) or 0.0) for h in hws])[hi]
+    hsel = lambda values: np.asarray(values)[hi]  # noqa: E731
     bw = hcol("memory_bandwidth_gb_s") * 1e9
     usable = hcol("usable_memory_gb") * 1e9
     tdp = hcol("tdp_w")
     ic = hcol("interconnect_gb_s") * 1e9
-    battery = np.array([float(h.battery_wh) if h.battery_wh else np.nan for h in hws])[hi]
-    in_datacenter = np.array([h.category == "datacenter-gpu" for h in hws])[hi]
-    fp8_cap = np.array(["fp8" in h.compute_formats for h in hws])[hi]
-    cat_price = np.array([float(h.usd_per_hour) if h.usd_per_hour else np.nan for h in hws])[hi]
-    overhead_gb = np.array([RUNTIME_OVERHEAD_GB[c] for c in hw_class])
+    battery = hsel([float(h.battery_wh) if h.battery_wh else np.nan for h in hws])
+    in_datacenter = hsel([h.category == "datacenter-gpu" for h in hws])
+    fp8_cap = hsel(["fp8" in h.compute_formats for h in hws])
+    cat_price = hsel([float(h.usd_per_hour) if h.usd_per_hour else np.nan for h in hws])
+    overhead_gb = hsel([RUNTIME_OVERHEAD_GB[h.hw_class] for h in hws])
 
     # ---- memory (whole replica; TP shards weights and KV over N devices, overhead is per device)
     w_bytes = m["params"] * bits / 8.0
@@ -273,9 +343,11 @@ def serving_arrays(model, hardware, weights=None, kv_cache=None, runtime=None, b
         "eff_bw": sp["eff_bw"], "eff_compute": sp["eff_compute"], "calibrated": sp["calibrated"],
         "basis": sp["basis"], "price_per_hour_used": price, "pue_used": pue,
         # resolved inputs
-        "model": np.where(bad_m, _as_array(model, n, object), np.array([x.id for x in models], dtype=object)[mi]),
-        "hardware": np.where(bad_h, _as_array(hardware, n, object), np.array([x.id for x in hws], dtype=object)[hi]),
+        "model": np.where(bad_m, _obj_array([str(x) for x in m_items])[mi], _obj_array([x.id for x in models])[mi]),
+        "hardware": np.where(bad_h, _obj_array([str(x) for x in h_items])[hi], _obj_array([x.id for x in hws])[hi]),
         "hw_class": hw_class,
+        "hardware_obj": _obj_array(hws)[hi],
+        "model_obj": _obj_array(models)[mi],
         "weights": w_ids, "kv_cache": kv_ids, "runtime": rt,
         "batch": B, "prompt_tokens": P, "output_tokens": O, "devices": N, "utilisation": util,
         "price_per_hour": num["price_per_hour"],
@@ -283,7 +355,8 @@ def serving_arrays(model, hardware, weights=None, kv_cache=None, runtime=None, b
     bad = err != ""
     if bad.any():
         for key, val in out.items():
-            if key in ("error", "model", "hardware", "weights", "kv_cache", "runtime", "hw_class"):
+            if key in ("error", "model", "hardware", "weights", "kv_cache", "runtime", "hw_class", "hardware_obj",
+                       "model_obj"):
                 continue
             if val.dtype == object:
                 out[key] = np.where(bad, None, val)

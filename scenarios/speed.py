@@ -73,7 +73,9 @@ NEAREST_CLASS = {
     "nvidia-consumer": ("nvidia-datacenter", "jetson", "amd", "apple"),
     "jetson": ("nvidia-consumer", "apple", "nvidia-datacenter", "phone", "cpu-sbc"),
     "apple": ("nvidia-consumer", "jetson", "phone", "cpu-sbc", "nvidia-datacenter"),
-    "phone": ("apple", "jetson", "cpu-sbc", "nvidia-consumer"),
+    # ExecuTorch (XNNPACK) and llama.cpp run on the phone's Arm CPU cores: a CPU board is the
+    # nearest measured memory system and software path, before Apple's GPU.
+    "phone": ("cpu-sbc", "apple", "jetson", "nvidia-consumer"),
     "cpu-sbc": ("phone", "apple", "jetson", "nvidia-consumer"),
     "tpu": ("nvidia-datacenter", "amd", "nvidia-consumer"),
     "amd": ("nvidia-datacenter", "nvidia-consumer", "tpu"),
@@ -204,7 +206,7 @@ def resolve_group(hw_class: str, runtime: str, factors: Mapping[str, Any] | None
 
 
 def peak_path(hw_class: str, runtime: str, weight_format: str) -> str:
-    """Which peak ('fp32', 'fp16', 'int8', 'fp8') a runtime computes on for a weight format."""
+    """Which peak ('fp32', 'fp16', 'int8', 'fp8', 'fp4') a runtime computes on for a weight format."""
     if runtime not in RUNTIMES:
         raise VentureLabError("runtime", "unknown runtime", got=runtime, accepted=RUNTIMES)
     if hw_class not in HW_CLASSES:
@@ -215,6 +217,10 @@ def peak_path(hw_class: str, runtime: str, weight_format: str) -> str:
         path = "fp16"
     if weight_format == "fp32":
         path = "fp32"
+    # Microscaled FP4 (NVFP4 / MXFP4) runs natively on Blackwell tensor cores under TensorRT-LLM /
+    # vLLM ("fp4": the int4 column where the device has an fp4 path, else the 8-bit one, else fp16)
+    if weight_format in ("nvfp4", "mxfp4") and runtime in ("tensorrt-llm", "vllm"):
+        path = "fp4"
     return path
 
 
@@ -226,20 +232,26 @@ def _family(weight_format: str) -> str:
                               accepted=sorted(FORMAT_FAMILY)) from None
 
 
-def select_peak_flops(path, peak_fp32, peak_fp16, peak_int8, fp8_capable=False):
-    """Peak ops/s for each row's path, falling back fp8 -> int8 -> fp16 -> fp32 where a figure is
-    missing (NaN). FP8 needs ``fp8_capable`` (else the fp16 peak: weight-only 8-bit)."""
+def select_peak_flops(path, peak_fp32, peak_fp16, peak_int8, fp8_capable=False, peak_int4=None,
+                      fp4_capable=False):
+    """Peak ops/s for each row's path, falling back fp4 -> fp8 -> int8 -> fp16 -> fp32 where a figure
+    is missing (NaN). FP8 needs ``fp8_capable`` (else the fp16 peak: weight-only 8-bit); FP4 needs
+    ``fp4_capable`` for the int4 column, else it runs as FP8 where that exists."""
     path = np.asarray(path)
     n = path.shape[0]
     f32 = _arr(peak_fp32, n)
     f16 = _arr(peak_fp16, n)
     i8 = _arr(peak_int8, n)
+    i4 = _arr(peak_int4, n)
     fp8 = np.broadcast_to(np.asarray(fp8_capable, dtype=bool), (n,))
+    fp4 = np.broadcast_to(np.asarray(fp4_capable, dtype=bool), (n,))
     f16_or = np.where(np.isfinite(f16) & (f16 > 0), f16, f32)
     i8_or = np.where(np.isfinite(i8) & (i8 > 0), i8, f16_or)
+    i4_or = np.where(np.isfinite(i4) & (i4 > 0), i4, i8_or)
     out = np.where(path == "fp32", f32, f16_or)
     out = np.where(path == "int8", i8_or, out)
     out = np.where(path == "fp8", np.where(fp8, i8_or, f16_or), out)
+    out = np.where(path == "fp4", np.where(fp4, i4_or, np.where(fp8, i8_or, f16_or)), out)
     # fp32 rows whose fp32 figure is missing use the fp16 one
     out = np.where(np.isfinite(out) & (out > 0), out, f16_or)
     return out
@@ -259,7 +271,8 @@ def _str_arr(x, n: int) -> np.ndarray:
 
 def predict(hw_class, runtime, weight_format, *, prefill_flops, decode_flops_per_token, weight_bytes,
             kv_bytes_read_per_token, bandwidth_bytes_s, batch=1, layers=32, peak_flops=None,
-            peak_fp32=None, peak_fp16=None, peak_int8=None, fp8_capable=False,
+            peak_fp32=None, peak_fp16=None, peak_int8=None, fp8_capable=False, peak_int4=None,
+            fp4_capable=False,
             factors: Mapping[str, Any] | None = None, efficiency_override=None) -> dict[str, np.ndarray]:
     """Prefill and decode time for many requests at once.
 
@@ -279,7 +292,8 @@ def predict(hw_class, runtime, weight_format, *, prefill_flops, decode_flops_per
     layers : transformer layers (sets the fixed per-forward overhead).
     peak_flops : if given, used for every row (bypasses the peak choice; for comparisons).
     peak_fp32, peak_fp16, peak_int8 : device peaks (FLOP/s, OP/s; NaN where unknown); the peak a
-        row uses follows :func:`peak_path`. ``fp8_capable`` marks devices with FP8 tensor cores.
+        row uses follows :func:`peak_path`. ``fp8_capable`` marks devices with FP8 tensor cores;
+        ``peak_int4`` / ``fp4_capable`` (NVFP4/MXFP4 tensor cores, Blackwell) are optional.
     factors : fitted factors (default: :func:`load_factors`).
     efficiency_override : optional dict ``{"eff_bw": x, "eff_compute": y, "overhead_per_layer_s": z}``
         replacing the fitted group factors (format factors then set to 1) — used to compare with
@@ -371,7 +385,8 @@ def predict(hw_class, runtime, weight_format, *, prefill_flops, decode_flops_per
     if peak_flops is not None:
         peak = _arr(peak_flops, n).copy()
     else:
-        peak = select_peak_flops(path_u[inv], peak_fp32, peak_fp16, peak_int8, fp8_capable)
+        peak = select_peak_flops(path_u[inv], peak_fp32, peak_fp16, peak_int8, fp8_capable, peak_int4,
+                                 fp4_capable)
     no_peak = ~(np.isfinite(peak) & (peak > 0))
     if np.any(no_peak):
         peak = np.where(no_peak, bw * ASSUMED_RIDGE_FLOP_PER_BYTE, peak)

@@ -20,7 +20,7 @@ GIGA = 1e9
 
 _SUFFIX = {"k": 1e3, "K": 1e3, "m": 1e6, "M": 1e6, "b": 1e9, "B": 1e9, "g": 1e9, "G": 1e9,
            "t": 1e12, "T": 1e12, "p": 1e15, "P": 1e15}
-_NUMBER = re.compile(r"^\s*([+-]?(?:\d+(?:[._]\d+)*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*([kKmMbBgGtTpP]?)\s*$")
+_NUMBER = re.compile(r"^\s*([+-]?(?:\d+(?:_\d+)*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*([kKmMbBgGtTpP]?)\s*$")
 
 
 def parse_number(value: object, field: str, *, integer: bool = False, minimum: float | None = None,
@@ -68,7 +68,10 @@ def parse_number(value: object, field: str, *, integer: bool = False, minimum: f
         if not match:
             raise VentureLabError(field, "must be a number, optionally with a suffix k, M, B, T",
                                   got=value, accepted="e.g. 512, 2e12, 2T, 500B, 7M, 32k")
-        number = float(match.group(1).replace("_", "")) * _SUFFIX.get(match.group(2), 1.0)
+        try:
+            number = float(match.group(1).replace("_", "")) * _SUFFIX.get(match.group(2), 1.0)
+        except (ValueError, OverflowError):
+            raise VentureLabError(field, "must be a number", got=value) from None
     else:
         raise VentureLabError(field, "must be a number", got=type(value).__name__)
     if math.isnan(number) or math.isinf(number):

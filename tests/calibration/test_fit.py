@@ -93,3 +93,10 @@ def test_training_mfu_measured_from_runs():
     # LLaMA-7B: 6*6.7e9*1e12 + attention over 82,432 A100-hours at 312 TFLOPS -> ~0.47 (Touvron 2023)
     llama7 = tr[tr["model"] == "LLaMA-7B"]["mfu"].iloc[0]
     assert 0.4 < llama7 < 0.55
+
+
+def test_unfitted_max_batch_rows_are_predicted_within_15_percent(fresh_fit):
+    """Out-of-sample check: TensorRT-LLM in-flight-batching rows, excluded from the fit."""
+    d = fresh_fit[1]["max_rows"]
+    assert len(d) >= 5
+    assert np.median(np.abs(d["err_pct"])) <= 15.0

@@ -153,3 +153,12 @@ def test_speed_module_does_not_import_scipy():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=str(__import__('pathlib').Path(__file__).resolve().parents[2]))
     assert out.stdout.strip() == "False"
+
+
+def test_fp4_path_uses_fp4_tensor_cores_only_where_present():
+    assert speed.peak_path("nvidia-datacenter", "tensorrt-llm", "nvfp4") == "fp4"
+    assert speed.peak_path("nvidia-datacenter", "vllm", "int4") == "fp16"       # AWQ/GPTQ W4A16
+    p = speed.select_peak_flops(np.array(["fp4"] * 3), 75e12, [2250e12, 989e12, 312e12],
+                                [4500e12, 1979e12, 624e12], fp8_capable=[True, True, False],
+                                peak_int4=[9000e12, np.nan, 1248e12], fp4_capable=[True, False, False])
+    assert p.tolist() == [9000e12, 1979e12, 312e12]
