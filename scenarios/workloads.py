@@ -82,6 +82,10 @@ class PresetResult:
     price_as_of: str
     price_source: str
     assumptions: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # (what, value + source)
+    # The numbers behind the price, for a translated sentence in the app: purchase_usd and
+    # life_years (amortised), n_listings (rental median), api_in / api_out (API $ per 1M tokens).
+    price_detail: Mapping[str, float] = field(default_factory=dict)
+    runtime: str = ""
 
 
 # --- presets ----------------------------------------------------------------------------
@@ -169,10 +173,10 @@ def engine_status() -> str | None:
     return None
 
 
-def _device_price(preset: WorkloadPreset, hw: Any) -> tuple[float | None, str, str, tuple]:
-    """(usd per device-hour, as of, source, assumptions) for the preset's price basis."""
+def _device_price(preset: WorkloadPreset, hw: Any) -> tuple[float | None, str, str, tuple, dict]:
+    """(usd per device-hour, as of, source, assumptions, detail) for the preset's price basis."""
     if preset.price == "user-device":
-        return 0.0, "", "", (("price", "0 $/h: the user's own device does the work"),)
+        return 0.0, "", "", (("price", "0 $/h: the user's own device does the work"),), {}
     if preset.price == "amortised":
         purchase = getattr(hw, "purchase_usd", None)
         if not purchase:
@@ -182,11 +186,11 @@ def _device_price(preset: WorkloadPreset, hw: Any) -> tuple[float | None, str, s
         note = (f"${purchase:g} / ({preset.life_years:g} years x {HOURS_PER_YEAR} h) = ${per_hour:.4f}/h"
                 " (assumed life, always on)")
         return per_hour, "", str(getattr(hw, "purchase_source", "") or getattr(hw, "source", "")), \
-            (("price", note),)
+            (("price", note),), {"purchase_usd": float(purchase), "life_years": preset.life_years}
     per_hour = getattr(hw, "usd_per_hour", None)
     if per_hour:
         return float(per_hour), str(getattr(hw, "price_as_of", "") or ""), \
-            str(getattr(hw, "price_source", "") or ""), (("price", f"${per_hour:g}/h catalog rental"),)
+            str(getattr(hw, "price_source", "") or ""), (("price", f"${per_hour:g}/h catalog rental"),), {}
     from scenarios.prices import load_rental_prices
 
     rows = [p for p in load_rental_prices()
@@ -197,7 +201,8 @@ def _device_price(preset: WorkloadPreset, hw: Any) -> tuple[float | None, str, s
     per_hour = statistics.median(float(p.usd_per_gpu_hour) for p in rows)
     as_of = max(str(p.as_of) for p in rows)
     src = "; ".join(sorted({f"{p.provider} {p.usd_per_gpu_hour} ({p.as_of})" for p in rows}))
-    return per_hour, as_of, src, (("price", f"median of {len(rows)} rental prices = ${per_hour:.3f}/h"),)
+    return per_hour, as_of, src, (("price", f"median of {len(rows)} rental prices = ${per_hour:.3f}/h"),), \
+        {"n_listings": float(len(rows))}
 
 
 def _band(low: Any, mid: Any, high: Any) -> tuple[float | None, float | None, float | None]:
@@ -211,7 +216,7 @@ def _band(low: Any, mid: Any, high: Any) -> tuple[float | None, float | None, fl
 
 def _result(preset: WorkloadPreset, usd: tuple, lat: tuple, *, fits: bool | None, battery: float | None,
             price_basis: str, usd_per_hour: float | None, as_of: str, source: str,
-            assumptions: tuple) -> PresetResult:
+            assumptions: tuple, detail: dict | None = None, runtime: str = "") -> PresetResult:
     """Build a result from (low, expected, high) bands, by keyword: the field order differs."""
     ok, ok_worst = _budget(preset, lat[1], lat[2])
     return PresetResult(
@@ -219,7 +224,7 @@ def _result(preset: WorkloadPreset, usd: tuple, lat: tuple, *, fits: bool | None
         latency_ms=lat[1], latency_ms_low=lat[0], latency_ms_high=lat[2], meets_budget=ok,
         meets_budget_worst_case=ok_worst, fits=fits, battery_pct_per_1k_tasks=battery,
         price_basis=price_basis, usd_per_hour=usd_per_hour, price_as_of=as_of, price_source=source,
-        assumptions=assumptions)
+        assumptions=assumptions, price_detail=detail or {}, runtime=runtime)
 
 
 def _budget(preset: WorkloadPreset, mid: float | None, high: float | None) -> tuple[bool | None, bool | None]:
@@ -242,13 +247,14 @@ def _run_api(preset: WorkloadPreset) -> PresetResult:
     note = (f"{p.provider} {p.model}: ${p.usd_per_m_input}/M in, ${p.usd_per_m_output}/M out "
             f"(as of {p.as_of}; {p.source})")
     return _result(preset, (usd, usd, usd), (None, None, None), fits=None, battery=None, price_basis="api",
-                   usd_per_hour=None, as_of=str(p.as_of), source=str(p.source), assumptions=(("price", note),))
+                   usd_per_hour=None, as_of=str(p.as_of), source=str(p.source), assumptions=(("price", note),),
+                   detail={"api_in": float(p.usd_per_m_input), "api_out": float(p.usd_per_m_output)})
 
 
 def _run_llm(preset: WorkloadPreset, hw: Any) -> PresetResult:
     from scenarios.serving import InferenceRequest, estimate_inference
 
-    per_hour, as_of, src, notes = _device_price(preset, hw)
+    per_hour, as_of, src, notes, detail = _device_price(preset, hw)
     est = estimate_inference(InferenceRequest(
         model=preset.model, hardware=preset.hardware, weights=preset.weights, batch=preset.batch,
         prompt_tokens=preset.prompt_tokens, output_tokens=preset.output_tokens,
@@ -272,13 +278,14 @@ def _run_llm(preset: WorkloadPreset, hw: Any) -> PresetResult:
     notes += (("engine", f"runtime {getattr(est, 'runtime', '?')}, {preset.weights}, batch {preset.batch}, "
                f"utilisation {preset.utilisation:g}"),)
     return _result(preset, usd, lat, fits=bool(est.fits), battery=battery_task, price_basis=preset.price,
-                   usd_per_hour=per_hour, as_of=as_of, source=src, assumptions=notes + _engine_assumptions(est))
+                   usd_per_hour=per_hour, as_of=as_of, source=src, assumptions=notes + _engine_assumptions(est),
+                   detail=detail, runtime=str(getattr(est, "runtime", "") or ""))
 
 
 def _run_vision(preset: WorkloadPreset, hw: Any) -> PresetResult:
     from scenarios.serving import estimate_vision
 
-    per_hour, as_of, src, notes = _device_price(preset, hw)
+    per_hour, as_of, src, notes, detail = _device_price(preset, hw)
     est = estimate_vision(preset.model, preset.hardware, weights=preset.weights, batch=preset.batch,
                           gflops_per_input=preset.gflops_per_input)
     ips = _band(est.inputs_per_s_low, est.inputs_per_s, est.inputs_per_s_high)
@@ -293,7 +300,8 @@ def _run_vision(preset: WorkloadPreset, hw: Any) -> PresetResult:
     notes += (("engine", f"{preset.weights}, batch {preset.batch}, {preset.inputs_per_task} input(s) per task"
                + (f", {preset.gflops_per_input:g} GFLOPs per input" if preset.gflops_per_input else "")),)
     return _result(preset, tuple(cost), lat, fits=bool(est.fits), battery=None, price_basis=preset.price,
-                   usd_per_hour=per_hour, as_of=as_of, source=src, assumptions=notes + _engine_assumptions(est))
+                   usd_per_hour=per_hour, as_of=as_of, source=src, assumptions=notes + _engine_assumptions(est),
+                   detail=detail, runtime=str(getattr(est, "runtime", "") or ""))
 
 
 def _engine_assumptions(est: Any) -> tuple[tuple[str, str], ...]:

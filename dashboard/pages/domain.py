@@ -34,6 +34,32 @@ with c2:
                 f"{pick(domain.sensitivity_note, lang)}")
 st.markdown(t("dom.scenario_link", url=with_lang(f"/scenarios?scn_id={dom}")))
 
+
+
+def _detail_lines(res) -> list[str]:
+    """Where a preset's figures come from, in the reader's language (numbers from the engine)."""
+    p, d = res.preset, res.price_detail
+    lines = []
+    if res.price_basis == "amortised":
+        lines.append(t("dom.detail.amortised", purchase=fmt_number(d["purchase_usd"]),
+                       years=fmt_number(d["life_years"]), per_hour=f"{res.usd_per_hour:.4f}"))
+    elif res.price_basis == "rental":
+        lines.append(t("dom.detail.rental_median", n=int(d["n_listings"]), per_hour=fmt_number(res.usd_per_hour))
+                     if "n_listings" in d else t("dom.detail.rental", per_hour=fmt_number(res.usd_per_hour)))
+    elif res.price_basis == "api":
+        lines.append(t("dom.detail.api", usd_in=fmt_number(d["api_in"]), usd_out=fmt_number(d["api_out"]),
+                       prompt=p.prompt_tokens, output=p.output_tokens))
+    else:
+        lines.append(t("dom.detail.user_device"))
+    if p.kind == "llm":
+        lines.append(t("dom.detail.llm", weights=p.weights, batch=p.batch, util=fmt_number(p.utilisation),
+                       runtime=res.runtime or t("common.na"), prompt=p.prompt_tokens, output=p.output_tokens))
+    elif p.kind == "vision":
+        lines.append(t("dom.detail.vision", weights=p.weights, batch=p.batch, inputs=p.inputs_per_task,
+                       util=fmt_number(p.utilisation)))
+    return lines
+
+
 st.header(t("dom.workloads"), anchor="workloads")
 status = cached.engine_status()
 if status is not None:
@@ -67,7 +93,9 @@ else:
                          per_hour=fmt_number(res.usd_per_hour) if res.usd_per_hour else "0",
                          as_of=res.price_as_of or t("common.na")))
             with st.expander(t("dom.assumptions")):
-                st.markdown("\n".join(f"- **{k}**: {v}" for k, v in res.assumptions))
+                st.markdown("\n".join(f"- {line}" for line in _detail_lines(res)))
+                st.caption(t("dom.engine_assumptions"))
+                st.markdown("\n".join(f"- `{k}`: {v}" for k, v in res.assumptions if k not in ("price", "engine")))
                 if res.price_source:
                     st.caption(t("dom.price_source", source=res.price_source))
     if results:

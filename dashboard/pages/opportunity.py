@@ -92,4 +92,4 @@ for d in atlas.domains:
     cost = (t("opp.compute_from_engine", usd=f"{usd:.4g}", preset=d.headline_preset) if usd is not None
             else t("opp.compute_fallback_line"))
     st.markdown(f"- **{names[d.id]}** — {pick(defaults.rationale[d.id], lang)} *{cost}*")
-st.caption(t("opp.source", source=defaults.source))
+st.caption(t("opp.source"))

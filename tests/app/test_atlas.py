@@ -110,3 +110,35 @@ def test_opportunity_all_zero_weights_shows_a_clear_message():
     at.run()
     assert not at.exception
     assert at.error and "weights" in at.error[0].value
+
+
+def test_domain_page_figures_are_the_engine_figures():
+    """The metric cards show exactly what scenarios.workloads.run_preset returns."""
+    from dashboard.ui import fmt_number
+    from scenarios.workloads import engine_status, run_preset
+
+    assert engine_status() is None, "needs the cost engine"
+    at = open_page(DOMAIN, lang="en", query={"dom_id": "autonomous-driving"})
+    assert_clean(at)
+    shown = [m.value for m in at.metric if m.label == "$ per 1,000 tasks"]
+    expected = [f"{fmt_number(run_preset(p).usd_per_1k_tasks)} USD" for p in load_atlas().domain("autonomous-driving").presets]
+    assert shown == expected
+    latency = [m.value for m in at.metric if m.label == "Latency per task"]
+    assert latency[0] == f"{fmt_number(run_preset('ad-perception-agx').latency_ms)} ms"
+
+
+def test_unknown_domain_in_the_url_falls_back_to_the_first():
+    at = open_page(DOMAIN, lang="en", query={"dom_id": "space-mining"})
+    assert_clean(at)
+    assert at.header[0].value == "Natural language processing"
+    value = at.query_params["dom_id"]
+    assert (value[0] if isinstance(value, list) else value) == "nlp"
+
+
+def test_changing_the_domain_writes_its_id_to_the_url():
+    at = open_page(DOMAIN, lang="zh", query={"dom_id": "games"})
+    at.selectbox(key="dom_id").set_value("finance").run()
+    assert_clean(at)
+    assert at.header[0].value == "金融"
+    value = at.query_params["dom_id"]
+    assert (value[0] if isinstance(value, list) else value) == "finance"   # the id, not the label
