@@ -117,8 +117,23 @@ def test_domain_page_by_url_and_opportunity(tab):
     tab.screenshot(f"domain-autonomous-driving-{tab.viewport_name}")
     _assert_clean(tab, not_found)
 
-    tab.goto("opportunity", opp_w_market_pull="100")
-    tab.page.get_by_text("How robust is the top 3?").first.wait_for()
+    # A shared link reproduces the view: the sample count in the URL is the one in the chart title.
+    tab.goto("opportunity", opp_w_market_pull="100", opp_samples="20000")
+    tab.page.get_by_text("How robust is the top 3? (20000 weight draws)").first.wait_for()
     assert tab.query().get("opp_w_market_pull") == "100"
+    # Changing a weight with the keyboard puts it in the URL; reloading that URL keeps it.
+    def defensibility():
+        return tab.page.get_by_test_id("stSlider").filter(has_text="Defensibility").get_by_role("slider")
+
+    defensibility().focus()                                  # default 20, step 5
+    tab.page.keyboard.press("ArrowRight")
+    tab.page.wait_for_timeout(500)
+    tab.wait_idle()
+    assert tab.query().get("opp_w_defensibility") == "25", tab.query()
+    tab.page.goto(tab.page.url)
+    tab.wait_idle()
+    shown = tab.page.get_by_test_id("stSlider").filter(has_text="Defensibility").get_by_test_id("stSliderThumbValue")
+    assert shown.inner_text().strip() == "25"
+    tab.page.get_by_text("How robust is the top 3? (20000 weight draws)").first.wait_for()
     tab.screenshot(f"opportunity-{tab.viewport_name}")
     _assert_clean(tab, not_found)
