@@ -207,3 +207,17 @@ def test_every_linked_section_has_a_translated_name():
     missing = sorted({link.anchor for _, link in _links() if link.anchor
                       and f"atlas.section.{link.anchor}" not in catalog()})
     assert missing == []
+
+
+def test_keys_the_pages_build_at_run_time_exist():
+    """Keys assembled in f-strings (tests/test_i18n.py only sees literal keys)."""
+    from dashboard.i18n import catalog
+    from scenarios.domains import COST_AXES, LATENCY_CLASSES, RULE_STATUSES, SENSITIVITY_LEVELS
+    from scenarios.workloads import PRICE_BASES
+
+    keys = [f"atlas.level.{i}" for i in range(6)]
+    keys += [f"atlas.cost.{axis}.{lvl}" for axis in COST_AXES for lvl in ("m2", "m1", "z", "p1", "p2")]
+    keys += [f"dom.price.{basis}" for basis in (*PRICE_BASES, "api")]
+    keys += [f"dom.status.{s}" for s in RULE_STATUSES]
+    keys += [f"dom.latency.{c}" for c in LATENCY_CLASSES] + [f"dom.sensitivity.{s}" for s in SENSITIVITY_LEVELS]
+    assert [k for k in keys if k not in catalog()] == []
