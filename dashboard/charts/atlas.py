@@ -88,7 +88,9 @@ def opportunity_bubbles(ranking: Ranking, robust: Robustness | None, names: dict
     p = [float(robust.p_top_k[d]) if robust is not None else 0.0 for d in tb["domain"]]
     fig = go.Figure(go.Scatter(
         x=tb["feasibility"], y=tb["impact"], mode="markers+text",
-        text=[names[d] for d in tb["domain"]], textposition="top center", textfont={"size": 11},
+        text=[names[d] for d in tb["domain"]], textfont={"size": 11},
+        # Alternate label sides by rank so that neighbours' names overlap less.
+        textposition=["top center" if i % 2 == 0 else "bottom center" for i in range(len(tb))],
         marker={"size": tb["total"], "sizemode": "area", "sizeref": 2.0 * 100 / 45**2, "sizemin": 6,
                 "color": p, "cmin": 0, "cmax": 1, "colorscale": "Blues",
                 "line": {"width": 1, "color": "#1F2937"},
@@ -98,6 +100,10 @@ def opportunity_bubbles(ranking: Ranking, robust: Robustness | None, names: dict
                    for d, tt, i, f, pp in zip(tb["domain"], tb["total"], tb["impact"], tb["feasibility"], p)],
         hoverinfo="text",
     ))
+    for axis in ("x", "y"):   # the middle of each scale: quadrants read "big and doable" top-right
+        fig.add_shape(type="line", line={"dash": "dot", "color": "#9CA3AF", "width": 1},
+                      **({"x0": 50, "x1": 50, "y0": 0, "y1": 100} if axis == "x" else
+                         {"x0": 0, "x1": 100, "y0": 50, "y1": 50}))
     fig.update_layout(
         title=t("opp.chart.title", lang=lang),
         xaxis={"title": t("opp.chart.x", lang=lang), "range": [0, 100]},
