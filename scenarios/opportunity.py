@@ -192,7 +192,7 @@ def _checked(scores: pd.DataFrame, weights: Mapping[str, float],
 def _axis_score(utilities: np.ndarray, w: np.ndarray, mask: np.ndarray) -> np.ndarray:
     if not mask.any() or w[mask].sum() == 0:
         return np.full(utilities.shape[0], np.nan)   # no weight on this axis: not meaningful
-    return 100.0 * utilities[:, mask] @ w[mask] / w[mask].sum()
+    return np.clip(100.0 * utilities[:, mask] @ w[mask] / w[mask].sum(), 0.0, 100.0)
 
 
 def rank_domains(scores: pd.DataFrame, weights: Mapping[str, float],
@@ -202,7 +202,8 @@ def rank_domains(scores: pd.DataFrame, weights: Mapping[str, float],
     axes = np.array([c.axis for c in criteria])
     table = pd.DataFrame({
         "domain": list(scores.index),
-        "total": 100.0 * utilities @ w,
+        # Clipped: a weighted mean of values in [0, 1] can land 1e-14 outside by rounding.
+        "total": np.clip(100.0 * utilities @ w, 0.0, 100.0),
         "impact": _axis_score(utilities, w, axes == "impact"),
         "feasibility": _axis_score(utilities, w, axes == "feasibility"),
     })
