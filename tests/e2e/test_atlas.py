@@ -70,6 +70,10 @@ def test_matrix_to_domain_to_demo(tab):
     else:
         _choose(tab, "Domain", "Medical")
         _choose(tab, "Challenge", "Data privacy")
+    # The rerun that follows a selection writes the URL; on a loaded machine it can lag the click.
+    tab.page.wait_for_url(re.compile(rf"atlas_domain={DOMAIN}.*atlas_challenge={CHALLENGE}|"
+                                     rf"atlas_challenge={CHALLENGE}.*atlas_domain={DOMAIN}"), timeout=30_000)
+    tab.wait_idle()
     assert tab.query().get("atlas_domain") == DOMAIN
     assert tab.query().get("atlas_challenge") == CHALLENGE
     tab.page.get_by_role("heading", name="Medical × Data privacy").wait_for()
