@@ -57,9 +57,40 @@ def importance_matrix(atlas: Atlas, lang: str, selected: tuple[str, str] | None 
     return fig
 
 
+def _display_width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)   # CJK characters take two columns
+
+
+def _wrap(text: str, width: int = 26) -> str:
+    """Break a long axis label into lines (plotly does not wrap), so bars keep room on a phone.
+    Words are kept whole; a run of Chinese characters may break anywhere."""
+    tokens = []
+    for word in text.split(" "):
+        if _display_width(word) > width:           # Chinese: no spaces inside, cut by width
+            chunk = ""
+            for ch in word:
+                if _display_width(chunk + ch) > width:
+                    tokens.append(chunk)
+                    chunk = ""
+                chunk += ch
+            tokens.append(chunk)
+        else:
+            tokens.append(word)
+    lines, line = [], ""
+    for tok in tokens:
+        candidate = f"{line} {tok}" if line else tok
+        if line and _display_width(candidate) > width:
+            lines.append(line)
+            line = tok
+        else:
+            line = candidate
+    return "<br>".join([*lines, line])
+
+
 def preset_costs(results: Sequence[PresetResult], lang: str) -> go.Figure:
     """$ per 1,000 tasks per preset with its low-high band, on a log axis."""
-    names = [pick(r.preset.name, lang) for r in results]
+    full_names = [pick(r.preset.name, lang) for r in results]
+    names = [_wrap(n) for n in full_names]
     mid = [max(r.usd_per_1k_tasks, 1e-6) for r in results]
     fig = go.Figure(go.Bar(
         x=mid, y=names, orientation="h",
@@ -69,14 +100,14 @@ def preset_costs(results: Sequence[PresetResult], lang: str) -> go.Figure:
         marker_color=["#9CA3AF" if r.price_basis == "user-device" else "#2563EB" for r in results],
         hovertext=[t("dom.chart.hover", lang=lang, name=n, mid=f"{r.usd_per_1k_tasks:.4g}",
                      low=f"{r.usd_per_1k_tasks_low:.4g}", high=f"{r.usd_per_1k_tasks_high:.4g}")
-                   for n, r in zip(names, results)],
+                   for n, r in zip(full_names, results)],
         hoverinfo="text",
     ))
     fig.update_layout(
         title=t("dom.chart.title", lang=lang),
         xaxis={"title": t("dom.chart.x", lang=lang), "type": "log"},
         yaxis={"title": "", "automargin": True},
-        height=140 + 60 * len(results), margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        height=160 + 90 * len(results), margin={"l": 10, "r": 10, "t": 50, "b": 10},
     )
     return fig
 
