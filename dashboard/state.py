@@ -29,6 +29,9 @@ PAGE_PREFIXES: dict[str, str] = {
     "opp": "Opportunity scoring",
     "srv": "Cost explorer: serving",
     "trn": "Cost explorer: training and fine-tuning",
+    "scn": "Scenarios",
+    "cmpr": "Compare scenarios",
+    "pitch": "Pitch mode",
 }
 
 
