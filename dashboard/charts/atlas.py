@@ -50,7 +50,8 @@ def importance_matrix(atlas: Atlas, lang: str, selected: tuple[str, str] | None 
         title=t("atlas.chart.title", lang=lang),
         xaxis={"title": t("atlas.chart.x", lang=lang), "tickangle": -50, "automargin": True,
                "tickfont": {"size": 11}},
-        yaxis={"title": "", "autorange": "reversed", "automargin": True, "tickfont": {"size": 11}},
+        yaxis={"title": t("atlas.chart.y", lang=lang), "autorange": "reversed", "automargin": True,
+               "tickfont": {"size": 11}},
         height=600, margin={"l": 10, "r": 10, "t": 50, "b": 10}, showlegend=False,
         clickmode="event+select", dragmode=False, plot_bgcolor="#FFFFFF",
     )
@@ -106,7 +107,7 @@ def preset_costs(results: Sequence[PresetResult], lang: str) -> go.Figure:
     fig.update_layout(
         title=t("dom.chart.title", lang=lang),
         xaxis={"title": t("dom.chart.x", lang=lang), "type": "log"},
-        yaxis={"title": "", "automargin": True},
+        yaxis={"title": t("dom.chart.y", lang=lang), "automargin": True},
         height=160 + 90 * len(results), margin={"l": 10, "r": 10, "t": 50, "b": 10},
     )
     return fig
@@ -156,7 +157,7 @@ def robustness_bars(robust: Robustness, names: dict[str, str], lang: str) -> go.
     fig.update_layout(
         title=t("opp.robust.title", lang=lang, n=robust.n_samples),
         xaxis={"title": t("opp.robust.x", lang=lang), "range": [0, 1], "tickformat": ".0%"},
-        yaxis={"title": "", "automargin": True},
+        yaxis={"title": t("atlas.chart.y", lang=lang), "automargin": True},
         height=420, margin={"l": 10, "r": 10, "t": 60, "b": 10},
     )
     return fig
