@@ -25,6 +25,9 @@ class PageSpec:
 
 EXPLORE: list[PageSpec] = [
     PageSpec("dashboard/pages/home.py", "nav.home", ":material/home:", "home", default=True),
+    PageSpec("dashboard/pages/atlas.py", "nav.atlas", ":material/grid_view:", "atlas"),
+    PageSpec("dashboard/pages/domain.py", "nav.domain", ":material/travel_explore:", "domain"),
+    PageSpec("dashboard/pages/opportunity.py", "nav.opportunity", ":material/leaderboard:", "opportunity"),
 ]
 
 ESTIMATE: list[PageSpec] = [

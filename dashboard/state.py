@@ -24,6 +24,9 @@ BIND = "query-params"
 # Page prefix -> page. One line per page; tests/test_state.py checks they are unique.
 PAGE_PREFIXES: dict[str, str] = {
     "home": "Home",
+    "atlas": "Atlas: domain x challenge matrix",
+    "dom": "Domain page (dom_id selects the domain)",
+    "opp": "Opportunity scoring",
     "srv": "Cost explorer: serving",
     "trn": "Cost explorer: training and fine-tuning",
     "fin": "Demo lab: finance, fraud and credit",

@@ -1,0 +1,64 @@
+"""Cached engine calls of the atlas pages (atlas, domain, opportunity). The only st.cache_* here."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from scenarios import opportunity, workloads
+from scenarios.domains import Atlas, load_atlas
+
+
+@st.cache_resource
+def atlas() -> Atlas:
+    """The validated atlas content (data/domains.yaml, data/challenges.yaml)."""
+    return load_atlas()
+
+
+@st.cache_resource
+def opportunity_defaults() -> opportunity.OpportunityDefaults:
+    return opportunity.load_defaults()
+
+
+@st.cache_data(show_spinner=False)
+def engine_status() -> str | None:
+    return workloads.engine_status()
+
+
+@st.cache_data(show_spinner=False)
+def preset_result(preset_id: str) -> workloads.PresetResult:
+    """One workload preset through the cost engine (raises VentureLabError on bad input)."""
+    return workloads.run_preset(preset_id)
+
+
+@st.cache_data(show_spinner=False)
+def headline_compute_scores() -> tuple[dict[str, float], dict[str, float | None], bool]:
+    """Compute-cost score per domain from its headline preset's $ per 1k tasks.
+
+    Returns (scores, usd_per_1k_tasks, from_engine). Without the engine the documented
+    fallback scores are returned with from_engine=False, and the page says so.
+    """
+    defaults = opportunity.load_defaults()
+    if workloads.engine_status() is not None:
+        return dict(defaults.fallback_compute_scores), {d: None for d in defaults.scores.index}, False
+    scores, usd = {}, {}
+    for domain in load_atlas().domains:
+        result = workloads.run_preset(domain.headline_preset)
+        usd[domain.id] = result.usd_per_1k_tasks
+        scores[domain.id] = round(opportunity.compute_cost_score(
+            result.usd_per_1k_tasks, defaults.usd_at_zero, defaults.decades_per_point), 2)
+    return scores, usd, True
+
+
+@st.cache_data(show_spinner=False)
+def ranking(scores: pd.DataFrame, weights: tuple[tuple[str, float], ...]) -> opportunity.Ranking:
+    d = opportunity.load_defaults()
+    return opportunity.rank_domains(scores, dict(weights), d.criteria)
+
+
+@st.cache_data(show_spinner=False)
+def robustness(scores: pd.DataFrame, weights: tuple[tuple[str, float], ...], n_samples: int,
+               concentration: float, seed: int) -> opportunity.Robustness:
+    d = opportunity.load_defaults()
+    return opportunity.robustness(scores, dict(weights), d.criteria, n_samples=n_samples,
+                                  concentration=concentration, seed=seed, top_k=3)
