@@ -245,6 +245,13 @@ def _precision_at_k(scores: np.ndarray, truth: np.ndarray, seen: np.ndarray, k: 
 def run_recommender(config: RecommenderConfig = RecommenderConfig()) -> RecommenderResult:
     """Generate ratings, fit MF and the baselines, measure warm and cold error and a top-k list."""
     config.validate()
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):  # thousands of tiny solves: BLAS threads only add waiting
+        return _run_recommender(config)
+
+
+def _run_recommender(config: RecommenderConfig) -> RecommenderResult:
     t0 = time.perf_counter()
     data = generate_ratings(config)
     U, I = config.n_users + config.cold_users, config.n_items
