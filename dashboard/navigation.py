@@ -31,6 +31,11 @@ ESTIMATE: list[PageSpec] = [
 ]
 
 DEMOS: list[PageSpec] = [
+    PageSpec("dashboard/pages/demo_compression.py", "nav.demo_compression", ":material/compress:",
+             "demo-compression"),
+    PageSpec("dashboard/pages/demo_nlp.py", "nav.demo_nlp", ":material/forum:", "demo-nlp"),
+    PageSpec("dashboard/pages/demo_recommendation.py", "nav.demo_recommendation", ":material/recommend:",
+             "demo-recommendation"),
 ]
 
 SCENARIOS: list[PageSpec] = [

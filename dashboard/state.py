@@ -26,6 +26,9 @@ PAGE_PREFIXES: dict[str, str] = {
     "home": "Home",
     "srv": "Cost explorer: serving",
     "trn": "Cost explorer: training and fine-tuning",
+    "comp": "Demo lab: compression and sparsity",
+    "nlp": "Demo lab: NLP and customer service",
+    "rec": "Demo lab: recommendation and sparsity",
 }
 
 
