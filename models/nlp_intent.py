@@ -93,7 +93,10 @@ def _pipeline(config: IntentConfig):
     return make_pipeline(
         TfidfVectorizer(analyzer="char_wb", ngram_range=(1, config.ngram_max), sublinear_tf=True,
                         lowercase=True, min_df=1),
-        LogisticRegression(C=config.c, max_iter=300, tol=1e-3, random_state=config.seed),
+        # balanced class weights: positive messages are rare (13%), and unweighted the model
+        # learns to call them neutral (macro F1 0.59-0.78 -> 0.76-0.85 with weights, 3 seeds)
+        LogisticRegression(C=config.c, max_iter=300, tol=1e-3, class_weight="balanced",
+                           random_state=config.seed),
     )
 
 

@@ -31,9 +31,8 @@ def compression_size_accuracy(result) -> go.Figure:
     fig = go.Figure()
     for n, v in enumerate(result.variants):
         fig.add_trace(go.Scatter(
-            x=[v.size_bytes / 1e3], y=[100 * v.accuracy], mode="markers+text", name=variant_label(v.variant),
-            text=[variant_label(v.variant)], textposition="top center",
-            marker=dict(size=14, color=PALETTE[n % len(PALETTE)]),
+            x=[v.size_bytes / 1e3], y=[100 * v.accuracy], mode="markers", name=variant_label(v.variant),
+            marker=dict(size=14, color=PALETTE[n % len(PALETTE)], line=dict(width=1, color="white")),
             hovertemplate=(f"{variant_label(v.variant)}<br>{t('comp.axis.size_kb')}: %{{x:.1f}}<br>"
                            f"{t('comp.axis.accuracy_pct')}: %{{y:.1f}}<br>"
                            f"{t('comp.col.download_kb')}: {v.download_bytes / 1e3:.1f}<extra></extra>"),
@@ -41,28 +40,29 @@ def compression_size_accuracy(result) -> go.Figure:
     fig.add_hline(y=100 * result.majority_baseline_accuracy, line_dash="dot", line_color="#6B7280",
                   annotation_text=t("comp.baseline_line"), annotation_position="bottom right")
     fig.update_xaxes(type="log")
-    fig.update_layout(showlegend=False)
     return _layout(fig, t("comp.chart.size_accuracy"), t("comp.axis.size_kb"), t("comp.axis.accuracy_pct"))
 
 
 def compression_sizes(result) -> go.Figure:
     """Serialized and zlib-compressed (download) size of each variant, bars."""
     names = [variant_label(v.variant) for v in result.variants]
-    fig = go.Figure([
-        go.Bar(name=t("comp.col.size_kb"), x=names, y=[v.size_bytes / 1e3 for v in result.variants],
-               marker_color=PALETTE[0], hovertemplate="%{x}: %{y:.1f} kB<extra></extra>"),
-        go.Bar(name=t("comp.col.download_kb"), x=names, y=[v.download_bytes / 1e3 for v in result.variants],
-               marker_color=PALETTE[2], hovertemplate="%{x}: %{y:.1f} kB<extra></extra>"),
+    fig = go.Figure([  # horizontal: long version names stay readable on a phone
+        go.Bar(name=t("comp.col.size_kb"), y=names, x=[v.size_bytes / 1e3 for v in result.variants],
+               orientation="h", marker_color=PALETTE[0], hovertemplate="%{y}: %{x:.1f} kB<extra></extra>"),
+        go.Bar(name=t("comp.col.download_kb"), y=names, x=[v.download_bytes / 1e3 for v in result.variants],
+               orientation="h", marker_color=PALETTE[2], hovertemplate="%{y}: %{x:.1f} kB<extra></extra>"),
     ])
     fig.update_layout(barmode="group")
-    return _layout(fig, t("comp.chart.sizes"), t("comp.axis.variant"), t("comp.axis.size_kb"))
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, t("comp.chart.sizes"), t("comp.axis.size_kb"), "")
 
 
 def compression_latency(result) -> go.Figure:
     names = [variant_label(v.variant) for v in result.variants]
-    fig = go.Figure(go.Bar(x=names, y=[1e3 * v.latency_ms for v in result.variants], marker_color=PALETTE[4],
-                           hovertemplate="%{x}: %{y:.1f} µs<extra></extra>"))
-    return _layout(fig, t("comp.chart.latency"), t("comp.axis.variant"), t("comp.axis.latency_us"))
+    fig = go.Figure(go.Bar(y=names, x=[1e3 * v.latency_ms for v in result.variants], orientation="h",
+                           marker_color=PALETTE[4], hovertemplate="%{y}: %{x:.1f} µs<extra></extra>"))
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, t("comp.chart.latency"), t("comp.axis.latency_us"), "")
 
 
 def pruning_sweep(sweep) -> go.Figure:

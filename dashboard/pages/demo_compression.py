@@ -38,11 +38,11 @@ st.markdown(t("comp.quantization_text"))
 m1, m2, m3, m4 = st.columns(4)
 m1.metric(t("comp.metric.fp32_size"), f"{fp32.size_bytes / 1e3:.1f} kB")
 m2.metric(t("comp.metric.int8_size"), f"{int8.size_bytes / 1e3:.1f} kB",
-          t("comp.metric.times_smaller", x=f"{fp32.size_bytes / int8.size_bytes:.2f}"), delta_color="off")
+          t("comp.metric.times_smaller", x=f"{fp32.size_bytes / int8.size_bytes:.2f}"), delta_color="off", delta_arrow="off")
 m3.metric(t("comp.metric.int8_accuracy"), f"{100 * int8.accuracy:.1f}%",
-          t("demos_b.points", d=f"{100 * (int8.accuracy - fp32.accuracy):+.1f}"), delta_color="off")
+          t("demos_b.points", d=f"{100 * (int8.accuracy - fp32.accuracy):+.1f}"), delta_color="off", delta_arrow="off")
 m4.metric(t("comp.metric.int8_latency"), f"{1e3 * int8.latency_ms:.1f} µs",
-          t("comp.metric.fp32_was", v=f"{1e3 * fp32.latency_ms:.1f} µs"), delta_color="off")
+          t("comp.metric.fp32_was", v=f"{1e3 * fp32.latency_ms:.1f} µs"), delta_color="off", delta_arrow="off")
 c1, c2 = st.columns(2)
 c1.plotly_chart(charts.compression_size_accuracy(res), width="stretch")
 c2.plotly_chart(charts.compression_sizes(res), width="stretch")
@@ -52,23 +52,21 @@ st.markdown(t("comp.pruning_text"))
 un, stc = res.variant("pruned-unstructured"), res.variant("pruned-structured")
 p1, p2, p3, p4 = st.columns(4)
 p1.metric(t("comp.metric.unstructured_acc"), f"{100 * un.accuracy:.1f}%",
-          t("demos_b.points", d=f"{100 * (un.accuracy - fp32.accuracy):+.1f}"), delta_color="off")
+          t("demos_b.points", d=f"{100 * (un.accuracy - fp32.accuracy):+.1f}"), delta_color="off", delta_arrow="off")
 p2.metric(t("comp.metric.unstructured_download"), f"{un.download_bytes / 1e3:.1f} kB",
-          t("comp.metric.fp32_was", v=f"{fp32.download_bytes / 1e3:.1f} kB"), delta_color="off")
+          t("comp.metric.fp32_was", v=f"{fp32.download_bytes / 1e3:.1f} kB"), delta_color="off", delta_arrow="off")
 p3.metric(t("comp.metric.structured_acc"), f"{100 * stc.accuracy:.1f}%",
-          t("comp.metric.before_ft", v=f"{100 * stc.accuracy_before_finetune:.1f}%"), delta_color="off")
+          t("comp.metric.before_ft", v=f"{100 * stc.accuracy_before_finetune:.1f}%"), delta_color="off", delta_arrow="off")
 p4.metric(t("comp.metric.structured_size"), f"{stc.size_bytes / 1e3:.1f} kB",
           t("comp.metric.flops_kept", pct=f"{100 * stc.gflops_per_input / fp32.gflops_per_input:.0f}"),
-          delta_color="off")
+          delta_color="off", delta_arrow="off")
 st.plotly_chart(charts.compression_latency(res), width="stretch")
 
-sweep_key = ("comp", tuple(sorted(knobs.items())))
-if st.button(t("comp.sweep_button"), key="comp_run_sweep") or cached.sweep_done(sweep_key):
+if st.button(t("comp.sweep_button"), key="comp_run_sweep") or cached.is_cached("compression_sweep", **knobs):
     bar = st.progress(0.0, text=t("demos_b.sweep_running"))
     with explain_errors():
-        sweep = cached.compression_sweep(_progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg), **knobs)
+        sweep = cached.compression_sweep(progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg), **knobs)
     bar.empty()
-    cached.mark_sweep_done(sweep_key)
     st.plotly_chart(charts.pruning_sweep(sweep), width="stretch")
 else:
     sweep = None
@@ -80,9 +78,9 @@ sp = res.variant("l1-sparse")
 s1, s2, s3 = st.columns(3)
 s1.metric(t("comp.metric.zero_share"), f"{100 * sp.sparsity:.0f}%")
 s2.metric(t("comp.metric.l1_acc"), f"{100 * sp.accuracy:.1f}%",
-          t("demos_b.points", d=f"{100 * (sp.accuracy - fp32.accuracy):+.1f}"), delta_color="off")
+          t("demos_b.points", d=f"{100 * (sp.accuracy - fp32.accuracy):+.1f}"), delta_color="off", delta_arrow="off")
 s3.metric(t("comp.metric.l1_download"), f"{sp.download_bytes / 1e3:.1f} kB",
-          t("comp.metric.fp32_was", v=f"{fp32.download_bytes / 1e3:.1f} kB"), delta_color="off")
+          t("comp.metric.fp32_was", v=f"{fp32.download_bytes / 1e3:.1f} kB"), delta_color="off", delta_arrow="off")
 if sweep is not None:
     st.plotly_chart(charts.l1_sweep(sweep), width="stretch")
 
@@ -92,9 +90,9 @@ plain, dist = res.variant("student"), res.variant("student-distilled")
 d1, d2, d3 = st.columns(3)
 d1.metric(t("comp.metric.student_plain"), f"{100 * plain.accuracy:.1f}%")
 d2.metric(t("comp.metric.student_distilled"), f"{100 * dist.accuracy:.1f}%",
-          t("demos_b.points", d=f"{100 * (dist.accuracy - plain.accuracy):+.1f}"), delta_color="off")
+          t("demos_b.points", d=f"{100 * (dist.accuracy - plain.accuracy):+.1f}"), delta_color="off", delta_arrow="off")
 d3.metric(t("comp.metric.student_size"), f"{dist.size_bytes / 1e3:.1f} kB",
-          t("comp.metric.times_smaller", x=f"{fp32.size_bytes / dist.size_bytes:.0f}"), delta_color="off")
+          t("comp.metric.times_smaller", x=f"{fp32.size_bytes / dist.size_bytes:.0f}"), delta_color="off", delta_arrow="off")
 
 table = pd.DataFrame([{
     t("comp.col.variant"): charts.variant_label(v.variant), t("comp.col.accuracy_pct"): round(100 * v.accuracy, 1),
@@ -109,8 +107,7 @@ st.download_button(t("demos_b.download_csv"), table.to_csv(index=False), "compre
 st.header(t("comp.h.edge"), anchor="edge-projection")
 st.markdown(t("comp.edge_text"))
 ref = st.selectbox(t("comp.knob.reference"), ["resnet-50", "mobilenet-v3-large", "yolov8n", "this-mlp"],
-                   format_func=lambda m: t("comp.ref.this_mlp") if m == "this-mlp" else m,
-                   key="comp_ref", bind=BIND)
+                   key="comp_ref", bind=BIND, help=t("comp.ref.help"))
 with explain_errors():
     proj = cached.edge_projection(ref, **knobs)
 st.plotly_chart(charts.edge_latency(proj), width="stretch")

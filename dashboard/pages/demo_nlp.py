@@ -19,8 +19,9 @@ def intent_label(name: str) -> str:
 with st.expander(t("demos_b.knobs"), expanded=True):
     c1, c2, c3, c4 = st.columns(4)
     seed = c1.number_input(t("demos_b.seed"), 0, 9999, 0, key="nlp_seed", bind=BIND)
-    langs = c2.selectbox(t("nlp.knob.train_langs"), ["both", "en", "zh"],
-                         format_func=lambda v: t(f"nlp.train_langs.{v}"), key="nlp_langs", bind=BIND)
+    # ids as options (no translated format_func): a bound widget writes its shown label to the URL
+    langs = c2.selectbox(t("nlp.knob.train_langs"), ["both", "en", "zh"], key="nlp_langs", bind=BIND,
+                         help=t("nlp.train_langs_help"))
     ngram = c3.slider(t("nlp.knob.ngram"), 1, 5, 3, key="nlp_ngram", bind=BIND)
     c_reg = c4.select_slider(t("nlp.knob.c"), [0.1, 1.0, 10.0, 100.0], 10.0, key="nlp_c", bind=BIND)
 
@@ -35,11 +36,11 @@ st.header(t("nlp.h.intent"), anchor="intent-classification")
 st.markdown(t("nlp.intent_text"))
 m1, m2, m3, m4 = st.columns(4)
 m1.metric(t("nlp.metric.intent_acc"), f"{100 * res.intent.accuracy:.1f}%",
-          t("nlp.metric.baseline", v=f"{100 * res.intent.baseline_accuracy:.0f}%"), delta_color="off")
+          t("nlp.metric.baseline", v=f"{100 * res.intent.baseline_accuracy:.0f}%"), delta_color="off", delta_arrow="off")
 m2.metric(t("nlp.metric.macro_f1"), f"{100 * res.intent.macro_f1:.1f}")
 for col, (lang, acc, _f1, rows) in zip((m3, m4), res.intent.per_lang):
-    col.metric(t("nlp.metric.lang_acc", lang=t(f"nlp.lang.{lang}")), f"{100 * acc:.1f}%",
-               t("nlp.metric.rows", n=rows), delta_color="off")
+    col.metric(t("nlp.metric.lang_acc", language=t(f"nlp.lang.{lang}")), f"{100 * acc:.1f}%",
+               t("nlp.metric.rows", n=rows), delta_color="off", delta_arrow="off")
 c1, c2 = st.columns(2)
 c1.plotly_chart(charts.confusion(res.intent, intent_label), width="stretch")
 c2.plotly_chart(charts.per_language(res), width="stretch")
@@ -61,7 +62,7 @@ st.header(t("nlp.h.sentiment"), anchor="sentiment")
 st.markdown(t("nlp.sentiment_text"))
 s1, s2 = st.columns(2)
 s1.metric(t("nlp.metric.sentiment_acc"), f"{100 * res.sentiment.accuracy:.1f}%",
-          t("nlp.metric.baseline", v=f"{100 * res.sentiment.baseline_accuracy:.0f}%"), delta_color="off")
+          t("nlp.metric.baseline", v=f"{100 * res.sentiment.baseline_accuracy:.0f}%"), delta_color="off", delta_arrow="off")
 s2.metric(t("nlp.metric.macro_f1"), f"{100 * res.sentiment.macro_f1:.1f}")
 st.plotly_chart(charts.confusion(res.sentiment, lambda s: t(f"nlp.sentiment.{s}")), width="stretch")
 st.download_button(t("nlp.download_data"), df.to_csv(index=False), "customer_service_utterances.csv", "text/csv",
@@ -78,29 +79,27 @@ lm_knobs = dict(seed=int(seed), n_layer=int(layers), n_embd=int(width), steps=in
                 eval_every=max(5, int(steps) // 10))
 bar = st.progress(0.0, text=t("demos_b.training"))
 with explain_errors():
-    lm = cached.char_lm(_progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg), **lm_knobs)
+    lm = cached.char_lm(progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg), **lm_knobs)
 bar.empty()
 l1, l2, l3 = st.columns(3)
 l1.metric(t("nlp.metric.params"), f"{lm.n_params:,}")
 l2.metric(t("nlp.metric.final_val"), f"{lm.val_loss[-1]:.2f}",
-          t("nlp.metric.start_val", v=f"{lm.val_loss[0]:.2f}"), delta_color="off")
+          t("nlp.metric.start_val", v=f"{lm.val_loss[0]:.2f}"), delta_color="off", delta_arrow="off")
 l3.metric(t("nlp.metric.unigram"), f"{lm.unigram_loss:.2f}")
 st.plotly_chart(charts.loss_curve(lm), width="stretch")
 st.markdown(t("nlp.samples_title"))
 for step, sample in lm.samples:
-    st.text(f"{t('nlp.axis.step')} {step}: {sample}")
+    st.text(f"{t('nlp.axis.step')} {step}: " + sample.replace("\n", " ↵ "))
 
 st.header(t("nlp.h.scaling"), anchor="scaling")
 st.markdown(t("nlp.scaling_text"))
 scale_knobs = dict(seed=int(seed), n_layer=int(layers), steps=int(steps), learning_rate=float(lr),
                    eval_every=max(5, int(steps) // 10))
-scale_key = ("nlp", tuple(sorted(scale_knobs.items())))
-if st.button(t("nlp.sweep_button"), key="nlp_run_sweep") or cached.sweep_done(scale_key):
+if st.button(t("nlp.sweep_button"), key="nlp_run_sweep") or cached.is_cached("char_scaling", **scale_knobs):
     sbar = st.progress(0.0, text=t("demos_b.sweep_running"))
     with explain_errors():
-        pts = cached.char_scaling(_progress=lambda f, msg: sbar.progress(min(f, 1.0), text=msg), **scale_knobs)
+        pts = cached.char_scaling(progress=lambda f, msg: sbar.progress(min(f, 1.0), text=msg), **scale_knobs)
     sbar.empty()
-    cached.mark_sweep_done(scale_key)
     st.plotly_chart(charts.scaling(pts), width="stretch")
 else:
     st.caption(t("nlp.sweep_hint"))

@@ -35,13 +35,11 @@ m1, m2, m3 = st.columns(3)
 m1.metric(t("rec.metric.rmse_mf"), f"{res.rmse_warm:.3f}")
 m2.metric(t("rec.metric.rmse_pop"), f"{res.rmse_item_mean_warm:.3f}")
 m3.metric(t("rec.metric.rmse_mean"), f"{res.rmse_global_mean_warm:.3f}")
-sweep_key = ("rec", tuple(sorted(knobs.items())))
-if st.button(t("rec.sweep_button"), key="rec_run_sweep") or cached.sweep_done(sweep_key):
+if st.button(t("rec.sweep_button"), key="rec_run_sweep") or cached.is_cached("sparsity_sweep", **knobs):
     bar = st.progress(0.0, text=t("demos_b.sweep_running"))
     with explain_errors():
-        pts = cached.sparsity_sweep(_progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg), **knobs)
+        pts = cached.sparsity_sweep(progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg), **knobs)
     bar.empty()
-    cached.mark_sweep_done(sweep_key)
     st.plotly_chart(charts.sparsity_curve(pts), width="stretch")
 else:
     st.caption(t("rec.sweep_hint"))
@@ -51,7 +49,7 @@ st.markdown(t("rec.cold_text", n=cold_ratings))
 k1, k2 = st.columns(2)
 k1.metric(t("rec.metric.rmse_warm"), f"{res.rmse_warm:.3f}")
 k2.metric(t("rec.metric.rmse_cold"), f"{res.rmse_cold:.3f}",
-          t("rec.metric.pop_cold", v=f"{res.rmse_item_mean_cold:.3f}"), delta_color="off")
+          t("rec.metric.pop_cold", v=f"{res.rmse_item_mean_cold:.3f}"), delta_color="off", delta_arrow="off")
 c1, c2 = st.columns(2)
 c1.plotly_chart(charts.rmse_bars(res), width="stretch")
 c2.plotly_chart(charts.rmse_by_history(res), width="stretch")
@@ -67,9 +65,9 @@ kind = t("rec.user_cold") if res_u.user_is_cold else t("rec.user_warm")
 st.caption(t("rec.user_note", user=int(user), kind=kind, n=res_u.user_history))
 p1, p2 = st.columns(2)
 p1.metric(t("rec.metric.precision"), f"{100 * res_u.precision_at_k:.0f}%",
-          t("rec.metric.pop_was", v=f"{100 * res_u.precision_at_k_popularity:.0f}%"), delta_color="off")
+          t("rec.metric.pop_was", v=f"{100 * res_u.precision_at_k_popularity:.0f}%"), delta_color="off", delta_arrow="off")
 p2.metric(t("rec.metric.mean_precision"), f"{100 * res_u.mean_precision_at_k:.0f}%",
-          t("rec.metric.pop_was", v=f"{100 * res_u.mean_precision_at_k_popularity:.0f}%"), delta_color="off")
+          t("rec.metric.pop_was", v=f"{100 * res_u.mean_precision_at_k_popularity:.0f}%"), delta_color="off", delta_arrow="off")
 table = pd.DataFrame([{t("rec.col.rank"): n + 1, t("rec.col.item"): f"item-{it.item:03d}",
                        t("rec.col.predicted"): round(it.predicted_rating, 2),
                        t("rec.col.true"): round(it.true_expected_rating, 2),

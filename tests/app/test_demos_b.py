@@ -64,3 +64,15 @@ def test_recommendation_sweep_button_draws_the_curve():
     at.button(key="rec_run_sweep").click().run()
     assert_clean(at)
     assert len(at.get("plotly_chart")) == n_charts + 1
+
+
+def test_nlp_page_second_visit_is_served_from_the_memo_without_replay_errors():
+    """The live char-model run reports progress; a repeat run with the same settings must come
+    from the memo (st.cache_data would try to replay the progress bar and fail)."""
+    query = {"nlp_steps": "50", "nlp_langs": "en"}
+    first = open_page("dashboard/pages/demo_nlp.py", query=query)
+    second = open_page("dashboard/pages/demo_nlp.py", query=query)
+    assert_clean(first)
+    assert_clean(second)
+    assert second.selectbox(key="nlp_langs").value == "en"
+    assert [m.value for m in second.metric] == [m.value for m in first.metric]
