@@ -47,8 +47,8 @@ class TrainConfig:
     seed: int = 0
     n_layer: int = 2
     n_embd: int = 32
-    steps: int = 250
-    batch_size: int = 32
+    steps: int = 200
+    batch_size: int = 16
     learning_rate: float = 3e-3
     eval_every: int = 25
     sample_chars: int = 100
@@ -274,7 +274,7 @@ def scaling_sweep(config: TrainConfig = TrainConfig(), widths: Sequence[int] = (
     loss recorded along the way, so each run gives a whole loss-vs-steps curve."""
     points: list[ScalingPoint] = []
     for n, w in enumerate(widths):
-        def inner(f, msg, n=n):
+        def inner(f, msg, n=n, w=w):
             if progress:
                 progress((n + f) / len(widths), f"width {w}: {msg}")
         res = train_char_model(replace(config, n_embd=int(w), sample_chars=10), progress=inner)

@@ -59,7 +59,7 @@ class CompressionConfig:
     distill_temperature: float = 4.0  # Hinton et al. 2015 use T in 2..20
     distill_alpha: float = 0.5       # weight of the soft-target term
     test_fraction: float = 0.3
-    latency_repeats: int = 100       # batch-1 runs per variant for the median latency
+    latency_repeats: int = 50        # batch-1 runs per variant for the median latency
 
     def validate(self) -> None:
         checks = [

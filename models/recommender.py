@@ -103,7 +103,6 @@ def generate_ratings(config: RecommenderConfig) -> Ratings:
     expected = 3.5 + b_u[:, None] + b_i[None, :] + config.signal_scale * P @ Q.T  # (U, I)
     noisy = np.clip(np.rint(expected + rng.normal(0, config.noise_std, (U, I))), 1, 5)
 
-    warm = np.arange(config.n_users)
     cold = np.arange(config.n_users, U)
     mask = rng.random((config.n_users, I)) < config.density
     # every warm user has at least 3 ratings, as a live service would require before "warm"

@@ -73,7 +73,7 @@ st.markdown(t("nlp.char_text"))
 k1, k2, k3, k4 = st.columns(4)
 layers = k1.slider(t("nlp.knob.layers"), 1, 4, 2, key="nlp_layers", bind=BIND)
 width = k2.select_slider(t("nlp.knob.width"), [16, 32, 48, 64], 32, key="nlp_width", bind=BIND)
-steps = k3.select_slider(t("nlp.knob.steps"), [50, 100, 250, 500, 1000], 250, key="nlp_steps", bind=BIND)
+steps = k3.select_slider(t("nlp.knob.steps"), [50, 100, 200, 500, 1000], 200, key="nlp_steps", bind=BIND)
 lr = k4.select_slider(t("nlp.knob.lr"), [1e-3, 3e-3, 1e-2], 3e-3, key="nlp_lr", bind=BIND)
 lm_knobs = dict(seed=int(seed), n_layer=int(layers), n_embd=int(width), steps=int(steps), learning_rate=float(lr),
                 eval_every=max(5, int(steps) // 10))
