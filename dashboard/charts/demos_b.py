@@ -107,7 +107,8 @@ def edge_latency(projections) -> go.Figure:
                            "(%{customdata[0]:.2f}–%{customdata[1]:.2f})<br>"
                            "%{customdata[2]:.2f} MB · %{customdata[3]}<extra></extra>")))
     fig.update_layout(barmode="group")
-    return _layout(fig, t("comp.chart.edge"), t("comp.axis.device"), t("comp.axis.latency_ms"), height=420)
+    fig.update_yaxes(type="log")  # phones and a Raspberry Pi differ by 10x: a linear axis hides the phones
+    return _layout(fig, t("comp.chart.edge"), t("comp.axis.device"), t("comp.axis.latency_ms_log"), height=420)
 
 
 # ----------------------------------------------------------------------------- NLP
@@ -134,8 +135,9 @@ def per_language(result) -> go.Figure:
                                            "<extra></extra>"))
         fig.add_trace(go.Scatter(name=f"{t(f'nlp.task.{task.task}')} · {t('nlp.baseline')}",
                                  x=[t(f"nlp.lang.{lang}") for lang, *_ in task.per_lang],
-                                 y=[100 * task.baseline_accuracy] * len(task.per_lang), mode="markers",
-                                 marker=dict(symbol="line-ew-open", size=40, color=PALETTE[n]),
+                                 y=[100 * task.baseline_accuracy] * len(task.per_lang), mode="lines+markers",
+                                 line=dict(color=PALETTE[n], dash="dash", width=2),
+                                 marker=dict(symbol="diamond", size=9, color=PALETTE[n]),
                                  hovertemplate="%{y:.1f}%<extra></extra>"))
     fig.update_layout(barmode="group")
     return _layout(fig, t("nlp.chart.per_language"), t("nlp.axis.language"), t("nlp.axis.accuracy_pct"))
