@@ -29,6 +29,9 @@ PAGE_PREFIXES: dict[str, str] = {
     "comp": "Demo lab: compression and sparsity",
     "nlp": "Demo lab: NLP and customer service",
     "rec": "Demo lab: recommendation and sparsity",
+    "scn": "Scenarios",
+    "cmpr": "Compare scenarios",
+    "pitch": "Pitch mode",
 }
 
 

@@ -116,6 +116,7 @@ def _inference_text(d: dict) -> str:
 
 def _cmd_inference_csv(a) -> int:
     import pandas as pd
+
     from scenarios.serving import OUTPUT_FIELDS, REQUEST_FIELDS, estimate_inference_table
     try:
         df = pd.read_csv(a.from_csv, dtype=str, keep_default_na=False, skipinitialspace=True)
@@ -254,8 +255,8 @@ def build_parser() -> argparse.ArgumentParser:
     cat.set_defaults(func=_cmd_catalog)
 
     # ---- `scenario run|validate` is registered here by the scenarios work (branch `scen`):
-    # from scenarios import scenario_cli
-    # scenario_cli.register(sub)
+    from scenarios import scenario_cli
+    scenario_cli.register(sub)
     # ---- end of scenario registration
     return p
 
