@@ -35,7 +35,8 @@ SECTION = "## Demo lab: compression, NLP, recommendation"
 # (label, python call on the cached module `c`, is a sweep)
 CASES = [
     ("compression, defaults (train teacher + 6 variants, ONNX, int8, latency)", "c.compression()", False),
-    ("compression: edge projection (engine, 5 variants x 4 devices)", "c.edge_projection('resnet-50')", False),
+    ("compression: edge projection (engine, 5 variants x 4 devices)",
+     "c.edge_projection(reference_model='resnet-50')", False),
     ("NLP: intent + sentiment classifiers, defaults", "c.intent(seed=0, train_langs='both', ngram_max=3, c=10.0)",
      False),
     ("NLP: char transformer, defaults (200 steps, live)", "c.char_lm(seed=0, n_layer=2, n_embd=32, steps=200, "
@@ -59,8 +60,12 @@ eval(call)
 t2 = time.perf_counter(); r1 = resource.getrusage(resource.RUSAGE_SELF)
 eval(call)
 t3 = time.perf_counter()
+# new settings in the now-warm process (imports and first-use costs paid): what a user waits
+# when changing a knob on a running server
+eval(call.replace("(", "(seed=7, ", 1).replace(", )", ")") if "seed=" not in call else call.replace("seed=0", "seed=7"))
+t4 = time.perf_counter()
 print(json.dumps({
-    "import_s": t1 - t0, "first_s": t2 - t1, "cached_s": t3 - t2,
+    "import_s": t1 - t0, "first_s": t2 - t1, "cached_s": t3 - t2, "warm_new_s": t4 - t3,
     "first_cpu_s": (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime),
     "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
 }))
@@ -89,14 +94,17 @@ def write_results(rows: list[tuple[str, bool, dict]], load_before: float, load_a
         "goes through dashboard/cached/demos_b.py.",
         "",
         "| demo | cold wall, imports + run (s) | run only, wall (s) | run only, CPU (s) | cached repeat (s) "
-        "| peak memory (MB) | target |",
-        "|---|---|---|---|---|---|---|",
+        "| new seed, warm process (s) | peak memory (MB) | target |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for label, sweep, r in rows:
         target = "on demand, with progress; cached" if sweep else "< 5 s cold on 2 cores"
         lines.append(f"| {label} | {r['import_s'] + r['first_s']:.2f} | {r['first_s']:.2f} | {r['first_cpu_s']:.2f} "
-                     f"| {r['cached_s']:.4f} | {r['peak_rss_mb']:.0f} | {target} |")
-    lines += ["", "Imports alone (torch, scikit-learn, onnxruntime, Streamlit's cache module) are part of "
+                     f"| {r['cached_s']:.4f} | {r['warm_new_s']:.2f} | {r['peak_rss_mb']:.0f} | {target} |")
+    lines += ["", "\"run only\" is the first call in a fresh process, so it still includes importing torch, "
+              "onnxruntime and scikit-learn (they load lazily inside the models) and torch's first-use "
+              "set-up; \"new seed, warm process\" is the same demo with another seed once those are paid, "
+              "which is what changing a knob on a running server costs.", "", "Imports alone (torch, scikit-learn, onnxruntime, Streamlit's cache module) are part of "
               "\"cold wall\"; in the app they are paid once per server process, not per page visit. "
               "torch and BLAS run on one thread inside the demos (see models/compression.py "
               "`one_torch_thread`): on this shared machine a second thread made a 600-step MLP training "
@@ -119,7 +127,8 @@ def main() -> None:
         r = run_case(call)
         rows.append((label, sweep, r))
         print(f"{label}: cold {r['import_s'] + r['first_s']:.2f} s, run {r['first_s']:.2f} s "
-              f"(cpu {r['first_cpu_s']:.2f}), cached {r['cached_s']:.4f} s, peak {r['peak_rss_mb']:.0f} MB",
+              f"(cpu {r['first_cpu_s']:.2f}), cached {r['cached_s']:.4f} s, new seed warm {r['warm_new_s']:.2f} s, "
+              f"peak {r['peak_rss_mb']:.0f} MB",
               flush=True)
     print(write_results(rows, load_before, os.getloadavg()[0]))
 

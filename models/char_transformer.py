@@ -32,12 +32,12 @@ Progress = Callable[[float, str], None]
 class GPTConfig:
     """Model shape. Defaults: about 27k parameters for the 50-odd characters of the corpus."""
 
-    vocab_size: int = 64      # set from the corpus by :func:`train_char_model`
-    block_size: int = 32      # context length in characters
+    vocab_size: int = 64  # set from the corpus by :func:`train_char_model`
+    block_size: int = 32  # context length in characters
     n_layer: int = 2
     n_head: int = 4
-    n_embd: int = 32          # must divide by n_head
-    dropout: float = 0.0      # the corpus is tiny and runs are short: no dropout needed
+    n_embd: int = 32  # must divide by n_head
+    dropout: float = 0.0  # the corpus is tiny and runs are short: no dropout needed
 
 
 @dataclass(frozen=True)
@@ -81,14 +81,14 @@ def _build_model(cfg: GPTConfig):
             self.proj = nn.Linear(cfg.n_embd, cfg.n_embd)
 
         def forward(self, x):
-            B, T, C = x.shape                                       # (B, T, C)
-            q, k, v = self.qkv(x).split(C, dim=2)                   # each (B, T, C)
+            B, T, C = x.shape  # (B, T, C)
+            q, k, v = self.qkv(x).split(C, dim=2)  # each (B, T, C)
             hs = C // cfg.n_head
-            q = q.view(B, T, cfg.n_head, hs).transpose(1, 2)        # (B, nh, T, hs)
+            q = q.view(B, T, cfg.n_head, hs).transpose(1, 2)  # (B, nh, T, hs)
             k = k.view(B, T, cfg.n_head, hs).transpose(1, 2)
             v = v.view(B, T, cfg.n_head, hs).transpose(1, 2)
             y = F.scaled_dot_product_attention(q, k, v, is_causal=True)  # (B, nh, T, hs)
-            y = y.transpose(1, 2).contiguous().view(B, T, C)       # (B, T, C)
+            y = y.transpose(1, 2).contiguous().view(B, T, C)  # (B, T, C)
             return self.proj(y)
 
     class Block(nn.Module):
@@ -97,11 +97,12 @@ def _build_model(cfg: GPTConfig):
             self.ln1 = nn.LayerNorm(cfg.n_embd)
             self.attn = CausalSelfAttention()
             self.ln2 = nn.LayerNorm(cfg.n_embd)
-            self.mlp = nn.Sequential(nn.Linear(cfg.n_embd, 4 * cfg.n_embd), nn.GELU(),
-                                     nn.Linear(4 * cfg.n_embd, cfg.n_embd))
+            self.mlp = nn.Sequential(
+                nn.Linear(cfg.n_embd, 4 * cfg.n_embd), nn.GELU(), nn.Linear(4 * cfg.n_embd, cfg.n_embd)
+            )
 
         def forward(self, x):
-            x = x + self.attn(self.ln1(x))   # pre-LN residual, as in GPT-2
+            x = x + self.attn(self.ln1(x))  # pre-LN residual, as in GPT-2
             return x + self.mlp(self.ln2(x))
 
     class GPT(nn.Module):
@@ -121,12 +122,12 @@ def _build_model(cfg: GPTConfig):
                     nn.init.zeros_(m.bias)
 
         def forward(self, idx, targets=None):
-            B, T = idx.shape                                        # (B, T) token ids
+            B, T = idx.shape  # (B, T) token ids
             pos = torch.arange(T, device=idx.device)
-            x = self.wte(idx) + self.wpe(pos)                       # (B, T, C)
+            x = self.wte(idx) + self.wpe(pos)  # (B, T, C)
             for block in self.blocks:
                 x = block(x)
-            logits = self.head(self.ln_f(x))                        # (B, T, vocab)
+            logits = self.head(self.ln_f(x))  # (B, T, vocab)
             loss = None
             if targets is not None:
                 loss = F.cross_entropy(logits.view(-1, logits.size(-1)), targets.view(-1))
@@ -139,8 +140,8 @@ def _build_model(cfg: GPTConfig):
         @torch.no_grad()
         def generate(self, idx, n_new: int, generator):
             for _ in range(n_new):
-                logits, _ = self(idx[:, -cfg.block_size:])
-                probs = F.softmax(logits[:, -1, :], dim=-1)         # (B, vocab)
+                logits, _ = self(idx[:, -cfg.block_size :])
+                probs = F.softmax(logits[:, -1, :], dim=-1)  # (B, vocab)
                 nxt = torch.multinomial(probs, 1, generator=generator)
                 idx = torch.cat([idx, nxt], dim=1)
             return idx
@@ -154,12 +155,12 @@ class CharLMResult:
     n_params: int
     vocab_size: int
     corpus_chars: int
-    steps: tuple[int, ...]           # evaluation points
-    train_loss: tuple[float, ...]    # mean cross-entropy, nats per character
+    steps: tuple[int, ...]  # evaluation points
+    train_loss: tuple[float, ...]  # mean cross-entropy, nats per character
     val_loss: tuple[float, ...]
-    uniform_loss: float              # ln(vocab): the loss of guessing uniformly
-    unigram_loss: float              # entropy of character frequencies: a no-context baseline
-    samples: tuple[tuple[int, str], ...]   # (step, generated text) at a few checkpoints
+    uniform_loss: float  # ln(vocab): the loss of guessing uniformly
+    unigram_loss: float  # entropy of character frequencies: a no-context baseline
+    samples: tuple[tuple[int, str], ...]  # (step, generated text) at a few checkpoints
     run_time_s: float
 
 
@@ -208,17 +209,21 @@ def _train(config: TrainConfig, progress: Progress | None) -> CharLMResult:
 
     def batch(d, g):
         ix = torch.randint(len(d) - cfg.block_size - 1, (config.batch_size,), generator=g)
-        x = torch.stack([d[i:i + cfg.block_size] for i in ix])          # (B, T)
-        y = torch.stack([d[i + 1:i + 1 + cfg.block_size] for i in ix])  # (B, T), shifted by one
+        x = torch.stack([d[i : i + cfg.block_size] for i in ix])  # (B, T)
+        y = torch.stack([d[i + 1 : i + 1 + cfg.block_size] for i in ix])  # (B, T), shifted by one
         return x, y
 
     eval_gen = torch.Generator().manual_seed(10_000 + config.seed)
-    eval_batches = {name: [batch(d, eval_gen) for _ in range(2)] for name, d in (("train", train_d), ("val", val_d))}
+    eval_batches = {
+        name: [batch(d, eval_gen) for _ in range(2)] for name, d in (("train", train_d), ("val", val_d))
+    }
 
     @torch.no_grad()
     def evaluate():
         model.eval()
-        out = {name: float(np.mean([model(x, y)[1].item() for x, y in bs])) for name, bs in eval_batches.items()}
+        out = {
+            name: float(np.mean([model(x, y)[1].item() for x, y in bs])) for name, bs in eval_batches.items()
+        }
         model.train()
         return out
 
@@ -233,7 +238,9 @@ def _train(config: TrainConfig, progress: Progress | None) -> CharLMResult:
         if step in sample_at:
             model.eval()
             start = torch.tensor([[stoi["T"]]])
-            out = model.generate(start, config.sample_chars - 1, torch.Generator().manual_seed(20_000 + config.seed))
+            out = model.generate(
+                start, config.sample_chars - 1, torch.Generator().manual_seed(20_000 + config.seed)
+            )
             samples.append((step, "".join(chars[i] for i in out[0].tolist())))
             model.train()
 
@@ -253,10 +260,17 @@ def _train(config: TrainConfig, progress: Progress | None) -> CharLMResult:
     freq = np.bincount(train_d.numpy(), minlength=len(chars)) / len(train_d)
     unigram = float(-(freq[freq > 0] * np.log(freq[freq > 0])).sum())
     return CharLMResult(
-        config=config, n_params=model.n_params(), vocab_size=len(chars), corpus_chars=len(text),
-        steps=tuple(steps), train_loss=tuple(tr), val_loss=tuple(va),
-        uniform_loss=math.log(len(chars)), unigram_loss=unigram,
-        samples=tuple(samples), run_time_s=time.perf_counter() - t0,
+        config=config,
+        n_params=model.n_params(),
+        vocab_size=len(chars),
+        corpus_chars=len(text),
+        steps=tuple(steps),
+        train_loss=tuple(tr),
+        val_loss=tuple(va),
+        uniform_loss=math.log(len(chars)),
+        unigram_loss=unigram,
+        samples=tuple(samples),
+        run_time_s=time.perf_counter() - t0,
     )
 
 
@@ -268,15 +282,20 @@ class ScalingPoint:
     val_loss: float
 
 
-def scaling_sweep(config: TrainConfig = TrainConfig(), widths: Sequence[int] = (8, 16, 32, 64),
-                  progress: Progress | None = None) -> tuple[ScalingPoint, ...]:
+def scaling_sweep(
+    config: TrainConfig = TrainConfig(),
+    widths: Sequence[int] = (8, 16, 32, 64),
+    progress: Progress | None = None,
+) -> tuple[ScalingPoint, ...]:
     """Validation loss against parameters (model width) and steps: one run per width, with the
     loss recorded along the way, so each run gives a whole loss-vs-steps curve."""
     points: list[ScalingPoint] = []
     for n, w in enumerate(widths):
+
         def inner(f, msg, n=n, w=w):
             if progress:
                 progress((n + f) / len(widths), f"width {w}: {msg}")
+
         res = train_char_model(replace(config, n_embd=int(w), sample_chars=10), progress=inner)
         points += [ScalingPoint(int(w), res.n_params, s, v) for s, v in zip(res.steps, res.val_loss)]
     return tuple(points)

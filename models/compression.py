@@ -40,8 +40,15 @@ from scenarios.errors import VentureLabError
 
 Progress = Callable[[float, str], None]
 
-VARIANTS = ("fp32", "int8", "pruned-unstructured", "pruned-structured", "l1-sparse",
-            "student", "student-distilled")
+VARIANTS = (
+    "fp32",
+    "int8",
+    "pruned-unstructured",
+    "pruned-structured",
+    "l1-sparse",
+    "student",
+    "student-distilled",
+)
 
 
 @dataclass(frozen=True)
@@ -49,17 +56,17 @@ class CompressionConfig:
     """Knobs of the compression demo (defaults run in a few seconds on two cores)."""
 
     seed: int = 0
-    hidden_units: int = 128          # teacher width: 64 -> H -> H -> 10
-    epochs: int = 20                 # teacher training epochs (Adam, batch 128)
-    prune_amount: float = 0.5        # share of weights (unstructured) or neurons (structured) removed
-    finetune_epochs: int = 3         # masked fine-tune after pruning
-    l1_lambda: float = 0.3          # L1 strength: loss + lambda * sum|w| (proximal step lr*lambda)
-    student_hidden_units: int = 16   # student width: 64 -> S -> 10
+    hidden_units: int = 128  # teacher width: 64 -> H -> H -> 10
+    epochs: int = 20  # teacher training epochs (Adam, batch 128)
+    prune_amount: float = 0.5  # share of weights (unstructured) or neurons (structured) removed
+    finetune_epochs: int = 3  # masked fine-tune after pruning
+    l1_lambda: float = 0.3  # L1 strength: loss + lambda * sum|w| (proximal step lr*lambda)
+    student_hidden_units: int = 16  # student width: 64 -> S -> 10
     student_label_fraction: float = 0.1  # share of training labels the students may use
     distill_temperature: float = 4.0  # Hinton et al. 2015 use T in 2..20
-    distill_alpha: float = 0.5       # weight of the soft-target term
+    distill_alpha: float = 0.5  # weight of the soft-target term
     test_fraction: float = 0.3
-    latency_repeats: int = 50        # batch-1 runs per variant for the median latency
+    latency_repeats: int = 50  # batch-1 runs per variant for the median latency
 
     def validate(self) -> None:
         checks = [
@@ -84,15 +91,15 @@ class CompressionConfig:
 class VariantResult:
     """One compressed (or reference) model, measured."""
 
-    variant: str                 # one of VARIANTS
-    accuracy: float              # test accuracy, 0..1
-    size_bytes: int              # serialized ONNX file, bytes
-    download_bytes: int          # the same file zlib-compressed (level 9), bytes
-    params: int                  # stored weights and biases
+    variant: str  # one of VARIANTS
+    accuracy: float  # test accuracy, 0..1
+    size_bytes: int  # serialized ONNX file, bytes
+    download_bytes: int  # the same file zlib-compressed (level 9), bytes
+    params: int  # stored weights and biases
     nonzero_params: int
-    gflops_per_input: float      # 2 x multiply-adds of the dense layers, per image
-    latency_ms: float            # onnxruntime, 1 thread, batch 1, median
-    weights_format: str          # "fp32" or "int8": what the engine projection assumes
+    gflops_per_input: float  # 2 x multiply-adds of the dense layers, per image
+    latency_ms: float  # onnxruntime, 1 thread, batch 1, median
+    weights_format: str  # "fp32" or "int8": what the engine projection assumes
     accuracy_before_finetune: float | None = None  # pruned variants only
 
     @property
@@ -104,7 +111,7 @@ class VariantResult:
 class CompressionResult:
     config: CompressionConfig
     variants: tuple[VariantResult, ...]
-    majority_baseline_accuracy: float   # always predict the most common training class
+    majority_baseline_accuracy: float  # always predict the most common training class
     n_train: int
     n_test: int
     run_time_s: float
@@ -119,7 +126,7 @@ class CompressionResult:
 @dataclass(frozen=True)
 class SweepPoint:
     amount: float
-    method: str          # "unstructured" | "structured"
+    method: str  # "unstructured" | "structured"
     accuracy: float
     accuracy_before_finetune: float
     size_bytes: int
@@ -140,6 +147,7 @@ class CompressionSweep:
 
 
 # ----------------------------------------------------------------------------- data and models
+
 
 def load_digits_split(seed: int, test_fraction: float):
     """Digits scaled to 0..1, stratified split. Returns float32 arrays (X_tr, X_te, y_tr, y_te)."""
@@ -169,8 +177,21 @@ def _linears(model) -> list:
     return [m for m in model if isinstance(m, nn.Linear)]
 
 
-def _train(model, X, y, epochs: int, seed: int, *, teacher_logits=None, temperature=4.0,
-           alpha=0.0, l1_lambda=0.0, lr=3e-3, batch=128, label_mask=None):
+def _train(
+    model,
+    X,
+    y,
+    epochs: int,
+    seed: int,
+    *,
+    teacher_logits=None,
+    temperature=4.0,
+    alpha=0.0,
+    l1_lambda=0.0,
+    lr=3e-3,
+    batch=128,
+    label_mask=None,
+):
     """Minibatch Adam. With ``teacher_logits``, adds the Hinton et al. soft-target loss;
     with ``l1_lambda``, applies a soft-threshold (the proximal step of the L1 norm) after each
     update so that small weights become exact zeros."""
@@ -185,7 +206,7 @@ def _train(model, X, y, epochs: int, seed: int, *, teacher_logits=None, temperat
     for _ in range(epochs):
         order = torch.randperm(n, generator=gen)
         for start in range(0, n, batch):
-            idx = order[start:start + batch]
+            idx = order[start : start + batch]
             logits = model(Xt[idx])  # (B, 10)
             if label_mask is None:
                 loss = F.cross_entropy(logits, yt[idx])
@@ -196,7 +217,7 @@ def _train(model, X, y, epochs: int, seed: int, *, teacher_logits=None, temperat
                 soft_t = F.softmax(teacher_logits[idx] / temperature, dim=1)
                 log_s = F.log_softmax(logits / temperature, dim=1)
                 # T^2 keeps the soft-target gradients on the scale of the hard ones (Hinton 2015, sec. 2)
-                kd = F.kl_div(log_s, soft_t, reduction="batchmean") * temperature ** 2
+                kd = F.kl_div(log_s, soft_t, reduction="batchmean") * temperature**2
                 loss = alpha * kd + (1 - alpha) * loss
             opt.zero_grad()
             loss.backward()
@@ -220,11 +241,17 @@ def _accuracy(model, X, y) -> float:
 
 def _weights(model) -> list[tuple[np.ndarray, np.ndarray]]:
     """(W of shape (in, out), b of shape (out,)) per Linear layer, detached numpy float32."""
-    return [(lin.weight.detach().numpy().T.copy().astype(np.float32),
-             lin.bias.detach().numpy().copy().astype(np.float32)) for lin in _linears(model)]
+    return [
+        (
+            lin.weight.detach().numpy().T.copy().astype(np.float32),
+            lin.bias.detach().numpy().copy().astype(np.float32),
+        )
+        for lin in _linears(model)
+    ]
 
 
 # ----------------------------------------------------------------------------- ONNX and sizes
+
 
 def onnx_bytes(weights: list[tuple[np.ndarray, np.ndarray]]) -> bytes:
     """An ONNX graph x -> (MatMul, Add, Relu)* -> logits built from the weights.
@@ -247,13 +274,15 @@ def onnx_bytes(weights: list[tuple[np.ndarray, np.ndarray]]) -> bytes:
             prev = f"h{i}"
     n_in, n_out = weights[0][0].shape[0], weights[-1][0].shape[1]
     graph = helper.make_graph(
-        nodes, "mlp",
+        nodes,
+        "mlp",
         [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", n_in])],
         [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch", n_out])],
         initializer=inits,
     )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)],
-                              producer_name="ai-venture-lab")
+    model = helper.make_model(
+        graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="ai-venture-lab"
+    )
     model.ir_version = 8  # readable by every onnxruntime >= 1.10
     onnx.checker.check_model(model)
     return model.SerializeToString()
@@ -299,8 +328,9 @@ def _latency_ms(sess, x1: np.ndarray, repeats: int) -> float:
     return float(np.median(times) * 1e3)
 
 
-def _measure(name: str, weights, X_te, y_te, repeats: int, *, int8=False,
-             accuracy_before_finetune=None) -> VariantResult:
+def _measure(
+    name: str, weights, X_te, y_te, repeats: int, *, int8=False, accuracy_before_finetune=None
+) -> VariantResult:
     blob = onnx_bytes(weights)
     if int8:
         blob = quantize_int8(blob)
@@ -311,14 +341,21 @@ def _measure(name: str, weights, X_te, y_te, repeats: int, *, int8=False,
     nonzero = sum(int(np.count_nonzero(W)) + int(np.count_nonzero(b)) for W, b in weights)
     gflops = sum(2 * W.shape[0] * W.shape[1] for W, _ in weights) / 1e9
     return VariantResult(
-        variant=name, accuracy=acc, size_bytes=len(blob), download_bytes=len(zlib.compress(blob, 9)),
-        params=int(params), nonzero_params=nonzero, gflops_per_input=gflops,
-        latency_ms=_latency_ms(sess, X_te[:1], repeats), weights_format="int8" if int8 else "fp32",
+        variant=name,
+        accuracy=acc,
+        size_bytes=len(blob),
+        download_bytes=len(zlib.compress(blob, 9)),
+        params=int(params),
+        nonzero_params=nonzero,
+        gflops_per_input=gflops,
+        latency_ms=_latency_ms(sess, X_te[:1], repeats),
+        weights_format="int8" if int8 else "fp32",
         accuracy_before_finetune=accuracy_before_finetune,
     )
 
 
 # ----------------------------------------------------------------------------- the techniques
+
 
 def _clone(model):
     import copy
@@ -408,8 +445,9 @@ def one_torch_thread():
         torch.set_num_threads(before)
 
 
-def run_compression(config: CompressionConfig = CompressionConfig(),
-                    progress: Progress | None = None) -> CompressionResult:
+def run_compression(
+    config: CompressionConfig = CompressionConfig(), progress: Progress | None = None
+) -> CompressionResult:
     """Train the teacher, compress it five ways, measure every variant the same way.
 
     Examples
@@ -443,13 +481,22 @@ def _run_compression(config: CompressionConfig, progress: Progress | None) -> Co
     step(0.4, "pruning")
     for name, fn in (("pruned-unstructured", prune_unstructured), ("pruned-structured", prune_structured)):
         pruned, before = fn(teacher, config.prune_amount, X_tr, y_tr, config.finetune_epochs, config.seed)
-        out.append(_measure(name, _weights(pruned), X_te, y_te, reps,
-                            accuracy_before_finetune=_accuracy(before, X_te, y_te)))
+        out.append(
+            _measure(
+                name,
+                _weights(pruned),
+                X_te,
+                y_te,
+                reps,
+                accuracy_before_finetune=_accuracy(before, X_te, y_te),
+            )
+        )
 
     step(0.6, "l1")
     torch.manual_seed(config.seed + 1)
-    sparse = _train(_mlp([64, H, H, 10]), X_tr, y_tr, config.epochs, config.seed + 1,
-                    l1_lambda=config.l1_lambda)
+    sparse = _train(
+        _mlp([64, H, H, 10]), X_tr, y_tr, config.epochs, config.seed + 1, l1_lambda=config.l1_lambda
+    )
     out.append(_measure("l1-sparse", _weights(sparse), X_te, y_te, reps))
 
     step(0.75, "distillation")
@@ -459,30 +506,49 @@ def _run_compression(config: CompressionConfig, progress: Progress | None) -> Co
     # teacher on digits by itself, so that setting shows no gain; scarce labels are where it pays.
     rng = np.random.default_rng(config.seed + 3)
     labelled = np.zeros(len(y_tr), dtype=bool)
-    labelled[rng.permutation(len(y_tr))[:max(10, int(config.student_label_fraction * len(y_tr)))]] = True
+    labelled[rng.permutation(len(y_tr))[: max(10, int(config.student_label_fraction * len(y_tr)))]] = True
     with torch.no_grad():
         t_logits = teacher(torch.from_numpy(X_tr))
     epochs_student = max(config.epochs, 30)  # a small net needs more passes to converge
     torch.manual_seed(config.seed + 2)
-    plain = _train(_mlp([64, S, 10]), X_tr[labelled], y_tr[labelled],
-                   max(epochs_student, int(epochs_student / max(config.student_label_fraction, 0.05))),
-                   config.seed + 2)  # same number of optimiser steps as on the full set
+    plain = _train(
+        _mlp([64, S, 10]),
+        X_tr[labelled],
+        y_tr[labelled],
+        max(epochs_student, int(epochs_student / max(config.student_label_fraction, 0.05))),
+        config.seed + 2,
+    )  # same number of optimiser steps as on the full set
     torch.manual_seed(config.seed + 2)
-    distilled = _train(_mlp([64, S, 10]), X_tr, y_tr, epochs_student, config.seed + 2,
-                       teacher_logits=t_logits, temperature=config.distill_temperature,
-                       alpha=config.distill_alpha, label_mask=torch.from_numpy(labelled))
+    distilled = _train(
+        _mlp([64, S, 10]),
+        X_tr,
+        y_tr,
+        epochs_student,
+        config.seed + 2,
+        teacher_logits=t_logits,
+        temperature=config.distill_temperature,
+        alpha=config.distill_alpha,
+        label_mask=torch.from_numpy(labelled),
+    )
     out.append(_measure("student", _weights(plain), X_te, y_te, reps))
     out.append(_measure("student-distilled", _weights(distilled), X_te, y_te, reps))
     step(1.0, "done")
-    return CompressionResult(config=config, variants=tuple(out), majority_baseline_accuracy=majority,
-                             n_train=len(y_tr), n_test=len(y_te),
-                             run_time_s=time.perf_counter() - t_start)
+    return CompressionResult(
+        config=config,
+        variants=tuple(out),
+        majority_baseline_accuracy=majority,
+        n_train=len(y_tr),
+        n_test=len(y_te),
+        run_time_s=time.perf_counter() - t_start,
+    )
 
 
-def run_sweep(config: CompressionConfig = CompressionConfig(),
-              amounts: Sequence[float] = (0.0, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95),
-              l1_lambdas: Sequence[float] = (0.0, 0.01, 0.03, 0.1, 0.3),
-              progress: Progress | None = None) -> CompressionSweep:
+def run_sweep(
+    config: CompressionConfig = CompressionConfig(),
+    amounts: Sequence[float] = (0.0, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95),
+    l1_lambdas: Sequence[float] = (0.0, 0.01, 0.03, 0.1, 0.3),
+    progress: Progress | None = None,
+) -> CompressionSweep:
     """Accuracy and size against pruning amount (both methods) and against L1 strength."""
     config.validate()
     with one_torch_thread():
@@ -494,8 +560,9 @@ def _run_sweep(config, amounts, l1_lambdas, progress) -> CompressionSweep:
 
     X_tr, X_te, y_tr, y_te = load_digits_split(config.seed, config.test_fraction)
     torch.manual_seed(config.seed)
-    teacher = _train(_mlp([64, config.hidden_units, config.hidden_units, 10]), X_tr, y_tr,
-                     config.epochs, config.seed)
+    teacher = _train(
+        _mlp([64, config.hidden_units, config.hidden_units, 10]), X_tr, y_tr, config.epochs, config.seed
+    )
     total = 2 * len(amounts) + len(l1_lambdas)
     done = 0
     points = []
@@ -503,16 +570,30 @@ def _run_sweep(config, amounts, l1_lambdas, progress) -> CompressionSweep:
         for a in amounts:
             pruned, before = fn(teacher, float(a), X_tr, y_tr, config.finetune_epochs, config.seed)
             blob = onnx_bytes(_weights(pruned))
-            points.append(SweepPoint(float(a), method, _accuracy(pruned, X_te, y_te),
-                                     _accuracy(before, X_te, y_te), len(blob), len(zlib.compress(blob, 9))))
+            points.append(
+                SweepPoint(
+                    float(a),
+                    method,
+                    _accuracy(pruned, X_te, y_te),
+                    _accuracy(before, X_te, y_te),
+                    len(blob),
+                    len(zlib.compress(blob, 9)),
+                )
+            )
             done += 1
             if progress:
                 progress(done / total, f"{method} {a:.0%}")
     l1_points = []
     for lam in l1_lambdas:
         torch.manual_seed(config.seed + 1)
-        m = _train(_mlp([64, config.hidden_units, config.hidden_units, 10]), X_tr, y_tr, config.epochs,
-                   config.seed + 1, l1_lambda=float(lam))
+        m = _train(
+            _mlp([64, config.hidden_units, config.hidden_units, 10]),
+            X_tr,
+            y_tr,
+            config.epochs,
+            config.seed + 1,
+            l1_lambda=float(lam),
+        )
         ws = _weights(m)
         nz = sum(int(np.count_nonzero(W)) for W, _ in ws)
         l1_points.append(L1Point(float(lam), _accuracy(m, X_te, y_te), 1 - nz / sum(W.size for W, _ in ws)))
@@ -524,8 +605,12 @@ def _run_sweep(config, amounts, l1_lambdas, progress) -> CompressionSweep:
 
 # ----------------------------------------------------------------------------- edge projection
 
-EDGE_HARDWARE = ("nvidia-jetson-orin-nano-8gb", "raspberry-pi-5", "qualcomm-snapdragon-8-gen-3",
-                 "apple-a17-pro")
+EDGE_HARDWARE = (
+    "nvidia-jetson-orin-nano-8gb",
+    "raspberry-pi-5",
+    "qualcomm-snapdragon-8-gen-3",
+    "apple-a17-pro",
+)
 REFERENCE_MODELS = ("this-mlp", "mobilenet-v3-large", "resnet-50", "yolov8n")
 PROJECTED_VARIANTS = ("fp32", "int8", "pruned-unstructured", "pruned-structured", "student-distilled")
 
@@ -539,17 +624,18 @@ class EdgeProjection:
     reference_model: str
     gflops_per_input: float
     weights_format: str
-    weights_mb: float            # reference parameters x the variant's share kept x bits per weight
+    weights_mb: float  # reference parameters x the variant's share kept x bits per weight
     latency_ms: float
     latency_ms_low: float
     latency_ms_high: float
     runtime: str
-    bound: str                   # "compute" | "bandwidth"
+    bound: str  # "compute" | "bandwidth"
     fits: bool
 
 
-def project_edge(result: CompressionResult, hardware: Sequence[str] = EDGE_HARDWARE,
-                 reference_model: str = "resnet-50") -> tuple[EdgeProjection, ...]:
+def project_edge(
+    result: CompressionResult, hardware: Sequence[str] = EDGE_HARDWARE, reference_model: str = "resnet-50"
+) -> tuple[EdgeProjection, ...]:
     """Project each variant's latency and weight memory onto edge and mobile devices.
 
     With ``reference_model="this-mlp"`` the measured FLOPs of the demo MLP go to the engine as
@@ -577,10 +663,20 @@ def project_edge(result: CompressionResult, hardware: Sequence[str] = EDGE_HARDW
             model, gflops, n_params = spec.id, spec.gflops_per_input * flops_ratio, spec.params * params_ratio
         for hw in hardware:
             est = estimate_vision(model, hw, weights=v.weights_format, gflops_per_input=gflops)
-            out.append(EdgeProjection(
-                variant=name, hardware=hw, reference_model=reference_model, gflops_per_input=gflops,
-                weights_format=v.weights_format, weights_mb=n_params * bits[v.weights_format] / 8 / 1e6,
-                latency_ms=est.latency_ms, latency_ms_low=est.latency_ms_low,
-                latency_ms_high=est.latency_ms_high, runtime=est.runtime, bound=est.bound, fits=bool(est.fits),
-            ))
+            out.append(
+                EdgeProjection(
+                    variant=name,
+                    hardware=hw,
+                    reference_model=reference_model,
+                    gflops_per_input=gflops,
+                    weights_format=v.weights_format,
+                    weights_mb=n_params * bits[v.weights_format] / 8 / 1e6,
+                    latency_ms=est.latency_ms,
+                    latency_ms_low=est.latency_ms_low,
+                    latency_ms_high=est.latency_ms_high,
+                    runtime=est.runtime,
+                    bound=est.bound,
+                    fits=bool(est.fits),
+                )
+            )
     return tuple(out)

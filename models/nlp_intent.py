@@ -35,7 +35,9 @@ def load_utterances():
     df = pd.read_csv(DATA_PATH, dtype=str, keep_default_na=False)
     needed = {"text", "lang", "intent", "sentiment", "source", "verified"}
     if not needed <= set(df.columns):
-        raise VentureLabError("utterances", "missing columns", got=sorted(df.columns), accepted=sorted(needed))
+        raise VentureLabError(
+            "utterances", "missing columns", got=sorted(df.columns), accepted=sorted(needed)
+        )
     return df
 
 
@@ -45,13 +47,15 @@ class IntentConfig:
 
     seed: int = 0
     test_fraction: float = 0.25
-    train_langs: str = "both"      # which languages the model is trained on: both | en | zh
-    ngram_max: int = 3             # character n-grams 1..ngram_max
-    c: float = 10.0                # inverse regularisation strength of logistic regression
+    train_langs: str = "both"  # which languages the model is trained on: both | en | zh
+    ngram_max: int = 3  # character n-grams 1..ngram_max
+    c: float = 10.0  # inverse regularisation strength of logistic regression
 
     def validate(self) -> None:
         if not 0.1 <= self.test_fraction <= 0.5:
-            raise VentureLabError("test_fraction", "out of range", got=self.test_fraction, accepted="0.1..0.5")
+            raise VentureLabError(
+                "test_fraction", "out of range", got=self.test_fraction, accepted="0.1..0.5"
+            )
         if self.train_langs not in LANG_CHOICES:
             raise VentureLabError("train_langs", "unknown", got=self.train_langs, accepted=LANG_CHOICES)
         if not 1 <= self.ngram_max <= 6:
@@ -64,13 +68,13 @@ class IntentConfig:
 class TaskResult:
     """One classification task (intent or sentiment), scored on the held-out set."""
 
-    task: str                                   # "intent" | "sentiment"
+    task: str  # "intent" | "sentiment"
     labels: tuple[str, ...]
     accuracy: float
     macro_f1: float
-    baseline_accuracy: float                    # most common training label
-    per_lang: tuple[tuple[str, float, float, int], ...]   # (lang, accuracy, macro F1, test rows)
-    confusion: tuple[tuple[int, ...], ...]      # rows = true label, columns = predicted (labels order)
+    baseline_accuracy: float  # most common training label
+    per_lang: tuple[tuple[str, float, float, int], ...]  # (lang, accuracy, macro F1, test rows)
+    confusion: tuple[tuple[int, ...], ...]  # rows = true label, columns = predicted (labels order)
     errors: tuple[tuple[str, str, str, str], ...]  # (text, lang, true, predicted), a few examples
 
 
@@ -91,12 +95,14 @@ def _pipeline(config: IntentConfig):
     from sklearn.pipeline import make_pipeline
 
     return make_pipeline(
-        TfidfVectorizer(analyzer="char_wb", ngram_range=(1, config.ngram_max), sublinear_tf=True,
-                        lowercase=True, min_df=1),
+        TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(1, config.ngram_max), sublinear_tf=True, lowercase=True, min_df=1
+        ),
         # balanced class weights: positive messages are rare (13%), and unweighted the model
         # learns to call them neutral (macro F1 0.59-0.78 -> 0.76-0.85 with weights, 3 seeds)
-        LogisticRegression(C=config.c, max_iter=300, tol=1e-3, class_weight="balanced",
-                           random_state=config.seed),
+        LogisticRegression(
+            C=config.c, max_iter=300, tol=1e-3, class_weight="balanced", random_state=config.seed
+        ),
     )
 
 
@@ -111,14 +117,22 @@ def _score(task: str, model, test, y_col: str, train_labels) -> TaskResult:
     for lang in ("en", "zh"):
         sel = (test["lang"] == lang).to_numpy()
         if sel.any():
-            per_lang.append((lang, float(accuracy_score(y[sel], pred[sel])),
-                             float(f1_score(y[sel], pred[sel], average="macro", labels=list(labels),
-                                            zero_division=0)), int(sel.sum())))
+            per_lang.append(
+                (
+                    lang,
+                    float(accuracy_score(y[sel], pred[sel])),
+                    float(f1_score(y[sel], pred[sel], average="macro", labels=list(labels), zero_division=0)),
+                    int(sel.sum()),
+                )
+            )
     wrong = np.nonzero(pred != y)[0][:12]
     return TaskResult(
-        task=task, labels=labels, accuracy=float(accuracy_score(y, pred)),
+        task=task,
+        labels=labels,
+        accuracy=float(accuracy_score(y, pred)),
         macro_f1=float(f1_score(y, pred, average="macro", labels=list(labels), zero_division=0)),
-        baseline_accuracy=float((y == majority).mean()), per_lang=tuple(per_lang),
+        baseline_accuracy=float((y == majority).mean()),
+        per_lang=tuple(per_lang),
         confusion=tuple(tuple(int(v) for v in row) for row in confusion_matrix(y, pred, labels=list(labels))),
         errors=tuple((test["text"].iloc[i], test["lang"].iloc[i], y[i], pred[i]) for i in wrong),
     )
@@ -131,8 +145,9 @@ def fit_models(config: IntentConfig):
 
     df = load_utterances()
     # stratify by language x intent so both languages and every intent are in both splits
-    train, test = train_test_split(df, test_size=config.test_fraction, random_state=config.seed,
-                                   stratify=df["lang"] + "/" + df["intent"])
+    train, test = train_test_split(
+        df, test_size=config.test_fraction, random_state=config.seed, stratify=df["lang"] + "/" + df["intent"]
+    )
     if config.train_langs != "both":
         train = train[train["lang"] == config.train_langs]
     # One BLAS thread: on a busy two-core machine the solver's thread pool mostly waits on
@@ -153,7 +168,8 @@ def run_intent(config: IntentConfig = IntentConfig()) -> IntentResult:
         config=config,
         intent=_score("intent", intent_model, test, "intent", train["intent"]),
         sentiment=_score("sentiment", sentiment_model, test, "sentiment", train["sentiment"]),
-        n_train=len(train), n_test=len(test),
+        n_train=len(train),
+        n_test=len(test),
         n_features=len(intent_model[0].vocabulary_),
         run_time_s=time.perf_counter() - t0,
     )
@@ -182,17 +198,20 @@ def predict_text(config: IntentConfig, text: str) -> Prediction:
     order = np.argsort(-pi)[:3]
     return Prediction(
         text=text,
-        intent=str(intent_model.classes_[order[0]]), intent_probability=float(pi[order[0]]),
-        sentiment=str(sentiment_model.classes_[ps.argmax()]), sentiment_probability=float(ps.max()),
+        intent=str(intent_model.classes_[order[0]]),
+        intent_probability=float(pi[order[0]]),
+        sentiment=str(sentiment_model.classes_[ps.argmax()]),
+        sentiment_probability=float(ps.max()),
         top_intents=tuple((str(intent_model.classes_[i]), float(pi[i])) for i in order),
     )
 
 
 # ----------------------------------------------------------------------------- data quality
 
+
 def char_ngrams(text: str, n: int = 3) -> set[str]:
     t = f" {text.lower()} "
-    return {t[i:i + n] for i in range(max(1, len(t) - n + 1))}
+    return {t[i : i + n] for i in range(max(1, len(t) - n + 1))}
 
 
 def near_duplicate_share(texts, threshold: float = 0.9) -> float:
@@ -212,7 +231,7 @@ def distinct_ngram_ratio(texts, n: int = 2, unit: str = "word") -> float:
     total, distinct = 0, set()
     for text in texts:
         toks = text.lower().split() if unit == "word" else [c for c in text if not c.isspace()]
-        grams = [tuple(toks[i:i + n]) for i in range(len(toks) - n + 1)]
+        grams = [tuple(toks[i : i + n]) for i in range(len(toks) - n + 1)]
         total += len(grams)
         distinct.update(grams)
     return len(distinct) / total if total else 0.0

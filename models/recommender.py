@@ -39,18 +39,18 @@ class RecommenderConfig:
     seed: int = 0
     n_users: int = 400
     n_items: int = 250
-    true_rank: int = 4          # latent traits in the generator
-    signal_scale: float = 1.5   # how much taste (vs biases) moves a rating, stars
-    noise_std: float = 0.5      # rating noise before rounding, stars
-    density: float = 0.08       # share of the user x item matrix observed
-    cold_users: int = 60        # new users with only a few ratings
-    cold_ratings: int = 2       # ratings each new user has given
-    factors: int = 4            # model rank
-    reg: float = 2.0            # ridge penalty of ALS (per solve, not scaled by ratings)
+    true_rank: int = 4  # latent traits in the generator
+    signal_scale: float = 1.5  # how much taste (vs biases) moves a rating, stars
+    noise_std: float = 0.5  # rating noise before rounding, stars
+    density: float = 0.08  # share of the user x item matrix observed
+    cold_users: int = 60  # new users with only a few ratings
+    cold_ratings: int = 2  # ratings each new user has given
+    factors: int = 4  # model rank
+    reg: float = 2.0  # ridge penalty of ALS (per solve, not scaled by ratings)
     iterations: int = 12
     test_fraction: float = 0.2  # share of warm users' ratings held out
     top_k: int = 10
-    user_index: int = 0         # the user whose top-k list is shown
+    user_index: int = 0  # the user whose top-k list is shown
 
     def validate(self) -> None:
         checks = [
@@ -73,22 +73,27 @@ class RecommenderConfig:
                 raise VentureLabError(name, "out of range", got=getattr(self, name), accepted=accepted)
         total_users = self.n_users + self.cold_users
         if not 0 <= self.user_index < total_users:
-            raise VentureLabError("user_index", "no such user", got=self.user_index,
-                                  accepted=f"0..{total_users - 1}")
+            raise VentureLabError(
+                "user_index", "no such user", got=self.user_index, accepted=f"0..{total_users - 1}"
+            )
         if self.cold_ratings >= self.n_items:
-            raise VentureLabError("cold_ratings", "must be below the number of items",
-                                  got=self.cold_ratings, accepted=f"0..{self.n_items - 1}")
+            raise VentureLabError(
+                "cold_ratings",
+                "must be below the number of items",
+                got=self.cold_ratings,
+                accepted=f"0..{self.n_items - 1}",
+            )
 
 
 @dataclass(frozen=True)
 class Ratings:
     """A generated rating set: observed triples split into train/test, plus the ground truth."""
 
-    expected: np.ndarray        # (U, I) true expected rating, stars (no noise, unrounded)
-    train: np.ndarray           # (n, 3) user, item, rating
-    test_warm: np.ndarray       # (m, 3) held-out ratings of warm users
-    test_cold: np.ndarray       # (c, 3) held-out ratings of cold users
-    cold_user_ids: np.ndarray   # (C,)
+    expected: np.ndarray  # (U, I) true expected rating, stars (no noise, unrounded)
+    train: np.ndarray  # (n, 3) user, item, rating
+    test_warm: np.ndarray  # (m, 3) held-out ratings of warm users
+    test_cold: np.ndarray  # (c, 3) held-out ratings of cold users
+    cold_user_ids: np.ndarray  # (C,)
 
 
 def generate_ratings(config: RecommenderConfig) -> Ratings:
@@ -118,14 +123,15 @@ def generate_ratings(config: RecommenderConfig) -> Ratings:
         # a new user has rated cold_ratings items; we test on as many other items as a warm
         # user would have rated, so warm and cold errors are measured on comparable samples
         n_test = max(3, int(round(config.density * I)))
-        items = rng.permutation(I)[:config.cold_ratings + n_test]
+        items = rng.permutation(I)[: config.cold_ratings + n_test]
         for pos, i in enumerate(items):
             (cold_train if pos < config.cold_ratings else cold_test).append((u, i, noisy[u, i]))
     if cold_train:
         train = np.vstack([train, np.array(cold_train)])
     test_cold = np.array(cold_test).reshape(-1, 3)
-    return Ratings(expected=expected, train=train, test_warm=test_warm, test_cold=test_cold,
-                   cold_user_ids=cold)
+    return Ratings(
+        expected=expected, train=train, test_warm=test_warm, test_cold=test_cold, cold_user_ids=cold
+    )
 
 
 class MatrixFactorization:
@@ -177,22 +183,30 @@ class MatrixFactorization:
             if len(idx) == 0:
                 rows[row, free] = 0.0  # no ratings: factors and bias stay at the prior (zero)
                 continue
-            X = other[other_ids[idx]]                        # (n_r, k+2)
-            y = resid[idx] - X[:, fixed_col]                 # remove the other side's bias
+            X = other[other_ids[idx]]  # (n_r, k+2)
+            y = resid[idx] - X[:, fixed_col]  # remove the other side's bias
             A = X[:, free]
             rows[row, free] = np.linalg.solve(A.T @ A + lam, A.T @ y)
 
     def predict_matrix(self) -> np.ndarray:
         """(U, I) predicted ratings, clipped to the 1..5 star scale."""
         self._check()
-        pred = (self.mu_ + self.user_bias_[:, None] + self.item_bias_[None, :]
-                + self.user_factors_ @ self.item_factors_.T)
+        pred = (
+            self.mu_
+            + self.user_bias_[:, None]
+            + self.item_bias_[None, :]
+            + self.user_factors_ @ self.item_factors_.T
+        )
         return np.clip(pred, 1, 5)
 
     def predict(self, users: np.ndarray, items: np.ndarray) -> np.ndarray:
         self._check()
-        pred = (self.mu_ + self.user_bias_[users] + self.item_bias_[items]
-                + np.einsum("nk,nk->n", self.user_factors_[users], self.item_factors_[items]))
+        pred = (
+            self.mu_
+            + self.user_bias_[users]
+            + self.item_bias_[items]
+            + np.einsum("nk,nk->n", self.user_factors_[users], self.item_factors_[items])
+        )
         return np.clip(pred, 1, 5)
 
     def _check(self):
@@ -215,25 +229,27 @@ class TopKItem:
 @dataclass(frozen=True)
 class RecommenderResult:
     config: RecommenderConfig
-    rmse_warm: float              # MF on held-out ratings of warm users, stars
-    rmse_cold: float              # MF on held-out ratings of cold-start users
+    rmse_warm: float  # MF on held-out ratings of warm users, stars
+    rmse_cold: float  # MF on held-out ratings of cold-start users
     rmse_global_mean_warm: float  # trivial baseline: predict the mean rating
-    rmse_item_mean_warm: float    # popularity baseline: mu + item bias
+    rmse_item_mean_warm: float  # popularity baseline: mu + item bias
     rmse_item_mean_cold: float
     n_train_ratings: int
     observed_density: float
     rmse_by_history: tuple[tuple[int, float, int], ...]  # (ratings of the user, RMSE, test ratings)
     user_is_cold: bool
-    user_history: int             # ratings the chosen user has given
+    user_history: int  # ratings the chosen user has given
     top_k: tuple[TopKItem, ...]
-    precision_at_k: float         # share of the list in the user's true top-k (unseen items)
+    precision_at_k: float  # share of the list in the user's true top-k (unseen items)
     precision_at_k_popularity: float
-    mean_precision_at_k: float    # the same, averaged over all warm users
+    mean_precision_at_k: float  # the same, averaged over all warm users
     mean_precision_at_k_popularity: float
     run_time_s: float
 
 
-def _precision_at_k(scores: np.ndarray, truth: np.ndarray, seen: np.ndarray, k: int) -> tuple[np.ndarray, float]:
+def _precision_at_k(
+    scores: np.ndarray, truth: np.ndarray, seen: np.ndarray, k: int
+) -> tuple[np.ndarray, float]:
     scores = np.where(seen, -np.inf, scores)
     truth = np.where(seen, -np.inf, truth)
     top = np.argsort(-scores, kind="stable")[:k]
@@ -255,8 +271,16 @@ def _run_recommender(config: RecommenderConfig) -> RecommenderResult:
     data = generate_ratings(config)
     U, I = config.n_users + config.cold_users, config.n_items
     mf = MatrixFactorization(config.factors, config.reg, config.iterations, config.seed).fit(data.train, U, I)
-    users_w, items_w, r_w = data.test_warm[:, 0].astype(int), data.test_warm[:, 1].astype(int), data.test_warm[:, 2]
-    users_c, items_c, r_c = data.test_cold[:, 0].astype(int), data.test_cold[:, 1].astype(int), data.test_cold[:, 2]
+    users_w, items_w, r_w = (
+        data.test_warm[:, 0].astype(int),
+        data.test_warm[:, 1].astype(int),
+        data.test_warm[:, 2],
+    )
+    users_c, items_c, r_c = (
+        data.test_cold[:, 0].astype(int),
+        data.test_cold[:, 1].astype(int),
+        data.test_cold[:, 2],
+    )
     # popularity baseline: global mean + shrunk item mean offset (what a shop shows a stranger)
     item_sum = np.bincount(data.train[:, 1].astype(int), weights=data.train[:, 2] - mf.mu_, minlength=I)
     item_cnt = np.bincount(data.train[:, 1].astype(int), minlength=I)
@@ -267,7 +291,7 @@ def _run_recommender(config: RecommenderConfig) -> RecommenderResult:
     all_test = np.vstack([data.test_warm, data.test_cold]) if len(data.test_cold) else data.test_warm
     tu = all_test[:, 0].astype(int)
     pred_all = mf.predict(tu, all_test[:, 1].astype(int))
-    edges = [0, 1, 2, 3, 5, 8, 13, 21, 34, 55, 10 ** 9]
+    edges = [0, 1, 2, 3, 5, 8, 13, 21, 34, 55, 10**9]
     by_hist = []
     for lo, hi in zip(edges[:-1], edges[1:]):
         sel = (history[tu] >= lo) & (history[tu] < hi)
@@ -281,13 +305,21 @@ def _run_recommender(config: RecommenderConfig) -> RecommenderResult:
     scores = mf.predict_matrix()[u]
     top, prec = _precision_at_k(scores, data.expected[u], seen, config.top_k)
     _, prec_pop = _precision_at_k(mf.mu_ + item_off, data.expected[u], seen, config.top_k)
-    true_top = set(np.argsort(-np.where(seen, -np.inf, data.expected[u]), kind="stable")[:config.top_k].tolist())
-    items = tuple(TopKItem(int(i), float(scores[i]), float(data.expected[u, i]), int(i) in true_top) for i in top)
+    true_top = set(
+        np.argsort(-np.where(seen, -np.inf, data.expected[u]), kind="stable")[: config.top_k].tolist()
+    )
+    items = tuple(
+        TopKItem(int(i), float(scores[i]), float(data.expected[u, i]), int(i) in true_top) for i in top
+    )
 
     pred = mf.predict_matrix()
-    precs = [(_precision_at_k(pred[w], data.expected[w], seen_m[w], config.top_k)[1],
-              _precision_at_k(mf.mu_ + item_off, data.expected[w], seen_m[w], config.top_k)[1])
-             for w in range(config.n_users)]
+    precs = [
+        (
+            _precision_at_k(pred[w], data.expected[w], seen_m[w], config.top_k)[1],
+            _precision_at_k(mf.mu_ + item_off, data.expected[w], seen_m[w], config.top_k)[1],
+        )
+        for w in range(config.n_users)
+    ]
     return RecommenderResult(
         config=config,
         rmse_warm=_rmse(mf.predict(users_w, items_w), r_w),
@@ -315,12 +347,14 @@ class SparsityPoint:
     rmse_mf: float
     rmse_item_mean: float
     rmse_global_mean: float
-    rmse_oracle: float     # the generator's own expected rating: the noise floor
+    rmse_oracle: float  # the generator's own expected rating: the noise floor
 
 
-def sparsity_sweep(config: RecommenderConfig = RecommenderConfig(),
-                   densities: Sequence[float] = (0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.4),
-                   progress: Progress | None = None) -> tuple[SparsityPoint, ...]:
+def sparsity_sweep(
+    config: RecommenderConfig = RecommenderConfig(),
+    densities: Sequence[float] = (0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.4),
+    progress: Progress | None = None,
+) -> tuple[SparsityPoint, ...]:
     """Held-out error of MF and the baselines as the observed share of the matrix grows."""
     from dataclasses import replace
 
@@ -331,8 +365,9 @@ def sparsity_sweep(config: RecommenderConfig = RecommenderConfig(),
         res = run_recommender(cfg)
         tw = data.test_warm
         oracle = _rmse(np.clip(data.expected[tw[:, 0].astype(int), tw[:, 1].astype(int)], 1, 5), tw[:, 2])
-        points.append(SparsityPoint(float(d), res.rmse_warm, res.rmse_item_mean_warm,
-                                    res.rmse_global_mean_warm, oracle))
+        points.append(
+            SparsityPoint(float(d), res.rmse_warm, res.rmse_item_mean_warm, res.rmse_global_mean_warm, oracle)
+        )
         if progress:
             progress((n + 1) / len(densities), f"density {d:.0%}")
     return tuple(points)

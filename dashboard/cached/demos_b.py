@@ -74,6 +74,7 @@ def is_cached(name: str, **knobs) -> bool:
 
 # ----------------------------------------------------------------------------- compression
 
+
 @st.cache_data(show_spinner=False, max_entries=32)
 def compression(**knobs):
     from models.compression import CompressionConfig, run_compression
@@ -91,10 +92,13 @@ def edge_projection(reference_model: str, **knobs):
 def compression_sweep(progress: Progress = None, **knobs):
     from models.compression import CompressionConfig, run_sweep
 
-    return _memo("compression_sweep", lambda p: run_sweep(CompressionConfig(**knobs), progress=p), progress, knobs)
+    return _memo(
+        "compression_sweep", lambda p: run_sweep(CompressionConfig(**knobs), progress=p), progress, knobs
+    )
 
 
 # ----------------------------------------------------------------------------- NLP
+
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def intent(**knobs):
@@ -130,6 +134,7 @@ def char_scaling(progress: Progress = None, **knobs):
 
 
 # ----------------------------------------------------------------------------- recommendation
+
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def recommender(**knobs):

@@ -12,7 +12,13 @@ from tests.app.conftest import assert_clean, open_page
 ROOT = Path(__file__).resolve().parents[2]
 
 PAGES = {
-    "dashboard/pages/demo_compression.py": ("quantization", "pruning", "sparsity", "distillation", "edge-projection"),
+    "dashboard/pages/demo_compression.py": (
+        "quantization",
+        "pruning",
+        "sparsity",
+        "distillation",
+        "edge-projection",
+    ),
     "dashboard/pages/demo_nlp.py": ("intent-classification", "sentiment", "char-transformer", "scaling"),
     "dashboard/pages/demo_recommendation.py": ("rating-sparsity", "cold-start", "top-k"),
 }
@@ -43,8 +49,11 @@ def test_compression_page_reads_knobs_from_url():
 
 
 def test_nlp_page_classifies_the_typed_text_in_chinese():
-    at = open_page("dashboard/pages/demo_nlp.py", lang="zh",
-                   query={"nlp_text": "我想取消会员，别再扣钱了", "nlp_steps": "50"})
+    at = open_page(
+        "dashboard/pages/demo_nlp.py",
+        lang="zh",
+        query={"nlp_text": "我想取消会员，别再扣钱了", "nlp_steps": "50"},
+    )
     assert_clean(at)
     info = " ".join(i.value for i in at.info)
     assert "取消订阅" in info

@@ -51,7 +51,8 @@ def _settle(tab) -> None:
     try:  # a rerun may be quick enough to have finished already: then this just times out
         tab.page.wait_for_function(
             "() => document.querySelector('[data-testid=\"stApp\"]')?.dataset?.teststate === 'running'",
-            timeout=5_000)
+            timeout=5_000,
+        )
     except PlaywrightTimeout:
         pass
     tab.wait_idle(timeout_ms=120_000)

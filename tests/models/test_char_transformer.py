@@ -15,9 +15,9 @@ SEEDS = (0, 1, 2)
 @pytest.mark.parametrize("seed", SEEDS)
 def test_loss_falls_below_the_letter_frequency_baseline(seed):
     r = train_char_model(TrainConfig(seed=seed, steps=150, eval_every=50, sample_chars=20))
-    assert r.val_loss[0] == pytest.approx(r.uniform_loss, abs=0.15)   # starts at uniform guessing
-    assert r.train_loss[-1] < r.train_loss[0] - 1.0                    # measured ~3.97 -> ~2.3
-    assert r.val_loss[-1] < r.unigram_loss - 0.3                       # context helps (2.99 baseline)
+    assert r.val_loss[0] == pytest.approx(r.uniform_loss, abs=0.15)  # starts at uniform guessing
+    assert r.train_loss[-1] < r.train_loss[0] - 1.0  # measured ~3.97 -> ~2.3
+    assert r.val_loss[-1] < r.unigram_loss - 0.3  # context helps (2.99 baseline)
     assert [s for s, _ in r.samples] == [0, 15, 50, 150]
 
 

@@ -10,7 +10,12 @@ from __future__ import annotations
 import pytest
 
 from models.nlp_intent import (
-    IntentConfig, distinct_ngram_ratio, load_utterances, near_duplicate_share, predict_text, run_intent,
+    IntentConfig,
+    distinct_ngram_ratio,
+    load_utterances,
+    near_duplicate_share,
+    predict_text,
+    run_intent,
 )
 from scenarios.errors import VentureLabError
 
@@ -53,8 +58,11 @@ def test_not_a_handful_of_templates(df):
     # distinct-2 (Li et al. 2016): measured 0.79 (English words), 0.64 (Chinese characters)
     assert distinct_ngram_ratio(en, 2, "word") > 0.6
     assert distinct_ngram_ratio(zh, 2, "char") > 0.5
-    templated = [f"Can I {verb} my {obj}, please?" for verb in ("cancel", "pause", "change", "update", "check")
-                 for obj in ("order", "plan", "card", "address", "subscription", "account")]
+    templated = [
+        f"Can I {verb} my {obj}, please?"
+        for verb in ("cancel", "pause", "change", "update", "check")
+        for obj in ("order", "plan", "card", "address", "subscription", "account")
+    ]
     assert distinct_ngram_ratio(templated, 2, "word") < 0.3  # what template filling looks like
 
 
@@ -66,7 +74,7 @@ def results():
 @pytest.mark.parametrize("seed", SEEDS)
 def test_intent_model_beats_the_baseline_by_40_points_in_each_language(results, seed):
     r = results[seed]
-    assert r.intent.accuracy - r.intent.baseline_accuracy > 0.40   # measured ~0.63 vs 0.10
+    assert r.intent.accuracy - r.intent.baseline_accuracy > 0.40  # measured ~0.63 vs 0.10
     for lang, acc, _f1, rows in r.intent.per_lang:
         assert acc > 0.40, (lang, acc)
         assert rows == 80
@@ -76,7 +84,7 @@ def test_intent_model_beats_the_baseline_by_40_points_in_each_language(results, 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_sentiment_model_beats_the_baseline_by_10_points(results, seed):
     r = results[seed]
-    assert r.sentiment.accuracy - r.sentiment.baseline_accuracy > 0.10   # measured +15 to +21
+    assert r.sentiment.accuracy - r.sentiment.baseline_accuracy > 0.10  # measured +15 to +21
     assert r.sentiment.labels == ("negative", "neutral", "positive")
 
 
@@ -84,13 +92,16 @@ def test_training_on_english_only_fails_on_chinese():
     r = run_intent(IntentConfig(seed=0, train_langs="en"))
     per = {lang: acc for lang, acc, _, _ in r.intent.per_lang}
     assert per["en"] > 0.45
-    assert per["zh"] < 0.30   # near chance (0.10): the model never saw a Chinese character
+    assert per["zh"] < 0.30  # near chance (0.10): the model never saw a Chinese character
 
 
-@pytest.mark.parametrize(("text", "intent"), [
-    ("I want to cancel my subscription today", "cancel_subscription"),
-    ("我忘记密码了，登录不了", "account_access"),
-])
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("I want to cancel my subscription today", "cancel_subscription"),
+        ("我忘记密码了，登录不了", "account_access"),
+    ],
+)
 def test_prediction_on_clear_examples(text, intent):
     assert predict_text(IntentConfig(), text).intent == intent
 
