@@ -43,6 +43,11 @@ DEMOS: list[PageSpec] = [
              "demo-overfitting"),
     PageSpec("dashboard/pages/demo_training_speed.py", "nav.demo_training_speed", ":material/speed:",
              "demo-training-speed"),
+    PageSpec("dashboard/pages/demo_compression.py", "nav.demo_compression", ":material/compress:",
+             "demo-compression"),
+    PageSpec("dashboard/pages/demo_nlp.py", "nav.demo_nlp", ":material/forum:", "demo-nlp"),
+    PageSpec("dashboard/pages/demo_recommendation.py", "nav.demo_recommendation", ":material/recommend:",
+             "demo-recommendation"),
 ]
 
 SCENARIOS: list[PageSpec] = [

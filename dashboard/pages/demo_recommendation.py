@@ -1,0 +1,126 @@
+"""Demo lab: recommendation and sparsity (models/recommender.py)."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.cached import demos_b as cached
+from dashboard.charts import demos_b as charts
+from dashboard.i18n import t
+from dashboard.state import BIND
+from dashboard.ui import explain_errors, page_header
+
+page_header("rec.title", "rec.intro")
+
+with st.expander(t("demos_b.knobs"), expanded=True):
+    c1, c2, c3 = st.columns(3)
+    seed = c1.number_input(t("demos_b.seed"), 0, 9999, 0, key="rec_seed", bind=BIND)
+    density = c2.select_slider(
+        t("rec.knob.density"),
+        [0.01, 0.02, 0.03, 0.05, 0.08, 0.1, 0.2, 0.4],
+        0.08,
+        format_func=lambda v: f"{v:.0%}",
+        key="rec_density",
+        bind=BIND,
+    )
+    noise = c3.slider(t("rec.knob.noise"), 0.0, 1.5, 0.5, 0.1, key="rec_noise", bind=BIND)
+    factors = c1.slider(t("rec.knob.factors"), 1, 20, 4, key="rec_factors", bind=BIND)
+    reg = c2.select_slider(t("rec.knob.reg"), [0.1, 0.5, 1.0, 2.0, 5.0, 10.0], 2.0, key="rec_reg", bind=BIND)
+    cold_ratings = c3.slider(t("rec.knob.cold_ratings"), 0, 10, 2, key="rec_cold", bind=BIND)
+
+knobs = dict(
+    seed=int(seed),
+    density=float(density),
+    noise_std=float(noise),
+    factors=int(factors),
+    reg=float(reg),
+    cold_ratings=int(cold_ratings),
+)
+with explain_errors(), st.spinner(t("demos_b.training")):
+    res = cached.recommender(**knobs)
+cfg = res.config
+st.caption(
+    t(
+        "rec.data_note",
+        users=cfg.n_users,
+        cold=cfg.cold_users,
+        items=cfg.n_items,
+        rank=cfg.true_rank,
+        ratings=f"{res.n_train_ratings:,}",
+        density=f"{100 * res.observed_density:.1f}",
+    )
+)
+
+st.header(t("rec.h.sparsity"), anchor="rating-sparsity")
+st.markdown(t("rec.sparsity_text"))
+m1, m2, m3 = st.columns(3)
+m1.metric(t("rec.metric.rmse_mf"), f"{res.rmse_warm:.3f}")
+m2.metric(t("rec.metric.rmse_pop"), f"{res.rmse_item_mean_warm:.3f}")
+m3.metric(t("rec.metric.rmse_mean"), f"{res.rmse_global_mean_warm:.3f}")
+if st.button(t("rec.sweep_button"), key="rec_run_sweep") or cached.is_cached("sparsity_sweep", **knobs):
+    bar = st.progress(0.0, text=t("demos_b.sweep_running"))
+    with explain_errors():
+        pts = cached.sparsity_sweep(progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg), **knobs)
+    bar.empty()
+    st.plotly_chart(charts.sparsity_curve(pts), width="stretch")
+else:
+    st.caption(t("rec.sweep_hint"))
+
+st.header(t("rec.h.cold"), anchor="cold-start")
+st.markdown(t("rec.cold_text", n=cold_ratings))
+k1, k2 = st.columns(2)
+k1.metric(t("rec.metric.rmse_warm"), f"{res.rmse_warm:.3f}")
+k2.metric(
+    t("rec.metric.rmse_cold"),
+    f"{res.rmse_cold:.3f}",
+    t("rec.metric.pop_cold", v=f"{res.rmse_item_mean_cold:.3f}"),
+    delta_color="off",
+    delta_arrow="off",
+)
+c1, c2 = st.columns(2)
+c1.plotly_chart(charts.rmse_bars(res), width="stretch")
+c2.plotly_chart(charts.rmse_by_history(res), width="stretch")
+
+st.header(t("rec.h.topk"), anchor="top-k")
+st.markdown(t("rec.topk_text"))
+u1, u2 = st.columns(2)
+user = u1.number_input(t("rec.knob.user"), 0, cfg.n_users + cfg.cold_users - 1, 0, key="rec_user", bind=BIND)
+top_k = u2.slider(t("rec.knob.top_k"), 3, 20, 10, key="rec_k", bind=BIND)
+with explain_errors():
+    res_u = cached.recommender(**knobs, user_index=int(user), top_k=int(top_k))
+kind = t("rec.user_cold") if res_u.user_is_cold else t("rec.user_warm")
+st.caption(t("rec.user_note", user=int(user), kind=kind, n=res_u.user_history))
+p1, p2 = st.columns(2)
+p1.metric(
+    t("rec.metric.precision"),
+    f"{100 * res_u.precision_at_k:.0f}%",
+    t("rec.metric.pop_was", v=f"{100 * res_u.precision_at_k_popularity:.0f}%"),
+    delta_color="off",
+    delta_arrow="off",
+)
+p2.metric(
+    t("rec.metric.mean_precision"),
+    f"{100 * res_u.mean_precision_at_k:.0f}%",
+    t("rec.metric.pop_was", v=f"{100 * res_u.mean_precision_at_k_popularity:.0f}%"),
+    delta_color="off",
+    delta_arrow="off",
+)
+table = pd.DataFrame(
+    [
+        {
+            t("rec.col.rank"): n + 1,
+            t("rec.col.item"): f"item-{it.item:03d}",
+            t("rec.col.predicted"): round(it.predicted_rating, 2),
+            t("rec.col.true"): round(it.true_expected_rating, 2),
+            t("rec.col.in_true_top"): "✓" if it.in_true_top_k else "—",
+        }
+        for n, it in enumerate(res_u.top_k)
+    ]
+)
+st.dataframe(table, hide_index=True, width="stretch")
+st.download_button(
+    t("demos_b.download_csv"),
+    table.to_csv(index=False),
+    f"top{top_k}_user{user}.csv",
+    "text/csv",
+    key="rec_dl",
+)
