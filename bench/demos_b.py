@@ -112,7 +112,7 @@ def write_results(rows: list[tuple[str, bool, dict]], load_before: float, load_a
     text = "\n".join(lines) + "\n"
     old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
     pattern = re.compile(re.escape(SECTION) + r"\n.*?(?=\n## |\Z)", re.S)
-    new = pattern.sub(text.rstrip("\n"), old) if pattern.search(old) else old.rstrip("\n") + "\n\n" + text
+    new = pattern.sub(text.rstrip("\n") + "\n", old) if pattern.search(old) else old.rstrip("\n") + "\n\n" + text
     RESULTS.write_text(new, encoding="utf-8")
     return text
 
