@@ -26,6 +26,7 @@ PAGE_PREFIXES: dict[str, str] = {
     "home": "Home",
     "srv": "Cost explorer: serving",
     "trn": "Cost explorer: training and fine-tuning",
+    "meth": "Methodology",
 }
 
 

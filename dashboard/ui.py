@@ -60,7 +60,10 @@ def fmt_number(value: float | None, digits: int = 3) -> str:
 def band_metric(label: str, expected: float | None, low: float | None = None,
                 high: float | None = None, unit: str = "", help: str | None = None) -> None:
     """A metric card showing the expected value with its low-high band underneath."""
-    value = fmt_number(expected) + (f" {unit}" if unit and expected is not None else "")
+    if unit in ("$", "USD") and expected is not None:
+        value = "$" + fmt_number(expected)  # currency reads before the figure
+    else:
+        value = fmt_number(expected) + (f" {unit}" if unit and expected is not None else "")
     delta = None
     if low is not None and high is not None:
         delta = t("common.band", low=fmt_number(low), high=fmt_number(high))

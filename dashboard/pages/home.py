@@ -1,7 +1,65 @@
-"""Home: what the product answers and the three doors into it."""
+"""Home: what the product answers, three doors into it, and a few live figures from the
+engine, each with its range and where it comes from."""
+
+from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.ui import page_header
+from dashboard import navigation
+from dashboard.cached import cost as cached
+from dashboard.charts.cost import short_name
+from dashboard.i18n import t
+from dashboard.ui import band_metric, page_header
+
+# The headline: one popular open model on a datacenter GPU, an edge board and a phone,
+# in a 4-bit format every one of them can hold (ids of data/hardware.csv).
+HEADLINE_MODEL = "llama-3.1-8b"
+HEADLINE_WEIGHTS = "int4"
+HEADLINE_TARGETS = ("nvidia-h100-sxm", "nvidia-jetson-agx-orin-64gb", "qualcomm-snapdragon-8-gen-3")
+PRICE_TARGET, PRICE_BATCH = "nvidia-h100-sxm", 32
 
 page_header("home.title", "home.intro")
+
+
+def door(col, title_key: str, text_key: str, url_path: str | None, link_key: str, icon: str) -> None:
+    """A door into the product; its link appears once the page it leads to exists."""
+    with col.container(border=True):
+        st.markdown(f"#### {t(title_key)}")
+        st.markdown(t(text_key))
+        spec = next((p for p in navigation.all_pages() if p.url_path == url_path), None)
+        if spec is not None:
+            st.page_link(spec.path, label=t(link_key), icon=icon)
+        else:
+            st.caption(t("home.door_soon"))
+
+
+first_demo = navigation.DEMOS[0].url_path if navigation.DEMOS else None
+c1, c2, c3 = st.columns(3)
+door(c1, "home.door.explore", "home.door.explore_text", "atlas", "home.door.explore_link", ":material/explore:")
+door(c2, "home.door.cost", "home.door.cost_text", "cost-serving", "home.door.cost_link", ":material/bolt:")
+door(c3, "home.door.demos", "home.door.demos_text", first_demo, "home.door.demos_link", ":material/science:")
+
+st.subheader(t("home.figures_title"), anchor="headline-figures")
+results = cached.serving_side_by_side(HEADLINE_MODEL, HEADLINE_TARGETS, HEADLINE_WEIGHTS, 512, 128, 1, 0.5)
+model = cached.model_info(HEADLINE_MODEL)
+st.caption(t("home.figures_intro", model=model.name, weights=HEADLINE_WEIGHTS))
+cols = st.columns(len(results) + 1)
+for col, r in zip(cols, results):
+    with col:
+        if r.estimate is None:
+            st.caption(f"{r.device_id}: {r.error}")
+            continue
+        e = r.estimate
+        band_metric(t("home.fig_decode", device=short_name(r.device)), e.decode_tokens_per_s,
+                    e.decode_tokens_per_s_low, e.decode_tokens_per_s_high, unit="tok/s")
+        st.caption(t("home.fig_source", runtime=e.runtime, source=r.device.source[:90]))
+# $ per 1M tokens where serving is cheapest to buy: a rented datacenter GPU, batched.
+price_run = cached.serving_side_by_side(HEADLINE_MODEL, (PRICE_TARGET,), "fp16", 512, 128, PRICE_BATCH, 0.5)[0]
+if price_run.estimate is not None and price_run.estimate.usd_per_million_tokens is not None:
+    e, hw = price_run.estimate, price_run.device
+    with cols[-1]:
+        band_metric(t("home.fig_usd", device=short_name(hw), batch=PRICE_BATCH), e.usd_per_million_tokens,
+                    e.usd_per_million_tokens_low, e.usd_per_million_tokens_high, unit="$")
+        st.caption(t("home.fig_price", price=f"{hw.usd_per_hour:.3g}", date=hw.price_as_of or "?",
+                     source=(hw.price_source or "")[:90]))
+st.caption(t("home.figures_note"))
