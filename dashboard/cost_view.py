@@ -84,6 +84,12 @@ def results_table(results) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def number_format(table: pd.DataFrame) -> dict:
+    """Show floats to 4 significant digits; the data (and the CSV) keep full precision."""
+    return {c: st.column_config.NumberColumn(format="%.4g") for c in table.columns
+            if pd.api.types.is_float_dtype(table[c])}
+
+
 def translated(table: pd.DataFrame) -> pd.DataFrame:
     """The same table with column headers in the reader's language (values unchanged)."""
     return table.rename(columns=lambda c: t(f"cost.col.{c}") if f"cost.col.{c}" in _known() else c)
@@ -182,4 +188,5 @@ def reverse_answer(candidates, device_name: str, weights: str, min_speed: float)
              t("cost.decode"): c.decode_tokens_per_s,
              t("cost.col.decode_tokens_per_s_low"): c.decode_tokens_per_s_low,
              t("cost.col.decode_tokens_per_s_high"): c.decode_tokens_per_s_high} for c in candidates[:12]]
-    st.dataframe(pd.DataFrame(rows), hide_index=True)
+    table = pd.DataFrame(rows)
+    st.dataframe(table, hide_index=True, column_config=number_format(table))

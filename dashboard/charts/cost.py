@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
+import re
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -18,8 +20,13 @@ from dashboard.i18n import t
 WEIGHTS, KV, WORK, CAP = "#0072B2", "#E69F00", "#999999", "#D55E00"
 COMPUTE, BANDWIDTH = "#CC79A7", "#009E73"
 SERIES = ["#4F46E5", "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442"]
-_LAYOUT = dict(template="plotly_white", margin=dict(l=8, r=8, t=56, b=8),
-               legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, title=None),
+# Title pinned to the top of the figure; the legend sits between it and the plot, one
+# entry per row so that the space it needs does not depend on the screen's width (a
+# horizontal legend wraps unpredictably at 390 px and ran into the title).
+_LEGEND_ROW_PX = 19
+_LAYOUT = dict(template="plotly_white", margin=dict(l=8, r=16, t=60, b=8),
+               legend=dict(orientation="v", yanchor="bottom", y=1.01, x=0, title=None,
+                           font=dict(size=11), tracegroupgap=0),
                hoverlabel=dict(namelength=-1), font=dict(size=12))
 _BAR_ROW_PX = 52
 
@@ -29,11 +36,18 @@ def short_name(device) -> str:
     name = str(getattr(device, "name", None) or getattr(device, "id", device))
     for maker in ("NVIDIA ", "Apple ", "Qualcomm ", "Google ", "AMD "):
         name = name.replace(maker, "")
+    name = re.sub(r"\s*\([^)]*\)", "", name).strip() or name  # drop "(e.g. OnePlus 12, ...)"
     return name if len(name) <= 24 else name[:23] + "…"
 
 
-def _height(n_rows: int) -> int:
-    return 150 + _BAR_ROW_PX * max(n_rows, 1)
+def _height(n_rows: float, legend_entries: int = 0) -> int:
+    return int(150 + _BAR_ROW_PX * max(n_rows, 1) + _LEGEND_ROW_PX * legend_entries)
+
+
+def _layout(legend_entries: int, **kw) -> dict:
+    """The shared layout with a top margin that holds the title and the legend rows."""
+    margin = dict(_LAYOUT["margin"], t=48 + _LEGEND_ROW_PX * legend_entries)
+    return dict(_LAYOUT, margin=margin, showlegend=legend_entries > 0, **kw)
 
 
 def _err(values, lows, highs) -> dict:
@@ -46,7 +60,8 @@ def _err(values, lows, highs) -> dict:
 
 
 def _title(key: str, **fmt) -> dict:
-    return dict(text=t(key, **fmt), x=0, xanchor="left", font=dict(size=15))
+    return dict(text=t(key, **fmt), x=0, xanchor="left", xref="container", y=1, yref="container",
+                yanchor="top", pad=dict(t=10, l=4), font=dict(size=14))
 
 
 def memory_chart(rows: Sequence[dict]) -> go.Figure:
@@ -68,7 +83,10 @@ def memory_chart(rows: Sequence[dict]) -> go.Figure:
                     text=[r["status"] for r in rows], textposition="middle right",
                     textfont=dict(color="#374151", size=11),
                     hovertemplate="%{y}: %{x:.3g} GB · %{text}<extra>" + cap_name + "</extra>")
-    fig.update_layout(**_LAYOUT, barmode="stack", height=_height(len(rows)),
+    widest = max([r["capacity_gb"] for r in rows]
+                 + [r["weights_gb"] + r["kv_cache_gb"] + r["working_memory_gb"] for r in rows])
+    fig.update_xaxes(range=[0, widest * 1.3])  # room for the fits / does-not-fit label
+    fig.update_layout(**_layout(4), barmode="stack", height=_height(len(rows), 4),
                       title=_title("cost.chart.memory_title"),
                       xaxis_title=t("cost.chart.memory_axis"), yaxis=dict(autorange="reversed"))
     return fig
@@ -90,9 +108,10 @@ def band_bars(rows: Sequence[dict], series: Sequence[tuple[str, str]], title_key
             customdata=[[r.get(f"{field}_low"), r.get(f"{field}_high")] for r in rows],
             hovertemplate=("%{y}: %{x:.3g} " + unit + " (" + t("cost.chart.band_hover")
                            + " %{customdata[0]:.3g} – %{customdata[1]:.3g})<extra>" + name + "</extra>"))
-    fig.update_layout(**_LAYOUT, barmode="group", height=_height(len(rows) * max(1, len(series) * 0.7)),
-                      title=_title(title_key), xaxis_title=t(axis_key),
-                      yaxis=dict(autorange="reversed"), showlegend=len(series) > 1)
+    n_legend = len(series) if len(series) > 1 else 0
+    fig.update_layout(**_layout(n_legend), barmode="group",
+                      height=_height(len(rows) * max(1, len(series) * 0.7), n_legend),
+                      title=_title(title_key), xaxis_title=t(axis_key), yaxis=dict(autorange="reversed"))
     if log:
         fig.update_xaxes(type="log")
     return fig
@@ -129,9 +148,10 @@ def roofline_chart(points: Sequence[dict]) -> go.Figure:
             hovertemplate=(p["label"] + "<br>" + t("cost.chart.decode_point") + ": %{x:.3g} FLOP/B<br>"
                            + t("cost.chart.ridge") + f": {p['ridge_point']:.3g} FLOP/B<br>"
                            + bound_text + "<extra></extra>"))
-    fig.update_layout(**_LAYOUT, height=460, title=_title("cost.chart.roofline_title"),
-                      xaxis=dict(type="log", title=t("cost.chart.intensity_axis")),
-                      yaxis=dict(type="log", title=t("cost.chart.attainable_axis")))
+    fig.update_layout(**_layout(len(points)), height=400 + _LEGEND_ROW_PX * len(points),
+                      title=_title("cost.chart.roofline_title"),
+                      xaxis=dict(type="log", dtick=1, title=t("cost.chart.intensity_axis")),
+                      yaxis=dict(type="log", dtick=1, title=t("cost.chart.attainable_axis")))
     return fig
 
 
@@ -146,19 +166,29 @@ def band_line(xs: Sequence[float], mid: Sequence[float | None], low: Sequence[fl
     band = t("cost.chart.band")
     fig = go.Figure()
     fig.add_scatter(x=np.concatenate([xs_a, xs_a[::-1]]), y=np.concatenate([hi_a, lo_a[::-1]]),
-                    fill="toself", fillcolor="rgba(79,70,229,0.15)", line=dict(width=0),
+                    mode="lines", fill="toself", fillcolor="rgba(79,70,229,0.15)", line=dict(width=0),
                     name=band, hoverinfo="skip")
     fig.add_scatter(x=xs_a, y=mid_a, mode="lines+markers", name=t("cost.chart.expected"),
                     line=dict(color=SERIES[0], width=2.5),
                     customdata=np.stack([lo_a, hi_a], axis=1),
                     hovertemplate="%{x:.3g} → %{y:.3g} (%{customdata[0]:.3g} – %{customdata[1]:.3g})<extra></extra>")
     if marker_x is not None:
-        fig.add_vline(x=marker_x, line=dict(color=CAP, dash="dot"),
-                      annotation_text=t("cost.chart.your_choice"), annotation_position="top left")
-    fig.update_layout(**_LAYOUT, height=380, title=_title(title_key),
+        _marker_line(fig, marker_x, t("cost.chart.your_choice"), log_x)
+    fig.update_layout(**_layout(2), height=380 + 2 * _LEGEND_ROW_PX, title=_title(title_key),
                       xaxis=dict(type="log" if log_x else "linear", title=t(x_key)),
                       yaxis=dict(type="log" if log_y else "linear", title=t(y_key)))
     return fig
+
+
+def _marker_line(fig: go.Figure, x: float, text: str, log_x: bool) -> None:
+    """A dotted vertical line at ``x`` with a label above the plot.
+
+    The line is a shape (data coordinates on any axis type); the label is an annotation,
+    which on a log axis takes log10(x), so it is placed separately."""
+    fig.add_vline(x=x, line=dict(color=CAP, width=2, dash="dot"))
+    fig.add_annotation(x=float(np.log10(x)) if log_x else x, y=1, xref="x", yref="paper",
+                       yanchor="bottom", text=text, showarrow=False,
+                       font=dict(size=11, color=CAP), bgcolor="rgba(255,255,255,0.8)")
 
 
 def memory_methods_chart(rows: Sequence[dict], capacity_gb: float) -> go.Figure:
@@ -170,11 +200,10 @@ def memory_methods_chart(rows: Sequence[dict], capacity_gb: float) -> go.Figure:
                 marker_color=[WEIGHTS if r.get("fits", True) else CAP for r in rows],
                 error_x=_err(vals, [r.get("memory_gb_low", r["memory_gb"]) for r in rows],
                              [r.get("memory_gb_high", r["memory_gb"]) for r in rows]),
-                hovertemplate="%{y}: %{x:.3g} GB<extra></extra>")
-    fig.add_vline(x=capacity_gb, line=dict(color=CAP, width=2, dash="dash"),
-                  annotation_text=t("cost.chart.capacity_line", gb=f"{capacity_gb:.3g}"),
-                  annotation_position="top right")
-    fig.update_layout(**_LAYOUT, height=_height(len(rows)), showlegend=False,
+                customdata=[t("cost.fits") if r.get("fits", True) else t("cost.no_fit") for r in rows],
+                hovertemplate="%{y}: %{x:.3g} GB · %{customdata}<extra></extra>")
+    _marker_line(fig, capacity_gb, t("cost.chart.capacity_line", gb=f"{capacity_gb:.3g}"), False)
+    fig.update_layout(**_layout(0), height=_height(len(rows)),
                       title=_title("cost.chart.train_memory_title"),
                       xaxis_title=t("cost.chart.memory_axis"), yaxis=dict(autorange="reversed"))
     return fig

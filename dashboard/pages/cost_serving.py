@@ -102,7 +102,7 @@ for r in results:
 ok = [r for r in results if r.estimate is not None]
 if not ok:
     st.stop()
-cols = st.columns(min(len(ok), 4))
+cols = st.columns(min(len(ok), 5))
 for i, r in enumerate(ok):
     e = r.estimate
     with cols[i % len(cols)].container(border=True):
@@ -140,7 +140,8 @@ with tabs[4]:
 
 st.subheader(t("cost.srv.table_title"), anchor="results-table")
 table = view.results_table(ok)
-st.dataframe(view.translated(table), hide_index=True)
+shown = view.translated(table)
+st.dataframe(shown, hide_index=True, column_config=view.number_format(shown))
 st.download_button(t("cost.download_csv"), table.to_csv(index=False).encode("utf-8"),
                    file_name="serving-estimates.csv", mime="text/csv", on_click="ignore",
                    icon=":material/download:")

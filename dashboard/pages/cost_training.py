@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboard import cost_view as view
 from dashboard.cached import cost as cached
 from dashboard.charts import cost as charts
 from dashboard.i18n import t
@@ -96,10 +97,11 @@ mem_rows += [{"label": t(f"cost.trn.method.{m}"), "memory_gb": f.memory_per_devi
               "memory_gb_high": getattr(f, "memory_per_device_gb_high", None) or f.memory_per_device_gb,
               "fits": f.fits} for m, f in sweeps["finetune"].items()]
 st.plotly_chart(charts.memory_methods_chart(mem_rows, cached.device_info(device_id).memory_gb), key="trn_fig_memory")
-table = pd.DataFrame([{"setup": r["label"], "memory_per_device_gb": r["memory_gb"],
-                       "low_gb": r.get("memory_gb_low"), "high_gb": r.get("memory_gb_high"), "fits": r["fits"]}
-                      for r in mem_rows])
-st.dataframe(table, hide_index=True)
+st.caption(t("cost.trn.memory_note"))
+table = pd.DataFrame([{t("cost.trn.setup"): r["label"], t("cost.trn.memory"): r["memory_gb"],
+                       t("cost.low"): r.get("memory_gb_low"), t("cost.high"): r.get("memory_gb_high"),
+                       t("cost.col.fits"): r["fits"]} for r in mem_rows])
+st.dataframe(table, hide_index=True, column_config=view.number_format(table))
 with st.expander(t("cost.assumptions"), icon=":material/fact_check:"):
     st.dataframe(pd.DataFrame([{t("cost.assumption"): a.name, t("cost.value"): str(a.value),
                                 t("cost.unit"): a.unit, t("cost.source"): a.source} for a in est.assumptions]),

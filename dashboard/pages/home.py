@@ -51,15 +51,17 @@ for col, r in zip(cols, results):
             continue
         e = r.estimate
         band_metric(t("home.fig_decode", device=short_name(r.device)), e.decode_tokens_per_s,
-                    e.decode_tokens_per_s_low, e.decode_tokens_per_s_high, unit="tok/s")
-        st.caption(t("home.fig_source", runtime=e.runtime, source=r.device.source[:90]))
+                    e.decode_tokens_per_s_low, e.decode_tokens_per_s_high, unit="tok/s",
+                    help=t("home.fig_source_full", source=r.device.source))
+        st.caption(t("home.fig_source", runtime=e.runtime,
+                     verified=t("home.verified" if r.device.verified else "home.unverified")))
 # $ per 1M tokens where serving is cheapest to buy: a rented datacenter GPU, batched.
 price_run = cached.serving_side_by_side(HEADLINE_MODEL, (PRICE_TARGET,), "fp16", 512, 128, PRICE_BATCH, 0.5)[0]
 if price_run.estimate is not None and price_run.estimate.usd_per_million_tokens is not None:
     e, hw = price_run.estimate, price_run.device
     with cols[-1]:
         band_metric(t("home.fig_usd", device=short_name(hw), batch=PRICE_BATCH), e.usd_per_million_tokens,
-                    e.usd_per_million_tokens_low, e.usd_per_million_tokens_high, unit="$")
-        st.caption(t("home.fig_price", price=f"{hw.usd_per_hour:.3g}", date=hw.price_as_of or "?",
-                     source=(hw.price_source or "")[:90]))
+                    e.usd_per_million_tokens_low, e.usd_per_million_tokens_high, unit="$",
+                    help=t("home.fig_source_full", source=hw.price_source or "?"))
+        st.caption(t("home.fig_price", price=f"{hw.usd_per_hour:.3g}", date=hw.price_as_of or "?"))
 st.caption(t("home.figures_note"))
