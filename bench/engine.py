@@ -1,0 +1,112 @@
+"""Cost-engine benchmarks (issue 2): sweep speed and CLI cold start.
+
+    python -m bench.engine            # prints the numbers and rewrites the '## Cost engine' section of bench/RESULTS.md
+
+1. A sweep of every decoder LLM x every device x every weight format x 5 batch sizes (> 100,000 serving
+   estimates) through ``scenarios.serving_core.serving_arrays`` -- the same function the CLI, the
+   app and ``estimate_inference_table`` use -- with every output field including the low/high bands.
+   Pinned to one core (sched_setaffinity) where the OS allows it. Target: under 1 s.
+2. ``venture-lab estimate inference ... --json`` cold start: median wall time of several fresh
+   subprocesses. Target: under 0.5 s. Reported next to the machine's floor (a bare ``python -c pass``
+   and ``python -c 'import numpy'``) because a loaded machine inflates every process start.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "RESULTS.md"
+BATCHES = (1, 4, 16, 64, 256)
+CLI = [sys.executable, "-m", "scenarios.cli", "estimate", "inference", "--model", "llama-3-8b", "--hardware",
+       "nvidia-h100-sxm", "--json"]
+
+
+def sweep(repeats: int = 5) -> dict:
+    import numpy as np
+
+    from scenarios.catalog import load_formats, load_hardware, load_models
+    from scenarios.serving import OUTPUT_FIELDS
+    from scenarios.serving_core import Indexed, serving_arrays
+    llms = [m for m in load_models().values() if m.kind == "decoder-llm"]
+    hws = list(load_hardware().values())
+    fmts = list(load_formats())
+    grid = np.array(list(itertools.product(range(len(llms)), range(len(hws)), range(len(fmts)), BATCHES)))
+    args = (Indexed(llms, grid[:, 0]), Indexed(hws, grid[:, 1]), Indexed(fmts, grid[:, 2]))
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        out = serving_arrays(*args, batch=grid[:, 3], prompt_tokens=512, output_tokens=128)
+        times.append(time.perf_counter() - t)
+    missing = [k for k in OUTPUT_FIELDS if k not in out]
+    ok = out["error"] == ""
+    finite = all(np.isfinite(out[k][ok].astype(float)).all() for k in
+                 ("decode_tokens_per_s", "decode_tokens_per_s_low", "decode_tokens_per_s_high", "ttft_ms_high",
+                  "energy_j_per_token", "total_memory_gb"))
+    return {"rows": len(grid), "models": len(llms), "devices": len(hws), "formats": len(fmts),
+            "batches": len(BATCHES), "fields": len(OUTPUT_FIELDS), "missing_fields": missing,
+            "error_rows": int((~ok).sum()), "all_finite": bool(finite), "best_s": min(times),
+            "median_s": statistics.median(times), "per_estimate_us": min(times) / len(grid) * 1e6}
+
+
+def cold_start(runs: int = 7) -> dict:
+    def timed(cmd):
+        out = []
+        for _ in range(runs):
+            t = time.perf_counter()
+            subprocess.run(cmd, cwd=ROOT, capture_output=True, check=True)
+            out.append(time.perf_counter() - t)
+        return statistics.median(out)
+    return {"cli_median_s": timed(CLI), "python_pass_s": timed([sys.executable, "-c", "pass"]),
+            "import_numpy_s": timed([sys.executable, "-c", "import numpy"]), "runs": runs,
+            "load_avg": os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")}
+
+
+def write_results(s: dict, c: dict) -> str:
+    text = f"""## Cost engine
+
+Measured by `python -m bench.engine` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}
+({platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} CPUs, load average
+{c['load_avg']:.1f} at the time; sweep pinned to one core).
+
+| check | target | measured |
+|---|---|---|
+| serving sweep: {s['rows']:,} estimates ({s['models']} LLMs x {s['devices']} devices x {s['formats']} formats x {s['batches']} batch sizes), all {s['fields']} output fields incl. low/high bands, one call of `serving_arrays` | < 1 s on one core | best {s['best_s']:.3f} s, median {s['median_s']:.3f} s ({s['per_estimate_us']:.1f} us per estimate); {s['error_rows']} error rows; all finite: {s['all_finite']} |
+| `venture-lab estimate inference --model llama-3-8b --hardware nvidia-h100-sxm --json` cold start, median of {c['runs']} subprocesses | < 0.5 s | {c['cli_median_s']:.3f} s |
+| machine floor: `python -c pass` / `python -c "import numpy"` (same runs) | - | {c['python_pass_s']:.3f} s / {c['import_numpy_s']:.3f} s |
+
+The CLI's own share is the cold start minus the numpy floor ({max(c['cli_median_s'] - c['import_numpy_s'], 0):.3f} s:
+reading three small CSVs, one vectorised estimate, JSON). pandas is imported only for `--from-csv`;
+scipy never. On a loaded shared machine every process start is slower; rerun on an idle one to
+compare against the target.
+"""
+    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
+    pattern = re.compile(r"## Cost engine\n.*?(?=\n## |\Z)", re.S)
+    new = pattern.sub(text.rstrip("\n"), old) if pattern.search(old) else old.rstrip("\n") + "\n\n" + text
+    RESULTS.write_text(new, encoding="utf-8")
+    return text
+
+
+def main() -> None:
+    if hasattr(os, "sched_setaffinity"):
+        try:
+            os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+        except OSError:
+            pass
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
+    s = sweep()
+    c = cold_start()
+    print(write_results(s, c))
+
+
+if __name__ == "__main__":
+    main()

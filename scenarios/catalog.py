@@ -1,0 +1,490 @@
+"""Typed, validated catalogs: hardware, models, weight formats (data/*.csv).
+
+Every row is checked on load; a bad value raises :class:`VentureLabError` naming the file, the row
+and the field.  The CSV files are read with the standard library (no pandas) so the CLI starts fast.
+A user can add a device (YAML / JSON / TOML file with the catalog's fields) or a model (a Hugging Face
+style ``config.json``) by passing a path instead of an id.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from scenarios.errors import VentureLabError
+from scenarios.units import parse_number
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+CATEGORIES = ("datacenter-gpu", "workstation-gpu", "edge", "sbc", "laptop", "mobile")
+HW_CLASSES = ("nvidia-datacenter", "nvidia-consumer", "jetson", "apple", "phone", "cpu-sbc", "tpu", "amd")
+ATTENTION_TYPES = ("mha", "gqa", "mla", "sliding-window-mix", "none")
+MODEL_KINDS = ("decoder-llm", "encoder", "encoder-decoder", "speech", "vision-cnn", "vision-transformer",
+               "detector", "custom")
+# on-device targets: no datacenter facility overhead (PUE 1), battery where there is one
+ON_DEVICE_CATEGORIES = ("edge", "sbc", "laptop", "mobile")
+
+
+@dataclass(frozen=True)
+class Hardware:
+    """One accelerator (per device; multi-device systems are N of these)."""
+
+    id: str
+    name: str
+    category: str
+    hw_class: str
+    memory_gb: float
+    memory_bandwidth_gb_s: float
+    peak_tflops_fp32: float
+    peak_tflops_fp16: float
+    peak_tops_int8: float
+    peak_tops_int4: float
+    tdp_w: float
+    usable_memory_gb: float
+    interconnect_gb_s: float
+    compute_formats: tuple[str, ...] = ("fp32", "fp16")
+    npu_tops_int8: float | None = None
+    usd_per_hour: float | None = None
+    price_as_of: str = ""
+    price_source: str = ""
+    purchase_usd: float | None = None
+    battery_wh: float | None = None
+    source: str = ""
+    verified: bool = False
+    derived: tuple[str, ...] = ()
+    ranges: tuple[tuple[str, float, float, float], ...] = ()   # (field, low, expected, high)
+    notes: str = ""
+
+    def range_of(self, name: str) -> tuple[float, float, float]:
+        """(low, expected, high) of a field: its assumption range, or the value three times."""
+        for fname, lo, ex, hi in self.ranges:
+            if fname == name:
+                return lo, ex, hi
+        v = getattr(self, name)
+        return v, v, v
+
+    @property
+    def has_fp16(self) -> bool:
+        """TPUs have bf16 but no fp16 path (ARCHITECTURE 4.2: default weights bf16 there)."""
+        return "fp16" in self.compute_formats
+
+    @property
+    def on_device(self) -> bool:
+        return self.category in ON_DEVICE_CATEGORIES
+
+    def peak_ops_per_s(self, compute_dtype: str) -> float:
+        """Dense peak operations per second for a matmul in ``compute_dtype``.
+
+        Formats without a native path on this device fall back to the 16-bit rate (weights are
+        dequantised to fp16/bf16 before the matmul, as llama.cpp, AWQ and Marlin kernels do).
+        """
+        if compute_dtype == "fp32":
+            return self.peak_tflops_fp32 * 1e12
+        if compute_dtype in ("int8", "fp8") and compute_dtype in self.compute_formats:
+            return self.peak_tops_int8 * 1e12
+        if compute_dtype in ("int4", "mxfp4", "nvfp4") and compute_dtype in self.compute_formats:
+            return self.peak_tops_int4 * 1e12
+        return self.peak_tflops_fp16 * 1e12
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["ranges"] = {f: [lo, ex, hi] for f, lo, ex, hi in self.ranges}
+        d["compute_formats"] = list(self.compute_formats)
+        d["derived"] = list(self.derived)
+        return d
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """Architecture of one model; shapes follow the Hugging Face config names."""
+
+    id: str
+    name: str
+    family: str
+    kind: str
+    params_b: float
+    active_params_b: float | None = None
+    layers: int | None = None
+    hidden_size: int | None = None
+    attention_heads: int | None = None
+    kv_heads: int | None = None
+    head_dim: int | None = None
+    ffn_size: int | None = None
+    vocab_size: int | None = None
+    context_length: int | None = None
+    num_experts: int | None = None
+    experts_per_token: int | None = None
+    tie_embeddings: bool = False
+    attention_type: str = "mha"
+    sliding_window: int | None = None
+    sliding_window_layers: str = ""          # "all" or "alternate" (every other layer is local)
+    kv_lora_rank: int | None = None          # MLA latent width (DeepSeek-V2/V3)
+    qk_rope_head_dim: int | None = None      # MLA decoupled RoPE key width
+    gflops_per_input: float | None = None    # vision / speech: FLOPs per image or audio window
+    input_resolution: str = ""
+    source: str = ""
+    verified: bool = False
+    notes: str = ""
+
+    @property
+    def params(self) -> float:
+        return self.params_b * 1e9
+
+    @property
+    def active_params(self) -> float:
+        """Parameters touched per token (MoE: the routed experts only)."""
+        return (self.active_params_b if self.active_params_b else self.params_b) * 1e9
+
+    @property
+    def is_token_model(self) -> bool:
+        """A model with a per-token KV cache (LLMs, encoders); CNNs work per input instead."""
+        return self.kind in ("decoder-llm", "encoder", "encoder-decoder", "speech") and bool(self.layers)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class WeightFormat:
+    id: str
+    bits_per_weight: float        # true bits, block scales included
+    activation_dtype: str         # dtype of activations / default KV cache
+    compute_dtype: str            # dtype of the matmul where the device supports it
+    kind: str = ""
+    block_size: int | None = None
+    scale_format: str = ""
+    source: str = ""
+    verified: bool = False
+    notes: str = ""
+
+    @property
+    def bytes_per_weight(self) -> float:
+        return self.bits_per_weight / 8.0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+# --------------------------------------------------------------------------- loading helpers
+class _Row:
+    """Typed access to one CSV row with errors that name file, row and field."""
+
+    def __init__(self, where: str, row: dict):
+        self.where, self.row = where, row
+
+    def _field(self, name: str) -> str:
+        return f"{self.where} field {name}"
+
+    def text(self, name: str, required: bool = True) -> str:
+        v = self.row.get(name)
+        v = "" if v is None else str(v).strip()
+        if required and not v:
+            raise VentureLabError(self._field(name), "is empty")
+        return v
+
+    def num(self, name: str, *, required: bool = True, positive: bool = True, integer: bool = False,
+            maximum: float | None = None) -> float | None:
+        raw = self.row.get(name)
+        if raw is None or (isinstance(raw, str) and not raw.strip()) or \
+                (isinstance(raw, float) and raw != raw):
+            if required:
+                raise VentureLabError(self._field(name), "is missing")
+            return None
+        if isinstance(raw, str) and integer and raw.strip().endswith(".0"):
+            raw = raw.strip()[:-2]
+        value = parse_number(raw, self._field(name), integer=integer, maximum=maximum)
+        if positive and value <= 0:
+            raise VentureLabError(self._field(name), "must be > 0", got=raw)
+        if value < 0:
+            raise VentureLabError(self._field(name), "must be >= 0", got=raw)
+        return value
+
+    def flag(self, name: str) -> bool:
+        v = self.row.get(name)
+        if isinstance(v, bool):
+            return v
+        v = "" if v is None else str(v).strip().lower()
+        if v in ("true", "1", "yes"):
+            return True
+        if v in ("false", "0", "no", ""):
+            return False
+        raise VentureLabError(self._field(name), "must be true or false", got=v)
+
+    def choice(self, name: str, choices: tuple[str, ...]) -> str:
+        v = self.text(name)
+        if v not in choices:
+            raise VentureLabError(self._field(name), "unknown value", got=v, accepted=choices)
+        return v
+
+
+def _read_csv(path: Path) -> list[dict]:
+    try:
+        with open(path, newline="", encoding="utf-8") as fh:
+            return list(csv.DictReader(fh))
+    except OSError as exc:
+        raise VentureLabError(str(path), f"cannot read catalog file ({exc.strerror})") from None
+
+
+def _parse_ranges(r: _Row) -> tuple[tuple[str, float, float, float], ...]:
+    text = r.text("ranges", required=False)
+    out = []
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        try:
+            name, vals = part.split("=")
+            lo, ex, hi = (float(v) for v in vals.split("|"))
+        except ValueError:
+            raise VentureLabError(r._field("ranges"), "must look like 'field=low|expected|high;...'",
+                                  got=part) from None
+        if not lo <= ex <= hi:
+            raise VentureLabError(r._field("ranges"), "needs low <= expected <= high", got=part)
+        out.append((name.strip(), lo, ex, hi))
+    return tuple(out)
+
+
+def _hardware_from_row(r: _Row) -> Hardware:
+    hid = r.text("id")
+    memory_gb = r.num("memory_gb", maximum=1e5)
+    hw = Hardware(
+        id=hid, name=r.text("name", required=False) or hid,
+        category=r.choice("category", CATEGORIES), hw_class=r.choice("hw_class", HW_CLASSES),
+        memory_gb=memory_gb, memory_bandwidth_gb_s=r.num("memory_bandwidth_gb_s", maximum=1e6),
+        peak_tflops_fp32=r.num("peak_tflops_fp32", maximum=1e6),
+        peak_tflops_fp16=r.num("peak_tflops_fp16", maximum=1e6),
+        peak_tops_int8=r.num("peak_tops_int8", maximum=1e6),
+        peak_tops_int4=r.num("peak_tops_int4", maximum=1e6),
+        tdp_w=r.num("tdp_w", maximum=1e5),
+        usable_memory_gb=r.num("usable_memory_gb", required=False, maximum=1e5) or memory_gb,
+        interconnect_gb_s=r.num("interconnect_gb_s", required=False, maximum=1e6) or 64.0,
+        compute_formats=tuple(filter(None, r.text("compute_formats", required=False).split("|")))
+        or ("fp32", "fp16"),
+        npu_tops_int8=r.num("npu_tops_int8", required=False, maximum=1e6),
+        usd_per_hour=r.num("usd_per_hour", required=False, maximum=1e4),
+        price_as_of=r.text("price_as_of", required=False), price_source=r.text("price_source", required=False),
+        purchase_usd=r.num("purchase_usd", required=False, maximum=1e8),
+        battery_wh=r.num("battery_wh", required=False, maximum=1e4),
+        source=r.text("source", required=False), verified=r.flag("verified"),
+        derived=tuple(filter(None, r.text("derived", required=False).split("|"))),
+        ranges=_parse_ranges(r), notes=r.text("notes", required=False),
+    )
+    if hw.usable_memory_gb > hw.memory_gb:
+        raise VentureLabError(r._field("usable_memory_gb"), "cannot exceed memory_gb", got=hw.usable_memory_gb)
+    return hw
+
+
+def _int_or_none(r: _Row, name: str) -> int | None:
+    v = r.num(name, required=False, integer=True, maximum=1e12)
+    return int(v) if v is not None else None
+
+
+def _model_from_row(r: _Row) -> ModelSpec:
+    m = ModelSpec(
+        id=r.text("id"), name=r.text("name", required=False) or r.text("id"),
+        family=r.text("family", required=False), kind=r.choice("kind", MODEL_KINDS),
+        params_b=r.num("params_b", maximum=1e5),
+        active_params_b=r.num("active_params_b", required=False, maximum=1e5),
+        layers=_int_or_none(r, "layers"), hidden_size=_int_or_none(r, "hidden_size"),
+        attention_heads=_int_or_none(r, "attention_heads"), kv_heads=_int_or_none(r, "kv_heads"),
+        head_dim=_int_or_none(r, "head_dim"), ffn_size=_int_or_none(r, "ffn_size"),
+        vocab_size=_int_or_none(r, "vocab_size"), context_length=_int_or_none(r, "context_length"),
+        num_experts=_int_or_none(r, "num_experts"), experts_per_token=_int_or_none(r, "experts_per_token"),
+        tie_embeddings=r.flag("tie_embeddings"),
+        attention_type=r.choice("attention_type", ATTENTION_TYPES),
+        sliding_window=_int_or_none(r, "sliding_window"),
+        sliding_window_layers=r.text("sliding_window_layers", required=False),
+        kv_lora_rank=_int_or_none(r, "kv_lora_rank"), qk_rope_head_dim=_int_or_none(r, "qk_rope_head_dim"),
+        gflops_per_input=r.num("gflops_per_input", required=False, maximum=1e9),
+        input_resolution=r.text("input_resolution", required=False),
+        source=r.text("source", required=False), verified=r.flag("verified"), notes=r.text("notes", required=False),
+    )
+    _check_model(m, r._field)
+    return m
+
+
+def _check_model(m: ModelSpec, where) -> None:
+    if m.active_params_b and m.active_params_b > m.params_b * 1.0001:
+        raise VentureLabError(where("active_params_b"), "cannot exceed params_b", got=m.active_params_b)
+    if m.attention_type == "mla" and not m.kv_lora_rank:
+        raise VentureLabError(where("kv_lora_rank"), "is required for attention_type mla")
+    if m.attention_type == "sliding-window-mix":
+        if not m.sliding_window:
+            raise VentureLabError(where("sliding_window"), "is required for attention_type sliding-window-mix")
+        if m.sliding_window_layers not in ("all", "alternate"):
+            raise VentureLabError(where("sliding_window_layers"), "unknown value", got=m.sliding_window_layers,
+                                  accepted=("all", "alternate"))
+    if m.attention_heads and m.kv_heads and m.kv_heads > m.attention_heads:
+        raise VentureLabError(where("kv_heads"), "cannot exceed attention_heads", got=m.kv_heads)
+    if m.kind in ("decoder-llm",) and not (m.layers and m.hidden_size and m.attention_heads):
+        raise VentureLabError(where("layers"), "a decoder LLM needs layers, hidden_size and attention_heads")
+
+
+def _load(name: str, builder) -> dict:
+    path = DATA_DIR / name
+    out = {}
+    for i, row in enumerate(_read_csv(path), start=2):   # row 1 is the header
+        item = builder(_Row(f"data/{name} row {i}", row))
+        if item.id in out:
+            raise VentureLabError(f"data/{name} row {i} field id", "duplicate id", got=item.id)
+        out[item.id] = item
+    if not out:
+        raise VentureLabError(f"data/{name}", "catalog is empty")
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def load_hardware() -> dict[str, Hardware]:
+    """All devices of data/hardware.csv by id (validated; cached)."""
+    return _load("hardware.csv", _hardware_from_row)
+
+
+@functools.lru_cache(maxsize=1)
+def load_models() -> dict[str, ModelSpec]:
+    """All models of data/models.csv by id (validated; cached)."""
+    return _load("models.csv", _model_from_row)
+
+
+@functools.lru_cache(maxsize=1)
+def load_formats() -> dict[str, WeightFormat]:
+    """Weight formats of data/formats.csv by id (validated; cached)."""
+    def build(r: _Row) -> WeightFormat:
+        return WeightFormat(
+            id=r.text("id"), bits_per_weight=r.num("bits_per_weight", maximum=64),
+            activation_dtype=r.choice("activation_dtype", ("fp32", "fp16", "bf16")),
+            compute_dtype=r.text("compute_dtype"), kind=r.text("kind", required=False),
+            block_size=_int_or_none(r, "block_size"), scale_format=r.text("scale_format", required=False),
+            source=r.text("source"), verified=r.flag("verified"), notes=r.text("notes", required=False))
+    return _load("formats.csv", build)
+
+
+def get_format(fmt_id: str, field_name: str = "weights") -> WeightFormat:
+    formats = load_formats()
+    key = str(fmt_id).strip().lower() if fmt_id is not None else ""
+    if key not in formats:
+        raise VentureLabError(field_name, "unknown weight format", got=fmt_id, accepted=formats)
+    return formats[key]
+
+
+# --------------------------------------------------------------------------- user files
+def _looks_like_path(text: str) -> bool:
+    return os.sep in text or "/" in text or text.lower().endswith((".json", ".yaml", ".yml", ".toml"))
+
+
+def _read_structured(path: Path, field_name: str) -> dict:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise VentureLabError(field_name, f"cannot read file ({exc.strerror})", got=str(path)) from None
+    if len(raw) > 1_000_000:
+        raise VentureLabError(field_name, "file is larger than 1 MB; expected a small config file", got=str(path))
+    suffix = path.suffix.lower()
+    try:
+        text = raw.decode("utf-8")
+        if suffix == ".toml":
+            import tomllib
+            data = tomllib.loads(text)
+        elif suffix in (".yaml", ".yml"):
+            import yaml
+            data = yaml.safe_load(text)
+        else:
+            data = json.loads(text)
+    except Exception as exc:  # any parser error becomes one clear line
+        raise VentureLabError(field_name, f"cannot parse file ({type(exc).__name__})", got=str(path),
+                              accepted="JSON, YAML or TOML") from None
+    if not isinstance(data, dict):
+        raise VentureLabError(field_name, "file must hold a mapping of fields", got=str(path))
+    return data
+
+
+def hardware_from_dict(fields: dict) -> Hardware:
+    """A custom device from a form or a device file (catalog field names).
+
+    Required: ``memory_gb``, ``memory_bandwidth_gb_s`` and ``peak_tflops_fp16`` (or
+    ``peak_tflops_fp32``).  Missing peaks are derived (fp32 = fp16 / 2, int8 = 2 x fp16, int4 =
+    int8) and listed in ``derived``; ``hw_class`` defaults to ``nvidia-consumer`` (the nearest
+    calibrated class for an unknown GPU) and ``tdp_w`` to 300 W.
+    """
+    if not isinstance(fields, dict):
+        raise VentureLabError("hardware", "a device must be a mapping of catalog fields", got=type(fields).__name__)
+    allowed = set(Hardware.__dataclass_fields__) | {"ranges"}
+    unknown = sorted(set(map(str, fields)) - allowed)
+    if unknown:
+        raise VentureLabError("hardware", f"unknown field(s) {', '.join(unknown)}", accepted=sorted(allowed))
+    f = {k: v for k, v in fields.items() if v is not None}
+    derived = []
+    if "peak_tflops_fp16" not in f and "peak_tflops_fp32" in f:
+        f["peak_tflops_fp16"] = f["peak_tflops_fp32"]
+        derived.append("peak_tflops_fp16")
+    if "peak_tflops_fp32" not in f and "peak_tflops_fp16" in f:
+        r0 = _Row("hardware", f).num("peak_tflops_fp16")
+        f["peak_tflops_fp32"] = r0 / 2
+        derived.append("peak_tflops_fp32")
+    defaults = {"category": "workstation-gpu", "hw_class": "nvidia-consumer", "tdp_w": 300.0,
+                "verified": False, "source": "user-supplied device"}
+    for k, v in defaults.items():
+        if k not in f:
+            f[k] = v
+            if k == "tdp_w":
+                derived.append("tdp_w")
+    for k in ("peak_tops_int8", "peak_tops_int4"):
+        if k not in f and "peak_tflops_fp16" in f:
+            f[k] = _Row("hardware", f).num("peak_tflops_fp16") if k == "peak_tops_int8" else None
+            derived.append(k)
+    if f.get("peak_tops_int4") is None and "peak_tops_int8" in f:
+        f["peak_tops_int4"] = f["peak_tops_int8"]
+    f.setdefault("id", "custom-device")
+    if isinstance(f.get("compute_formats"), (list, tuple)):
+        f["compute_formats"] = "|".join(map(str, f["compute_formats"]))
+    if isinstance(f.get("derived"), (list, tuple)):
+        f["derived"] = "|".join(map(str, f["derived"]))
+    if isinstance(f.get("ranges"), dict):
+        f["ranges"] = ";".join(f"{k}={'|'.join(str(x) for x in v)}" for k, v in f["ranges"].items())
+    hw = _hardware_from_row(_Row("hardware", {k: (v if isinstance(v, (bool, int, float)) else str(v))
+                                              for k, v in f.items()}))
+    if derived:
+        hw = Hardware(**{**hw.__dict__, "derived": tuple(dict.fromkeys(hw.derived + tuple(derived)))})
+    return hw
+
+
+def get_hardware(id_or_path: str | Hardware) -> Hardware:
+    """A catalog device by id, or a device file (YAML / JSON / TOML with catalog fields)."""
+    if isinstance(id_or_path, Hardware):
+        return id_or_path
+    catalog = load_hardware()
+    key = str(id_or_path).strip() if id_or_path is not None else ""
+    if key in catalog:
+        return catalog[key]
+    if key.lower() in catalog:
+        return catalog[key.lower()]
+    if key and _looks_like_path(key):
+        path = Path(key).expanduser()
+        data = _read_structured(path, "hardware")
+        data.setdefault("id", path.stem)
+        return hardware_from_dict(data)
+    raise VentureLabError("hardware", "unknown hardware id (or a path to a device file)", got=id_or_path,
+                          accepted=f"{len(catalog)} ids (list: venture-lab catalog hardware): " + ", ".join(catalog))
+
+
+def get_model(id_or_path: str | ModelSpec) -> ModelSpec:
+    """A catalog model by id, or a path to a Hugging Face style config.json."""
+    if isinstance(id_or_path, ModelSpec):
+        return id_or_path
+    catalog = load_models()
+    key = str(id_or_path).strip() if id_or_path is not None else ""
+    if key in catalog:
+        return catalog[key]
+    if key.lower() in catalog:
+        return catalog[key.lower()]
+    if key and _looks_like_path(key):
+        path = Path(key).expanduser()
+        return model_from_hf_config(_read_structured(path, "model"), name=path.parent.name or path.stem)
+    raise VentureLabError("model", "unknown model id (or a path to a config.json)", got=id_or_path,
+                          accepted=f"{len(catalog)} ids (list: venture-lab catalog models): " + ", ".join(catalog))
+
+
+def model_from_hf_config(config: dict, name: str = "custom") -> ModelSpec:
+    """Build a :class:`ModelSpec` from a parsed Hugging Face ``config.json`` (see scenarios.hfconfig)."""
+    from scenarios.hfconfig import model_from_hf_config as _impl
+    return _impl(config, name)

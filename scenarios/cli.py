@@ -1,0 +1,282 @@
+"""`venture-lab`: the command line over the engine (ARCHITECTURE.md 4.2).
+
+    venture-lab estimate inference --model ID|config.json --hardware ID|device-file [...] [--json]
+    venture-lab estimate inference --from-csv FILE [--json]
+    venture-lab estimate training --model ... --hardware ... --tokens N [...] [--json]
+    venture-lab catalog hardware|models|formats [--json]
+    venture-lab scenario run FILE [--json] | scenario validate FILE      (registered by scenarios.scenario_cli)
+
+Bad input exits with code 2 and one line on stderr naming the input and the valid choices; never a
+traceback.  Imports stay light (no pandas unless --from-csv) so a cold start is fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+
+from scenarios.errors import VentureLabError
+
+FLAG_OF = {"model": "--model", "hardware": "--hardware", "weights": "--weights", "kv_cache": "--kv-cache",
+           "runtime": "--runtime", "batch": "--batch", "prompt_tokens": "--prompt-tokens",
+           "output_tokens": "--output-tokens", "devices": "--devices", "price_per_hour": "--price-per-hour",
+           "utilisation": "--utilisation", "tokens": "--tokens", "mfu": "--mfu", "zero_stage": "--zero-stage",
+           "micro_batch": "--micro-batch", "seq_len": "--seq-len", "tensor_parallel": "--tensor-parallel"}
+
+
+class CliError(Exception):
+    """Usage problem: printed as one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):            # argparse's default prints the usage too: keep one line
+        raise CliError(f"{self.prog}: {message}")
+
+
+def _one_line(err: Exception) -> str:
+    msg = str(err).replace("\n", " ")
+    if isinstance(err, VentureLabError):
+        head, sep, rest = msg.partition(": ")
+        if head in FLAG_OF:
+            msg = f"{FLAG_OF[head]} ({head}): {rest}"
+    return f"venture-lab: error: {msg}"
+
+
+def _json_default(o):
+    if hasattr(o, "item"):
+        o = o.item()
+    if isinstance(o, float) and not math.isfinite(o):
+        return None
+    return str(o)
+
+
+def _dump(obj) -> str:
+    def clean(x):
+        if isinstance(x, dict):
+            return {k: clean(v) for k, v in x.items()}
+        if isinstance(x, (list, tuple)):
+            return [clean(v) for v in x]
+        if hasattr(x, "item") and not isinstance(x, (str, bytes)):
+            x = x.item()
+        if isinstance(x, float) and not math.isfinite(x):
+            return None
+        return x
+    return json.dumps(clean(obj), default=_json_default)
+
+
+# ------------------------------------------------------------------------------------- commands
+def _cmd_inference(a) -> int:
+    if a.from_csv:
+        return _cmd_inference_csv(a)
+    if not a.model or not a.hardware:
+        raise CliError("venture-lab estimate inference: --model and --hardware are required (or --from-csv FILE)")
+    from scenarios.serving import InferenceRequest, estimate_inference
+    req = InferenceRequest(model=a.model, hardware=a.hardware, weights=a.weights, kv_cache=a.kv_cache,
+                           runtime=a.runtime, batch=a.batch, prompt_tokens=a.prompt_tokens,
+                           output_tokens=a.output_tokens, devices=a.devices, price_per_hour=a.price_per_hour,
+                           utilisation=a.utilisation)
+    est = estimate_inference(req)
+    if a.json:
+        print(_dump(est.to_dict()))
+    else:
+        print(_inference_text(est.to_dict()))
+    return 0
+
+
+def _fmt(v, unit="", digits=3):
+    if v is None:
+        return "n/a"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, float):
+        return f"{v:,.{digits}g}{unit}" if abs(v) < 1e6 else f"{v:.3g}{unit}"
+    return f"{v}{unit}"
+
+
+def _inference_text(d: dict) -> str:
+    i = d["inputs"]
+    lines = [f"{i['model']} on {i['hardware']} ({i['weights']} weights, {i['kv_cache']} KV, runtime {d['runtime']}, "
+             f"batch {i['batch']}, prompt {i['prompt_tokens']}, output {i['output_tokens']}, devices {i['devices']})",
+             f"  memory: weights {_fmt(d['weights_gb'], ' GB')}, KV {_fmt(d['kv_cache_gb'], ' GB')}, working "
+             f"{_fmt(d['working_memory_gb'], ' GB')}, total {_fmt(d['total_memory_gb'], ' GB')}; fits: "
+             f"{_fmt(d['fits'])}; devices needed {d['devices_needed']}; max batch {d['max_batch']}"]
+    for key, unit in (("prefill_tokens_per_s", " tok/s"), ("decode_tokens_per_s", " tok/s"),
+                      ("throughput_tokens_per_s", " tok/s"), ("ttft_ms", " ms"), ("tpot_ms", " ms"),
+                      ("usd_per_million_tokens", " $/1M"), ("energy_j_per_token", " J/tok"),
+                      ("battery_pct_per_1k_tokens", " %/1k tok")):
+        if d.get(key) is not None:
+            lines.append(f"  {key}: {_fmt(d[key], unit)}  (low {_fmt(d[key + '_low'])}, high {_fmt(d[key + '_high'])})")
+    lines.append(f"  bound: prefill {d['bound_prefill']}, decode {d['bound_decode']}; arithmetic intensity "
+                 f"{_fmt(d['arithmetic_intensity'])} FLOP/B vs ridge {_fmt(d['ridge_point'])}")
+    lines.append(f"  speed model: {d['basis']}")
+    return "\n".join(lines)
+
+
+def _cmd_inference_csv(a) -> int:
+    import pandas as pd
+    from scenarios.serving import OUTPUT_FIELDS, REQUEST_FIELDS, estimate_inference_table
+    try:
+        df = pd.read_csv(a.from_csv, dtype=str, keep_default_na=False, skipinitialspace=True)
+    except (OSError, ValueError, pd.errors.ParserError) as exc:
+        raise VentureLabError("--from-csv", f"cannot read CSV file ({type(exc).__name__})", got=a.from_csv) from None
+    df.columns = [str(c).strip() for c in df.columns]
+    df = df.replace({"": None})
+    table = estimate_inference_table(df)
+    records = table.to_dict(orient="records")
+    ok = 0
+    if a.json:
+        for n, rec in enumerate(records, start=1):
+            if rec["error"]:
+                print(_dump({"row": n, "error": rec["error"]}))
+                continue
+            ok += 1
+            out = {"row": n}
+            out.update({k: rec[k] for k in OUTPUT_FIELDS})
+            for k in ("devices_needed", "max_batch"):
+                out[k] = int(out[k]) if out[k] is not None and math.isfinite(out[k]) else None
+            out["inputs"] = {k: rec[k] for k in REQUEST_FIELDS}
+            for k in ("batch", "prompt_tokens", "output_tokens", "devices"):
+                out["inputs"][k] = int(out["inputs"][k])
+            out["runtime"] = rec["runtime"]
+            print(_dump(out))
+    else:
+        cols = ["model", "hardware", "weights", "batch", "prompt_tokens", "output_tokens", "fits",
+                "decode_tokens_per_s", "prefill_tokens_per_s", "usd_per_million_tokens", "error"]
+        print(",".join(["row"] + cols))
+        for n, rec in enumerate(records, start=1):
+            ok += not rec["error"]
+            print(",".join([str(n)] + [_csv_cell(rec[c]) for c in cols]))
+    return 0 if ok or not records else 2
+
+
+def _csv_cell(v) -> str:
+    if v is None or (isinstance(v, float) and not math.isfinite(v)):
+        return ""
+    if isinstance(v, float):
+        return f"{v:.6g}"
+    s = str(v)
+    return '"' + s.replace('"', '""') + '"' if ("," in s or '"' in s) else s
+
+
+def _cmd_training(a) -> int:
+    from scenarios.training import TrainingRequest, estimate_training
+    req = TrainingRequest(model=a.model, hardware=a.hardware, tokens=a.tokens, devices=a.devices, mfu=a.mfu,
+                          price_per_hour=a.price_per_hour, zero_stage=a.zero_stage,
+                          activation_checkpointing=not a.no_activation_checkpointing, micro_batch=a.micro_batch,
+                          seq_len=a.seq_len, tensor_parallel=a.tensor_parallel)
+    est = estimate_training(req)
+    d = est.to_dict()
+    if a.json:
+        print(_dump(d))
+        return 0
+    i = d["inputs"]
+    print(f"{i['model']} on {i['devices']} x {i['hardware']}, {i['tokens']:.3g} tokens")
+    print(f"  training FLOPs {d['training_flops']:.3g}; MFU {d['mfu_used']:.2f} ({d['mfu_low']:.2f}-{d['mfu_high']:.2f})")
+    print(f"  accelerator-hours {_fmt(d['accelerator_hours'])} ({_fmt(d['accelerator_hours_low'])}-"
+          f"{_fmt(d['accelerator_hours_high'])}); wall clock {_fmt(d['wall_clock_days'])} days")
+    print(f"  cost {_fmt(d['cost_usd'], ' USD')}; energy {_fmt(d['energy_kwh'], ' kWh')}; CO2 {_fmt(d['co2_kg'], ' kg')}")
+    print(f"  memory per device {_fmt(d['memory_per_device_gb'], ' GB')}; fits: {_fmt(d['fits'])}")
+    return 0
+
+
+def _cmd_catalog(a) -> int:
+    from scenarios.catalog import load_formats, load_hardware, load_models
+    items = {"hardware": load_hardware, "models": load_models, "formats": load_formats}[a.what]()
+    if a.json:
+        print(_dump([x.to_dict() for x in items.values()]))
+        return 0
+    cols = {"hardware": ("id", "hw_class", "memory_gb", "memory_bandwidth_gb_s", "peak_tflops_fp16", "tdp_w",
+                         "usd_per_hour", "verified"),
+            "models": ("id", "kind", "params_b", "active_params_b", "layers", "attention_type", "context_length",
+                       "verified"),
+            "formats": ("id", "bits_per_weight", "activation_dtype", "compute_dtype", "verified")}[a.what]
+    print("\t".join(cols))
+    for x in items.values():
+        print("\t".join("" if getattr(x, c) is None else str(getattr(x, c)) for c in cols))
+    return 0
+
+
+# ------------------------------------------------------------------------------------- parser
+def _number(kind: str, name: str, **limits):
+    def conv(text):
+        from scenarios.units import parse_number
+        try:
+            return parse_number(text, name, integer=(kind == "int"), **limits)
+        except VentureLabError as err:      # argparse would hide the message behind 'invalid value'
+            raise argparse.ArgumentTypeError(str(err)) from None
+    conv.__name__ = name
+    return conv
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="venture-lab", description="AI Venture Lab cost engine: serving, training, catalogs.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser,
+                           metavar="{estimate,catalog,scenario}")
+
+    est = sub.add_parser("estimate", help="serving or training estimates")
+    est_sub = est.add_subparsers(dest="kind", required=True, parser_class=_Parser, metavar="{inference,training}")
+    inf = est_sub.add_parser("inference", help="serving speed, memory, cost and energy")
+    inf.add_argument("--model", help="model id or path to a Hugging Face config.json")
+    inf.add_argument("--hardware", help="hardware id or path to a device file (YAML/JSON/TOML)")
+    inf.add_argument("--weights", default=None, help="weight format (default fp16; bf16 without an fp16 path)")
+    inf.add_argument("--kv-cache", dest="kv_cache", default=None, help="KV-cache format (default: activation dtype)")
+    inf.add_argument("--runtime", default=None, help="llama.cpp, vllm, tensorrt-llm, executorch, mlc, pytorch")
+    inf.add_argument("--batch", type=_number("int", "batch"), default=1)
+    inf.add_argument("--prompt-tokens", dest="prompt_tokens", type=_number("int", "prompt_tokens"), default=512)
+    inf.add_argument("--output-tokens", dest="output_tokens", type=_number("int", "output_tokens"), default=128)
+    inf.add_argument("--devices", type=_number("int", "devices"), default=1)
+    inf.add_argument("--price-per-hour", dest="price_per_hour", type=_number("float", "price_per_hour"), default=None)
+    inf.add_argument("--utilisation", type=_number("float", "utilisation"), default=0.5)
+    inf.add_argument("--from-csv", dest="from_csv", default=None, help="one estimate per CSV row")
+    inf.add_argument("--json", action="store_true")
+    inf.set_defaults(func=_cmd_inference)
+
+    tr = est_sub.add_parser("training", help="pre-training compute, time, cost, energy")
+    tr.add_argument("--model", required=True)
+    tr.add_argument("--hardware", required=True)
+    tr.add_argument("--tokens", required=True, type=_number("float", "tokens"))
+    tr.add_argument("--devices", type=_number("int", "devices"), default=1)
+    tr.add_argument("--mfu", type=_number("float", "mfu"), default=None)
+    tr.add_argument("--price-per-hour", dest="price_per_hour", type=_number("float", "price_per_hour"), default=None)
+    tr.add_argument("--zero-stage", dest="zero_stage", type=_number("int", "zero_stage"), default=1)
+    tr.add_argument("--micro-batch", dest="micro_batch", type=_number("int", "micro_batch"), default=1)
+    tr.add_argument("--seq-len", dest="seq_len", type=_number("int", "seq_len"), default=None)
+    tr.add_argument("--tensor-parallel", dest="tensor_parallel", type=_number("int", "tensor_parallel"), default=1)
+    tr.add_argument("--no-activation-checkpointing", dest="no_activation_checkpointing", action="store_true")
+    tr.add_argument("--json", action="store_true")
+    tr.set_defaults(func=_cmd_training)
+
+    cat = sub.add_parser("catalog", help="list hardware, models or weight formats")
+    cat.add_argument("what", choices=("hardware", "models", "formats"))
+    cat.add_argument("--json", action="store_true")
+    cat.set_defaults(func=_cmd_catalog)
+
+    # ---- `scenario run|validate` is registered here by the scenarios work (branch `scen`):
+    # from scenarios import scenario_cli
+    # scenario_cli.register(sub)
+    # ---- end of scenario registration
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        return int(args.func(args) or 0)
+    except VentureLabError as err:
+        print(_one_line(err), file=sys.stderr)
+        return 2
+    except CliError as err:
+        print(str(err).replace("\n", " "), file=sys.stderr)
+        return 2
+    except (argparse.ArgumentTypeError, ValueError) as err:
+        print(_one_line(err), file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,144 @@
+"""Prices and operating assumptions: API prices, GPU rental listings, utilisation / PUE / grid / power.
+
+Read from data/api_prices.csv, data/rental_prices.csv and data/operating.csv (standard library
+only, for a fast CLI).  Every value carries its date and source.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+from dataclasses import asdict, dataclass
+
+from scenarios.catalog import DATA_DIR
+from scenarios.errors import VentureLabError
+
+
+@dataclass(frozen=True)
+class Range:
+    """A low / expected / high assumption with its unit and source."""
+
+    name: str
+    low: float
+    expected: float
+    high: float
+    unit: str
+    source: str
+    as_of: str = ""
+    notes: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ApiPrice:
+    provider: str
+    model: str
+    usd_per_m_input: float | None
+    usd_per_m_cached_input: float | None
+    usd_per_m_output: float | None
+    as_of: str
+    source: str
+    source_type: str
+    verified: bool
+    notes: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class RentalPrice:
+    provider: str
+    gpu: str
+    hardware_id: str | None
+    usd_per_gpu_hour: float | None
+    tier: str
+    as_of: str
+    source: str
+    notes: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _rows(name: str) -> list[dict]:
+    try:
+        with open(DATA_DIR / name, newline="", encoding="utf-8") as fh:
+            return list(csv.DictReader(fh))
+    except OSError as exc:
+        raise VentureLabError(f"data/{name}", f"cannot read ({exc.strerror})") from None
+
+
+def _num(text: str | None, where: str) -> float | None:
+    text = (text or "").strip()
+    if not text or text.lower() == "nan":
+        return None
+    try:
+        v = float(text)
+    except ValueError:
+        raise VentureLabError(where, "must be a number", got=text) from None
+    if v < 0:
+        raise VentureLabError(where, "must be >= 0", got=text)
+    return v
+
+
+@functools.lru_cache(maxsize=1)
+def operating_assumptions() -> dict[str, Range]:
+    """utilisation, pue, grid_kg_co2_per_kwh, electricity_usd_per_kwh, ... as :class:`Range`."""
+    out = {}
+    for i, r in enumerate(_rows("operating.csv"), start=2):
+        where = f"data/operating.csv row {i}"
+        lo, ex, hi = (_num(r.get(k), f"{where} field {k}") for k in ("low", "expected", "high"))
+        if None in (lo, ex, hi) or not lo <= ex <= hi:
+            raise VentureLabError(f"{where} field expected", "needs low <= expected <= high",
+                                  got=f"{lo}/{ex}/{hi}")
+        out[r["parameter"]] = Range(r["parameter"], lo, ex, hi, r.get("unit", ""), r.get("source", ""),
+                                    r.get("as_of", ""), r.get("notes", ""))
+    for need in ("utilisation", "pue", "grid_kg_co2_per_kwh", "electricity_usd_per_kwh"):
+        if need not in out:
+            raise VentureLabError("data/operating.csv", f"missing parameter {need}")
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def load_api_prices() -> list[ApiPrice]:
+    out = []
+    for i, r in enumerate(_rows("api_prices.csv"), start=2):
+        where = f"data/api_prices.csv row {i}"
+        out.append(ApiPrice(
+            provider=r["provider"], model=r["model"],
+            usd_per_m_input=_num(r["usd_per_m_input"], f"{where} field usd_per_m_input"),
+            usd_per_m_cached_input=_num(r["usd_per_m_cached_input"], f"{where} field usd_per_m_cached_input"),
+            usd_per_m_output=_num(r["usd_per_m_output"], f"{where} field usd_per_m_output"),
+            as_of=r["as_of"], source=r["source"], source_type=r["source_type"],
+            verified=r["verified"].strip().lower() == "true", notes=r.get("notes", "")))
+    return out
+
+
+# GPU names in the rental table -> catalog ids (only unambiguous ones).
+_GPU_TO_ID = (
+    (r"^H100 SXM", "nvidia-h100-sxm"), (r"^H100 PCIe", "nvidia-h100-pcie"), (r"^H200", "nvidia-h200-sxm"),
+    (r"^B200", "nvidia-b200"), (r"^A100 80GB$|^A100 SXM 80GB", "nvidia-a100-80gb-sxm"),
+    (r"^L40S", "nvidia-l40s"), (r"^L4 24GB", "nvidia-l4"), (r"^T4", "nvidia-t4"),
+)
+
+
+@functools.lru_cache(maxsize=1)
+def load_rental_prices() -> list[RentalPrice]:
+    """Every rental listing; cells with two values ('1.39 / 1.79') give one entry per value."""
+    out = []
+    for r in _rows("rental_prices.csv"):
+        hid = next((h for pat, h in _GPU_TO_ID if re.search(pat, r["gpu"])), None)
+        values = re.findall(r"\d+(?:\.\d+)?", r["usd_per_gpu_hour"]) if "–" not in r["usd_per_gpu_hour"] else []
+        tiers = [t.strip() for t in r["shape"].split("/")] if len(values) > 1 else [r["tier"]]
+        if not values:
+            out.append(RentalPrice(r["provider"], r["gpu"], hid, None, r["tier"], r["as_of"], r["source"],
+                                   f"range {r['usd_per_gpu_hour']}; {r.get('notes', '')}"))
+        for k, v in enumerate(values):
+            tier = f"{r['tier']} ({tiers[k]})" if k < len(tiers) and len(values) > 1 else r["tier"]
+            out.append(RentalPrice(r["provider"], r["gpu"], hid if len(values) <= 2 else None, float(v), tier,
+                                   r["as_of"], r["source"], r.get("notes", "") or ""))
+    return out

@@ -1,0 +1,346 @@
+"""Serving estimates: one request, a table of requests, vision models, and the questions built on
+them (largest batch, devices for a request rate, largest model that fits).
+
+Everything goes through :func:`scenarios.serving_core.serving_arrays`, the one vectorised core.
+See docs/engine-api.md for the contract and docs/methodology.md for the formulas.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field, fields
+
+import numpy as np
+
+from scenarios import speed
+from scenarios.catalog import get_format, get_hardware, get_model, load_models
+from scenarios.errors import VentureLabError
+from scenarios.memory import RUNTIME_OVERHEAD_GB
+from scenarios.serving_core import ALLREDUCE_LATENCY_S, RUNTIMES_BY_CLASS, serving_arrays
+from scenarios.units import parse_number
+
+
+@dataclass(frozen=True)
+class Assumption:
+    name: str
+    value: object
+    unit: str
+    source: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class InferenceRequest:
+    """One serving question.  ``weights=None``: fp16 (bf16 where the device has no fp16 path);
+    ``kv_cache=None``: the weights' activation dtype; ``runtime=None``: the usual one for the
+    hardware class; ``price_per_hour=None``: the catalog rental price where there is one."""
+
+    model: str
+    hardware: str
+    weights: str | None = None
+    kv_cache: str | None = None
+    runtime: str | None = None
+    batch: int = 1
+    prompt_tokens: int = 512
+    output_tokens: int = 128
+    devices: int = 1
+    price_per_hour: float | None = None
+    utilisation: float = 0.5
+
+
+REQUEST_FIELDS = tuple(f.name for f in fields(InferenceRequest))
+_SPEED = ("prefill_tokens_per_s", "decode_tokens_per_s", "throughput_tokens_per_s", "ttft_ms", "tpot_ms",
+          "usd_per_million_tokens", "energy_j_per_token", "battery_pct_per_1k_tokens")
+OUTPUT_FIELDS = (
+    "weights_gb", "kv_cache_gb", "working_memory_gb", "total_memory_gb", "memory_per_device_gb",
+    "usable_memory_gb", "fits", "devices_needed", "max_batch",
+    *[f"{b}{s}" for b in _SPEED for s in ("", "_low", "_high")],
+    "electricity_usd_per_million_tokens", "co2_g_per_million_tokens",
+    "bound_prefill", "bound_decode", "arithmetic_intensity", "arithmetic_intensity_prefill", "ridge_point",
+    "prefill_flops", "decode_flops_per_token", "weight_bytes_per_step", "kv_bytes_per_token_read",
+    "comm_s_per_step", "eff_bw", "eff_compute", "calibrated", "basis", "price_per_hour_used", "pue_used",
+)
+
+
+def _clean(v):
+    """numpy scalar -> JSON-ready Python; NaN -> None ('not meaningful')."""
+    if isinstance(v, (np.bool_, bool)):
+        return bool(v)
+    if isinstance(v, (np.integer,)):
+        return int(v)
+    if isinstance(v, (float, np.floating)):
+        return None if not math.isfinite(float(v)) else float(v)
+    return v
+
+
+@dataclass(frozen=True)
+class InferenceEstimate:
+    """Every output of one serving estimate (ARCHITECTURE.md 4.2 JSON keys and more)."""
+
+    values: dict
+    inputs: dict
+    runtime: str
+    assumptions: tuple[Assumption, ...] = field(default_factory=tuple)
+
+    def __getattr__(self, name):
+        values = object.__getattribute__(self, "values")
+        if name in values:
+            return values[name]
+        raise AttributeError(name)
+
+    def to_dict(self) -> dict:
+        d = dict(self.values)
+        d["inputs"] = dict(self.inputs)
+        d["runtime"] = self.runtime
+        d["assumptions"] = [a.to_dict() for a in self.assumptions]
+        return d
+
+
+def _assumptions(row: dict, hw) -> tuple[Assumption, ...]:
+    from scenarios.prices import operating_assumptions
+    ops = operating_assumptions()
+    fmt = get_format(row["weights"])
+    kvf = get_format(row["kv_cache"], "kv_cache")
+    out = [
+        Assumption("speed_model", row["basis"], "", "scenarios/speed.py roofline; factors data/fitted_factors.json"
+                   + ("" if row["calibrated"] else " (uncalibrated pair: nearest group, wider band)")),
+        Assumption("efficiency_bandwidth", row["eff_bw"], "share of peak bandwidth", "fitted (docs/methodology.md)"),
+        Assumption("efficiency_compute", row["eff_compute"], "share of peak compute", "fitted (docs/methodology.md)"),
+        Assumption("weights_bits", fmt.bits_per_weight, "bits/weight", fmt.source),
+        Assumption("kv_cache_bits", kvf.bits_per_weight, "bits/value", kvf.source),
+        Assumption("memory_bandwidth", hw.memory_bandwidth_gb_s, "GB/s", hw.source),
+        Assumption("usable_memory", hw.usable_memory_gb, "GB", "data/hardware.csv usable_memory_gb"
+                   + (" (derived)" if "usable_memory_gb" in hw.derived else "")),
+        Assumption("runtime_overhead", RUNTIME_OVERHEAD_GB[hw.hw_class], "GB per device",
+                   "ASSUMED typical idle runtime footprint (scenarios/memory.py)"),
+        Assumption("power", hw.tdp_w, "W per device", "TDP from data/hardware.csv"
+                   + (" (assumption range %g-%g W)" % hw.range_of("tdp_w")[::2] if "tdp_w" in hw.derived else "")),
+        Assumption("pue", row["pue_used"], "", ops["pue"].source if row["pue_used"] > 1 else
+                   "1.0 outside a datacenter (no facility overhead)"),
+        Assumption("utilisation", row["utilisation"], "share of paid time", ops["utilisation"].source),
+        Assumption("idle_power_fraction", ops["idle_power_fraction"].expected, "of TDP",
+                   ops["idle_power_fraction"].source),
+        Assumption("electricity_price", ops["electricity_usd_per_kwh"].expected, "USD/kWh",
+                   ops["electricity_usd_per_kwh"].source),
+        Assumption("grid_intensity", ops["grid_kg_co2_per_kwh"].expected, "kg CO2/kWh",
+                   ops["grid_kg_co2_per_kwh"].source),
+        Assumption("decode_context", "averaged over prompt .. prompt + output", "tokens",
+                   "ARCHITECTURE.md 4.2 decode_tokens_per_s definition"),
+    ]
+    if row["price_per_hour_used"] is not None:
+        given = row["inputs_price"] is not None
+        out.append(Assumption("price_per_hour", row["price_per_hour_used"], "USD per device-hour",
+                              "given by the user" if given else f"{hw.price_source} (as of {hw.price_as_of})"))
+    if row["devices"] > 1:
+        out.append(Assumption("tensor_parallel_allreduce", ALLREDUCE_LATENCY_S, "s per all-reduce + bytes / "
+                              f"{hw.interconnect_gb_s:g} GB/s", "Megatron-LM 2 all-reduces per layer; ASSUMED NCCL latency"))
+    if hw.hw_class == "phone":
+        out.append(Assumption("battery", hw.battery_wh, "Wh", "ASSUMPTION range %g-%g Wh (data/hardware.csv)"
+                              % hw.range_of("battery_wh")[::2]))
+    if hw.derived:
+        out.append(Assumption("derived_hardware_fields", ", ".join(hw.derived), "", hw.notes[:300]))
+    return tuple(out)
+
+
+def _row_estimate(arrays: dict, i: int, given_price) -> InferenceEstimate:
+    values = {k: _clean(arrays[k][i]) for k in OUTPUT_FIELDS}
+    values["devices_needed"] = int(values["devices_needed"]) if values["devices_needed"] is not None else None
+    values["max_batch"] = int(values["max_batch"]) if values["max_batch"] is not None else None
+    inputs = {k: _clean(arrays[k][i]) for k in REQUEST_FIELDS}
+    for k in ("batch", "prompt_tokens", "output_tokens", "devices"):
+        inputs[k] = int(inputs[k])
+    inputs["price_per_hour"] = given_price
+    row = dict(values, **{k: inputs[k] for k in ("hardware", "weights", "kv_cache", "devices", "utilisation")},
+               inputs_price=given_price)
+    return InferenceEstimate(values=values, inputs=inputs, runtime=inputs["runtime"],
+                             assumptions=_assumptions(row, arrays["hardware_obj"][i]))
+
+
+def estimate_inference(req: InferenceRequest) -> InferenceEstimate:
+    """One serving estimate (raises :class:`VentureLabError` on bad input)."""
+    if not isinstance(req, InferenceRequest):
+        raise VentureLabError("request", "must be an InferenceRequest", got=type(req).__name__)
+    args = {k: getattr(req, k) for k in REQUEST_FIELDS}
+    for k in ("batch", "prompt_tokens", "output_tokens", "devices"):
+        args[k] = parse_number(args[k], k, integer=True)
+    args["utilisation"] = parse_number(args["utilisation"], "utilisation")
+    args["price_per_hour"] = parse_number(args["price_per_hour"], "price_per_hour", allow_none=True)
+    arrays = serving_arrays(**args)
+    if arrays["error"][0]:
+        raise _reraise(arrays["error"][0])
+    return _row_estimate(arrays, 0, args["price_per_hour"])
+
+
+def _reraise(message: str) -> VentureLabError:
+    field_name, _, problem = message.partition(": ")
+    err = VentureLabError.__new__(VentureLabError)
+    ValueError.__init__(err, message)
+    err.field, err.problem, err.got, err.accepted = field_name, problem, None, None
+    return err
+
+
+def estimate_inference_table(df):
+    """Vectorised estimates for a DataFrame with columns named like the request fields (missing
+    columns take the defaults; cells may use suffixes such as ``32k``).  Returns one row per input
+    row: the resolved inputs, every output field, and ``error`` (empty when the row ran)."""
+    import pandas as pd
+    if not isinstance(df, pd.DataFrame):
+        raise VentureLabError("table", "must be a pandas DataFrame", got=type(df).__name__)
+    unknown = [c for c in df.columns if c not in REQUEST_FIELDS]
+    if unknown:
+        raise VentureLabError("columns", f"unknown column(s) {', '.join(map(str, unknown))}", accepted=REQUEST_FIELDS)
+    for need in ("model", "hardware"):
+        if need not in df.columns:
+            raise VentureLabError("columns", f"missing column {need}", accepted=REQUEST_FIELDS)
+    n = len(df)
+    pre_err = np.full(n, "", dtype=object)
+    cols = {}
+    for name in REQUEST_FIELDS:
+        default = getattr(InferenceRequest, name, None) if name not in ("model", "hardware") else None
+        if name not in df.columns:
+            cols[name] = default
+            continue
+        raw = df[name].to_numpy(dtype=object)
+        if name in ("model", "hardware", "weights", "kv_cache", "runtime"):
+            cols[name] = np.array([None if (v is None or (isinstance(v, float) and math.isnan(v)) or
+                                            str(v).strip() == "") else str(v).strip() for v in raw], dtype=object)
+            continue
+        vals = np.empty(n, dtype=float)
+        for i, v in enumerate(raw):
+            missing = v is None or (isinstance(v, float) and math.isnan(v)) or str(v).strip() == ""
+            if missing:
+                vals[i] = np.nan if name == "price_per_hour" else float(default)
+                continue
+            try:
+                vals[i] = parse_number(v, name)
+            except VentureLabError as exc:
+                pre_err[i] = str(exc)
+                vals[i] = np.nan if name == "price_per_hour" else float(default)
+        cols[name] = vals
+    for name in ("model", "hardware"):
+        missing = np.array([v is None for v in cols[name]])
+        for i in np.nonzero(missing & (pre_err == ""))[0]:
+            pre_err[i] = str(VentureLabError(name, "is empty"))
+        cols[name] = np.where(missing, "llama-2-7b" if name == "model" else "nvidia-h100-sxm", cols[name])
+    arrays = serving_arrays(**cols, row_errors=pre_err) if n else \
+        {k: np.array([]) for k in ("error", *OUTPUT_FIELDS, *REQUEST_FIELDS)}
+    out = pd.DataFrame({k: arrays[k] for k in (*REQUEST_FIELDS, *OUTPUT_FIELDS, "error")})
+    return out
+
+
+def max_batch_that_fits(req: InferenceRequest) -> int:
+    """Largest batch whose weights + KV cache + activations fit the devices (0 if even one does not)."""
+    return int(estimate_inference(req).max_batch)
+
+
+def devices_for_rate(estimate: InferenceEstimate, requests_per_s: float) -> int:
+    """Devices to serve ``requests_per_s`` requests with this configuration: replicas x devices per
+    replica, where one replica completes ``batch`` requests every prefill + output x TPOT seconds."""
+    rps = parse_number(requests_per_s, "requests_per_s", minimum=0, maximum=1e9)
+    inp = estimate.inputs
+    per_replica_devices = max(int(inp["devices"]), int(estimate.devices_needed or 1))
+    busy_s = (estimate.ttft_ms or 0.0) / 1000.0 + inp["output_tokens"] * (estimate.tpot_ms or 0.0) / 1000.0
+    if busy_s <= 0 or rps == 0:
+        return per_replica_devices if rps > 0 else 0
+    replica_rps = inp["batch"] / busy_s
+    return int(math.ceil(rps / replica_rps)) * per_replica_devices
+
+
+def largest_model_that_fits(hardware: str, weights: str | None = None, min_decode_tokens_per_s: float = 0.0,
+                            prompt_tokens: int = 512, output_tokens: int = 128, runtime: str | None = None,
+                            devices: int = 1) -> list[InferenceEstimate]:
+    """LLMs that fit ``hardware`` (on ``devices``) and decode at least ``min_decode_tokens_per_s``,
+    largest first."""
+    min_tps = parse_number(min_decode_tokens_per_s, "min_decode_tokens_per_s", minimum=0)
+    llms = [m for m in load_models().values() if m.kind == "decoder-llm"
+            and (not m.context_length or prompt_tokens + output_tokens <= m.context_length)]
+    arr = serving_arrays([m.id for m in llms], hardware, weights, None, runtime, 1, prompt_tokens, output_tokens,
+                         devices)
+    if arr["error"][0] and all(arr["error"]):
+        raise _reraise(arr["error"][0])
+    ok = [i for i in range(len(llms)) if not arr["error"][i] and arr["fits"][i]
+          and (arr["decode_tokens_per_s"][i] or 0) >= min_tps]
+    ok.sort(key=lambda i: -llms[i].params_b)
+    return [_row_estimate(arr, i, None) for i in ok]
+
+
+# --------------------------------------------------------------------------------- vision / speech
+@dataclass(frozen=True)
+class VisionEstimate:
+    latency_ms: float
+    latency_ms_low: float
+    latency_ms_high: float
+    inputs_per_s: float
+    inputs_per_s_low: float
+    inputs_per_s_high: float
+    energy_j_per_input: float
+    bound: str
+    weights_gb: float
+    fits: bool
+    gflops_per_input: float
+    inputs: dict
+    runtime: str
+    assumptions: tuple[Assumption, ...]
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["assumptions"] = [a.to_dict() for a in self.assumptions]
+        return d
+
+
+VISION_RUNTIME = {"phone": "executorch"}   # elsewhere PyTorch (eager / compiled) as the common baseline
+
+
+def estimate_vision(model: str, hardware: str, weights: str | None = None, batch: int = 1,
+                    runtime: str | None = None, gflops_per_input: float | None = None) -> VisionEstimate:
+    """Latency per input and inputs/s for a vision or speech model (or ``model="custom"`` with the
+    caller's own ``gflops_per_input``), from FLOPs and weight bytes by roofline."""
+    hw = get_hardware(hardware)
+    b = parse_number(batch, "batch", integer=True, minimum=1, maximum=1_000_000)
+    if model == "custom":
+        if gflops_per_input is None:
+            raise VentureLabError("gflops_per_input", "is required with model='custom'")
+        params, layers, mid = 0.0, 20, "custom"
+    else:
+        spec = get_model(model)
+        params, layers, mid = spec.params, spec.layers or 20, spec.id
+        if gflops_per_input is None:
+            if not spec.gflops_per_input:
+                raise VentureLabError("model", "has no FLOPs per input; give gflops_per_input",
+                                      got=model, accepted=[m.id for m in load_models().values() if m.gflops_per_input])
+            gflops_per_input = spec.gflops_per_input
+    g = parse_number(gflops_per_input, "gflops_per_input", minimum=1e-6, maximum=1e7)
+    fmt = get_format(weights or ("fp16" if hw.has_fp16 else "bf16"))
+    rt = (runtime or VISION_RUNTIME.get(hw.hw_class, "pytorch")).lower()
+    if rt not in RUNTIMES_BY_CLASS[hw.hw_class]:
+        raise VentureLabError("runtime", f"not available on {hw.hw_class} hardware", got=rt,
+                              accepted=RUNTIMES_BY_CLASS[hw.hw_class])
+    w_bytes = params * fmt.bits_per_weight / 8.0
+    sp = speed.predict(hw.hw_class, rt, fmt.id, prefill_flops=g * 1e9 * b, decode_flops_per_token=0.0,
+                       weight_bytes=max(w_bytes, 1.0), kv_bytes_read_per_token=0.0,
+                       bandwidth_bytes_s=hw.memory_bandwidth_gb_s * 1e9, batch=b, layers=min(layers, 64),
+                       peak_fp32=hw.peak_tflops_fp32 * 1e12, peak_fp16=hw.peak_tflops_fp16 * 1e12,
+                       peak_int8=hw.peak_tops_int8 * 1e12, fp8_capable="fp8" in hw.compute_formats)
+    t, lo, hi = (float(sp[k][0]) for k in ("prefill_s", "prefill_s_low", "prefill_s_high"))
+    pue = 1.3 if hw.category == "datacenter-gpu" else 1.0
+    from scenarios.prices import operating_assumptions
+    if hw.category == "datacenter-gpu":
+        pue = operating_assumptions()["pue"].expected
+    assumptions = (
+        Assumption("speed_model", str(sp["basis"][0]), "", "LLM calibration groups stand in for vision "
+                   "workloads (no vision calibration rows): treat the band as indicative"),
+        Assumption("gflops_per_input", g, "GFLOPs", "caller" if model == "custom" else "data/models.csv"),
+        Assumption("power", hw.tdp_w, "W", "data/hardware.csv tdp_w"),
+        Assumption("activation_traffic", "not modelled", "", "latency of small CNNs at batch 1 can be "
+                   "dominated by activation reads and kernel launches (docs/methodology.md known limits)"),
+    )
+    return VisionEstimate(
+        latency_ms=1000 * t, latency_ms_low=1000 * lo, latency_ms_high=1000 * hi,
+        inputs_per_s=b / t, inputs_per_s_low=b / hi, inputs_per_s_high=b / lo,
+        energy_j_per_input=hw.tdp_w * t * pue / b,
+        bound="compute" if bool(sp["prefill_compute_bound"][0]) else "bandwidth",
+        weights_gb=w_bytes / 1e9, fits=w_bytes / 1e9 + RUNTIME_OVERHEAD_GB[hw.hw_class] <= hw.usable_memory_gb,
+        gflops_per_input=g, inputs={"model": mid, "hardware": hw.id, "weights": fmt.id, "batch": b, "runtime": rt},
+        runtime=rt, assumptions=assumptions)

@@ -1,0 +1,10 @@
+"""One fresh fit (with leave-one-hardware-out) shared by the calibration tests (~10 s)."""
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def fresh_fit():
+    from scenarios import calibration
+    factors, report = calibration.run_fit()
+    return factors, report
