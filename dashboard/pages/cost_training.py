@@ -90,17 +90,17 @@ with c2:
 st.caption(t("cost.trn.curves_note"))
 
 st.subheader(t("cost.trn.memory_title"), anchor="memory-per-device")
-mem_rows = [{"label": t("cost.trn.zero_stage", stage=z), "memory_gb": e.memory_per_device_gb, "fits": e.fits}
+mem_rows = [{"label": t("cost.trn.zero_stage", stage=z), "memory_gb": e.memory_per_device_gb, "fits": e.fits,
+             "hours": e.accelerator_hours, "hours_low": e.accelerator_hours_low, "hours_high": e.accelerator_hours_high}
             for z, e in sweeps["zero"].items()]
-mem_rows += [{"label": t(f"cost.trn.method.{m}"), "memory_gb": f.memory_per_device_gb,
-              "memory_gb_low": getattr(f, "memory_per_device_gb_low", None) or f.memory_per_device_gb,
-              "memory_gb_high": getattr(f, "memory_per_device_gb_high", None) or f.memory_per_device_gb,
-              "fits": f.fits} for m, f in sweeps["finetune"].items()]
+mem_rows += [{"label": t(f"cost.trn.method.{m}"), "memory_gb": f.memory_gb, "fits": f.fits,
+              "hours": f.hours, "hours_low": f.hours_low, "hours_high": f.hours_high}
+             for m, f in sweeps["finetune"].items()]
 st.plotly_chart(charts.memory_methods_chart(mem_rows, cached.device_info(device_id).memory_gb), key="trn_fig_memory")
 st.caption(t("cost.trn.memory_note"))
 table = pd.DataFrame([{t("cost.trn.setup"): r["label"], t("cost.trn.memory"): r["memory_gb"],
-                       t("cost.low"): r.get("memory_gb_low"), t("cost.high"): r.get("memory_gb_high"),
-                       t("cost.col.fits"): r["fits"]} for r in mem_rows])
+                       t("cost.col.fits"): r["fits"], t("cost.trn.hours"): r["hours"],
+                       t("cost.low"): r["hours_low"], t("cost.high"): r["hours_high"]} for r in mem_rows])
 st.dataframe(table, hide_index=True, column_config=view.number_format(table))
 with st.expander(t("cost.assumptions"), icon=":material/fact_check:"):
     st.dataframe(pd.DataFrame([{t("cost.assumption"): a.name, t("cost.value"): str(a.value),

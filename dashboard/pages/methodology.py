@@ -25,11 +25,20 @@ if part == "formulas":
 elif part == "errors":
     st.subheader(t("meth.errors_title"), anchor="calibration-error")
     st.caption(t("meth.errors_intro"))
+    summary = cached.calibration_summary()
+    if summary:
+        c1, c2, c3, c4 = st.columns(4)
+        c1.metric(t("meth.loho_decode"), f"{summary['loho_median_abs_err_decode_b1_pct']:.1f} %",
+                  help=t("meth.loho_decode_help"))
+        c2.metric(t("meth.loho_prefill"), f"{summary['loho_median_abs_err_prefill_pct']:.1f} %")
+        c3.metric(t("meth.coverage"), f"{summary['loho_band_coverage_pct']:.0f} %", help=t("meth.coverage_help"))
+        c4.metric(t("meth.band_ratio"), f"{summary['median_band_high_over_low']:.2f}×")
     table = cached.calibration_error_table()
     if table is None or table.empty:
         st.info(t("meth.missing_errors"))
     else:
         st.dataframe(table, hide_index=True)
+        st.caption(t("meth.errors_where"))
 else:
     st.subheader(t("meth.sources_title"), anchor="data-sources")
     st.markdown(cached.data_readme())

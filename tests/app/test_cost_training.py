@@ -61,7 +61,7 @@ def test_memory_table_lists_zero_stages_and_finetuning_methods_from_the_engine()
     table = at.dataframe[0].value
     memory = table.iloc[:, 1].tolist()
     expected = [engine(zero_stage=z).memory_per_device_gb for z in (0, 1, 2, 3)]
-    expected += [training.finetune_memory("llama-3.1-8b", "nvidia-h100-sxm", method=m).memory_per_device_gb
+    expected += [training.finetune_memory("llama-3.1-8b", "nvidia-h100-sxm", method=m, tokens=1000e9).memory_gb
                  for m in ("full", "lora", "qlora")]
     assert memory == pytest.approx(expected)
 
@@ -82,3 +82,17 @@ def test_methodology_lists_every_hardware_row_with_its_source():
     assert len(table) == len(catalog.load_hardware())
     assert {"source", "verified"} <= set(table.columns)
     assert table["source"].str.len().min() > 0
+
+
+def test_methodology_shows_the_calibration_error_table_and_summary():
+    import json
+
+    from dashboard.navigation import ROOT
+
+    at = open_page("dashboard/pages/methodology.py", query={"meth_part": "Calibration error"})
+    assert_clean(at)
+    summary = json.loads((ROOT / "data" / "fitted_factors.json").read_text())["summary"]
+    assert at.metric[0].value == f"{summary['loho_median_abs_err_decode_b1_pct']:.1f} %"
+    table = at.dataframe[0].value
+    assert {"class", "metric", "LOHO median abs err %"} <= set(table.columns)
+    assert len(table) >= 3
