@@ -92,19 +92,18 @@ def number_format(table: pd.DataFrame) -> dict:
 
 def translated(table: pd.DataFrame) -> pd.DataFrame:
     """The same table with column headers in the reader's language (values unchanged)."""
-    return table.rename(columns=lambda c: t(f"cost.col.{c}") if f"cost.col.{c}" in _known() else c)
-
-
-def _known() -> set[str]:
     from dashboard.i18n import catalog
-    return set(catalog())
+
+    known = catalog()
+    return table.rename(columns={c: t(f"cost.col.{c}") for c in table.columns if f"cost.col.{c}" in known})
 
 
 def assumptions_table(results) -> pd.DataFrame:
-    rows = [{t("cost.col.device"): short_name(r.device), t("cost.assumption"): a.name,
-             t("cost.value"): str(a.value), t("cost.unit"): a.unit, t("cost.source"): a.source}
+    """Every assumption behind every target's estimate, with its source."""
+    cols = [t("cost.col.device"), t("cost.assumption"), t("cost.value"), t("cost.unit"), t("cost.source")]
+    rows = [(short_name(r.device), a.name, str(a.value), a.unit, a.source)
             for r in results for a in (r.estimate.assumptions or ())]
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=cols)
 
 
 def price_overrides(targets, hardware) -> dict[str, float]:
@@ -182,11 +181,13 @@ def reverse_answer(candidates, device_name: str, weights: str, min_speed: float)
                     best.decode_tokens_per_s_high, unit="tok/s")
     with c2:
         band_metric(t("cost.col.total_memory_gb"), best.total_memory_gb, unit="GB")
-    rows = [{t("cost.model"): cached.model_info(c.inputs["model"]).name,
-             t("cost.params_b"): cached.model_info(c.inputs["model"]).params_b,
-             t("cost.col.total_memory_gb"): c.total_memory_gb,
-             t("cost.decode"): c.decode_tokens_per_s,
-             t("cost.col.decode_tokens_per_s_low"): c.decode_tokens_per_s_low,
-             t("cost.col.decode_tokens_per_s_high"): c.decode_tokens_per_s_high} for c in candidates[:12]]
-    table = pd.DataFrame(rows)
+    cols = [t("cost.model"), t("cost.params_b"), t("cost.col.total_memory_gb"), t("cost.decode"),
+            t("cost.col.decode_tokens_per_s_low"), t("cost.col.decode_tokens_per_s_high")]
+    models = cached.models()
+    rows = []
+    for c in candidates[:12]:
+        spec = models.get(c.inputs["model"]) or cached.model_info(c.inputs["model"])
+        rows.append((spec.name, spec.params_b, c.total_memory_gb, c.decode_tokens_per_s,
+                     c.decode_tokens_per_s_low, c.decode_tokens_per_s_high))
+    table = pd.DataFrame(rows, columns=cols)
     st.dataframe(table, hide_index=True, column_config=number_format(table))

@@ -21,6 +21,7 @@ DEFAULT_WEIGHTS = "int4"
 DEFAULT_TARGETS = ["nvidia-h100-sxm", "nvidia-l4", "nvidia-jetson-agx-orin-64gb",
                    "apple-m2-max-38c", "qualcomm-snapdragon-8-gen-3"]
 MAX_TARGETS = 8
+CHARTS = ["memory", "speed", "latency", "cost", "energy", "roofline"]
 
 page_header("cost.srv.title", "cost.srv.intro")
 hardware = cached.hardware()
@@ -113,28 +114,31 @@ for i, r in enumerate(ok):
                     e.usd_per_million_tokens_high, unit="$", help=t("cost.usd_per_m_help"))
 
 rows = view.chart_rows(ok)
-tabs = st.tabs([t("cost.tab.memory"), t("cost.tab.speed"), t("cost.tab.latency"),
-                t("cost.tab.cost"), t("cost.tab.roofline")])
-with tabs[0]:
+# One chart at a time, chosen in the URL: a link can point at the roofline, and a rerun
+# builds one figure instead of six.
+chart = st.segmented_control(t("cost.srv.chart"), CHARTS, format_func=lambda c: t(f"cost.tab.{c}"),
+                             default="memory", required=True, key="srv_chart", bind=BIND)
+if chart == "memory":
     st.plotly_chart(charts.memory_chart(rows), key="srv_fig_memory")
     st.caption(t("cost.srv.memory_note"))
-with tabs[1]:
+elif chart == "speed":
     st.plotly_chart(charts.band_bars(rows, [("decode_tokens_per_s", t("cost.decode")),
                                             ("throughput_tokens_per_s", t("cost.throughput"))],
                                      "cost.chart.speed_title", "cost.chart.tok_s_axis", "tok/s"), key="srv_fig_speed")
-with tabs[2]:
+elif chart == "latency":
     st.plotly_chart(charts.band_bars(rows, [("ttft_ms", t("cost.ttft")), ("tpot_ms", t("cost.tpot"))],
                                      "cost.chart.latency_title", "cost.chart.ms_axis", "ms"), key="srv_fig_latency")
-with tabs[3]:
+elif chart == "cost":
     priced = [r for r in rows if r.get("usd_per_million_tokens") is not None]
     if priced:
         st.plotly_chart(charts.band_bars(priced, [("usd_per_million_tokens", t("cost.usd_per_m"))],
                                          "cost.chart.usd_title", "cost.chart.usd_axis", "$"), key="srv_fig_usd")
     else:
         st.info(t("cost.srv.no_prices"))
+elif chart == "energy":
     st.plotly_chart(charts.band_bars(rows, [("energy_j_per_token", t("cost.energy"))],
                                      "cost.chart.energy_title", "cost.chart.j_axis", "J"), key="srv_fig_energy")
-with tabs[4]:
+else:
     st.plotly_chart(charts.roofline_chart(view.roofline_points(ok)), key="srv_fig_roofline")
     st.caption(t("cost.srv.roofline_note"))
 
