@@ -121,6 +121,20 @@ class PageSession:
         Idle alone can pass before the first script run has even started."""
         self.page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=timeout_ms)
         self.wait_idle(timeout_ms)
+        self.wait_stable(timeout_ms)
+
+    def wait_stable(self, timeout_ms: int = 60_000, quiet_ms: int = 600) -> None:
+        """Wait until the page stops growing: the count of rendered elements and skeletons
+        unchanged for ``quiet_ms``. The running flag alone can read idle between the first
+        elements and the rest of a first run."""
+        self.page.wait_for_function(
+            """([quiet]) => {
+                const n = document.querySelectorAll('[data-testid="stElementContainer"]').length
+                        + 100000 * document.querySelectorAll('[data-testid="stSkeleton"]').length;
+                const now = performance.now();
+                if (window.__vlCount !== n) { window.__vlCount = n; window.__vlSince = now; return false; }
+                return now - window.__vlSince >= quiet;
+            }""", arg=[quiet_ms], timeout=timeout_ms, polling=100)
 
     def wait_idle(self, timeout_ms: int = 60_000) -> None:
         """Wait until the app has rendered and no script run is in progress."""
@@ -146,6 +160,8 @@ class PageSession:
         """
         SHOTS.mkdir(parents=True, exist_ok=True)
         path = SHOTS / f"{name}.png"
+        self.wait_idle()
+        self.wait_stable()
         page = self.page
         size = page.viewport_size
         content_px = page.evaluate(

@@ -42,10 +42,10 @@ def test_serving_input_goes_to_url_and_link_reproduces_figures(tab):
     tab.screenshot(f"cost-serving-{tab.viewport_name}")
     tab.assert_no_errors()
     _reload_same(tab, changed)
-    if tab.viewport_name == "desktop":  # the roofline tab, for the eye
-        tab.page.get_by_role("tab", name="Roofline").click()
-        tab.page.wait_for_timeout(500)
-        tab.screenshot("cost-serving-roofline-desktop")
+    tab.segment("Roofline")  # the chart choice is part of the link too
+    assert tab.query().get("srv_chart") == "Roofline"
+    assert tab.page.get_by_test_id("stPlotlyChart").count() == 1
+    tab.screenshot(f"cost-serving-roofline-{tab.viewport_name}")
     tab.assert_no_errors()
 
 
