@@ -12,7 +12,7 @@ import csv
 import functools
 import json
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from scenarios.errors import VentureLabError
@@ -270,8 +270,8 @@ def _hardware_from_row(r: _Row) -> Hardware:
         derived=tuple(filter(None, r.text("derived", required=False).split("|"))),
         ranges=_parse_ranges(r), notes=r.text("notes", required=False),
     )
-    if hw.usable_memory_gb > hw.memory_gb:
-        raise VentureLabError(r._field("usable_memory_gb"), "cannot exceed memory_gb", got=hw.usable_memory_gb)
+    if hw.usable_memory_gb > hw.memory_gb * 1.0745:   # memory_gb may be binary GiB as vendors print it
+        raise VentureLabError(r._field("usable_memory_gb"), "cannot exceed memory_gb (in GiB)", got=hw.usable_memory_gb)
     return hw
 
 
@@ -377,6 +377,8 @@ def _read_structured(path: Path, field_name: str) -> dict:
         raw = path.read_bytes()
     except OSError as exc:
         raise VentureLabError(field_name, f"cannot read file ({exc.strerror})", got=str(path)) from None
+    except ValueError:  # e.g. an embedded NUL byte: not a path the OS can open
+        raise VentureLabError(field_name, "not a readable file path", got=str(path)) from None
     if len(raw) > 1_000_000:
         raise VentureLabError(field_name, "file is larger than 1 MB; expected a small config file", got=str(path))
     suffix = path.suffix.lower()
@@ -435,12 +437,30 @@ def hardware_from_dict(fields: dict) -> Hardware:
     if f.get("peak_tops_int4") is None and "peak_tops_int8" in f:
         f["peak_tops_int4"] = f["peak_tops_int8"]
     f.setdefault("id", "custom-device")
-    if isinstance(f.get("compute_formats"), (list, tuple)):
-        f["compute_formats"] = "|".join(map(str, f["compute_formats"]))
-    if isinstance(f.get("derived"), (list, tuple)):
-        f["derived"] = "|".join(map(str, f["derived"]))
-    if isinstance(f.get("ranges"), dict):
-        f["ranges"] = ";".join(f"{k}={'|'.join(str(x) for x in v)}" for k, v in f["ranges"].items())
+    for key in ("compute_formats", "derived"):
+        v = f.get(key)
+        if isinstance(v, (list, tuple)):
+            if not all(isinstance(x, str) for x in v):
+                raise VentureLabError(f"hardware {key}", "must be a list of names", got=v)
+            f[key] = "|".join(v)
+        elif v is not None and not isinstance(v, str):
+            raise VentureLabError(f"hardware {key}", "must be a list of names", got=v)
+    if "ranges" in f:
+        r = f["ranges"]
+        if isinstance(r, dict):
+            parts = []
+            for k, v in r.items():
+                if not (isinstance(v, (list, tuple)) and len(v) == 3 and
+                        all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in v)):
+                    raise VentureLabError("hardware ranges", "each entry must be [low, expected, high]",
+                                          got=f"{k}={v}")
+                parts.append(f"{k}={v[0]}|{v[1]}|{v[2]}")
+            f["ranges"] = ";".join(parts)
+        elif not isinstance(r, str):
+            raise VentureLabError("hardware ranges", "must map field -> [low, expected, high]", got=r)
+    for key in ("id", "name", "category", "hw_class", "source", "notes", "price_as_of", "price_source"):
+        if key in f and not isinstance(f[key], str):
+            raise VentureLabError(f"hardware {key}", "must be text", got=f[key])
     hw = _hardware_from_row(_Row("hardware", {k: (v if isinstance(v, (bool, int, float)) else str(v))
                                               for k, v in f.items()}))
     if derived:

@@ -116,6 +116,7 @@ def _inference_text(d: dict) -> str:
 
 def _cmd_inference_csv(a) -> int:
     import pandas as pd
+
     from scenarios.serving import OUTPUT_FIELDS, REQUEST_FIELDS, estimate_inference_table
     try:
         df = pd.read_csv(a.from_csv, dtype=str, keep_default_na=False, skipinitialspace=True)

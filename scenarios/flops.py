@@ -20,10 +20,20 @@ CHINCHILLA_FIT = {"E": 1.69, "A": 406.4, "B": 410.7, "alpha": 0.34, "beta": 0.28
 
 def matmul_params(m: dict) -> np.ndarray:
     """Parameters that take part in a matmul per token: active parameters minus the input embedding
-    table of untied dense models (a gather, not a matmul; Kaplan et al. 2020 s2.1 leave it out).
-    MoE catalog rows already give active parameters without the input embedding lookup."""
-    embed = np.where(m["tied"] | (m["experts"] > 0), 0.0, m["vocab"] * m["hidden"])
+    table of untied models (a gather, not a matmul; Kaplan et al. 2020 s2.1 leave it out).  Tied
+    models use the one matrix as the output head; some MoE rows' active counts already exclude the
+    lookup (``active_excl_embed``)."""
+    embed = np.where(m["tied"] | m["active_excl_embed"], 0.0, m["vocab"] * m["hidden"])
     return np.maximum(m["active_params"] - embed, m["active_params"] * 0.5)
+
+
+def expert_params(m: dict) -> np.ndarray:
+    """Parameters of one routed expert summed over layers (MoE), from total and active counts:
+    total - active = (E - k) x expert (+ the input embedding where active leaves it out)."""
+    experts, k = m["experts"], m["experts_per_token"]
+    embed = np.where(~m["tied"] & m["active_excl_embed"], m["vocab"] * m["hidden"], 0.0)
+    return np.where(experts > 0, np.maximum(m["params"] - m["active_params"] - embed, 0.0)
+                    / np.maximum(experts - k, 1.0), 0.0)
 
 
 def attention_flops_per_token(m: dict, context) -> np.ndarray:
@@ -40,12 +50,13 @@ def prefill_flops(m: dict, prompt_tokens, batch) -> np.ndarray:
     """FLOPs of the prefill of ``batch`` prompts: 2 N per token + causal attention.
 
     Causal attention over a prompt of P tokens sums the per-token cost over t = 1..P (P (P+1) / 2
-    token pairs), capped by sliding windows.  Approximated by P x the cost at the mean context
-    (P + 1) / 2, exact without windows.
+    token pairs), each layer capped by its sliding window: P x the exact mean of the cached
+    token-layers over t = 1..P.
     """
     p = np.asarray(prompt_tokens, dtype=float)
     dense = 2.0 * matmul_params(m) * p
-    attn = p * attention_flops_per_token(m, (p + 1.0) / 2.0)
+    per = np.where(m["attn_code"] == 2, m["heads"] * (2 * m["head_dim"] + m["rope_dim"]), 2.0 * m["q_dim"])
+    attn = p * 2.0 * per * mean_cached_token_layers(m, 0.0, p)
     return (dense + attn) * np.asarray(batch, dtype=float)
 
 

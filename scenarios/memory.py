@@ -20,6 +20,10 @@ RUNTIME_OVERHEAD_GB = {"nvidia-datacenter": 1.0, "nvidia-consumer": 0.6, "amd": 
                        "jetson": 0.5, "apple": 0.3, "phone": 0.2, "cpu-sbc": 0.1}
 
 ATTN_CODES = {"none": 0, "mha": 1, "gqa": 1, "mla": 2, "sliding-window-mix": 3}
+# Models whose published active-parameter count leaves out the input embedding lookup (catalog notes:
+# gpt-oss model card "active counts unembedding but not the embedding lookup"; DeepSeek-V3 "excl.
+# embedding").  The same list is used by scenarios/calibration.py's work counts.
+ACTIVE_EXCLUDES_EMBEDDING = ("gpt-oss-20b", "gpt-oss-120b", "deepseek-v3")
 
 
 def model_arrays(models: Sequence[ModelSpec]) -> dict[str, np.ndarray]:
@@ -51,6 +55,7 @@ def model_arrays(models: Sequence[ModelSpec]) -> dict[str, np.ndarray]:
         "experts": col(lambda m: m.num_experts),
         "experts_per_token": col(lambda m: m.experts_per_token),
         "tied": np.array([bool(m.tie_embeddings) for m in models]),
+        "active_excl_embed": np.array([m.id in ACTIVE_EXCLUDES_EMBEDDING for m in models]),
         "attn_code": np.array([ATTN_CODES.get(m.attention_type, 1) for m in models], dtype=np.int8),
         "window": np.where(window > 0, window, np.inf),
         "n_local": n_local,

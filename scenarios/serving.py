@@ -55,7 +55,7 @@ _SPEED = ("prefill_tokens_per_s", "decode_tokens_per_s", "throughput_tokens_per_
           "usd_per_million_tokens", "energy_j_per_token", "battery_pct_per_1k_tokens")
 OUTPUT_FIELDS = (
     "weights_gb", "kv_cache_gb", "working_memory_gb", "total_memory_gb", "memory_per_device_gb",
-    "usable_memory_gb", "fits", "devices_needed", "max_batch",
+    "usable_memory_gb", "fits", "within_context", "devices_needed", "max_batch",
     *[f"{b}{s}" for b in _SPEED for s in ("", "_low", "_high")],
     "electricity_usd_per_million_tokens", "co2_g_per_million_tokens",
     "bound_prefill", "bound_decode", "arithmetic_intensity", "arithmetic_intensity_prefill", "ridge_point",
@@ -139,6 +139,10 @@ def _assumptions(row: dict, hw) -> tuple[Assumption, ...]:
     if hw.hw_class == "phone":
         out.append(Assumption("battery", hw.battery_wh, "Wh", "ASSUMPTION range %g-%g Wh (data/hardware.csv)"
                               % hw.range_of("battery_wh")[::2]))
+    if not row["within_context"]:
+        out.append(Assumption("context_length_exceeded", row["model_context"], "tokens",
+                              "prompt + output exceed the model's trained context: speed is estimated, "
+                              "output quality is not guaranteed"))
     if hw.derived:
         out.append(Assumption("derived_hardware_fields", ", ".join(hw.derived), "", hw.notes[:300]))
     return tuple(out)
@@ -153,7 +157,7 @@ def _row_estimate(arrays: dict, i: int, given_price) -> InferenceEstimate:
         inputs[k] = int(inputs[k])
     inputs["price_per_hour"] = given_price
     row = dict(values, **{k: inputs[k] for k in ("hardware", "weights", "kv_cache", "devices", "utilisation")},
-               inputs_price=given_price)
+               inputs_price=given_price, model_context=arrays["model_obj"][i].context_length)
     return InferenceEstimate(values=values, inputs=inputs, runtime=inputs["runtime"],
                              assumptions=_assumptions(row, arrays["hardware_obj"][i]))
 
@@ -195,6 +199,8 @@ def estimate_inference_table(df):
         if need not in df.columns:
             raise VentureLabError("columns", f"missing column {need}", accepted=REQUEST_FIELDS)
     n = len(df)
+    if n == 0:
+        return pd.DataFrame(columns=[*REQUEST_FIELDS, *OUTPUT_FIELDS, "error"])
     pre_err = np.full(n, "", dtype=object)
     cols = {}
     for name in REQUEST_FIELDS:
@@ -220,12 +226,11 @@ def estimate_inference_table(df):
                 vals[i] = np.nan if name == "price_per_hour" else float(default)
         cols[name] = vals
     for name in ("model", "hardware"):
-        missing = np.array([v is None for v in cols[name]])
+        missing = np.array([v is None for v in cols[name]], dtype=bool)
         for i in np.nonzero(missing & (pre_err == ""))[0]:
             pre_err[i] = str(VentureLabError(name, "is empty"))
         cols[name] = np.where(missing, "llama-2-7b" if name == "model" else "nvidia-h100-sxm", cols[name])
-    arrays = serving_arrays(**cols, row_errors=pre_err) if n else \
-        {k: np.array([]) for k in ("error", *OUTPUT_FIELDS, *REQUEST_FIELDS)}
+    arrays = serving_arrays(**cols, row_errors=pre_err)
     out = pd.DataFrame({k: arrays[k] for k in (*REQUEST_FIELDS, *OUTPUT_FIELDS, "error")})
     return out
 
@@ -322,7 +327,8 @@ def estimate_vision(model: str, hardware: str, weights: str | None = None, batch
                        weight_bytes=max(w_bytes, 1.0), kv_bytes_read_per_token=0.0,
                        bandwidth_bytes_s=hw.memory_bandwidth_gb_s * 1e9, batch=b, layers=min(layers, 64),
                        peak_fp32=hw.peak_tflops_fp32 * 1e12, peak_fp16=hw.peak_tflops_fp16 * 1e12,
-                       peak_int8=hw.peak_tops_int8 * 1e12, fp8_capable="fp8" in hw.compute_formats)
+                       peak_int8=hw.peak_tops_int8 * 1e12, fp8_capable="fp8" in hw.compute_formats,
+                       peak_int4=hw.peak_tops_int4 * 1e12, fp4_capable="nvfp4" in hw.compute_formats)
     t, lo, hi = (float(sp[k][0]) for k in ("prefill_s", "prefill_s_low", "prefill_s_high"))
     pue = 1.3 if hw.category == "datacenter-gpu" else 1.0
     from scenarios.prices import operating_assumptions
@@ -336,6 +342,10 @@ def estimate_vision(model: str, hardware: str, weights: str | None = None, batch
         Assumption("activation_traffic", "not modelled", "", "latency of small CNNs at batch 1 can be "
                    "dominated by activation reads and kernel launches (docs/methodology.md known limits)"),
     )
+    if model != "custom" and spec.kind == "speech":
+        assumptions += (Assumption("speech_window", spec.input_resolution or "one input", "",
+                                   "FLOPs per input cover the encoder; generated text tokens add decoder work "
+                                   "(data/models.csv notes)"),)
     return VisionEstimate(
         latency_ms=1000 * t, latency_ms_low=1000 * lo, latency_ms_high=1000 * hi,
         inputs_per_s=b / t, inputs_per_s_low=b / hi, inputs_per_s_high=b / lo,

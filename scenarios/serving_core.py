@@ -14,11 +14,17 @@ from __future__ import annotations
 import numpy as np
 
 from scenarios import speed
-from scenarios.catalog import Hardware, ModelSpec, get_format, get_hardware, get_model, load_formats
+from scenarios.catalog import get_hardware, get_model, load_formats
 from scenarios.errors import VentureLabError
-from scenarios.flops import decode_flops_per_token, matmul_params, prefill_flops
-from scenarios.memory import (RUNTIME_OVERHEAD_GB, kv_cache_bytes, kv_values_per_token_per_layer,
-                              mean_cached_token_layers, model_arrays, working_memory_bytes)
+from scenarios.flops import decode_flops_per_token, expert_params, matmul_params, prefill_flops
+from scenarios.memory import (
+    RUNTIME_OVERHEAD_GB,
+    kv_cache_bytes,
+    kv_values_per_token_per_layer,
+    mean_cached_token_layers,
+    model_arrays,
+    working_memory_bytes,
+)
 
 # Runtimes that exist for a hardware class (ARCHITECTURE 4.2 names); others are refused with the list.
 RUNTIMES_BY_CLASS = {
@@ -224,15 +230,14 @@ def serving_arrays(model, hardware, weights=None, kv_cache=None, runtime=None, b
         err[r] = str(VentureLabError("model", "is a per-input vision model: use estimate_vision "
                                      "(latency per image)", got=models[mi[r]].id))
     ctx = P + O
-    over = (m["context"] > 0) & (ctx > m["context"]) & tok
-    for r in np.nonzero(over & (err == ""))[0]:
-        err[r] = str(VentureLabError("prompt_tokens", f"prompt + output = {int(ctx[r])} exceeds the model's "
-                                     f"context length {int(m['context'][r])}", got=int(P[r])))
+    # Beyond the trained context the model still runs (RoPE extrapolates, quality degrades): the
+    # estimate is computed and flagged, not refused.
+    within_context = ~((m["context"] > 0) & (ctx > m["context"]) & tok)
 
     # hardware arrays
     def hcol(attr):
         return np.array([float(getattr(h, attr) or 0.0) for h in hws])[hi]
-    hsel = lambda values: np.asarray(values)[hi]  # noqa: E731
+    hsel = lambda values: np.asarray(values)[hi]
     bw = hcol("memory_bandwidth_gb_s") * 1e9
     usable = hcol("usable_memory_gb") * 1e9
     tdp = hcol("tdp_w")
@@ -240,11 +245,19 @@ def serving_arrays(model, hardware, weights=None, kv_cache=None, runtime=None, b
     battery = hsel([float(h.battery_wh) if h.battery_wh else np.nan for h in hws])
     in_datacenter = hsel([h.category == "datacenter-gpu" for h in hws])
     fp8_cap = hsel(["fp8" in h.compute_formats for h in hws])
+    fp4_cap = hsel(["nvfp4" in h.compute_formats or "mxfp4" in h.compute_formats for h in hws])
     cat_price = hsel([float(h.usd_per_hour) if h.usd_per_hour else np.nan for h in hws])
     overhead_gb = hsel([RUNTIME_OVERHEAD_GB[h.hw_class] for h in hws])
 
+    # ---- MoE split: routed experts vs the rest.  MXFP4 checkpoints quantise only the routed experts
+    # (attention, router, embeddings stay bf16: OpenAI gpt-oss model card), so that rule is applied.
+    experts, k = m["experts"], m["experts_per_token"]
+    moe = experts > 0
+    e_size = expert_params(m)
+    rest_bits = np.where(moe & (w_ids == "mxfp4"), 16.0, bits)
+
     # ---- memory (whole replica; TP shards weights and KV over N devices, overhead is per device)
-    w_bytes = m["params"] * bits / 8.0
+    w_bytes = (experts * e_size * bits + (m["params"] - experts * e_size) * rest_bits) / 8.0
     kv_bytes = kv_cache_bytes(m, ctx, B, kv_bits)
     acts = working_memory_bytes(m, B, np.maximum(P, 1.0), act_bytes, 0.0)
     working = acts + overhead_gb * 1e9 * N
@@ -260,16 +273,12 @@ def serving_arrays(model, hardware, weights=None, kv_cache=None, runtime=None, b
 
     # ---- work
     mm_params = matmul_params(m)
-    experts, k = m["experts"], m["experts_per_token"]
-    moe = experts > 0
-    e_size = np.where(moe, (m["params"] - m["active_params"]) / np.maximum(experts - k, 1.0), 0.0)
-    shared = np.where(moe, m["active_params"] - k * e_size, mm_params)
+    shared = np.maximum(mm_params - k * e_size, 0.0)      # non-expert matmul weights (dense: all of them)
 
     def touched(tokens):   # expected distinct experts hit by `tokens` routed tokens (uniform routing)
         return experts * (1.0 - (1.0 - k / np.maximum(experts, 1.0)) ** np.maximum(tokens, 1.0))
-    read_params_decode = np.where(moe, shared + touched(B) * e_size, mm_params)
-    read_params_prefill = np.where(moe, shared + touched(B * P) * e_size, mm_params)
-    read_w_decode = read_params_decode * bits / 8.0
+    read_w_decode = (shared * rest_bits + touched(B) * e_size * bits) / 8.0
+    read_w_prefill = (shared * rest_bits + touched(B * P) * e_size * bits) / 8.0
     kv_read = kv_values_per_token_per_layer(m) * mean_cached_token_layers(m, P, P + np.maximum(O, 1.0)) * kv_bits / 8.0
     pf = prefill_flops(m, P, B)
     df = decode_flops_per_token(m, P, O)
@@ -279,13 +288,14 @@ def serving_arrays(model, hardware, weights=None, kv_cache=None, runtime=None, b
                        weight_bytes=read_w_decode, kv_bytes_read_per_token=kv_read,
                        bandwidth_bytes_s=bw * N, batch=B, layers=np.maximum(m["layers"], 1.0),
                        peak_fp32=hcol("peak_tflops_fp32") * 1e12 * N, peak_fp16=hcol("peak_tflops_fp16") * 1e12 * N,
-                       peak_int8=hcol("peak_tops_int8") * 1e12 * N, fp8_capable=fp8_cap, factors=factors)
+                       peak_int8=hcol("peak_tops_int8") * 1e12 * N, fp8_capable=fp8_cap,
+                       peak_int4=hcol("peak_tops_int4") * 1e12 * N, fp4_capable=fp4_cap, factors=factors)
     ring = np.where(N > 1, 2.0 * (N - 1.0) / N, 0.0)
     comm_decode = np.where(N > 1, 2.0 * m["layers"] * (ring * B * m["hidden"] * 2.0 / ic + ALLREDUCE_LATENCY_S), 0.0)
     comm_prefill = np.where((N > 1) & (P > 0),
                             2.0 * m["layers"] * (ring * B * P * m["hidden"] * 2.0 / ic + ALLREDUCE_LATENCY_S), 0.0)
     # MoE prefill reads (nearly) every expert: add the extra weight bytes beyond the decode set
-    extra_prefill = np.where(moe & (P > 0), (read_params_prefill - read_params_decode) * bits / 8.0
+    extra_prefill = np.where(moe & (P > 0), (read_w_prefill - read_w_decode)
                              / (bw * N * np.maximum(sp["eff_bw"], 1e-3)), 0.0)
     t_pf = {s: sp[f"prefill_s{s}"] + comm_prefill + extra_prefill for s in ("", "_low", "_high")}
     t_dec = {s: sp[f"decode_s_per_token{s}"] + comm_decode for s in ("", "_low", "_high")}
@@ -326,7 +336,7 @@ def serving_arrays(model, hardware, weights=None, kv_cache=None, runtime=None, b
     # ---- roofline
     step_bytes = read_w_decode + B * kv_read
     out["arithmetic_intensity"] = B * df / np.maximum(step_bytes, 1.0)
-    out["arithmetic_intensity_prefill"] = np.where(has_p, pf / np.maximum(read_params_prefill * bits / 8.0
+    out["arithmetic_intensity_prefill"] = np.where(has_p, pf / np.maximum(read_w_prefill
                                                                            + kv_bytes, 1.0), nan)
     out["ridge_point"] = sp["peak_flops_used"] / (bw * N)
     out["bound_prefill"] = np.where(has_p, np.where(sp["prefill_compute_bound"], "compute", "bandwidth"), None)
@@ -336,7 +346,7 @@ def serving_arrays(model, hardware, weights=None, kv_cache=None, runtime=None, b
     out.update({
         "weights_gb": w_bytes / gb, "kv_cache_gb": kv_bytes / gb, "working_memory_gb": working / gb,
         "total_memory_gb": total / gb, "memory_per_device_gb": per_device / gb, "usable_memory_gb": usable / gb,
-        "fits": fits, "devices_needed": np.where(np.isfinite(devices_needed), devices_needed, 1e6),
+        "fits": fits, "within_context": within_context, "devices_needed": np.where(np.isfinite(devices_needed), devices_needed, 1e6),
         "max_batch": max_batch,
         "prefill_flops": pf, "decode_flops_per_token": df, "weight_bytes_per_step": read_w_decode,
         "kv_bytes_per_token_read": kv_read, "comm_s_per_step": comm_decode,

@@ -8,17 +8,15 @@ published runs by scenarios/calibration.py); a caller may override it.
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
 from scenarios import speed
-from scenarios.catalog import Hardware, ModelSpec, get_hardware, get_model
+from scenarios.catalog import Hardware, get_hardware, get_model
 from scenarios.errors import VentureLabError
 from scenarios.flops import chinchilla_optimal, training_flops  # noqa: F401  (re-exported)
-from scenarios.memory import (RUNTIME_OVERHEAD_GB, lora_params, training_activation_bytes,
-                              training_state_bytes)
+from scenarios.memory import RUNTIME_OVERHEAD_GB, lora_params, training_activation_bytes, training_state_bytes
 from scenarios.units import parse_number
 
 # QLoRA stores the frozen base in 4-bit NormalFloat with double quantisation: 4 + 0.127 bits per

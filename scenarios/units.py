@@ -79,7 +79,8 @@ def parse_number(value: object, field: str, *, integer: bool = False, minimum: f
             return None
         raise VentureLabError(field, "must be a finite number", got=value)
     if integer:
-        if abs(number - round(number)) > 1e-9 * max(1.0, abs(number)):
+        # relative tolerance absorbs suffix rounding ('1.1k' = 1100.0000000000002), never a fraction
+        if abs(number - round(number)) > 1e-9 * abs(number):
             raise VentureLabError(field, "must be a whole number", got=value)
         number = int(round(number))
     if minimum is not None and number < minimum:

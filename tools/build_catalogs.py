@@ -89,9 +89,12 @@ def interconnect(row) -> tuple[float, str]:
 
 
 # Apple GPUs: FP16 runs at the FP32 ALU rate (no faster matrix path used by llama.cpp / MLX).
-# M3/M4 FP32 derived = GPU cores x 128 ALUs x 2 FLOP/FMA x clock.  Clocks are third-party readings
-# (hmc-tech.com GPU pages: M3 family 1,398 MHz, M4 family 1,678 MHz; radargit lists M3 Max boost 1,600).
-APPLE_CLOCK_GHZ = {"m3": (1.398, 1.398, 1.6), "m4": (1.51, 1.678, 1.678)}
+# M3/M4 FP32 derived = GPU cores x 128 ALUs x 2 FLOP/FMA x clock.  Clocks are third-party readings that
+# disagree: M3 family 1,398 MHz (hmc-tech.com GPU pages) vs M3 Max boost 1,600 MHz (radargit.com), so the
+# expected value is the midpoint 1.5 GHz with that range; M4: 1,470-1,578 MHz for base M4 parts and
+# 1,678 MHz for M4 Max (hmc-tech.com), applied by tier.
+APPLE_CLOCK_GHZ = {"m3": (1.398, 1.5, 1.6), "m4": (1.47, 1.578, 1.678), "m4-pro": (1.578, 1.678, 1.678),
+                   "m4-max": (1.578, 1.678, 1.678)}
 # Package power under a sustained GPU load (ASSUMED from review measurements; Apple publishes none).
 APPLE_POWER_W = {"base": (15, 20, 25), "pro": (25, 35, 45), "max": (45, 60, 90), "ultra": (90, 130, 200)}
 
@@ -166,7 +169,18 @@ VERIFIED = {
     "nvidia-h100-sxm", "nvidia-h100-pcie", "nvidia-a100-80gb-sxm", "nvidia-a100-40gb-sxm",
     "nvidia-a100-40gb-pcie", "nvidia-l40s", "nvidia-l4", "nvidia-t4", "nvidia-a10", "nvidia-v100-sxm2-32gb",
     "nvidia-v100-sxm2-16gb", "nvidia-v100-pcie-16gb", "amd-mi300x", "google-tpu-v3",
+    "nvidia-h200-sxm", "nvidia-rtx-4090",
 }
+SECOND_READING = {
+    "nvidia-h200-sxm": "second reading (2026-11, engine work): 141 GB, 4.8 TB/s, 700 W, FP8 3958 sparse agree on "
+                       "independent spec pages (aiwiki.ai/wiki/nvidia_h200, hmc-tech.com, aiminingco.com)",
+    "nvidia-rtx-4090": "second reading (2026-11, engine work): 1008 GB/s, 82.6 TF FP32, 165.15 dense FP16 tensor "
+                       "(FP32 acc), 660.6 INT8, 450 W, $1,599 agree on waredb.com and Tom's Hardware-style spec "
+                       "tables; note FP8 dense is 330 TF on GeForce (the int8 column, 660, overstates FP8 by 2x)",
+}
+
+
+GIB_PER_GB = 1.073741824
 
 
 def usable_fraction(row) -> tuple[float, str]:
@@ -209,6 +223,10 @@ def build_hardware(ref: Path) -> pd.DataFrame:
                          "GeForce-style halved FP32-accumulate rate possible); TDP ASSUMED 300 W (AWS G5 "
                          "sources quote 300 W board power, unverified)")
             ranges["peak_tflops_fp16"] = (70.0, row["peak_tflops_fp16"], row["peak_tflops_fp16"])
+        if hid == "nvidia-b200":
+            # Blackwell has FP4 (NVFP4/MXFP4) tensor cores, not INT4: the int4 column carries the FP4 peak.
+            row["peak_tops_int4"] = 9000.0
+            notes.append("peak_tops_int4 = dense FP4 tensor peak 9 PF (DGX B200 datasheet; no INT4 path)")
         if cls == "tpu":
             # TPUs have no FP32 matmul unit; fp32 is emulated with multi-pass bf16 (bf16x3/x6).
             row["peak_tflops_fp32"] = round(float(r["peak_tflops_fp16_bf16_dense"]) / 4, 2)
@@ -229,14 +247,16 @@ def build_hardware(ref: Path) -> pd.DataFrame:
             gen = hid.split("-")[1]
             cores = int(re.search(r"-(\d+)c$", hid).group(1))
             tier = next((t for t in ("pro", "max", "ultra") if f"-{t}-" in hid), "base")
-            if gen in APPLE_CLOCK_GHZ:
-                lo, ex, hi = (round(cores * 128 * 2 * c / 1000, 2) for c in APPLE_CLOCK_GHZ[gen])
+            clock_key = f"{gen}-{tier}" if f"{gen}-{tier}" in APPLE_CLOCK_GHZ else gen
+            if clock_key in APPLE_CLOCK_GHZ:
+                clocks = APPLE_CLOCK_GHZ[clock_key]
+                lo, ex, hi = (round(cores * 128 * 2 * c / 1000, 2) for c in clocks)
                 row["peak_tflops_fp32"] = ex
                 ranges["peak_tflops_fp32"] = (lo, ex, hi)
                 ranges["peak_tflops_fp16"] = (lo, ex, hi)
                 derived.append("peak_tflops_fp32")
-                notes.append(f"FP32 DERIVED = {cores} GPU cores x 128 ALUs x 2 FLOP x {APPLE_CLOCK_GHZ[gen][1]} GHz "
-                             f"(third-party clock; range {APPLE_CLOCK_GHZ[gen][0]}-{APPLE_CLOCK_GHZ[gen][2]} GHz)")
+                notes.append(f"FP32 DERIVED = {cores} GPU cores x 128 ALUs x 2 FLOP x {clocks[1]} GHz "
+                             f"(third-party clocks; range {clocks[0]}-{clocks[2]} GHz)")
             row["peak_tflops_fp16"] = row["peak_tflops_fp32"]
             row["npu_tops_int8"] = r["peak_tops_int8_dense"]
             row["peak_tops_int8"] = row["peak_tflops_fp32"]
@@ -293,10 +313,12 @@ def build_hardware(ref: Path) -> pd.DataFrame:
         if "battery_wh" not in row:
             row["battery_wh"] = float("nan")
         frac, fnote = usable_fraction(row)
-        row["usable_memory_gb"] = round(row["memory_gb"] * frac, 2)
-        if fnote:
-            derived.append("usable_memory_gb")
-            notes.append(fnote)
+        # Memory sizes are printed in binary units (an '80 GB' H100 holds 80 GiB = 85.9e9 bytes; LPDDR and
+        # unified memory likewise); the engine counts decimal GB (1e9 bytes), so convert here.
+        row["usable_memory_gb"] = round(row["memory_gb"] * GIB_PER_GB * frac, 2)
+        derived.append("usable_memory_gb")
+        notes.append(f"usable_memory_gb = memory_gb (binary GiB as printed) x 1.0737 to decimal GB"
+                     + (f"; {fnote}" if fnote else ""))
         ic, icnote = interconnect(row)
         row["interconnect_gb_s"] = ic
         notes.append("interconnect: " + icnote)
@@ -333,6 +355,8 @@ def build_hardware(ref: Path) -> pd.DataFrame:
         row["verified"] = hid in VERIFIED
         row["derived"] = "|".join(dict.fromkeys(derived))
         row["ranges"] = ";".join(f"{k}={a:g}|{b:g}|{c:g}" for k, (a, b, c) in ranges.items())
+        if hid in SECOND_READING:
+            notes.append(SECOND_READING[hid])
         row["notes"] = "; ".join(notes)
         out.append(row)
     df = pd.DataFrame(out)

@@ -7,8 +7,14 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scenarios.catalog import get_hardware, hardware_from_dict, load_formats, load_hardware, load_models
-from scenarios.catalog import model_from_hf_config
+from scenarios.catalog import (
+    get_hardware,
+    hardware_from_dict,
+    load_formats,
+    load_hardware,
+    load_models,
+    model_from_hf_config,
+)
 from scenarios.errors import VentureLabError
 from scenarios.serving import InferenceRequest, estimate_inference
 from scenarios.serving_core import serving_arrays
@@ -125,3 +131,40 @@ def test_hostile_configs_never_crash(cfg):
 def test_number_suffix_roundtrip(x, suffix):
     scale = {"": 1, "k": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}[suffix]
     assert parse_number(f"{x!r}{suffix}", "n") == np.float64(x) * scale
+
+
+HW_KEYS = ["id", "memory_gb", "memory_bandwidth_gb_s", "peak_tflops_fp16", "peak_tflops_fp32", "tdp_w", "hw_class",
+           "category", "usd_per_hour", "battery_wh", "compute_formats", "ranges", "verified"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(st.sampled_from(HW_KEYS), json_values | st.floats(-1e6, 1e7), max_size=len(HW_KEYS)))
+def test_hostile_device_fields_never_crash(fields):
+    try:
+        h = hardware_from_dict(fields)
+    except VentureLabError:
+        return
+    assert h.memory_gb > 0 and h.memory_bandwidth_gb_s > 0 and h.peak_tflops_fp16 > 0
+
+
+@FAST
+@given(st.one_of(st.floats(max_value=-1e-9), st.just(float("nan")), st.just("x"), st.just(1e30)),
+       st.sampled_from(["tokens", "devices", "mfu", "zero_stage"]))
+def test_invalid_training_inputs_raise_the_project_error(value, field):
+    from scenarios.training import TrainingRequest, estimate_training
+    args = {"model": "llama-2-7b", "hardware": "nvidia-a100-80gb-sxm", "tokens": 1e9, field: value}
+    try:
+        estimate_training(TrainingRequest(**args))
+    except VentureLabError:
+        return
+    raise AssertionError(f"accepted {field}={value!r}")
+
+
+@FAST
+@given(st.sampled_from(LLMS), st.sampled_from(HWS), st.floats(1e6, 1e13), st.floats(1.5, 10))
+def test_more_training_tokens_cost_more_hours(model, hw, tokens, factor):
+    from scenarios.training import TrainingRequest, estimate_training
+    a = estimate_training(TrainingRequest(model, hw, tokens))
+    b = estimate_training(TrainingRequest(model, hw, tokens * factor))
+    assert b.accelerator_hours > a.accelerator_hours > 0
+    assert a.accelerator_hours_low <= a.accelerator_hours <= a.accelerator_hours_high

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,8 +9,15 @@ import pytest
 from scenarios.catalog import get_hardware, get_model, load_hardware
 from scenarios.errors import VentureLabError
 from scenarios.memory import mean_cached_token_layers, model_arrays
-from scenarios.serving import (InferenceRequest, devices_for_rate, estimate_inference, estimate_inference_table,
-                               estimate_vision, largest_model_that_fits, max_batch_that_fits)
+from scenarios.serving import (
+    InferenceRequest,
+    devices_for_rate,
+    estimate_inference,
+    estimate_inference_table,
+    estimate_vision,
+    largest_model_that_fits,
+    max_batch_that_fits,
+)
 from scenarios.serving_core import serving_arrays
 from scenarios.training import TrainingRequest, estimate_training, finetune_memory, scaling_projection
 
@@ -121,12 +126,19 @@ def test_table_runs_good_rows_and_reports_bad_ones():
                                            ({"weights": "q3"}, "weights"), ({"runtime": "tensorrt-llm",
                                                                            "hardware": "apple-m1-7c"}, "runtime"),
                                            ({"utilisation": 1.5}, "utilisation"), ({"model": "resnet-50"}, "model"),
-                                           ({"prompt_tokens": 5000}, "prompt_tokens"), ({"devices": 0}, "devices")])
+                                           ({"devices": 0}, "devices")])
 def test_invalid_requests_raise(kw, field):
     args = {"model": "llama-2-7b", "hardware": "nvidia-h100-sxm", **kw}
     with pytest.raises(VentureLabError) as e:
         estimate_inference(InferenceRequest(**args))
     assert str(e.value).startswith(field)
+
+
+def test_beyond_the_context_is_estimated_and_flagged():
+    e = estimate_inference(InferenceRequest("llama-2-7b", "nvidia-h100-sxm", prompt_tokens=5000))
+    assert not e.within_context and e.decode_tokens_per_s > 0
+    assert "context_length_exceeded" in {a.name for a in e.assumptions}
+    assert estimate_inference(InferenceRequest("llama-2-7b", "nvidia-h100-sxm")).within_context
 
 
 def test_every_device_gets_every_estimate():
@@ -177,3 +189,11 @@ def test_finetune_methods_order_and_scaling_projection():
     assert (df["efficiency"] <= 1.0 + 1e-9).all() and df["speedup"].is_monotonic_increasing
     with pytest.raises(VentureLabError):
         finetune_memory("llama-2-7b", "nvidia-rtx-4090", "dora")
+
+
+def test_empty_table_and_pickling_for_the_app_cache():
+    import pickle
+    assert estimate_inference_table(pd.DataFrame({"model": [], "hardware": []})).empty
+    e = estimate_inference(InferenceRequest("llama-2-7b", "nvidia-t4"))
+    again = pickle.loads(pickle.dumps(e))
+    assert again.decode_tokens_per_s == e.decode_tokens_per_s and again.to_dict() == e.to_dict()

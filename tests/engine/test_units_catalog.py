@@ -6,8 +6,16 @@ import json
 
 import pytest
 
-from scenarios.catalog import (get_format, get_hardware, get_model, hardware_from_dict, load_formats,
-                               load_hardware, load_models, model_from_hf_config)
+from scenarios.catalog import (
+    get_format,
+    get_hardware,
+    get_model,
+    hardware_from_dict,
+    load_formats,
+    load_hardware,
+    load_models,
+    model_from_hf_config,
+)
 from scenarios.errors import VentureLabError
 from scenarios.prices import load_api_prices, load_rental_prices, operating_assumptions
 from scenarios.units import parse_number
@@ -80,9 +88,11 @@ def test_attention_types_recorded():
 
 
 def test_apple_m3_gpu_flops_derived_from_cores_and_clock():
-    # 40 cores x 128 ALUs x 2 FLOP x 1.398 GHz = 14.32 TFLOPS (derivation documented in data/README.md)
+    # 40 cores x 128 ALUs x 2 FLOP x 1.5 GHz (midpoint of the 1.398 / 1.6 GHz readings) = 15.36 TFLOPS,
+    # range 14.32-16.38 (derivation documented in data/README.md)
     h = get_hardware("apple-m3-max-40c")
-    assert h.peak_tflops_fp32 == pytest.approx(40 * 128 * 2 * 1.398 / 1000, rel=1e-3)
+    assert h.peak_tflops_fp32 == pytest.approx(40 * 128 * 2 * 1.5 / 1000, rel=1e-3)
+    assert h.range_of("peak_tflops_fp32") == pytest.approx((14.32, 15.36, 16.38), abs=0.01)
     assert "peak_tflops_fp32" in h.derived and not h.verified
 
 
@@ -171,3 +181,9 @@ def test_prices_and_operating_ranges():
     assert len(h100) >= 5
     # the catalog price is the documented median of on-demand listings
     assert get_hardware("nvidia-h100-sxm").usd_per_hour == pytest.approx(4.14)
+
+
+def test_usable_memory_converts_binary_sizes_to_decimal_gb():
+    # an '80 GB' H100 holds 80 GiB = 85.9e9 bytes; a Mac may give the GPU ~75% of its unified memory
+    assert get_hardware("nvidia-h100-sxm").usable_memory_gb == pytest.approx(80 * 2**30 / 1e9, abs=0.01)
+    assert get_hardware("apple-m2-max-38c").usable_memory_gb == pytest.approx(96 * 2**30 / 1e9 * 0.75, abs=0.01)
