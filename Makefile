@@ -2,7 +2,7 @@
 PYTHON ?= python3
 PORT ?= 8501
 
-.PHONY: run install install-test browser test bench calibrate
+.PHONY: run install install-test browser fonts test bench calibrate
 
 install:
 	$(PYTHON) -m pip install -q -e .
@@ -10,16 +10,14 @@ install:
 run: install
 	$(PYTHON) -m streamlit run streamlit_app.py --server.port $(PORT)
 
-# Debian's Chromium for the real-browser tests (Playwright's own download cannot be used),
-# and a CJK font so that screenshots of the Chinese interface show characters, not boxes.
-BROWSER_PACKAGES = chromium fonts-wqy-zenhei
+# Debian's Chromium for the real-browser tests (Playwright's own download cannot be used).
 browser:
-	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi wqy; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; \
-	  else echo "note: /usr/bin/chromium or a CJK font missing and not root: browser tests may be skipped"; fi; \
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "note: /usr/bin/chromium missing and not root: browser tests will be skipped"; fi; \
 	fi
 
-install-test: browser
+install-test: browser fonts
 	$(PYTHON) -m pip install -q -e ".[test]"
 
 test: install-test
@@ -30,3 +28,10 @@ test: install-test
 BENCHES ?= engine app
 bench: install-test
 	@for b in $(BENCHES); do echo "== bench.$$b"; $(PYTHON) -m bench.$$b || exit 1; done
+
+# A CJK font, so that browser screenshots of the Chinese interface show characters, not boxes.
+fonts:
+	@if ! fc-list 2>/dev/null | grep -qi "wqy\|noto sans cjk"; then \
+	  if [ "$$(id -u)" = 0 ]; then (apt-get install -y -qq fonts-wqy-zenhei >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-zenhei >/dev/null)); \
+	  else echo "note: no CJK font and not root: Chinese text in screenshots shows as boxes"; fi; \
+	fi
