@@ -165,11 +165,12 @@ def serving_side_by_side(model_ref: str, targets: tuple[str, ...], weights: str,
                          prompt_tokens: int, output_tokens: int, batch: int, utilisation: float,
                          prices: tuple[tuple[str, float | None], ...] = (),
                          requests_per_s: float | None = None,
-                         device_mtimes: tuple[float, ...] = ()) -> list[TargetResult]:
+                         device_mtimes: tuple[float, ...] = (), devices: int = 1) -> list[TargetResult]:
     """One serving estimate per target, with the same request.
 
-    A target the engine rejects (say, a format it cannot run) carries the engine's
-    message in ``error`` instead of stopping the others. ``device_mtimes`` only keys the
+    A target the engine rejects (say, a format it cannot run, or a phone split over
+    several devices) carries the engine's message in ``error`` instead of stopping the
+    others. ``devices`` splits one replica over that many devices (tensor parallel). ``device_mtimes`` only keys the
     cache to the saved device files, so an edited device is estimated afresh.
     """
     del device_mtimes
@@ -184,7 +185,7 @@ def serving_side_by_side(model_ref: str, targets: tuple[str, ...], weights: str,
             continue
         req = serving.InferenceRequest(
             model=model_ref, hardware=ref, weights=weights, batch=batch,
-            prompt_tokens=prompt_tokens, output_tokens=output_tokens,
+            prompt_tokens=prompt_tokens, output_tokens=output_tokens, devices=devices,
             price_per_hour=price_of.get(device_id), utilisation=utilisation)
         try:
             est = serving.estimate_inference(req)

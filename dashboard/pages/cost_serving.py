@@ -60,6 +60,8 @@ with st.container(border=True):
                             help=t("cost.srv.util_help"))
     load = c1.segmented_control(t("cost.srv.load"), ["batch", "rate"], format_func=lambda s: t(f"cost.srv.load.{s}"),
                                 default="batch", required=True, key="srv_load", bind=BIND)
+    devices = c3.number_input(t("cost.srv.devices"), 1, 64, 1, key="srv_devices", bind=BIND,
+                              help=t("cost.srv.devices_help"))
     rate = None
     if load == "rate":
         rate = c2.number_input(t("cost.srv.rate"), 0.01, 1e6, 10.0, key="srv_rate", bind=BIND,
@@ -91,7 +93,7 @@ with explain_errors():
     results = cached.serving_side_by_side(
         model_ref, tuple(targets), weights, int(prompt_tokens), int(output_tokens), int(batch),
         float(utilisation), tuple(sorted(prices.items())), float(rate) if rate else None,
-        cached.device_mtimes(tuple(targets)))
+        cached.device_mtimes(tuple(targets)), int(devices))
 
 # ---------------------------------------------------------------- side by side
 st.subheader(t("cost.srv.results_title", model=model.name, params=f"{model.params_b:.3g}"),

@@ -21,23 +21,31 @@ PRICE_TARGET, PRICE_BATCH = "nvidia-h100-sxm", 32
 page_header("home.title", "home.intro")
 
 
-def door(col, title_key: str, text_key: str, url_path: str | None, link_key: str, icon: str) -> None:
-    """A door into the product; its link appears once the page it leads to exists."""
+def door(col, title_key: str, text_key: str, links: list[tuple[str | None, str, str]]) -> None:
+    """A door into the product. Each link (url path, label key, icon) appears once the page
+    it leads to is in the navigation, so the home page grows as pages land."""
     with col.container(border=True):
         st.markdown(f"#### {t(title_key)}")
         st.markdown(t(text_key))
-        spec = next((p for p in navigation.all_pages() if p.url_path == url_path), None)
-        if spec is not None:
-            st.page_link(spec.path, label=t(link_key), icon=icon)
-        else:
+        pages = {p.url_path: p for p in navigation.all_pages()}
+        shown = 0
+        for url_path, link_key, icon in links:
+            if url_path in pages:
+                st.page_link(pages[url_path].path, label=t(link_key), icon=icon)
+                shown += 1
+        if not shown:
             st.caption(t("home.door_soon"))
 
 
 first_demo = navigation.DEMOS[0].url_path if navigation.DEMOS else None
 c1, c2, c3 = st.columns(3)
-door(c1, "home.door.explore", "home.door.explore_text", "atlas", "home.door.explore_link", ":material/explore:")
-door(c2, "home.door.cost", "home.door.cost_text", "cost-serving", "home.door.cost_link", ":material/bolt:")
-door(c3, "home.door.demos", "home.door.demos_text", first_demo, "home.door.demos_link", ":material/science:")
+door(c1, "home.door.explore", "home.door.explore_text",
+     [("atlas", "home.door.explore_link", ":material/explore:")])
+door(c2, "home.door.cost", "home.door.cost_text",
+     [("cost-serving", "home.door.cost_link", ":material/bolt:"),
+      ("cost-training", "home.door.train_link", ":material/model_training:")])
+door(c3, "home.door.demos", "home.door.demos_text",
+     [(first_demo, "home.door.demos_link", ":material/science:")])
 
 st.subheader(t("home.figures_title"), anchor="headline-figures")
 results = cached.serving_side_by_side(HEADLINE_MODEL, HEADLINE_TARGETS, HEADLINE_WEIGHTS, 512, 128, 1, 0.5)

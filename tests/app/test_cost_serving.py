@@ -162,3 +162,18 @@ def test_an_invalid_custom_device_is_refused_with_a_message():
     at.run()
     assert not at.exception
     assert at.error
+
+
+def test_a_model_too_big_for_one_gpu_says_how_many_and_fits_when_split():
+    query = {"srv_model": "Llama 3.1 70B", "srv_weights": "fp16"}
+    at = open_page(PAGE, query=query)
+    assert_clean(at)
+    one = engine(model="llama-3.1-70b", weights="fp16")
+    assert not one.fits and one.devices_needed >= 2
+    status = t("cost.col.status", lang="en")
+    assert results(at).loc["nvidia-h100-sxm", status] == t("cost.needs_n", lang="en", n=one.devices_needed)
+    at.number_input(key="srv_devices").set_value(one.devices_needed).run()
+    split = engine(model="llama-3.1-70b", weights="fp16", devices=one.devices_needed)
+    row = results(at).loc["nvidia-h100-sxm"]
+    assert split.fits and row[status] == t("cost.fits", lang="en")
+    assert_row_is_engine(row, split)
