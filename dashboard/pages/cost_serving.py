@@ -37,7 +37,7 @@ def device_label(device_id: str) -> str:
 
 # ---------------------------------------------------------------- inputs
 with st.container(border=True):
-    c1, c2, c3 = st.columns([1, 2, 1])
+    c1, c2, c3 = st.columns([1.2, 2, 1])
     source = c1.segmented_control(t("cost.srv.model_source"), ["catalog", "upload"],
                                   format_func=lambda s: t(f"cost.srv.source.{s}"), default="catalog",
                                   required=True, key="srv_src", bind=BIND)

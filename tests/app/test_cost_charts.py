@@ -86,3 +86,11 @@ def test_short_names_fit_a_phone():
     hw = catalog.get_hardware("qualcomm-snapdragon-8-gen-3")
     assert charts.short_name(hw) == "Snapdragon 8 Gen 3"
     assert all(len(charts.short_name(h)) <= 24 for h in catalog.load_hardware().values())
+
+
+def test_model_and_device_names_are_unique_so_links_are_unambiguous():
+    # Bound selectboxes put the shown name in the URL (Streamlit 1.67); a duplicate name
+    # would make a shared link pick the wrong row.
+    for records in (catalog.load_models(), catalog.load_hardware()):
+        names = [r.name for r in records.values()]
+        assert len(names) == len(set(names))
