@@ -7,16 +7,26 @@ from __future__ import annotations
 import re
 
 
-def _metric_values(tab) -> list[str]:
-    return tab.page.get_by_test_id("stMetricValue").all_inner_texts()
-
-
-def test_home_shows_live_figures_and_doors(tab):
+def test_home_shows_live_figures_doors_and_switches_language_by_url(tab):
     tab.goto("home")
     tab.page.get_by_test_id("stMetricValue").first.wait_for()
-    assert len(_metric_values(tab)) >= 3
-    assert tab.page.get_by_test_id("stPageLink").count() >= 1  # the cost door at least
+    figures = tab.metric_values()
+    assert len(figures) >= 3
+    assert tab.page.get_by_test_id("stPageLink").count() >= 2  # the cost door at least
     tab.screenshot(f"home-{tab.viewport_name}")
+    tab.assert_no_errors()
+    if tab.viewport_name == "phone":  # the sidebar (language switch) is folded away on a phone
+        tab.page.get_by_test_id("stExpandSidebarButton").click()
+    tab.segment("中文")
+    assert tab.query().get("lang") == "中文"
+    tab.page.get_by_text("AI 创业实验室").first.wait_for()
+    _reload_same(tab, figures)  # same numbers, now with Chinese labels
+    tab.page.get_by_text("AI 创业实验室").first.wait_for()
+    collapse = tab.page.get_by_test_id("stSidebarCollapseButton")
+    if tab.viewport_name == "phone" and collapse.count() and collapse.first.is_visible():
+        collapse.first.locator("button").first.click()  # fold the sidebar back for the screenshot
+        tab.page.wait_for_timeout(400)
+    tab.screenshot(f"home-zh-{tab.viewport_name}")
     tab.assert_no_errors()
 
 
