@@ -254,16 +254,38 @@ def training_sweeps(model_ref: str, device_id: str, tokens: float, devices: int,
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def demote_headings(markdown: str, levels: int) -> str:
+    """Push every Markdown heading down ``levels`` (outside code fences), so a document
+    shown inside a page sits under the page's own title instead of competing with it."""
+    out, fenced = [], False
+    for line in markdown.splitlines():
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        if not fenced and re.match(r"#{1,6} ", line):
+            line = "#" * min(6, levels + len(line) - len(line.lstrip("#"))) + line.lstrip("#")
+        out.append(line)
+    return "\n".join(out)
+
+
 @st.cache_data(show_spinner=False)
 def methodology_markdown() -> str:
+    """docs/methodology.md as written (the error table is parsed from it)."""
     path = ROOT / "docs" / "methodology.md"
     return path.read_text(encoding="utf-8") if path.is_file() else ""
 
 
 @st.cache_data(show_spinner=False)
+def methodology_for_page() -> str:
+    """docs/methodology.md without its own title, headings one level down."""
+    text = re.sub(r"\A# [^\n]*\n", "", methodology_markdown())
+    return demote_headings(text, 1)
+
+
+@st.cache_data(show_spinner=False)
 def data_readme() -> str:
+    """data/README.md with its headings under the page's section heading."""
     path = ROOT / "data" / "README.md"
-    return path.read_text(encoding="utf-8") if path.is_file() else ""
+    return demote_headings(path.read_text(encoding="utf-8"), 2) if path.is_file() else ""
 
 
 @st.cache_data(show_spinner=False)

@@ -17,7 +17,7 @@ part = st.segmented_control(t("meth.part"), ["formulas", "errors", "sources"],
                             required=True, key="meth_part", bind=BIND)
 
 if part == "formulas":
-    text = cached.methodology_markdown()
+    text = cached.methodology_for_page()
     if text:
         st.markdown(text)
     else:

@@ -96,3 +96,14 @@ def test_methodology_shows_the_calibration_error_table_and_summary():
     table = at.dataframe[0].value
     assert {"class", "metric", "LOHO median abs err %"} <= set(table.columns)
     assert len(table) >= 3
+
+
+def test_documents_sit_under_the_page_title():
+    from dashboard.cached.cost import demote_headings
+
+    text = "# Title\nbody\n```\n# a shell comment\n```\n## Part"
+    assert demote_headings(text, 2).splitlines() == ["### Title", "body", "```", "# a shell comment", "```",
+                                                     "#### Part"]
+    at = open_page("dashboard/pages/methodology.py")
+    assert_clean(at)
+    assert not any(line.startswith("# ") for m in at.markdown for line in m.value.splitlines())
