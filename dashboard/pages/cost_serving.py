@@ -14,6 +14,7 @@ from dashboard.charts import cost as charts
 from dashboard.i18n import t
 from dashboard.state import BIND
 from dashboard.ui import band_metric, explain_errors, page_header
+from scenarios.errors import VentureLabError
 
 DEFAULT_MODEL = "llama-3.1-8b"
 DEFAULT_WEIGHTS = "int4"
@@ -162,5 +163,12 @@ rev_device = c1.selectbox(t("cost.srv.reverse_device"), device_ids, format_func=
                           key="srv_rev_hw", bind=BIND)
 rev_speed = c2.number_input(t("cost.srv.reverse_speed"), 0.1, 100_000.0, 20.0, key="srv_rev_tps", bind=BIND)
 with explain_errors():
-    candidates = cached.largest_model(rev_device, weights, float(rev_speed), int(prompt_tokens), int(output_tokens))
+    try:
+        candidates = cached.largest_model(rev_device, weights, float(rev_speed), int(prompt_tokens),
+                                          int(output_tokens))
+    except VentureLabError:
+        raise
+    except Exception as err:  # noqa: BLE001 - an engine bug must not take the page down
+        st.error(t("cost.srv.engine_failed", error=type(err).__name__), icon=":material/error:")
+        st.stop()
 view.reverse_answer(candidates, device_label(rev_device), weights, rev_speed)

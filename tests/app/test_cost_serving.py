@@ -177,3 +177,9 @@ def test_a_model_too_big_for_one_gpu_says_how_many_and_fits_when_split():
     row = results(at).loc["nvidia-h100-sxm"]
     assert split.fits and row[status] == t("cost.fits", lang="en")
     assert_row_is_engine(row, split)
+
+
+def test_absurd_lengths_keep_the_page_alive():
+    at = open_page(PAGE, query={"srv_prompt": "1000000", "srv_output": "1000000"})
+    assert not at.exception
+    assert at.title  # the page rendered; any problem is explained in the page
