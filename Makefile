@@ -10,11 +10,16 @@ install:
 run: install
 	$(PYTHON) -m streamlit run streamlit_app.py --server.port $(PORT)
 
-# Debian's Chromium for the real-browser tests (Playwright's own download cannot be used).
+# Debian's Chromium for the real-browser tests (Playwright's own download cannot be used), and
+# poppler-utils (pdftoppm) to render the exported one-page PDF to PNG in the scenario browser test.
 browser:
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "note: /usr/bin/chromium missing and not root: browser tests will be skipped"; fi; \
+	fi
+	@if ! command -v pdftoppm >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then (apt-get install -y -qq poppler-utils >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null)); \
+	  else echo "note: pdftoppm missing and not root: the PDF screenshot will be skipped"; fi; \
 	fi
 
 install-test: browser fonts

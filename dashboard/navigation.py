@@ -37,6 +37,9 @@ DEMOS: list[PageSpec] = [
 ]
 
 SCENARIOS: list[PageSpec] = [
+    PageSpec("dashboard/pages/scenarios_home.py", "nav.scenarios", ":material/folder_open:", "scenarios"),
+    PageSpec("dashboard/pages/compare.py", "nav.compare", ":material/compare_arrows:", "compare"),
+    PageSpec("dashboard/pages/pitch.py", "nav.pitch", ":material/co_present:", "pitch"),
 ]
 
 ABOUT: list[PageSpec] = [

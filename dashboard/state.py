@@ -33,6 +33,9 @@ PAGE_PREFIXES: dict[str, str] = {
     "srv": "Cost explorer: serving",
     "trn": "Cost explorer: training and fine-tuning",
     "meth": "Methodology",
+    "scn": "Scenarios",
+    "cmpr": "Compare scenarios",
+    "pitch": "Pitch mode",
 }
 
 

@@ -25,6 +25,8 @@ import numpy as np
 import pandas as pd
 
 from scenarios import speed
+from scenarios.memory import (expert_only_format, matmul_param_count, routed_expert_param_count,
+                              split_weight_bytes)
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -92,17 +94,18 @@ class Shape:
     @property
     def matmul_params(self) -> float:
         # The input embedding is a gather (no FLOPs, one row read); untied models carry a separate
-        # output matrix that IS multiplied. Tied models use the one matrix as the LM head.
-        if self.tied or self.active_excludes_embedding:
-            return self.params
-        return self.params - self.vocab * self.hidden
+        # output matrix that IS multiplied. Tied models use the one matrix as the LM head.  Same
+        # convention as the serving core: scenarios.memory.matmul_param_count.
+        return float(matmul_param_count(self.params, self.vocab, self.hidden, self.tied,
+                                        self.active_excludes_embedding))
 
     def weight_bytes(self, weight_format: str, bits: float) -> float:
         """Bytes one forward reads. MXFP4 checkpoints (gpt-oss) quantise only the routed experts;
-        attention, router and unembedding stay bf16 (OpenAI gpt-oss model card, 2025)."""
-        if weight_format == "mxfp4" and self.expert_params > 0:
-            return self.expert_params * bits / 8 + (self.matmul_params - self.expert_params) * 2.0
-        return self.matmul_params * bits / 8
+        attention, router and unembedding stay bf16 (OpenAI gpt-oss model card, 2025).  The rule
+        lives in scenarios.memory.split_weight_bytes (shared with the serving core)."""
+        expert_only = bool(expert_only_format(weight_format, self.expert_params > 0))
+        return float(split_weight_bytes(self.matmul_params - self.expert_params, self.expert_params,
+                                         bits, expert_only))
 
     def kv_bytes_per_token(self, elem_bytes: float) -> float:
         return 2 * self.layers * self.kv_heads * self.head_dim * elem_bytes
@@ -118,29 +121,28 @@ class Shape:
 
 def shape_from_catalog(m) -> Shape:
     def g(k):
-        return getattr(m, k) if not isinstance(m, dict) else m[k]
+        return getattr(m, k, None) if not isinstance(m, dict) else m.get(k)
     active = g("active_params_b")
     params = active if active is not None and np.isfinite(active) else g("params_b")
     head_dim = g("head_dim")
     if head_dim is None or not np.isfinite(head_dim):
         head_dim = g("hidden_size") / g("attention_heads")
     tied = g("tie_embeddings")
+    tied = bool(tied) if tied is not None else False
+    excl = bool(g("active_excludes_embedding") or False)
     experts, k = _num(g("num_experts")), _num(g("experts_per_token"))
     expert_params = 0.0
     if np.isfinite(experts) and np.isfinite(k) and experts > 1:
-        # gate, up and down projections of the k routed experts in every layer (SwiGLU)
-        expert_params = 3.0 * g("hidden_size") * g("ffn_size") * k * g("layers")
+        # the k routed experts read per token, from total and active counts (the serving core's rule)
+        total = g("params_b") * 1e9
+        expert_params = k * float(routed_expert_param_count(total, float(params) * 1e9, experts, k,
+                                                            g("vocab_size"), g("hidden_size"), tied, excl))
     return Shape(params=float(params) * 1e9, layers=int(g("layers")), hidden=int(g("hidden_size")),
                  heads=int(g("attention_heads")), kv_heads=int(g("kv_heads")), head_dim=int(head_dim),
-                 vocab=int(g("vocab_size")), tied=bool(tied) if tied is not None else False,
-                 active_excludes_embedding=str(g("id")) in ACTIVE_EXCLUDES_EMBEDDING,
+                 vocab=int(g("vocab_size")), tied=tied, active_excludes_embedding=excl,
                  expert_params=expert_params)
 
 
-# Models whose published "active parameters" already leave out the input embedding (catalog notes:
-# gpt-oss model card "active counts unembedding but not the embedding lookup"; DeepSeek-V3 36.6B
-# "excl. embedding").
-ACTIVE_EXCLUDES_EMBEDDING = ("gpt-oss-20b", "gpt-oss-120b", "deepseek-v3")
 
 
 # --- catalogs -----------------------------------------------------------------------------------
@@ -191,8 +193,8 @@ def _hw_fields(h) -> dict:
 def _model_fields(r: dict) -> dict:
     out = dict(r)
     out["id"] = r["id"]
-    t = r.get("tie_embeddings")
-    out["tie_embeddings"] = str(t).lower() == "true"
+    for flag in ("tie_embeddings", "active_excludes_embedding"):
+        out[flag] = str(r.get(flag)).lower() == "true"
     for k in ("active_params_b", "head_dim"):
         v = _num(r.get(k))
         out[k] = v if np.isfinite(v) else None
@@ -742,7 +744,9 @@ def methodology_section(f: dict, rep: dict) -> str:
         "",
         "A group with no prefill rows (Jetson/MLC, Raspberry Pi) takes its prefill efficiency from the",
         "nearest group calibrated on the same peak path (a compute efficiency is only meaningful against",
-        "the peak it was measured on) and is flagged uncalibrated for prefill. A (class, runtime) pair",
+        "the peak it was measured on) and is flagged uncalibrated for prefill; so does a group whose",
+        "prefill rows are all on another path (llama.cpp CUDA float weights run on cuBLAS fp16, its rows",
+        "measured the int8 MMQ path). A (class, runtime) pair",
         "without rows (vLLM anywhere, phones, TPU, AMD, llama.cpp on datacenter GPUs) takes the nearest",
         "group (`scenarios.speed.resolve_group`: same class first, then the same runtime on the nearest",
         "class) and the uncalibrated band: decode time "

@@ -120,6 +120,9 @@ class ModelSpec:
     experts_per_token: int | None = None
     tie_embeddings: bool = False
     attention_type: str = "mha"
+    # True where the published active_params_b leaves out the input-embedding lookup (gpt-oss,
+    # DeepSeek-V3); the default counts it, like Mixtral's 12.9B (scenarios/memory.py conventions).
+    active_excludes_embedding: bool = False
     sliding_window: int | None = None
     sliding_window_layers: str = ""          # "all" or "alternate" (every other layer is local)
     kv_lora_rank: int | None = None          # MLA latent width (DeepSeek-V2/V3)
@@ -292,6 +295,7 @@ def _model_from_row(r: _Row) -> ModelSpec:
         vocab_size=_int_or_none(r, "vocab_size"), context_length=_int_or_none(r, "context_length"),
         num_experts=_int_or_none(r, "num_experts"), experts_per_token=_int_or_none(r, "experts_per_token"),
         tie_embeddings=r.flag("tie_embeddings"),
+        active_excludes_embedding=r.flag("active_excludes_embedding"),
         attention_type=r.choice("attention_type", ATTENTION_TYPES),
         sliding_window=_int_or_none(r, "sliding_window"),
         sliding_window_layers=r.text("sliding_window_layers", required=False),

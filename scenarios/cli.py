@@ -255,8 +255,8 @@ def build_parser() -> argparse.ArgumentParser:
     cat.set_defaults(func=_cmd_catalog)
 
     # ---- `scenario run|validate` is registered here by the scenarios work (branch `scen`):
-    # from scenarios import scenario_cli
-    # scenario_cli.register(sub)
+    from scenarios import scenario_cli
+    scenario_cli.register(sub)
     # ---- end of scenario registration
     return p
 

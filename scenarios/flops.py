@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from scenarios.errors import VentureLabError
-from scenarios.memory import cached_token_layers, mean_cached_token_layers
+from scenarios.memory import (cached_token_layers, matmul_param_count, mean_cached_token_layers,
+                              routed_expert_param_count)
 
 # Chinchilla (Hoffmann et al. 2022, 'Training Compute-Optimal Large Language Models',
 # arXiv:2203.15556): approaches 1-2 give ~20 tokens per parameter; approach 3 fits
@@ -23,17 +24,14 @@ def matmul_params(m: dict) -> np.ndarray:
     table of untied models (a gather, not a matmul; Kaplan et al. 2020 s2.1 leave it out).  Tied
     models use the one matrix as the output head; some MoE rows' active counts already exclude the
     lookup (``active_excl_embed``)."""
-    embed = np.where(m["tied"] | m["active_excl_embed"], 0.0, m["vocab"] * m["hidden"])
-    return np.maximum(m["active_params"] - embed, m["active_params"] * 0.5)
+    return matmul_param_count(m["active_params"], m["vocab"], m["hidden"], m["tied"], m["active_excl_embed"])
 
 
 def expert_params(m: dict) -> np.ndarray:
     """Parameters of one routed expert summed over layers (MoE), from total and active counts:
     total - active = (E - k) x expert (+ the input embedding where active leaves it out)."""
-    experts, k = m["experts"], m["experts_per_token"]
-    embed = np.where(~m["tied"] & m["active_excl_embed"], m["vocab"] * m["hidden"], 0.0)
-    return np.where(experts > 0, np.maximum(m["params"] - m["active_params"] - embed, 0.0)
-                    / np.maximum(experts - k, 1.0), 0.0)
+    return routed_expert_param_count(m["params"], m["active_params"], m["experts"], m["experts_per_token"],
+                                     m["vocab"], m["hidden"], m["tied"], m["active_excl_embed"])
 
 
 def attention_flops_per_token(m: dict, context) -> np.ndarray:

@@ -20,10 +20,63 @@ RUNTIME_OVERHEAD_GB = {"nvidia-datacenter": 1.0, "nvidia-consumer": 0.6, "amd": 
                        "jetson": 0.5, "apple": 0.3, "phone": 0.2, "cpu-sbc": 0.1}
 
 ATTN_CODES = {"none": 0, "mha": 1, "gqa": 1, "mla": 2, "sliding-window-mix": 3}
-# Models whose published active-parameter count leaves out the input embedding lookup (catalog notes:
-# gpt-oss model card "active counts unembedding but not the embedding lookup"; DeepSeek-V3 "excl.
-# embedding").  The same list is used by scenarios/calibration.py's work counts.
-ACTIVE_EXCLUDES_EMBEDDING = ("gpt-oss-20b", "gpt-oss-120b", "deepseek-v3")
+
+# ---------------------------------------------------------------------------------------------
+# Parameter-count conventions (ONE place; scenarios/flops.py, serving_core.py and calibration.py
+# all call these, so the fitted factors and the estimates count the same work).
+#
+# * ``active_params_b`` in data/models.csv is the published per-token count and INCLUDES the input
+#   embedding and the output head (Mistral: Mixtral 8x7B 12.9B active of 46.7B, arXiv:2401.04088;
+#   the Hugging Face config count in scenarios/hfconfig.py follows the same rule).  Rows whose
+#   published count leaves the input-embedding lookup out carry ``active_excludes_embedding=true``
+#   (gpt-oss model card: "active counts unembedding but not the embedding"; DeepSeek-V3 36.6B
+#   "excl. embedding").
+# * Matmul parameters per token = active minus the input embedding (a gather, not a matmul) for
+#   untied models whose active count includes it.
+# * Expert-only formats: an MXFP4 checkpoint of an MoE model (gpt-oss) stores only the routed
+#   experts at 4.25 bits; attention, router, embeddings and output head stay bf16 (OpenAI gpt-oss
+#   model card arXiv:2508.10925: 12.8 GiB checkpoint for gpt-oss-20b).
+# ---------------------------------------------------------------------------------------------
+EXPERT_ONLY_FORMATS = ("mxfp4",)
+NON_EXPERT_BITS_IN_EXPERT_ONLY_FORMATS = 16.0
+
+
+def matmul_param_count(active_params, vocab, hidden, tied, active_excludes_embedding):
+    """Parameters multiplied per token: active minus the input-embedding table of untied models whose
+    active count includes it (Kaplan et al. 2020 arXiv:2001.08361 s2.1).  Floored at half the active
+    count so a malformed row cannot go negative."""
+    active = np.asarray(active_params, dtype=float)
+    embed = np.where(np.asarray(tied, dtype=bool) | np.asarray(active_excludes_embedding, dtype=bool), 0.0,
+                     np.asarray(vocab, dtype=float) * np.asarray(hidden, dtype=float))
+    return np.maximum(active - embed, active * 0.5)
+
+
+def routed_expert_param_count(params, active_params, experts, experts_per_token, vocab, hidden, tied,
+                              active_excludes_embedding):
+    """Parameters of ONE routed expert summed over layers, from the total and active counts:
+    total - active = (E - k) x expert, plus the input embedding where the active count leaves it out
+    (it is in the total).  0 for dense models."""
+    e = np.asarray(experts, dtype=float)
+    k = np.asarray(experts_per_token, dtype=float)
+    embed = np.where(~np.asarray(tied, dtype=bool) & np.asarray(active_excludes_embedding, dtype=bool),
+                     np.asarray(vocab, dtype=float) * np.asarray(hidden, dtype=float), 0.0)
+    rest = np.maximum(np.asarray(params, dtype=float) - np.asarray(active_params, dtype=float) - embed, 0.0)
+    return np.where(e > 0, rest / np.maximum(e - k, 1.0), 0.0)
+
+
+def expert_only_format(weight_format, is_moe):
+    """True where a format quantises only the routed experts of an MoE model (MXFP4 / gpt-oss)."""
+    return np.isin(np.asarray(weight_format, dtype=object), EXPERT_ONLY_FORMATS) & np.asarray(is_moe, dtype=bool)
+
+
+def split_weight_bytes(non_expert_params, expert_params, bits_per_weight, expert_only):
+    """Bytes of weights split into routed experts (at the format's bits) and everything else (at the
+    format's bits, or bf16 where the format is expert-only).  Used for the stored checkpoint (all
+    parameters) and for the bytes one forward reads (shared weights + the experts touched)."""
+    bits = np.asarray(bits_per_weight, dtype=float)
+    rest_bits = np.where(np.asarray(expert_only, dtype=bool), NON_EXPERT_BITS_IN_EXPERT_ONLY_FORMATS, bits)
+    return (np.asarray(non_expert_params, dtype=float) * rest_bits
+            + np.asarray(expert_params, dtype=float) * bits) / 8.0
 
 
 def model_arrays(models: Sequence[ModelSpec]) -> dict[str, np.ndarray]:
@@ -55,7 +108,7 @@ def model_arrays(models: Sequence[ModelSpec]) -> dict[str, np.ndarray]:
         "experts": col(lambda m: m.num_experts),
         "experts_per_token": col(lambda m: m.experts_per_token),
         "tied": np.array([bool(m.tie_embeddings) for m in models]),
-        "active_excl_embed": np.array([m.id in ACTIVE_EXCLUDES_EMBEDDING for m in models]),
+        "active_excl_embed": np.array([bool(m.active_excludes_embedding) for m in models]),
         "attn_code": np.array([ATTN_CODES.get(m.attention_type, 1) for m in models], dtype=np.int8),
         "window": np.where(window > 0, window, np.inf),
         "n_local": n_local,

@@ -19,6 +19,8 @@ from scenarios.errors import VentureLabError
 from scenarios.flops import decode_flops_per_token, expert_params, matmul_params, prefill_flops
 from scenarios.memory import (
     RUNTIME_OVERHEAD_GB,
+    expert_only_format,
+    split_weight_bytes,
     kv_cache_bytes,
     kv_values_per_token_per_layer,
     mean_cached_token_layers,
@@ -254,10 +256,10 @@ def serving_arrays(model, hardware, weights=None, kv_cache=None, runtime=None, b
     experts, k = m["experts"], m["experts_per_token"]
     moe = experts > 0
     e_size = expert_params(m)
-    rest_bits = np.where(moe & (w_ids == "mxfp4"), 16.0, bits)
+    expert_only = expert_only_format(w_ids, moe)
 
     # ---- memory (whole replica; TP shards weights and KV over N devices, overhead is per device)
-    w_bytes = (experts * e_size * bits + (m["params"] - experts * e_size) * rest_bits) / 8.0
+    w_bytes = split_weight_bytes(m["params"] - experts * e_size, experts * e_size, bits, expert_only)
     kv_bytes = kv_cache_bytes(m, ctx, B, kv_bits)
     acts = working_memory_bytes(m, B, np.maximum(P, 1.0), act_bytes, 0.0)
     working = acts + overhead_gb * 1e9 * N
@@ -277,8 +279,8 @@ def serving_arrays(model, hardware, weights=None, kv_cache=None, runtime=None, b
 
     def touched(tokens):   # expected distinct experts hit by `tokens` routed tokens (uniform routing)
         return experts * (1.0 - (1.0 - k / np.maximum(experts, 1.0)) ** np.maximum(tokens, 1.0))
-    read_w_decode = (shared * rest_bits + touched(B) * e_size * bits) / 8.0
-    read_w_prefill = (shared * rest_bits + touched(B * P) * e_size * bits) / 8.0
+    read_w_decode = split_weight_bytes(shared, touched(B) * e_size, bits, expert_only)
+    read_w_prefill = split_weight_bytes(shared, touched(B * P) * e_size, bits, expert_only)
     kv_read = kv_values_per_token_per_layer(m) * mean_cached_token_layers(m, P, P + np.maximum(O, 1.0)) * kv_bits / 8.0
     pf = prefill_flops(m, P, B)
     df = decode_flops_per_token(m, P, O)

@@ -190,13 +190,25 @@ def resolve_group(hw_class: str, runtime: str, factors: Mapping[str, Any] | None
         return True if n is None else n > 0  # defaults carry no counts: treat as usable
 
     exact = f"{hw_class}|{runtime}"
-    if has(exact):
-        return exact, groups[exact].get(f"n_{metric}") is not None
     candidates = [f"{c}|{r}" for c in (hw_class, *NEAREST_CLASS[hw_class])
                   for r in (runtime, *NEAREST_RUNTIME[runtime])]
+
+    def on_path(key: str) -> bool:
+        return path in groups[key].get("prefill_paths", (path,))
+
+    if has(exact):
+        # A group calibrated for prefill on another peak path (llama.cpp CUDA: int8 MMQ rows only)
+        # does not know its efficiency on this one (cuBLAS fp16 for float weights): borrow from the
+        # nearest group calibrated on this path, flagged uncalibrated (wider band).  Without one,
+        # the group's own factor stays.
+        if metric == "prefill" and path is not None and groups[exact].get("prefill_paths") and not on_path(exact):
+            for key in candidates[1:]:
+                if has(key) and groups[key].get("prefill_paths") and on_path(key):
+                    return key, False
+        return exact, groups[exact].get(f"n_{metric}") is not None
     if metric == "prefill" and path is not None:
         for key in candidates:
-            if has(key) and path in groups[key].get("prefill_paths", (path,)):
+            if has(key) and on_path(key):
                 return key, False
     for key in candidates:
         if has(key):
@@ -248,10 +260,19 @@ def select_peak_flops(path, peak_fp32, peak_fp16, peak_int8, fp8_capable=False, 
     f16_or = np.where(np.isfinite(f16) & (f16 > 0), f16, f32)
     i8_or = np.where(np.isfinite(i8) & (i8 > 0), i8, f16_or)
     i4_or = np.where(np.isfinite(i4) & (i4 > 0), i4, i8_or)
+    # FP8 tensor rate with FP32 accumulation (what TensorRT-LLM / vLLM / cuBLASLt FP8 GEMMs use) is
+    # twice the 16-bit tensor rate with FP32 accumulation, which is the catalog's fp16 column.  On
+    # datacenter parts that equals the int8 column (H100 989.5 -> 1979, L4 121 -> 242.5, B200, MI300X);
+    # on GeForce Ada it is HALF the int8 / FP8-with-FP16-accumulate figure: RTX 4090 FP8 330.3 dense
+    # with FP32 accumulate vs 660.6 with FP16 accumulate (NVIDIA Ada Lovelace architecture whitepaper
+    # v2.1, Appendix A).  So the FP8 peak is 2 x the fp16 column where that is clearly (> 5 %) below
+    # the 8-bit column, else the 8-bit column (datasheet rounding: L40S 362 x 2 = 724 vs 733).
+    half_rate = np.isfinite(f16) & (f16 > 0) & (2.0 * f16_or < 0.95 * i8_or)
+    fp8_peak = np.where(half_rate, 2.0 * f16_or, i8_or)
     out = np.where(path == "fp32", f32, f16_or)
     out = np.where(path == "int8", i8_or, out)
-    out = np.where(path == "fp8", np.where(fp8, i8_or, f16_or), out)
-    out = np.where(path == "fp4", np.where(fp4, i4_or, np.where(fp8, i8_or, f16_or)), out)
+    out = np.where(path == "fp8", np.where(fp8, fp8_peak, f16_or), out)
+    out = np.where(path == "fp4", np.where(fp4, i4_or, np.where(fp8, fp8_peak, f16_or)), out)
     # fp32 rows whose fp32 figure is missing use the fp16 one
     out = np.where(np.isfinite(out) & (out > 0), out, f16_or)
     return out

@@ -405,11 +405,14 @@ def build_models(ref: Path) -> pd.DataFrame:
         notes = str(d.get("notes", ""))
         d["verified"] = not any(w in notes for w in ("UNCERTAIN", "INFERRED", "not read", "as recalled",
                                                       "third-party", "not re-opened"))
+        # published active counts that leave the input embedding out (model cards: gpt-oss, DeepSeek-V3);
+        # every other row counts it (scenarios/memory.py conventions)
+        d["active_excludes_embedding"] = mid in ("gpt-oss-20b", "gpt-oss-120b", "deepseek-v3")
         rows.append(d)
     df = pd.DataFrame(rows)
     cols = ["id", "name", "family", "kind", "params_b", "active_params_b", "layers", "hidden_size",
             "attention_heads", "kv_heads", "head_dim", "ffn_size", "vocab_size", "context_length", "num_experts",
-            "experts_per_token", "tie_embeddings", "attention_type", "sliding_window", "sliding_window_layers",
+            "experts_per_token", "tie_embeddings", "active_excludes_embedding", "attention_type", "sliding_window", "sliding_window_layers",
             "kv_lora_rank", "qk_rope_head_dim", "gflops_per_input", "input_resolution", "source",
             "attention_source", "verified", "notes"]
     return df[cols]

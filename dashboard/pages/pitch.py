@@ -1,0 +1,51 @@
+"""Pitch mode: no controls in the page, three to five large figures, the chart that makes the
+point, the one-line verdict and the assumptions with sources and dates; PDF export.
+The scenario comes from the URL (`pitch_id`); the picker sits in the sidebar, out of the way."""
+
+import streamlit as st
+
+from dashboard.cached import scenarios as cached
+from dashboard.i18n import current_language, t
+from dashboard.scenario_view import assumptions_frame, headline, seed_from_url, verdict_text
+from dashboard.state import BIND
+from dashboard.ui import explain_errors
+from scenarios.pdf_export import data_version, price_dates, product_version
+
+st.markdown("""<style>
+[data-testid="stMetricValue"] { font-size: 2.4rem; }
+[data-testid="stMetricValue"] div { white-space: normal !important; overflow: visible !important;
+                                    text-overflow: clip !important; }
+.pitch-verdict { font-size: 1.45rem; font-weight: 600; line-height: 1.35; padding: 0.8rem 1rem;
+                 background: #EEF2FF; border-left: 6px solid #4F46E5; border-radius: 6px; }
+@media (max-width: 640px) { [data-testid="stMetricValue"] { font-size: 1.6rem; }
+                            .pitch-verdict { font-size: 1.1rem; } }
+</style>""", unsafe_allow_html=True)
+
+ids, names, _ = cached.scenario_ids()
+seed_from_url("pitch_id", ids)
+with st.sidebar:
+    # ids, not names, in the URL: a bound selectbox writes the shown label into it
+    pitch_id = st.selectbox(t("pitch.pick"), ids, key="pitch_id", bind=BIND)
+with explain_errors():
+    scenario, text = cached.load_scenario_yaml(pitch_id)
+    with st.spinner(t("scn.running")):
+        full = cached.run_yaml(text)
+
+st.title(scenario.name)
+st.header(t("pitch.section"), anchor="pitch")
+st.caption(t("pitch.stamp", version=product_version(), data=data_version(),
+             dates=", ".join(price_dates(scenario)) or t("common.na")))
+st.markdown(f'<div class="pitch-verdict">{verdict_text(full.result)}</div>', unsafe_allow_html=True)
+st.write("")
+headline(full, pitch=True)
+st.plotly_chart(cached.scenario_figures(text, current_language())["pitch_cost"], width="stretch")
+st.subheader(t("pitch.assumptions"), anchor="assumptions")
+st.table(assumptions_frame(scenario).set_index(t("scn.col.assumption")))  # wraps long sources, unlike a grid
+
+with explain_errors(), st.spinner(t("pitch.building_pdf")):
+    pdf = cached.pdf_for_yaml(text)
+c1, c2 = st.columns(2)
+c1.download_button(t("pitch.pdf"), pdf, file_name=f"{scenario.id}.pdf", mime="application/pdf",
+                   icon=":material/picture_as_pdf:", type="primary", key="pitch_pdf")
+c2.download_button(t("scn.download"), text, file_name=f"{scenario.id}.yaml", mime="application/x-yaml",
+                   icon=":material/download:", key="pitch_yaml")

@@ -1,0 +1,142 @@
+"""Scenarios: pick a preset or a saved scenario (`scn_id` in the URL), edit, save, duplicate,
+delete, upload or download it, and read its unit economics, build-vs-buy and uncertainty."""
+
+import hashlib
+
+import streamlit as st
+
+from dashboard.cached import scenarios as cached
+from dashboard.i18n import current_language, t
+from dashboard.scenario_editor import edit_form
+from dashboard.scenario_view import headline, options_frame, seed_from_url, verdict_text
+from dashboard.state import BIND
+from dashboard.ui import explain_errors
+from scenarios.errors import VentureLabError
+from scenarios.scenario import from_dict, parse_text, preset_ids, to_yaml
+
+PENDING, DRAFT, CONFIRM, SEEN = "_scn_pending_id", "_scn_draft", "_scn_confirm_delete", "_scn_upload_seen"
+
+st.title(t("scn.title"))
+st.caption(t("scn.intro"))
+
+# A save, duplicate or upload switches to the new id: set before the bound widget is drawn.
+if PENDING in st.session_state:
+    st.session_state["scn_id"] = st.session_state.pop(PENDING)
+
+ids, names, bad_files = cached.scenario_ids()
+st.header(t("scn.section.pick"), anchor="scenarios")
+asked = st.query_params.get("scn_id")
+if asked and asked not in ids and "scn_id" not in st.session_state:  # a link to a deleted scenario
+    st.warning(t("scn.unknown_id", id=asked), icon=":material/link_off:")
+seed_from_url("scn_id", ids)
+# No format_func: a bound selectbox writes the *shown* label into the URL, and the link must
+# carry the id (scn_id=nlp). The name is shown next to it instead.
+scn_id = st.selectbox(t("scn.pick"), ids, key="scn_id", bind=BIND, help=t("scn.pick_help"))
+st.caption(f"{names.get(scn_id, scn_id)}" + (f" · {t('scn.preset')}" if scn_id in preset_ids() else ""))
+if bad_files:
+    with st.expander(t("scn.bad_files", n=len(bad_files)), icon=":material/warning:"):
+        for name, why in bad_files.items():
+            st.warning(f"{name}: {why}")
+
+with explain_errors():
+    saved_scenario, saved_yaml = cached.load_scenario_yaml(scn_id)
+draft = st.session_state.get(DRAFT)
+yaml_text = draft["yaml"] if draft and draft["id"] == scn_id else saved_yaml
+scenario = cached.parse(yaml_text)
+is_preset = scn_id in preset_ids()
+store = cached.store()
+
+
+def _switch_to(new_id: str) -> None:
+    st.session_state[PENDING] = new_id
+    st.session_state.pop(DRAFT, None)
+    st.rerun()
+
+
+# ---- file actions
+c1, c2, c3, c4 = st.columns(4)
+if c1.button(t("scn.duplicate"), key="scn_btn_duplicate", icon=":material/content_copy:", help=t("scn.duplicate_help")):
+    with explain_errors():
+        new_id = store.unique_id(f"{scenario.id}-copy")
+        store.save(scenario.replace(id=new_id, name=f"{scenario.name} ({t('scn.copy')})"))
+    _switch_to(new_id)
+c2.download_button(t("scn.download"), yaml_text, file_name=f"{scenario.id}.yaml", mime="application/x-yaml",
+                   icon=":material/download:", key="scn_btn_download")
+if c3.button(t("scn.delete"), key="scn_btn_delete", icon=":material/delete:", disabled=is_preset,
+             help=t("scn.delete_preset") if is_preset else None):
+    st.session_state[CONFIRM] = scn_id
+if st.session_state.get(CONFIRM) == scn_id and not is_preset:
+    st.warning(t("scn.delete_confirm", id=scn_id, folder=str(store.folder)))
+    d1, d2 = st.columns(2)
+    if d1.button(t("scn.delete_yes"), type="primary", key="scn_btn_delete_yes"):
+        with explain_errors():
+            store.delete(scn_id)
+        st.session_state.pop(CONFIRM, None)
+        _switch_to(preset_ids()[0])
+    if d2.button(t("scn.delete_no"), key="scn_btn_delete_no"):
+        st.session_state.pop(CONFIRM, None)
+        st.rerun()
+upload = c4.file_uploader(t("scn.upload"), type=["yaml", "yml"], key="scn_upload", max_upload_size=1)
+if upload is not None:
+    raw = upload.getvalue()
+    digest = hashlib.sha256(raw).hexdigest()
+    if st.session_state.get(SEEN) != digest:
+        st.session_state[SEEN] = digest
+        with explain_errors():
+            up = parse_text(raw, origin=upload.name)
+            taken = up.id in ids
+            new_id = store.unique_id(up.id) if taken else up.id
+            store.save(up.replace(id=new_id))
+        _switch_to(new_id)
+
+if draft and draft["id"] == scn_id:
+    st.info(t("scn.unsaved"), icon=":material/edit_note:")
+
+# ---- edit
+with st.expander(t("scn.edit"), icon=":material/tune:", expanded=False):
+    action, data, overwrite = edit_form(scenario, cached.catalog_ids(), scn_id)
+    if action:
+        try:
+            edited = from_dict(data)
+        except VentureLabError as err:
+            st.error(t("common.bad_input", message=str(err)), icon=":material/error:")
+        else:
+            if action == "apply":
+                st.session_state[DRAFT] = {"id": scn_id, "yaml": to_yaml(edited)}
+                st.rerun()
+            try:  # an existing file is replaced only with the overwrite box ticked
+                store.save(edited, overwrite=overwrite)
+            except VentureLabError as err:
+                st.error(t("common.bad_input", message=str(err)), icon=":material/error:")
+            else:
+                st.toast(t("scn.saved", id=edited.id, folder=str(store.folder)), icon=":material/check:")
+                _switch_to(edited.id)
+
+# ---- results
+st.subheader(t("scn.section.economics"), anchor="unit-economics")
+st.markdown(f"**{scenario.name}** — {scenario.description}" if scenario.description else f"**{scenario.name}**")
+with explain_errors(), st.spinner(t("scn.running")):
+    full = cached.run_yaml(yaml_text)
+st.info(verdict_text(full.result), icon=":material/lightbulb:")
+headline(full)
+
+st.subheader(t("scn.section.build_vs_buy"), anchor="build-vs-buy")
+figs = cached.scenario_figures(yaml_text, current_language())
+st.plotly_chart(figs["cost"], width="stretch")
+opts = options_frame(full.result, scenario.workload)
+st.dataframe(opts, hide_index=True, width="stretch",
+             column_config={t("scn.col.usd_month"): st.column_config.NumberColumn(format="$%.0f"),
+                            t("scn.col.usd_per_m_tokens"): st.column_config.NumberColumn(format="$%.3f"),
+                            t("scn.col.break_even"): st.column_config.NumberColumn(format="%.3e")})
+st.download_button(t("scn.download_csv"), opts.to_csv(index=False), file_name=f"{scenario.id}-options.csv",
+                   mime="text/csv", icon=":material/table:")
+st.caption(t("scn.bvb_note"))
+
+st.subheader(t("scn.section.uncertainty"), anchor="uncertainty")
+c1, c2 = st.columns(2)
+with c1:
+    st.plotly_chart(figs["margin"], width="stretch")
+with c2:
+    st.plotly_chart(figs["fan"], width="stretch")
+st.plotly_chart(figs["tornado"], width="stretch")
+st.caption(t("scn.mc_note", n=f"{full.monte_carlo.n:,}"))

@@ -1,0 +1,107 @@
+"""Pieces shared by the Scenarios, Compare and Pitch pages: translated verdict, headline
+figures, options and assumptions tables. They only format what the engine returned."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.i18n import t
+from dashboard.ui import band_metric, fmt_number
+from scenarios.economics import ScenarioResult
+from scenarios.pdf_export import assumption_rows
+from scenarios.scenario import Scenario
+from scenarios.scenario_engine import FullRun
+
+
+def verdict_text(result: ScenarioResult) -> str:
+    v = result.verdict
+    return t(f"scn.verdict.{v.kind}", **{k: str(val) for k, val in v.params.items()})
+
+
+def usd(x: float | None) -> str:
+    return t("common.na") if x is None else "$" + fmt_number(x)
+
+
+def headline(full: FullRun, *, pitch: bool = False) -> None:
+    """The big figures: serving cost and margin with their P10-P90 band, cost per user,
+    runway, devices at peak (3-5 cards; wraps on a phone)."""
+    u, mc = full.result.unit, full.monte_carlo
+    cards = [
+        lambda: band_metric(t("scn.fig.serving"), u.serving_usd_month, mc.cost_usd_month.p10,
+                            mc.cost_usd_month.p90, unit="$", help=t("scn.fig.serving_help")),
+    ]
+    if u.gross_margin is not None:
+        cards.append(lambda: st.metric(t("scn.fig.margin"), f"{u.gross_margin:.1%}",
+                                       delta=t("common.band", low=f"{mc.margin.p10:.1%}", high=f"{mc.margin.p90:.1%}"),
+                                       delta_color="off", help=t("scn.fig.margin_help")))
+    cards.append(lambda: st.metric(t("scn.fig.per_user"), usd(u.cost_per_user_usd),
+                                   help=t("scn.fig.per_user_help", per_req=usd(u.cost_per_request_usd * 1000))))
+    cards.append(lambda: st.metric(t("scn.fig.runway"),
+                                   t("scn.fig.alive") if u.runway_months is None
+                                   else t("scn.fig.months", n=u.runway_months),
+                                   help=t("scn.fig.runway_help", burn=usd(u.burn_usd_month))))
+    if u.devices_at_peak:
+        cards.append(lambda: st.metric(t("scn.fig.devices"), f"{u.devices_at_peak:,}",
+                                       help=t("scn.fig.devices_help", rps=f"{u.peak_requests_per_s:.3g}")))
+    cols = st.columns(len(cards))
+    for col, card in zip(cols, cards):
+        with col:
+            card()
+    if not pitch:
+        cols = st.columns(4)
+        with cols[0]:
+            st.metric(t("scn.fig.revenue"), usd(u.revenue_usd_month))
+        with cols[1]:
+            st.metric(t("scn.fig.per_request"), "$" + f"{u.cost_per_request_usd:.2g}")
+        with cols[2]:
+            st.metric(t("scn.fig.burn"), usd(u.burn_usd_month))
+        with cols[3]:
+            be = u.break_even_users
+            st.metric(t("scn.fig.break_even"), t("scn.fig.never") if be is None else f"{be:,.0f}",
+                      help=t("scn.fig.break_even_help"))
+
+
+def options_frame(result: ScenarioResult, workload: str) -> pd.DataFrame:
+    rows = []
+    for o in result.options:
+        rows.append({
+            t("scn.col.target"): o.target_id,
+            t("scn.col.kind"): t("scn.kind." + o.kind.replace("-", "_")),
+            t("scn.col.option"): o.label,
+            t("scn.col.usd_month"): o.usd_month,
+            t("scn.col.usd_per_m_tokens"): o.usd_per_million_tokens if workload == "llm" else None,
+            t("scn.col.replicas"): "–" if o.replicas is None else f"{o.replicas:,}",
+            t("scn.col.devices"): "–" if o.devices is None else f"{o.devices:,}",
+            t("scn.col.break_even"): o.break_even_requests_month,
+            t("scn.col.note"): o.note or ("" if o.feasible else t("scn.col.infeasible")),
+        })
+    return pd.DataFrame(rows)
+
+
+def assumptions_frame(scenario: Scenario) -> pd.DataFrame:
+    return pd.DataFrame(assumption_rows(scenario), columns=[t("scn.col.assumption"), t("scn.col.value"),
+                                                           t("scn.col.source"), t("scn.col.date")])
+
+
+def seed_from_url(key: str, options: list[str], *, multi: bool = False) -> bool:
+    """Put the URL's value for a bound widget into session state before the widget is drawn.
+
+    In the browser Streamlit's native binding already seeds the widget on the first load, so
+    this changes nothing there; AppTest reaches a page by switching from the entrypoint, which
+    skips that seeding, so the explicit seed keeps "a link reproduces the view" testable.
+    Unknown values are ignored (the widget falls back to its default). Returns True if seeded.
+    """
+    if key in st.session_state:
+        return False
+    if multi:
+        values = [v for v in st.query_params.get_all(key) if v in options]
+        if values:
+            st.session_state[key] = values
+            return True
+        return False
+    value = st.query_params.get(key)
+    if value in options:
+        st.session_state[key] = value
+        return True
+    return False

@@ -1,0 +1,439 @@
+"""Unit economics and build-vs-buy for a :class:`~scenarios.scenario.Scenario`.
+
+The engine (:mod:`scenarios.serving`) says how fast one replica of the model runs on a
+target and how many replicas a request rate needs. This module adds the business layer on
+top: what each way of serving costs a month at a given volume, what the product earns, its
+margin, when self-hosting beats an API, and how long the cash lasts.
+
+Cost of serving one month at ``R`` requests (all options share one vectorised formula,
+:func:`option_cost_usd_month`, so the tables, the charts and the Monte Carlo agree):
+
+* API: ``R * usd_per_request`` with ``usd_per_request = (prompt_tokens * usd_per_m_input +
+  output_tokens * usd_per_m_output) / 1e6`` (per-input workloads: the quoted price per request).
+* Rented, owned or edge: replicas are sized for the peak hour and kept up all month:
+  ``replicas = max(min_replicas, ceil(peak_rps / (replica_rps * utilisation)))`` with
+  ``peak_rps = R / seconds_per_month * peak_factor``; each replica costs
+  ``devices * usd_per_hour * 730`` (rented) or ``devices * (purchase / amortisation_months +
+  hosting + power_w * pue * 730 h * usd_per_kwh / 1000)`` (owned, edge; power at nameplate,
+  a conservative bound: idle GPUs still draw ~20% of it, LBNL via Uptime 2025).
+* Phone: the user's device does the work: no serving cost to the company, if the model fits.
+
+Break-even against an API (``a`` $ per request, ``c`` $ per replica-month, ``C`` requests a
+replica serves in a month at the peak factor and utilisation, ``m`` minimum replicas): with
+``r = c / (a C)`` < 1, self-hosting stays cheaper for every volume above
+``V* = max(m, ceil(1 / (1 - r)) - 1) * c / a``; with ``r >= 1`` never (the derivation is in
+docs/scenarios.md).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from scenarios.errors import VentureLabError
+from scenarios.scenario import Scenario, Target
+
+HOURS_PER_MONTH = 730.0                 # 8760 h / 12
+DAYS_PER_MONTH = 365.0 / 12.0           # 30.42
+SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600.0
+PROJECTION_MONTHS = 60                  # runway is reported up to five years
+SELF_HOSTED = ("rented-gpu", "owned-gpu", "edge")
+
+
+@dataclass(frozen=True)
+class Capacity:
+    """What the engine says one replica of the scenario's model does on one target."""
+    target_id: str
+    requests_per_s: float             # per replica, expected (inf for api and phone)
+    requests_per_s_low: float
+    requests_per_s_high: float
+    devices_per_replica: int
+    fits: bool
+    note: str = ""
+    decode_tokens_per_s: float | None = None
+    devices_at_peak: int | None = None  # engine's devices_for_rate at the scenario's peak
+    engine: dict[str, Any] = field(default_factory=dict)   # the engine estimate, to_dict()
+
+
+@dataclass(frozen=True)
+class CostModel:
+    """One serving option's cost structure (numbers only, so it vectorises)."""
+    target_id: str
+    kind: str
+    label: str
+    usd_per_request: float            # variable cost per request (API); 0 otherwise
+    replica_requests_per_s: float     # expected capacity of one replica (inf: not capacity-bound)
+    replica_requests_per_s_low: float
+    replica_requests_per_s_high: float
+    replica_usd_month: float          # cost of one replica kept up for a month
+    devices_per_replica: int = 1
+    min_replicas: int = 0
+    feasible: bool = True
+    note: str = ""
+
+
+def _target_label(t: Target) -> str:
+    if t.kind == "api":
+        return f"API: {t.provider or ''} {t.api_model or ''}".strip()
+    return f"{t.kind}: {t.hardware}"
+
+
+def api_usd_per_request(scenario: Scenario, t: Target) -> float:
+    if scenario.workload == "per-input":
+        return float(t.usd_per_request or 0.0)
+    tr = scenario.traffic
+    return (tr.prompt_tokens * t.usd_per_m_input + tr.output_tokens * t.usd_per_m_output) / 1e6
+
+
+def replica_usd_month(scenario: Scenario, t: Target, power_w_default: float | None = None) -> float:
+    """Monthly cost of one replica (all its devices) of a self-hosted target."""
+    n = t.devices_per_replica
+    if t.kind == "rented-gpu":
+        return n * t.usd_per_hour * HOURS_PER_MONTH
+    if t.kind in ("owned-gpu", "edge"):
+        op = scenario.operating
+        power_w = t.power_w if t.power_w is not None else (power_w_default or 0.0)
+        energy_usd = power_w * op.pue * HOURS_PER_MONTH * op.electricity_usd_per_kwh / 1000.0
+        return n * (t.purchase_usd / t.amortisation_months + t.hosting_usd_per_device_month + energy_usd)
+    return 0.0
+
+
+def cost_model(scenario: Scenario, t: Target, cap: Capacity | None,
+               power_w_default: float | None = None) -> CostModel:
+    """Build an option's cost structure from the scenario and the engine's capacity."""
+    label = _target_label(t)
+    if t.kind == "api":
+        return CostModel(t.id, t.kind, label, api_usd_per_request(scenario, t),
+                         math.inf, math.inf, math.inf, 0.0, 1, 0, True, "")
+    if cap is None:
+        raise VentureLabError(f"targets.{t.id}", "needs the engine's capacity estimate")
+    if t.kind == "phone":
+        return CostModel(t.id, t.kind, label, 0.0, math.inf, math.inf, math.inf, 0.0,
+                         1, 0, cap.fits, cap.note)
+    return CostModel(t.id, t.kind, label, 0.0, cap.requests_per_s, cap.requests_per_s_low,
+                     cap.requests_per_s_high, replica_usd_month(scenario, t, power_w_default),
+                     cap.devices_per_replica, t.min_replicas, cap.fits and cap.requests_per_s > 0,
+                     cap.note)
+
+
+# ---------------------------------------------------------------------------------------
+# The one cost formula (numpy-broadcasting: scalars or arrays of samples)
+# ---------------------------------------------------------------------------------------
+def replicas_needed(cm: CostModel, requests_per_month, peak_factor, utilisation,
+                    capacity_mult=1.0):
+    """Replicas sized for the peak hour: max(min_replicas, ceil(peak_rps / usable capacity))."""
+    peak_rps = np.asarray(requests_per_month, dtype=float) / SECONDS_PER_MONTH * peak_factor
+    usable = cm.replica_requests_per_s * np.asarray(capacity_mult, dtype=float) * utilisation
+    with np.errstate(divide="ignore", invalid="ignore"):
+        n = np.ceil(np.where(usable > 0, peak_rps / usable, np.inf) - 1e-9)
+    return np.maximum(cm.min_replicas, n)
+
+
+def option_cost_usd_month(cm: CostModel, requests_per_month, *, peak_factor: float,
+                          utilisation, capacity_mult=1.0, hardware_price_mult=1.0,
+                          api_price_mult=1.0):
+    """Monthly cost of serving ``requests_per_month`` with option ``cm`` (broadcasts)."""
+    r = np.asarray(requests_per_month, dtype=float)
+    if cm.kind == "api":
+        return r * cm.usd_per_request * api_price_mult
+    if cm.kind == "phone":
+        return np.zeros(np.broadcast(r, np.asarray(capacity_mult)).shape) if cm.feasible \
+            else np.full(r.shape, np.nan)
+    if not cm.feasible:
+        return np.full(np.broadcast(r, np.asarray(capacity_mult)).shape, np.nan)
+    n = replicas_needed(cm, r, peak_factor, utilisation, capacity_mult)
+    return n * cm.replica_usd_month * hardware_price_mult
+
+
+def requests_per_month(scenario: Scenario) -> float:
+    return scenario.traffic.requests_per_day * DAYS_PER_MONTH
+
+
+def revenue_per_request(scenario: Scenario) -> float:
+    """What one request earns: the per-request price, or the subscription spread over the
+    requests its users make (so revenue scales with volume in both pricing models)."""
+    p = scenario.pricing
+    if p.model == "per-request":
+        return float(p.usd_per_request)
+    r = requests_per_month(scenario)
+    return p.usd_per_user_month * scenario.traffic.monthly_active_users / r if r > 0 else 0.0
+
+
+def tokens_per_request(scenario: Scenario) -> int:
+    return scenario.traffic.prompt_tokens + scenario.traffic.output_tokens
+
+
+def break_even_vs_api(api: CostModel, cm: CostModel, *, peak_factor: float,
+                      utilisation: float) -> float | None:
+    """Requests a month above which ``cm`` is always cheaper than ``api`` (None: never).
+
+    Closed form of the step-function crossing (module docstring); 0.0 when the option has no
+    running cost (a phone).
+    """
+    if not cm.feasible:
+        return None
+    if cm.kind == "phone" or cm.replica_usd_month == 0:
+        return 0.0
+    a = api.usd_per_request
+    c = cm.replica_usd_month
+    capacity = cm.replica_requests_per_s * utilisation / peak_factor * SECONDS_PER_MONTH
+    if a <= 0 or capacity <= 0:
+        return None
+    r = c / (a * capacity)
+    if r >= 1:
+        return None
+    k_star = math.ceil(1.0 / (1.0 - r) - 1e-12)
+    return max(cm.min_replicas, k_star - 1) * c / a
+
+
+# ---------------------------------------------------------------------------------------
+# Results
+# ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class OptionFigures:
+    target_id: str
+    kind: str
+    label: str
+    feasible: bool
+    note: str
+    replicas: int | None
+    devices: int | None
+    usd_month: float | None
+    usd_per_request: float | None
+    usd_per_million_tokens: float | None      # llm workloads: all tokens, in + out
+    break_even_requests_month: float | None   # vs the cheapest API option
+    requests_per_s_per_replica: float | None
+
+
+@dataclass(frozen=True)
+class UnitEconomics:
+    serving_target: str
+    requests_month: float
+    tokens_month: float
+    users: int
+    peak_requests_per_s: float
+    devices_at_peak: int | None
+    serving_usd_month: float
+    revenue_usd_month: float
+    cost_per_request_usd: float
+    cost_per_user_usd: float
+    gross_margin: float | None
+    fixed_usd_month: float
+    burn_usd_month: float                     # > 0: cash going out each month
+    break_even_requests_month: float | None   # where gross profit covers fixed costs
+    break_even_users: float | None
+    runway_months: float | None               # None: cash never runs out within the projection
+    default_alive: bool
+
+
+@dataclass(frozen=True)
+class Verdict:
+    kind: str                                  # key suffix for translation
+    params: dict[str, Any]
+    text: str                                  # English sentence
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    scenario_id: str
+    unit: UnitEconomics
+    options: tuple[OptionFigures, ...]
+    verdict: Verdict
+    projection: dict[str, list[float]]         # month, requests, serving, revenue, cash
+    curves: dict[str, Any]                     # build-vs-buy: cost against volume per option
+    capacities: tuple[Capacity, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        for cap in d["capacities"]:
+            cap.pop("engine", None)
+        return _json_safe(d)
+
+
+def _json_safe(x: Any) -> Any:
+    if isinstance(x, dict):
+        return {k: _json_safe(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_json_safe(v) for v in x]
+    if isinstance(x, (float, np.floating)):
+        x = float(x)
+        return x if math.isfinite(x) else None
+    if isinstance(x, np.integer):
+        return int(x)
+    return x
+
+
+def fmt_volume(n: float) -> str:
+    for threshold, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(n) >= threshold:
+            return f"{n / threshold:.2g}{suffix}" if n / threshold < 10 else f"{n / threshold:.0f}{suffix}"
+    return f"{n:.0f}"
+
+
+def verdict(scenario: Scenario, options: list[OptionFigures], models: dict[str, CostModel]) -> Verdict:
+    """The one line a founder remembers, computed from the options' figures."""
+    llm = scenario.workload == "llm"
+    tpr = tokens_per_request(scenario) if llm else 1
+    unit = "tokens" if llm else "requests"
+    now = requests_per_month(scenario)
+    apis = [o for o in options if o.kind == "api"]
+    selfs = [o for o in options if o.kind != "api" and o.feasible and o.usd_month is not None]
+    if apis and selfs:
+        api = min(apis, key=lambda o: o.usd_month)
+        be = [(o.break_even_requests_month, o) for o in selfs if o.break_even_requests_month is not None]
+        if not be:
+            return Verdict("api_always", {"api": api.label},
+                           f"Stay on the API ({api.label}): no self-hosted option gets cheaper at "
+                           f"any volume.")
+        v, best = min(be, key=lambda x: x[0])
+        params = {"api": api.label, "option": best.label, "volume": fmt_volume(v * tpr),
+                  "unit": unit, "now": fmt_volume(now * tpr), "ratio": f"{v / now:.1f}" if now else "-"}
+        if v == 0:
+            return Verdict("self_free", params,
+                           f"Serve on {best.label}: it costs the company nothing per request, "
+                           f"against {api.usd_month:,.0f} USD a month on the API today.")
+        if now < v:
+            return Verdict("api_until", params,
+                           f"Stay on the API until about {params['volume']} {unit} a month "
+                           f"({params['ratio']}x today's {params['now']}); above that "
+                           f"{best.label} is cheaper.")
+        return Verdict("self_now", params,
+                       f"Self-host on {best.label}: above about {params['volume']} {unit} a month "
+                       f"it beats the API, and today's volume is {params['now']}.")
+    priced = [o for o in options if o.feasible and o.usd_month is not None]
+    if not priced:
+        return Verdict("none_fits", {}, "No target can serve this model: change the model or targets.")
+    best = min(priced, key=lambda o: o.usd_month)
+    return Verdict("cheapest", {"option": best.label, "usd": f"{best.usd_month:,.0f}"},
+                   f"{best.label} is the cheapest way to serve today's volume: "
+                   f"{best.usd_month:,.0f} USD a month.")
+
+
+def evaluate(scenario: Scenario, capacities: dict[str, Capacity],
+             power_w_defaults: dict[str, float] | None = None) -> ScenarioResult:
+    """All figures of a scenario, given the engine's capacity per target.
+
+    ``capacities`` comes from :func:`scenarios.scenario_engine.capacities` (the engine); tests
+    pass hand-made ones so the business arithmetic can be checked by hand.
+    """
+    models = cost_models(scenario, capacities, power_w_defaults)
+    op, tr = scenario.operating, scenario.traffic
+    now = requests_per_month(scenario)
+    llm = scenario.workload == "llm"
+    tokens_now = now * tokens_per_request(scenario) if llm else 0.0
+    apis = [m for m in models.values() if m.kind == "api"]
+    cheapest_api = min(apis, key=lambda m: m.usd_per_request) if apis else None
+
+    options = []
+    for t in scenario.targets:
+        cm = models[t.id]
+        cost = float(option_cost_usd_month(cm, now, peak_factor=tr.peak_factor, utilisation=op.utilisation))
+        replicas = None
+        if cm.kind in SELF_HOSTED and cm.feasible:
+            replicas = int(replicas_needed(cm, now, tr.peak_factor, op.utilisation))
+        be = None
+        if cheapest_api is not None and cm.kind != "api":
+            be = break_even_vs_api(cheapest_api, cm, peak_factor=tr.peak_factor, utilisation=op.utilisation)
+        ok = cm.feasible and math.isfinite(cost)
+        options.append(OptionFigures(
+            t.id, t.kind, cm.label, cm.feasible, cm.note, replicas,
+            replicas * cm.devices_per_replica if replicas is not None else None,
+            cost if ok else None, cost / now if ok and now else None,
+            cost / tokens_now * 1e6 if ok and tokens_now else None, be,
+            cm.replica_requests_per_s if math.isfinite(cm.replica_requests_per_s) else None))
+
+    serving = models[scenario.serving_target]
+    if not serving.feasible:
+        raise VentureLabError("serving_target", f"{serving.label} cannot serve this model "
+                              f"({serving.note or 'does not fit'}); choose another target",
+                              got=scenario.serving_target)
+    proj = projection(scenario, serving)
+    serving_usd = proj["serving"][0]
+    revenue = proj["revenue"][0]
+    fixed = scenario.fixed_costs.total_usd_month
+    users = tr.monthly_active_users
+    serving_opt = next(o for o in options if o.target_id == scenario.serving_target)
+    be_req = break_even_volume(scenario, serving)
+    runway = next((m for m, c in zip(proj["month"], proj["cash"]) if c < 0), None)
+    unit = UnitEconomics(
+        serving_target=scenario.serving_target, requests_month=now, tokens_month=tokens_now,
+        users=users, peak_requests_per_s=now / SECONDS_PER_MONTH * tr.peak_factor,
+        devices_at_peak=_devices_at_peak(capacities.get(scenario.serving_target), serving_opt),
+        serving_usd_month=serving_usd, revenue_usd_month=revenue,
+        cost_per_request_usd=serving_usd / now if now else 0.0,
+        cost_per_user_usd=serving_usd / users,
+        gross_margin=(revenue - serving_usd) / revenue if revenue > 0 else None,
+        fixed_usd_month=fixed, burn_usd_month=fixed + serving_usd - revenue,
+        break_even_requests_month=be_req,
+        break_even_users=be_req / now * users if be_req is not None and now else None,
+        runway_months=runway, default_alive=runway is None)
+    return ScenarioResult(scenario.id, unit, tuple(options), verdict(scenario, options, models),
+                          proj, cost_curves(scenario, models), tuple(capacities.values()))
+
+
+def _devices_at_peak(cap: Capacity | None, opt: OptionFigures) -> int | None:
+    """The engine's count where it gave one (its devices_for_rate), else the cost formula's."""
+    if cap is not None and cap.devices_at_peak is not None:
+        return cap.devices_at_peak
+    return opt.devices
+
+
+def cost_models(scenario: Scenario, capacities: dict[str, Capacity],
+                power_w_defaults: dict[str, float] | None = None) -> dict[str, CostModel]:
+    power_w_defaults = power_w_defaults or {}
+    return {t.id: cost_model(scenario, t, capacities.get(t.id), power_w_defaults.get(t.id))
+            for t in scenario.targets}
+
+
+def projection(scenario: Scenario, serving: CostModel, months: int = PROJECTION_MONTHS,
+               traffic_mult=1.0) -> dict[str, list[float]]:
+    """Month-by-month traffic, serving cost, revenue and cash with the scenario's growth."""
+    tr, op = scenario.traffic, scenario.operating
+    m = np.arange(months + 1)
+    req = requests_per_month(scenario) * traffic_mult * (1.0 + tr.monthly_growth) ** m
+    serving = option_cost_usd_month(serving, req, peak_factor=tr.peak_factor, utilisation=op.utilisation)
+    revenue = req * revenue_per_request(scenario)
+    burn = scenario.fixed_costs.total_usd_month + serving - revenue
+    cash = scenario.funding.cash_usd - np.cumsum(burn)
+    return {"month": m.tolist(), "requests": req.tolist(), "serving": serving.tolist(),
+            "revenue": revenue.tolist(), "cash": cash.tolist()}
+
+
+def break_even_volume(scenario: Scenario, serving: CostModel) -> float | None:
+    """Requests a month from which gross profit covers the fixed costs, and keeps covering
+    them (None: never, e.g. when each request costs more to serve than it earns).
+
+    Evaluated on a fine geometric grid (0.1% steps) because self-hosted cost is a step
+    function of volume; the grid point found is within 0.1% of the exact crossing.
+    """
+    tr, op = scenario.traffic, scenario.operating
+    price = revenue_per_request(scenario)
+    if price <= 0:
+        return None
+    fixed = scenario.fixed_costs.total_usd_month
+    grid = np.geomspace(1.0, 1e14, 32_000)
+    profit = grid * price - option_cost_usd_month(serving, grid, peak_factor=tr.peak_factor,
+                                                  utilisation=op.utilisation) - fixed
+    ok = profit >= 0
+    if not ok[-1]:
+        return None
+    bad = np.nonzero(~ok)[0]
+    return float(grid[0] if bad.size == 0 else grid[bad[-1] + 1])
+
+
+def cost_curves(scenario: Scenario, models: dict[str, CostModel], n: int = 120,
+                lo_mult: float = 0.01, hi_mult: float = 100.0) -> dict[str, Any]:
+    """Monthly cost against volume for each option (build-vs-buy chart data)."""
+    tr, op = scenario.traffic, scenario.operating
+    now = max(requests_per_month(scenario), 1.0)
+    grid = np.geomspace(now * lo_mult, now * hi_mult, n)
+    curves = {tid: option_cost_usd_month(cm, grid, peak_factor=tr.peak_factor,
+                                         utilisation=op.utilisation).tolist()
+              for tid, cm in models.items()}
+    tpr = tokens_per_request(scenario) if scenario.workload == "llm" else None
+    return {"requests_month": grid.tolist(),
+            "tokens_month": (grid * tpr).tolist() if tpr else None,
+            "usd_month": curves, "labels": {tid: cm.label for tid, cm in models.items()}}

@@ -1,0 +1,264 @@
+"""One-page PDF of a scenario, built on the server with fpdf2 (no browser, no network).
+
+The page carries what the pitch page shows: three to five large figures, the one-line
+verdict, the build-vs-buy chart (drawn with fpdf2's own lines, so no plotting library or
+image export is needed), and the assumptions table with sources and dates. It is stamped
+with the product version, the data version and the price dates. Text is English and set
+in the PDF core font (Latin-1): characters outside it are transliterated or replaced, which
+keeps the file small and the export dependency-free.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import math
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+from fpdf import FPDF
+
+from scenarios.economics import ScenarioResult, fmt_volume, tokens_per_request
+from scenarios.scenario import Scenario
+from scenarios.uncertainty import MonteCarloResult
+
+ROOT = Path(__file__).resolve().parent.parent
+PALETTE = [(37, 99, 235), (220, 38, 38), (22, 163, 74), (217, 119, 6), (124, 58, 237),
+           (8, 145, 178), (190, 24, 93), (75, 85, 99)]
+_REPLACE = {"\u2013": "-", "\u2014": "-", "\u2018": "'", "\u2019": "'", "\u201c": '"',
+            "\u201d": '"', "\u2026": "...", "\u2248": "~", "\u00d7": "x", "\u2264": "<=", "\u2265": ">="}
+
+
+def _latin1(text: object) -> str:
+    s = "".join(_REPLACE.get(ch, ch) for ch in str(text))
+    s = unicodedata.normalize("NFKD", s)
+    return s.encode("latin-1", "replace").decode("latin-1")
+
+
+@lru_cache(maxsize=1)
+def product_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("ai-venture-lab")
+    except Exception:  # noqa: BLE001 - running from a checkout, not installed
+        import tomllib
+
+        with open(ROOT / "pyproject.toml", "rb") as fh:
+            return tomllib.load(fh)["project"]["version"]
+
+
+@lru_cache(maxsize=1)
+def data_version() -> str:
+    """A short digest of every catalog file in data/: changes whenever a number does."""
+    h = hashlib.sha256()
+    for p in sorted((ROOT / "data").rglob("*.csv")) + sorted((ROOT / "data").rglob("*.yaml")):
+        if "i18n" in p.parts:
+            continue
+        h.update(p.relative_to(ROOT).as_posix().encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()[:10]
+
+
+def price_dates(scenario: Scenario) -> list[str]:
+    return sorted({t.as_of for t in scenario.targets if t.as_of} |
+                  ({scenario.operating.as_of} if scenario.operating.as_of else set()))
+
+
+def _usd(x: float | None) -> str:
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return "n/a"
+    if abs(x) >= 1000:
+        return f"${fmt_volume(x)}"
+    return f"${x:,.2f}" if abs(x) < 10 else f"${x:,.0f}"
+
+
+def headline_figures(scenario: Scenario, result: ScenarioResult,
+                     mc: MonteCarloResult | None) -> list[tuple[str, str, str]]:
+    """(label, value, detail) for the big numbers, shared by the pitch page and the PDF."""
+    u = result.unit
+    figs = []
+    cost_detail = (f"P10-P90 {_usd(mc.cost_usd_month.p10)}-{_usd(mc.cost_usd_month.p90)}" if mc
+                   else f"on {u.serving_target}")
+    figs.append(("Serving cost / month", _usd(u.serving_usd_month), cost_detail))
+    if u.gross_margin is not None:
+        m_detail = f"P10-P90 {mc.margin.p10:.1%}-{mc.margin.p90:.1%}" if mc else ""
+        figs.append(("Gross margin", f"{u.gross_margin:.1%}", m_detail))
+    figs.append(("Cost per user / month", _usd(u.cost_per_user_usd), f"{_usd(u.cost_per_request_usd * 1000)} per 1k requests"))
+    figs.append(("Runway", "default alive" if u.runway_months is None else f"{u.runway_months} months",
+                 f"burn {_usd(u.burn_usd_month)}/month" if u.burn_usd_month > 0 else "cash-flow positive"))
+    if u.devices_at_peak:
+        figs.append(("Devices at peak", f"{u.devices_at_peak}", f"{u.peak_requests_per_s:.2g} requests/s at peak"))
+    return figs[:5]
+
+
+def assumption_rows(scenario: Scenario) -> list[tuple[str, str, str, str]]:
+    """(assumption, value, source, date) for the table on the pitch page and the PDF."""
+    tr, p, op, fc = scenario.traffic, scenario.pricing, scenario.operating, scenario.fixed_costs
+    rows = [
+        ("Model / weights", f"{scenario.model} / {scenario.weights}", "model catalog (data/)", ""),
+        ("Requests per day", f"{tr.requests_per_day:,.0f} (peak x{tr.peak_factor:g}, "
+         f"growth {tr.monthly_growth:.0%}/month)", "scenario", ""),
+    ]
+    if scenario.workload == "llm":
+        rows.append(("Tokens per request", f"{tr.prompt_tokens} in / {tr.output_tokens} out", "scenario", ""))
+    price = (f"${p.usd_per_request:g} per request" if p.model == "per-request"
+             else f"${p.usd_per_user_month:g} per user-month x {tr.monthly_active_users:,} users")
+    rows.append(("Pricing", price, "scenario", ""))
+    for t in scenario.targets:
+        if t.kind == "api":
+            v = (f"{t.provider} {t.api_model}: ${t.usd_per_m_input:g}/${t.usd_per_m_output:g} per 1M in/out"
+                 if scenario.workload == "llm" else f"{t.provider} {t.api_model}: ${t.usd_per_request:g}/request")
+        elif t.kind == "rented-gpu":
+            v = f"{t.hardware}: ${t.usd_per_hour:g}/device-hour, batch {t.batch}"
+        elif t.kind in ("owned-gpu", "edge"):
+            v = (f"{t.hardware}: ${t.purchase_usd:,.0f} over {t.amortisation_months} months"
+                 + (f", {t.power_w:g} W" if t.power_w else ""))
+        else:
+            v = f"{t.hardware}: on the user's device"
+        rows.append((f"Target {t.id}", v, t.source, t.as_of))
+    rows.append(("Utilisation at peak / PUE / power", f"{op.utilisation:.0%} / {op.pue:g} / "
+                 f"${op.electricity_usd_per_kwh:g} per kWh", op.source, op.as_of))
+    rows.append(("Fixed costs / month", f"team {_usd(fc.team_usd_month)}, compliance "
+                 f"{_usd(fc.compliance_usd_month)}, other {_usd(fc.other_usd_month)}", "scenario", ""))
+    rows.append(("Cash", _usd(scenario.funding.cash_usd), "scenario", ""))
+    return rows
+
+
+def _chart(pdf: FPDF, scenario: Scenario, result: ScenarioResult, x: float, y: float,
+           w: float, h: float) -> None:
+    """Monthly cost against monthly volume, log-log, one line per option."""
+    curves = result.curves
+    tpr = tokens_per_request(scenario) if scenario.workload == "llm" else 1
+    xs = [v * tpr for v in curves["requests_month"]]
+    series = {tid: ys for tid, ys in curves["usd_month"].items()
+              if any(v is not None and v > 0 and math.isfinite(v) for v in ys)}
+    ys_all = [v for ys in series.values() for v in ys if v is not None and v > 0 and math.isfinite(v)]
+    pad_l, pad_b = 16, 10
+    px, py, pw, ph = x + pad_l, y + 4, w - pad_l - 2, h - pad_b - 4
+    pdf.set_draw_color(180, 180, 180)
+    pdf.set_line_width(0.2)
+    pdf.rect(px, py, pw, ph)
+    if not ys_all:
+        return
+    lx0, lx1 = math.log10(xs[0]), math.log10(xs[-1])
+    ly0, ly1 = math.floor(math.log10(min(ys_all))), math.ceil(math.log10(max(ys_all)))
+    ly1 = max(ly1, ly0 + 1)
+
+    def to_xy(vx: float, vy: float) -> tuple[float, float]:
+        fx = (math.log10(vx) - lx0) / (lx1 - lx0)
+        fy = (math.log10(max(vy, 10 ** ly0)) - ly0) / (ly1 - ly0)
+        return px + fx * pw, py + ph - fy * ph
+
+    pdf.set_font("Helvetica", size=6)
+    pdf.set_text_color(90, 90, 90)
+    for d in range(ly0, ly1 + 1):
+        _, yy = to_xy(xs[0], 10 ** d)
+        pdf.line(px, yy, px + pw, yy)
+        pdf.text(x, yy + 1, _usd(10.0 ** d))
+    for d in range(math.ceil(lx0), math.floor(lx1) + 1):
+        xx, _ = to_xy(10 ** d, 10 ** ly0)
+        pdf.line(xx, py, xx, py + ph)
+        pdf.text(xx - 3, py + ph + 3.5, fmt_volume(10.0 ** d))
+    unit = "tokens" if scenario.workload == "llm" else "requests"
+    pdf.text(px + pw / 2 - 18, py + ph + 8, f"{unit} per month (log)")
+    pdf.text(x, py - 1, "USD per month (log)")
+    now = result.unit.requests_month * tpr
+    if xs[0] <= now <= xs[-1]:
+        xx, _ = to_xy(now, 10 ** ly0)
+        pdf.set_draw_color(0, 0, 0)
+        pdf.set_dash_pattern(dash=1, gap=1)
+        pdf.line(xx, py, xx, py + ph)
+        pdf.set_dash_pattern()
+        pdf.text(xx + 1, py + 3, "today")
+    legend_y = py + 2
+    for i, (tid, ys) in enumerate(series.items()):
+        color = PALETTE[i % len(PALETTE)]
+        pdf.set_draw_color(*color)
+        pdf.set_line_width(0.6)
+        pts = [to_xy(vx, vy) for vx, vy in zip(xs, ys) if vy is not None and math.isfinite(vy)]
+        if len(pts) > 1:
+            pdf.polyline(pts)
+        pdf.line(px + 3, legend_y + 3.2 * i, px + 8, legend_y + 3.2 * i)
+        pdf.set_text_color(*color)
+        pdf.text(px + 9, legend_y + 3.2 * i + 1, _latin1(curves["labels"][tid])[:60])
+    pdf.set_text_color(0, 0, 0)
+    pdf.set_line_width(0.2)
+
+
+def build_pdf(scenario: Scenario, result: ScenarioResult, mc: MonteCarloResult | None = None,
+              *, generated: _dt.datetime | None = None) -> bytes:
+    """The one-page PDF as bytes."""
+    generated = generated or _dt.datetime.now(_dt.timezone.utc)
+    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.set_margins(12, 10, 12)
+    pdf.add_page()
+    pdf.set_title(_latin1(scenario.name))
+    pdf.set_creator(f"AI Venture Lab {product_version()}")
+    width = pdf.w - 24
+
+    pdf.set_font("Helvetica", "B", 16)
+    pdf.cell(width, 8, _latin1(scenario.name), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=8)
+    pdf.set_text_color(90, 90, 90)
+    stamp = (f"AI Venture Lab {product_version()} | data {data_version()} | prices as of "
+             f"{', '.join(price_dates(scenario)) or 'n/a'} | scenario {scenario.id} "
+             f"(schema v{scenario.schema_version}) | generated {generated:%Y-%m-%d %H:%M} UTC")
+    pdf.multi_cell(width, 3.6, _latin1(stamp), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(width, 4, _latin1(f"{scenario.domain} | {scenario.model} ({scenario.weights}) | "
+                               f"serving on {scenario.serving_target}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(0, 0, 0)
+    pdf.ln(2)
+
+    figs = headline_figures(scenario, result, mc)
+    box_w = width / len(figs)
+    y0 = pdf.get_y()
+    for i, (label, value, detail) in enumerate(figs):
+        x0 = 12 + i * box_w
+        pdf.set_fill_color(243, 244, 246)
+        pdf.rect(x0 + 1, y0, box_w - 2, 24, style="F")
+        pdf.set_xy(x0 + 2, y0 + 1.5)
+        pdf.set_font("Helvetica", size=7.5)
+        pdf.cell(box_w - 4, 4, _latin1(label))
+        pdf.set_xy(x0 + 2, y0 + 6.5)
+        size = 17.0
+        pdf.set_font("Helvetica", "B", size)
+        while pdf.get_string_width(_latin1(value)) > box_w - 5 and size > 8:
+            size -= 1
+            pdf.set_font("Helvetica", "B", size)
+        pdf.cell(box_w - 4, 9, _latin1(value))
+        pdf.set_xy(x0 + 2, y0 + 17)
+        pdf.set_font("Helvetica", size=6.5)
+        pdf.cell(box_w - 4, 4, _latin1(detail))
+    pdf.set_xy(12, y0 + 28)
+
+    pdf.set_font("Helvetica", "B", 11.5)
+    pdf.set_fill_color(239, 246, 255)
+    pdf.multi_cell(width, 6, _latin1(result.verdict.text), fill=True, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    pdf.set_font("Helvetica", "B", 9)
+    pdf.cell(width, 5, "Build vs buy: monthly cost against volume", new_x="LMARGIN", new_y="NEXT")
+    cy = pdf.get_y()
+    _chart(pdf, scenario, result, 12, cy, width, 88)
+    pdf.set_xy(12, cy + 90)
+
+    pdf.set_font("Helvetica", "B", 9)
+    pdf.cell(width, 5, "Assumptions", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=6.5)
+    rows = assumption_rows(scenario)
+    with pdf.table(col_widths=(26, 58, 80, 22), line_height=3.2, text_align="LEFT",
+                   first_row_as_headings=True) as table:
+        for row in [("Assumption", "Value", "Source", "Date"), *rows]:
+            r = table.row()
+            for cell in row:
+                r.cell(_latin1(cell)[:220])
+    pdf.set_y(pdf.h - 12)
+    pdf.set_font("Helvetica", size=6.5)
+    pdf.set_text_color(90, 90, 90)
+    pdf.multi_cell(width, 3, _latin1(
+        "Estimates: serving speed from the AI Venture Lab engine (roofline with fitted efficiency, "
+        "see docs/methodology.md); costs sized for the peak hour; ranges are P10-P90 of a 10,000-sample "
+        f"Monte Carlo. Scenario file: {scenario.id}.yaml (download it next to this PDF)."))
+    return bytes(pdf.output())

@@ -1,0 +1,143 @@
+"""The scenario's one door into the cost engine: catalog checks and per-target capacity.
+
+Everything physical (memory, speed, its low/high band, how many replicas a rate needs)
+comes from :mod:`scenarios.serving` and :mod:`scenarios.catalog`; this module only maps a
+scenario's targets onto engine requests and reads the answers. :mod:`scenarios.economics`
+then prices them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from scenarios.economics import (SECONDS_PER_MONTH, Capacity, ScenarioResult, cost_models, evaluate,
+                                 requests_per_month)
+from scenarios.errors import VentureLabError
+from scenarios.scenario import Scenario, Target
+from scenarios.uncertainty import MonteCarloResult, TornadoBar, monte_carlo, tornado
+
+# On a phone the model must at least keep up with reading: adults read ~238 words a minute
+# silently (Brysbaert 2019, J. Memory and Language 109), ~4 words/s, ~5 tokens/s at ~1.3 tokens
+# per English word.
+MIN_PHONE_DECODE_TOKENS_PER_S = 5.0
+
+
+def check_references(scenario: Scenario) -> None:
+    """Every id in the scenario exists in the engine's catalogs (error names the field)."""
+    from scenarios import catalog
+
+    models = catalog.load_models()
+    if scenario.model not in models:
+        raise VentureLabError("model", "is not in the model catalog", got=scenario.model,
+                              accepted=sorted(models))
+    catalog.get_format(scenario.weights, "weights")
+    hardware = catalog.load_hardware()
+    for i, t in enumerate(scenario.targets):
+        if t.hardware is not None and t.hardware not in hardware:
+            raise VentureLabError(f"targets[{i}].hardware", "is not in the hardware catalog",
+                                  got=t.hardware, accepted=sorted(hardware))
+
+
+def _peak_rps(scenario: Scenario) -> float:
+    return requests_per_month(scenario) / SECONDS_PER_MONTH * scenario.traffic.peak_factor
+
+
+def _llm_capacity(scenario: Scenario, t: Target) -> Capacity:
+    from scenarios import serving
+
+    tr, op = scenario.traffic, scenario.operating
+    req = serving.InferenceRequest(
+        model=scenario.model, hardware=t.hardware, weights=scenario.weights, batch=t.batch,
+        prompt_tokens=tr.prompt_tokens, output_tokens=tr.output_tokens,
+        devices=t.devices_per_replica, price_per_hour=t.usd_per_hour, utilisation=op.utilisation)
+    est = serving.estimate_inference(req)
+    out = tr.output_tokens
+
+    def rps(ttft_ms: float | None, tpot_ms: float | None) -> float:
+        """One replica finishes `batch` requests every prefill + output x TPOT seconds: the same
+        rule as serving.devices_for_rate, read off the engine's latency band."""
+        busy_s = (ttft_ms or 0.0) / 1000.0 + out * (tpot_ms or 0.0) / 1000.0
+        return t.batch / busy_s if busy_s > 0 and math.isfinite(busy_s) else 0.0
+
+    a = rps(est.ttft_ms_low, est.tpot_ms_low)
+    b = rps(est.ttft_ms_high, est.tpot_ms_high)
+    expected, low, high = rps(est.ttft_ms, est.tpot_ms), min(a, b), max(a, b)
+    fits = bool(est.fits) and int(est.devices_needed or 1) <= t.devices_per_replica
+    note = "" if fits else (f"needs {est.devices_needed} devices per replica "
+                            f"({est.total_memory_gb:.0f} GB)" if est.devices_needed else "does not fit")
+    devices_at_peak = None
+    if t.kind == "phone":
+        slow = (est.decode_tokens_per_s or 0) < MIN_PHONE_DECODE_TOKENS_PER_S
+        if fits and slow:
+            fits, note = False, (f"decodes {est.decode_tokens_per_s:.1f} tokens/s, under the "
+                                 f"{MIN_PHONE_DECODE_TOKENS_PER_S:g} tokens/s reading floor")
+        elif fits and est.battery_pct_per_1k_tokens is not None:
+            note = f"{est.battery_pct_per_1k_tokens:.2g}% battery per 1k tokens"
+    elif fits and t.kind != "api":
+        # replicas for the peak, with the utilisation headroom, from the engine's own rule
+        replicas = serving.devices_for_rate(est, _peak_rps(scenario) / op.utilisation)
+        devices_at_peak = max(int(replicas), t.min_replicas) * t.devices_per_replica
+    return Capacity(
+        t.id, expected, low, high, t.devices_per_replica, fits, note,
+        decode_tokens_per_s=est.decode_tokens_per_s, devices_at_peak=devices_at_peak,
+        engine=est.to_dict())
+
+
+def _vision_capacity(scenario: Scenario, t: Target) -> Capacity:
+    from scenarios import serving
+
+    est = serving.estimate_vision(scenario.model, t.hardware, weights=scenario.weights, batch=t.batch)
+    per = scenario.traffic.inputs_per_request
+
+    def rps(v: float | None) -> float:
+        return float(v) / per if v is not None and math.isfinite(v) else 0.0
+
+    fits = bool(getattr(est, "fits", True))
+    return Capacity(t.id, rps(est.inputs_per_s), rps(est.inputs_per_s_low), rps(est.inputs_per_s_high),
+                    t.devices_per_replica, fits, "" if fits else "does not fit",
+                    engine=est.to_dict())
+
+
+def capacity(scenario: Scenario, t: Target) -> Capacity | None:
+    if t.kind == "api":
+        return None
+    if scenario.workload == "per-input":
+        return _vision_capacity(scenario, t)
+    return _llm_capacity(scenario, t)
+
+
+def capacities(scenario: Scenario) -> dict[str, Capacity]:
+    check_references(scenario)
+    out = {}
+    for t in scenario.targets:
+        cap = capacity(scenario, t)
+        if cap is not None:
+            out[t.id] = cap
+    return out
+
+
+def power_defaults(scenario: Scenario) -> dict[str, float]:
+    """Nameplate power per device from the hardware catalog, where the scenario gives none."""
+    from scenarios import catalog
+
+    hw = catalog.load_hardware()
+    return {t.id: float(hw[t.hardware].tdp_w) for t in scenario.targets
+            if t.hardware in hw and getattr(hw[t.hardware], "tdp_w", None)}
+
+
+@dataclass(frozen=True)
+class FullRun:
+    result: ScenarioResult
+    monte_carlo: MonteCarloResult
+    tornado: tuple[TornadoBar, ...]
+
+
+def run(scenario: Scenario, *, samples: int = 10_000, seed: int = 0) -> FullRun:
+    """Everything the app, the CLI and the PDF show for one scenario."""
+    caps = capacities(scenario)
+    power = power_defaults(scenario)
+    result = evaluate(scenario, caps, power)
+    models = cost_models(scenario, caps, power)
+    return FullRun(result, monte_carlo(scenario, models, n=samples, seed=seed),
+                   tuple(tornado(scenario, models)))

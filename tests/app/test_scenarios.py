@@ -1,0 +1,155 @@
+"""AppTest walk: open a preset by URL -> duplicate (saves a file) -> edit and save -> reload
+the saved scenario by URL -> compare it with the preset -> pitch mode -> PDF export.
+The figures shown are checked against the engine's own answer for the same file."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard.i18n import t
+from scenarios.scenario import ScenarioStore, load, load_preset
+from scenarios.scenario_engine import run
+from tests.app.conftest import assert_clean
+
+PAGE, COMPARE, PITCH = "dashboard/pages/scenarios_home.py", "dashboard/pages/compare.py", "dashboard/pages/pitch.py"
+
+
+def open_page(path: str, lang: str = "en", query: dict | None = None):
+    """Start from the entrypoint, switch to the page, and hand it the URL query (the first run on
+    the home page drops query params that no widget there binds)."""
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard.navigation import ROOT
+    from tests.app.conftest import APP_TIMEOUT_S
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=APP_TIMEOUT_S)
+    at.session_state["lang"] = lang
+    at.run()
+    at.switch_page(path)
+    if query:
+        at.query_params.update(query)
+    return at.run()
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("VENTURE_LAB_SCENARIO_DIR", str(tmp_path))
+    return tmp_path
+
+
+def _metric(at, label_key: str) -> str:
+    label = t(label_key, lang="en")
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def _button(at, label_key: str):
+    label = t(label_key, lang="en")
+    return next(b for b in at.button if b.label == label)
+
+
+def test_preset_by_url_shows_the_engine_figures(folder):
+    at = open_page(PAGE, query={"scn_id": "finance"})
+    assert_clean(at)
+    full = run(load_preset("finance"), samples=10_000)
+    u = full.result.unit
+    assert _metric(at, "scn.fig.margin") == f"{u.gross_margin:.1%}"
+    assert any(full.result.verdict.params["volume"] in i.value for i in at.info)
+    assert len(at.get("plotly_chart")) == 4
+
+
+def test_save_reload_compare_pitch_export(folder):
+    # 1. duplicate the preset: a new file appears and the page switches to it
+    at = open_page(PAGE, query={"scn_id": "nlp"})
+    _button(at, "scn.duplicate").click().run()
+    assert_clean(at)
+    assert (folder / "nlp-copy.yaml").is_file()
+    assert at.query_params["scn_id"] == ["nlp-copy"] or at.query_params["scn_id"] == "nlp-copy"
+
+    # 2. edit traffic and save; without "overwrite" the save is refused
+    rpd = at.number_input(key="scn_ed_nlp-copy_rpd")
+    rpd.set_value(250_000.0)
+    at.text_input(key="scn_ed_nlp-copy_name").input("Copilot at scale")
+    _button(at, "scn.ed.save").click().run()
+    assert any("exists" in e.value for e in at.error)
+    assert load(folder / "nlp-copy.yaml").traffic.requests_per_day == 20_000
+    at.number_input(key="scn_ed_nlp-copy_rpd").set_value(250_000.0)
+    at.text_input(key="scn_ed_nlp-copy_name").input("Copilot at scale")
+    at.checkbox(key="scn_ed_nlp-copy_overwrite").check()
+    _button(at, "scn.ed.save").click().run()
+    assert_clean(at)
+    saved = load(folder / "nlp-copy.yaml")
+    assert saved.traffic.requests_per_day == 250_000 and saved.name == "Copilot at scale"
+
+    # 3. a fresh session opened from the URL shows the saved scenario's figures
+    at2 = open_page(PAGE, query={"scn_id": "nlp-copy"})
+    assert_clean(at2)
+    u = run(saved).result.unit
+    assert _metric(at2, "scn.fig.margin") == f"{u.gross_margin:.1%}"
+    assert "Copilot at scale" in " ".join(m.value for m in at2.markdown)
+
+    # 4. compare the preset with the saved copy: a delta column, three overlaid charts
+    cmp = open_page(COMPARE, query={"cmpr_ids": ["nlp", "nlp-copy"]})
+    assert_clean(cmp)
+    frame = cmp.dataframe[0].value
+    assert list(frame.columns)[1:3] == ["nlp", "nlp-copy"]
+    assert any(c.startswith("Δ nlp-copy") for c in frame.columns)
+    assert len(cmp.get("plotly_chart")) == 3
+
+    # 5. pitch mode: no inputs in the page body, the verdict, the figures, the assumptions
+    pitch = open_page(PITCH, query={"pitch_id": "nlp-copy"})
+    assert_clean(pitch)
+    assert pitch.title[0].value == "Copilot at scale"
+    assert not pitch.main.number_input and not pitch.main.text_input and not pitch.main.selectbox
+    assert 3 <= len(pitch.metric) <= 5
+    assert len(pitch.table) == 1 and len(pitch.get("plotly_chart")) == 1
+
+    # 6. export: the PDF the download button serves
+    from dashboard.cached.scenarios import load_scenario_yaml, pdf_for_yaml
+    pdf = pdf_for_yaml(load_scenario_yaml("nlp-copy")[1])
+    assert pdf.startswith(b"%PDF-") and len(pdf) > 2_000
+
+
+def test_delete_asks_first_and_removes_only_that_file(folder):
+    ScenarioStore(folder).save(load_preset("games").replace(id="mine", name="Mine"))
+    (folder / "notes.txt").write_text("keep me")
+    at = open_page(PAGE, query={"scn_id": "mine"})
+    _button(at, "scn.delete").click().run()
+    assert (folder / "mine.yaml").exists()          # asked, not yet deleted
+    assert any("mine" in w.value for w in at.warning)
+    _button(at, "scn.delete_yes").click().run()
+    assert_clean(at)
+    assert not (folder / "mine.yaml").exists() and (folder / "notes.txt").exists()
+
+
+def test_bad_file_in_folder_is_reported_and_others_load(folder):
+    ScenarioStore(folder).save(load_preset("games").replace(id="good", name="Good one"))
+    (folder / "broken.yaml").write_text("traffic: [")
+    at = open_page(PAGE, query={"scn_id": "good"})
+    assert not at.exception
+    assert any("broken.yaml" in w.value for w in at.warning)
+    assert "good" in at.selectbox(key="scn_id").options[-1] or any("good" in o for o in at.selectbox(key="scn_id").options)
+
+
+@pytest.mark.parametrize("lang", ["zh"])
+def test_pages_render_in_chinese(folder, lang):
+    for page in (PAGE, COMPARE, PITCH):
+        at = open_page(page, lang=lang)
+        assert_clean(at)
+
+
+def test_link_to_unknown_scenario_explains_and_falls_back(folder):
+    at = open_page(PAGE, query={"scn_id": "deleted-long-ago"})
+    assert not at.exception
+    assert any("deleted-long-ago" in w.value for w in at.warning)
+    assert at.selectbox(key="scn_id").value == "autonomous-driving"
+
+
+def test_apply_shows_unsaved_figures_without_touching_files(folder):
+    ScenarioStore(folder).save(load_preset("customer-service").replace(id="cs", name="CS"))
+    at = open_page(PAGE, query={"scn_id": "cs"})
+    before = _metric(at, "scn.fig.serving")
+    at.number_input(key="scn_ed_cs_rpd").set_value(4_000_000.0)
+    _button(at, "scn.ed.apply").click().run()
+    assert_clean(at)
+    assert any(t("scn.unsaved", lang="en") in i.value for i in at.info)
+    assert _metric(at, "scn.fig.serving") != before            # figures follow the draft
+    assert load(folder / "cs.yaml").traffic.requests_per_day == 400_000   # the file does not

@@ -1,0 +1,61 @@
+"""Seeded Monte Carlo: reproducible, ordered bands, sensible responses; tornado ordering."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from scenarios.economics import cost_models
+from scenarios.uncertainty import monte_carlo, tornado
+from tests.scenarios.conftest import golden_capacities
+
+
+@pytest.fixture
+def models(golden):
+    return cost_models(golden, golden_capacities())
+
+
+def test_same_seed_same_percentiles(golden, models):
+    a = monte_carlo(golden, models, n=10_000, seed=7)
+    b = monte_carlo(golden, models, n=10_000, seed=7)
+    assert a.cost_usd_month == b.cost_usd_month and a.margin == b.margin
+
+
+def test_percentiles_stable_across_seeds(golden, models):
+    """With 10,000 samples the P50 of the margin moves by well under a point between seeds."""
+    p50 = [monte_carlo(golden, models, n=10_000, seed=s).margin.p50 for s in range(3)]
+    assert max(p50) - min(p50) < 0.01
+
+
+def test_bands_are_ordered(golden, models):
+    mc = monte_carlo(golden, models, n=10_000, seed=1)
+    for band in (mc.cost_usd_month, mc.margin, *mc.options_usd_month.values(), *mc.fan_cost):
+        assert band.p10 <= band.p50 <= band.p90
+    assert mc.cost_samples.shape == (10_000,)
+    assert len(mc.fan_cost) == len(mc.fan_months) == 25
+
+
+def test_api_cost_band_follows_traffic_and_price_ranges(golden, models):
+    mc = monte_carlo(golden, models, n=20_000, seed=3)
+    api = mc.options_usd_month["api"]
+    point = 10_000 * 365 / 12 * 0.0008
+    # product of two triangular multipliers with modes at 1: the median lies near the point
+    assert api.p10 < point < api.p90
+    assert api.p50 == pytest.approx(point, rel=0.15)
+
+
+def test_rented_cost_is_whole_replicas(golden, models):
+    mc = monte_carlo(golden, models, n=5_000, seed=0)
+    # 1 replica at any sampled traffic (peak 0.32 req/s < 5 * 0.4 * 0.8): price range only
+    assert 1460 * 0.8 - 1e-6 <= mc.cost_usd_month.p10 <= mc.cost_usd_month.p90 <= 1460 * 1.25 + 1e-6
+
+
+def test_tornado_sorted_and_traffic_moves_a_fixed_cost_margin_most(golden, models):
+    bars = tornado(golden, models)
+    swings = [b.swing for b in bars]
+    assert swings == sorted(swings, reverse=True)
+    # serving is a fixed 1460/month at these volumes; revenue scales with traffic, price moves
+    # only the 1460, so traffic and hardware price are the top two, api price does nothing
+    assert bars[0].name == "traffic"
+    assert {b.name: b.swing for b in bars}["api_price"] == pytest.approx(0.0)
+    assert not any(np.isnan(b.swing) for b in bars)
