@@ -56,10 +56,31 @@ def chart_rows(results) -> list[dict]:
     return rows
 
 
+def _assumed(estimate, name: str) -> float | None:
+    for a in estimate.assumptions or ():
+        if a.name == name:
+            try:
+                return float(a.value)
+            except (TypeError, ValueError):
+                return None
+    return None
+
+
 def roofline_points(results) -> list[dict]:
-    return [{"label": short_name(r.device), "bandwidth_gb_s": r.device.memory_bandwidth_gb_s,
-             "ridge_point": r.estimate.ridge_point, "arithmetic_intensity": r.estimate.arithmetic_intensity,
-             "bound": r.estimate.bound_decode} for r in results]
+    """What the roofline needs from each estimate: the device's roof, the engine's fitted
+    efficiencies (from its assumptions) and where decode and prefill sit."""
+    points = []
+    for r in results:
+        e = r.estimate
+        points.append({
+            "label": short_name(r.device), "bandwidth_gb_s": r.device.memory_bandwidth_gb_s * capacity_gb(r)
+            / float(r.device.memory_gb),  # x devices under tensor parallel, as the engine's ridge
+            "ridge_point": e.ridge_point, "eff_bw": _assumed(e, "efficiency_bandwidth"),
+            "eff_compute": _assumed(e, "efficiency_compute"),
+            "arithmetic_intensity": e.arithmetic_intensity, "bound": e.bound_decode,
+            "arithmetic_intensity_prefill": getattr(e, "arithmetic_intensity_prefill", None),
+            "bound_prefill": e.bound_prefill})
+    return points
 
 
 def results_table(results) -> pd.DataFrame:

@@ -133,35 +133,51 @@ def band_bars(rows: Sequence[dict], series: Sequence[tuple[str, str]], title_key
 
 
 def roofline_chart(points: Sequence[dict]) -> go.Figure:
-    """Each target's roofline and where the decode step sits on it.
+    """Each target's roofline and where this request's decode and prefill sit on it.
 
-    ``points``: dicts with label, bandwidth_gb_s, ridge_point (FLOP/byte where the target
-    turns compute-bound), arithmetic_intensity (the workload's FLOP/byte) and bound. The
-    roof is min(peak, bandwidth x intensity) with peak = ridge x bandwidth, so it is drawn
-    from the two numbers the engine used for its decision.
+    ``points``: dicts with label, bandwidth_gb_s, ridge_point (peak FLOP per byte of the
+    device), eff_bw and eff_compute (the engine's fitted shares of peak bandwidth and
+    compute), arithmetic_intensity (decode) and arithmetic_intensity_prefill (FLOP/byte),
+    bound and bound_prefill. Two roofs per device: the datasheet one (dotted) and the one
+    the engine's efficiencies leave (solid), min(peak x eff_compute, bandwidth x eff_bw x
+    intensity); the markers sit on the solid one, so the bend they fall either side of is
+    the one the engine used to call the step compute- or bandwidth-bound.
     """
     ais = [p["arithmetic_intensity"] for p in points] + [p["ridge_point"] for p in points]
-    lo = 10 ** np.floor(np.log10(max(min(ais), 1e-2)) - 0.5)
-    hi = 10 ** np.ceil(np.log10(max(ais)) + 0.5)
+    ais += [p["arithmetic_intensity_prefill"] for p in points if p.get("arithmetic_intensity_prefill")]
+    lo = 10 ** np.floor(np.log10(max(min(ais), 1e-2)) - 0.3)
+    hi = 10 ** np.ceil(np.log10(max(ais)) + 0.3)
     x = np.logspace(np.log10(lo), np.log10(hi), 60)
+    decode_name, prefill_name = t("cost.chart.decode_point"), t("cost.chart.prefill_point")
     data = []
     for i, p in enumerate(points):
         colour = SERIES[i % len(SERIES)]
         bw_tb_s = p["bandwidth_gb_s"] / 1000.0          # GB/s x FLOP/byte = GFLOP/s; /1000 -> TFLOP/s
         peak_tflops = p["ridge_point"] * bw_tb_s
-        roof = np.minimum(peak_tflops, bw_tb_s * x)
-        data.append(dict(type="scatter", mode="lines", x=x.tolist(), y=roof.tolist(), name=p["label"],
+        eff_bw, eff_c = p.get("eff_bw") or 1.0, p.get("eff_compute") or 1.0
+
+        def achieved(ai: float) -> float:
+            return min(peak_tflops * eff_c, bw_tb_s * eff_bw * ai)
+
+        data.append(dict(type="scatter", mode="lines", x=x.tolist(), y=np.minimum(peak_tflops, bw_tb_s * x).tolist(),
+                         legendgroup=p["label"], showlegend=False, name=p["label"], hoverinfo="skip",
+                         line=dict(color=colour, width=1, dash="dot")))
+        data.append(dict(type="scatter", mode="lines", x=x.tolist(), y=[achieved(a) for a in x], name=p["label"],
                          legendgroup=p["label"], line=dict(color=colour, width=2),
                          hovertemplate="%{x:.3g} FLOP/B → %{y:.3g} TFLOP/s<extra>" + p["label"] + "</extra>"))
-        ai = p["arithmetic_intensity"]
-        data.append(dict(
-            type="scatter", mode="markers", x=[ai], y=[min(peak_tflops, bw_tb_s * ai)], name=p["label"],
-            legendgroup=p["label"], showlegend=False,
-            marker=dict(size=12, color=colour, symbol="circle" if p["bound"] == "bandwidth" else "diamond",
-                        line=dict(width=1.5, color="#111827")),
-            hovertemplate=(p["label"] + "<br>" + t("cost.chart.decode_point") + ": %{x:.3g} FLOP/B<br>"
-                           + t("cost.chart.ridge") + f": {p['ridge_point']:.3g} FLOP/B<br>"
-                           + t(f"cost.bound.{p['bound']}") + "<extra></extra>")))
+        for ai, bound, name, filled in ((p["arithmetic_intensity"], p["bound"], decode_name, True),
+                                        (p.get("arithmetic_intensity_prefill"), p.get("bound_prefill"),
+                                         prefill_name, False)):
+            if not ai or bound not in ("compute", "bandwidth"):
+                continue
+            symbol = ("circle" if bound == "bandwidth" else "diamond") + ("" if filled else "-open")
+            data.append(dict(
+                type="scatter", mode="markers", x=[ai], y=[achieved(ai)], name=p["label"],
+                legendgroup=p["label"], showlegend=False,
+                marker=dict(size=12 if filled else 11, color=colour, symbol=symbol,
+                            line=dict(width=1.5 if filled else 2.5, color="#111827" if filled else colour)),
+                hovertemplate=(p["label"] + " · " + name + "<br>%{x:.3g} FLOP/B → %{y:.3g} TFLOP/s<br>"
+                               + t(f"cost.bound.{bound}") + "<extra></extra>")))
     layout = _layout("cost.chart.roofline_title", len(points), 400 + _LEGEND_ROW_PX * len(points),
                      xaxis=dict(type="log", dtick=1, title=dict(text=t("cost.chart.intensity_axis"))),
                      yaxis=dict(type="log", dtick=1, title=dict(text=t("cost.chart.attainable_axis"))))

@@ -59,16 +59,22 @@ def test_memory_chart_stacks_the_engine_memory_against_capacity(results):
 
 
 def test_roofline_puts_each_decode_point_on_its_device_roof(results):
-    fig = charts.roofline_chart(cost_view.roofline_points(results))
+    points = cost_view.roofline_points(results)
+    fig = charts.roofline_chart(points)
     _titled(fig)
-    assert len(fig.data) == 2 * len(results)  # a roof and a point per device
-    for i, r in enumerate(results):
-        point = fig.data[2 * i + 1]
+    decode = [d for d in fig.data if d.mode == "markers" and not d.marker.symbol.endswith("-open")]
+    prefill = [d for d in fig.data if d.mode == "markers" and d.marker.symbol.endswith("-open")]
+    assert len(decode) == len(prefill) == len(results)
+    for point, p, r in zip(decode, points, results):
         e, bw_tb_s = r.estimate, r.device.memory_bandwidth_gb_s / 1000
+        assert p["eff_bw"] and p["eff_compute"]  # the engine's fitted efficiencies, from its assumptions
         assert point.x[0] == pytest.approx(e.arithmetic_intensity)
-        assert point.y[0] == pytest.approx(min(e.ridge_point * bw_tb_s, bw_tb_s * e.arithmetic_intensity))
-        # The marker says which side of the ridge the engine put it.
-        assert (point.marker.symbol == "circle") == (e.bound_decode == "bandwidth")
+        assert point.y[0] == pytest.approx(min(e.ridge_point * bw_tb_s * p["eff_compute"],
+                                               bw_tb_s * p["eff_bw"] * e.arithmetic_intensity))
+        # The marker says which side of the bend the engine put the step.
+        assert point.marker.symbol.startswith("circle") == (e.bound_decode == "bandwidth")
+    for point, r in zip(prefill, results):
+        assert point.x[0] == pytest.approx(r.estimate.arithmetic_intensity_prefill)
 
 
 def test_band_line_and_training_memory_chart_are_valid():

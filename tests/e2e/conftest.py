@@ -136,6 +136,12 @@ class PageSession:
                 return now - window.__vlSince >= quiet;
             }""", arg=[quiet_ms], timeout=timeout_ms, polling=100)
 
+    def settle(self) -> None:
+        """After an input change: the rerun has finished and stale elements are gone."""
+        self.page.wait_for_timeout(150)  # let the rerun start: idle can read true before it does
+        self.wait_idle()
+        self.wait_stable()
+
     def wait_idle(self, timeout_ms: int = 60_000) -> None:
         """Wait until the app has rendered and no script run is in progress."""
         page = self.page
@@ -186,18 +192,18 @@ class PageSession:
         box = self.page.get_by_label(label, exact=True)
         box.fill(str(value))
         box.press("Enter")
-        self.wait_idle()
+        self.settle()
 
     def segment(self, option: str) -> None:
         """Click ``option`` in an st.segmented_control / st.pills (they have no role name)."""
         self.page.get_by_test_id("stButtonGroup").get_by_text(option, exact=True).first.click()
-        self.wait_idle()
+        self.settle()
 
     def choose(self, label: str, option: str) -> None:
         """Pick ``option`` in the st.selectbox with this label."""
         self.page.get_by_label(label, exact=True).click()
         self.page.get_by_role("option", name=option, exact=True).click()
-        self.wait_idle()
+        self.settle()
 
     def assert_no_errors(self) -> None:
         page = self.page

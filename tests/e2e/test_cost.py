@@ -54,7 +54,9 @@ def test_serving_input_goes_to_url_and_link_reproduces_figures(tab):
     _reload_same(tab, changed)
     tab.segment("Roofline")  # the chart choice is part of the link too
     assert tab.query().get("srv_chart") == "Roofline"
-    assert tab.page.get_by_test_id("stPlotlyChart").count() == 1
+    # One chart at a time (the memory chart leaves as the roofline arrives).
+    tab.page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=\"stPlotlyChart\"]').length === 1", timeout=15_000)
     tab.screenshot(f"cost-serving-roofline-{tab.viewport_name}")
     tab.assert_no_errors()
 
