@@ -17,6 +17,8 @@ _BANDED = ("prefill_tokens_per_s", "decode_tokens_per_s", "throughput_tokens_per
            "tpot_ms", "usd_per_million_tokens")
 _SINGLE = ("weights_gb", "kv_cache_gb", "working_memory_gb", "total_memory_gb", "energy_j_per_token",
            "battery_pct_per_1k_tokens", "arithmetic_intensity", "ridge_point")
+_EXTRA = ("within_context", "max_batch", "electricity_usd_per_million_tokens", "co2_g_per_million_tokens",
+          "price_per_hour_used", "calibrated", "basis")
 CATEGORIES = ("datacenter-gpu", "workstation-gpu", "edge", "sbc", "laptop", "mobile")
 HW_CLASSES = ("nvidia-datacenter", "nvidia-consumer", "jetson", "apple", "phone", "cpu-sbc", "tpu", "amd")
 
@@ -38,8 +40,11 @@ def fit_badge(r) -> str:
 
 
 def capacity_gb(r) -> float:
+    """Memory the model may use on this target: the engine's usable memory per device (what
+    ``fits`` is judged against; a phone's OS keeps part of it) times the devices per replica."""
     devices = int((r.estimate.inputs or {}).get("devices", 1) or 1)
-    return float(r.device.memory_gb) * devices
+    usable = getattr(r.estimate, "usable_memory_gb", None)
+    return float(usable if usable else r.device.memory_gb) * devices
 
 
 def chart_rows(results) -> list[dict]:
@@ -73,10 +78,12 @@ def roofline_points(results) -> list[dict]:
     for r in results:
         e = r.estimate
         points.append({
-            "label": short_name(r.device), "bandwidth_gb_s": r.device.memory_bandwidth_gb_s * capacity_gb(r)
-            / float(r.device.memory_gb),  # x devices under tensor parallel, as the engine's ridge
-            "ridge_point": e.ridge_point, "eff_bw": _assumed(e, "efficiency_bandwidth"),
-            "eff_compute": _assumed(e, "efficiency_compute"),
+            "label": short_name(r.device),
+            # x devices under tensor parallel, as the engine's ridge point is computed
+            "bandwidth_gb_s": r.device.memory_bandwidth_gb_s * int((e.inputs or {}).get("devices", 1) or 1),
+            "ridge_point": e.ridge_point,
+            "eff_bw": getattr(e, "eff_bw", None) or _assumed(e, "efficiency_bandwidth"),
+            "eff_compute": getattr(e, "eff_compute", None) or _assumed(e, "efficiency_compute"),
             "arithmetic_intensity": e.arithmetic_intensity, "bound": e.bound_decode,
             "arithmetic_intensity_prefill": getattr(e, "arithmetic_intensity_prefill", None),
             "bound_prefill": e.bound_prefill})
@@ -101,6 +108,10 @@ def results_table(results) -> pd.DataFrame:
                    battery_pct_per_1k_tokens=e.battery_pct_per_1k_tokens,
                    bound_prefill=e.bound_prefill, bound_decode=e.bound_decode,
                    replicas_for_rate=r.replicas_for_rate)
+        # Extra engine fields where this engine version has them (absent -> not shown).
+        for f in _EXTRA:
+            if hasattr(e, f):
+                row[f] = getattr(e, f)
         rows.append(row)
     return pd.DataFrame(rows)
 

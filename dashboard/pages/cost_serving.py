@@ -13,7 +13,7 @@ from dashboard.cached import cost as cached
 from dashboard.charts import cost as charts
 from dashboard.i18n import t
 from dashboard.state import BIND
-from dashboard.ui import band_metric, explain_errors, page_header
+from dashboard.ui import band_metric, explain_errors, fmt_number, page_header
 from scenarios.errors import VentureLabError
 
 DEFAULT_MODEL = "llama-3.1-8b"
@@ -103,6 +103,9 @@ for r in results:
     if r.error:
         st.warning(t("cost.srv.target_error", device=device_label(r.device_id), message=r.error),
                    icon=":material/warning:")
+if any(r.estimate is not None and getattr(r.estimate, "within_context", True) is False for r in results):
+    st.warning(t("cost.srv.beyond_context", tokens=int(prompt_tokens) + int(output_tokens),
+                 context=model.context_length), icon=":material/warning:")
 ok = [r for r in results if r.estimate is not None]
 if not ok:
     st.stop()
@@ -115,6 +118,9 @@ for i, r in enumerate(ok):
                     e.decode_tokens_per_s_high, unit="tok/s", help=t("cost.decode_help"))
         band_metric(t("cost.usd_per_m"), e.usd_per_million_tokens, e.usd_per_million_tokens_low,
                     e.usd_per_million_tokens_high, unit="$", help=t("cost.usd_per_m_help"))
+        power_cost = getattr(e, "electricity_usd_per_million_tokens", None)
+        if e.usd_per_million_tokens is None and power_cost is not None:
+            st.caption(t("cost.srv.electricity_only", usd=fmt_number(power_cost)))
 
 rows = view.chart_rows(ok)
 # One chart at a time, chosen in the URL: a link can point at the roofline, and a rerun
