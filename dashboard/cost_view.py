@@ -14,9 +14,9 @@ from dashboard.state import BIND
 from dashboard.ui import band_metric, explain_errors, fmt_number
 
 _BANDED = ("prefill_tokens_per_s", "decode_tokens_per_s", "throughput_tokens_per_s", "ttft_ms",
-           "tpot_ms", "usd_per_million_tokens")
-_SINGLE = ("weights_gb", "kv_cache_gb", "working_memory_gb", "total_memory_gb", "energy_j_per_token",
-           "battery_pct_per_1k_tokens", "arithmetic_intensity", "ridge_point")
+           "tpot_ms", "usd_per_million_tokens", "energy_j_per_token", "battery_pct_per_1k_tokens")
+_SINGLE = ("weights_gb", "kv_cache_gb", "working_memory_gb", "total_memory_gb", "arithmetic_intensity",
+           "ridge_point")
 _EXTRA = ("within_context", "max_batch", "electricity_usd_per_million_tokens", "co2_g_per_million_tokens",
           "price_per_hour_used", "calibrated", "basis")
 CATEGORIES = ("datacenter-gpu", "workstation-gpu", "edge", "sbc", "laptop", "mobile")
@@ -103,10 +103,8 @@ def results_table(results) -> pd.DataFrame:
             row[f] = getattr(e, f)
         for f in _BANDED:
             for suffix in ("", "_low", "_high"):
-                row[f + suffix] = getattr(e, f + suffix)
-        row.update(energy_j_per_token=e.energy_j_per_token,
-                   battery_pct_per_1k_tokens=e.battery_pct_per_1k_tokens,
-                   bound_prefill=e.bound_prefill, bound_decode=e.bound_decode,
+                row[f + suffix] = getattr(e, f + suffix, None)  # an engine without a band: no band
+        row.update(bound_prefill=e.bound_prefill, bound_decode=e.bound_decode,
                    replicas_for_rate=r.replicas_for_rate)
         # Extra engine fields where this engine version has them (absent -> not shown).
         for f in _EXTRA:

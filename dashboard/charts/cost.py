@@ -34,6 +34,13 @@ VALIDATE = False  # tests switch it on
 _AXIS = dict(gridcolor="#E5E7EB", zerolinecolor="#D1D5DB", linecolor="#D1D5DB", automargin=True)
 
 
+def png_config(filename: str) -> dict:
+    """Plotly's toolbar config for ``st.plotly_chart``: the camera button saves a sharp PNG
+    under a file name that says what it is."""
+    return {"displaylogo": False,
+            "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2}}
+
+
 def _figure(spec: dict) -> go.Figure:
     if VALIDATE:
         return go.Figure(spec)

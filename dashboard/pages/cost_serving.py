@@ -121,6 +121,10 @@ for i, r in enumerate(ok):
         power_cost = getattr(e, "electricity_usd_per_million_tokens", None)
         if e.usd_per_million_tokens is None and power_cost is not None:
             st.caption(t("cost.srv.electricity_only", usd=fmt_number(power_cost)))
+        if e.battery_pct_per_1k_tokens is not None:  # phones: what a user's battery pays
+            band_metric(t("cost.battery"), e.battery_pct_per_1k_tokens,
+                        getattr(e, "battery_pct_per_1k_tokens_low", None),
+                        getattr(e, "battery_pct_per_1k_tokens_high", None), unit="%", help=t("cost.battery_help"))
 
 rows = view.chart_rows(ok)
 # One chart at a time, chosen in the URL: a link can point at the roofline, and a rerun
@@ -128,27 +132,33 @@ rows = view.chart_rows(ok)
 chart = st.segmented_control(t("cost.srv.chart"), CHARTS, format_func=lambda c: t(f"cost.tab.{c}"),
                              default="memory", required=True, key="srv_chart", bind=BIND)
 if chart == "memory":
-    st.plotly_chart(charts.memory_chart(rows), key="srv_fig_memory")
+    st.plotly_chart(charts.memory_chart(rows), key="srv_fig_memory",
+                    config=charts.png_config("serving-memory"))
     st.caption(t("cost.srv.memory_note"))
 elif chart == "speed":
     st.plotly_chart(charts.band_bars(rows, [("decode_tokens_per_s", t("cost.decode")),
                                             ("throughput_tokens_per_s", t("cost.throughput"))],
-                                     "cost.chart.speed_title", "cost.chart.tok_s_axis", "tok/s"), key="srv_fig_speed")
+                                     "cost.chart.speed_title", "cost.chart.tok_s_axis", "tok/s"), key="srv_fig_speed",
+                    config=charts.png_config("serving-speed"))
 elif chart == "latency":
     st.plotly_chart(charts.band_bars(rows, [("ttft_ms", t("cost.ttft")), ("tpot_ms", t("cost.tpot"))],
-                                     "cost.chart.latency_title", "cost.chart.ms_axis", "ms"), key="srv_fig_latency")
+                                     "cost.chart.latency_title", "cost.chart.ms_axis", "ms"), key="srv_fig_latency",
+                    config=charts.png_config("serving-latency"))
 elif chart == "cost":
     priced = [r for r in rows if r.get("usd_per_million_tokens") is not None]
     if priced:
         st.plotly_chart(charts.band_bars(priced, [("usd_per_million_tokens", t("cost.usd_per_m"))],
-                                         "cost.chart.usd_title", "cost.chart.usd_axis", "$"), key="srv_fig_usd")
+                                         "cost.chart.usd_title", "cost.chart.usd_axis", "$"), key="srv_fig_usd",
+                    config=charts.png_config("serving-usd"))
     else:
         st.info(t("cost.srv.no_prices"))
 elif chart == "energy":
     st.plotly_chart(charts.band_bars(rows, [("energy_j_per_token", t("cost.energy"))],
-                                     "cost.chart.energy_title", "cost.chart.j_axis", "J"), key="srv_fig_energy")
+                                     "cost.chart.energy_title", "cost.chart.j_axis", "J"), key="srv_fig_energy",
+                    config=charts.png_config("serving-energy"))
 else:
-    st.plotly_chart(charts.roofline_chart(view.roofline_points(ok)), key="srv_fig_roofline")
+    st.plotly_chart(charts.roofline_chart(view.roofline_points(ok)), key="srv_fig_roofline",
+                    config=charts.png_config("serving-roofline"))
     st.caption(t("cost.srv.roofline_note"))
 
 st.subheader(t("cost.srv.table_title"), anchor="results-table")

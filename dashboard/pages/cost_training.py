@@ -81,12 +81,14 @@ y_key = "cost.chart.cost_axis" if cost_field == "cost_usd" else "cost.chart.hour
 with c1:
     st.plotly_chart(charts.band_line(
         [tk / 1e9 for tk, _ in by_tok], *[[getattr(e, cost_field + s) for _, e in by_tok] for s in ("", "_low", "_high")],
-        "cost.chart.vs_tokens_title", "cost.chart.tokens_axis", y_key, marker_x=float(tokens_b)), key="trn_fig_tokens")
+        "cost.chart.vs_tokens_title", "cost.chart.tokens_axis", y_key, marker_x=float(tokens_b)), key="trn_fig_tokens",
+                    config=charts.png_config("training-tokens"))
 with c2:
     st.plotly_chart(charts.band_line(
         [d for d, _ in by_dev], *[[getattr(e, "wall_clock_days" + s) for _, e in by_dev] for s in ("", "_low", "_high")],
         "cost.chart.vs_devices_title", "cost.chart.devices_axis", "cost.chart.days_axis",
-        marker_x=float(devices)), key="trn_fig_devices")
+        marker_x=float(devices)), key="trn_fig_devices",
+                    config=charts.png_config("training-devices"))
 st.caption(t("cost.trn.curves_note"))
 
 st.subheader(t("cost.trn.memory_title"), anchor="memory-per-device")
@@ -96,7 +98,8 @@ mem_rows = [{"label": t("cost.trn.zero_stage", stage=z), "memory_gb": e.memory_p
 mem_rows += [{"label": t(f"cost.trn.method.{m}"), "memory_gb": f.memory_gb, "fits": f.fits,
               "hours": f.hours, "hours_low": f.hours_low, "hours_high": f.hours_high}
              for m, f in sweeps["finetune"].items()]
-st.plotly_chart(charts.memory_methods_chart(mem_rows, cached.device_info(device_id).memory_gb), key="trn_fig_memory")
+st.plotly_chart(charts.memory_methods_chart(mem_rows, cached.device_info(device_id).memory_gb), key="trn_fig_memory",
+                    config=charts.png_config("training-memory"))
 st.caption(t("cost.trn.memory_note"))
 table = pd.DataFrame([{t("cost.trn.setup"): r["label"], t("cost.trn.memory"): r["memory_gb"],
                        t("cost.col.fits"): r["fits"], t("cost.trn.hours"): r["hours"],

@@ -61,6 +61,10 @@ def test_default_view_shows_the_engine_figures_for_five_kinds_of_target():
     # The first card's headline metric is the H100's decode speed, formatted.
     h100 = engine()
     assert at.metric[0].value == f"{fmt_number(h100.decode_tokens_per_s)} tok/s"
+    # Phones also show the battery a user pays, only phones.
+    phone = engine(hardware="qualcomm-snapdragon-8-gen-3")
+    battery = [m.value for m in at.metric if m.label == t("cost.battery", lang="en")]
+    assert battery == [f"{fmt_number(phone.battery_pct_per_1k_tokens)} %"]
 
 
 def test_changing_batch_and_format_gives_the_engine_figures_for_the_new_inputs():
