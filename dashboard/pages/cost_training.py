@@ -49,7 +49,10 @@ with explain_errors(), st.spinner(t("cost.trn.working")):
     sweeps = cached.training_sweeps(*args)
 
 st.subheader(t("cost.trn.results_title"), anchor="training-estimate")
-st.caption(t("cost.trn.flops", flops=f"{est.training_flops:.3g}", mfu=f"{est.mfu_used:.2f}"))
+st.caption(t("cost.trn.flops", flops=f"{est.training_flops:.3g}", mfu=f"{est.mfu_used:.2f}",
+             low=f"{getattr(est, 'mfu_low', est.mfu_used):.2f}", high=f"{getattr(est, 'mfu_high', est.mfu_used):.2f}",
+             basis=t("cost.trn.mfu_given") if mfu is not None else (
+                 t("cost.trn.mfu_fitted") if getattr(est, "mfu_calibrated", True) else t("cost.trn.mfu_borrowed"))))
 c1, c2, c3 = st.columns(3)
 with c1:
     band_metric(t("cost.trn.hours"), est.accelerator_hours, est.accelerator_hours_low,
