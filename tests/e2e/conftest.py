@@ -187,6 +187,16 @@ class PageSession:
         """The values of every st.metric on the page, in page order."""
         return self.page.get_by_test_id("stMetricValue").all_inner_texts()
 
+    def wait_metrics(self, predicate, timeout_s: float = 30.0) -> list[str]:
+        """Poll the metric values until ``predicate(values)`` holds (a rerun changes values in
+        place, so element counts cannot tell when it is done); return the last values."""
+        deadline = time.monotonic() + timeout_s
+        values = self.metric_values()
+        while not predicate(values) and time.monotonic() < deadline:
+            self.page.wait_for_timeout(200)
+            values = self.metric_values()
+        return values
+
     def set_number(self, label: str, value: float | int) -> None:
         """Type a value into the st.number_input with this label and commit it."""
         box = self.page.get_by_label(label, exact=True)
