@@ -2,7 +2,7 @@
 PYTHON ?= python3
 PORT ?= 8501
 
-.PHONY: run install install-test browser test bench calibrate
+.PHONY: run install install-test browser fonts test bench calibrate
 
 install:
 	$(PYTHON) -m pip install -q -e .
@@ -22,11 +22,21 @@ browser:
 	  else echo "note: pdftoppm missing and not root: the PDF screenshot will be skipped"; fi; \
 	fi
 
-install-test: browser
+install-test: browser fonts
 	$(PYTHON) -m pip install -q -e ".[test]"
 
 test: install-test
 	$(PYTHON) -m pytest -q -p no:cacheprovider --timeout 600
 
-bench: install
-	$(PYTHON) -m bench.run_all
+# One module per area; each rewrites its own section of bench/RESULTS.md.
+# (bench.llm_analysis_compare needs its own virtual environment: see its docstring.)
+BENCHES ?= engine app
+bench: install-test
+	@for b in $(BENCHES); do echo "== bench.$$b"; $(PYTHON) -m bench.$$b || exit 1; done
+
+# A CJK font, so that browser screenshots of the Chinese interface show characters, not boxes.
+fonts:
+	@if ! fc-list 2>/dev/null | grep -qi "wqy\|noto sans cjk"; then \
+	  if [ "$$(id -u)" = 0 ]; then (apt-get install -y -qq fonts-wqy-zenhei >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-zenhei >/dev/null)); \
+	  else echo "note: no CJK font and not root: Chinese text in screenshots shows as boxes"; fi; \
+	fi

@@ -31,6 +31,9 @@ EXPLORE: list[PageSpec] = [
 ]
 
 ESTIMATE: list[PageSpec] = [
+    PageSpec("dashboard/pages/cost_serving.py", "nav.cost_serving", ":material/bolt:", "cost-serving"),
+    PageSpec("dashboard/pages/cost_training.py", "nav.cost_training", ":material/model_training:",
+             "cost-training"),
 ]
 
 DEMOS: list[PageSpec] = [
@@ -57,6 +60,7 @@ SCENARIOS: list[PageSpec] = [
 ]
 
 ABOUT: list[PageSpec] = [
+    PageSpec("dashboard/pages/methodology.py", "nav.methodology", ":material/science:", "methodology"),
 ]
 
 # Section i18n key -> pages, in the order the sidebar shows them.

@@ -11,6 +11,12 @@ so a shared link reproduces the view. Rules:
   collide across pages; :data:`PAGE_PREFIXES` lists them and a test checks uniqueness.
 * Keep values URL-friendly: ids rather than display names (use ``format_func`` to show
   a translated label).
+* Note (seen in Streamlit 1.67): for a bound selectbox / multiselect / segmented control
+  the URL carries the *formatted* label, not the option value (``?meth_part=Data+sources``),
+  and the widget is seeded back from it by matching labels. So ``format_func`` labels must
+  be unique, and a translated label makes the link language-specific: it still reproduces
+  the view because ``lang`` travels in the same URL, but keep labels language-independent
+  (names, ids) where you can.
 * Buttons that trigger work (``Run sweep``) are not bound; their result is cached, so a
   reloaded URL that already ran shows it again.
 """
@@ -39,6 +45,7 @@ PAGE_PREFIXES: dict[str, str] = {
     "comp": "Demo lab: compression and sparsity",
     "nlp": "Demo lab: NLP and customer service",
     "rec": "Demo lab: recommendation and sparsity",
+    "meth": "Methodology",
     "scn": "Scenarios",
     "cmpr": "Compare scenarios",
     "pitch": "Pitch mode",

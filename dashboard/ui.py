@@ -17,7 +17,10 @@ _CSS = """
 /* Figures read at a glance in a pitch meeting, and wrap rather than clip on a phone. */
 [data-testid="stMetricValue"] { font-size: 1.6rem; white-space: normal; }
 [data-testid="stMetricLabel"] p { white-space: normal; }
+[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * { white-space: normal; overflow: visible; height: auto; }
 .val-band { color: #6B7280; font-size: 0.85rem; }
+/* Less empty space above the title: the first screen should show figures, not padding. */
+[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
 @media (max-width: 640px) { [data-testid="stMetricValue"] { font-size: 1.25rem; } }
 </style>
 """
@@ -60,11 +63,14 @@ def fmt_number(value: float | None, digits: int = 3) -> str:
 def band_metric(label: str, expected: float | None, low: float | None = None,
                 high: float | None = None, unit: str = "", help: str | None = None) -> None:
     """A metric card showing the expected value with its low-high band underneath."""
-    value = fmt_number(expected) + (f" {unit}" if unit and expected is not None else "")
+    if unit in ("$", "USD") and expected is not None:
+        value = "$" + fmt_number(expected)  # currency reads before the figure
+    else:
+        value = fmt_number(expected) + (f" {unit}" if unit and expected is not None else "")
     delta = None
     if low is not None and high is not None:
         delta = t("common.band", low=fmt_number(low), high=fmt_number(high))
-    st.metric(label, value, delta=delta, delta_color="off", help=help)
+    st.metric(label, value, delta=delta, delta_color="off", delta_arrow="off", help=help)
 
 
 @contextlib.contextmanager

@@ -86,6 +86,11 @@ def browser():
         b.close()
 
 
+def _is_base_path_probe(failed: str) -> bool:
+    status, _, url = failed.partition(" ")
+    return status == "404" and url.split("?")[0].endswith(("/_stcore/health", "/_stcore/host-config"))
+
+
 class PageSession:
     """A browser tab on the app that records console errors."""
 
@@ -95,6 +100,9 @@ class PageSession:
         self.console_errors: list[str] = []
         page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
         page.on("pageerror", lambda e: self.console_errors.append(str(e)))
+        # The console says only "404"; keep the URL of every failed response to name it.
+        self.failed_responses: list[str] = []
+        page.on("response", lambda r: r.status >= 400 and self.failed_responses.append(f"{r.status} {r.url}"))
 
     def goto(self, path: str = "", **query: str) -> None:
         from urllib.parse import urlencode
@@ -106,7 +114,33 @@ class PageSession:
             path = ""
         url = f"{self.base_url}/{path}" + (f"?{urlencode(query)}" if query else "")
         self.page.goto(url)
+        self.wait_rendered()
+
+    def wait_rendered(self, timeout_ms: int = 60_000) -> None:
+        """After a page load: wait for the page's title (every page has one), then idle.
+        Idle alone can pass before the first script run has even started."""
+        self.page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=timeout_ms)
+        self.wait_idle(timeout_ms)
+        self.wait_stable(timeout_ms)
+
+    def wait_stable(self, timeout_ms: int = 60_000, quiet_ms: int = 600) -> None:
+        """Wait until the page stops growing: the count of rendered elements and skeletons
+        unchanged for ``quiet_ms``. The running flag alone can read idle between the first
+        elements and the rest of a first run."""
+        self.page.wait_for_function(
+            """([quiet]) => {
+                const n = document.querySelectorAll('[data-testid="stElementContainer"]').length
+                        + 100000 * document.querySelectorAll('[data-testid="stSkeleton"]').length;
+                const now = performance.now();
+                if (window.__vlCount !== n) { window.__vlCount = n; window.__vlSince = now; return false; }
+                return now - window.__vlSince >= quiet;
+            }""", arg=[quiet_ms], timeout=timeout_ms, polling=100)
+
+    def settle(self) -> None:
+        """After an input change: the rerun has finished and stale elements are gone."""
+        self.page.wait_for_timeout(150)  # let the rerun start: idle can read true before it does
         self.wait_idle()
+        self.wait_stable()
 
     def wait_idle(self, timeout_ms: int = 60_000) -> None:
         """Wait until the app has rendered and no script run is in progress."""
@@ -125,10 +159,61 @@ class PageSession:
         return dict(parse_qsl(urlparse(self.page.url).query))
 
     def screenshot(self, name: str) -> Path:
+        """Save the whole page, not only the viewport.
+
+        Streamlit scrolls inside its main container, so ``full_page`` alone stops at the
+        viewport: grow the viewport to the content's height for the shot, then restore it.
+        """
         SHOTS.mkdir(parents=True, exist_ok=True)
         path = SHOTS / f"{name}.png"
-        self.page.screenshot(path=str(path), full_page=True)
+        self.wait_idle()
+        self.wait_stable()
+        page = self.page
+        size = page.viewport_size
+        content_px = page.evaluate(
+            "() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
+            " return m ? m.scrollHeight : document.body.scrollHeight; }")
+        tall = min(max(int(content_px) + 40, size["height"]), 12_000)
+        if tall > size["height"]:
+            page.set_viewport_size({"width": size["width"], "height": tall})
+            page.wait_for_timeout(400)  # plotly redraws on resize
+        try:
+            page.screenshot(path=str(path), full_page=True)
+        finally:
+            page.set_viewport_size(size)
         return path
+
+    def metric_values(self) -> list[str]:
+        """The values of every st.metric on the page, in page order."""
+        return self.page.get_by_test_id("stMetricValue").all_inner_texts()
+
+    def wait_metrics(self, predicate, timeout_s: float = 30.0) -> list[str]:
+        """Poll the metric values until ``predicate(values)`` holds (a rerun changes values in
+        place, so element counts cannot tell when it is done); return the last values."""
+        deadline = time.monotonic() + timeout_s
+        values = self.metric_values()
+        while not predicate(values) and time.monotonic() < deadline:
+            self.page.wait_for_timeout(200)
+            values = self.metric_values()
+        return values
+
+    def set_number(self, label: str, value: float | int) -> None:
+        """Type a value into the st.number_input with this label and commit it."""
+        box = self.page.get_by_label(label, exact=True)
+        box.fill(str(value))
+        box.press("Enter")
+        self.settle()
+
+    def segment(self, option: str) -> None:
+        """Click ``option`` in an st.segmented_control / st.pills (they have no role name)."""
+        self.page.get_by_test_id("stButtonGroup").get_by_text(option, exact=True).first.click()
+        self.settle()
+
+    def choose(self, label: str, option: str) -> None:
+        """Pick ``option`` in the st.selectbox with this label."""
+        self.page.get_by_label(label, exact=True).click()
+        self.page.get_by_role("option", name=option, exact=True).click()
+        self.settle()
 
     def assert_no_errors(self) -> None:
         page = self.page
@@ -136,7 +221,12 @@ class PageSession:
         assert page.get_by_test_id("stAlertContentError").count() == 0, "the page shows an error box"
         # Chromium reports blocked network for the closed machine; only app errors count.
         real = [e for e in self.console_errors if "net::" not in e and "favicon" not in e]
-        assert real == [], f"browser console errors: {real}"
+        # Opened at /<page>, Streamlit's client first probes /<page>/_stcore/{health,host-config}
+        # to find the base path, gets 404, and falls back to /. Those probes are not app errors.
+        unexplained = [r for r in self.failed_responses if not _is_base_path_probe(r)]
+        if not unexplained:
+            real = [e for e in real if "status of 404" not in e]
+        assert real == [], f"browser console errors: {real}; failed responses: {self.failed_responses}"
 
 
 @pytest.fixture(params=[("desktop", DESKTOP), ("phone", PHONE)], ids=lambda p: p[0])

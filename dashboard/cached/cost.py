@@ -1,0 +1,347 @@
+"""Every cached call into the cost engine (scenarios/) that the dashboard makes.
+
+Pages call these instead of the engine so that a rerun after an input change only pays
+for what changed: results are keyed by the inputs (plain strings and numbers, so they
+hash cheaply) and kept per server process. Nothing here computes a figure: it resolves
+user files (uploaded config.json, saved custom devices) into what the engine accepts and
+hands the engine's answers back unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+import yaml
+
+from scenarios import catalog, serving, training
+from scenarios.errors import VentureLabError
+
+# Where the custom-device form saves device files (YAML, the catalog's fields). The CLI
+# reads the same files with ``--hardware PATH``. Git-ignored; one file per device.
+DEVICE_DIR_ENV = "VENTURE_LAB_DEVICE_DIR"
+_SAFE_NAME = re.compile(r"[^a-z0-9-]+")
+MAX_CONFIG_BYTES = 256_000  # a real config.json is a few kB; anything larger is not one
+
+
+def device_dir() -> Path:
+    return Path(os.environ.get(DEVICE_DIR_ENV, "user_devices")).resolve()
+
+
+# ---------------------------------------------------------------- catalogs
+@st.cache_resource(show_spinner=False)
+def hardware() -> dict:
+    """The hardware catalog (id -> Hardware), loaded and validated once per process."""
+    return catalog.load_hardware()
+
+
+@st.cache_resource(show_spinner=False)
+def models() -> dict:
+    return catalog.load_models()
+
+
+@st.cache_resource(show_spinner=False)
+def formats() -> dict:
+    return catalog.load_formats()
+
+
+def llm_ids() -> list[str]:
+    """Catalog models the serving and training estimates apply to (decoder LLMs)."""
+    return [m.id for m in models().values() if m.kind == "decoder-llm"]
+
+
+# ---------------------------------------------------------------- custom devices
+def slug(text: str) -> str:
+    """A device id in the catalog's lowercase-kebab form, safe as a file name."""
+    return _SAFE_NAME.sub("-", text.strip().lower()).strip("-")[:60]
+
+
+def save_device(fields: dict) -> str:
+    """Validate a custom device with the engine, save it as ``<id>.yaml``; return the id.
+
+    The id is prefixed ``custom-`` so it never shadows a catalog device.
+    """
+    fields = dict(fields)
+    dev_id = slug(str(fields.get("name") or ""))
+    if not dev_id:
+        raise VentureLabError("name", "give the device a name made of letters or digits")
+    fields["id"] = dev_id if dev_id.startswith("custom-") else f"custom-{dev_id}"
+    catalog.hardware_from_dict(fields)  # raises VentureLabError naming the bad field
+    folder = device_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{fields['id']}.yaml"
+    tmp = path.with_suffix(".yaml.tmp")
+    tmp.write_text(yaml.safe_dump(fields, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    tmp.replace(path)  # atomic: a reader never sees half a file
+    saved_devices.clear()
+    return fields["id"]
+
+
+@st.cache_data(ttl=30, show_spinner=False)
+def saved_devices() -> dict[str, str]:
+    """Saved custom devices that load cleanly: id -> path of the device file."""
+    found: dict[str, str] = {}
+    folder = device_dir()
+    if not folder.is_dir():
+        return found
+    for path in sorted(folder.glob("*.y*ml"))[:200]:
+        try:
+            hw = catalog.get_hardware(str(path))
+        except (VentureLabError, OSError):
+            continue  # a broken file is skipped here; the form never writes one
+        found[hw.id] = str(path)
+    return found
+
+
+def target_ref(device_id: str) -> str:
+    """What the engine takes for a target: a catalog id, or a saved device file's path."""
+    return saved_devices().get(device_id, device_id)
+
+
+def device_info(device_id: str):
+    """The Hardware record of a catalog id or saved custom device."""
+    return _device_info(target_ref(device_id))
+
+
+@st.cache_data(show_spinner=False)
+def _device_info(ref: str):
+    return catalog.get_hardware(ref)
+
+
+# ---------------------------------------------------------------- uploaded models
+@st.cache_data(max_entries=32, show_spinner=False)
+def model_from_upload(data: bytes, filename: str) -> str:
+    """Check an uploaded Hugging Face config.json and store it; return the path to hand to
+    the engine as the model. Raises VentureLabError with a clear message when it is not one.
+    """
+    if len(data) > MAX_CONFIG_BYTES:
+        raise VentureLabError("config.json", f"is {len(data) // 1000} kB; a model config is a few kB",
+                              accepted=f"files under {MAX_CONFIG_BYTES // 1000} kB")
+    try:
+        config = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
+        raise VentureLabError("config.json", f"is not valid JSON ({type(err).__name__})",
+                              accepted="a Hugging Face config.json") from None
+    if not isinstance(config, dict):
+        raise VentureLabError("config.json", "must be a JSON object of model fields",
+                              got=type(config).__name__, accepted="a Hugging Face config.json")
+    name = slug(Path(filename).stem) or "uploaded-model"
+    if name == "config":
+        name = slug(str(config.get("_name_or_path") or config.get("model_type") or "uploaded-model"))
+    catalog.model_from_hf_config(config, name)  # validate first: raises a clear error
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    folder = Path(tempfile.gettempdir()) / "venture-lab-uploads" / digest
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name or 'uploaded-model'}.json"
+    path.write_bytes(data)
+    return str(path)
+
+
+@st.cache_data(show_spinner=False)
+def model_info(model_ref: str):
+    return catalog.get_model(model_ref)
+
+
+# ---------------------------------------------------------------- serving
+@dataclass(frozen=True)
+class TargetResult:
+    """One target of the side-by-side: its device, and the estimate or why there is none."""
+
+    device_id: str
+    device: object          # scenarios.catalog.Hardware
+    estimate: object | None  # scenarios.serving.InferenceEstimate
+    error: str | None = None
+    replicas_for_rate: int | None = None
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def serving_side_by_side(model_ref: str, targets: tuple[str, ...], weights: str,
+                         prompt_tokens: int, output_tokens: int, batch: int, utilisation: float,
+                         prices: tuple[tuple[str, float | None], ...] = (),
+                         requests_per_s: float | None = None,
+                         device_mtimes: tuple[float, ...] = (), devices: int = 1) -> list[TargetResult]:
+    """One serving estimate per target, with the same request.
+
+    A target the engine rejects (say, a format it cannot run, or a phone split over
+    several devices) carries the engine's message in ``error`` instead of stopping the
+    others. ``devices`` splits one replica over that many devices (tensor parallel). ``device_mtimes`` only keys the
+    cache to the saved device files, so an edited device is estimated afresh.
+    """
+    del device_mtimes
+    price_of = dict(prices)
+    results = []
+    for device_id in targets:
+        ref = target_ref(device_id)
+        try:
+            device = catalog.get_hardware(ref)
+        except VentureLabError as err:
+            results.append(TargetResult(device_id, None, None, str(err)))
+            continue
+        req = serving.InferenceRequest(
+            model=model_ref, hardware=ref, weights=weights, batch=batch,
+            prompt_tokens=prompt_tokens, output_tokens=output_tokens, devices=devices,
+            price_per_hour=price_of.get(device_id), utilisation=utilisation)
+        try:
+            est = serving.estimate_inference(req)
+            replicas = (serving.devices_for_rate(est, requests_per_s)
+                        if requests_per_s else None)
+        except VentureLabError as err:
+            results.append(TargetResult(device_id, device, None, str(err)))
+            continue
+        results.append(TargetResult(device_id, device, est, None, replicas))
+    return results
+
+
+def device_mtimes(targets: tuple[str, ...]) -> tuple[float, ...]:
+    saved = saved_devices()
+    return tuple(Path(saved[t]).stat().st_mtime if t in saved and Path(saved[t]).exists() else 0.0
+                 for t in targets)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def largest_model(device_id: str, weights: str, min_decode_tokens_per_s: float,
+                  prompt_tokens: int, output_tokens: int) -> list:
+    """Catalog models that fit the device and reach the speed, largest first (engine order)."""
+    return serving.largest_model_that_fits(
+        target_ref(device_id), weights, min_decode_tokens_per_s,
+        prompt_tokens=prompt_tokens, output_tokens=output_tokens)
+
+
+# ---------------------------------------------------------------- training
+@st.cache_data(max_entries=256, show_spinner=False)
+def training_estimate(model_ref: str, device_id: str, tokens: float, devices: int,
+                      mfu: float | None, price_per_hour: float | None, zero_stage: int,
+                      activation_checkpointing: bool):
+    return training.estimate_training(training.TrainingRequest(
+        model=model_ref, hardware=target_ref(device_id), tokens=tokens, devices=devices, mfu=mfu,
+        price_per_hour=price_per_hour, zero_stage=zero_stage,
+        activation_checkpointing=activation_checkpointing))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def training_sweeps(model_ref: str, device_id: str, tokens: float, devices: int,
+                    mfu: float | None, price_per_hour: float | None, zero_stage: int,
+                    activation_checkpointing: bool) -> dict:
+    """The estimates behind the training page: ZeRO stages, fine-tuning methods, and the
+    cost-vs-tokens and cost-vs-devices curves, all for one set of inputs."""
+    ref = target_ref(device_id)
+
+    def est(tok: float, dev: int, zero: int):
+        return training.estimate_training(training.TrainingRequest(
+            model=model_ref, hardware=ref, tokens=tok, devices=dev, mfu=mfu,
+            price_per_hour=price_per_hour, zero_stage=zero,
+            activation_checkpointing=activation_checkpointing))
+
+    token_grid = sorted({tokens * f for f in (0.1, 0.2, 0.5, 1, 2, 5, 10)})
+    device_grid = sorted({d for d in (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, devices)})
+    return {
+        "zero": {z: est(tokens, devices, z) for z in (0, 1, 2, 3)},
+        "finetune": {m: training.finetune_memory(model_ref, ref, method=m, tokens=tokens, mfu=mfu,
+                                                 activation_checkpointing=activation_checkpointing)
+                     for m in ("full", "lora", "qlora")},
+        "by_tokens": [(tok, est(tok, devices, zero_stage)) for tok in token_grid],
+        "by_devices": [(dev, est(tokens, dev, zero_stage)) for dev in device_grid],
+    }
+
+
+# ---------------------------------------------------------------- methodology
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def demote_headings(markdown: str, levels: int) -> str:
+    """Push every Markdown heading down ``levels`` (outside code fences), so a document
+    shown inside a page sits under the page's own title instead of competing with it."""
+    out, fenced = [], False
+    for line in markdown.splitlines():
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        if not fenced and re.match(r"#{1,6} ", line):
+            line = "#" * min(6, levels + len(line) - len(line.lstrip("#"))) + line.lstrip("#")
+        out.append(line)
+    return "\n".join(out)
+
+
+@st.cache_data(show_spinner=False)
+def methodology_markdown() -> str:
+    """docs/methodology.md as written (the error table is parsed from it)."""
+    path = ROOT / "docs" / "methodology.md"
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
+
+
+@st.cache_data(show_spinner=False)
+def methodology_for_page() -> str:
+    """docs/methodology.md without its own title, headings one level down."""
+    text = re.sub(r"\A# [^\n]*\n", "", methodology_markdown())
+    return demote_headings(text, 1)
+
+
+@st.cache_data(show_spinner=False)
+def data_readme() -> str:
+    """data/README.md with its headings under the page's section heading."""
+    path = ROOT / "data" / "README.md"
+    return demote_headings(path.read_text(encoding="utf-8"), 2) if path.is_file() else ""
+
+
+@st.cache_data(show_spinner=False)
+def calibration_error_table():
+    """The per-class error table (in-sample and leave-one-hardware-out) exactly as the
+    calibration command wrote it into docs/methodology.md; None when it is not there.
+
+    Refitting here would take minutes, and the page must show the numbers the shipped
+    factors were judged by, so it reads the published table rather than recomputing it.
+    """
+    import pandas as pd
+
+    lines = methodology_markdown().splitlines()
+    start = next((i for i, line in enumerate(lines)
+                  if line.startswith("#") and "leave-one-hardware-out" in line.lower()), None)
+    if start is None:
+        return None
+    rows = []
+    for line in lines[start + 1:]:
+        if line.startswith("#"):
+            break
+        if line.startswith("|"):
+            rows.append([cell.strip() for cell in line.strip().strip("|").split("|")])
+        elif rows:
+            break  # the first table under the heading only
+    if len(rows) < 3:
+        return None
+    table = pd.DataFrame(rows[2:], columns=rows[0])
+    for col in table.columns:
+        numbers = pd.to_numeric(table[col].str.replace(",", ""), errors="coerce")
+        if numbers.notna().all():
+            table[col] = numbers
+    return table
+
+
+@st.cache_data(show_spinner=False)
+def calibration_summary() -> dict:
+    """The headline calibration numbers the fit stored with the factors."""
+    from scenarios import speed
+
+    return dict(speed.load_factors().get("summary", {}))
+
+
+@st.cache_data(show_spinner=False)
+def provenance_table(which: str):
+    """One catalog's rows with their source and verified flag (and derived fields)."""
+    import pandas as pd
+
+    records = {"hardware": hardware, "models": models, "formats": formats}[which]()
+    rows = []
+    for rec in records.values():
+        d = rec.to_dict()
+        row = {k: d.get(k) for k in ("id", "name", "category", "kind", "bits_per_weight") if k in d}
+        if "derived" in d:
+            row["derived"] = ", ".join(d["derived"] or ())
+        row["verified"] = bool(d.get("verified", False))
+        row["source"] = d.get("source", "")
+        rows.append(row)
+    return pd.DataFrame(rows)
