@@ -28,11 +28,10 @@ install-test: browser fonts
 test: install-test
 	$(PYTHON) -m pytest -q -p no:cacheprovider --timeout 600
 
-# One module per area; each rewrites its own section of bench/RESULTS.md.
-# (bench.llm_analysis_compare needs its own virtual environment: see its docstring.)
-BENCHES ?= engine app
+# Every bench/<area>.py with a main(), each in its own process; each rewrites its own section of
+# bench/RESULTS.md. (bench.llm_analysis_compare builds its own virtual environment: see its docstring.)
 bench: install-test
-	@for b in $(BENCHES); do echo "== bench.$$b"; $(PYTHON) -m bench.$$b || exit 1; done
+	$(PYTHON) -m bench.run_all
 
 # A CJK font, so that browser screenshots of the Chinese interface show characters, not boxes.
 fonts:
