@@ -29,6 +29,12 @@ _CSS = """
 def sidebar() -> None:
     """The shared sidebar: product name, language switch (bound to the URL)."""
     st.markdown(_CSS, unsafe_allow_html=True)
+    # The bound switch writes its label to the URL (lang=中文); a hand-typed link may say
+    # lang=zh or lang=en instead. Seed the switch from such a code on the first run.
+    if LANG_KEY not in st.session_state:
+        raw = st.query_params.get(LANG_KEY)
+        if raw in LANGUAGES:
+            st.session_state[LANG_KEY] = raw
     with st.sidebar:
         st.segmented_control(
             "Language / 语言",
