@@ -472,16 +472,21 @@ def hardware_from_dict(fields: dict) -> Hardware:
     return hw
 
 
+def _catalog_entry(catalog: dict, id_or_path):
+    """``(key, entry)``: the stripped text and its catalog row (exact id, else lower-cased), or
+    ``(key, None)`` when it is not an id (the caller then tries it as a file path)."""
+    key = str(id_or_path).strip() if id_or_path is not None else ""
+    return key, catalog.get(key, catalog.get(key.lower()))
+
+
 def get_hardware(id_or_path: str | Hardware) -> Hardware:
     """A catalog device by id, or a device file (YAML / JSON / TOML with catalog fields)."""
     if isinstance(id_or_path, Hardware):
         return id_or_path
     catalog = load_hardware()
-    key = str(id_or_path).strip() if id_or_path is not None else ""
-    if key in catalog:
-        return catalog[key]
-    if key.lower() in catalog:
-        return catalog[key.lower()]
+    key, found = _catalog_entry(catalog, id_or_path)
+    if found is not None:
+        return found
     if key and _looks_like_path(key):
         path = Path(key).expanduser()
         data = _read_structured(path, "hardware")
@@ -496,11 +501,9 @@ def get_model(id_or_path: str | ModelSpec) -> ModelSpec:
     if isinstance(id_or_path, ModelSpec):
         return id_or_path
     catalog = load_models()
-    key = str(id_or_path).strip() if id_or_path is not None else ""
-    if key in catalog:
-        return catalog[key]
-    if key.lower() in catalog:
-        return catalog[key.lower()]
+    key, found = _catalog_entry(catalog, id_or_path)
+    if found is not None:
+        return found
     if key and _looks_like_path(key):
         path = Path(key).expanduser()
         return model_from_hf_config(_read_structured(path, "model"), name=path.parent.name or path.stem)

@@ -8,27 +8,17 @@ See docs/engine-api.md for the contract and docs/methodology.md for the formulas
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
 from scenarios import speed
+from scenarios.assumption import Assumption, result_dict
 from scenarios.catalog import get_format, get_hardware, get_model, load_models
 from scenarios.errors import VentureLabError
 from scenarios.memory import RUNTIME_OVERHEAD_GB
 from scenarios.serving_core import ALLREDUCE_LATENCY_S, RUNTIMES_BY_CLASS, serving_arrays
 from scenarios.units import parse_number
-
-
-@dataclass(frozen=True)
-class Assumption:
-    name: str
-    value: object
-    unit: str
-    source: str
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -295,9 +285,7 @@ class VisionEstimate:
     assumptions: tuple[Assumption, ...]
 
     def to_dict(self) -> dict:
-        d = asdict(self)
-        d["assumptions"] = [a.to_dict() for a in self.assumptions]
-        return d
+        return result_dict(self)
 
 
 VISION_RUNTIME = {"phone": "executorch"}   # elsewhere PyTorch (eager / compiled) as the common baseline
