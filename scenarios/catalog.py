@@ -491,7 +491,10 @@ def get_hardware(id_or_path: str | Hardware) -> Hardware:
         path = Path(key).expanduser()
         data = _read_structured(path, "hardware")
         data.setdefault("id", path.stem)
-        return hardware_from_dict(data)
+        try:
+            return hardware_from_dict(data)
+        except VentureLabError as err:     # a bad field: say which file it is in (CLI prints --hardware)
+            raise VentureLabError("hardware", f"in device file {path.name}: {err}") from None
     raise VentureLabError("hardware", "unknown hardware id (or a path to a device file)", got=id_or_path,
                           accepted=f"{len(catalog)} ids (list: venture-lab catalog hardware): " + ", ".join(catalog))
 
@@ -506,7 +509,12 @@ def get_model(id_or_path: str | ModelSpec) -> ModelSpec:
         return found
     if key and _looks_like_path(key):
         path = Path(key).expanduser()
-        return model_from_hf_config(_read_structured(path, "model"), name=path.parent.name or path.stem)
+        try:
+            return model_from_hf_config(_read_structured(path, "model"), name=path.parent.name or path.stem)
+        except VentureLabError as err:
+            if err.field == "model":        # already about the file itself (unreadable, not a mapping)
+                raise
+            raise VentureLabError("model", f"in config file {path.name}: {err}") from None
     raise VentureLabError("model", "unknown model id (or a path to a config.json)", got=id_or_path,
                           accepted=f"{len(catalog)} ids (list: venture-lab catalog models): " + ", ".join(catalog))
 

@@ -71,8 +71,16 @@ def test_odd_model_paths(name, odd_files, capsys):
 
 @pytest.mark.parametrize("name", [".", "bin.json", "dev_types.json", "dev_dict.yaml", "list.json", "empty.yaml"])
 def test_odd_device_files(name, odd_files, capsys):
-    one_line_error(["estimate", "inference", "--model", "llama-2-7b", "--hardware", str(odd_files / name)],
-                   capsys, "hardware")
+    line = one_line_error(["estimate", "inference", "--model", "llama-2-7b", "--hardware", str(odd_files / name)],
+                          capsys, "--hardware")
+    if name.startswith("dev_"):               # a bad field inside the file: the file is named too
+        assert f"in device file {name}" in line
+
+
+def test_bad_field_in_a_config_json_names_the_flag_and_file(tmp_path, capsys):
+    (tmp_path / "config.json").write_text(json.dumps({"hidden_size": 64, "num_hidden_layers": -3}))
+    one_line_error(["estimate", "inference", "--model", str(tmp_path / "config.json"), "--hardware", "nvidia-t4"],
+                   capsys, "--model", "config.json", "num_hidden_layers")
 
 
 def test_csv_where_every_row_fails_still_says_why_on_stderr(tmp_path, capsys):
