@@ -346,7 +346,9 @@ def cv_fold(cfg: OverfitConfig, k: int, fold: int, variants=("none", "all_three"
         return rows
 
 
-def _sweep(points, fn, progress: Progress) -> list[dict]:
+def sweep_points(points, fn, progress: Progress = None) -> list[dict]:
+    """``fn(point)`` rows for every point, concatenated, reporting the share done after each (the
+    dashboard's cached sweeps use it too, with a cached ``fn``)."""
     rows = []
     for i, p in enumerate(points):
         rows.extend(fn(p))
@@ -357,14 +359,14 @@ def _sweep(points, fn, progress: Progress) -> list[dict]:
 
 def learning_curve(cfg: OverfitConfig, sizes=LC_SIZES, progress: Progress = None) -> list[dict]:
     """Train and validation accuracy against training-set size."""
-    return _sweep(sizes, lambda n: learning_curve_point(cfg, n), progress)
+    return sweep_points(sizes, lambda n: learning_curve_point(cfg, n), progress)
 
 
 def model_size_sweep(cfg: OverfitConfig, widths=MS_WIDTHS, progress: Progress = None) -> list[dict]:
     """Train/validation gap against hidden width, with and without regularisation."""
-    return _sweep(widths, lambda w: model_size_point(cfg, w), progress)
+    return sweep_points(widths, lambda w: model_size_point(cfg, w), progress)
 
 
 def cross_validate(cfg: OverfitConfig, k: int = 5, progress: Progress = None) -> list[dict]:
     """k-fold cross-validation on the small training set (each fold takes a turn as validation)."""
-    return _sweep(range(k), lambda f: cv_fold(cfg, k, f), progress)
+    return sweep_points(range(k), lambda f: cv_fold(cfg, k, f), progress)

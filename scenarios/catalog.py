@@ -472,21 +472,29 @@ def hardware_from_dict(fields: dict) -> Hardware:
     return hw
 
 
+def _catalog_entry(catalog: dict, id_or_path):
+    """``(key, entry)``: the stripped text and its catalog row (exact id, else lower-cased), or
+    ``(key, None)`` when it is not an id (the caller then tries it as a file path)."""
+    key = str(id_or_path).strip() if id_or_path is not None else ""
+    return key, catalog.get(key, catalog.get(key.lower()))
+
+
 def get_hardware(id_or_path: str | Hardware) -> Hardware:
     """A catalog device by id, or a device file (YAML / JSON / TOML with catalog fields)."""
     if isinstance(id_or_path, Hardware):
         return id_or_path
     catalog = load_hardware()
-    key = str(id_or_path).strip() if id_or_path is not None else ""
-    if key in catalog:
-        return catalog[key]
-    if key.lower() in catalog:
-        return catalog[key.lower()]
+    key, found = _catalog_entry(catalog, id_or_path)
+    if found is not None:
+        return found
     if key and _looks_like_path(key):
         path = Path(key).expanduser()
         data = _read_structured(path, "hardware")
         data.setdefault("id", path.stem)
-        return hardware_from_dict(data)
+        try:
+            return hardware_from_dict(data)
+        except VentureLabError as err:     # a bad field: say which file it is in (CLI prints --hardware)
+            raise VentureLabError("hardware", f"in device file {path.name}: {err}") from None
     raise VentureLabError("hardware", "unknown hardware id (or a path to a device file)", got=id_or_path,
                           accepted=f"{len(catalog)} ids (list: venture-lab catalog hardware): " + ", ".join(catalog))
 
@@ -496,14 +504,17 @@ def get_model(id_or_path: str | ModelSpec) -> ModelSpec:
     if isinstance(id_or_path, ModelSpec):
         return id_or_path
     catalog = load_models()
-    key = str(id_or_path).strip() if id_or_path is not None else ""
-    if key in catalog:
-        return catalog[key]
-    if key.lower() in catalog:
-        return catalog[key.lower()]
+    key, found = _catalog_entry(catalog, id_or_path)
+    if found is not None:
+        return found
     if key and _looks_like_path(key):
         path = Path(key).expanduser()
-        return model_from_hf_config(_read_structured(path, "model"), name=path.parent.name or path.stem)
+        try:
+            return model_from_hf_config(_read_structured(path, "model"), name=path.parent.name or path.stem)
+        except VentureLabError as err:
+            if err.field == "model":        # already about the file itself (unreadable, not a mapping)
+                raise
+            raise VentureLabError("model", f"in config file {path.name}: {err}") from None
     raise VentureLabError("model", "unknown model id (or a path to a config.json)", got=id_or_path,
                           accepted=f"{len(catalog)} ids (list: venture-lab catalog models): " + ", ".join(catalog))
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import sys
 
 from scenarios.errors import VentureLabError
@@ -31,6 +32,12 @@ class CliError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # argparse reads "-inf", "-nan", "-1e5", "-2k" as option names ("expected one argument"):
+        # let anything number-like through to parse_number, whose error names the flag and range
+        self._negative_number_matcher = re.compile(r"^-(\d|\.\d|inf|nan)", re.IGNORECASE)
+
     def error(self, message):            # argparse's default prints the usage too: keep one line
         raise CliError(f"{self.prog}: {message}")
 
@@ -149,7 +156,11 @@ def _cmd_inference_csv(a) -> int:
         for n, rec in enumerate(records, start=1):
             ok += not rec["error"]
             print(",".join([str(n)] + [_csv_cell(rec[c]) for c in cols]))
-    return 0 if ok or not records else 2
+    if records and not ok:       # the per-row errors are in the output; stderr still says why rc=2
+        print(f"venture-lab: error: --from-csv: none of the {len(records)} rows could be estimated "
+              f"(see the error column) (got {a.from_csv!r})", file=sys.stderr)
+        return 2
+    return 0
 
 
 def _csv_cell(v) -> str:

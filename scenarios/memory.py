@@ -107,14 +107,15 @@ def model_arrays(models: Sequence[ModelSpec]) -> dict[str, np.ndarray]:
         "context": col(lambda m: m.context_length),
         "experts": col(lambda m: m.num_experts),
         "experts_per_token": col(lambda m: m.experts_per_token),
-        "tied": np.array([bool(m.tie_embeddings) for m in models]),
-        "active_excl_embed": np.array([bool(m.active_excludes_embedding) for m in models]),
+        "tied": np.array([bool(m.tie_embeddings) for m in models], dtype=bool),
+        "active_excl_embed": np.array([bool(m.active_excludes_embedding) for m in models], dtype=bool),
         "attn_code": np.array([ATTN_CODES.get(m.attention_type, 1) for m in models], dtype=np.int8),
         "window": np.where(window > 0, window, np.inf),
         "n_local": n_local,
         "kv_lora_rank": col(lambda m: m.kv_lora_rank),
         "rope_dim": col(lambda m: m.qk_rope_head_dim),
-        "token_model": np.array([m.is_token_model for m in models]),
+        # dtype given so an empty model list still yields bool columns (``~`` on them must work)
+        "token_model": np.array([m.is_token_model for m in models], dtype=bool),
     }
 
 

@@ -23,8 +23,10 @@ def register(subparsers) -> argparse.ArgumentParser:
     run_p = sub.add_parser("run", help="print a scenario's unit economics, build-vs-buy and uncertainty")
     run_p.add_argument("file", help="scenario YAML file (or a preset id: nlp, vision, ...)")
     run_p.add_argument("--json", action="store_true", help="print one JSON object")
-    run_p.add_argument("--samples", type=int, default=10_000, help="Monte Carlo samples (default 10000)")
-    run_p.add_argument("--seed", type=int, default=0, help="Monte Carlo seed (default 0)")
+    run_p.add_argument("--samples", type=_whole("--samples", 100, 1_000_000), default=10_000,
+                       help="Monte Carlo samples, 100..1000000 (default 10000)")
+    run_p.add_argument("--seed", type=_whole("--seed", 0, 2**32 - 1), default=0,
+                       help="Monte Carlo seed, 0..4294967295 (default 0)")
     run_p.set_defaults(func=cmd_run)
     val_p = sub.add_parser("validate", help="check a scenario file against the schema and catalogs")
     val_p.add_argument("file")
@@ -32,14 +34,42 @@ def register(subparsers) -> argparse.ArgumentParser:
     return p
 
 
+def _whole(flag: str, lo: int, hi: int):
+    """argparse type: a whole number in lo..hi; the error names the flag and the range (numpy's
+    own message for a bad seed, "expected non-negative integer", named neither)."""
+    def conv(text: str) -> int:
+        try:
+            value = int(text.strip())
+        except ValueError:
+            value = None
+        if value is None or not lo <= value <= hi:
+            raise argparse.ArgumentTypeError(str(VentureLabError(flag, f"must be a whole number in {lo}..{hi}",
+                                                                 got=text, accepted=f"{lo}..{hi}")))
+        return value
+    conv.__name__ = flag
+    return conv
+
+
 def _load(path: str):
     from pathlib import Path
 
     from scenarios.scenario import load, load_preset, preset_ids
 
+    accepted = "a scenario YAML file, or a preset id: " + ", ".join(preset_ids())
+    if not path.strip():
+        raise VentureLabError("file", "is empty: give a scenario file path or a preset id", got=path,
+                              accepted=accepted)
     if not Path(path).exists() and path in preset_ids():
         return load_preset(path)
-    return load(path)
+    try:
+        return load(path)
+    except VentureLabError as err:
+        # whole-file problems ("is not UTF-8 text", "is empty") carry no value: name the file, and
+        # say what is accepted when the path is not a file at all
+        if err.field == "file" and (err.got is None or not Path(path).is_file()):
+            raise VentureLabError("file", err.problem, got=path,
+                                  accepted=err.accepted or (None if Path(path).is_file() else accepted)) from None
+        raise
 
 
 def run_payload(full) -> dict:
@@ -86,7 +116,7 @@ def cmd_run(args) -> int:
     from scenarios.scenario_engine import run
 
     try:
-        if args.samples < 100 or args.samples > 1_000_000:
+        if args.samples < 100 or args.samples > 1_000_000:     # callers that skip argparse
             raise VentureLabError("--samples", "must be between 100 and 1000000", got=args.samples)
         scenario = _load(args.file)
         full = run(scenario, samples=args.samples, seed=args.seed)

@@ -8,27 +8,17 @@ See docs/engine-api.md for the contract and docs/methodology.md for the formulas
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
 from scenarios import speed
+from scenarios.assumption import Assumption, result_dict
 from scenarios.catalog import get_format, get_hardware, get_model, load_models
 from scenarios.errors import VentureLabError
 from scenarios.memory import RUNTIME_OVERHEAD_GB
 from scenarios.serving_core import ALLREDUCE_LATENCY_S, RUNTIMES_BY_CLASS, serving_arrays
 from scenarios.units import parse_number
-
-
-@dataclass(frozen=True)
-class Assumption:
-    name: str
-    value: object
-    unit: str
-    source: str
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -259,13 +249,18 @@ def largest_model_that_fits(hardware: str, weights: str | None = None, min_decod
     """LLMs that fit ``hardware`` (on ``devices``) and decode at least ``min_decode_tokens_per_s``,
     largest first."""
     min_tps = parse_number(min_decode_tokens_per_s, "min_decode_tokens_per_s", minimum=0)
-    llms = [m for m in load_models().values() if m.kind == "decoder-llm"
-            and (not m.context_length or prompt_tokens + output_tokens <= m.context_length)]
+    # text such as "32k" is accepted here as in estimate_inference (the core takes numbers only)
+    prompt_tokens, output_tokens, devices = (parse_number(v, k, integer=True) for k, v in (
+        ("prompt_tokens", prompt_tokens), ("output_tokens", output_tokens), ("devices", devices)))
+    # Every LLM goes through the core (so the inputs are always validated, even when no model has
+    # a long enough context); the context filter uses the core's own ``within_context`` flag.
+    # Filtering first could leave an empty list, which used to crash the core (``~`` on float).
+    llms = [m for m in load_models().values() if m.kind == "decoder-llm"]
     arr = serving_arrays([m.id for m in llms], hardware, weights, None, runtime, 1, prompt_tokens, output_tokens,
                          devices)
     if arr["error"][0] and all(arr["error"]):
         raise _reraise(arr["error"][0])
-    ok = [i for i in range(len(llms)) if not arr["error"][i] and arr["fits"][i]
+    ok = [i for i in range(len(llms)) if not arr["error"][i] and arr["fits"][i] and arr["within_context"][i]
           and (arr["decode_tokens_per_s"][i] or 0) >= min_tps]
     ok.sort(key=lambda i: -llms[i].params_b)
     return [_row_estimate(arr, i, None) for i in ok]
@@ -290,9 +285,7 @@ class VisionEstimate:
     assumptions: tuple[Assumption, ...]
 
     def to_dict(self) -> dict:
-        d = asdict(self)
-        d["assumptions"] = [a.to_dict() for a in self.assumptions]
-        return d
+        return result_dict(self)
 
 
 VISION_RUNTIME = {"phone": "executorch"}   # elsewhere PyTorch (eager / compiled) as the common baseline

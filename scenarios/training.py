@@ -8,11 +8,12 @@ published runs by scenarios/calibration.py); a caller may override it.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from scenarios import speed
+from scenarios.assumption import Assumption, result_dict
 from scenarios.catalog import Hardware, get_hardware, get_model
 from scenarios.errors import VentureLabError
 from scenarios.flops import chinchilla_optimal, training_flops  # noqa: F401  (re-exported)
@@ -28,17 +29,6 @@ ADAPTER_BYTES = 12.0
 # Inter-node bandwidth per GPU when data parallel spans nodes (> 8 devices): 400 Gbit/s InfiniBand
 # NDR per GPU = 50 GB/s (DGX H100 reference architecture).  ASSUMED for every class.
 INTER_NODE_GB_S = 50.0
-
-
-@dataclass(frozen=True)
-class Assumption:
-    name: str
-    value: object
-    unit: str
-    source: str
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -84,9 +74,7 @@ class TrainingEstimate:
     assumptions: tuple[Assumption, ...] = field(default_factory=tuple)
 
     def to_dict(self) -> dict:
-        d = asdict(self)
-        d["assumptions"] = [a.to_dict() for a in self.assumptions]
-        return d
+        return result_dict(self)
 
 
 def _training_peak(hw: Hardware) -> float:
@@ -189,9 +177,7 @@ class FinetuneEstimate:
     assumptions: tuple[Assumption, ...] = field(default_factory=tuple)
 
     def to_dict(self) -> dict:
-        d = asdict(self)
-        d["assumptions"] = [a.to_dict() for a in self.assumptions]
-        return d
+        return result_dict(self)
 
 
 def finetune_memory(model: str, hardware: str, method: str = "lora", rank: int = 16, seq_len: int = 512,

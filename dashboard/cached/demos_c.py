@@ -65,25 +65,16 @@ def _ovf_cv_fold(cfg: overfitting.OverfitConfig, k: int, fold: int) -> list[dict
     return overfitting.cv_fold(cfg, k, fold)
 
 
-def _points(points, fn, progress: Progress) -> list[dict]:
-    rows = []
-    for i, p in enumerate(points):
-        rows.extend(fn(p))
-        if progress:
-            progress((i + 1) / len(points))
-    return rows
-
-
 def learning_curve(cfg: overfitting.OverfitConfig, progress: Progress = None) -> list[dict]:
-    return _points(overfitting.LC_SIZES, lambda n: _ovf_lc_point(cfg, n), progress)
+    return overfitting.sweep_points(overfitting.LC_SIZES, lambda n: _ovf_lc_point(cfg, n), progress)
 
 
 def model_size_sweep(cfg: overfitting.OverfitConfig, progress: Progress = None) -> list[dict]:
-    return _points(overfitting.MS_WIDTHS, lambda w: _ovf_ms_point(cfg, w), progress)
+    return overfitting.sweep_points(overfitting.MS_WIDTHS, lambda w: _ovf_ms_point(cfg, w), progress)
 
 
 def cross_validate(cfg: overfitting.OverfitConfig, k: int, progress: Progress = None) -> list[dict]:
-    return _points(range(k), lambda f: _ovf_cv_fold(cfg, k, f), progress)
+    return overfitting.sweep_points(range(k), lambda f: _ovf_cv_fold(cfg, k, f), progress)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
