@@ -9,6 +9,7 @@ from typing import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from dashboard.charts import wrap_title
 from dashboard.i18n import t
 from scenarios.economics import ScenarioResult
 from scenarios.uncertainty import MonteCarloResult, TornadoBar
@@ -21,7 +22,9 @@ _LAYOUT = dict(template="plotly_white", margin=dict(l=8, r=8, t=48, b=8),
 
 
 def _title(key: str, **fmt) -> dict:
-    return dict(text=t(key, **fmt), x=0, xanchor="left", font=dict(size=15), y=0.98, yanchor="top")
+    # Wrapped for a phone (plotly never wraps); automargin makes room for a second line.
+    return dict(text=wrap_title(t(key, **fmt), 44), x=0, xanchor="left", font=dict(size=15),
+                y=1, yref="container", yanchor="top", pad=dict(t=10), automargin=True)
 
 
 def _finite(values: Sequence[float | None]) -> list[float | None]:
