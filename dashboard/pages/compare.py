@@ -53,7 +53,9 @@ raw = {}
 for sid, s, f in runs:
     vals = [g(s, f) for _, g, _ in ROWS]
     raw[sid] = vals
-    table[sid] = [t("common.na") if v is None else _fmt(fmt, v) for v, (_, _, fmt) in zip(vals, ROWS)]
+    # No runway means the scenario never runs out of cash: say so, as the Scenarios page does.
+    table[sid] = [(t("scn.fig.alive") if key == "cmpr.row.runway" else t("common.na")) if v is None
+                  else _fmt(fmt, v) for v, (key, _, fmt) in zip(vals, ROWS)]
 for sid, _, _ in runs[1:]:
     deltas = []
     for a, b, (_, _, fmt) in zip(raw[base_id], raw[sid], ROWS):
