@@ -27,4 +27,6 @@ pages = {
     for section, specs in navigation.SECTIONS.items()
     if specs
 }
-st.navigation(pages).run()
+# Every page listed: collapsed, Streamlit adds its own "View N more" link, which it never
+# translates (it showed in English on the Chinese UI), and it hides half of the demo lab.
+st.navigation(pages, expanded=True).run()

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.i18n import t
-from dashboard.ui import band_metric, fmt_number
+from dashboard.ui import band_metric, fmt_usd
 from scenarios.economics import ScenarioResult
 from scenarios.pdf_export import assumption_rows
 from scenarios.scenario import Scenario
@@ -20,7 +20,7 @@ def verdict_text(result: ScenarioResult) -> str:
 
 
 def usd(x: float | None) -> str:
-    return t("common.na") if x is None else "$" + fmt_number(x)
+    return fmt_usd(x)
 
 
 def headline(full: FullRun, *, pitch: bool = False) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 from typing import Iterator
 
+import numpy as np
 import streamlit as st
 
 from dashboard.i18n import LANG_KEY, LANGUAGE_NAMES, LANGUAGES, t
@@ -63,14 +64,29 @@ def fmt_number(value: float | None, digits: int = 3) -> str:
     for threshold, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
         if abs(v) >= threshold:
             return f"{v / threshold:.{digits}g}{suffix}"
+    if v != 0 and abs(v) < 1e-3:
+        # Below 0.001 "g" switches to 9.46e-05, which founders misread; write the zeros out.
+        return np.format_float_positional(v, precision=digits, unique=False, fractional=False, trim="-")
     return f"{v:.{digits}g}"
+
+
+def fmt_usd(value: float | None, spec: str | None = None) -> str:
+    """A dollar figure with its sign in front: -402150 -> "−$402k" (never "$-402k").
+
+    ``spec`` is a format spec for the amount (",.0f"); without it, ``fmt_number``'s k/M/B form.
+    """
+    if value is None or float(value) != float(value):
+        return t("common.na")
+    v = float(value)
+    body = format(abs(v), spec) if spec else fmt_number(abs(v))
+    return ("−" if v < 0 else "") + "$" + body
 
 
 def band_metric(label: str, expected: float | None, low: float | None = None,
                 high: float | None = None, unit: str = "", help: str | None = None) -> None:
     """A metric card showing the expected value with its low-high band underneath."""
     if unit in ("$", "USD") and expected is not None:
-        value = "$" + fmt_number(expected)  # currency reads before the figure
+        value = fmt_usd(expected)  # currency reads before the figure, the sign before both
     else:
         value = fmt_number(expected) + (f" {unit}" if unit and expected is not None else "")
     delta = None

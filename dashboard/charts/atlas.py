@@ -113,6 +113,39 @@ def preset_costs(results: Sequence[PresetResult], lang: str) -> go.Figure:
     return fig
 
 
+_SIDES = {  # plotly text position -> (label centre offset in x, in y), in axis units of a 0-100 plot
+    "top center": (0.0, 7.0), "bottom center": (0.0, -7.0),
+    "middle right": (1.0, 0.0), "middle left": (-1.0, 0.0),
+}
+
+
+def _label_sides(xs: list[float], ys: list[float], labels: list[str]) -> list[str]:
+    """Greedy label placement for a bubble chart: labels are boxes (~2.2 x-units a character at
+    phone width, 5 y-units tall); each takes the first side that overlaps no bubble and no placed
+    label and stays inside the 0-100 plot (a name above the top bubble was cut off)."""
+    boxes: list[tuple[float, float, float, float]] = [(x - 3, x + 3, y - 4, y + 4) for x, y in zip(xs, ys)]
+    sides = []
+    for i, (x, y, label) in enumerate(zip(xs, ys, labels)):
+        half_w, half_h = 1.1 * len(label), 2.5  # ~2.2 x-units a character on a phone
+        best = None
+        for side, (dx, dy) in _SIDES.items():
+            cx = x + (dx * (half_w + 4) if dx else 0.0)
+            cy = y + dy
+            box = (cx - half_w, cx + half_w, cy - half_h, cy + half_h)
+            outside = box[0] < -2 or box[1] > 102 or box[2] < 0 or box[3] > 103
+            hits = 10 * outside + sum(
+                not (box[1] < b[0] or b[1] < box[0] or box[3] < b[2] or b[3] < box[2])
+                for j, b in enumerate(boxes) if j != i)
+            if best is None or hits < best[0]:
+                best = (hits, side, box)
+            if hits == 0:
+                break
+        _, chosen, box = best
+        boxes.append(box)
+        sides.append(chosen)
+    return sides
+
+
 def opportunity_bubbles(ranking: Ranking, robust: Robustness | None, names: dict[str, str],
                         lang: str) -> go.Figure:
     """Impact (y) against feasibility (x); bubble area = total score; colour = P(top 3)."""
@@ -121,8 +154,9 @@ def opportunity_bubbles(ranking: Ranking, robust: Robustness | None, names: dict
     fig = go.Figure(go.Scatter(
         x=tb["feasibility"], y=tb["impact"], mode="markers+text",
         text=[names[d] for d in tb["domain"]], textfont={"size": 11},
-        # Alternate label sides by rank so that neighbours' names overlap less.
-        textposition=["top center" if i % 2 == 0 else "bottom center" for i in range(len(tb))],
+        # Each name goes on the first side where it does not hit a name already placed.
+        textposition=_label_sides(list(tb["feasibility"]), list(tb["impact"]),
+                                  [names[d] for d in tb["domain"]]),
         marker={"size": tb["total"], "sizemode": "area", "sizeref": 2.0 * 100 / 45**2, "sizemin": 6,
                 "color": p, "cmin": 0, "cmax": 1, "colorscale": "Blues",
                 "line": {"width": 1, "color": "#1F2937"},

@@ -14,11 +14,12 @@ rerun under the 150 ms target, and tests/app/test_cost_charts.py builds every fi
 
 from __future__ import annotations
 
-import re
 from typing import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
+
+from dashboard.charts import short_name  # noqa: F401  (shared; pages import it from here)
 
 from dashboard.i18n import t
 
@@ -48,15 +49,6 @@ def _figure(spec: dict) -> go.Figure:
         return go.Figure(spec, _validate=False)  # plotly's own flag (plotly.io templates use it)
     except TypeError:  # pragma: no cover - a plotly without the private flag
         return go.Figure(spec)
-
-
-def short_name(device) -> str:
-    """A device's name without its maker or notes, so labels fit a phone screen."""
-    name = str(getattr(device, "name", None) or getattr(device, "id", device))
-    for maker in ("NVIDIA ", "Apple ", "Qualcomm ", "Google ", "AMD "):
-        name = name.replace(maker, "")
-    name = re.sub(r"\s*\([^)]*\)", "", name).strip() or name  # drop "(e.g. OnePlus 12, ...)"
-    return name if len(name) <= 24 else name[:23] + "…"
 
 
 def _height(n_rows: float, legend_entries: int = 0) -> int:

@@ -10,37 +10,22 @@ import math
 
 import plotly.graph_objects as go
 
+from dashboard.charts import legend_height_px, legend_names, short_name, top_margin_px, wrap_title
+
 COLORS = {"baseline": "#6B7280", "class_weights": "#2563EB", "resampling": "#7C3AED",
           "threshold": "#059669", "standard": "#6B7280", "augment": "#2563EB",
           "adversarial": "#DC2626", "federated": "#2563EB", "centralised": "#059669",
           "local": "#9CA3AF", "custom": "#2563EB", "yolov8n": "#F59E0B"}
 
 
-def wrap_title(text: str, width: int = 46) -> str:
-    """Break a long title onto lines (plotly never wraps, and a phone is ~45 Latin characters wide).
-
-    Chinese has no spaces and each character is about twice as wide, so it is cut every width/2.
-    """
-    cjk = any("\u4e00" <= ch <= "\u9fff" for ch in text)
-    if "<br>" in text or len(text) * (2 if cjk else 1) <= width:
-        return text
-    if cjk:
-        step = width // 2
-        return "<br>".join(text[i: i + step] for i in range(0, len(text), step))
-    lines, line = [], ""
-    for word in text.split(" "):
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    return "<br>".join(lines + [line])
-
-
 def _layout(fig: go.Figure, title: str, x: str, y: str, height: int = 380) -> go.Figure:
     # Legend above the plot, under the title: below it collides with the x-axis title on phones.
-    fig.update_layout(title=dict(text=wrap_title(title), y=0.96, yanchor="top"), xaxis_title=x, yaxis_title=y,
-                      height=height, margin=dict(l=10, r=10, t=105, b=10), hovermode="closest",
+    # The space above the plot is sized for the wrapped title plus the legend rows at phone width.
+    title = wrap_title(title)
+    top = max(60, top_margin_px(title, legend_height_px(legend_names(fig), font_px=12)))
+    fig.update_layout(title=dict(text=title, y=1, yref="container", yanchor="top", pad=dict(t=12)),
+                      xaxis_title=x, yaxis_title=y,
+                      height=height - 105 + top, margin=dict(l=10, r=10, t=top, b=10), hovermode="closest",
                       legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
     return fig
 
@@ -181,15 +166,21 @@ def image_heatmap(img, title: str, diverging: bool = False) -> go.Figure:
 def latency_bars(rows: list[dict], budget_ms: float, labels: dict) -> go.Figure:
     """rows: {device, model, latency_ms, low, high}; log axis, budget line."""
     fig = go.Figure()
+    full = list(dict.fromkeys(r["device"] for r in rows))
+    short = {d: short_name(d) for d in full}
+    if len(set(short.values())) < len(full):  # two devices would share a bar row: keep full names
+        short = {d: d for d in full}
     for model in dict.fromkeys(r["model"] for r in rows):
         sub = [r for r in rows if r["model"] == model]
         fig.add_bar(
-            y=[r["device"] for r in sub], x=[r["latency_ms"] for r in sub], orientation="h",
+            # Short names on the axis (full ones leave no room for bars on a phone), full in hover.
+            y=[short[r["device"]] for r in sub], x=[r["latency_ms"] for r in sub], orientation="h",
+            customdata=[r["device"] for r in sub],
             name=labels.get(model, model), marker_color=COLORS.get(model, "#6B7280"),
             error_x=dict(type="data", symmetric=False,
                          array=[(r["high"] or r["latency_ms"]) - r["latency_ms"] for r in sub],
                          arrayminus=[r["latency_ms"] - (r["low"] or r["latency_ms"]) for r in sub]),
-            hovertemplate="%{y}<br>%{x:.3g} ms per frame<extra>" + labels.get(model, model) + "</extra>")
+            hovertemplate="%{customdata}<br>%{x:.3g} ms per frame<extra>" + labels.get(model, model) + "</extra>")
     fig.add_vline(x=budget_ms, line_dash="dash", line_color="#DC2626", annotation_text=labels["budget"])
     # explicit range (log axes take log10 bounds): autorange also counts the annotation and ran to 1e30
     lows = [r["low"] or r["latency_ms"] for r in rows]

@@ -10,14 +10,21 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from dashboard.charts import legend_height_px, legend_names, top_margin_px, wrap_title
+
 PALETTE = ["#2563EB", "#DC2626", "#059669", "#D97706", "#7C3AED", "#0891B2", "#DB2777", "#4B5563"]
 KIND_COLOURS = {"legit": "#9CA3AF", "bot": "#7C3AED", "aim-assist": "#DC2626", "speed-hack": "#D97706"}
 
 
 def _layout(fig: go.Figure, title: str, x: str, y: str, height: int = 380) -> go.Figure:
     # Legend above the plot, under the title: below it, it collides with rotated tick labels.
-    fig.update_layout(title=dict(text=title, y=0.98, yanchor="top"), xaxis_title=x, yaxis_title=y,
-                      height=height + 40, margin=dict(l=10, r=10, t=100, b=10), hovermode="closest",
+    # The space above the plot is sized for the wrapped title plus the legend rows it takes at
+    # phone / half-column width, so a long legend never covers the title.
+    title = wrap_title(title)
+    top = top_margin_px(title, legend_height_px(legend_names(fig)))
+    fig.update_layout(title=dict(text=title, y=1, yref="container", yanchor="top", pad=dict(t=12)),
+                      xaxis_title=x, yaxis_title=y,
+                      height=height - 60 + top, margin=dict(l=10, r=10, t=top, b=10), hovermode="closest",
                       legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0, font=dict(size=11)))
     return fig
 

@@ -9,6 +9,7 @@ from typing import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from dashboard.charts import wrap_title
 from dashboard.i18n import t
 from scenarios.economics import ScenarioResult
 from scenarios.uncertainty import MonteCarloResult, TornadoBar
@@ -21,7 +22,17 @@ _LAYOUT = dict(template="plotly_white", margin=dict(l=8, r=8, t=48, b=8),
 
 
 def _title(key: str, **fmt) -> dict:
-    return dict(text=t(key, **fmt), x=0, xanchor="left", font=dict(size=15), y=0.98, yanchor="top")
+    # Wrapped for a phone (plotly never wraps); _fit_title makes room for the extra lines.
+    return dict(text=wrap_title(t(key, **fmt), 44), x=0, xanchor="left", font=dict(size=15),
+                y=1, yref="container", yanchor="top", pad=dict(t=10))
+
+
+def _fit_title(fig: go.Figure) -> go.Figure:
+    """Grow the top margin and the figure by one line per extra title line."""
+    extra_px = 22 * str(fig.layout.title.text or "").count("<br>")
+    if extra_px:
+        fig.update_layout(margin_t=(fig.layout.margin.t or 48) + extra_px, height=(fig.layout.height or 420) + extra_px)
+    return fig
 
 
 def _finite(values: Sequence[float | None]) -> list[float | None]:
@@ -53,7 +64,7 @@ def cost_vs_volume(result: ScenarioResult, workload: str, *, height: int = 420) 
     fig.update_layout(**_LAYOUT, height=height, title=_title("scn.chart.build_vs_buy"),
                       xaxis=dict(type="log", dtick=1, title=t("scn.chart.volume_axis", unit=unit)),
                       yaxis=dict(type="log", dtick=1, title=t("scn.chart.cost_axis"), tickprefix="$"))
-    return fig
+    return _fit_title(fig)
 
 
 def _bins(values: np.ndarray, n: int) -> tuple[list[float], list[int], float]:
@@ -85,7 +96,7 @@ def margin_histogram(mc: MonteCarloResult, *, height: int = 340) -> go.Figure:
                       title=_title("scn.chart.margin_hist", n=f"{mc.n:,}"),
                       xaxis=dict(title=t("scn.chart.margin_axis"), ticksuffix="%"),
                       yaxis=dict(title=t("scn.chart.samples")))
-    return fig
+    return _fit_title(fig)
 
 
 def cost_fan(mc: MonteCarloResult, *, height: int = 340) -> go.Figure:
@@ -105,7 +116,7 @@ def cost_fan(mc: MonteCarloResult, *, height: int = 340) -> go.Figure:
     fig.update_layout(**_LAYOUT, height=height, title=_title("scn.chart.fan"),
                       xaxis=dict(title=t("scn.chart.month_axis")),
                       yaxis=dict(title=t("scn.chart.cost_axis"), tickprefix="$", rangemode="tozero"))
-    return fig
+    return _fit_title(fig)
 
 
 def tornado(bars: Sequence[TornadoBar], base_margin: float | None, *, height: int = 320) -> go.Figure:
@@ -124,7 +135,7 @@ def tornado(bars: Sequence[TornadoBar], base_margin: float | None, *, height: in
                              + t("scn.chart.margin") + " %{x:.1f}%<extra></extra>"))
     fig.update_layout(**_LAYOUT, height=height, barmode="overlay", title=_title("scn.chart.tornado"),
                       xaxis=dict(title=t("scn.chart.margin_axis"), ticksuffix="%"), yaxis=dict(automargin=True))
-    return fig
+    return _fit_title(fig)
 
 
 # ----------------------------------------------------------------------------- compare
@@ -143,7 +154,7 @@ def compare_cost_curves(items: Sequence[tuple[str, ScenarioResult, str]], *, hei
     fig.update_layout(**_LAYOUT, height=height, title=_title("cmpr.chart.cost"),
                       xaxis=dict(type="log", dtick=1, title=t("scn.chart.volume_axis", unit=t("scn.unit.requests"))),
                       yaxis=dict(type="log", dtick=1, title=t("scn.chart.cost_axis"), tickprefix="$"))
-    return fig
+    return _fit_title(fig)
 
 
 def compare_margin(items: Sequence[tuple[str, MonteCarloResult]], *, height: int = 360) -> go.Figure:
@@ -157,7 +168,7 @@ def compare_margin(items: Sequence[tuple[str, MonteCarloResult]], *, height: int
     fig.update_layout(**_LAYOUT, height=height, barmode="overlay", title=_title("cmpr.chart.margin"),
                       xaxis=dict(title=t("scn.chart.margin_axis"), ticksuffix="%"),
                       yaxis=dict(title=t("scn.chart.samples")))
-    return fig
+    return _fit_title(fig)
 
 
 def compare_cash(items: Sequence[tuple[str, ScenarioResult]], *, height: int = 360) -> go.Figure:
@@ -173,4 +184,4 @@ def compare_cash(items: Sequence[tuple[str, ScenarioResult]], *, height: int = 3
     fig.update_layout(**_LAYOUT, height=height, title=_title("cmpr.chart.cash"),
                       xaxis=dict(title=t("scn.chart.month_axis")),
                       yaxis=dict(title=t("cmpr.chart.cash_axis"), tickprefix="$"))
-    return fig
+    return _fit_title(fig)

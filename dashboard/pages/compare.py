@@ -8,7 +8,7 @@ from dashboard.cached import scenarios as cached
 from dashboard.i18n import current_language, t
 from dashboard.scenario_view import seed_from_url, verdict_text
 from dashboard.state import BIND
-from dashboard.ui import explain_errors
+from dashboard.ui import explain_errors, fmt_usd
 
 st.title(t("cmpr.title"))
 st.caption(t("cmpr.intro"))
@@ -29,6 +29,11 @@ with explain_errors(), st.spinner(t("scn.running")):
         runs.append((sid, scenario, cached.run_yaml(text)))
         texts.append((sid, text))
 
+def _fmt(fmt: str, v: float) -> str:
+    # "${:,.0f}" rows go through fmt_usd so a negative burn reads "−$402,150", not "$-402,150".
+    return fmt_usd(v, fmt[3:-1]) if fmt.startswith("${:") else fmt.format(v)
+
+
 ROWS = [  # (label key, getter, format)
     ("cmpr.row.serving", lambda s, f: f.result.unit.serving_usd_month, "${:,.0f}"),
     ("cmpr.row.serving_p90", lambda s, f: f.monte_carlo.cost_usd_month.p90, "${:,.0f}"),
@@ -48,12 +53,14 @@ raw = {}
 for sid, s, f in runs:
     vals = [g(s, f) for _, g, _ in ROWS]
     raw[sid] = vals
-    table[sid] = [t("common.na") if v is None else fmt.format(v) for v, (_, _, fmt) in zip(vals, ROWS)]
+    # No runway means the scenario never runs out of cash: say so, as the Scenarios page does.
+    table[sid] = [(t("scn.fig.alive") if key == "cmpr.row.runway" else t("common.na")) if v is None
+                  else _fmt(fmt, v) for v, (key, _, fmt) in zip(vals, ROWS)]
 for sid, _, _ in runs[1:]:
     deltas = []
     for a, b, (_, _, fmt) in zip(raw[base_id], raw[sid], ROWS):
         deltas.append(t("common.na") if a is None or b is None else ("+" if b - a >= 0 else "−")
-                      + fmt.format(abs(b - a)))
+                      + _fmt(fmt, abs(b - a)))
     table[t("cmpr.col.delta", a=sid, b=base_id)] = deltas
 frame = pd.DataFrame(table)
 st.dataframe(frame, hide_index=True, width="stretch", height=36 * (len(frame) + 1) + 4)

@@ -104,9 +104,10 @@ mem_rows += [{"label": t(f"cost.trn.method.{m}"), "memory_gb": f.memory_gb, "fit
 st.plotly_chart(charts.memory_methods_chart(mem_rows, cached.device_info(device_id).memory_gb), key="trn_fig_memory",
                     config=charts.png_config("training-memory"))
 st.caption(t("cost.trn.memory_note"))
-table = pd.DataFrame([{t("cost.trn.setup"): r["label"], t("cost.trn.memory"): r["memory_gb"],
-                       t("cost.col.fits"): r["fits"], t("cost.trn.hours"): r["hours"],
-                       t("cost.low"): r["hours_low"], t("cost.high"): r["hours_high"]} for r in mem_rows])
+table = pd.DataFrame([{t("cost.trn.setup"): r["label"], t("cost.trn.col.memory_gb"): r["memory_gb"],
+                       t("cost.col.fits"): r["fits"], t("cost.trn.col.hours"): r["hours"],
+                       t("cost.trn.col.hours_low"): r["hours_low"], t("cost.trn.col.hours_high"): r["hours_high"]}
+                      for r in mem_rows])
 st.dataframe(table, hide_index=True, column_config=view.number_format(table))
 with st.expander(t("cost.assumptions"), icon=":material/fact_check:"):
     st.dataframe(pd.DataFrame([{t("cost.assumption"): a.name, t("cost.value"): str(a.value),

@@ -7,7 +7,7 @@ from dashboard.cached import atlas as cached
 from dashboard.charts import atlas as charts
 from dashboard.i18n import current_language, pick, t
 from dashboard.state import BIND
-from dashboard.ui import explain_errors, page_header
+from dashboard.ui import explain_errors, fmt_number, page_header
 
 lang = current_language()
 page_header("opp.title", "opp.intro")
@@ -89,7 +89,7 @@ st.caption(t("opp.robust.explain", n=robust.n_samples, c=concentration, seed=see
 st.subheader(t("opp.assumptions"), anchor="assumptions")
 for d in atlas.domains:
     usd = compute_usd.get(d.id)
-    cost = (t("opp.compute_from_engine", usd=f"{usd:.4g}", preset=d.headline_preset) if usd is not None
+    cost = (t("opp.compute_from_engine", usd=fmt_number(usd), preset=d.headline_preset) if usd is not None
             else t("opp.compute_fallback_line"))
     st.markdown(f"- **{names[d.id]}** — {pick(defaults.rationale[d.id], lang)} *{cost}*")
 st.caption(t("opp.source"))
