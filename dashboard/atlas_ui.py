@@ -15,15 +15,13 @@ from typing import Callable, Sequence
 import streamlit as st
 
 from dashboard.i18n import LANG_KEY, LANGUAGE_NAMES, current_language
+from dashboard.state import seed_from_url
 
 
 def id_selectbox(label: str, options: Sequence[str], key: str, format_func: Callable[[str], str],
                  container=None, help: str | None = None) -> str:
     """A selectbox whose URL query parameter ``key`` carries the option id, not its label."""
-    if key not in st.session_state:
-        from_url = st.query_params.get(key)
-        if from_url in options:
-            st.session_state[key] = from_url
+    seed_from_url(key, list(options))
     value = (container or st).selectbox(label, list(options), format_func=format_func, key=key, help=help)
     if st.query_params.get(key) != value:
         st.query_params[key] = value

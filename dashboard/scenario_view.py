@@ -84,24 +84,3 @@ def assumptions_frame(scenario: Scenario) -> pd.DataFrame:
                                                            t("scn.col.source"), t("scn.col.date")])
 
 
-def seed_from_url(key: str, options: list[str], *, multi: bool = False) -> bool:
-    """Put the URL's value for a bound widget into session state before the widget is drawn.
-
-    In the browser Streamlit's native binding already seeds the widget on the first load, so
-    this changes nothing there; AppTest reaches a page by switching from the entrypoint, which
-    skips that seeding, so the explicit seed keeps "a link reproduces the view" testable.
-    Unknown values are ignored (the widget falls back to its default). Returns True if seeded.
-    """
-    if key in st.session_state:
-        return False
-    if multi:
-        values = [v for v in st.query_params.get_all(key) if v in options]
-        if values:
-            st.session_state[key] = values
-            return True
-        return False
-    value = st.query_params.get(key)
-    if value in options:
-        st.session_state[key] = value
-        return True
-    return False

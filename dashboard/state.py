@@ -23,8 +23,6 @@ so a shared link reproduces the view. Rules:
 
 from __future__ import annotations
 
-from typing import Any
-
 BIND = "query-params"
 
 # Page prefix -> page. One line per page; tests/test_state.py checks they are unique.
@@ -52,8 +50,28 @@ PAGE_PREFIXES: dict[str, str] = {
 }
 
 
-def get_query_value(name: str, default: Any = None) -> Any:
-    """Read a raw query parameter (for values that are not widgets)."""
+
+def seed_from_url(key: str, options: list[str], *, multi: bool = False) -> bool:
+    """Put the URL's value for a bound widget into session state before the widget is drawn.
+
+    Used where the native binding cannot read the link's value itself: a hand-typed code such
+    as ``?lang=zh`` where the binding expects the label, id pickers that keep the id in the URL
+    (dashboard/atlas_ui.py), and AppTest, which reaches a page by switching from the entrypoint
+    and so skips the binding's seeding. Where the binding did seed the widget it changes nothing.
+    Unknown values are ignored (the widget falls back to its default). Returns True if seeded.
+    """
     import streamlit as st
 
-    return st.query_params.get(name, default)
+    if key in st.session_state:
+        return False
+    if multi:
+        values = [v for v in st.query_params.get_all(key) if v in options]
+        if values:
+            st.session_state[key] = values
+            return True
+        return False
+    value = st.query_params.get(key)
+    if value in options:
+        st.session_state[key] = value
+        return True
+    return False

@@ -10,7 +10,7 @@ import numpy as np
 import streamlit as st
 
 from dashboard.i18n import LANG_KEY, LANGUAGE_NAMES, LANGUAGES, t
-from dashboard.state import BIND
+from dashboard.state import BIND, seed_from_url
 from scenarios.errors import VentureLabError
 
 _CSS = """
@@ -32,10 +32,7 @@ def sidebar() -> None:
     st.markdown(_CSS, unsafe_allow_html=True)
     # The bound switch writes its label to the URL (lang=中文); a hand-typed link may say
     # lang=zh or lang=en instead. Seed the switch from such a code on the first run.
-    if LANG_KEY not in st.session_state:
-        raw = st.query_params.get(LANG_KEY)
-        if raw in LANGUAGES:
-            st.session_state[LANG_KEY] = raw
+    seed_from_url(LANG_KEY, list(LANGUAGES))
     with st.sidebar:
         st.segmented_control(
             "Language / 语言",

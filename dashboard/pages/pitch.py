@@ -6,8 +6,8 @@ import streamlit as st
 
 from dashboard.cached import scenarios as cached
 from dashboard.i18n import current_language, t
-from dashboard.scenario_view import assumptions_frame, headline, seed_from_url, verdict_text
-from dashboard.state import BIND
+from dashboard.scenario_view import assumptions_frame, headline, verdict_text
+from dashboard.state import BIND, seed_from_url
 from dashboard.ui import explain_errors
 from scenarios.pdf_export import data_version, price_dates, product_version
 

@@ -8,8 +8,8 @@ import streamlit as st
 from dashboard.cached import scenarios as cached
 from dashboard.i18n import current_language, t
 from dashboard.scenario_editor import edit_form
-from dashboard.scenario_view import headline, options_frame, seed_from_url, verdict_text
-from dashboard.state import BIND
+from dashboard.scenario_view import headline, options_frame, verdict_text
+from dashboard.state import BIND, seed_from_url
 from dashboard.ui import explain_errors
 from scenarios.errors import VentureLabError
 from scenarios.scenario import from_dict, parse_text, preset_ids, to_yaml
