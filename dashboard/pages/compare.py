@@ -29,23 +29,26 @@ with explain_errors(), st.spinner(t("scn.running")):
         runs.append((sid, scenario, cached.run_yaml(text)))
         texts.append((sid, text))
 
-def _fmt(fmt: str, v: float) -> str:
-    # "${:,.0f}" rows go through fmt_usd so a negative burn reads "−$402,150", not "$-402,150".
-    return fmt_usd(v, fmt[3:-1]) if fmt.startswith("${:") else fmt.format(v)
+
+def _usd(spec: str):
+    # Through fmt_usd so a negative burn reads "−$402,150", not "$-402,150".
+    return lambda v: fmt_usd(v, spec)
 
 
-ROWS = [  # (label key, getter, format)
-    ("cmpr.row.serving", lambda s, f: f.result.unit.serving_usd_month, "${:,.0f}"),
-    ("cmpr.row.serving_p90", lambda s, f: f.monte_carlo.cost_usd_month.p90, "${:,.0f}"),
-    ("cmpr.row.revenue", lambda s, f: f.result.unit.revenue_usd_month, "${:,.0f}"),
-    ("cmpr.row.margin", lambda s, f: f.result.unit.gross_margin, "{:.1%}"),
-    ("cmpr.row.margin_p10", lambda s, f: f.monte_carlo.margin.p10, "{:.1%}"),
-    ("cmpr.row.per_user", lambda s, f: f.result.unit.cost_per_user_usd, "${:,.2f}"),
-    ("cmpr.row.per_1k", lambda s, f: f.result.unit.cost_per_request_usd * 1000, "${:,.3f}"),
-    ("cmpr.row.requests", lambda s, f: f.result.unit.requests_month, "{:,.0f}"),
-    ("cmpr.row.devices", lambda s, f: f.result.unit.devices_at_peak, "{:,.0f}"),
-    ("cmpr.row.burn", lambda s, f: f.result.unit.burn_usd_month, "${:,.0f}"),
-    ("cmpr.row.runway", lambda s, f: f.result.unit.runway_months, "{:.0f}"),
+_USD0, _PCT, _COUNT = _usd(",.0f"), "{:.1%}".format, "{:,.0f}".format
+
+ROWS = [  # (label key, getter, formatter)
+    ("cmpr.row.serving", lambda s, f: f.result.unit.serving_usd_month, _USD0),
+    ("cmpr.row.serving_p90", lambda s, f: f.monte_carlo.cost_usd_month.p90, _USD0),
+    ("cmpr.row.revenue", lambda s, f: f.result.unit.revenue_usd_month, _USD0),
+    ("cmpr.row.margin", lambda s, f: f.result.unit.gross_margin, _PCT),
+    ("cmpr.row.margin_p10", lambda s, f: f.monte_carlo.margin.p10, _PCT),
+    ("cmpr.row.per_user", lambda s, f: f.result.unit.cost_per_user_usd, _usd(",.2f")),
+    ("cmpr.row.per_1k", lambda s, f: f.result.unit.cost_per_request_usd * 1000, _usd(",.3f")),
+    ("cmpr.row.requests", lambda s, f: f.result.unit.requests_month, _COUNT),
+    ("cmpr.row.devices", lambda s, f: f.result.unit.devices_at_peak, _COUNT),
+    ("cmpr.row.burn", lambda s, f: f.result.unit.burn_usd_month, _USD0),
+    ("cmpr.row.runway", lambda s, f: f.result.unit.runway_months, "{:.0f}".format),
 ]
 base_id, base_s, base_f = runs[0]
 table = {t("cmpr.col.figure"): [t(k) for k, _, _ in ROWS]}
@@ -55,12 +58,12 @@ for sid, s, f in runs:
     raw[sid] = vals
     # No runway means the scenario never runs out of cash: say so, as the Scenarios page does.
     table[sid] = [(t("scn.fig.alive") if key == "cmpr.row.runway" else t("common.na")) if v is None
-                  else _fmt(fmt, v) for v, (key, _, fmt) in zip(vals, ROWS)]
+                  else fmt(v) for v, (key, _, fmt) in zip(vals, ROWS)]
 for sid, _, _ in runs[1:]:
     deltas = []
     for a, b, (_, _, fmt) in zip(raw[base_id], raw[sid], ROWS):
         deltas.append(t("common.na") if a is None or b is None else ("+" if b - a >= 0 else "−")
-                      + _fmt(fmt, abs(b - a)))
+                      + fmt(abs(b - a)))
     table[t("cmpr.col.delta", a=sid, b=base_id)] = deltas
 frame = pd.DataFrame(table)
 st.dataframe(frame, hide_index=True, width="stretch", height=36 * (len(frame) + 1) + 4)
