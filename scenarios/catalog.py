@@ -224,7 +224,8 @@ class _Row:
         return v
 
 
-def _read_csv(path: Path) -> list[dict]:
+def read_csv(path: Path) -> list[dict]:
+    """Rows of a data/ CSV file as dicts; an unreadable file is a VentureLabError naming it."""
     try:
         with open(path, newline="", encoding="utf-8") as fh:
             return list(csv.DictReader(fh))
@@ -328,7 +329,7 @@ def _check_model(m: ModelSpec, where) -> None:
 def _load(name: str, builder) -> dict:
     path = DATA_DIR / name
     out = {}
-    for i, row in enumerate(_read_csv(path), start=2):   # row 1 is the header
+    for i, row in enumerate(read_csv(path), start=2):   # row 1 is the header
         item = builder(_Row(f"data/{name} row {i}", row))
         if item.id in out:
             raise VentureLabError(f"data/{name} row {i} field id", "duplicate id", got=item.id)

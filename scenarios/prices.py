@@ -6,12 +6,11 @@ only, for a fast CLI).  Every value carries its date and source.
 
 from __future__ import annotations
 
-import csv
 import functools
 import re
 from dataclasses import asdict, dataclass
 
-from scenarios.catalog import DATA_DIR
+from scenarios.catalog import DATA_DIR, read_csv
 from scenarios.errors import VentureLabError
 
 
@@ -65,11 +64,7 @@ class RentalPrice:
 
 
 def _rows(name: str) -> list[dict]:
-    try:
-        with open(DATA_DIR / name, newline="", encoding="utf-8") as fh:
-            return list(csv.DictReader(fh))
-    except OSError as exc:
-        raise VentureLabError(f"data/{name}", f"cannot read ({exc.strerror})") from None
+    return read_csv(DATA_DIR / name)
 
 
 def _num(text: str | None, where: str) -> float | None:
