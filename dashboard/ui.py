@@ -79,6 +79,12 @@ def fmt_usd(value: float | None, spec: str | None = None) -> str:
     return ("−" if v < 0 else "") + "$" + body
 
 
+def note_metric(label: str, value: str, note: str | None = None, *, container=None,
+                help: str | None = None) -> None:
+    """A metric card with a neutral note underneath (a comparison or a range, not a change)."""
+    (container or st).metric(label, value, delta=note, delta_color="off", delta_arrow="off", help=help)
+
+
 def band_metric(label: str, expected: float | None, low: float | None = None,
                 high: float | None = None, unit: str = "", help: str | None = None) -> None:
     """A metric card showing the expected value with its low-high band underneath."""
@@ -89,7 +95,7 @@ def band_metric(label: str, expected: float | None, low: float | None = None,
     delta = None
     if low is not None and high is not None:
         delta = t("common.band", low=fmt_number(low), high=fmt_number(high))
-    st.metric(label, value, delta=delta, delta_color="off", delta_arrow="off", help=help)
+    note_metric(label, value, delta, help=help)
 
 
 @contextlib.contextmanager

@@ -7,7 +7,7 @@ from dashboard.cached import demos_b as cached
 from dashboard.charts import demos_b as charts
 from dashboard.i18n import t
 from dashboard.state import BIND
-from dashboard.ui import explain_errors, page_header
+from dashboard.ui import explain_errors, note_metric, page_header
 
 page_header("comp.title", "comp.intro")
 
@@ -60,26 +60,23 @@ st.header(t("comp.h.quantization"), anchor="quantization")
 st.markdown(t("comp.quantization_text"))
 m1, m2, m3, m4 = st.columns(4)
 m1.metric(t("comp.metric.fp32_size"), f"{fp32.size_bytes / 1e3:.1f} kB")
-m2.metric(
+note_metric(
     t("comp.metric.int8_size"),
     f"{int8.size_bytes / 1e3:.1f} kB",
     t("comp.metric.times_smaller", x=f"{fp32.size_bytes / int8.size_bytes:.2f}"),
-    delta_color="off",
-    delta_arrow="off",
+    container=m2,
 )
-m3.metric(
+note_metric(
     t("comp.metric.int8_accuracy"),
     f"{100 * int8.accuracy:.1f}%",
     t("demos_b.points", d=f"{100 * (int8.accuracy - fp32.accuracy):+.1f}"),
-    delta_color="off",
-    delta_arrow="off",
+    container=m3,
 )
-m4.metric(
+note_metric(
     t("comp.metric.int8_latency"),
     f"{1e3 * int8.latency_ms:.1f} µs",
     t("comp.metric.fp32_was", v=f"{1e3 * fp32.latency_ms:.1f} µs"),
-    delta_color="off",
-    delta_arrow="off",
+    container=m4,
 )
 c1, c2 = st.columns(2)
 c1.plotly_chart(charts.compression_size_accuracy(res), width="stretch")
@@ -89,33 +86,29 @@ st.header(t("comp.h.pruning"), anchor="pruning")
 st.markdown(t("comp.pruning_text"))
 un, stc = res.variant("pruned-unstructured"), res.variant("pruned-structured")
 p1, p2, p3, p4 = st.columns(4)
-p1.metric(
+note_metric(
     t("comp.metric.unstructured_acc"),
     f"{100 * un.accuracy:.1f}%",
     t("demos_b.points", d=f"{100 * (un.accuracy - fp32.accuracy):+.1f}"),
-    delta_color="off",
-    delta_arrow="off",
+    container=p1,
 )
-p2.metric(
+note_metric(
     t("comp.metric.unstructured_download"),
     f"{un.download_bytes / 1e3:.1f} kB",
     t("comp.metric.fp32_was", v=f"{fp32.download_bytes / 1e3:.1f} kB"),
-    delta_color="off",
-    delta_arrow="off",
+    container=p2,
 )
-p3.metric(
+note_metric(
     t("comp.metric.structured_acc"),
     f"{100 * stc.accuracy:.1f}%",
     t("comp.metric.before_ft", v=f"{100 * stc.accuracy_before_finetune:.1f}%"),
-    delta_color="off",
-    delta_arrow="off",
+    container=p3,
 )
-p4.metric(
+note_metric(
     t("comp.metric.structured_size"),
     f"{stc.size_bytes / 1e3:.1f} kB",
     t("comp.metric.flops_kept", pct=f"{100 * stc.gflops_per_input / fp32.gflops_per_input:.0f}"),
-    delta_color="off",
-    delta_arrow="off",
+    container=p4,
 )
 st.plotly_chart(charts.compression_latency(res), width="stretch")
 
@@ -134,19 +127,17 @@ st.markdown(t("comp.sparsity_text"))
 sp = res.variant("l1-sparse")
 s1, s2, s3 = st.columns(3)
 s1.metric(t("comp.metric.zero_share"), f"{100 * sp.sparsity:.0f}%")
-s2.metric(
+note_metric(
     t("comp.metric.l1_acc"),
     f"{100 * sp.accuracy:.1f}%",
     t("demos_b.points", d=f"{100 * (sp.accuracy - fp32.accuracy):+.1f}"),
-    delta_color="off",
-    delta_arrow="off",
+    container=s2,
 )
-s3.metric(
+note_metric(
     t("comp.metric.l1_download"),
     f"{sp.download_bytes / 1e3:.1f} kB",
     t("comp.metric.fp32_was", v=f"{fp32.download_bytes / 1e3:.1f} kB"),
-    delta_color="off",
-    delta_arrow="off",
+    container=s3,
 )
 if sweep is not None:
     st.plotly_chart(charts.l1_sweep(sweep), width="stretch")
@@ -156,19 +147,17 @@ st.markdown(t("comp.distillation_text", labels=f"{100 * labels:.0f}"))
 plain, dist = res.variant("student"), res.variant("student-distilled")
 d1, d2, d3 = st.columns(3)
 d1.metric(t("comp.metric.student_plain"), f"{100 * plain.accuracy:.1f}%")
-d2.metric(
+note_metric(
     t("comp.metric.student_distilled"),
     f"{100 * dist.accuracy:.1f}%",
     t("demos_b.points", d=f"{100 * (dist.accuracy - plain.accuracy):+.1f}"),
-    delta_color="off",
-    delta_arrow="off",
+    container=d2,
 )
-d3.metric(
+note_metric(
     t("comp.metric.student_size"),
     f"{dist.size_bytes / 1e3:.1f} kB",
     t("comp.metric.times_smaller", x=f"{fp32.size_bytes / dist.size_bytes:.0f}"),
-    delta_color="off",
-    delta_arrow="off",
+    container=d3,
 )
 
 table = pd.DataFrame(
