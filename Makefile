@@ -2,7 +2,7 @@
 PYTHON ?= python3
 PORT ?= 8501
 
-.PHONY: run install install-test browser fonts test bench calibrate
+.PHONY: run install install-test browser fonts test bench calibrate snapshot
 
 install:
 	$(PYTHON) -m pip install -q -e .
@@ -39,3 +39,10 @@ fonts:
 	  if [ "$$(id -u)" = 0 ]; then (apt-get install -y -qq fonts-wqy-zenhei >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-zenhei >/dev/null)); \
 	  else echo "note: no CJK font and not root: Chinese text in screenshots shows as boxes"; fi; \
 	fi
+
+# Re-record every CLI output over the whole catalog and every page's figures on its defaults
+# (tests/snapshots/). Only for changes that move figures on purpose: review the diff first with
+# `python -m tools.cli_snapshot diff` and `python -m tools.page_snapshot diff`.
+snapshot:
+	$(PYTHON) -m tools.cli_snapshot write
+	$(PYTHON) -m tools.page_snapshot write

@@ -1,0 +1,110 @@
+"""Record (or check) the figures every page shows on its defaults.
+
+    python -m tools.page_snapshot write    # regenerate tests/snapshots/pages.json (make snapshot)
+    python -m tools.page_snapshot check
+
+Each page is opened from the entrypoint with Streamlit's AppTest, as tests/app does, in English
+and on its built-in defaults; the record is every metric card (label, value, delta) and every
+table's cells.  A refactor keeps these identical (numbers in tables to 1e-6 relative: the demo
+models are seeded, the engine is deterministic); a change that moves figures on purpose
+regenerates the file with ``make snapshot`` and says why in the commit.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SNAPSHOT = ROOT / "tests" / "snapshots" / "pages.json"
+REL_TOL = 1e-6
+# Figures measured on this computer's clock (the training-speed demo, the int8 latency here, the
+# vision demo's training time) differ run to run by nature: recorded as "<measured>", not compared.
+MEASURED = re.compile(r"latency here|per second|GFLOP/s|speed vs|training time", re.IGNORECASE)
+
+
+def _cell(v):
+    if hasattr(v, "item") and not isinstance(v, (str, bytes)):
+        try:
+            v = v.item()
+        except (ValueError, AttributeError):
+            v = str(v)
+    if isinstance(v, float):
+        return None if not math.isfinite(v) else v
+    if isinstance(v, (int, bool, str)) or v is None:
+        return v
+    return str(v)
+
+
+def page_figures(page_path: str) -> dict:
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=180)
+    at.session_state["lang"] = "en"
+    at.run()
+    at.switch_page(page_path).run()
+    metrics = [[m.label, "<measured>", "<measured>"] if MEASURED.search(m.label) else [m.label, m.value, m.delta]
+               for m in at.metric]
+    tables = []
+    for df_el in list(at.dataframe) + list(at.table):
+        df = df_el.value
+        timed = [bool(MEASURED.search(str(c))) for c in df.columns]
+        tables.append({"columns": [str(c) for c in df.columns],
+                       "rows": [["<measured>" if t else _cell(v) for t, v in zip(timed, row)]
+                                for row in df.itertuples(index=False)]})
+    return {"metrics": metrics, "tables": tables,
+            "errors": [e.value for e in at.error] + [str(e.value) for e in at.exception]}
+
+
+def records() -> dict:
+    from dashboard.navigation import all_pages
+    return {spec.path: page_figures(spec.path) for spec in all_pages()}
+
+
+def differences(old, new, where="", out=None, limit=50):
+    out = [] if out is None else out
+    if len(out) >= limit:
+        return out
+    if isinstance(old, dict) and isinstance(new, dict):
+        for k in sorted(set(old) | set(new)):
+            if k not in old or k not in new:
+                out.append(f"{where}.{k}: {'missing now' if k not in new else 'new'}")
+            else:
+                differences(old[k], new[k], f"{where}.{k}", out, limit)
+    elif isinstance(old, list) and isinstance(new, list):
+        if len(old) != len(new):
+            out.append(f"{where}: length {len(old)} -> {len(new)}")
+        for i, (a, b) in enumerate(zip(old, new)):
+            differences(a, b, f"{where}[{i}]", out, limit)
+    elif isinstance(old, float) and isinstance(new, (int, float)) and not isinstance(new, bool):
+        if not math.isclose(old, new, rel_tol=REL_TOL, abs_tol=1e-12):
+            out.append(f"{where}: {old!r} -> {new!r}")
+    elif old != new:
+        out.append(f"{where}: {old!r} -> {new!r}")
+    return out
+
+
+def write(path: Path = SNAPSHOT) -> int:
+    rec = records()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(rec, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    return len(rec)
+
+
+def compare(path: Path = SNAPSHOT, limit: int = 50) -> list[str]:
+    old = json.loads(path.read_text(encoding="utf-8"))
+    return differences(old, records(), "", None, limit)
+
+
+if __name__ == "__main__":
+    cmd = sys.argv[1] if len(sys.argv) > 1 else "check"
+    if cmd == "write":
+        print(f"wrote {write()} pages to {SNAPSHOT.relative_to(ROOT)}")
+    elif cmd in ("check", "diff"):
+        d = compare(limit=50 if cmd == "check" else 100000)
+        print("\n".join(d) or "pages reproduced")
+        sys.exit(1 if d else 0)
+    else:
+        sys.exit("usage: python -m tools.page_snapshot write|check|diff")
