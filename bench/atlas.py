@@ -24,7 +24,7 @@ def _best_median(fn, repeat: int = 5) -> tuple[float, float]:
 
 
 def main() -> None:
-    from scenarios import opportunity, workloads
+    from scenarios.atlas import opportunity, workloads
 
     d = opportunity.load_defaults()
     scores = d.scores.assign(**{"compute-cost": pd.Series(d.fallback_compute_scores)})

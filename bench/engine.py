@@ -3,7 +3,7 @@
     python -m bench.engine            # prints the numbers and rewrites the '## Cost engine' section of bench/RESULTS.md
 
 1. A sweep of every decoder LLM x every device x every weight format x 5 batch sizes (> 100,000 serving
-   estimates) through ``scenarios.serving_core.serving_arrays`` -- the same function the CLI, the
+   estimates) through ``scenarios.engine.serving_core.serving_arrays`` -- the same function the CLI, the
    app and ``estimate_inference_table`` use -- with every output field including the low/high bands.
    Pinned to one core (sched_setaffinity) where the OS allows it. Target: under 1 s.
 2. ``venture-lab estimate inference ... --json`` cold start: median wall time of several fresh
@@ -33,9 +33,9 @@ CLI = [sys.executable, "-m", "scenarios.cli", "estimate", "inference", "--model"
 def sweep(repeats: int = 5) -> dict:
     import numpy as np
 
-    from scenarios.catalog import load_formats, load_hardware, load_models
-    from scenarios.serving import OUTPUT_FIELDS
-    from scenarios.serving_core import Indexed, serving_arrays
+    from scenarios.engine.catalog import load_formats, load_hardware, load_models
+    from scenarios.engine.serving import OUTPUT_FIELDS
+    from scenarios.engine.serving_core import Indexed, serving_arrays
     llms = [m for m in load_models().values() if m.kind == "decoder-llm"]
     hws = list(load_hardware().values())
     fmts = list(load_formats())
@@ -118,10 +118,10 @@ reading three small CSVs, one vectorised estimate, JSON). pandas is imported onl
 scipy never. On a loaded shared machine every process start is slower; rerun on an idle one to
 compare against the target.
 """
-    # the external-validation sub-section (scenarios/external_validation.py) belongs to this section:
+    # the external-validation sub-section (scenarios/calibration/external.py) belongs to this section:
     # regenerate it so rewriting the section does not drop it
     try:
-        from scenarios import external_validation as xv
+        from scenarios.calibration import external as xv
         text = text.rstrip("\n") + "\n\n" + xv.results_subsection(xv.evaluate())
     except Exception as exc:  # noqa: BLE001 - the timing results must still be written
         text = text.rstrip("\n") + f"\n\n### External validation\n\nnot computed: {exc}\n"

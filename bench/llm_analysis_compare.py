@@ -30,7 +30,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scenarios import calibration, catalog, speed  # noqa: E402
+from scenarios.calibration import fit as calibration
+from scenarios.engine import catalog, speed# noqa: E402
 
 VENV = Path(os.environ.get("LLM_ANALYSIS_VENV", "/tmp/la-venv"))
 FLOPS_EFF, HBM_EFF = 0.5, 0.9

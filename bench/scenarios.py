@@ -34,10 +34,10 @@ def _timed(fn, repeats: int) -> tuple[list[float], list[float]]:
 
 
 def monte_carlo_times(repeats: int = 7) -> list[dict]:
-    from scenarios.economics import cost_models
-    from scenarios.scenario import load_preset, preset_ids
-    from scenarios.scenario_engine import capacities, power_defaults, run
-    from scenarios.uncertainty import monte_carlo, tornado
+    from scenarios.business.economics import cost_models
+    from scenarios.business.scenario import load_preset, preset_ids
+    from scenarios.business.runner import capacities, power_defaults, run
+    from scenarios.business.uncertainty import monte_carlo, tornado
 
     rows = []
     for pid in preset_ids():

@@ -1,5 +1,5 @@
 """The scenario edit form: every assumption of a scenario as widgets, returned as plain data
-for :func:`scenarios.scenario.from_dict` to validate (the form never checks numbers itself)."""
+for :func:`scenarios.business.scenario.from_dict` to validate (the form never checks numbers itself)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.i18n import t
-from scenarios.scenario import DOMAINS, PRICING_MODELS, TARGET_KINDS, Scenario, Target
+from scenarios.business.scenario import DOMAINS, PRICING_MODELS, TARGET_KINDS, Scenario, Target
 
 _TARGET_COLUMNS = [f.name for f in fields(Target)]
 

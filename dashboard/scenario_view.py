@@ -8,10 +8,10 @@ import streamlit as st
 
 from dashboard.i18n import t
 from dashboard.ui import band_metric, fmt_usd
-from scenarios.economics import ScenarioResult
-from scenarios.pdf_export import assumption_rows
-from scenarios.scenario import Scenario
-from scenarios.scenario_engine import FullRun
+from scenarios.business.economics import ScenarioResult
+from scenarios.business.pdf import assumption_rows
+from scenarios.business.scenario import Scenario
+from scenarios.business.runner import FullRun
 
 
 def verdict_text(result: ScenarioResult) -> str:

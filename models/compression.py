@@ -644,8 +644,8 @@ def project_edge(
     do to a production-sized network". Unstructured sparsity keeps the dense FLOPs because dense
     kernels multiply the zeros anyway (speed-ups need sparse kernels or 2:4 hardware support).
     """
-    from scenarios.catalog import get_model, load_formats
-    from scenarios.serving import estimate_vision
+    from scenarios.engine.catalog import get_model, load_formats
+    from scenarios.engine.serving import estimate_vision
 
     if reference_model not in REFERENCE_MODELS:
         raise VentureLabError("reference_model", "unknown", got=reference_model, accepted=REFERENCE_MODELS)

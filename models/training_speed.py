@@ -383,20 +383,20 @@ class EngineProjection:
     tokens_per_device_step: int
     gpu_tokens_per_s: float         # one device, from the engine's step time
     mfu_used: float                 # model FLOPs utilisation the engine assumed
-    data: tuple[dict, ...] = ()     # rows of scenarios.training.scaling_projection, parallelism="data"
+    data: tuple[dict, ...] = ()     # rows of scenarios.engine.training.scaling_projection, parallelism="data"
     tensor: tuple[dict, ...] = ()   # the same for tensor (model) parallelism
 
 
 def engine_projection(model: str = DEMO_MODEL, hardware: str = "nvidia-h100-sxm",
                       devices: tuple[int, ...] = (1, 2, 4, 8, 16, 32, 64),
                       tokens_per_device_step: int | None = None) -> EngineProjection:
-    """Ask the cost engine (scenarios.training) how this model trains on ``hardware`` devices.
+    """Ask the cost engine (scenarios.engine.training) how this model trains on ``hardware`` devices.
 
     The demo's own model goes in as a Hugging Face style config (``TinyGPTConfig.hf_config``),
     so the engine prices the very shapes measured above; a catalog id shows a real-sized model.
     """
-    from scenarios.catalog import get_hardware, get_model, model_from_hf_config
-    from scenarios.training import scaling_projection
+    from scenarios.engine.catalog import get_hardware, get_model, model_from_hf_config
+    from scenarios.engine.training import scaling_projection
 
     cfg = TinyGPTConfig()
     spec = model_from_hf_config(cfg.hf_config(), DEMO_MODEL) if model == DEMO_MODEL else get_model(model)

@@ -4,7 +4,7 @@
     venture-lab estimate inference --from-csv FILE [--json]
     venture-lab estimate training --model ... --hardware ... --tokens N [...] [--json]
     venture-lab catalog hardware|models|formats [--json]
-    venture-lab scenario run FILE [--json] | scenario validate FILE      (registered by scenarios.scenario_cli)
+    venture-lab scenario run FILE [--json] | scenario validate FILE      (registered by scenarios.business.commands)
 
 Bad input exits with code 2 and one line on stderr naming the input and the valid choices; never a
 traceback.  Imports stay light (no pandas unless --from-csv) so a cold start is fast.
@@ -79,7 +79,7 @@ def _cmd_inference(a) -> int:
         return _cmd_inference_csv(a)
     if not a.model or not a.hardware:
         raise CliError("venture-lab estimate inference: --model and --hardware are required (or --from-csv FILE)")
-    from scenarios.serving import InferenceRequest, estimate_inference
+    from scenarios.engine.serving import InferenceRequest, estimate_inference
     req = InferenceRequest(model=a.model, hardware=a.hardware, weights=a.weights, kv_cache=a.kv_cache,
                            runtime=a.runtime, batch=a.batch, prompt_tokens=a.prompt_tokens,
                            output_tokens=a.output_tokens, devices=a.devices, price_per_hour=a.price_per_hour,
@@ -124,7 +124,7 @@ def _inference_text(d: dict) -> str:
 def _cmd_inference_csv(a) -> int:
     import pandas as pd
 
-    from scenarios.serving import OUTPUT_FIELDS, REQUEST_FIELDS, estimate_inference_table
+    from scenarios.engine.serving import OUTPUT_FIELDS, REQUEST_FIELDS, estimate_inference_table
     try:
         df = pd.read_csv(a.from_csv, dtype=str, keep_default_na=False, skipinitialspace=True)
     except (OSError, ValueError, pd.errors.ParserError) as exc:
@@ -173,7 +173,7 @@ def _csv_cell(v) -> str:
 
 
 def _cmd_training(a) -> int:
-    from scenarios.training import TrainingRequest, estimate_training
+    from scenarios.engine.training import TrainingRequest, estimate_training
     req = TrainingRequest(model=a.model, hardware=a.hardware, tokens=a.tokens, devices=a.devices, mfu=a.mfu,
                           price_per_hour=a.price_per_hour, zero_stage=a.zero_stage,
                           activation_checkpointing=not a.no_activation_checkpointing, micro_batch=a.micro_batch,
@@ -194,7 +194,7 @@ def _cmd_training(a) -> int:
 
 
 def _cmd_catalog(a) -> int:
-    from scenarios.catalog import load_formats, load_hardware, load_models
+    from scenarios.engine.catalog import load_formats, load_hardware, load_models
     items = {"hardware": load_hardware, "models": load_models, "formats": load_formats}[a.what]()
     if a.json:
         print(_dump([x.to_dict() for x in items.values()]))
@@ -266,7 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
     cat.set_defaults(func=_cmd_catalog)
 
     # ---- `scenario run|validate` is registered here by the scenarios work (branch `scen`):
-    from scenarios import scenario_cli
+    from scenarios.business import commands as scenario_cli
     scenario_cli.register(sub)
     # ---- end of scenario registration
     return p

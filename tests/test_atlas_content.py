@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from dashboard import navigation
-from scenarios.domains import CHALLENGE_IDS, DOMAIN_IDS, LANGS, load_atlas, load_atlas_from
+from scenarios.atlas.domains import CHALLENGE_IDS, DOMAIN_IDS, LANGS, load_atlas, load_atlas_from
 from scenarios.errors import VentureLabError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,7 +99,7 @@ def test_atlas_pages_define_the_anchors_they_link_to():
 
 def test_models_and_targets_are_catalog_ids():
     """Typical models and deployment targets are ids of the engine's catalogs (needs the engine)."""
-    from scenarios.catalog import load_hardware, load_models
+    from scenarios.engine.catalog import load_hardware, load_models
 
     hardware, models = load_hardware(), load_models()
     atlas = load_atlas()
@@ -212,8 +212,8 @@ def test_every_linked_section_has_a_translated_name():
 def test_keys_the_pages_build_at_run_time_exist():
     """Keys assembled in f-strings (tests/test_i18n.py only sees literal keys)."""
     from dashboard.i18n import catalog
-    from scenarios.domains import COST_AXES, LATENCY_CLASSES, RULE_STATUSES, SENSITIVITY_LEVELS
-    from scenarios.workloads import PRICE_BASES
+    from scenarios.atlas.domains import COST_AXES, LATENCY_CLASSES, RULE_STATUSES, SENSITIVITY_LEVELS
+    from scenarios.atlas.workloads import PRICE_BASES
 
     keys = [f"atlas.level.{i}" for i in range(6)]
     keys += [f"atlas.cost.{axis}.{lvl}" for axis in COST_AXES for lvl in ("m2", "m1", "z", "p1", "p2")]

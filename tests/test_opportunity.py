@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scenarios.domains import DOMAIN_IDS
+from scenarios.atlas.domains import DOMAIN_IDS
 from scenarios.errors import VentureLabError
-from scenarios.opportunity import (
+from scenarios.atlas.opportunity import (
     Criterion,
     compute_cost_score,
     load_defaults,

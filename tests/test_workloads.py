@@ -10,9 +10,9 @@ import math
 import pytest
 import yaml
 
-from scenarios.domains import DATA_DIR, DOMAIN_IDS, load_atlas
+from scenarios.atlas.domains import DATA_DIR, DOMAIN_IDS, load_atlas
 from scenarios.errors import VentureLabError
-from scenarios.workloads import HOURS_PER_YEAR, engine_status, load_presets, load_presets_from, run_preset
+from scenarios.atlas.workloads import HOURS_PER_YEAR, engine_status, load_presets, load_presets_from, run_preset
 
 PRESET_IDS = sorted(load_presets())
 
@@ -78,8 +78,8 @@ def test_api_preset_is_priced_from_the_price_list_by_hand():
 def test_self_hosting_uses_the_engine_dollars_per_token():
     """$ per 1k tasks = engine $ per 1M output tokens x output tokens / 1000 (prefill included)."""
     _need_engine()
-    from scenarios.catalog import get_hardware
-    from scenarios.serving import InferenceRequest, estimate_inference
+    from scenarios.engine.catalog import get_hardware
+    from scenarios.engine.serving import InferenceRequest, estimate_inference
 
     preset = load_presets()["medical-notes-selfhosted"]
     res = run_preset(preset)

@@ -406,7 +406,7 @@ def build_models(ref: Path) -> pd.DataFrame:
         d["verified"] = not any(w in notes for w in ("UNCERTAIN", "INFERRED", "not read", "as recalled",
                                                       "third-party", "not re-opened"))
         # published active counts that leave the input embedding out (model cards: gpt-oss, DeepSeek-V3);
-        # every other row counts it (scenarios/memory.py conventions)
+        # every other row counts it (scenarios/engine/memory.py conventions)
         d["active_excludes_embedding"] = mid in ("gpt-oss-20b", "gpt-oss-120b", "deepseek-v3")
         rows.append(d)
     df = pd.DataFrame(rows)

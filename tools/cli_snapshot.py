@@ -27,6 +27,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SNAPSHOT = ROOT / "tests" / "snapshots" / "cli.jsonl.gz"
 REL_TOL = 1e-9
+# Source strings name the module a figure comes from; one package per concern moved them
+# (ARCHITECTURE.md section 2). Old snapshot strings are read with the new paths.
+MOVED = {"scenarios/speed.py": "scenarios/engine/speed.py", "scenarios/memory.py": "scenarios/engine/memory.py",
+         "scenarios/serving.py": "scenarios/engine/serving.py", "scenarios/training.py": "scenarios/engine/training.py",
+         "scenarios/flops.py": "scenarios/engine/flops.py", "scenarios/prices.py": "scenarios/engine/prices.py",
+         "scenarios/calibration.py": "scenarios/calibration/fit.py", "scenarios/workloads.py": "scenarios/atlas/workloads.py",
+         "scenarios/economics.py": "scenarios/business/economics.py",
+         "scenarios/uncertainty.py": "scenarios/business/uncertainty.py",
+         "scenarios/scenario_engine.py": "scenarios/business/runner.py"}
+
+
+def _moved(text: str) -> str:
+    for old, new in MOVED.items():
+        text = text.replace(old, new)
+    return text
 
 # Shapes run for every model x device (default weights), beyond the all-formats pass.
 SHAPES = [  # (batch, prompt_tokens, output_tokens, devices)
@@ -129,6 +144,9 @@ def differences(old, new, where="", out=None, limit=50) -> list[str]:
     elif isinstance(old, (int, float)) and isinstance(new, (int, float)):
         if not math.isclose(old, new, rel_tol=REL_TOL, abs_tol=1e-300):
             out.append(f"{where}: {old!r} -> {new!r} ({(new - old) / old * 100 if old else math.inf:+.3g} %)")
+    elif isinstance(old, str) and isinstance(new, str):
+        if _moved(old) != new:
+            out.append(f"{where}: {old!r} -> {new!r}")
     elif old != new:
         out.append(f"{where}: {old!r} -> {new!r}")
     return out

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from scenarios import opportunity, workloads
-from scenarios.domains import Atlas, load_atlas
+from scenarios.atlas import opportunity, workloads
+from scenarios.atlas.domains import Atlas, load_atlas
 
 
 @st.cache_resource

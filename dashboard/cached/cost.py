@@ -20,7 +20,7 @@ from pathlib import Path
 import streamlit as st
 import yaml
 
-from scenarios import catalog, serving, training
+from scenarios.engine import catalog, serving, training
 from scenarios.errors import VentureLabError
 
 # Where the custom-device form saves device files (YAML, the catalog's fields). The CLI
@@ -154,8 +154,8 @@ class TargetResult:
     """One target of the side-by-side: its device, and the estimate or why there is none."""
 
     device_id: str
-    device: object          # scenarios.catalog.Hardware
-    estimate: object | None  # scenarios.serving.InferenceEstimate
+    device: object          # scenarios.engine.catalog.Hardware
+    estimate: object | None  # scenarios.engine.serving.InferenceEstimate
     error: str | None = None
     replicas_for_rate: int | None = None
 
@@ -324,7 +324,7 @@ def calibration_error_table():
 @st.cache_data(show_spinner=False)
 def calibration_summary() -> dict:
     """The headline calibration numbers the fit stored with the factors."""
-    from scenarios import speed
+    from scenarios.engine import speed
 
     return dict(speed.load_factors().get("summary", {}))
 

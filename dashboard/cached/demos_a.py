@@ -115,7 +115,7 @@ def edge_latency(gflops_per_input: float, hardware: tuple[str, ...], weights: st
     Returns None when this build of the engine has no ``estimate_vision`` yet.
     """
     try:
-        from scenarios.serving import estimate_vision
+        from scenarios.engine.serving import estimate_vision
     except ImportError:
         return None
     rows = []
@@ -139,7 +139,7 @@ def edge_latency(gflops_per_input: float, hardware: tuple[str, ...], weights: st
 @st.cache_data(show_spinner=False)
 def hardware_names(ids: tuple[str, ...]) -> dict[str, str]:
     try:
-        from scenarios.catalog import load_hardware
+        from scenarios.engine.catalog import load_hardware
 
         hw = load_hardware()
         return {i: hw[i].name if i in hw else i for i in ids}

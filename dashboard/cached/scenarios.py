@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from scenarios import catalog
-from scenarios.pdf_export import build_pdf
-from scenarios.scenario import (Scenario, ScenarioStore, StoreListing, load_preset, parse_text,
+from scenarios.engine import catalog
+from scenarios.business.pdf import build_pdf
+from scenarios.business.scenario import (Scenario, ScenarioStore, StoreListing, load_preset, parse_text,
                                 preset_ids, to_yaml)
-from scenarios.scenario_engine import FullRun, run
+from scenarios.business.runner import FullRun, run
 
 SAMPLES = 10_000
 

@@ -7,9 +7,9 @@ from typing import Sequence
 import plotly.graph_objects as go
 
 from dashboard.i18n import pick, t
-from scenarios.domains import CHALLENGE_IDS, Atlas
-from scenarios.opportunity import Ranking, Robustness
-from scenarios.workloads import PresetResult
+from scenarios.atlas.domains import CHALLENGE_IDS, Atlas
+from scenarios.atlas.opportunity import Ranking, Robustness
+from scenarios.atlas.workloads import PresetResult
 
 # One sequential scale for "how much it matters": pale (0) to deep (5); readable in print too.
 _IMPORTANCE_SCALE = [[0.0, "#F3F4F6"], [0.2, "#DBEAFE"], [0.4, "#93C5FD"], [0.6, "#3B82F6"],

@@ -11,8 +11,8 @@ import plotly.graph_objects as go
 
 from dashboard.charts import wrap_title
 from dashboard.i18n import t
-from scenarios.economics import ScenarioResult
-from scenarios.uncertainty import MonteCarloResult, TornadoBar
+from scenarios.business.economics import ScenarioResult
+from scenarios.business.uncertainty import MonteCarloResult, TornadoBar
 
 SERIES = ["#4F46E5", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#0072B2", "#56B4E9", "#999999"]
 # Legend under the plot: above it, it collides with the title at phone width.

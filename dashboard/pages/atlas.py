@@ -13,7 +13,7 @@ from dashboard.cached import atlas as cached
 from dashboard.charts import atlas as charts
 from dashboard.i18n import current_language, pick, t
 from dashboard.ui import page_header
-from scenarios.domains import CHALLENGE_IDS, DOMAIN_IDS
+from scenarios.atlas.domains import CHALLENGE_IDS, DOMAIN_IDS
 
 COST_LEVEL_KEYS = {-2: "m2", -1: "m1", 0: "z", 1: "p1", 2: "p2"}
 

@@ -18,7 +18,7 @@ from dashboard.i18n import t
 from dashboard.state import BIND
 from dashboard.ui import explain_errors, fmt_number, page_header
 from models.training_speed import DEMO_MODEL, SpeedConfig, TinyGPTConfig
-from scenarios.catalog import load_hardware, load_models
+from scenarios.engine.catalog import load_hardware, load_models
 
 page_header("spd.title", "spd.intro")
 DT = {"fp32": t("spd.fp32"), "bf16": t("spd.bf16")}

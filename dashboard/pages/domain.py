@@ -10,7 +10,7 @@ from dashboard.cached import atlas as cached
 from dashboard.charts import atlas as charts
 from dashboard.i18n import current_language, pick, t
 from dashboard.ui import band_metric, explain_errors, fmt_number, page_header
-from scenarios.domains import DOMAIN_IDS
+from scenarios.atlas.domains import DOMAIN_IDS
 
 lang = current_language()
 atlas = cached.atlas()

@@ -9,7 +9,7 @@ from dashboard.i18n import current_language, t
 from dashboard.scenario_view import assumptions_frame, headline, verdict_text
 from dashboard.state import BIND, seed_from_url
 from dashboard.ui import explain_errors
-from scenarios.pdf_export import data_version, price_dates, product_version
+from scenarios.business.pdf import data_version, price_dates, product_version
 
 st.markdown("""<style>
 [data-testid="stMetricValue"] { font-size: 2.4rem; }

@@ -12,7 +12,7 @@ from dashboard.scenario_view import headline, options_frame, verdict_text
 from dashboard.state import BIND, seed_from_url
 from dashboard.ui import explain_errors
 from scenarios.errors import VentureLabError
-from scenarios.scenario import from_dict, parse_text, preset_ids, to_yaml
+from scenarios.business.scenario import from_dict, parse_text, preset_ids, to_yaml
 
 PENDING, DRAFT, CONFIRM, SEEN = "_scn_pending_id", "_scn_draft", "_scn_confirm_delete", "_scn_upload_seen"
 

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import pytest
 
 from dashboard.i18n import pick
-from scenarios.domains import DOMAIN_IDS, load_atlas
+from scenarios.atlas.domains import DOMAIN_IDS, load_atlas
 from tests.app.conftest import assert_clean, open_page
 
 ATLAS = "dashboard/pages/atlas.py"
@@ -71,7 +71,7 @@ def test_every_domain_page_runs(domain_id, lang):
 def test_domain_page_shows_engine_presets_or_says_why_not():
     at = open_page(DOMAIN, lang="en", query={"dom_id": "medical"})
     assert_clean(at)
-    from scenarios.workloads import engine_status
+    from scenarios.atlas.workloads import engine_status
 
     if engine_status() is None:
         labels = [m.label for m in at.metric]
@@ -113,9 +113,9 @@ def test_opportunity_all_zero_weights_shows_a_clear_message():
 
 
 def test_domain_page_figures_are_the_engine_figures():
-    """The metric cards show exactly what scenarios.workloads.run_preset returns."""
+    """The metric cards show exactly what scenarios.atlas.workloads.run_preset returns."""
     from dashboard.ui import fmt_number
-    from scenarios.workloads import engine_status, run_preset
+    from scenarios.atlas.workloads import engine_status, run_preset
 
     assert engine_status() is None, "needs the cost engine"
     at = open_page(DOMAIN, lang="en", query={"dom_id": "autonomous-driving"})

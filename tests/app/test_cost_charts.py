@@ -9,7 +9,7 @@ import pytest
 from dashboard import cost_view
 from dashboard.cached.cost import TargetResult
 from dashboard.charts import cost as charts
-from scenarios import catalog, serving
+from scenarios.engine import catalog, serving
 
 TARGETS = ("nvidia-h100-sxm", "nvidia-jetson-agx-orin-64gb", "qualcomm-snapdragon-8-gen-3")
 

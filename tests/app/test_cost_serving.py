@@ -9,7 +9,7 @@ import pytest
 
 from dashboard.i18n import t
 from dashboard.ui import fmt_number
-from scenarios import serving
+from scenarios.engine import serving
 from tests.app.conftest import assert_clean, open_page
 
 PAGE = "dashboard/pages/cost_serving.py"
@@ -111,7 +111,7 @@ def test_largest_model_answer_is_the_engines():
     best = serving.largest_model_that_fits("nvidia-jetson-agx-orin-64gb", "int4", 15.0,
                                            prompt_tokens=512, output_tokens=128)
     assert best, "the engine finds a model for the Jetson AGX Orin at 15 tok/s"
-    from scenarios.catalog import get_model
+    from scenarios.engine.catalog import get_model
     assert get_model(best[0].inputs["model"]).name in at.success[-1].value
 
 

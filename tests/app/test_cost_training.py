@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from dashboard.ui import fmt_number
-from scenarios import catalog, serving, training
+from scenarios.engine import catalog, serving, training
 from tests.app.conftest import assert_clean, open_page
 
 PAGE = "dashboard/pages/cost_training.py"

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from dashboard.i18n import t
-from scenarios.scenario import ScenarioStore, load, load_preset
-from scenarios.scenario_engine import run
+from scenarios.business.scenario import ScenarioStore, load, load_preset
+from scenarios.business.runner import run
 from tests.app.conftest import assert_clean
 
 PAGE, COMPARE, PITCH = "dashboard/pages/scenarios_home.py", "dashboard/pages/compare.py", "dashboard/pages/pitch.py"

@@ -6,7 +6,8 @@ import json
 
 import numpy as np
 
-from scenarios import calibration, speed
+from scenarios.calibration import fit as calibration
+from scenarios.engine import speed
 
 COMMITTED = json.loads(calibration.FACTORS_JSON.read_text(encoding="utf-8"))
 
@@ -68,7 +69,7 @@ def test_every_fitted_parameter_is_listed_in_methodology():
 
 
 def test_rows_map_to_catalog_ids():
-    from scenarios import catalog
+    from scenarios.engine import catalog
     rows = calibration.load_rows()
     used = rows[rows["use"]]
     assert set(used["hardware"]) <= set(catalog.load_hardware())
@@ -89,7 +90,7 @@ def test_mfu_fit_is_physical():
 
 def test_training_mfu_measured_from_runs():
     tr = calibration.load_training({h: calibration._hw_fields(v) for h, v in
-                                    __import__("scenarios.catalog", fromlist=["x"]).load_hardware().items()})
+                                    __import__("scenarios.engine.catalog", fromlist=["x"]).load_hardware().items()})
     # LLaMA-7B: 6*6.7e9*1e12 + attention over 82,432 A100-hours at 312 TFLOPS -> ~0.47 (Touvron 2023)
     llama7 = tr[tr["model"] == "LLaMA-7B"]["mfu"].iloc[0]
     assert 0.4 < llama7 < 0.55

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scenarios import speed
+from scenarios.engine import speed
 from scenarios.errors import VentureLabError
 
 FORMATS = sorted(speed.FORMAT_FAMILY)
@@ -149,7 +149,7 @@ def test_mfu_fallback_generation_flagged_and_wider():
 def test_speed_module_does_not_import_scipy():
     import subprocess
     import sys
-    code = "import sys, scenarios.speed as s; s.load_factors(); print('scipy' in sys.modules)"
+    code = "import sys, scenarios.engine.speed as s; s.load_factors(); print('scipy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=str(__import__('pathlib').Path(__file__).resolve().parents[2]))
     assert out.stdout.strip() == "False"

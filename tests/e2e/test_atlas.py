@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urlparse
 
-from scenarios.domains import CHALLENGE_IDS, DOMAIN_IDS
+from scenarios.atlas.domains import CHALLENGE_IDS, DOMAIN_IDS
 
 DOMAIN, CHALLENGE = "medical", "data-privacy"
 # Opening a non-root page by URL makes Streamlit's frontend probe /<page>/_stcore/health and

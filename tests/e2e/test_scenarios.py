@@ -135,7 +135,7 @@ def test_upload_refuses_hostile_file_then_accepts_a_good_one(tab, tmp_path):
     assert "aliases" in err.inner_text()
     assert tab.query()["scn_id"] == "games"  # nothing saved, still on the same scenario
 
-    from scenarios.scenario import load_preset, to_yaml
+    from scenarios.business.scenario import load_preset, to_yaml
     good = tmp_path / "uploaded.yaml"
     good.write_text(to_yaml(load_preset("games").replace(id="from-upload", name="Uploaded game")))
     tab.goto("scenarios", scn_id="games")
@@ -148,6 +148,6 @@ def test_upload_refuses_hostile_file_then_accepts_a_good_one(tab, tmp_path):
         tab.page.get_by_role("button", name="Download scenario file").click()
     path = tmp_path / "down.yaml"
     dl.value.save_as(path)
-    from scenarios.scenario import load
+    from scenarios.business.scenario import load
     assert load(path).name == "Uploaded game"
     _assert_clean(tab, probes)

@@ -14,8 +14,8 @@ import math
 import pandas as pd
 import pytest
 
-from scenarios import external_validation as xv
-from scenarios.calibration import load_rows
+from scenarios.calibration import external as xv
+from scenarios.calibration.fit import load_rows
 
 
 @pytest.fixture(scope="module")

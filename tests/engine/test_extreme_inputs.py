@@ -16,11 +16,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scenarios.catalog import load_formats, load_hardware, load_models
+from scenarios.engine.catalog import load_formats, load_hardware, load_models
 from scenarios.errors import VentureLabError
-from scenarios.memory import model_arrays
-from scenarios.serving import OUTPUT_FIELDS, estimate_inference_table, largest_model_that_fits
-from scenarios.serving_core import serving_arrays
+from scenarios.engine.memory import model_arrays
+from scenarios.engine.serving import OUTPUT_FIELDS, estimate_inference_table, largest_model_that_fits
+from scenarios.engine.serving_core import serving_arrays
 
 LLMS = sorted(m.id for m in load_models().values() if m.kind == "decoder-llm")
 HWS = sorted(load_hardware())

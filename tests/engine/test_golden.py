@@ -9,12 +9,12 @@ import json
 
 import pytest
 
-from scenarios.catalog import get_model, model_from_hf_config
-from scenarios.flops import chinchilla_optimal, training_flops
-from scenarios.hfconfig import count_params
-from scenarios.memory import kv_cache_bytes, kv_values_per_token_per_layer, model_arrays, training_state_bytes
-from scenarios.serving import InferenceRequest, estimate_inference
-from scenarios.training import TrainingRequest, estimate_training, finetune_memory
+from scenarios.engine.catalog import get_model, model_from_hf_config
+from scenarios.engine.flops import chinchilla_optimal, training_flops
+from scenarios.engine.hfconfig import count_params
+from scenarios.engine.memory import kv_cache_bytes, kv_values_per_token_per_layer, model_arrays, training_state_bytes
+from scenarios.engine.serving import InferenceRequest, estimate_inference
+from scenarios.engine.training import TrainingRequest, estimate_training, finetune_memory
 
 LLAMA_65B = dict(model_type="llama", num_hidden_layers=80, hidden_size=8192, num_attention_heads=64,
                  intermediate_size=22016, vocab_size=32000, max_position_embeddings=2048)
@@ -161,7 +161,7 @@ def test_megatron_activation_memory_gpt3_attention_share():
     # Korthikanti et al. 2022 (arXiv:2205.05198) s5: for GPT-3 175B (a = 96, s = 2048, h = 12288) the attention
     # term 5as/h = 80 exceeds the 34 of the rest, and selective recomputation (dropping it) 'reduces the
     # activation memory by 70%'. Per-layer bytes s b h (34 + 5 a s / h). Tolerance 1%.
-    from scenarios.memory import activation_bytes_per_layer
+    from scenarios.engine.memory import activation_bytes_per_layer
     full = activation_bytes_per_layer(2048, 1, 12288, 96)
     assert full == pytest.approx(2048 * 12288 * (34 + 80))
     assert 1 - 34 * 2048 * 12288 / full == pytest.approx(0.70, abs=0.01)

@@ -7,7 +7,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scenarios.catalog import (
+from scenarios.engine.catalog import (
     get_hardware,
     hardware_from_dict,
     load_formats,
@@ -16,8 +16,8 @@ from scenarios.catalog import (
     model_from_hf_config,
 )
 from scenarios.errors import VentureLabError
-from scenarios.serving import InferenceRequest, estimate_inference
-from scenarios.serving_core import serving_arrays
+from scenarios.engine.serving import InferenceRequest, estimate_inference
+from scenarios.engine.serving_core import serving_arrays
 from scenarios.units import parse_number
 
 LLMS = sorted(m.id for m in load_models().values() if m.kind == "decoder-llm")
@@ -151,7 +151,7 @@ def test_hostile_device_fields_never_crash(fields):
 @given(st.one_of(st.floats(max_value=-1e-9), st.just(float("nan")), st.just("x"), st.just(1e30)),
        st.sampled_from(["tokens", "devices", "mfu", "zero_stage"]))
 def test_invalid_training_inputs_raise_the_project_error(value, field):
-    from scenarios.training import TrainingRequest, estimate_training
+    from scenarios.engine.training import TrainingRequest, estimate_training
     args = {"model": "llama-2-7b", "hardware": "nvidia-a100-80gb-sxm", "tokens": 1e9, field: value}
     try:
         estimate_training(TrainingRequest(**args))
@@ -163,7 +163,7 @@ def test_invalid_training_inputs_raise_the_project_error(value, field):
 @FAST
 @given(st.sampled_from(LLMS), st.sampled_from(HWS), st.floats(1e6, 1e13), st.floats(1.5, 10))
 def test_more_training_tokens_cost_more_hours(model, hw, tokens, factor):
-    from scenarios.training import TrainingRequest, estimate_training
+    from scenarios.engine.training import TrainingRequest, estimate_training
     a = estimate_training(TrainingRequest(model, hw, tokens))
     b = estimate_training(TrainingRequest(model, hw, tokens * factor))
     assert b.accelerator_hours > a.accelerator_hours > 0

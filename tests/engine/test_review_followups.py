@@ -6,11 +6,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from scenarios import calibration, speed
-from scenarios.catalog import get_hardware, get_model, load_models, model_from_hf_config
-from scenarios.flops import expert_params, matmul_params
-from scenarios.memory import model_arrays
-from scenarios.serving import InferenceRequest, estimate_inference
+from scenarios.calibration import fit as calibration
+from scenarios.engine import speed
+from scenarios.engine.catalog import get_hardware, get_model, load_models, model_from_hf_config
+from scenarios.engine.flops import expert_params, matmul_params
+from scenarios.engine.memory import model_arrays
+from scenarios.engine.serving import InferenceRequest, estimate_inference
 
 GIB = 2 ** 30
 

@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scenarios.catalog import get_hardware, get_model, load_hardware
+from scenarios.engine.catalog import get_hardware, get_model, load_hardware
 from scenarios.errors import VentureLabError
-from scenarios.memory import mean_cached_token_layers, model_arrays
-from scenarios.serving import (
+from scenarios.engine.memory import mean_cached_token_layers, model_arrays
+from scenarios.engine.serving import (
     InferenceRequest,
     devices_for_rate,
     estimate_inference,
@@ -18,8 +18,8 @@ from scenarios.serving import (
     largest_model_that_fits,
     max_batch_that_fits,
 )
-from scenarios.serving_core import serving_arrays
-from scenarios.training import TrainingRequest, estimate_training, finetune_memory, scaling_projection
+from scenarios.engine.serving_core import serving_arrays
+from scenarios.engine.training import TrainingRequest, estimate_training, finetune_memory, scaling_projection
 
 CONTRACT_KEYS = ["weights_gb", "kv_cache_gb", "total_memory_gb", "fits", "devices_needed", "prefill_tokens_per_s",
                  "decode_tokens_per_s", "throughput_tokens_per_s", "ttft_ms", "tpot_ms", "usd_per_million_tokens",

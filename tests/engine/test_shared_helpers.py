@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from scenarios import serving, training
-from scenarios.catalog import get_hardware, get_model
+from scenarios.engine import serving, training
+from scenarios.engine.catalog import get_hardware, get_model
 from scenarios.errors import VentureLabError
 
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from scenarios.catalog import (
+from scenarios.engine.catalog import (
     get_format,
     get_hardware,
     get_model,
@@ -17,7 +17,7 @@ from scenarios.catalog import (
     model_from_hf_config,
 )
 from scenarios.errors import VentureLabError
-from scenarios.prices import load_api_prices, load_rental_prices, operating_assumptions
+from scenarios.engine.prices import load_api_prices, load_rental_prices, operating_assumptions
 from scenarios.units import parse_number
 
 REQUIRED_MODELS = """llama-2-7b llama-2-13b llama-2-70b llama-3-8b llama-3-70b llama-3.1-8b llama-3.1-70b

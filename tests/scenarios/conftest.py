@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from scenarios.economics import Capacity
-from scenarios.scenario import from_dict
+from scenarios.business.economics import Capacity
+from scenarios.business.scenario import from_dict
 
 
 def golden_dict() -> dict:

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scenarios.economics import (DAYS_PER_MONTH, SECONDS_PER_MONTH, CostModel, break_even_vs_api,
+from scenarios.business.economics import (DAYS_PER_MONTH, SECONDS_PER_MONTH, CostModel, break_even_vs_api,
                                  cost_models, evaluate, option_cost_usd_month)
 from tests.scenarios.conftest import golden_capacities
 
@@ -130,8 +130,8 @@ def test_closed_form_break_even_matches_brute_force(a, c, rps, util, peak, m):
 
 
 def test_costs_never_negative_or_nan_for_presets_with_fake_capacity():
-    from scenarios.economics import Capacity
-    from scenarios.scenario import load_preset, preset_ids
+    from scenarios.business.economics import Capacity
+    from scenarios.business.scenario import load_preset, preset_ids
     for pid in preset_ids():
         s = load_preset(pid)
         caps = {t.id: Capacity(t.id, 3.0, 2.0, 4.0, 1, True) for t in s.targets}

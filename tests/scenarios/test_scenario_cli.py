@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from scenarios import cli
-from scenarios.scenario import PRESET_DIR, preset_ids
+from scenarios.business.scenario import PRESET_DIR, preset_ids
 from tests.scenarios.conftest import golden_dict
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from scenarios.economics import SELF_HOSTED, cost_models, replicas_needed, requests_per_month
-from scenarios.scenario import load_preset, preset_ids
-from scenarios.scenario_engine import capacities, power_defaults, run
+from scenarios.business.economics import SELF_HOSTED, cost_models, replicas_needed, requests_per_month
+from scenarios.business.scenario import load_preset, preset_ids
+from scenarios.business.runner import capacities, power_defaults, run
 
 
 @pytest.mark.parametrize("pid", [p for p in preset_ids() if load_preset(p).workload == "llm"])
@@ -33,7 +33,7 @@ def test_phone_target_that_cannot_keep_up_is_infeasible():
     s = load_preset("speech")
     d = s.to_dict()
     d["model"] = "llama-3.1-70b"   # far too big for a phone
-    from scenarios.scenario import from_dict
+    from scenarios.business.scenario import from_dict
     big = from_dict({**d, "serving_target": "api-gemini"})
     r = run(big, samples=500).result
     phone = next(o for o in r.options if o.kind == "phone")

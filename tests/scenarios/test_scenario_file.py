@@ -9,9 +9,9 @@ import os
 import pytest
 import yaml
 
-from scenarios import scenario as sc
+from scenarios.business import scenario as sc
 from scenarios.errors import VentureLabError
-from scenarios.scenario import ScenarioStore, from_dict, load, load_preset, parse_text, save, to_yaml
+from scenarios.business.scenario import ScenarioStore, from_dict, load, load_preset, parse_text, save, to_yaml
 from tests.scenarios.conftest import golden_dict
 
 HELPERS_DOMAINS = {"nlp", "vision", "recommendation", "speech", "medical", "finance",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from scenarios.economics import cost_models
-from scenarios.uncertainty import monte_carlo, tornado
+from scenarios.business.economics import cost_models
+from scenarios.business.uncertainty import monte_carlo, tornado
 from tests.scenarios.conftest import golden_capacities
 
 

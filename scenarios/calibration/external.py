@@ -5,8 +5,8 @@ models, formats and software builds that are NOT rows of data/calibration/ (each
 URL, what was measured, a ``verified`` flag).  Nothing here is fitted: the rows only measure how far
 the estimator is off out of sample, per hardware class, runtime and metric.
 
-    python -m scenarios.external_validation           # print the error table
-    python -m scenarios.external_validation --write   # also update docs/methodology.md and bench/RESULTS.md
+    python -m scenarios.calibration.external           # print the error table
+    python -m scenarios.calibration.external --write   # also update docs/methodology.md and bench/RESULTS.md
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXTERNAL_CSV = ROOT / "data" / "validation" / "external_measurements.csv"
 METHODOLOGY = ROOT / "docs" / "methodology.md"
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -44,7 +44,7 @@ def load_external(path: Path = EXTERNAL_CSV) -> pd.DataFrame:
 def evaluate(df: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per measurement: prediction, band, signed error % (pred / measured - 1), inside band,
     and the calibration basis the estimate used."""
-    from scenarios.serving import estimate_inference_table   # lazy: keeps `--help` light
+    from scenarios.engine.serving import estimate_inference_table   # lazy: keeps `--help` light
     df = load_external() if df is None else df
     est = estimate_inference_table(df[list(REQUEST_COLUMNS)])
     out = df.copy()
@@ -53,7 +53,7 @@ def evaluate(df: pd.DataFrame | None = None) -> pd.DataFrame:
     out["predicted"] = [est.iloc[i][m] for i, m in zip(idx, metric)]
     out["low"] = [est.iloc[i][f"{m}_low"] for i, m in zip(idx, metric)]
     out["high"] = [est.iloc[i][f"{m}_high"] for i, m in zip(idx, metric)]
-    from scenarios.catalog import get_hardware
+    from scenarios.engine.catalog import get_hardware
     out["hw_class"] = [get_hardware(h).hw_class for h in df["hardware"]]
     out["basis"] = est["basis"].to_numpy()
     out["calibrated"] = est["calibrated"].to_numpy()
@@ -108,7 +108,7 @@ def methodology_section(ev: pd.DataFrame) -> str:
     return f"""{BEGIN}
 ## External validation (published measurements the fit never saw)
 
-_Written by `python -m scenarios.external_validation --write`; rows and sources in
+_Written by `python -m scenarios.calibration.external --write`; rows and sources in
 data/validation/external_measurements.csv (not used by any fit)._
 
 {s['rows']} measurements on {s['hardware']} devices and {s['models']} models: llama.cpp CUDA
@@ -164,7 +164,7 @@ def results_subsection(ev: pd.DataFrame) -> str:
     s = summary(ev)
     return f"""### External validation (published measurements not in the calibration set)
 
-`python -m scenarios.external_validation` over data/validation/external_measurements.csv
+`python -m scenarios.calibration.external` over data/validation/external_measurements.csv
 ({s['rows']} rows, {s['hardware']} devices, {s['models']} models; full table in docs/methodology.md):
 median absolute error **{s['median_abs_err_pct']:.1f} %** (decode {s['decode_tokens_per_s_median_abs_err_pct']:.1f} %,
 prefill {s['prefill_tokens_per_s_median_abs_err_pct']:.1f} %), **{100 * s['inside_band_share']:.0f} %** inside the
@@ -188,7 +188,7 @@ def write_results(ev: pd.DataFrame, path: Path = RESULTS) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m scenarios.external_validation", description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(prog="python -m scenarios.calibration.external", description=__doc__.splitlines()[0])
     ap.add_argument("--write", action="store_true", help="update docs/methodology.md and bench/RESULTS.md")
     args = ap.parse_args(argv)
     ev = evaluate()

@@ -10,7 +10,7 @@ range reads as "no less than / no more than", which is how founders state them):
 * ``utilisation``: the share of capacity used at peak, absolute, most likely at the
   scenario's value.
 
-Every sample goes through :func:`scenarios.economics.option_cost_usd_month`, the same
+Every sample goes through :func:`scenarios.business.economics.option_cost_usd_month`, the same
 formula as the point estimate, with numpy arrays instead of scalars: 10,000 samples take a
 few milliseconds (bench/scenarios.py).
 """
@@ -22,9 +22,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scenarios.economics import (CostModel, option_cost_usd_month, requests_per_month,
+from scenarios.business.economics import (CostModel, option_cost_usd_month, requests_per_month,
                                  revenue_per_request)
-from scenarios.scenario import Scenario
+from scenarios.business.scenario import Scenario
 
 INPUTS = ("traffic", "efficiency", "hardware_price", "api_price", "utilisation")
 

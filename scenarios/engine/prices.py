@@ -10,7 +10,7 @@ import functools
 import re
 from dataclasses import asdict, dataclass
 
-from scenarios.catalog import DATA_DIR, read_csv
+from scenarios.engine.catalog import DATA_DIR, read_csv
 from scenarios.errors import VentureLabError
 
 

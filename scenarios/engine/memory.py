@@ -11,7 +11,7 @@ from typing import Sequence
 
 import numpy as np
 
-from scenarios.catalog import ModelSpec
+from scenarios.engine.catalog import ModelSpec
 
 # Framework + runtime overhead per device (CUDA context, cuBLAS/cuDNN workspaces, allocator slack),
 # by hardware class.  ASSUMED from typical `nvidia-smi` readings of an idle vLLM / llama.cpp process;
@@ -22,12 +22,12 @@ RUNTIME_OVERHEAD_GB = {"nvidia-datacenter": 1.0, "nvidia-consumer": 0.6, "amd": 
 ATTN_CODES = {"none": 0, "mha": 1, "gqa": 1, "mla": 2, "sliding-window-mix": 3}
 
 # ---------------------------------------------------------------------------------------------
-# Parameter-count conventions (ONE place; scenarios/flops.py, serving_core.py and calibration.py
+# Parameter-count conventions (ONE place; scenarios/engine/flops.py, serving_core.py and calibration.py
 # all call these, so the fitted factors and the estimates count the same work).
 #
 # * ``active_params_b`` in data/models.csv is the published per-token count and INCLUDES the input
 #   embedding and the output head (Mistral: Mixtral 8x7B 12.9B active of 46.7B, arXiv:2401.04088;
-#   the Hugging Face config count in scenarios/hfconfig.py follows the same rule).  Rows whose
+#   the Hugging Face config count in scenarios/engine/hfconfig.py follows the same rule).  Rows whose
 #   published count leaves the input-embedding lookup out carry ``active_excludes_embedding=true``
 #   (gpt-oss model card: "active counts unembedding but not the embedding"; DeepSeek-V3 36.6B
 #   "excl. embedding").

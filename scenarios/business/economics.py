@@ -1,6 +1,6 @@
-"""Unit economics and build-vs-buy for a :class:`~scenarios.scenario.Scenario`.
+"""Unit economics and build-vs-buy for a :class:`~scenarios.business.scenario.Scenario`.
 
-The engine (:mod:`scenarios.serving`) says how fast one replica of the model runs on a
+The engine (:mod:`scenarios.engine.serving`) says how fast one replica of the model runs on a
 target and how many replicas a request rate needs. This module adds the business layer on
 top: what each way of serving costs a month at a given volume, what the product earns, its
 margin, when self-hosting beats an API, and how long the cash lasts.
@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from scenarios.errors import VentureLabError
-from scenarios.scenario import Scenario, Target
+from scenarios.business.scenario import Scenario, Target
 
 HOURS_PER_MONTH = 730.0                 # 8760 h / 12
 DAYS_PER_MONTH = 365.0 / 12.0           # 30.42
@@ -316,7 +316,7 @@ def evaluate(scenario: Scenario, capacities: dict[str, Capacity],
              power_w_defaults: dict[str, float] | None = None) -> ScenarioResult:
     """All figures of a scenario, given the engine's capacity per target.
 
-    ``capacities`` comes from :func:`scenarios.scenario_engine.capacities` (the engine); tests
+    ``capacities`` comes from :func:`scenarios.business.runner.capacities` (the engine); tests
     pass hand-made ones so the business arithmetic can be checked by hand.
     """
     models = cost_models(scenario, capacities, power_w_defaults)

@@ -19,11 +19,11 @@ from pathlib import Path
 
 from fpdf import FPDF
 
-from scenarios.economics import ScenarioResult, fmt_volume, tokens_per_request
-from scenarios.scenario import Scenario
-from scenarios.uncertainty import MonteCarloResult
+from scenarios.business.economics import ScenarioResult, fmt_volume, tokens_per_request
+from scenarios.business.scenario import Scenario
+from scenarios.business.uncertainty import MonteCarloResult
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PALETTE = [(37, 99, 235), (220, 38, 38), (22, 163, 74), (217, 119, 6), (124, 58, 237),
            (8, 145, 178), (190, 24, 93), (75, 85, 99)]
 _REPLACE = {"\u2013": "-", "\u2014": "-", "\u2018": "'", "\u2019": "'", "\u201c": '"',

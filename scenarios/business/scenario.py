@@ -3,7 +3,7 @@
 A scenario says what a product serves (domain, model, weight format), where it could be
 served (targets: an API, rented GPUs, owned GPUs, edge boxes, phones, each with its price and
 the date of that price), how much traffic it gets, how it charges, what the company spends
-besides serving and how much cash it has. :mod:`scenarios.economics` turns it into figures.
+besides serving and how much cash it has. :mod:`scenarios.business.economics` turns it into figures.
 
 Files are YAML, human-readable and hand-editable. Loading is strict and defensive:
 a size cap, a depth and node cap, no YAML aliases (no "billion laughs"), only plain data
@@ -15,7 +15,7 @@ existing file unless asked.
 
 Examples
 --------
->>> from scenarios.scenario import load_preset
+>>> from scenarios.business.scenario import load_preset
 >>> s = load_preset("nlp")
 >>> s.domain, s.schema_version
 ('nlp', 2)
@@ -247,7 +247,9 @@ def _build(cls: type, data: Any, path: str) -> Any:
     fields = {f.name: f for f in dataclasses.fields(cls)}
     unknown = sorted(str(k) for k in data if k not in fields)
     if unknown:
-        where = f"{path}.{unknown[0]}" if path else unknown[0]
+        # a key that is blank or holds ':' would make the message's "field: problem" shape ambiguous
+        key = unknown[0] if re.fullmatch(r"[\w.\-]+", unknown[0]) else repr(unknown[0])
+        where = f"{path}.{key}" if path else key
         raise VentureLabError(where, "is not a known field", accepted=sorted(fields))
     kwargs = {}
     for name, f in fields.items():

@@ -24,7 +24,7 @@ import yaml
 
 from scenarios.errors import VentureLabError
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
 # Shared ids (HELPERS.md "Shared ids"): every other part of the product uses exactly these.
 DOMAIN_IDS: tuple[str, ...] = (

@@ -1,7 +1,7 @@
 """FLOP counts: inference (prefill, decode), training, and the compute-optimal split (Chinchilla).
 
 One multiply-add = 2 FLOPs.  Vectorised: model shape arrays come from
-:func:`scenarios.memory.model_arrays`.
+:func:`scenarios.engine.memory.model_arrays`.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from scenarios.errors import VentureLabError
-from scenarios.memory import (cached_token_layers, matmul_param_count, mean_cached_token_layers,
+from scenarios.engine.memory import (cached_token_layers, matmul_param_count, mean_cached_token_layers,
                               routed_expert_param_count)
 
 # Chinchilla (Hoffmann et al. 2022, 'Training Compute-Optimal Large Language Models',

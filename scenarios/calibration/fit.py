@@ -2,14 +2,14 @@
 
 ``python -m scenarios.calibration fit`` reads ``data/calibration/inference_measurements.csv`` and
 ``data/calibration/training_runs.csv`` (copies of the project's reference data, with sources),
-fits the few factors of :mod:`scenarios.speed` by least squares on log(predicted / measured),
+fits the few factors of :mod:`scenarios.engine.speed` by least squares on log(predicted / measured),
 runs leave-one-hardware-out (LOHO: refit without a device, predict it), derives the bands from
 the held-out residuals, writes ``data/fitted_factors.json`` and the calibration section of
 ``docs/methodology.md``. ``python -m scenarios.calibration check`` refits and compares with the
 committed JSON without writing.
 
 This module imports scipy (dev-time only); the engine reads the JSON through
-:mod:`scenarios.speed` and never imports this module at run time.
+:mod:`scenarios.engine.speed` and never imports this module at run time.
 """
 
 from __future__ import annotations
@@ -24,11 +24,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from scenarios import speed
-from scenarios.memory import (expert_only_format, matmul_param_count, routed_expert_param_count,
+from scenarios.engine import speed
+from scenarios.engine.memory import (expert_only_format, matmul_param_count, routed_expert_param_count,
                               split_weight_bytes)
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
 INFERENCE_CSV = DATA / "calibration" / "inference_measurements.csv"
 TRAINING_CSV = DATA / "calibration" / "training_runs.csv"
@@ -95,14 +95,14 @@ class Shape:
     def matmul_params(self) -> float:
         # The input embedding is a gather (no FLOPs, one row read); untied models carry a separate
         # output matrix that IS multiplied. Tied models use the one matrix as the LM head.  Same
-        # convention as the serving core: scenarios.memory.matmul_param_count.
+        # convention as the serving core: scenarios.engine.memory.matmul_param_count.
         return float(matmul_param_count(self.params, self.vocab, self.hidden, self.tied,
                                         self.active_excludes_embedding))
 
     def weight_bytes(self, weight_format: str, bits: float) -> float:
         """Bytes one forward reads. MXFP4 checkpoints (gpt-oss) quantise only the routed experts;
         attention, router and unembedding stay bf16 (OpenAI gpt-oss model card, 2025).  The rule
-        lives in scenarios.memory.split_weight_bytes (shared with the serving core)."""
+        lives in scenarios.engine.memory.split_weight_bytes (shared with the serving core)."""
         expert_only = bool(expert_only_format(weight_format, self.expert_params > 0))
         return float(split_weight_bytes(self.matmul_params - self.expert_params, self.expert_params,
                                          bits, expert_only))
@@ -149,7 +149,7 @@ def shape_from_catalog(m) -> Shape:
 def _catalogs():
     """Hardware, model and format tables from the engine's catalog (data/*.csv)."""
     if DATA == ROOT / "data":
-        from scenarios import catalog  # the engine's validated loader
+        from scenarios.engine import catalog# the engine's validated loader
         hw = {k: _hw_fields(v) for k, v in catalog.load_hardware().items()}
         mdl = dict(catalog.load_models())
         fmt = {k: float(v.bits_per_weight) for k, v in catalog.load_formats().items()}
@@ -730,13 +730,13 @@ def methodology_section(f: dict, rep: dict) -> str:
         "FLOPs (2·matmul params per token + causal attention), W the weight bytes one forward reads",
         "(MoE: active experts; MXFP4 checkpoints: experts at 4.25 bits, the rest bf16), K the KV bytes one",
         "sequence reads, L the layers and τ a per-layer, per-forward overhead (kernel launches). The peak is",
-        "the one the runtime computes on (`scenarios.speed.peak_path`: llama.cpp CUDA quantised → int8 MMQ,",
+        "the one the runtime computes on (`scenarios.engine.speed.peak_path`: llama.cpp CUDA quantised → int8 MMQ,",
         "Metal → GPU fp16/fp32 ALUs, FP8 where the device has FP8 tensor cores).",
         "",
         f"**Parameters: {n_used}** — e_bw, e_c and τ per calibrated group (e_c only where the group has",
         "prefill rows) and four format factors (float is the reference, 1.0). Fitted by least squares on",
         "log(predicted/measured) with weak log-normal priors (sd 0.5–1.0) towards the built-in defaults",
-        "(`scenarios.speed.DEFAULT_FACTORS`), bounds e ≤ 1. No per-device or per-model factor.",
+        "(`scenarios.engine.speed.DEFAULT_FACTORS`), bounds e ≤ 1. No per-device or per-model factor.",
         "",
         _table(g),
         "",
@@ -748,7 +748,7 @@ def methodology_section(f: dict, rep: dict) -> str:
         "prefill rows are all on another path (llama.cpp CUDA float weights run on cuBLAS fp16, its rows",
         "measured the int8 MMQ path). A (class, runtime) pair",
         "without rows (vLLM anywhere, phones, TPU, AMD, llama.cpp on datacenter GPUs) takes the nearest",
-        "group (`scenarios.speed.resolve_group`: same class first, then the same runtime on the nearest",
+        "group (`scenarios.engine.speed.resolve_group`: same class first, then the same runtime on the nearest",
         "class) and the uncalibrated band: decode time "
         f"×{u['decode'][0]:.2f}–{u['decode'][1]:.2f}, prefill time ×{u['prefill'][0]:.2f}–{u['prefill'][1]:.2f} "
         "(from held-out rows predicted on another group's factors, symmetric in log, at least 1.5× the",
@@ -796,7 +796,7 @@ def methodology_section(f: dict, rep: dict) -> str:
         "",
         _table(rep["max_rows"]) if len(rep["max_rows"]) else "(none)",
         "",
-        "Model names map to catalog ids as in `scenarios.calibration.MODEL_IDS`; `int4` (MLC q4f16) maps",
+        "Model names map to catalog ids as in `scenarios.calibration.fit.MODEL_IDS`; `int4` (MLC q4f16) maps",
         "to the catalog's `int4`; Ollama's default tags to `q4_k_m` (Llama 3.x) and `q4_0` (Llama 2).",
         "Hardware ids are the catalog's.",
         "",

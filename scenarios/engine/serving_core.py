@@ -4,7 +4,7 @@
 ``--from-csv``, the app and bench/engine.py all call :func:`serving_arrays`.  Bad rows do not raise:
 they get a message in the ``error`` array and NaN outputs, and every other row still runs.
 
-Time comes from :func:`scenarios.speed.predict` (roofline with fitted efficiency factors); this
+Time comes from :func:`scenarios.engine.speed.predict` (roofline with fitted efficiency factors); this
 module supplies the work: FLOPs, bytes of weights and KV cache, memory, and turns times into
 tokens/s, $, joules and battery.
 """
@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from scenarios import speed
-from scenarios.catalog import get_hardware, get_model, load_formats
+from scenarios.engine import speed
+from scenarios.engine.catalog import get_hardware, get_model, load_formats
 from scenarios.errors import VentureLabError
-from scenarios.flops import decode_flops_per_token, expert_params, matmul_params, prefill_flops
-from scenarios.memory import (
+from scenarios.engine.flops import decode_flops_per_token, expert_params, matmul_params, prefill_flops
+from scenarios.engine.memory import (
     RUNTIME_OVERHEAD_GB,
     expert_only_format,
     split_weight_bytes,
@@ -313,7 +313,7 @@ def serving_arrays(model, hardware, weights=None, kv_cache=None, runtime=None, b
         out[f"tpot_ms{s}"] = np.where(has_o, 1000.0 * t_dec[s], nan)
 
     # ---- money and energy, per output token, at utilisation, prefill included
-    from scenarios.prices import operating_assumptions
+    from scenarios.engine.prices import operating_assumptions
     ops = operating_assumptions()
     price = np.where(np.isnan(num["price_per_hour"]), cat_price, num["price_per_hour"])
     pue = np.where(in_datacenter, ops["pue"].expected, 1.0)   # desks, laptops, boards, phones: no facility

@@ -1,8 +1,8 @@
 """The scenario's one door into the cost engine: catalog checks and per-target capacity.
 
 Everything physical (memory, speed, its low/high band, how many replicas a rate needs)
-comes from :mod:`scenarios.serving` and :mod:`scenarios.catalog`; this module only maps a
-scenario's targets onto engine requests and reads the answers. :mod:`scenarios.economics`
+comes from :mod:`scenarios.engine.serving` and :mod:`scenarios.engine.catalog`; this module only maps a
+scenario's targets onto engine requests and reads the answers. :mod:`scenarios.business.economics`
 then prices them.
 """
 
@@ -11,11 +11,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from scenarios.economics import (SECONDS_PER_MONTH, Capacity, ScenarioResult, cost_models, evaluate,
+from scenarios.business.economics import (SECONDS_PER_MONTH, Capacity, ScenarioResult, cost_models, evaluate,
                                  requests_per_month)
 from scenarios.errors import VentureLabError
-from scenarios.scenario import Scenario, Target
-from scenarios.uncertainty import MonteCarloResult, TornadoBar, monte_carlo, tornado
+from scenarios.business.scenario import Scenario, Target
+from scenarios.business.uncertainty import MonteCarloResult, TornadoBar, monte_carlo, tornado
 
 # On a phone the model must at least keep up with reading: adults read ~238 words a minute
 # silently (Brysbaert 2019, J. Memory and Language 109), ~4 words/s, ~5 tokens/s at ~1.3 tokens
@@ -25,7 +25,7 @@ MIN_PHONE_DECODE_TOKENS_PER_S = 5.0
 
 def check_references(scenario: Scenario) -> None:
     """Every id in the scenario exists in the engine's catalogs (error names the field)."""
-    from scenarios import catalog
+    from scenarios.engine import catalog
 
     models = catalog.load_models()
     if scenario.model not in models:
@@ -44,7 +44,7 @@ def _peak_rps(scenario: Scenario) -> float:
 
 
 def _llm_capacity(scenario: Scenario, t: Target) -> Capacity:
-    from scenarios import serving
+    from scenarios.engine import serving
 
     tr, op = scenario.traffic, scenario.operating
     req = serving.InferenceRequest(
@@ -85,7 +85,7 @@ def _llm_capacity(scenario: Scenario, t: Target) -> Capacity:
 
 
 def _vision_capacity(scenario: Scenario, t: Target) -> Capacity:
-    from scenarios import serving
+    from scenarios.engine import serving
 
     est = serving.estimate_vision(scenario.model, t.hardware, weights=scenario.weights, batch=t.batch)
     per = scenario.traffic.inputs_per_request
@@ -119,7 +119,7 @@ def capacities(scenario: Scenario) -> dict[str, Capacity]:
 
 def power_defaults(scenario: Scenario) -> dict[str, float]:
     """Nameplate power per device from the hardware catalog, where the scenario gives none."""
-    from scenarios import catalog
+    from scenarios.engine import catalog
 
     hw = catalog.load_hardware()
     return {t.id: float(hw[t.hardware].tdp_w) for t in scenario.targets

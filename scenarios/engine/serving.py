@@ -1,7 +1,7 @@
 """Serving estimates: one request, a table of requests, vision models, and the questions built on
 them (largest batch, devices for a request rate, largest model that fits).
 
-Everything goes through :func:`scenarios.serving_core.serving_arrays`, the one vectorised core.
+Everything goes through :func:`scenarios.engine.serving_core.serving_arrays`, the one vectorised core.
 See docs/engine-api.md for the contract and docs/methodology.md for the formulas.
 """
 
@@ -12,12 +12,12 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-from scenarios import speed
-from scenarios.assumption import Assumption, result_dict
-from scenarios.catalog import get_format, get_hardware, get_model, load_models
+from scenarios.engine import speed
+from scenarios.engine.assumption import Assumption, result_dict
+from scenarios.engine.catalog import get_format, get_hardware, get_model, load_models
 from scenarios.errors import VentureLabError
-from scenarios.memory import RUNTIME_OVERHEAD_GB
-from scenarios.serving_core import ALLREDUCE_LATENCY_S, RUNTIMES_BY_CLASS, serving_arrays
+from scenarios.engine.memory import RUNTIME_OVERHEAD_GB
+from scenarios.engine.serving_core import ALLREDUCE_LATENCY_S, RUNTIMES_BY_CLASS, serving_arrays
 from scenarios.units import parse_number
 
 
@@ -89,12 +89,12 @@ class InferenceEstimate:
 
 
 def _assumptions(row: dict, hw) -> tuple[Assumption, ...]:
-    from scenarios.prices import operating_assumptions
+    from scenarios.engine.prices import operating_assumptions
     ops = operating_assumptions()
     fmt = get_format(row["weights"])
     kvf = get_format(row["kv_cache"], "kv_cache")
     out = [
-        Assumption("speed_model", row["basis"], "", "scenarios/speed.py roofline; factors data/fitted_factors.json"
+        Assumption("speed_model", row["basis"], "", "scenarios/engine/speed.py roofline; factors data/fitted_factors.json"
                    + ("" if row["calibrated"] else " (uncalibrated pair: nearest group, wider band)")),
         Assumption("efficiency_bandwidth", row["eff_bw"], "share of peak bandwidth", "fitted (docs/methodology.md)"),
         Assumption("efficiency_compute", row["eff_compute"], "share of peak compute", "fitted (docs/methodology.md)"),
@@ -104,7 +104,7 @@ def _assumptions(row: dict, hw) -> tuple[Assumption, ...]:
         Assumption("usable_memory", hw.usable_memory_gb, "GB", "data/hardware.csv usable_memory_gb"
                    + (" (derived)" if "usable_memory_gb" in hw.derived else "")),
         Assumption("runtime_overhead", RUNTIME_OVERHEAD_GB[hw.hw_class], "GB per device",
-                   "ASSUMED typical idle runtime footprint (scenarios/memory.py)"),
+                   "ASSUMED typical idle runtime footprint (scenarios/engine/memory.py)"),
         Assumption("power", hw.tdp_w, "W per device", "TDP from data/hardware.csv"
                    + (" (assumption range %g-%g W)" % hw.range_of("tdp_w")[::2] if "tdp_w" in hw.derived else "")),
         Assumption("pue", row["pue_used"], "", ops["pue"].source if row["pue_used"] > 1 else
@@ -324,7 +324,7 @@ def estimate_vision(model: str, hardware: str, weights: str | None = None, batch
                        peak_int4=hw.peak_tops_int4 * 1e12, fp4_capable="nvfp4" in hw.compute_formats)
     t, lo, hi = (float(sp[k][0]) for k in ("prefill_s", "prefill_s_low", "prefill_s_high"))
     pue = 1.3 if hw.category == "datacenter-gpu" else 1.0
-    from scenarios.prices import operating_assumptions
+    from scenarios.engine.prices import operating_assumptions
     if hw.category == "datacenter-gpu":
         pue = operating_assumptions()["pue"].expected
     assumptions = (

@@ -18,7 +18,7 @@ from pathlib import Path
 from scenarios.errors import VentureLabError
 from scenarios.units import parse_number
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
 CATEGORIES = ("datacenter-gpu", "workstation-gpu", "edge", "sbc", "laptop", "mobile")
 HW_CLASSES = ("nvidia-datacenter", "nvidia-consumer", "jetson", "apple", "phone", "cpu-sbc", "tpu", "amd")
@@ -121,7 +121,7 @@ class ModelSpec:
     tie_embeddings: bool = False
     attention_type: str = "mha"
     # True where the published active_params_b leaves out the input-embedding lookup (gpt-oss,
-    # DeepSeek-V3); the default counts it, like Mixtral's 12.9B (scenarios/memory.py conventions).
+    # DeepSeek-V3); the default counts it, like Mixtral's 12.9B (scenarios/engine/memory.py conventions).
     active_excludes_embedding: bool = False
     sliding_window: int | None = None
     sliding_window_layers: str = ""          # "all" or "alternate" (every other layer is local)
@@ -521,6 +521,6 @@ def get_model(id_or_path: str | ModelSpec) -> ModelSpec:
 
 
 def model_from_hf_config(config: dict, name: str = "custom") -> ModelSpec:
-    """Build a :class:`ModelSpec` from a parsed Hugging Face ``config.json`` (see scenarios.hfconfig)."""
-    from scenarios.hfconfig import model_from_hf_config as _impl
+    """Build a :class:`ModelSpec` from a parsed Hugging Face ``config.json`` (see scenarios.engine.hfconfig)."""
+    from scenarios.engine.hfconfig import model_from_hf_config as _impl
     return _impl(config, name)

@@ -2,7 +2,7 @@
 
 :func:`register` adds the ``scenario`` command to the main CLI's subparsers
 (scenarios/cli.py). Bad input exits with code 2 and one line on stderr naming the field.
-Runs on its own too: ``python -m scenarios.scenario_cli run FILE``.
+Runs on its own too: ``python -m scenarios.business.commands run FILE``.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def _whole(flag: str, lo: int, hi: int):
 def _load(path: str):
     from pathlib import Path
 
-    from scenarios.scenario import load, load_preset, preset_ids
+    from scenarios.business.scenario import load, load_preset, preset_ids
 
     accepted = "a scenario YAML file, or a preset id: " + ", ".join(preset_ids())
     if not path.strip():
@@ -84,7 +84,7 @@ def run_payload(full) -> dict:
         "inputs": [asdict(r) for r in mc.inputs],
     }
     payload["tornado"] = [{**asdict(b), "swing": b.swing} for b in full.tornado]
-    from scenarios.economics import _json_safe
+    from scenarios.business.economics import _json_safe
 
     return _json_safe(payload)
 
@@ -113,7 +113,7 @@ def _print_text(scenario, full) -> None:
 
 
 def cmd_run(args) -> int:
-    from scenarios.scenario_engine import run
+    from scenarios.business.runner import run
 
     try:
         if args.samples < 100 or args.samples > 1_000_000:     # callers that skip argparse
@@ -131,7 +131,7 @@ def cmd_run(args) -> int:
 
 
 def cmd_validate(args) -> int:
-    from scenarios.scenario_engine import check_references
+    from scenarios.business.runner import check_references
 
     try:
         scenario = _load(args.file)

@@ -32,7 +32,7 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from scenarios.domains import DATA_DIR, DOMAIN_IDS, _Reader, read_yaml
+from scenarios.atlas.domains import DATA_DIR, DOMAIN_IDS, _Reader, read_yaml
 from scenarios.errors import VentureLabError
 
 SCALE_MAX = 5.0

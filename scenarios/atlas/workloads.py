@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from scenarios.domains import DATA_DIR, DOMAIN_IDS, _Reader, read_yaml
+from scenarios.atlas.domains import DATA_DIR, DOMAIN_IDS, _Reader, read_yaml
 from scenarios.errors import VentureLabError
 
 KINDS = ("llm", "vision", "api")
@@ -165,9 +165,9 @@ def presets_for(domain_id: str) -> list[WorkloadPreset]:
 def engine_status() -> str | None:
     """None when the cost engine can be used, else why not (shown on the page, never hidden)."""
     try:
-        import scenarios.catalog  # noqa: F401
-        import scenarios.prices  # noqa: F401
-        import scenarios.serving  # noqa: F401
+        import scenarios.engine.catalog  # noqa: F401
+        import scenarios.engine.prices  # noqa: F401
+        import scenarios.engine.serving  # noqa: F401
     except ImportError as err:
         return f"cost engine not available in this build ({err})"
     return None
@@ -191,7 +191,7 @@ def _device_price(preset: WorkloadPreset, hw: Any) -> tuple[float | None, str, s
     if per_hour:
         return float(per_hour), str(getattr(hw, "price_as_of", "") or ""), \
             str(getattr(hw, "price_source", "") or ""), (("price", f"${per_hour:g}/h catalog rental"),), {}
-    from scenarios.prices import load_rental_prices
+    from scenarios.engine.prices import load_rental_prices
 
     rows = [p for p in load_rental_prices()
             if (getattr(p, "hardware", None) or getattr(p, "hardware_id", None)) == hw.id]
@@ -234,7 +234,7 @@ def _budget(preset: WorkloadPreset, mid: float | None, high: float | None) -> tu
 
 
 def _run_api(preset: WorkloadPreset) -> PresetResult:
-    from scenarios.prices import load_api_prices
+    from scenarios.engine.prices import load_api_prices
 
     prices = load_api_prices()
     match = [p for p in prices if str(p.model).strip().lower() == preset.api_model.lower()]
@@ -252,7 +252,7 @@ def _run_api(preset: WorkloadPreset) -> PresetResult:
 
 
 def _run_llm(preset: WorkloadPreset, hw: Any) -> PresetResult:
-    from scenarios.serving import InferenceRequest, estimate_inference
+    from scenarios.engine.serving import InferenceRequest, estimate_inference
 
     per_hour, as_of, src, notes, detail = _device_price(preset, hw)
     est = estimate_inference(InferenceRequest(
@@ -283,7 +283,7 @@ def _run_llm(preset: WorkloadPreset, hw: Any) -> PresetResult:
 
 
 def _run_vision(preset: WorkloadPreset, hw: Any) -> PresetResult:
-    from scenarios.serving import estimate_vision
+    from scenarios.engine.serving import estimate_vision
 
     per_hour, as_of, src, notes, detail = _device_price(preset, hw)
     est = estimate_vision(preset.model, preset.hardware, weights=preset.weights, batch=preset.batch,
@@ -324,7 +324,7 @@ def run_preset(preset: WorkloadPreset | str) -> PresetResult:
         preset = presets[preset]
     if preset.kind == "api":
         return _run_api(preset)
-    from scenarios.catalog import get_hardware
+    from scenarios.engine.catalog import get_hardware
 
     hw = get_hardware(preset.hardware)
     return _run_llm(preset, hw) if preset.kind == "llm" else _run_vision(preset, hw)

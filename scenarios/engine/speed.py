@@ -137,7 +137,7 @@ DEFAULT_FACTORS: dict[str, Any] = {
     "mfu": None,
 }
 
-_FACTORS_PATH = Path(__file__).resolve().parent.parent / "data" / "fitted_factors.json"
+_FACTORS_PATH = Path(__file__).resolve().parents[2] / "data" / "fitted_factors.json"
 
 
 @lru_cache(maxsize=4)

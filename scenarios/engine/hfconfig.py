@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from scenarios.catalog import ModelSpec
+from scenarios.engine.catalog import ModelSpec
 from scenarios.errors import VentureLabError
 
 # Upper bounds well above any published model (DeepSeek-V3: 61 layers, 7168 hidden, 256 experts).

@@ -2,8 +2,8 @@
 energy, CO2, memory per device (mixed-precision Adam, ZeRO 0-3, activation checkpointing), LoRA and
 QLoRA, and a data / tensor parallel scaling projection.
 
-MFU by hardware generation and model size comes from :func:`scenarios.speed.mfu_for` (fitted on
-published runs by scenarios/calibration.py); a caller may override it.
+MFU by hardware generation and model size comes from :func:`scenarios.engine.speed.mfu_for` (fitted on
+published runs by scenarios/calibration/fit.py); a caller may override it.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from scenarios import speed
-from scenarios.assumption import Assumption, result_dict
-from scenarios.catalog import Hardware, get_hardware, get_model
+from scenarios.engine import speed
+from scenarios.engine.assumption import Assumption, result_dict
+from scenarios.engine.catalog import Hardware, get_hardware, get_model
 from scenarios.errors import VentureLabError
-from scenarios.flops import chinchilla_optimal, training_flops  # noqa: F401  (re-exported)
-from scenarios.memory import RUNTIME_OVERHEAD_GB, lora_params, training_activation_bytes, training_state_bytes
+from scenarios.engine.flops import chinchilla_optimal, training_flops  # noqa: F401  (re-exported)
+from scenarios.engine.memory import RUNTIME_OVERHEAD_GB, lora_params, training_activation_bytes, training_state_bytes
 from scenarios.units import parse_number
 
 # QLoRA stores the frozen base in 4-bit NormalFloat with double quantisation: 4 + 0.127 bits per
@@ -120,7 +120,7 @@ def estimate_training(req: TrainingRequest) -> TrainingEstimate:
     peak = _training_peak(hw)
     hours = flops / (peak * mfu) / 3600.0
     hours_lo, hours_hi = flops / (peak * mfu_hi) / 3600.0, flops / (peak * mfu_lo) / 3600.0
-    from scenarios.prices import operating_assumptions
+    from scenarios.engine.prices import operating_assumptions
     ops = operating_assumptions()
     pue = ops["pue"].expected if hw.category == "datacenter-gpu" else 1.0
     grid = ops["grid_kg_co2_per_kwh"].expected
