@@ -120,8 +120,9 @@ def read(path: Path = SNAPSHOT) -> list[dict]:
         return [json.loads(line) for line in fh]
 
 
-def differences(old, new, where="", out=None, limit=50) -> list[str]:
-    """Human-readable differences between two JSON values (numbers to REL_TOL relative)."""
+def differences(old, new, where="", out=None, limit=50, rel_tol=REL_TOL) -> list[str]:
+    """Human-readable differences between two JSON values (numbers to ``rel_tol`` relative;
+    strings after reading old module paths as their new ones)."""
     out = [] if out is None else out
     if len(out) >= limit:
         return out
@@ -132,17 +133,17 @@ def differences(old, new, where="", out=None, limit=50) -> list[str]:
             elif k not in old:
                 out.append(f"{where}.{k}: new field")
             else:
-                differences(old[k], new[k], f"{where}.{k}", out, limit)
+                differences(old[k], new[k], f"{where}.{k}", out, limit, rel_tol)
     elif isinstance(old, list) and isinstance(new, list):
         if len(old) != len(new):
             out.append(f"{where}: length {len(old)} -> {len(new)}")
         for i, (a, b) in enumerate(zip(old, new)):
-            differences(a, b, f"{where}[{i}]", out, limit)
+            differences(a, b, f"{where}[{i}]", out, limit, rel_tol)
     elif isinstance(old, bool) or isinstance(new, bool):
         if old is not new:
             out.append(f"{where}: {old!r} -> {new!r}")
     elif isinstance(old, (int, float)) and isinstance(new, (int, float)):
-        if not math.isclose(old, new, rel_tol=REL_TOL, abs_tol=1e-300):
+        if not math.isclose(old, new, rel_tol=rel_tol, abs_tol=1e-300):
             out.append(f"{where}: {old!r} -> {new!r} ({(new - old) / old * 100 if old else math.inf:+.3g} %)")
     elif isinstance(old, str) and isinstance(new, str):
         if _moved(old) != new:

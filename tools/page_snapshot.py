@@ -18,7 +18,7 @@ import re
 import sys
 from pathlib import Path
 
-from tools.cli_snapshot import _moved  # source strings name modules that moved
+from tools.cli_snapshot import differences
 
 ROOT = Path(__file__).resolve().parents[1]
 SNAPSHOT = ROOT / "tests" / "snapshots" / "pages.json"
@@ -65,32 +65,6 @@ def records() -> dict:
     return {spec.path: page_figures(spec.path) for spec in all_pages()}
 
 
-def differences(old, new, where="", out=None, limit=50):
-    out = [] if out is None else out
-    if len(out) >= limit:
-        return out
-    if isinstance(old, dict) and isinstance(new, dict):
-        for k in sorted(set(old) | set(new)):
-            if k not in old or k not in new:
-                out.append(f"{where}.{k}: {'missing now' if k not in new else 'new'}")
-            else:
-                differences(old[k], new[k], f"{where}.{k}", out, limit)
-    elif isinstance(old, list) and isinstance(new, list):
-        if len(old) != len(new):
-            out.append(f"{where}: length {len(old)} -> {len(new)}")
-        for i, (a, b) in enumerate(zip(old, new)):
-            differences(a, b, f"{where}[{i}]", out, limit)
-    elif isinstance(old, float) and isinstance(new, (int, float)) and not isinstance(new, bool):
-        if not math.isclose(old, new, rel_tol=REL_TOL, abs_tol=1e-12):
-            out.append(f"{where}: {old!r} -> {new!r}")
-    elif isinstance(old, str) and isinstance(new, str):
-        if _moved(old) != new:
-            out.append(f"{where}: {old!r} -> {new!r}")
-    elif old != new:
-        out.append(f"{where}: {old!r} -> {new!r}")
-    return out
-
-
 def write(path: Path = SNAPSHOT) -> int:
     rec = records()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -100,7 +74,7 @@ def write(path: Path = SNAPSHOT) -> int:
 
 def compare(path: Path = SNAPSHOT, limit: int = 50) -> list[str]:
     old = json.loads(path.read_text(encoding="utf-8"))
-    return differences(old, records(), "", None, limit)
+    return differences(old, records(), "", None, limit, rel_tol=REL_TOL)
 
 
 if __name__ == "__main__":
