@@ -1,4 +1,4 @@
-"""Dashboard benchmarks (issue 3): rerun time of the cost pages, first render in a real
+"""Dashboard benchmarks: rerun time of the cost pages, first render in a real
 browser, and server memory with 10 open sessions.
 
     python -m bench.app        # prints the numbers and rewrites '## Dashboard' in bench/RESULTS.md

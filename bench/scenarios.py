@@ -1,4 +1,4 @@
-"""Scenario benchmarks (issue 6).
+"""Scenario benchmarks.
 
     python -m bench.scenarios     # prints the numbers and rewrites '## Scenarios' in bench/RESULTS.md
 
