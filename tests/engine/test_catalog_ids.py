@@ -12,7 +12,8 @@ from scenarios.errors import VentureLabError
 @pytest.mark.parametrize("text", ["llama-2-7b", "  llama-2-7b ", "LLAMA-2-7B"])
 def test_catalog_ids_match_exactly_or_lower_cased(text):
     assert get_model(text).id == "llama-2-7b"
-    assert get_hardware(text.replace("llama-2-7b", "nvidia-t4").replace("LLAMA-2-7B", "NVIDIA-T4")).id == "nvidia-t4"
+    device = text.replace("llama-2-7b", "nvidia-t4").replace("LLAMA-2-7B", "NVIDIA-T4")
+    assert get_hardware(device).id == "nvidia-t4"
 
 
 @pytest.mark.parametrize("bad", ["", None, "llama-2-7", "nvidia"])
