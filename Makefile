@@ -2,7 +2,7 @@
 PYTHON ?= python3
 PORT ?= 8501
 
-.PHONY: run install install-test browser fonts test bench calibrate snapshot
+.PHONY: run install install-test browser fonts test slow bench calibrate snapshot
 
 install:
 	$(PYTHON) -m pip install -q -e .
@@ -25,8 +25,15 @@ browser:
 install-test: browser fonts
 	$(PYTHON) -m pip install -q -e ".[test]"
 
+# Every test except those marked slow (timing budgets, long sweeps: `make slow`).
 test: install-test
-	$(PYTHON) -m pytest -q -p no:cacheprovider --timeout 600
+	$(PYTHON) -m pytest -q -p no:cacheprovider --timeout 600 -m "not slow"
+
+# The slow checks only: tests marked @pytest.mark.slow, among them the speed budgets measured by
+# bench/engine.py (tests/test_speed_budgets.py). Run it on a quiet machine; docs/architecture.md
+# says how to add one.
+slow: install-test
+	$(PYTHON) -m pytest -q -p no:cacheprovider --timeout 1200 -m slow
 
 # Every bench/<area>.py with a main(), each in its own process; each rewrites its own section of
 # bench/RESULTS.md. (bench.llm_analysis_compare builds its own virtual environment: see its docstring.)

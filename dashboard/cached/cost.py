@@ -9,29 +9,19 @@ hands the engine's answers back unchanged.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
-import yaml
 
+from scenarios.business import store
 from scenarios.engine import catalog, serving, training
 from scenarios.errors import VentureLabError
 
-# Where the custom-device form saves device files (YAML, the catalog's fields). The CLI
-# reads the same files with ``--hardware PATH``. Git-ignored; one file per device.
-DEVICE_DIR_ENV = "VENTURE_LAB_DEVICE_DIR"
-_SAFE_NAME = re.compile(r"[^a-z0-9-]+")
-MAX_CONFIG_BYTES = 256_000  # a real config.json is a few kB; anything larger is not one
-
-
 def device_dir() -> Path:
-    return Path(os.environ.get(DEVICE_DIR_ENV, "user_devices")).resolve()
+    """The folder of saved custom devices, absolute (the form's caption shows it)."""
+    return store.default_device_dir().resolve()
 
 
 # ---------------------------------------------------------------- catalogs
@@ -59,44 +49,26 @@ def llm_ids() -> list[str]:
 # ---------------------------------------------------------------- custom devices
 def slug(text: str) -> str:
     """A device id in the catalog's lowercase-kebab form, safe as a file name."""
-    return _SAFE_NAME.sub("-", text.strip().lower()).strip("-")[:60]
+    return store.slug(text)
 
 
 def save_device(fields: dict) -> str:
-    """Validate a custom device with the engine, save it as ``<id>.yaml``; return the id.
+    """Validate a custom device with the engine, save it as ``<id>.yaml``; return the id
+    (``custom-<name>``, so it never shadows a catalog device).
 
-    The id is prefixed ``custom-`` so it never shadows a catalog device.
+    The form is also the device's editor: saving a name that is already saved replaces that
+    device, so the store is asked to overwrite.
     """
-    fields = dict(fields)
-    dev_id = slug(str(fields.get("name") or ""))
-    if not dev_id:
-        raise VentureLabError("name", "give the device a name made of letters or digits")
-    fields["id"] = dev_id if dev_id.startswith("custom-") else f"custom-{dev_id}"
-    catalog.hardware_from_dict(fields)  # raises VentureLabError naming the bad field
-    folder = device_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{fields['id']}.yaml"
-    tmp = path.with_suffix(".yaml.tmp")
-    tmp.write_text(yaml.safe_dump(fields, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    tmp.replace(path)  # atomic: a reader never sees half a file
+    device_id = store.DeviceStore(device_dir()).save(fields, overwrite=True)
     saved_devices.clear()
-    return fields["id"]
+    return device_id
 
 
 @st.cache_data(ttl=30, show_spinner=False)
 def saved_devices() -> dict[str, str]:
-    """Saved custom devices that load cleanly: id -> path of the device file."""
-    found: dict[str, str] = {}
-    folder = device_dir()
-    if not folder.is_dir():
-        return found
-    for path in sorted(folder.glob("*.y*ml"))[:200]:
-        try:
-            hw = catalog.get_hardware(str(path))
-        except (VentureLabError, OSError):
-            continue  # a broken file is skipped here; the form never writes one
-        found[hw.id] = str(path)
-    return found
+    """Saved custom devices that load cleanly: id -> path of the device file (a broken file is
+    skipped here; the form never writes one)."""
+    return {dev_id: str(path) for dev_id, path in store.DeviceStore(device_dir()).list().paths.items()}
 
 
 def target_ref(device_id: str) -> str:
@@ -120,27 +92,7 @@ def model_from_upload(data: bytes, filename: str) -> str:
     """Check an uploaded Hugging Face config.json and store it; return the path to hand to
     the engine as the model. Raises VentureLabError with a clear message when it is not one.
     """
-    if len(data) > MAX_CONFIG_BYTES:
-        raise VentureLabError("config.json", f"is {len(data) // 1000} kB; a model config is a few kB",
-                              accepted=f"files under {MAX_CONFIG_BYTES // 1000} kB")
-    try:
-        config = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
-        raise VentureLabError("config.json", f"is not valid JSON ({type(err).__name__})",
-                              accepted="a Hugging Face config.json") from None
-    if not isinstance(config, dict):
-        raise VentureLabError("config.json", "must be a JSON object of model fields",
-                              got=type(config).__name__, accepted="a Hugging Face config.json")
-    name = slug(Path(filename).stem) or "uploaded-model"
-    if name == "config":
-        name = slug(str(config.get("_name_or_path") or config.get("model_type") or "uploaded-model"))
-    catalog.model_from_hf_config(config, name)  # validate first: raises a clear error
-    digest = hashlib.sha256(data).hexdigest()[:16]
-    folder = Path(tempfile.gettempdir()) / "venture-lab-uploads" / digest
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name or 'uploaded-model'}.json"
-    path.write_bytes(data)
-    return str(path)
+    return str(store.save_model_config(data, filename))
 
 
 @st.cache_data(show_spinner=False)

@@ -10,9 +10,9 @@ import streamlit as st
 
 from scenarios.engine import catalog
 from scenarios.business.pdf import build_pdf
-from scenarios.business.scenario import (Scenario, ScenarioStore, StoreListing, load_preset, parse_text,
-                                preset_ids, to_yaml)
 from scenarios.business.runner import FullRun, run
+from scenarios.business.scenario import Scenario, load_preset, parse_text, preset_ids, to_yaml
+from scenarios.business.store import ScenarioStore, StoreListing
 
 SAMPLES = 10_000
 

@@ -10,8 +10,8 @@ a size cap, a depth and node cap, no YAML aliases (no "billion laughs"), only pl
 (``yaml.SafeLoader``), every field type- and range-checked, unknown fields refused, and every
 problem raised as :class:`~scenarios.errors.VentureLabError` naming the field
 (``traffic.peak_factor``). Older ``schema_version`` s are migrated on load
-(:func:`migrate`). Saves are atomic (temp file + ``os.replace``) and never overwrite an
-existing file unless asked.
+(:func:`migrate`). Files are written by :mod:`scenarios.business.store` (atomic, never
+overwriting an existing file unless asked).
 
 Examples
 --------
@@ -28,7 +28,6 @@ import datetime as _dt
 import math
 import os
 import re
-import tempfile
 import types
 import typing
 from dataclasses import dataclass, field
@@ -52,8 +51,7 @@ TARGET_KINDS = ("api", "rented-gpu", "owned-gpu", "edge", "phone")
 WORKLOADS = ("llm", "per-input")
 PRICING_MODELS = ("per-request", "subscription")
 PRESET_DIR = Path(__file__).resolve().parent / "presets"
-ENV_DIR = "VENTURE_LAB_SCENARIO_DIR"
-_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 
 # ---------------------------------------------------------------------------------------
@@ -88,7 +86,7 @@ class Pricing:
 @dataclass(frozen=True)
 class Target:
     """One place the model could be served, with the prices that apply there and their date."""
-    id: str = _f(pattern=_ID_RE)
+    id: str = _f(pattern=ID_RE)
     kind: str = _f(choices=TARGET_KINDS)
     hardware: str | None = _f(None, doc="hardware catalog id (not for api)")
     batch: int = _f(8, lo=1, hi=4096, doc="concurrent sequences per replica")
@@ -150,7 +148,7 @@ class Uncertainty:
 
 @dataclass(frozen=True)
 class Scenario:
-    id: str = _f(pattern=_ID_RE)
+    id: str = _f(pattern=ID_RE)
     name: str = _f()
     domain: str = _f(choices=DOMAINS)
     model: str = _f(doc="model catalog id")
@@ -464,40 +462,8 @@ def load(path: str | os.PathLike) -> Scenario:
     return parse_text(raw)
 
 
-def save(scenario: Scenario, path: str | os.PathLike, *, overwrite: bool = False) -> Path:
-    """Write atomically: a temp file in the same folder, flushed, then ``os.replace``.
-
-    A crash mid-write leaves the previous file intact. An existing file is replaced only
-    with ``overwrite=True``.
-    """
-    p = Path(path)
-    if p.exists() and not overwrite:
-        raise VentureLabError("id", "a scenario file with this name exists; choose overwrite to "
-                              "replace it", got=p.name)
-    text = to_yaml(scenario)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, p)
-    except BaseException:
-        _unlink_quietly(tmp)
-        raise
-    return p
-
-
-def _unlink_quietly(path: str) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
-
-
 # ---------------------------------------------------------------------------------------
-# Presets and the folder store
+# Presets: data files shipped with the package, read-only
 # ---------------------------------------------------------------------------------------
 def preset_ids() -> list[str]:
     return sorted(p.stem for p in PRESET_DIR.glob("*.yaml"))
@@ -507,81 +473,3 @@ def load_preset(preset_id: str) -> Scenario:
     if preset_id not in preset_ids():
         raise VentureLabError("preset", "no such preset", got=preset_id, accepted=preset_ids())
     return load(PRESET_DIR / f"{preset_id}.yaml")
-
-
-def default_dir() -> Path:
-    return Path(os.environ.get(ENV_DIR) or "user_scenarios")
-
-
-@dataclass(frozen=True)
-class StoreListing:
-    scenarios: dict[str, Scenario]      # id -> scenario, the files that loaded
-    errors: dict[str, str]              # file name -> why it was refused
-
-
-class ScenarioStore:
-    """Saved scenarios in one folder, one ``<id>.yaml`` per scenario.
-
-    Only files named like a scenario id with ``.yaml`` are ever read, written or deleted;
-    one bad file is reported and skipped, never stops the others.
-    """
-
-    def __init__(self, folder: str | os.PathLike | None = None):
-        self.folder = Path(folder) if folder is not None else default_dir()
-
-    def path_for(self, scenario_id: str) -> Path:
-        if not isinstance(scenario_id, str) or not _ID_RE.match(scenario_id):
-            raise VentureLabError("id", "must be lowercase letters, digits and '-' (max 64)",
-                                  got=scenario_id)
-        return self.folder / f"{scenario_id}.yaml"
-
-    def list(self) -> StoreListing:
-        found: dict[str, Scenario] = {}
-        errors: dict[str, str] = {}
-        if not self.folder.is_dir():
-            return StoreListing(found, errors)
-        for p in sorted(self.folder.glob("*.yaml")):
-            if not _ID_RE.match(p.stem) or p.is_symlink():
-                continue
-            try:
-                s = load(p)
-                if s.id != p.stem:
-                    raise VentureLabError("id", "must match the file name", got=s.id,
-                                          accepted=p.stem)
-                found[p.stem] = s
-            except VentureLabError as err:
-                errors[p.name] = str(err)
-        return StoreListing(found, errors)
-
-    def get(self, scenario_id: str) -> Scenario:
-        """A saved scenario, else the preset of that id."""
-        p = self.path_for(scenario_id)
-        if p.is_file():
-            return load(p)
-        if scenario_id in preset_ids():
-            return load_preset(scenario_id)
-        raise VentureLabError("scn_id", "no saved scenario or preset has this id", got=scenario_id)
-
-    def save(self, scenario: Scenario, *, overwrite: bool = False) -> Path:
-        if scenario.id in preset_ids():
-            raise VentureLabError("id", "is a preset's id; choose another id for your copy",
-                                  got=scenario.id)
-        return save(scenario, self.path_for(scenario.id), overwrite=overwrite)
-
-    def delete(self, scenario_id: str) -> None:
-        p = self.path_for(scenario_id)
-        if p.is_symlink() or not p.is_file():
-            raise VentureLabError("id", "no saved scenario file with this id", got=scenario_id)
-        p.unlink()
-
-    def unique_id(self, base: str) -> str:
-        """``base``, or ``base-2``, ``base-3``... whichever is free (and not a preset)."""
-        base = re.sub(r"[^a-z0-9-]+", "-", base.lower()).strip("-")[:56] or "scenario"
-        taken = set(preset_ids()) | {p.stem for p in self.folder.glob("*.yaml")} \
-            if self.folder.is_dir() else set(preset_ids())
-        if base not in taken:
-            return base
-        n = 2
-        while f"{base}-{n}" in taken:
-            n += 1
-        return f"{base}-{n}"

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from dashboard.i18n import t
-from scenarios.business.scenario import ScenarioStore, load, load_preset
+from scenarios.business.scenario import load, load_preset
+from scenarios.business.store import ScenarioStore
 from scenarios.business.runner import run
 from tests.app.conftest import assert_clean
 

@@ -11,7 +11,8 @@ import yaml
 
 from scenarios.business import scenario as sc
 from scenarios.errors import VentureLabError
-from scenarios.business.scenario import ScenarioStore, from_dict, load, load_preset, parse_text, save, to_yaml
+from scenarios.business.scenario import from_dict, load, load_preset, parse_text, to_yaml
+from scenarios.business.store import ScenarioStore, save
 from tests.scenarios.conftest import golden_dict
 
 HELPERS_DOMAINS = {"nlp", "vision", "recommendation", "speech", "medical", "finance",
