@@ -30,7 +30,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scenarios.calibration import fit as calibration
+from scenarios.calibration import work as calibration  # noqa: E402
 from scenarios.engine import catalog, speed# noqa: E402
 
 VENV = Path(os.environ.get("LLM_ANALYSIS_VENV", "/tmp/la-venv"))

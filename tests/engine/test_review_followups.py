@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from scenarios.calibration import fit as calibration
+from scenarios.calibration import work as calibration
 from scenarios.engine import speed
 from scenarios.engine.catalog import get_hardware, get_model, load_models, model_from_hf_config
 from scenarios.engine.flops import expert_params, matmul_params
