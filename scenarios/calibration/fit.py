@@ -146,9 +146,9 @@ def insample_table(w: dict, f: dict) -> pd.DataFrame:
 
 def run_fit() -> tuple[dict, dict]:
     """Fit everything. Returns (factors for the JSON, report tables for the methodology page)."""
-    hw, models, fmt = catalogs()
+    hw, models = catalogs()
     rows = load_rows()
-    w = build_work(rows, hw, models, fmt)
+    w = build_work(rows, hw, models)
     f = fit_inference(w)
     insample = insample_table(w, f)
     lo_df = loho(w)
@@ -161,7 +161,7 @@ def run_fit() -> tuple[dict, dict]:
     f["summary"] = summarise(lo_df, insample, f)
     f = _round(f)
     report = {"insample": insample, "loho": lo_df, "rows": rows, "training": tr, "mfu_loo": loo,
-              "max_rows": validate_max_batch_rows(rows, hw, models, fmt, f)}
+              "max_rows": validate_max_batch_rows(rows, hw, models, f)}
     return f, report
 
 

@@ -55,10 +55,11 @@ def map_runtime(software: str) -> str | None:
     return None
 
 
-# KV-cache element bytes assumed per row: TensorRT-LLM's FP8 tables only fit in 80 GB with an FP8
-# KV cache (e.g. Llama-2-7B, batch 48, 4096 tokens: 50 GB in fp8, 100 GB in fp16); others fp16.
-def kv_bytes_per_elem(weight_format: str, runtime: str) -> float:
-    return 1.0 if (weight_format == "fp8" and runtime == "tensorrt-llm") else 2.0
+# KV-cache format assumed per row: TensorRT-LLM's FP8 tables only fit in 80 GB with an FP8 KV cache
+# (e.g. Llama-2-7B, batch 48, 4096 tokens: 50 GB in fp8, 100 GB in fp16); others fp16.
+def kv_format(weight_format: str, runtime: str) -> str:
+    """KV-cache format id of a row's request."""
+    return "fp8" if (weight_format == "fp8" and runtime == "tensorrt-llm") else "fp16"
 
 
 def kind_of(metric: str) -> str:
@@ -88,14 +89,12 @@ def load_rows(path: Path = INFERENCE_CSV) -> pd.DataFrame:
 
 
 # --- catalogs -----------------------------------------------------------------------------------
-def catalogs() -> tuple[dict, dict, dict]:
-    """Hardware (the fields the roofline needs), model and format tables from the engine's
-    validated catalog loader (data/*.csv)."""
+def catalogs() -> tuple[dict, dict]:
+    """Hardware (the fields the roofline needs) and model tables from the engine's validated
+    catalog loader (data/*.csv), the catalog the serving core reads."""
     from scenarios.engine import catalog
     hw = {k: hw_fields(v) for k, v in catalog.load_hardware().items()}
-    mdl = dict(catalog.load_models())
-    fmt = {k: float(v.bits_per_weight) for k, v in catalog.load_formats().items()}
-    return hw, mdl, fmt
+    return hw, dict(catalog.load_models())
 
 
 def num(x) -> float:

@@ -1,9 +1,13 @@
 """Work of each calibration row (FLOPs, bytes read, layers, batch) and the speeds it predicts.
 
-:func:`build_work` turns the used measurement rows into the arrays of one vectorised
-:func:`scenarios.engine.speed.predict` call; :func:`predict_rows` turns its times into each row's
-metric (tokens/s, TTFT in ms, static-batching throughput); :func:`validate_max_batch_rows` predicts
-the 'max'-batch rows the fit leaves out, as an out-of-sample check.
+The work comes from the serving core itself: each used row is turned into the serving request it
+measured (:func:`row_request`) and :func:`served_work` reads the FLOPs and bytes the core charges
+for it, so the factors are fitted on exactly the work the estimates divide by them (sliding
+windows, latent attention, MoE routing and expert-only formats included).  :func:`build_work` adds
+the device figures of the roofline; :func:`predict_rows` turns one vectorised
+:func:`scenarios.engine.speed.predict` call into each row's metric (tokens/s, TTFT in ms,
+static-batching throughput); :func:`validate_max_batch_rows` predicts the 'max'-batch rows the
+fit leaves out, as an out-of-sample check.
 """
 
 from __future__ import annotations
@@ -13,107 +17,83 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from scenarios.calibration.rows import DEFAULT_CONTEXT_TOKENS, kv_bytes_per_elem, num
+from scenarios.calibration.rows import DEFAULT_CONTEXT_TOKENS, kv_format, num
 from scenarios.engine import speed
-from scenarios.engine.memory import (expert_only_format, matmul_param_count, routed_expert_param_count,
-                                     split_weight_bytes)
+from scenarios.engine.serving_core import serving_arrays
+from scenarios.errors import VentureLabError
 
 
-# --- work (FLOPs and bytes) of a decoder forward ----------------------------------------------
+# --- work of a request, as serving computes it ----------------------------------------------------
 @dataclass(frozen=True)
-class Shape:
-    """What the FLOP/byte count needs from a catalog model."""
-    params: float          # parameters read per token (MoE: active)
-    layers: int
-    hidden: int
-    heads: int
-    kv_heads: int
-    head_dim: int
-    vocab: int
-    tied: bool
-    active_excludes_embedding: bool = False
-    expert_params: float = 0.0   # routed-expert parameters read per token (MoE), else 0
+class ServedWork:
+    """Work the serving core charges, one entry per request (arrays)."""
 
-    @property
-    def matmul_params(self) -> float:
-        # The input embedding is a gather (no FLOPs, one row read); untied models carry a separate
-        # output matrix that IS multiplied. Tied models use the one matrix as the LM head.  Same
-        # convention as the serving core: scenarios.engine.memory.matmul_param_count.
-        return float(matmul_param_count(self.params, self.vocab, self.hidden, self.tied,
-                                        self.active_excludes_embedding))
-
-    def weight_bytes(self, weight_format: str, bits: float) -> float:
-        """Bytes one forward reads. MXFP4 checkpoints (gpt-oss) quantise only the routed experts;
-        attention, router and unembedding stay bf16 (OpenAI gpt-oss model card, 2025).  The rule
-        lives in scenarios.engine.memory.split_weight_bytes (shared with the serving core)."""
-        expert_only = bool(expert_only_format(weight_format, self.expert_params > 0))
-        return float(split_weight_bytes(self.matmul_params - self.expert_params, self.expert_params,
-                                         bits, expert_only))
-
-    def kv_bytes_per_token(self, elem_bytes: float) -> float:
-        return 2 * self.layers * self.kv_heads * self.head_dim * elem_bytes
-
-    def prefill_flops(self, tokens):
-        """2 * matmul params per token + causal attention (QK^T and AV, half the square)."""
-        t = np.asarray(tokens, float)
-        return 2 * self.matmul_params * t + 2 * self.layers * self.heads * self.head_dim * t * t
-
-    def decode_flops(self, context):
-        return 2 * self.matmul_params + 4 * self.layers * self.heads * self.head_dim * np.asarray(context, float)
+    prefill_flops: np.ndarray            # FLOPs of the whole prefill of the batch (attention included)
+    decode_flops_per_token: np.ndarray   # FLOPs per generated token of one sequence, mean over the output
+    weight_bytes_per_step: np.ndarray    # weight bytes one decode step of the batch reads
+    kv_bytes_per_token_read: np.ndarray  # KV bytes one sequence reads per generated token, mean over the output
+    kv_cache_bytes: np.ndarray           # KV cache of the batch at prompt + output tokens
+    weights_bytes: np.ndarray            # stored weights (every parameter once)
 
 
-def shape_from_catalog(m) -> Shape:
-    def g(k):
-        return getattr(m, k, None) if not isinstance(m, dict) else m.get(k)
-    active = g("active_params_b")
-    params = active if active is not None and np.isfinite(active) else g("params_b")
-    head_dim = g("head_dim")
-    if head_dim is None or not np.isfinite(head_dim):
-        head_dim = g("hidden_size") / g("attention_heads")
-    tied = g("tie_embeddings")
-    tied = bool(tied) if tied is not None else False
-    excl = bool(g("active_excludes_embedding") or False)
-    experts, k = num(g("num_experts")), num(g("experts_per_token"))
-    expert_params = 0.0
-    if np.isfinite(experts) and np.isfinite(k) and experts > 1:
-        # the k routed experts read per token, from total and active counts (the serving core's rule)
-        total = g("params_b") * 1e9
-        expert_params = k * float(routed_expert_param_count(total, float(params) * 1e9, experts, k,
-                                                            g("vocab_size"), g("hidden_size"), tied, excl))
-    return Shape(params=float(params) * 1e9, layers=int(g("layers")), hidden=int(g("hidden_size")),
-                 heads=int(g("attention_heads")), kv_heads=int(g("kv_heads")), head_dim=int(head_dim),
-                 vocab=int(g("vocab_size")), tied=tied, active_excludes_embedding=excl,
-                 expert_params=expert_params)
+def served_work(model, hardware, weights, kv_cache, runtime, batch, prompt_tokens, output_tokens) -> ServedWork:
+    """The work of serving requests (each argument a scalar or a sequence), from the one serving
+    core :func:`scenarios.engine.serving_core.serving_arrays`; raises on a request it refuses."""
+    out = serving_arrays(model, hardware, weights=weights, kv_cache=kv_cache, runtime=runtime, batch=batch,
+                         prompt_tokens=prompt_tokens, output_tokens=output_tokens)
+    bad = np.nonzero(np.asarray(out["error"]) != "")[0]
+    if len(bad):
+        raise VentureLabError("request", f"the serving core refused request {int(bad[0])}",
+                              got=str(out["error"][bad[0]]))
+    return ServedWork(prefill_flops=out["prefill_flops"], decode_flops_per_token=out["decode_flops_per_token"],
+                      weight_bytes_per_step=out["weight_bytes_per_step"],
+                      kv_bytes_per_token_read=out["kv_bytes_per_token_read"],
+                      kv_cache_bytes=out["kv_cache_gb"] * 1e9, weights_bytes=out["weights_gb"] * 1e9)
 
 
+def row_request(r) -> dict:
+    """The serving request a measurement row measured (a row of :func:`load_rows` with ``use``).
+
+    Rows without prompt/output lengths (Jetson AI Lab, Ollama) are read as no prompt and
+    2 x DEFAULT_CONTEXT_TOKENS generated tokens: decode over a context that averages ~128 tokens.
+    """
+    p, o = num(r["prompt_tokens"]), num(r["output_tokens"])
+    if not np.isfinite(p):
+        p, o = 0.0, 2.0 * DEFAULT_CONTEXT_TOKENS
+    return {"model": r["model_id"], "hardware": r["hardware"], "weights": r["format_id"],
+            "kv_cache": kv_format(r["format_id"], r["runtime"]), "runtime": r["runtime"],
+            "batch": float(r["batch_size"]), "prompt_tokens": p, "output_tokens": o}
 
 
-def build_work(df: pd.DataFrame, hw: dict, models: dict, fmt_bits: dict) -> dict:
+def requests_of(rows: pd.DataFrame) -> pd.DataFrame:
+    """One request per row (columns named like :class:`scenarios.engine.serving.InferenceRequest`)."""
+    return pd.DataFrame([row_request(r) for r in rows.to_dict("records")],
+                        columns=["model", "hardware", "weights", "kv_cache", "runtime", "batch",
+                                 "prompt_tokens", "output_tokens"])
+
+
+def work_of(req: pd.DataFrame) -> ServedWork:
+    """:func:`served_work` of a table of requests (one vectorised call)."""
+    return served_work(*(req[c].to_numpy() for c in ("model", "hardware", "weights", "kv_cache", "runtime",
+                                                      "batch", "prompt_tokens", "output_tokens")))
+
+
+def build_work(df: pd.DataFrame, hw: dict, models: dict) -> dict:
     """Arrays for two predict() calls per row (prefill part, decode part) and the metric maths."""
     rows = df[df["use"]].reset_index(drop=True)
-    n = len(rows)
-    w = {k: np.zeros(n) for k in ("p_flops", "d_flops", "wbytes", "kvb", "bw", "fp32", "fp16", "int8",
-                                  "batch", "layers", "prompt", "output", "measured")}
-    w["fp8"] = np.zeros(n, bool)
-    for i, r in rows.iterrows():
-        h = hw[r["hardware"]]
-        sh = shape_from_catalog(models[r["model_id"]])
-        bits = fmt_bits[r["format_id"]]
-        b = float(r["batch_size"])
-        p = num(r["prompt_tokens"])
-        o = num(r["output_tokens"])
-        if not np.isfinite(p):
-            p, o = 0.0, 2.0 * DEFAULT_CONTEXT_TOKENS
-        ctx = p + o / 2.0
-        w["p_flops"][i] = b * sh.prefill_flops(p)
-        w["d_flops"][i] = sh.decode_flops(ctx)
-        w["wbytes"][i] = sh.weight_bytes(r["format_id"], bits)
-        w["kvb"][i] = sh.kv_bytes_per_token(kv_bytes_per_elem(r["format_id"], r["runtime"])) * ctx
-        w["bw"][i], w["fp32"][i], w["fp16"][i], w["int8"][i] = h["bw"], h["fp32"], h["fp16"], h["int8"]
-        w["fp8"][i] = h["fp8"]
-        w["batch"][i], w["layers"][i], w["prompt"][i], w["output"][i] = b, sh.layers, p, o
-        w["measured"][i] = float(r["value"])
-    w["hw_class"] = np.array([hw[h]["hw_class"] for h in rows["hardware"]], dtype=object)
+    req = requests_of(rows)
+    work = work_of(req)
+    dev = [hw[h] for h in rows["hardware"]]
+    w = {"p_flops": work.prefill_flops, "d_flops": work.decode_flops_per_token,
+         "wbytes": work.weight_bytes_per_step, "kvb": work.kv_bytes_per_token_read,
+         "batch": req["batch"].to_numpy(float), "prompt": req["prompt_tokens"].to_numpy(float),
+         "output": req["output_tokens"].to_numpy(float),
+         "layers": np.array([float(models[m].layers) for m in rows["model_id"]]),
+         "measured": rows["value"].to_numpy(float)}
+    for key in ("bw", "fp32", "fp16", "int8"):
+        w[key] = np.array([h[key] for h in dev], dtype=float)
+    w["fp8"] = np.array([h["fp8"] for h in dev], dtype=bool)
+    w["hw_class"] = np.array([h["hw_class"] for h in dev], dtype=object)
     w["runtime"] = rows["runtime"].to_numpy(dtype=object)
     w["format"] = rows["format_id"].to_numpy(dtype=object)
     w["metric"] = rows["metric"].to_numpy(dtype=object)
@@ -176,38 +156,29 @@ MAX_BATCH_CAP = 2048          # assumed scheduler cap (trtllm-bench style max_ba
 KV_MEMORY_FRACTION = 0.9      # share of memory left after weights given to the KV cache
 
 
-def validate_max_batch_rows(rows: pd.DataFrame, hw: dict, models: dict, fmt_bits: dict,
-                            factors: dict) -> pd.DataFrame:
+def _max_batch_requests(sel: pd.DataFrame, hw: dict) -> pd.DataFrame:
+    """The 'max'-batch rows as requests at the batch that fills memory: min(cap, KV room / KV cache
+    of one sequence at prompt + output), KV room = a share of memory minus the weights."""
+    req = requests_of(sel.assign(batch_size=1))
+    one = work_of(req)
+    mem = np.array([hw[h]["mem"] for h in req["hardware"]])
+    room = mem * KV_MEMORY_FRACTION - one.weights_bytes
+    return req.assign(batch=np.maximum(1.0, np.minimum(MAX_BATCH_CAP, room // one.kv_cache_bytes)))
+
+
+def validate_max_batch_rows(rows: pd.DataFrame, hw: dict, models: dict, factors: dict) -> pd.DataFrame:
     """Predict the 'max'-batch throughput rows at the batch that fills memory (capped), as a check.
 
-    Not part of the fit: the benchmark's batch is unknown. Batch = min(cap, KV room / (prompt +
-    output) tokens); throughput = B * output / (prefill of B prompts + output decode steps).
+    Not part of the fit: the benchmark's batch is unknown. Throughput = B * output / (prefill of
+    B prompts + output decode steps), as for the fitted static-batching rows.
     """
-    sel = rows[(rows["batch_size"].astype(str) == "max") & rows["model_id"].notna()].copy()
+    sel = rows[(rows["batch_size"].astype(str) == "max") & rows["model_id"].notna()]
     if not len(sel):
         return pd.DataFrame()
-    recs = []
-    for r in sel.itertuples():
-        h = hw[r.hardware]
-        sh = shape_from_catalog(models[r.model_id])
-        bits = fmt_bits[r.format_id]
-        kv_tok = sh.kv_bytes_per_token(kv_bytes_per_elem(r.format_id, r.runtime))
-        p, o = float(r.prompt_tokens), float(r.output_tokens)
-        room = h["mem"] * KV_MEMORY_FRACTION - sh.weight_bytes(r.format_id, bits)
-        b = float(max(1, min(MAX_BATCH_CAP, room // (kv_tok * (p + o)))))
-        recs.append({"hardware": r.hardware, "model": r.model_id, "format": r.format_id, "runtime": r.runtime,
-                     "prompt": p, "output": o, "batch": b, "measured": float(r.value),
-                     "p_flops": b * sh.prefill_flops(p), "d_flops": sh.decode_flops(p + o / 2),
-                     "wbytes": sh.weight_bytes(r.format_id, bits), "kvb": kv_tok * (p + o / 2),
-                     "bw": h["bw"], "fp32": h["fp32"], "fp16": h["fp16"], "int8": h["int8"], "fp8": h["fp8"],
-                     "layers": sh.layers, "hw_class": h["hw_class"]})
-    d = pd.DataFrame(recs)
-    r = speed.predict(d["hw_class"].to_numpy(object), d["runtime"].to_numpy(object), d["format"].to_numpy(object),
-                      prefill_flops=d["p_flops"], decode_flops_per_token=d["d_flops"], weight_bytes=d["wbytes"],
-                      kv_bytes_read_per_token=d["kvb"], bandwidth_bytes_s=d["bw"], batch=d["batch"],
-                      layers=d["layers"], peak_fp32=d["fp32"], peak_fp16=d["fp16"], peak_int8=d["int8"],
-                      fp8_capable=d["fp8"].to_numpy(bool), factors=factors)
-    total = r["prefill_s"] + d["output"].to_numpy() * r["decode_s_per_token"]
-    d["pred"] = d["batch"] * d["output"] / total
+    req = _max_batch_requests(sel, hw)
+    w = build_work(sel.assign(batch_size=req["batch"].to_numpy(), use=True), hw, models)
+    d = req.rename(columns={"weights": "format", "prompt_tokens": "prompt", "output_tokens": "output"})
+    d["measured"] = w["measured"]
+    d["pred"] = predict_rows(w, factors)["pred"]
     d["err_pct"] = (d["pred"] / d["measured"] - 1) * 100
     return d[["hardware", "model", "format", "prompt", "output", "batch", "measured", "pred", "err_pct"]]
