@@ -30,7 +30,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scenarios.calibration import fit as calibration
+from scenarios.calibration.work import served_work  # noqa: E402
 from scenarios.engine import catalog, speed# noqa: E402
 
 VENV = Path(os.environ.get("LLM_ANALYSIS_VENV", "/tmp/la-venv"))
@@ -119,25 +119,22 @@ def run_llm_analysis(py: Path, grid: list[dict]) -> list[dict]:
 def run_ours(grid: list[dict], kv_convention: str = "ours") -> tuple[dict, float]:
     """Our speed model on the grid, all cells in one vectorised call.
 
-    kv_convention "ours": each decode step reads the KV cache at the mean context (prompt + gen/2);
+    kv_convention "ours": each decode step reads the KV cache at the mean context (prompt + gen/2,
+    as the serving core counts it);
     "llm-analysis": every step loads and stores the full final cache (2 x KV at prompt + gen).
     """
     hw = catalog.load_hardware()
     models = catalog.load_models()
     n = len(grid)
-    a = {k: np.zeros(n) for k in ("pf", "df", "wb", "kv", "bw", "peak", "layers", "batch")}
-    for i, c in enumerate(grid):
-        sh = calibration.shape_from_catalog(models[c["ours_model"]])
-        h = hw[c["ours_gpu"]]
-        ctx = PROMPT + GEN / 2
-        a["pf"][i] = c["batch"] * sh.prefill_flops(PROMPT)
-        a["df"][i] = sh.decode_flops(ctx)
-        a["wb"][i] = sh.matmul_params * 2.0
-        kv_tok = sh.kv_bytes_per_token(2.0)
-        a["kv"][i] = kv_tok * ctx if kv_convention == "ours" else 2 * kv_tok * (PROMPT + GEN)
-        a["bw"][i] = h.memory_bandwidth_gb_s * 1e9
-        a["peak"][i] = h.peak_tflops_fp16 * 1e12
-        a["layers"][i], a["batch"][i] = sh.layers, c["batch"]
+    batch = np.array([c["batch"] for c in grid], dtype=float)
+    # the work the serving core charges (the work the calibration fits on), fp16 weights and KV
+    work = served_work([c["ours_model"] for c in grid], [c["ours_gpu"] for c in grid], "fp16", "fp16", "vllm",
+                       batch, PROMPT, GEN)
+    a = {"pf": work.prefill_flops, "df": work.decode_flops_per_token, "wb": work.weight_bytes_per_step,
+         "kv": (work.kv_bytes_per_token_read if kv_convention == "ours" else 2 * work.kv_cache_bytes / batch),
+         "bw": np.array([hw[c["ours_gpu"]].memory_bandwidth_gb_s * 1e9 for c in grid]),
+         "peak": np.array([hw[c["ours_gpu"]].peak_tflops_fp16 * 1e12 for c in grid]),
+         "layers": np.array([float(models[c["ours_model"]].layers) for c in grid]), "batch": batch}
     t0 = time.perf_counter()
     r = speed.predict("nvidia-datacenter", "vllm", "fp16", prefill_flops=a["pf"], decode_flops_per_token=a["df"],
                       weight_bytes=a["wb"], kv_bytes_read_per_token=a["kv"], bandwidth_bytes_s=a["bw"],

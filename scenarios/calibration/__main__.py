@@ -1,7 +1,37 @@
-"""``python -m scenarios.calibration fit|check``: refit or check the speed factors and MFU."""
+"""``python -m scenarios.calibration fit|check``: refit or check the speed factors and MFU.
 
+``fit`` writes ``data/fitted_factors.json`` and the calibration section of docs/methodology.md;
+``check`` refits and compares with the committed JSON without writing (exit 1 on a difference).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
 import sys
 
-from scenarios.calibration.fit import main
+from scenarios.calibration.fit import compare_factors, run_fit
+from scenarios.calibration.report import methodology_section, write_methodology
+from scenarios.calibration.rows import FACTORS_JSON
 
-sys.exit(main())
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m scenarios.calibration",
+                                 description="Fit the speed factors and MFU on the calibration data.")
+    ap.add_argument("command", choices=["fit", "check"],
+                    help="fit: write data/fitted_factors.json and docs/methodology.md; check: compare only")
+    args = ap.parse_args(argv)
+    f, rep = run_fit()
+    if args.command == "check":
+        old = json.loads(FACTORS_JSON.read_text(encoding="utf-8"))
+        bad = compare_factors(old, f)
+        print("fitted factors match the committed JSON" if not bad else "\n".join(bad))
+        return 1 if bad else 0
+    FACTORS_JSON.write_text(json.dumps(f, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    write_methodology(methodology_section(f, rep))
+    print(json.dumps(f["summary"], indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -5,6 +5,6 @@ import pytest
 
 @pytest.fixture(scope="session")
 def fresh_fit():
-    from scenarios.calibration import fit as calibration
-    factors, report = calibration.run_fit()
+    from scenarios.calibration.fit import run_fit
+    factors, report = run_fit()
     return factors, report

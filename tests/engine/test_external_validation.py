@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from scenarios.calibration import external as xv
-from scenarios.calibration.fit import load_rows
+from scenarios.calibration.rows import load_rows
 
 
 @pytest.fixture(scope="module")

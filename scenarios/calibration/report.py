@@ -1,0 +1,236 @@
+"""The calibration section of docs/methodology.md: fitted factors, errors, bands, rows, MFU.
+
+:func:`methodology_section` renders the tables of one fit (``run_fit``'s factors and report);
+:func:`write_methodology` puts it between the calibration markers of the page.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from scenarios.calibration.fit import FMT_FREE, err_pct
+from scenarios.calibration.mfu import MFU_CENTER_LOG10_B
+from scenarios.calibration.rows import DEFAULT_CONTEXT_TOKENS, ROOT
+from scenarios.calibration.work import KV_MEMORY_FRACTION, MAX_BATCH_CAP
+from scenarios.engine import speed
+
+METHODOLOGY_MD = ROOT / "docs" / "methodology.md"
+BEGIN, END = "<!-- calibration:begin -->", "<!-- calibration:end -->"
+
+
+def _table(df: pd.DataFrame) -> str:
+    cols = list(df.columns)
+    lines = ["| " + " | ".join(cols) + " |", "|" + "|".join("---" for _ in cols) + "|"]
+    for r in df.itertuples(index=False):
+        lines.append("| " + " | ".join(_cell(v) for v in r) + " |")
+    return "\n".join(lines)
+
+
+def _cell(v) -> str:
+    if isinstance(v, float):
+        return "—" if not np.isfinite(v) else (f"{v:.3g}" if abs(v) < 1000 else f"{v:,.0f}")
+    return str(v).replace("|", "\\|")  # a group key "class|runtime" must not split the table
+
+
+def error_table(insample: pd.DataFrame, lo_df: pd.DataFrame) -> pd.DataFrame:
+    """In-sample and LOHO median errors per hardware class and metric kind."""
+    out = []
+    for cls in sorted(insample["hw_class"].unique()):
+        for kind in ("decode", "prefill", "throughput"):
+            a = insample[(insample["hw_class"] == cls) & (insample["kind"] == kind)]
+            b = lo_df[(lo_df["hw_class"] == cls) & (lo_df["kind"] == kind)]
+            if not len(a):
+                continue
+            out.append({"class": cls, "metric": kind, "rows": len(a),
+                        "devices": b["hardware"].nunique(),
+                        "in-sample median abs err %": err_pct(a["log_ratio"]),
+                        "LOHO median abs err %": err_pct(b["log_ratio"]),
+                        "LOHO max abs err %": float(np.max(np.abs(np.exp(b["log_ratio"]) - 1)) * 100),
+                        "LOHO rows on fallback factors": int((~b["calibrated"]).sum())})
+    return pd.DataFrame(out)
+
+
+def _band_text(band: list[float]) -> str:
+    return f"{band[0]:.2f}–{band[1]:.2f}"
+
+
+def groups_table(f: dict) -> pd.DataFrame:
+    """One row per calibrated (class, runtime) group: its factors, rows and bands."""
+    return pd.DataFrame([{"group (class / runtime)": k, "eff_bw": v["eff_bw"],
+                          "eff_compute": v["eff_compute"] if v["n_prefill"] else "— (borrowed)",
+                          "overhead µs/layer": v["overhead_per_layer_s"] * 1e6, "decode rows": v["n_decode"],
+                          "prefill rows": v["n_prefill"],
+                          "prefill peak paths": ", ".join(v["prefill_paths"]) or "—",
+                          "devices": len(v["devices"]),
+                          "decode band (time ×)": _band_text(f["bands"][k]["decode"]),
+                          "prefill band (time ×)": (_band_text(f["bands"][k]["prefill"])
+                                                    if v["n_prefill"] else "uncalibrated")}
+                         for k, v in f["groups"].items()])
+
+
+def _model_part(f: dict) -> list[str]:
+    n_used = sum(3 if v["n_prefill"] else 2 for v in f["groups"].values()) + len(FMT_FREE)
+    ff = f["format_factors"]
+    fmt_t = pd.DataFrame([{"format family": fam, "bandwidth factor f_bw": ff["bw"][fam],
+                           "compute factor f_c": ff["compute"][fam]} for fam in speed.FAMILIES])
+    u = f["uncalibrated_band"]
+    return [
+        "## Calibration (fitted speed factors, MFU, error and bands)",
+        "",
+        "_Written by `python -m scenarios.calibration fit`; do not edit by hand._",
+        "",
+        "**Model.** Roofline per group g = (hardware class, runtime) and format family φ:",
+        "prefill `t = max(F/(peak·e_c[g]·f_c[φ]), W/(bw·e_bw[g]·f_bw[φ])) + L·τ[g]`; one decode step of a",
+        "batch B `t = max(W/(bw·e_bw·f_bw) + B·K/(bw·e_bw), B·f/(peak·e_c·f_c)) + L·τ[g]`, with F, f the",
+        "FLOPs (2·matmul params per token + causal attention), W the weight bytes one forward reads",
+        "(MoE: active experts; MXFP4 checkpoints: experts at 4.25 bits, the rest bf16), K the KV bytes one",
+        "sequence reads, L the layers and τ a per-layer, per-forward overhead (kernel launches). F, f, W and",
+        "K are the serving core's own figures for the request each row measured (`scenarios/calibration/work.py`:",
+        "sliding windows, latent attention and MoE routing counted as in every estimate). The peak is",
+        "the one the runtime computes on (`scenarios.engine.speed.peak_path`: llama.cpp CUDA quantised → int8 MMQ,",
+        "Metal → GPU fp16/fp32 ALUs, FP8 where the device has FP8 tensor cores).",
+        "",
+        f"**Parameters: {n_used}** — e_bw, e_c and τ per calibrated group (e_c only where the group has",
+        "prefill rows) and four format factors (float is the reference, 1.0). Fitted by least squares on",
+        "log(predicted/measured) with weak log-normal priors (sd 0.5–1.0) towards the built-in defaults",
+        "(`scenarios.engine.speed.DEFAULT_FACTORS`), bounds e ≤ 1. No per-device or per-model factor.",
+        "",
+        _table(groups_table(f)),
+        "",
+        _table(fmt_t),
+        "",
+        "A group with no prefill rows (Jetson/MLC, Raspberry Pi) takes its prefill efficiency from the",
+        "nearest group calibrated on the same peak path (a compute efficiency is only meaningful against",
+        "the peak it was measured on) and is flagged uncalibrated for prefill; so does a group whose",
+        "prefill rows are all on another path (llama.cpp CUDA float weights run on cuBLAS fp16, its rows",
+        "measured the int8 MMQ path). A (class, runtime) pair",
+        "without rows (vLLM anywhere, phones, TPU, AMD, llama.cpp on datacenter GPUs) takes the nearest",
+        "group (`scenarios.engine.speed.resolve_group`: same class first, then the same runtime on the nearest",
+        "class) and the uncalibrated band: decode time "
+        f"×{u['decode'][0]:.2f}–{u['decode'][1]:.2f}, prefill time ×{u['prefill'][0]:.2f}–{u['prefill'][1]:.2f} "
+        "(from held-out rows predicted on another group's factors, symmetric in log, at least 1.5× the",
+        "calibrated width).",
+        "The estimate's `basis`/`calibrated` fields say which applied.",
+        "",
+    ]
+
+
+def _worst_rows(lo: pd.DataFrame, n: int = 8) -> pd.DataFrame:
+    worst = lo.assign(err=np.abs(np.exp(lo["log_ratio"]) - 1) * 100).sort_values("err", ascending=False).head(n)
+    return worst[["hardware", "format", "metric", "batch", "measured", "pred", "calibrated", "err"]].rename(
+        columns={"err": "abs err %", "calibrated": "own group calibrated"})
+
+
+def _error_part(f: dict, rep: dict) -> list[str]:
+    s = f["summary"]
+    return [
+        "### Error per hardware class: in-sample and leave-one-hardware-out (LOHO)",
+        "",
+        "LOHO refits all factors without one device's rows and predicts that device. When the device",
+        "is the only one of its group, its group has no data left and the fallback group stands in, so",
+        "those rows measure the error on an unseen class/runtime, not on a new device of a known class.",
+        "",
+        _table(error_table(rep["insample"], rep["loho"])),
+        "",
+        f"- LOHO median absolute error, batch-1 decode tokens/s: **{s['loho_median_abs_err_decode_b1_pct']:.1f} %** (target ≤ 12 %)",
+        f"- LOHO median absolute error, prefill tokens/s (incl. TTFT rows): **{s['loho_median_abs_err_prefill_pct']:.1f} %** (target ≤ 25 %)",
+        f"- In-sample: decode {s['insample_median_abs_err_decode_b1_pct']:.1f} %, prefill {s['insample_median_abs_err_prefill_pct']:.1f} %",
+        f"- Held-out rows inside the stated low–high band: **{s['loho_band_coverage_pct']:.0f} %** (target ≥ 80 %);"
+        f" median high/low ratio **{s['median_band_high_over_low']:.2f}** (target ≤ 1.6)",
+        "",
+        "Largest held-out errors:",
+        "",
+        _table(_worst_rows(rep["loho"])),
+        "",
+        "**Bands.** Per group and metric the band is the 5th–95th percentile of the group's LOHO",
+        "residuals when it has ≥ 8 held-out rows on its own factors; otherwise the pooled calibrated",
+        "held-out band, widened to cover the group's own in-sample residuals. Minimum ±5 %. The",
+        "coverage above is measured on the same held-out residuals the bands were drawn from (the",
+        "prediction is held out, the band's width is not), so read it as a consistency check; the",
+        "'max'-batch rows below are the out-of-sample check.",
+        "",
+    ]
+
+
+def _rows_part(f: dict, rep: dict) -> list[str]:
+    s = f["summary"]
+    excl = rep["rows"][~rep["rows"]["use"]].groupby("why_excluded").size().reset_index(name="rows")
+    return [
+        "### Rows used and excluded",
+        "",
+        f"{s['rows_used']} of {len(rep['rows'])} rows are fitted. Throughput rows with an explicit batch",
+        "(TensorRT-LLM static batching) are fitted as prefill of the batch + `output` decode steps at",
+        "the mean context; TTFT rows as batch-1 prefill. Rows without prompt/output lengths (Jetson AI",
+        f"Lab, Ollama) are read as no prompt and {2 * DEFAULT_CONTEXT_TOKENS} generated tokens (mean context",
+        f"~{DEFAULT_CONTEXT_TOKENS} tokens). KV cache is fp16 except",
+        "TensorRT-LLM FP8 rows (fp8: the only way those batches fit in 80 GB). Excluded:",
+        "",
+        _table(excl),
+        "",
+        "**Check on the excluded 'max'-batch rows** (TensorRT-LLM 1.0, in-flight batching; not fitted).",
+        f"Batch assumed = min({MAX_BATCH_CAP}, KV room / (prompt + output)), KV room = "
+        f"{KV_MEMORY_FRACTION:.0%} of memory minus weights:",
+        "",
+        _table(rep["max_rows"]) if len(rep["max_rows"]) else "(none)",
+        "",
+        "Model names map to catalog ids as in `scenarios.calibration.rows.MODEL_IDS`; `int4` (MLC q4f16) maps",
+        "to the catalog's `int4`; Ollama's default tags to `q4_k_m` (Llama 3.x) and `q4_0` (Llama 2).",
+        "Hardware ids are the catalog's.",
+        "",
+    ]
+
+
+def _mfu_part(f: dict, rep: dict) -> list[str]:
+    m = f["mfu"]
+    mfu_t = pd.DataFrame([{"generation": k, "MFU at 3B params": float(np.exp(v))} for k, v in m["intercept"].items()])
+    tr = rep["training"].merge(rep["mfu_loo"][["model", "pred", "calibrated"]], on="model")
+    tr_t = pd.DataFrame({"run": tr["model"], "hardware": tr["hardware"], "MFU (measured)": tr["mfu"],
+                         "MFU leave-one-out": tr["pred"], "fallback": ~tr["calibrated"]})
+    return [
+        "### Training MFU",
+        "",
+        "MFU = model FLOPs / (accelerator-hours · 3600 · dense fp16/bf16 peak), model FLOPs =",
+        "6·N·D + 12·L·H·S·D (PaLM, arXiv:2204.02311 App. B; S = 2048 for every run here). Fit:",
+        f"log MFU = a[generation] + b·x + c·x², x = log10(params_b) − {MFU_CENTER_LOG10_B}; "
+        f"b = {m['slope']:.3f}, c = {m['curvature']:.3f} ({len(m['intercept']) + 2} parameters).",
+        "Generations without runs (Hopper, Blackwell, Ada, TPU v4/v5, MI300) use the Ampere fit and the",
+        f"wider band; MFU band ×{m['band'][0]:.2f}–{m['band'][1]:.2f} (leave-one-run-out, 5th–95th pct),",
+        f"uncalibrated ×{m['uncalibrated_band'][0]:.2f}–{m['uncalibrated_band'][1]:.2f}.",
+        "",
+        _table(mfu_t),
+        "",
+        _table(tr_t),
+        "",
+    ]
+
+
+KNOWN_LIMITS = [
+    "**Known limits.** One device each for consumer NVIDIA, Jetson and Raspberry Pi, two",
+    "datacenter GPUs and one runtime per class: efficiency of vLLM, ExecuTorch, PyTorch, phones,",
+    "TPUs and AMD is borrowed, not measured. Several llama.cpp rows were transcribed from secondary",
+    "copies. Overheads per layer absorb everything not proportional to bytes or FLOPs (sampling,",
+    "synchronisation), so very small models on fast GPUs are the least certain.",
+]
+
+
+def methodology_section(f: dict, rep: dict) -> str:
+    """The markdown between the calibration markers, from one fit's factors and report tables."""
+    parts = _model_part(f) + _error_part(f, rep) + _rows_part(f, rep) + _mfu_part(f, rep) + KNOWN_LIMITS
+    return "\n".join(parts)
+
+
+def write_methodology(text: str, path: Path = METHODOLOGY_MD) -> None:
+    """Replace the text between the calibration markers (create the file if needed)."""
+    if path.exists():
+        doc = path.read_text(encoding="utf-8")
+    else:
+        doc = f"# Methodology\n\n{BEGIN}\n{END}\n"
+    if BEGIN not in doc or END not in doc:
+        doc = doc.rstrip() + f"\n\n{BEGIN}\n{END}\n"
+    pre, rest = doc.split(BEGIN, 1)
+    _, post = rest.split(END, 1)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"{pre}{BEGIN}\n{text}\n{END}{post}", encoding="utf-8")

@@ -1,0 +1,119 @@
+"""The published measurements the fit reads, mapped onto catalog ids.
+
+``data/calibration/inference_measurements.csv`` (one row per published speed, with its source)
+becomes a table with the catalog's model, format and runtime ids, a ``use`` flag and, for each row
+left out, ``why_excluded``.  The hardware, model and format catalogs come from the engine's
+validated loader.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "data"
+INFERENCE_CSV = DATA / "calibration" / "inference_measurements.csv"
+TRAINING_CSV = DATA / "calibration" / "training_runs.csv"
+FACTORS_JSON = DATA / "fitted_factors.json"
+
+# --- mapping of the measurement rows onto catalog ids ---------------------------------------
+MODEL_IDS = {
+    "Llama 2 7B": "llama-2-7b", "Llama 2 13B": "llama-2-13b",
+    "gpt-oss-20b (MoE, 3.6B active)": "gpt-oss-20b", "Llama 3.1 8B": "llama-3.1-8b",
+    "Llama 3.1 8B Instruct": "llama-3.1-8b", "Llama 3.2 3B": "llama-3.2-3b", "Qwen2.5 7B": "qwen2.5-7b",
+    "Gemma 2 2B": "gemma-2-2b", "Gemma 2 9B": "gemma-2-9b", "Phi 3.5 mini 3.8B": "phi-3.5-mini",
+    "SmolLM2 1.7B": "smollm2-1.7b", "GPT-J 6B": "gpt-j-6b",
+}
+
+FIT_METRICS = ("decode_tokens_per_s", "prefill_tokens_per_s", "ttft_ms",
+               "throughput_tokens_per_s", "throughput_tokens_per_s_per_gpu")
+
+# Default context when a row does not state prompt/output lengths (Jetson AI Lab and Ollama rows):
+# a short prompt and a few hundred output tokens -> average context ~128 tokens. KV reads at this
+# context are < 3 % of the weight bytes for these models, so the assumption barely matters.
+DEFAULT_CONTEXT_TOKENS = 128
+
+
+def map_format(s: str) -> str:
+    """'q4_k_m (ollama default)' -> 'q4_k_m'; MLC 'int4' (q4f16) -> catalog 'int4'."""
+    return str(s).split(" ")[0].strip()
+
+
+def map_runtime(software: str) -> str | None:
+    """Runtime id of a row's software string; None for rows outside the product's runtimes."""
+    s = software.lower()
+    if "cpu only" in s:          # llama.cpp forced onto the CPU of an Apple GPU device: not a
+        return None              # configuration the product estimates (Apple -> Metal GPU)
+    if "tensorrt" in s:
+        return "tensorrt-llm"
+    if "mlc" in s:
+        return "mlc"
+    if "llama.cpp" in s:         # Metal, CUDA, Vulkan and Ollama (a llama.cpp wrapper)
+        return "llama.cpp"
+    return None
+
+
+# KV-cache format assumed per row: TensorRT-LLM's FP8 tables only fit in 80 GB with an FP8 KV cache
+# (e.g. Llama-2-7B, batch 48, 4096 tokens: 50 GB in fp8, 100 GB in fp16); others fp16.
+def kv_format(weight_format: str, runtime: str) -> str:
+    """KV-cache format id of a row's request."""
+    return "fp8" if (weight_format == "fp8" and runtime == "tensorrt-llm") else "fp16"
+
+
+def kind_of(metric: str) -> str:
+    """'decode', 'prefill' or 'throughput': which band applies."""
+    if metric == "decode_tokens_per_s":
+        return "decode"
+    if metric in ("prefill_tokens_per_s", "ttft_ms"):
+        return "prefill"
+    return "throughput"
+
+
+def load_rows(path: Path = INFERENCE_CSV) -> pd.DataFrame:
+    """All measurement rows with the catalog ids, a `use` flag and a `why_excluded` reason."""
+    df = pd.read_csv(path)
+    df["model_id"] = df["model"].map(MODEL_IDS)
+    df["format_id"] = df["weight_format"].map(map_format)
+    df["runtime"] = df["software"].map(map_runtime)
+    why = pd.Series("", index=df.index)
+    why[df["runtime"].isna()] = "llama.cpp forced to the CPU on an Apple GPU device (-ngl 0)"
+    why[df["batch_size"].astype(str) == "max"] = ("batch 'max' (in-flight batching at the runtime's "
+                                                  "best batch): batch unknown")
+    why[df["metric"] == "throughput_samples_per_s"] = "MLPerf samples/s: token counts per sample unknown"
+    why[df["model_id"].isna() & (why == "")] = "model not in the catalog"
+    df["why_excluded"] = why
+    df["use"] = why == ""
+    return df
+
+
+# --- catalogs -----------------------------------------------------------------------------------
+def catalogs() -> tuple[dict, dict]:
+    """Hardware (the fields the roofline needs) and model tables from the engine's validated
+    catalog loader (data/*.csv), the catalog the serving core reads."""
+    from scenarios.engine import catalog
+    hw = {k: hw_fields(v) for k, v in catalog.load_hardware().items()}
+    return hw, dict(catalog.load_models())
+
+
+def num(x) -> float:
+    """A float, or NaN for an empty or non-numeric cell."""
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return float("nan")
+    return v
+
+
+def hw_fields(h) -> dict:
+    """Bandwidth (bytes/s), peaks (ops/s), FP8 support and memory (bytes) of a catalog device."""
+    return {
+        "hw_class": h.hw_class,
+        "bw": num(h.memory_bandwidth_gb_s) * 1e9,
+        "fp32": num(h.peak_tflops_fp32) * 1e12,
+        "fp16": num(h.peak_tflops_fp16) * 1e12,
+        "int8": num(h.peak_tops_int8) * 1e12,
+        "fp8": "fp8" in h.compute_formats,
+        "mem": num(h.memory_gb) * 1e9,
+    }
