@@ -35,7 +35,8 @@ def sweep(repeats: int = 5) -> dict:
 
     from scenarios.engine.catalog import load_formats, load_hardware, load_models
     from scenarios.engine.serving import OUTPUT_FIELDS
-    from scenarios.engine.serving_core import Indexed, serving_arrays
+    from scenarios.engine.serving_core import serving_arrays
+    from scenarios.engine.serving_inputs import Indexed
     llms = [m for m in load_models().values() if m.kind == "decoder-llm"]
     hws = list(load_hardware().values())
     fmts = list(load_formats())
@@ -47,9 +48,9 @@ def sweep(repeats: int = 5) -> dict:
         out = serving_arrays(*args, batch=grid[:, 3], prompt_tokens=512, output_tokens=128)
         times.append(time.perf_counter() - t)
         cpu.append(time.process_time() - c)
-    missing = [k for k in OUTPUT_FIELDS if k not in out]
-    ok = out["error"] == ""
-    finite = all(np.isfinite(out[k][ok].astype(float)).all() for k in
+    missing = [k for k in OUTPUT_FIELDS if not hasattr(out, k)]
+    ok = np.array([e is None for e in out.error], dtype=bool)
+    finite = all(np.isfinite(getattr(out, k)[ok].astype(float)).all() for k in
                  ("decode_tokens_per_s", "decode_tokens_per_s_low", "decode_tokens_per_s_high", "ttft_ms_high",
                   "energy_j_per_token", "total_memory_gb"))
     return {"rows": len(grid), "models": len(llms), "devices": len(hws), "formats": len(fmts),

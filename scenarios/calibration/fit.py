@@ -278,22 +278,22 @@ def predict_rows(w: dict, factors: dict) -> dict:
     lo = np.full(len(met), np.nan)
     hi = np.full(len(met), np.nan)
     d = met == "decode_tokens_per_s"
-    out[d], lo[d], hi[d] = (1 / r["decode_s_per_token"][d], 1 / r["decode_s_per_token_high"][d],
-                            1 / r["decode_s_per_token_low"][d])
+    out[d], lo[d], hi[d] = (1 / r.decode_s_per_token[d], 1 / r.decode_s_per_token_high[d],
+                            1 / r.decode_s_per_token_low[d])
     p = met == "prefill_tokens_per_s"
-    out[p], lo[p], hi[p] = (w["prompt"][p] / r["prefill_s"][p], w["prompt"][p] / r["prefill_s_high"][p],
-                            w["prompt"][p] / r["prefill_s_low"][p])
+    out[p], lo[p], hi[p] = (w["prompt"][p] / r.prefill_s[p], w["prompt"][p] / r.prefill_s_high[p],
+                            w["prompt"][p] / r.prefill_s_low[p])
     t = met == "ttft_ms"
-    out[t], lo[t], hi[t] = 1e3 * r["prefill_s"][t], 1e3 * r["prefill_s_low"][t], 1e3 * r["prefill_s_high"][t]
+    out[t], lo[t], hi[t] = 1e3 * r.prefill_s[t], 1e3 * r.prefill_s_low[t], 1e3 * r.prefill_s_high[t]
     q = np.isin(met, ["throughput_tokens_per_s", "throughput_tokens_per_s_per_gpu"])
     # static batching: prefill of the batch, then `output` decode steps at the mean context
-    total = r["prefill_s"] + w["output"] * r["decode_s_per_token"]
-    total_lo = r["prefill_s_low"] + w["output"] * r["decode_s_per_token_low"]
-    total_hi = r["prefill_s_high"] + w["output"] * r["decode_s_per_token_high"]
+    total = r.prefill_s + w["output"] * r.decode_s_per_token
+    total_lo = r.prefill_s_low + w["output"] * r.decode_s_per_token_low
+    total_hi = r.prefill_s_high + w["output"] * r.decode_s_per_token_high
     tok = w["batch"] * w["output"]
     out[q], lo[q], hi[q] = tok[q] / total[q], tok[q] / total_hi[q], tok[q] / total_lo[q]
-    return {"pred": out, "low": lo, "high": hi, "calibrated_decode": r["calibrated_decode"],
-            "calibrated_prefill": r["calibrated_prefill"], "basis": r["basis"]}
+    return {"pred": out, "low": lo, "high": hi, "calibrated_decode": r.calibrated_decode,
+            "calibrated_prefill": r.calibrated_prefill, "basis": r.basis}
 
 
 def speed_ratio(metric, pred, measured):
@@ -583,7 +583,7 @@ def validate_max_batch_rows(rows: pd.DataFrame, hw: dict, models: dict, fmt_bits
                       kv_bytes_read_per_token=d["kvb"], bandwidth_bytes_s=d["bw"], batch=d["batch"],
                       layers=d["layers"], peak_fp32=d["fp32"], peak_fp16=d["fp16"], peak_int8=d["int8"],
                       fp8_capable=d["fp8"].to_numpy(bool), factors=factors)
-    total = r["prefill_s"] + d["output"].to_numpy() * r["decode_s_per_token"]
+    total = r.prefill_s + d["output"].to_numpy() * r.decode_s_per_token
     d["pred"] = d["batch"] * d["output"] / total
     d["err_pct"] = (d["pred"] / d["measured"] - 1) * 100
     return d[["hardware", "model", "format", "prompt", "output", "batch", "measured", "pred", "err_pct"]]

@@ -58,7 +58,7 @@ def test_million_token_prompt_and_output_does_not_crash():
 def test_empty_model_list_gives_bool_columns():
     m = model_arrays([])
     assert m["token_model"].dtype == bool and m["tied"].dtype == bool
-    assert serving_arrays([], "nvidia-h100-sxm")["error"].shape == (0,)
+    assert serving_arrays([], "nvidia-h100-sxm").error.shape == (0,)
 
 
 def test_largest_model_accepts_text_numbers_like_the_other_entry_points():
@@ -82,7 +82,7 @@ def test_largest_model_that_fits_extremes(hw, fmt, prompt, output, devices):
         return
     for r in rows:
         assert r.fits and r.within_context
-        _check_numbers(r.values, prompt, output)
+        _check_numbers({k: getattr(r, k) for k in OUTPUT_FIELDS}, prompt, output)
 
 
 @SETTINGS
