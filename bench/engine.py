@@ -1,4 +1,4 @@
-"""Cost-engine benchmarks (issue 2): sweep speed and CLI cold start.
+"""Cost-engine benchmarks: sweep speed and CLI cold start.
 
     python -m bench.engine            # prints the numbers and rewrites the '## Cost engine' section of bench/RESULTS.md
 

@@ -276,25 +276,46 @@ class VisionEstimate:
 VISION_RUNTIME = {"phone": "executorch"}   # elsewhere PyTorch (eager / compiled) as the common baseline
 
 
+def _vision_work(model: str, gflops_per_input) -> tuple[object, float, int, float]:
+    """(catalog record or None for ``custom``, parameters, layers, GFLOPs per input)."""
+    if model == "custom":
+        if gflops_per_input is None:
+            raise VentureLabError("gflops_per_input", "is required with model='custom'")
+        spec, params, layers = None, 0.0, 20
+    else:
+        spec = get_model(model)
+        params, layers = spec.params, spec.layers or 20
+        if gflops_per_input is None:
+            if not spec.gflops_per_input:
+                raise VentureLabError("model", "has no FLOPs per input; give gflops_per_input",
+                                      got=model, accepted=[m.id for m in load_models().values() if m.gflops_per_input])
+            gflops_per_input = spec.gflops_per_input
+    return spec, params, layers, parse_number(gflops_per_input, "gflops_per_input", minimum=1e-6, maximum=1e7)
+
+
+def _vision_assumptions(spec, basis: str, gflops: float, hw) -> tuple[Assumption, ...]:
+    out = (
+        Assumption("speed_model", basis, "", "LLM calibration groups stand in for vision "
+                   "workloads (no vision calibration rows): treat the band as indicative"),
+        Assumption("gflops_per_input", gflops, "GFLOPs", "caller" if spec is None else "data/models.csv"),
+        Assumption("power", hw.tdp_w, "W", "data/hardware.csv tdp_w"),
+        Assumption("activation_traffic", "not modelled", "", "latency of small CNNs at batch 1 can be "
+                   "dominated by activation reads and kernel launches (docs/methodology.md known limits)"),
+    )
+    if spec is not None and spec.kind == "speech":
+        out += (Assumption("speech_window", spec.input_resolution or "one input", "",
+                           "FLOPs per input cover the encoder; generated text tokens add decoder work "
+                           "(data/models.csv notes)"),)
+    return out
+
+
 def estimate_vision(model: str, hardware: str, weights: str | None = None, batch: int = 1,
                     runtime: str | None = None, gflops_per_input: float | None = None) -> VisionEstimate:
     """Latency per input and inputs/s for a vision or speech model (or ``model="custom"`` with the
     caller's own ``gflops_per_input``), from FLOPs and weight bytes by roofline."""
     hw = get_hardware(hardware)
     b = parse_number(batch, "batch", integer=True, minimum=1, maximum=1_000_000)
-    if model == "custom":
-        if gflops_per_input is None:
-            raise VentureLabError("gflops_per_input", "is required with model='custom'")
-        params, layers, mid = 0.0, 20, "custom"
-    else:
-        spec = get_model(model)
-        params, layers, mid = spec.params, spec.layers or 20, spec.id
-        if gflops_per_input is None:
-            if not spec.gflops_per_input:
-                raise VentureLabError("model", "has no FLOPs per input; give gflops_per_input",
-                                      got=model, accepted=[m.id for m in load_models().values() if m.gflops_per_input])
-            gflops_per_input = spec.gflops_per_input
-    g = parse_number(gflops_per_input, "gflops_per_input", minimum=1e-6, maximum=1e7)
+    spec, params, layers, g = _vision_work(model, gflops_per_input)
     fmt = get_format(weights or ("fp16" if hw.has_fp16 else "bf16"))
     rt = (runtime or VISION_RUNTIME.get(hw.hw_class, "pytorch")).lower()
     if rt not in RUNTIMES_BY_CLASS[hw.hw_class]:
@@ -308,27 +329,14 @@ def estimate_vision(model: str, hardware: str, weights: str | None = None, batch
                        peak_int8=hw.peak_tops_int8 * 1e12, fp8_capable="fp8" in hw.compute_formats,
                        peak_int4=hw.peak_tops_int4 * 1e12, fp4_capable="nvfp4" in hw.compute_formats)
     t, lo, hi = float(sp.prefill_s[0]), float(sp.prefill_s_low[0]), float(sp.prefill_s_high[0])
-    pue = 1.3 if hw.category == "datacenter-gpu" else 1.0
     from scenarios.engine.prices import operating_assumptions
-    if hw.category == "datacenter-gpu":
-        pue = operating_assumptions()["pue"].expected
-    assumptions = (
-        Assumption("speed_model", str(sp.basis[0]), "", "LLM calibration groups stand in for vision "
-                   "workloads (no vision calibration rows): treat the band as indicative"),
-        Assumption("gflops_per_input", g, "GFLOPs", "caller" if model == "custom" else "data/models.csv"),
-        Assumption("power", hw.tdp_w, "W", "data/hardware.csv tdp_w"),
-        Assumption("activation_traffic", "not modelled", "", "latency of small CNNs at batch 1 can be "
-                   "dominated by activation reads and kernel launches (docs/methodology.md known limits)"),
-    )
-    if model != "custom" and spec.kind == "speech":
-        assumptions += (Assumption("speech_window", spec.input_resolution or "one input", "",
-                                   "FLOPs per input cover the encoder; generated text tokens add decoder work "
-                                   "(data/models.csv notes)"),)
+    pue = operating_assumptions()["pue"].expected if hw.category == "datacenter-gpu" else 1.0
     return VisionEstimate(
         latency_ms=1000 * t, latency_ms_low=1000 * lo, latency_ms_high=1000 * hi,
         inputs_per_s=b / t, inputs_per_s_low=b / hi, inputs_per_s_high=b / lo,
         energy_j_per_input=hw.tdp_w * t * pue / b,
         bound="compute" if bool(sp.prefill_compute_bound[0]) else "bandwidth",
         weights_gb=w_bytes / 1e9, fits=w_bytes / 1e9 + RUNTIME_OVERHEAD_GB[hw.hw_class] <= hw.usable_memory_gb,
-        gflops_per_input=g, inputs={"model": mid, "hardware": hw.id, "weights": fmt.id, "batch": b, "runtime": rt},
-        runtime=rt, assumptions=assumptions)
+        gflops_per_input=g, inputs={"model": "custom" if spec is None else spec.id, "hardware": hw.id,
+                                    "weights": fmt.id, "batch": b, "runtime": rt},
+        runtime=rt, assumptions=_vision_assumptions(spec, str(sp.basis[0]), g, hw))

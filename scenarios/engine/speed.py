@@ -39,7 +39,7 @@ from scenarios.errors import VentureLabError
 __all__ = ["DEFAULT_FACTORS", "FAMILIES", "FORMAT_FAMILY", "HW_CLASSES", "NEAREST_CLASS", "NEAREST_RUNTIME",
            "RUNTIMES", "GroupFactors", "default_runtime", "load_factors", "lookup_groups", "peak_path",
            "resolve_group", "select_peak_flops", "SpeedPrediction", "roofline", "predict", "hw_generation",
-           "mfu_for", "DEFAULT_MFU", "GENERATION_FALLBACK", "ASSUMED_RIDGE_FLOP_PER_BYTE"]
+           "mfu_for", "MfuPrediction", "DEFAULT_MFU", "GENERATION_FALLBACK", "ASSUMED_RIDGE_FLOP_PER_BYTE"]
 
 
 # Assumed ridge point (FLOP per byte) when a device has no peak figure at all (e.g. a custom
@@ -193,7 +193,7 @@ def predict(hw_class, runtime, weight_format, *, prefill_flops, decode_flops_per
         ``peak_int4`` / ``fp4_capable`` (NVFP4/MXFP4 tensor cores, Blackwell) are optional.
     factors : fitted factors (default: :func:`load_factors`).
     efficiency_override : optional dict ``{"eff_bw": x, "eff_compute": y, "overhead_per_layer_s": z}``
-        replacing the fitted group factors (format factors then set to 1) -- used to compare with
+        replacing the fitted group factors (format factors then set to 1), for comparisons with
         tools that take a flat efficiency (bench/llm_analysis_compare.py).
 
     Returns a :class:`SpeedPrediction`; ``basis`` names the group used, and "fallback" when it
@@ -254,7 +254,18 @@ DEFAULT_MFU = {
 }
 
 
-def mfu_for(generation_or_hardware, params_b, factors: Mapping[str, Any] | None = None):
+@dataclass(frozen=True)
+class MfuPrediction:
+    """Training MFU per row: expected, band, and which generation's fit it came from."""
+
+    mfu: np.ndarray
+    mfu_low: np.ndarray
+    mfu_high: np.ndarray
+    calibrated: np.ndarray     # the generation has its own fit (else a fallback generation's)
+    basis: np.ndarray
+
+
+def mfu_for(generation_or_hardware, params_b, factors: Mapping[str, Any] | None = None) -> MfuPrediction:
     """Expected MFU and its band for training, by accelerator generation and model size.
 
     Parameters
@@ -266,7 +277,7 @@ def mfu_for(generation_or_hardware, params_b, factors: Mapping[str, Any] | None 
 
     Returns
     -------
-    dict of arrays: mfu, mfu_low, mfu_high, calibrated (bool), basis (str).
+    :class:`MfuPrediction` (arrays: mfu, mfu_low, mfu_high, calibrated, basis).
     MFU here counts model FLOPs = 6 N D + the attention term 12 * layers * hidden * seq per token
     (PaLM, Chowdhery et al. 2022 App. B), the same count the training estimate uses.
     """
@@ -293,5 +304,5 @@ def mfu_for(generation_or_hardware, params_b, factors: Mapping[str, Any] | None 
     hi = np.where(cal, m["band"][1], m["uncalibrated_band"][1])
     basis = np.where(cal, "fitted: " + gens.astype(str),
                      "fallback: " + gens.astype(str) + " uses the " + used.astype(str) + " fit")
-    return {"mfu": mfu, "mfu_low": np.clip(mfu * lo, 0.01, 0.95), "mfu_high": np.clip(mfu * hi, 0.01, 0.95),
-            "calibrated": cal, "basis": basis}
+    return MfuPrediction(mfu=mfu, mfu_low=np.clip(mfu * lo, 0.01, 0.95), mfu_high=np.clip(mfu * hi, 0.01, 0.95),
+                         calibrated=cal, basis=basis)

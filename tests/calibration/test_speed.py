@@ -139,9 +139,9 @@ def test_vectorised_matches_scalar_calls():
 
 def test_mfu_fallback_generation_flagged_and_wider():
     r = speed.mfu_for(["nvidia-a100-80gb-sxm", "nvidia-h100-sxm"], 7.0)
-    assert r["calibrated"].tolist() == [True, False]
-    assert "fallback" in r["basis"][1]
-    assert r["mfu_high"][1] / r["mfu_low"][1] > r["mfu_high"][0] / r["mfu_low"][0]
+    assert r.calibrated.tolist() == [True, False]
+    assert "fallback" in r.basis[1]
+    assert r.mfu_high[1] / r.mfu_low[1] > r.mfu_high[0] / r.mfu_low[0]
     with pytest.raises(VentureLabError):
         speed.mfu_for("ampere", -1)
 

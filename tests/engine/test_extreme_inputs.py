@@ -1,9 +1,9 @@
 """Extreme but valid inputs (huge token counts, batch up to 4096, every format, every device):
 the engine either answers with finite, non-negative numbers or raises the project's error.
 
-Regression: ``largest_model_that_fits(prompt_tokens=1_000_000, output_tokens=1_000_000)`` used to
-filter every LLM out (no context that long), hand an empty model list to the core, and crash with
-``TypeError`` on ``~`` over a float array (empty ``np.array([])`` is float, not bool).
+``largest_model_that_fits(prompt_tokens=1_000_000, output_tokens=1_000_000)`` finds no LLM with a
+context that long; the core must still answer (an empty model list gives bool columns, since ``~``
+on an empty float array raises ``TypeError``).
 """
 
 from __future__ import annotations

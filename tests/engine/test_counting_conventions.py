@@ -1,5 +1,6 @@
-"""Review follow-ups: one parameter-count convention, the MXFP4 expert-only rule shared by the serving
-core and the calibration fit, and the FP8 peak of GeForce Ada.  Each test fails on the old code."""
+"""Counting conventions held against published figures: one parameter-count convention, the MXFP4
+expert-only rule shared by the serving core and the calibration fit, the FP8 peak of GeForce Ada, and
+prefill efficiency borrowed only on the same peak path."""
 
 from __future__ import annotations
 
