@@ -76,7 +76,7 @@ if not est.fits:
 
 st.subheader(t("cost.trn.curves_title"), anchor="cost-curves")
 c1, c2 = st.columns(2)
-by_tok, by_dev = sweeps["by_tokens"], sweeps["by_devices"]
+by_tok, by_dev = sweeps.by_tokens, sweeps.by_devices
 cost_field = "cost_usd" if est.cost_usd is not None else "accelerator_hours"
 y_key = "cost.chart.cost_axis" if cost_field == "cost_usd" else "cost.chart.hours_axis"
 with c1:
@@ -95,10 +95,10 @@ st.caption(t("cost.trn.curves_note"))
 st.subheader(t("cost.trn.memory_title"), anchor="memory-per-device")
 mem_rows = [{"label": t("cost.trn.zero_stage", stage=z), "memory_gb": e.memory_per_device_gb, "fits": e.fits,
              "hours": e.accelerator_hours, "hours_low": e.accelerator_hours_low, "hours_high": e.accelerator_hours_high}
-            for z, e in sweeps["zero"].items()]
+            for z, e in sweeps.zero.items()]
 mem_rows += [{"label": t(f"cost.trn.method.{m}"), "memory_gb": f.memory_gb, "fits": f.fits,
               "hours": f.hours, "hours_low": f.hours_low, "hours_high": f.hours_high}
-             for m, f in sweeps["finetune"].items()]
+             for m, f in sweeps.finetune.items()]
 st.plotly_chart(charts.memory_methods_chart(mem_rows, cached.device_info(device_id).memory_gb), key="trn_fig_memory",
                     config=charts.png_config("training-memory"))
 st.caption(t("cost.trn.memory_note"))

@@ -91,3 +91,19 @@ def test_one_replica_rule_for_devices_for_rate_and_the_scenario_capacity():
 
 def test_hardware_classes_are_defined_once_in_the_catalog():
     assert speed.HW_CLASSES is catalog.HW_CLASSES
+
+
+def test_cost_pages_read_estimate_fields_without_getattr_hedges():
+    # Typed estimates make `getattr(estimate, "field", None)` dead weight that hides a renamed field.
+    import ast
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[2] / "dashboard"
+    files = [root / "cost_view.py", root / "cached" / "cost.py", root / "charts" / "cost.py",
+             *sorted((root / "pages").glob("cost_*.py")), root / "pages" / "home.py"]
+    hedges = []
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr"
+                    and len(node.args) == 3):
+                hedges.append(f"{path.relative_to(root.parent)}:{node.lineno}")
+    assert hedges == []
