@@ -1,6 +1,7 @@
 """Cost-engine benchmarks: sweep speed and CLI cold start.
 
     python -m bench.engine            # prints the numbers and rewrites the '## Cost engine' section of bench/RESULTS.md
+    python -m bench.engine --quick    # fewer repeats, prints the numbers only (RESULTS.md untouched)
 
 1. A sweep of every decoder LLM x every device x every weight format x 5 batch sizes (> 100,000 serving
    estimates) through ``scenarios.engine.serving_core.serving_arrays`` -- the same function the CLI, the
@@ -133,7 +134,11 @@ compare against the target.
     return text
 
 
-def main() -> None:
+def main(argv=None) -> None:
+    import argparse
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="2 sweeps and 3 cold starts; print, do not write")
+    args = ap.parse_args(argv)
     if hasattr(os, "sched_setaffinity"):
         try:
             os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
@@ -141,9 +146,14 @@ def main() -> None:
             pass
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")
-    s = sweep()
-    c = cold_start()
-    print(write_results(s, c))
+    if args.quick:
+        s, c = sweep(repeats=2), cold_start(runs=3)
+        print(f"sweep: {s['rows']:,} estimates, best {s['best_s']:.3f} s wall, {s['cpu_best_s']:.3f} s CPU "
+              f"({s['error_rows']} error rows, all finite: {s['all_finite']}, missing fields: {s['missing_fields']})")
+        print(f"cold start (estimate inference --json): {c['cli_median_s']:.3f} s wall, {c['cli_cpu_s']:.3f} s CPU; "
+              f"floor python -c pass {c['python_pass_s']:.3f} s, import numpy {c['import_numpy_s']:.3f} s")
+        return
+    print(write_results(sweep(), cold_start()))
 
 
 if __name__ == "__main__":
