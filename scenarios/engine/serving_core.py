@@ -65,7 +65,7 @@ class Work:
 class Times:
     """Seconds per prefill and per decode step, expected / low / high (in BAND_SUFFIXES order)."""
 
-    speed: speed.SpeedPrediction
+    prediction: speed.SpeedPrediction      # the roofline on the N devices, before communication
     comm_s_per_step: np.ndarray            # tensor-parallel all-reduces of one decode step
     prefill_s: tuple[np.ndarray, np.ndarray, np.ndarray]
     decode_s: tuple[np.ndarray, np.ndarray, np.ndarray]
@@ -137,7 +137,7 @@ def times_stage(r: ResolvedRequests, w: Work, factors=None) -> Times:
     prefill = tuple(t + comm_prefill + extra_prefill for t in (sp.prefill_s, sp.prefill_s_low, sp.prefill_s_high))
     decode = tuple(t + comm_decode for t in (sp.decode_s_per_token, sp.decode_s_per_token_low,
                                              sp.decode_s_per_token_high))
-    return Times(speed=sp, comm_s_per_step=comm_decode, prefill_s=prefill, decode_s=decode)
+    return Times(prediction=sp, comm_s_per_step=comm_decode, prefill_s=prefill, decode_s=decode)
 
 
 def speed_columns(r: ResolvedRequests, t: Times) -> dict[str, np.ndarray]:
@@ -192,13 +192,14 @@ def roofline_columns(r: ResolvedRequests, mem: Memory, w: Work, t: Times) -> dic
     return {
         "arithmetic_intensity": r.batch * w.decode_flops_per_token / np.maximum(step_bytes, 1.0),
         "arithmetic_intensity_prefill": np.where(has_p, w.prefill_flops / np.maximum(prefill_bytes, 1.0), np.nan),
-        "ridge_point": t.speed.peak_flops_used / (r.hw.bandwidth_bytes_s * r.devices),
-        "bound_prefill": np.where(has_p, np.where(t.speed.prefill_compute_bound, "compute", "bandwidth"), None),
-        "bound_decode": np.where(has_o, np.where(t.speed.decode_compute_bound, "compute", "bandwidth"), None),
+        "ridge_point": t.prediction.peak_flops_used / (r.hw.bandwidth_bytes_s * r.devices),
+        "bound_prefill": np.where(has_p, np.where(t.prediction.prefill_compute_bound, "compute", "bandwidth"), None),
+        "bound_decode": np.where(has_o, np.where(t.prediction.decode_compute_bound, "compute", "bandwidth"), None),
     }
 
 
 def memory_columns(r: ResolvedRequests, mem: Memory) -> dict[str, np.ndarray]:
+    """The memory stage in GB (1e9 bytes), as the output fields name it."""
     gb = 1e9
     return {
         "weights_gb": mem.weights / gb, "kv_cache_gb": mem.kv_cache / gb, "working_memory_gb": mem.working / gb,
@@ -258,7 +259,7 @@ def serving_arrays(model, hardware, weights=None, kv_cache=None, runtime=None, b
         **roofline_columns(r, mem, w, t),
         "prefill_flops": w.prefill_flops, "decode_flops_per_token": w.decode_flops_per_token,
         "weight_bytes_per_step": w.weight_bytes_per_step, "kv_bytes_per_token_read": w.kv_bytes_per_token_read,
-        "comm_s_per_step": t.comm_s_per_step, "eff_bw": t.speed.eff_bw, "eff_compute": t.speed.eff_compute,
-        "calibrated": t.speed.calibrated, "basis": t.speed.basis,
+        "comm_s_per_step": t.comm_s_per_step, "eff_bw": t.prediction.eff_bw, "eff_compute": t.prediction.eff_compute,
+        "calibrated": t.prediction.calibrated, "basis": t.prediction.basis,
     }
     return ServingColumns(**_blank_error_rows(columns, r.bad))
