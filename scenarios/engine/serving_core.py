@@ -75,8 +75,8 @@ def memory_stage(r: ResolvedRequests) -> Memory:
     """Weights at their true bits, KV by attention type, working memory; fit per device."""
     m, B, P, N = r.m, r.batch, r.prompt_tokens, r.devices
     ctx = P + r.output_tokens
-    experts = m["experts"]
-    weights = split_weight_bytes(m["params"] - experts * r.expert_params, experts * r.expert_params,
+    experts = m.experts
+    weights = split_weight_bytes(m.params - experts * r.expert_params, experts * r.expert_params,
                                  r.bits, r.expert_only)
     kv = kv_cache_bytes(m, ctx, B, r.kv_bits)
     acts = working_memory_bytes(m, B, np.maximum(P, 1.0), r.act_bytes, 0.0)
@@ -95,13 +95,13 @@ def memory_stage(r: ResolvedRequests) -> Memory:
         max_batch=np.floor(np.maximum(room * N - weights, 0.0) / np.maximum(per_seq, 1.0)),
         # Beyond the trained context the model still runs (RoPE extrapolates, quality degrades): the
         # estimate is computed and flagged, not refused.
-        within_context=~((m["context"] > 0) & (ctx > m["context"]) & m["token_model"]))
+        within_context=~((m.context > 0) & (ctx > m.context) & m.token_model))
 
 
 def work_stage(r: ResolvedRequests) -> Work:
     """FLOPs and bytes read.  MoE: the shared weights plus the experts a step touches."""
     m, B, P = r.m, r.batch, r.prompt_tokens
-    experts, k = m["experts"], m["experts_per_token"]
+    experts, k = m.experts, m.experts_per_token
     shared = np.maximum(matmul_params(m) - k * r.expert_params, 0.0)   # dense: every matmul weight
 
     def touched(tokens):   # expected distinct experts hit by `tokens` routed tokens (uniform routing)
@@ -123,15 +123,15 @@ def times_stage(r: ResolvedRequests, w: Work, factors=None) -> Times:
     sp = speed.predict(r.hw_class, r.runtime, r.weights, prefill_flops=w.prefill_flops,
                        decode_flops_per_token=w.decode_flops_per_token, weight_bytes=w.weight_bytes_per_step,
                        kv_bytes_read_per_token=w.kv_bytes_per_token_read, bandwidth_bytes_s=hw.bandwidth_bytes_s * N,
-                       batch=B, layers=np.maximum(m["layers"], 1.0), peak_fp32=hw.peak_fp32 * N,
+                       batch=B, layers=np.maximum(m.layers, 1.0), peak_fp32=hw.peak_fp32 * N,
                        peak_fp16=hw.peak_fp16 * N, peak_int8=hw.peak_int8 * N, fp8_capable=hw.fp8_capable,
                        peak_int4=hw.peak_int4 * N, fp4_capable=hw.fp4_capable, factors=factors)
     ring = np.where(N > 1, 2.0 * (N - 1.0) / N, 0.0)
     ic = hw.interconnect_bytes_s
-    comm_decode = np.where(N > 1, 2.0 * m["layers"] * (ring * B * m["hidden"] * 2.0 / ic + ALLREDUCE_LATENCY_S), 0.0)
+    comm_decode = np.where(N > 1, 2.0 * m.layers * (ring * B * m.hidden * 2.0 / ic + ALLREDUCE_LATENCY_S), 0.0)
     comm_prefill = np.where((N > 1) & (P > 0),
-                            2.0 * m["layers"] * (ring * B * P * m["hidden"] * 2.0 / ic + ALLREDUCE_LATENCY_S), 0.0)
-    moe = m["experts"] > 0
+                            2.0 * m.layers * (ring * B * P * m.hidden * 2.0 / ic + ALLREDUCE_LATENCY_S), 0.0)
+    moe = m.experts > 0
     extra_prefill = np.where(moe & (P > 0), (w.weight_bytes_prefill - w.weight_bytes_per_step)
                              / (hw.bandwidth_bytes_s * N * np.maximum(sp.eff_bw, 1e-3)), 0.0)
     prefill = tuple(t + comm_prefill + extra_prefill for t in (sp.prefill_s, sp.prefill_s_low, sp.prefill_s_high))

@@ -15,7 +15,7 @@ import numpy as np
 from scenarios.engine import speed
 from scenarios.engine.catalog import Hardware, get_hardware, get_model, load_formats
 from scenarios.engine.flops import expert_params
-from scenarios.engine.memory import RUNTIME_OVERHEAD_GB, expert_only_format, model_arrays
+from scenarios.engine.memory import RUNTIME_OVERHEAD_GB, ModelArrays, expert_only_format, model_arrays
 from scenarios.errors import VentureLabError
 
 # Runtimes that exist for a hardware class (ARCHITECTURE 4.2 names); others are refused with the list.
@@ -100,7 +100,7 @@ class ResolvedRequests:
     hardware_id: np.ndarray
     model_obj: np.ndarray      # ModelSpec per row (a stand-in on rows whose model was unknown)
     hardware_obj: np.ndarray
-    m: dict                    # model shape arrays per row (memory.model_arrays)
+    m: ModelArrays             # model shape arrays, one row per request
     hw_class: np.ndarray
     hw: HardwareColumns
     batch: np.ndarray
@@ -291,7 +291,7 @@ def resolve_requests(model, hardware, weights, kv_cache, runtime, batch, prompt_
     errors = RowErrors(n, row_errors)
     models, mi, model_id = _records(model, n, get_model, errors, _STAND_IN_MODEL)
     hws, hi, hardware_id = _records(hardware, n, get_hardware, errors, _STAND_IN_HARDWARE)
-    m = {k: v[mi] for k, v in model_arrays(models).items()}
+    m = model_arrays(models).take(mi)
     hw_class = np.array([h.hw_class for h in hws], dtype=object)[hi]
     num = _checked_numbers({"batch": batch, "prompt_tokens": prompt_tokens, "output_tokens": output_tokens,
                             "devices": devices, "utilisation": utilisation, "price_per_hour": price_per_hour},
@@ -299,11 +299,11 @@ def resolve_requests(model, hardware, weights, kv_cache, runtime, batch, prompt_
     fmt = _formats(weights, kv_cache, np.array([h.has_fp16 for h in hws])[hi], n, errors)
     rt = _runtimes(runtime, hw_class, n, errors)
     model_obj = _obj_array(models)[mi]
-    for r in np.nonzero(~m["token_model"] & ~errors.bad)[0]:
+    for r in np.nonzero(~m.token_model & ~errors.bad)[0]:
         errors.mark_row(r, VentureLabError("model", "is a per-input vision model: use estimate_vision "
                                            "(latency per image)", got=model_obj[r].id))
     return ResolvedRequests(
         error=errors.errors, bad=errors.bad, model_id=model_id, hardware_id=hardware_id, model_obj=model_obj,
         hardware_obj=_obj_array(hws)[hi], m=m, hw_class=hw_class, hw=_hardware_columns(hws, hi),
         **num, **fmt, runtime=rt, expert_params=expert_params(m),
-        expert_only=expert_only_format(fmt["weights"], m["experts"] > 0))
+        expert_only=expert_only_format(fmt["weights"], m.experts > 0))

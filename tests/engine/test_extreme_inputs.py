@@ -57,7 +57,7 @@ def test_million_token_prompt_and_output_does_not_crash():
 
 def test_empty_model_list_gives_bool_columns():
     m = model_arrays([])
-    assert m["token_model"].dtype == bool and m["tied"].dtype == bool
+    assert m.token_model.dtype == bool and m.tied.dtype == bool
     assert serving_arrays([], "nvidia-h100-sxm").error.shape == (0,)
 
 
