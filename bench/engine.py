@@ -1,6 +1,7 @@
-"""Cost-engine benchmarks (issue 2): sweep speed and CLI cold start.
+"""Cost-engine benchmarks: sweep speed and CLI cold start.
 
     python -m bench.engine            # prints the numbers and rewrites the '## Cost engine' section of bench/RESULTS.md
+    python -m bench.engine --quick    # fewer repeats, prints the numbers only (RESULTS.md untouched)
 
 1. A sweep of every decoder LLM x every device x every weight format x 5 batch sizes (> 100,000 serving
    estimates) through ``scenarios.engine.serving_core.serving_arrays`` -- the same function the CLI, the
@@ -35,7 +36,8 @@ def sweep(repeats: int = 5) -> dict:
 
     from scenarios.engine.catalog import load_formats, load_hardware, load_models
     from scenarios.engine.serving import OUTPUT_FIELDS
-    from scenarios.engine.serving_core import Indexed, serving_arrays
+    from scenarios.engine.serving_core import serving_arrays
+    from scenarios.engine.serving_inputs import Indexed
     llms = [m for m in load_models().values() if m.kind == "decoder-llm"]
     hws = list(load_hardware().values())
     fmts = list(load_formats())
@@ -47,9 +49,9 @@ def sweep(repeats: int = 5) -> dict:
         out = serving_arrays(*args, batch=grid[:, 3], prompt_tokens=512, output_tokens=128)
         times.append(time.perf_counter() - t)
         cpu.append(time.process_time() - c)
-    missing = [k for k in OUTPUT_FIELDS if k not in out]
-    ok = out["error"] == ""
-    finite = all(np.isfinite(out[k][ok].astype(float)).all() for k in
+    missing = [k for k in OUTPUT_FIELDS if not hasattr(out, k)]
+    ok = np.array([e is None for e in out.error], dtype=bool)
+    finite = all(np.isfinite(getattr(out, k)[ok].astype(float)).all() for k in
                  ("decode_tokens_per_s", "decode_tokens_per_s_low", "decode_tokens_per_s_high", "ttft_ms_high",
                   "energy_j_per_token", "total_memory_gb"))
     return {"rows": len(grid), "models": len(llms), "devices": len(hws), "formats": len(fmts),
@@ -132,7 +134,11 @@ compare against the target.
     return text
 
 
-def main() -> None:
+def main(argv=None) -> None:
+    import argparse
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="2 sweeps and 3 cold starts; print, do not write")
+    args = ap.parse_args(argv)
     if hasattr(os, "sched_setaffinity"):
         try:
             os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
@@ -140,9 +146,14 @@ def main() -> None:
             pass
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")
-    s = sweep()
-    c = cold_start()
-    print(write_results(s, c))
+    if args.quick:
+        s, c = sweep(repeats=2), cold_start(runs=3)
+        print(f"sweep: {s['rows']:,} estimates, best {s['best_s']:.3f} s wall, {s['cpu_best_s']:.3f} s CPU "
+              f"({s['error_rows']} error rows, all finite: {s['all_finite']}, missing fields: {s['missing_fields']})")
+        print(f"cold start (estimate inference --json): {c['cli_median_s']:.3f} s wall, {c['cli_cpu_s']:.3f} s CPU; "
+              f"floor python -c pass {c['python_pass_s']:.3f} s, import numpy {c['import_numpy_s']:.3f} s")
+        return
+    print(write_results(sweep(), cold_start()))
 
 
 if __name__ == "__main__":

@@ -116,7 +116,7 @@ def run_llm_analysis(py: Path, grid: list[dict]) -> list[dict]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def run_ours(grid: list[dict], kv_convention: str = "ours") -> tuple[dict, float]:
+def run_ours(grid: list[dict], kv_convention: str = "ours") -> tuple[speed.SpeedPrediction, float]:
     """Our speed model on the grid, all cells in one vectorised call.
 
     kv_convention "ours": each decode step reads the KV cache at the mean context (prompt + gen/2,
@@ -190,9 +190,9 @@ def main(argv=None) -> int:
             rows.append(f"| {c['ours_model']} | {c['ours_gpu']} | {c['batch']} | — | — | — | — | — | — | — | "
                         f"llm-analysis: {la[i]['error'][:80]} |")
             continue
-        pre = ours["prefill_s"][i] / la[i]["prefill_s"] - 1
-        dec = ours["decode_s_per_token"][i] / la[i]["decode_s"] - 1
-        dec_kv = ours_la_kv["decode_s_per_token"][i] / la[i]["decode_s"] - 1
+        pre = ours.prefill_s[i] / la[i]["prefill_s"] - 1
+        dec = ours.decode_s_per_token[i] / la[i]["decode_s"] - 1
+        dec_kv = ours_la_kv.decode_s_per_token[i] / la[i]["decode_s"] - 1
         d_pre.append(pre), d_dec.append(dec), d_dec_kv.append(dec_kv)
         why = []
         if abs(pre) > 0.10:
@@ -201,8 +201,8 @@ def main(argv=None) -> int:
             why.append("decode: llm-analysis loads+stores the full final KV every step" if abs(dec_kv) <= 0.10
                        else "decode: see notes")
         rows.append(f"| {c['ours_model']} | {c['ours_gpu']} | {c['batch']} | {1e3 * la[i]['prefill_s']:.1f} | "
-                    f"{1e3 * ours['prefill_s'][i]:.1f} | {100 * pre:+.1f} | {1e3 * la[i]['decode_s']:.2f} | "
-                    f"{1e3 * ours['decode_s_per_token'][i]:.2f} | {100 * dec:+.1f} | {100 * dec_kv:+.1f} | "
+                    f"{1e3 * ours.prefill_s[i]:.1f} | {100 * pre:+.1f} | {1e3 * la[i]['decode_s']:.2f} | "
+                    f"{1e3 * ours.decode_s_per_token[i]:.2f} | {100 * dec:+.1f} | {100 * dec_kv:+.1f} | "
                     f"{'; '.join(why) or 'within 10 %'} |")
     t_la = float(np.median([x["seconds"] for x in la if "seconds" in x]))
     text = "\n".join([

@@ -12,6 +12,8 @@ from dashboard.charts.cost import short_name
 from dashboard.i18n import t
 from dashboard.state import BIND
 from dashboard.ui import band_metric, explain_errors, fmt_number
+from scenarios.engine.catalog import CATEGORIES, HW_CLASSES
+from scenarios.engine.estimate import BAND_SUFFIXES
 
 _BANDED = ("prefill_tokens_per_s", "decode_tokens_per_s", "throughput_tokens_per_s", "ttft_ms",
            "tpot_ms", "usd_per_million_tokens", "energy_j_per_token", "battery_pct_per_1k_tokens")
@@ -19,8 +21,6 @@ _SINGLE = ("weights_gb", "kv_cache_gb", "working_memory_gb", "total_memory_gb", 
            "ridge_point")
 _EXTRA = ("within_context", "max_batch", "electricity_usd_per_million_tokens", "co2_g_per_million_tokens",
           "price_per_hour_used", "calibrated", "basis")
-CATEGORIES = ("datacenter-gpu", "workstation-gpu", "edge", "sbc", "laptop", "mobile")
-HW_CLASSES = ("nvidia-datacenter", "nvidia-consumer", "jetson", "apple", "phone", "cpu-sbc", "tpu", "amd")
 
 
 def fit_status(r) -> str:
@@ -42,9 +42,8 @@ def fit_badge(r) -> str:
 def capacity_gb(r) -> float:
     """Memory the model may use on this target: the engine's usable memory per device (what
     ``fits`` is judged against; a phone's OS keeps part of it) times the devices per replica."""
-    devices = int((r.estimate.inputs or {}).get("devices", 1) or 1)
-    usable = getattr(r.estimate, "usable_memory_gb", None)
-    return float(usable if usable else r.device.memory_gb) * devices
+    usable = r.estimate.usable_memory_gb
+    return float(usable if usable else r.device.memory_gb) * r.estimate.inputs["devices"]
 
 
 def chart_rows(results) -> list[dict]:
@@ -53,39 +52,27 @@ def chart_rows(results) -> list[dict]:
         e = r.estimate
         row = {"label": short_name(r.device), "capacity_gb": capacity_gb(r), "status": fit_status(r)}
         for f in _SINGLE:
-            row[f] = getattr(e, f, None)
+            row[f] = getattr(e, f)
         for f in _BANDED:
-            for suffix in ("", "_low", "_high"):
-                row[f + suffix] = getattr(e, f + suffix, None)
+            for suffix in BAND_SUFFIXES:
+                row[f + suffix] = getattr(e, f + suffix)
         rows.append(row)
     return rows
 
 
-def _assumed(estimate, name: str) -> float | None:
-    for a in estimate.assumptions or ():
-        if a.name == name:
-            try:
-                return float(a.value)
-            except (TypeError, ValueError):
-                return None
-    return None
-
-
 def roofline_points(results) -> list[dict]:
     """What the roofline needs from each estimate: the device's roof, the engine's fitted
-    efficiencies (from its assumptions) and where decode and prefill sit."""
+    efficiencies and where decode and prefill sit."""
     points = []
     for r in results:
         e = r.estimate
         points.append({
             "label": short_name(r.device),
             # x devices under tensor parallel, as the engine's ridge point is computed
-            "bandwidth_gb_s": r.device.memory_bandwidth_gb_s * int((e.inputs or {}).get("devices", 1) or 1),
-            "ridge_point": e.ridge_point,
-            "eff_bw": getattr(e, "eff_bw", None) or _assumed(e, "efficiency_bandwidth"),
-            "eff_compute": getattr(e, "eff_compute", None) or _assumed(e, "efficiency_compute"),
+            "bandwidth_gb_s": r.device.memory_bandwidth_gb_s * e.inputs["devices"],
+            "ridge_point": e.ridge_point, "eff_bw": e.eff_bw, "eff_compute": e.eff_compute,
             "arithmetic_intensity": e.arithmetic_intensity, "bound": e.bound_decode,
-            "arithmetic_intensity_prefill": getattr(e, "arithmetic_intensity_prefill", None),
+            "arithmetic_intensity_prefill": e.arithmetic_intensity_prefill,
             "bound_prefill": e.bound_prefill})
     return points
 
@@ -102,14 +89,12 @@ def results_table(results) -> pd.DataFrame:
         for f in _SINGLE[:4]:
             row[f] = getattr(e, f)
         for f in _BANDED:
-            for suffix in ("", "_low", "_high"):
-                row[f + suffix] = getattr(e, f + suffix, None)  # an engine without a band: no band
+            for suffix in BAND_SUFFIXES:
+                row[f + suffix] = getattr(e, f + suffix)
         row.update(bound_prefill=e.bound_prefill, bound_decode=e.bound_decode,
                    replicas_for_rate=r.replicas_for_rate)
-        # Extra engine fields where this engine version has them (absent -> not shown).
         for f in _EXTRA:
-            if hasattr(e, f):
-                row[f] = getattr(e, f)
+            row[f] = getattr(e, f)
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -132,7 +117,7 @@ def assumptions_table(results) -> pd.DataFrame:
     """Every assumption behind every target's estimate, with its source."""
     cols = [t("cost.col.device"), t("cost.assumption"), t("cost.value"), t("cost.unit"), t("cost.source")]
     rows = [(short_name(r.device), a.name, str(a.value), a.unit, a.source)
-            for r in results for a in (r.estimate.assumptions or ())]
+            for r in results for a in r.estimate.assumptions]
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -144,7 +129,7 @@ def price_overrides(targets, hardware) -> dict[str, float]:
     cols = st.columns(2)
     for i, device_id in enumerate(targets):
         hw = hardware.get(device_id)
-        catalog_price = getattr(hw, "usd_per_hour", None) if hw else None
+        catalog_price = hw.usd_per_hour if hw else None
         hint = (t("cost.srv.catalog_price", price=f"{catalog_price:.3g}", date=hw.price_as_of or "?")
                 if catalog_price else t("cost.srv.no_catalog_price"))
         value = cols[i % 2].number_input(

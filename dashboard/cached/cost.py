@@ -17,6 +17,9 @@ import streamlit as st
 
 from scenarios.business import store
 from scenarios.engine import catalog, serving, training
+from scenarios.engine.catalog import Hardware
+from scenarios.engine.estimate import InferenceEstimate
+from scenarios.engine.training import FinetuneEstimate, TrainingEstimate
 from scenarios.errors import VentureLabError
 
 def device_dir() -> Path:
@@ -103,11 +106,14 @@ def model_info(model_ref: str):
 # ---------------------------------------------------------------- serving
 @dataclass(frozen=True)
 class TargetResult:
-    """One target of the side-by-side: its device, and the estimate or why there is none."""
+    """One target of the side-by-side: its device, and the estimate or why there is none.
+
+    ``error`` is the engine's message (the cache stores results by pickling, so the text of the
+    VentureLabError travels, not the object)."""
 
     device_id: str
-    device: object          # scenarios.engine.catalog.Hardware
-    estimate: object | None  # scenarios.engine.serving.InferenceEstimate
+    device: Hardware | None
+    estimate: InferenceEstimate | None
     error: str | None = None
     replicas_for_rate: int | None = None
 
@@ -176,10 +182,20 @@ def training_estimate(model_ref: str, device_id: str, tokens: float, devices: in
         activation_checkpointing=activation_checkpointing))
 
 
+@dataclass(frozen=True)
+class TrainingSweeps:
+    """The estimates behind the training page's set-up table and curves."""
+
+    zero: dict[int, TrainingEstimate]                      # ZeRO stage -> estimate
+    finetune: dict[str, FinetuneEstimate]                  # full / lora / qlora -> memory and time
+    by_tokens: list[tuple[float, TrainingEstimate]]        # (tokens, estimate) around the chosen count
+    by_devices: list[tuple[int, TrainingEstimate]]         # (devices, estimate), 1 .. 1024
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
 def training_sweeps(model_ref: str, device_id: str, tokens: float, devices: int,
                     mfu: float | None, price_per_hour: float | None, zero_stage: int,
-                    activation_checkpointing: bool) -> dict:
+                    activation_checkpointing: bool) -> TrainingSweeps:
     """The estimates behind the training page: ZeRO stages, fine-tuning methods, and the
     cost-vs-tokens and cost-vs-devices curves, all for one set of inputs."""
     ref = target_ref(device_id)
@@ -192,14 +208,13 @@ def training_sweeps(model_ref: str, device_id: str, tokens: float, devices: int,
 
     token_grid = sorted({tokens * f for f in (0.1, 0.2, 0.5, 1, 2, 5, 10)})
     device_grid = sorted({d for d in (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, devices)})
-    return {
-        "zero": {z: est(tokens, devices, z) for z in (0, 1, 2, 3)},
-        "finetune": {m: training.finetune_memory(model_ref, ref, method=m, tokens=tokens, mfu=mfu,
-                                                 activation_checkpointing=activation_checkpointing)
-                     for m in ("full", "lora", "qlora")},
-        "by_tokens": [(tok, est(tok, devices, zero_stage)) for tok in token_grid],
-        "by_devices": [(dev, est(tokens, dev, zero_stage)) for dev in device_grid],
-    }
+    return TrainingSweeps(
+        zero={z: est(tokens, devices, z) for z in (0, 1, 2, 3)},
+        finetune={m: training.finetune_memory(model_ref, ref, method=m, tokens=tokens, mfu=mfu,
+                                              activation_checkpointing=activation_checkpointing)
+                  for m in ("full", "lora", "qlora")},
+        by_tokens=[(tok, est(tok, devices, zero_stage)) for tok in token_grid],
+        by_devices=[(dev, est(tokens, dev, zero_stage)) for dev in device_grid])
 
 
 # ---------------------------------------------------------------- methodology

@@ -103,7 +103,7 @@ for r in results:
     if r.error:
         st.warning(t("cost.srv.target_error", device=device_label(r.device_id), message=r.error),
                    icon=":material/warning:")
-if any(r.estimate is not None and getattr(r.estimate, "within_context", True) is False for r in results):
+if any(r.estimate is not None and not r.estimate.within_context for r in results):
     st.warning(t("cost.srv.beyond_context", tokens=int(prompt_tokens) + int(output_tokens),
                  context=model.context_length), icon=":material/warning:")
 ok = [r for r in results if r.estimate is not None]
@@ -118,13 +118,13 @@ for i, r in enumerate(ok):
                     e.decode_tokens_per_s_high, unit="tok/s", help=t("cost.decode_help"))
         band_metric(t("cost.usd_per_m"), e.usd_per_million_tokens, e.usd_per_million_tokens_low,
                     e.usd_per_million_tokens_high, unit="$", help=t("cost.usd_per_m_help"))
-        power_cost = getattr(e, "electricity_usd_per_million_tokens", None)
+        power_cost = e.electricity_usd_per_million_tokens
         if e.usd_per_million_tokens is None and power_cost is not None:
             st.caption(t("cost.srv.electricity_only", usd=fmt_number(power_cost)))
         if e.battery_pct_per_1k_tokens is not None:  # phones: what a user's battery pays
             band_metric(t("cost.battery"), e.battery_pct_per_1k_tokens,
-                        getattr(e, "battery_pct_per_1k_tokens_low", None),
-                        getattr(e, "battery_pct_per_1k_tokens_high", None), unit="%", help=t("cost.battery_help"))
+                        e.battery_pct_per_1k_tokens_low, e.battery_pct_per_1k_tokens_high, unit="%",
+                        help=t("cost.battery_help"))
 
 rows = view.chart_rows(ok)
 # One chart at a time, chosen in the URL: a link can point at the roofline, and a rerun

@@ -50,9 +50,9 @@ with explain_errors(), st.spinner(t("cost.trn.working")):
 
 st.subheader(t("cost.trn.results_title"), anchor="training-estimate")
 st.caption(t("cost.trn.flops", flops=f"{est.training_flops:.3g}", mfu=f"{est.mfu_used:.2f}",
-             low=f"{getattr(est, 'mfu_low', est.mfu_used):.2f}", high=f"{getattr(est, 'mfu_high', est.mfu_used):.2f}",
+             low=f"{est.mfu_low:.2f}", high=f"{est.mfu_high:.2f}",
              basis=t("cost.trn.mfu_given") if mfu is not None else (
-                 t("cost.trn.mfu_fitted") if getattr(est, "mfu_calibrated", True) else t("cost.trn.mfu_borrowed"))))
+                 t("cost.trn.mfu_fitted") if est.mfu_calibrated else t("cost.trn.mfu_borrowed"))))
 c1, c2, c3 = st.columns(3)
 with c1:
     band_metric(t("cost.trn.hours"), est.accelerator_hours, est.accelerator_hours_low,
@@ -65,11 +65,9 @@ with c3:
                 help=None if est.cost_usd is not None else t("cost.trn.no_price"))
 c1, c2, c3 = st.columns(3)
 with c1:
-    band_metric(t("cost.trn.energy"), est.energy_kwh, getattr(est, "energy_kwh_low", None),
-                getattr(est, "energy_kwh_high", None), unit="kWh")
+    band_metric(t("cost.trn.energy"), est.energy_kwh, est.energy_kwh_low, est.energy_kwh_high, unit="kWh")
 with c2:
-    band_metric(t("cost.trn.co2"), est.co2_kg, getattr(est, "co2_kg_low", None),
-                getattr(est, "co2_kg_high", None), unit="kg")
+    band_metric(t("cost.trn.co2"), est.co2_kg, est.co2_kg_low, est.co2_kg_high, unit="kg")
 with c3:
     band_metric(t("cost.trn.memory"), est.memory_per_device_gb, unit="GB",
                 help=t("cost.trn.memory_help", gb=f"{cached.device_info(device_id).memory_gb:.3g}"))
@@ -78,7 +76,7 @@ if not est.fits:
 
 st.subheader(t("cost.trn.curves_title"), anchor="cost-curves")
 c1, c2 = st.columns(2)
-by_tok, by_dev = sweeps["by_tokens"], sweeps["by_devices"]
+by_tok, by_dev = sweeps.by_tokens, sweeps.by_devices
 cost_field = "cost_usd" if est.cost_usd is not None else "accelerator_hours"
 y_key = "cost.chart.cost_axis" if cost_field == "cost_usd" else "cost.chart.hours_axis"
 with c1:
@@ -97,10 +95,10 @@ st.caption(t("cost.trn.curves_note"))
 st.subheader(t("cost.trn.memory_title"), anchor="memory-per-device")
 mem_rows = [{"label": t("cost.trn.zero_stage", stage=z), "memory_gb": e.memory_per_device_gb, "fits": e.fits,
              "hours": e.accelerator_hours, "hours_low": e.accelerator_hours_low, "hours_high": e.accelerator_hours_high}
-            for z, e in sweeps["zero"].items()]
+            for z, e in sweeps.zero.items()]
 mem_rows += [{"label": t(f"cost.trn.method.{m}"), "memory_gb": f.memory_gb, "fits": f.fits,
               "hours": f.hours, "hours_low": f.hours_low, "hours_high": f.hours_high}
-             for m, f in sweeps["finetune"].items()]
+             for m, f in sweeps.finetune.items()]
 st.plotly_chart(charts.memory_methods_chart(mem_rows, cached.device_info(device_id).memory_gb), key="trn_fig_memory",
                     config=charts.png_config("training-memory"))
 st.caption(t("cost.trn.memory_note"))

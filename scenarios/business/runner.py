@@ -52,13 +52,10 @@ def _llm_capacity(scenario: Scenario, t: Target) -> Capacity:
         prompt_tokens=tr.prompt_tokens, output_tokens=tr.output_tokens,
         devices=t.devices_per_replica, price_per_hour=t.usd_per_hour, utilisation=op.utilisation)
     est = serving.estimate_inference(req)
-    out = tr.output_tokens
 
     def rps(ttft_ms: float | None, tpot_ms: float | None) -> float:
-        """One replica finishes `batch` requests every prefill + output x TPOT seconds: the same
-        rule as serving.devices_for_rate, read off the engine's latency band."""
-        busy_s = (ttft_ms or 0.0) / 1000.0 + out * (tpot_ms or 0.0) / 1000.0
-        return t.batch / busy_s if busy_s > 0 and math.isfinite(busy_s) else 0.0
+        # the engine's replica rule (the one devices_for_rate counts with), on its latency band
+        return serving.replica_requests_per_s(t.batch, tr.output_tokens, ttft_ms, tpot_ms)
 
     a = rps(est.ttft_ms_low, est.tpot_ms_low)
     b = rps(est.ttft_ms_high, est.tpot_ms_high)

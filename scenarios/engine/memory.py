@@ -7,6 +7,7 @@ them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
 from typing import Sequence
 
 import numpy as np
@@ -79,44 +80,63 @@ def split_weight_bytes(non_expert_params, expert_params, bits_per_weight, expert
             + np.asarray(expert_params, dtype=float) * bits) / 8.0
 
 
-def model_arrays(models: Sequence[ModelSpec]) -> dict[str, np.ndarray]:
-    """Shape fields of many models as float arrays (missing -> 0), for the vectorised core."""
+@dataclass(frozen=True)
+class ModelArrays:
+    """Shape fields of many models (or of many rows), one float array each (missing -> 0)."""
+
+    params: np.ndarray
+    active_params: np.ndarray
+    layers: np.ndarray
+    hidden: np.ndarray
+    heads: np.ndarray
+    kv_heads: np.ndarray
+    head_dim: np.ndarray
+    q_dim: np.ndarray               # heads x head_dim
+    ffn: np.ndarray
+    vocab: np.ndarray
+    context: np.ndarray             # trained context length
+    experts: np.ndarray             # routed experts (0: dense)
+    experts_per_token: np.ndarray
+    tied: np.ndarray                # bool: input embedding is the output head
+    active_excl_embed: np.ndarray   # bool: the published active count leaves the input embedding out
+    attn_code: np.ndarray           # ATTN_CODES
+    window: np.ndarray              # sliding window (inf: none)
+    n_local: np.ndarray             # sliding-window layers
+    kv_lora_rank: np.ndarray        # MLA latent width
+    rope_dim: np.ndarray            # MLA decoupled RoPE key width
+    token_model: np.ndarray         # bool: generates tokens (LLMs), else per-input (vision, speech)
+
+    def take(self, rows: np.ndarray) -> ModelArrays:
+        """The same fields for ``rows`` (indices into these models), e.g. one per request."""
+        return ModelArrays(**{f.name: getattr(self, f.name)[rows] for f in fields(self)})
+
+
+def model_arrays(models: Sequence[ModelSpec]) -> ModelArrays:
+    """Shape fields of many models as arrays (missing -> 0), for the vectorised core."""
     def col(fn):
         return np.array([float(fn(m) or 0.0) for m in models], dtype=float)
 
     heads = col(lambda m: m.attention_heads)
     head_dim = col(lambda m: m.head_dim or ((m.hidden_size or 0) // (m.attention_heads or 1)))
-    layers = col(lambda m: m.layers)
     window = col(lambda m: m.sliding_window)
     # sliding-window layers: "all" -> every layer local; "alternate" -> ceil(L/2) local (Gemma 2 and
     # gpt-oss start with a local layer).
     n_local = np.array([(m.layers or 0) if m.sliding_window_layers == "all" else
                         -(-(m.layers or 0) // 2) if m.sliding_window_layers == "alternate" else 0
                         for m in models], dtype=float)
-    return {
-        "params": col(lambda m: m.params),
-        "active_params": col(lambda m: m.active_params),
-        "layers": layers,
-        "hidden": col(lambda m: m.hidden_size),
-        "heads": heads,
-        "kv_heads": col(lambda m: m.kv_heads or m.attention_heads),
-        "head_dim": head_dim,
-        "q_dim": heads * head_dim,
-        "ffn": col(lambda m: m.ffn_size),
-        "vocab": col(lambda m: m.vocab_size),
-        "context": col(lambda m: m.context_length),
-        "experts": col(lambda m: m.num_experts),
-        "experts_per_token": col(lambda m: m.experts_per_token),
-        "tied": np.array([bool(m.tie_embeddings) for m in models], dtype=bool),
-        "active_excl_embed": np.array([bool(m.active_excludes_embedding) for m in models], dtype=bool),
-        "attn_code": np.array([ATTN_CODES.get(m.attention_type, 1) for m in models], dtype=np.int8),
-        "window": np.where(window > 0, window, np.inf),
-        "n_local": n_local,
-        "kv_lora_rank": col(lambda m: m.kv_lora_rank),
-        "rope_dim": col(lambda m: m.qk_rope_head_dim),
+    return ModelArrays(
+        params=col(lambda m: m.params), active_params=col(lambda m: m.active_params),
+        layers=col(lambda m: m.layers), hidden=col(lambda m: m.hidden_size), heads=heads,
+        kv_heads=col(lambda m: m.kv_heads or m.attention_heads), head_dim=head_dim, q_dim=heads * head_dim,
+        ffn=col(lambda m: m.ffn_size), vocab=col(lambda m: m.vocab_size), context=col(lambda m: m.context_length),
+        experts=col(lambda m: m.num_experts), experts_per_token=col(lambda m: m.experts_per_token),
         # dtype given so an empty model list still yields bool columns (``~`` on them must work)
-        "token_model": np.array([m.is_token_model for m in models], dtype=bool),
-    }
+        tied=np.array([bool(m.tie_embeddings) for m in models], dtype=bool),
+        active_excl_embed=np.array([bool(m.active_excludes_embedding) for m in models], dtype=bool),
+        attn_code=np.array([ATTN_CODES.get(m.attention_type, 1) for m in models], dtype=np.int8),
+        window=np.where(window > 0, window, np.inf), n_local=n_local,
+        kv_lora_rank=col(lambda m: m.kv_lora_rank), rope_dim=col(lambda m: m.qk_rope_head_dim),
+        token_model=np.array([m.is_token_model for m in models], dtype=bool))
 
 
 def weight_bytes(params, bits_per_weight):
@@ -124,7 +144,7 @@ def weight_bytes(params, bits_per_weight):
     return np.asarray(params, dtype=float) * np.asarray(bits_per_weight, dtype=float) / 8.0
 
 
-def kv_values_per_token_per_layer(m: dict) -> np.ndarray:
+def kv_values_per_token_per_layer(m: ModelArrays) -> np.ndarray:
     """Cached values per token and layer.
 
     * MHA / GQA: 2 (K and V) x kv_heads x head_dim (ARCHITECTURE.md 5; Ainslie et al. 2023 GQA).
@@ -133,37 +153,37 @@ def kv_values_per_token_per_layer(m: dict) -> np.ndarray:
       s2.1.1; arXiv:2405.04434 s2.1.3).
     * none (CNN): 0.
     """
-    gqa = 2.0 * m["kv_heads"] * m["head_dim"]
-    mla = m["kv_lora_rank"] + m["rope_dim"]
-    out = np.where(m["attn_code"] == 2, mla, gqa)
-    return np.where((m["attn_code"] == 0) | ~m["token_model"], 0.0, out)
+    gqa = 2.0 * m.kv_heads * m.head_dim
+    mla = m.kv_lora_rank + m.rope_dim
+    out = np.where(m.attn_code == 2, mla, gqa)
+    return np.where((m.attn_code == 0) | ~m.token_model, 0.0, out)
 
 
-def cached_token_layers(m: dict, context):
+def cached_token_layers(m: ModelArrays, context):
     """Sum over layers of the tokens each layer keeps, for a context of ``context`` tokens.
 
     Sliding-window layers keep at most ``window`` tokens (Beltagy et al. 2020; Mistral 7B
     arXiv:2310.06825 rolling buffer cache); global layers keep all of them.
     """
     t = np.asarray(context, dtype=float)
-    local = m["n_local"]
-    return local * np.minimum(t, m["window"]) + (m["layers"] - local) * t
+    local = m.n_local
+    return local * np.minimum(t, m.window) + (m.layers - local) * t
 
 
-def kv_cache_bytes(m: dict, context, batch, kv_bits):
+def kv_cache_bytes(m: ModelArrays, context, batch, kv_bits):
     """KV cache of ``batch`` sequences holding ``context`` tokens each, at ``kv_bits`` per value."""
     per_value = np.asarray(kv_bits, dtype=float) / 8.0
     return kv_values_per_token_per_layer(m) * cached_token_layers(m, context) * np.asarray(batch) * per_value
 
 
-def mean_cached_token_layers(m: dict, start, stop):
+def mean_cached_token_layers(m: ModelArrays, start, stop):
     """Average of :func:`cached_token_layers` over contexts start+1 .. stop (decode of a growing context).
 
     Exact for the piecewise-linear window cap: mean of min(t, W) over integer t in [a, b].
     """
     a = np.asarray(start, dtype=float) + 1.0
     b = np.maximum(np.asarray(stop, dtype=float), a)
-    w = m["window"]
+    w = m.window
     n = b - a + 1.0
     mean_t = (a + b) / 2.0
     # sum of min(t, W) for t in [a, b]
@@ -173,11 +193,11 @@ def mean_cached_token_layers(m: dict, start, stop):
     sum_below = cnt_below * (a + below_hi) / 2.0
     sum_capped = sum_below + (n - cnt_below) * w_fin
     mean_capped = np.where(np.isfinite(w), sum_capped / n, mean_t)
-    local = m["n_local"]
-    return local * mean_capped + (m["layers"] - local) * mean_t
+    local = m.n_local
+    return local * mean_capped + (m.layers - local) * mean_t
 
 
-def working_memory_bytes(m: dict, batch, tokens_in_flight, act_bytes, overhead_gb):
+def working_memory_bytes(m: ModelArrays, batch, tokens_in_flight, act_bytes, overhead_gb):
     """Activations of one forward pass + logits + runtime overhead.
 
     Peak activation of the widest layer for the tokens processed at once (hidden states, q/k/v,
@@ -186,9 +206,9 @@ def working_memory_bytes(m: dict, batch, tokens_in_flight, act_bytes, overhead_g
     one layer's worth is the peak.  ``overhead_gb`` is the per-device runtime overhead.
     """
     tokens = np.asarray(batch, dtype=float) * np.maximum(np.asarray(tokens_in_flight, dtype=float), 1.0)
-    width = 4.0 * m["hidden"] + 2.0 * np.maximum(m["ffn"], m["hidden"])
+    width = 4.0 * m.hidden + 2.0 * np.maximum(m.ffn, m.hidden)
     acts = tokens * width * act_bytes
-    logits = np.asarray(batch, dtype=float) * m["vocab"] * 4.0
+    logits = np.asarray(batch, dtype=float) * m.vocab * 4.0
     return acts + logits + np.asarray(overhead_gb, dtype=float) * 1e9
 
 

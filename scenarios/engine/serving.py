@@ -8,17 +8,23 @@ See docs/engine-api.md for the contract and docs/methodology.md for the formulas
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 
 import numpy as np
 
 from scenarios.engine import speed
 from scenarios.engine.assumption import Assumption, result_dict
 from scenarios.engine.catalog import get_format, get_hardware, get_model, load_models
-from scenarios.errors import VentureLabError
+from scenarios.engine.estimate import INTEGER_FIELDS, OUTPUT_FIELDS, InferenceEstimate, ServingColumns
 from scenarios.engine.memory import RUNTIME_OVERHEAD_GB
-from scenarios.engine.serving_core import ALLREDUCE_LATENCY_S, RUNTIMES_BY_CLASS, serving_arrays
+from scenarios.engine.serving_core import ALLREDUCE_LATENCY_S, serving_arrays
+from scenarios.engine.serving_inputs import RUNTIMES_BY_CLASS
+from scenarios.errors import VentureLabError
 from scenarios.units import parse_number
+
+__all__ = ["InferenceRequest", "InferenceEstimate", "OUTPUT_FIELDS", "REQUEST_FIELDS", "VisionEstimate",
+           "estimate_inference", "estimate_inference_table", "max_batch_that_fits", "replica_requests_per_s",
+           "devices_for_rate", "largest_model_that_fits", "estimate_vision"]
 
 
 @dataclass(frozen=True)
@@ -41,17 +47,6 @@ class InferenceRequest:
 
 
 REQUEST_FIELDS = tuple(f.name for f in fields(InferenceRequest))
-_SPEED = ("prefill_tokens_per_s", "decode_tokens_per_s", "throughput_tokens_per_s", "ttft_ms", "tpot_ms",
-          "usd_per_million_tokens", "energy_j_per_token", "battery_pct_per_1k_tokens")
-OUTPUT_FIELDS = (
-    "weights_gb", "kv_cache_gb", "working_memory_gb", "total_memory_gb", "memory_per_device_gb",
-    "usable_memory_gb", "fits", "within_context", "devices_needed", "max_batch",
-    *[f"{b}{s}" for b in _SPEED for s in ("", "_low", "_high")],
-    "electricity_usd_per_million_tokens", "co2_g_per_million_tokens",
-    "bound_prefill", "bound_decode", "arithmetic_intensity", "arithmetic_intensity_prefill", "ridge_point",
-    "prefill_flops", "decode_flops_per_token", "weight_bytes_per_step", "kv_bytes_per_token_read",
-    "comm_s_per_step", "eff_bw", "eff_compute", "calibrated", "basis", "price_per_hour_used", "pue_used",
-)
 
 
 def _clean(v):
@@ -65,39 +60,17 @@ def _clean(v):
     return v
 
 
-@dataclass(frozen=True)
-class InferenceEstimate:
-    """Every output of one serving estimate (ARCHITECTURE.md 4.2 JSON keys and more)."""
-
-    values: dict
-    inputs: dict
-    runtime: str
-    assumptions: tuple[Assumption, ...] = field(default_factory=tuple)
-
-    def __getattr__(self, name):
-        values = object.__getattribute__(self, "values")
-        if name in values:
-            return values[name]
-        raise AttributeError(name)
-
-    def to_dict(self) -> dict:
-        d = dict(self.values)
-        d["inputs"] = dict(self.inputs)
-        d["runtime"] = self.runtime
-        d["assumptions"] = [a.to_dict() for a in self.assumptions]
-        return d
-
-
-def _assumptions(row: dict, hw) -> tuple[Assumption, ...]:
+def _base_assumptions(values: dict, inputs: dict, hw) -> list[Assumption]:
+    """The assumptions every serving estimate states, with their sources."""
     from scenarios.engine.prices import operating_assumptions
     ops = operating_assumptions()
-    fmt = get_format(row["weights"])
-    kvf = get_format(row["kv_cache"], "kv_cache")
-    out = [
-        Assumption("speed_model", row["basis"], "", "scenarios/engine/speed.py roofline; factors data/fitted_factors.json"
-                   + ("" if row["calibrated"] else " (uncalibrated pair: nearest group, wider band)")),
-        Assumption("efficiency_bandwidth", row["eff_bw"], "share of peak bandwidth", "fitted (docs/methodology.md)"),
-        Assumption("efficiency_compute", row["eff_compute"], "share of peak compute", "fitted (docs/methodology.md)"),
+    fmt = get_format(inputs["weights"])
+    kvf = get_format(inputs["kv_cache"], "kv_cache")
+    return [
+        Assumption("speed_model", values["basis"], "", "scenarios/engine/speed.py roofline; factors data/fitted_factors.json"
+                   + ("" if values["calibrated"] else " (uncalibrated pair: nearest group, wider band)")),
+        Assumption("efficiency_bandwidth", values["eff_bw"], "share of peak bandwidth", "fitted (docs/methodology.md)"),
+        Assumption("efficiency_compute", values["eff_compute"], "share of peak compute", "fitted (docs/methodology.md)"),
         Assumption("weights_bits", fmt.bits_per_weight, "bits/weight", fmt.source),
         Assumption("kv_cache_bits", kvf.bits_per_weight, "bits/value", kvf.source),
         Assumption("memory_bandwidth", hw.memory_bandwidth_gb_s, "GB/s", hw.source),
@@ -107,9 +80,9 @@ def _assumptions(row: dict, hw) -> tuple[Assumption, ...]:
                    "ASSUMED typical idle runtime footprint (scenarios/engine/memory.py)"),
         Assumption("power", hw.tdp_w, "W per device", "TDP from data/hardware.csv"
                    + (" (assumption range %g-%g W)" % hw.range_of("tdp_w")[::2] if "tdp_w" in hw.derived else "")),
-        Assumption("pue", row["pue_used"], "", ops["pue"].source if row["pue_used"] > 1 else
+        Assumption("pue", values["pue_used"], "", ops["pue"].source if values["pue_used"] > 1 else
                    "1.0 outside a datacenter (no facility overhead)"),
-        Assumption("utilisation", row["utilisation"], "share of paid time", ops["utilisation"].source),
+        Assumption("utilisation", inputs["utilisation"], "share of paid time", ops["utilisation"].source),
         Assumption("idle_power_fraction", ops["idle_power_fraction"].expected, "of TDP",
                    ops["idle_power_fraction"].source),
         Assumption("electricity_price", ops["electricity_usd_per_kwh"].expected, "USD/kWh",
@@ -119,18 +92,23 @@ def _assumptions(row: dict, hw) -> tuple[Assumption, ...]:
         Assumption("decode_context", "averaged over prompt .. prompt + output", "tokens",
                    "ARCHITECTURE.md 4.2 decode_tokens_per_s definition"),
     ]
-    if row["price_per_hour_used"] is not None:
-        given = row["inputs_price"] is not None
-        out.append(Assumption("price_per_hour", row["price_per_hour_used"], "USD per device-hour",
+
+
+def _assumptions(values: dict, inputs: dict, hw, model) -> tuple[Assumption, ...]:
+    """The base assumptions, then those that apply to this request only."""
+    out = _base_assumptions(values, inputs, hw)
+    if values["price_per_hour_used"] is not None:
+        given = inputs["price_per_hour"] is not None
+        out.append(Assumption("price_per_hour", values["price_per_hour_used"], "USD per device-hour",
                               "given by the user" if given else f"{hw.price_source} (as of {hw.price_as_of})"))
-    if row["devices"] > 1:
+    if inputs["devices"] > 1:
         out.append(Assumption("tensor_parallel_allreduce", ALLREDUCE_LATENCY_S, "s per all-reduce + bytes / "
                               f"{hw.interconnect_gb_s:g} GB/s", "Megatron-LM 2 all-reduces per layer; ASSUMED NCCL latency"))
     if hw.hw_class == "phone":
         out.append(Assumption("battery", hw.battery_wh, "Wh", "ASSUMPTION range %g-%g Wh (data/hardware.csv)"
                               % hw.range_of("battery_wh")[::2]))
-    if not row["within_context"]:
-        out.append(Assumption("context_length_exceeded", row["model_context"], "tokens",
+    if not values["within_context"]:
+        out.append(Assumption("context_length_exceeded", model.context_length, "tokens",
                               "prompt + output exceed the model's trained context: speed is estimated, "
                               "output quality is not guaranteed"))
     if hw.derived:
@@ -138,22 +116,21 @@ def _assumptions(row: dict, hw) -> tuple[Assumption, ...]:
     return tuple(out)
 
 
-def _row_estimate(arrays: dict, i: int, given_price) -> InferenceEstimate:
-    values = {k: _clean(arrays[k][i]) for k in OUTPUT_FIELDS}
-    values["devices_needed"] = int(values["devices_needed"]) if values["devices_needed"] is not None else None
-    values["max_batch"] = int(values["max_batch"]) if values["max_batch"] is not None else None
-    inputs = {k: _clean(arrays[k][i]) for k in REQUEST_FIELDS}
+def _row_estimate(cols: ServingColumns, i: int, given_price) -> InferenceEstimate:
+    """Row ``i`` of the core's columns as one estimate (``given_price``: the price the caller gave)."""
+    values = {k: _clean(getattr(cols, k)[i]) for k in OUTPUT_FIELDS}
+    for k in INTEGER_FIELDS:
+        values[k] = int(values[k]) if values[k] is not None else None
+    inputs = {k: _clean(getattr(cols, k)[i]) for k in REQUEST_FIELDS}
     for k in ("batch", "prompt_tokens", "output_tokens", "devices"):
         inputs[k] = int(inputs[k])
     inputs["price_per_hour"] = given_price
-    row = dict(values, **{k: inputs[k] for k in ("hardware", "weights", "kv_cache", "devices", "utilisation")},
-               inputs_price=given_price, model_context=arrays["model_obj"][i].context_length)
-    return InferenceEstimate(values=values, inputs=inputs, runtime=inputs["runtime"],
-                             assumptions=_assumptions(row, arrays["hardware_obj"][i]))
+    return InferenceEstimate(**values, inputs=inputs, runtime=inputs["runtime"],
+                             assumptions=_assumptions(values, inputs, cols.hardware_obj[i], cols.model_obj[i]))
 
 
 def estimate_inference(req: InferenceRequest) -> InferenceEstimate:
-    """One serving estimate (raises :class:`VentureLabError` on bad input)."""
+    """One serving estimate (raises the core's :class:`VentureLabError` on bad input)."""
     if not isinstance(req, InferenceRequest):
         raise VentureLabError("request", "must be an InferenceRequest", got=type(req).__name__)
     args = {k: getattr(req, k) for k in REQUEST_FIELDS}
@@ -161,24 +138,44 @@ def estimate_inference(req: InferenceRequest) -> InferenceEstimate:
         args[k] = parse_number(args[k], k, integer=True)
     args["utilisation"] = parse_number(args["utilisation"], "utilisation")
     args["price_per_hour"] = parse_number(args["price_per_hour"], "price_per_hour", allow_none=True)
-    arrays = serving_arrays(**args)
-    if arrays["error"][0]:
-        raise _reraise(arrays["error"][0])
-    return _row_estimate(arrays, 0, args["price_per_hour"])
+    cols = serving_arrays(**args)
+    if cols.error[0] is not None:
+        raise cols.error[0]
+    return _row_estimate(cols, 0, args["price_per_hour"])
 
 
-def _reraise(message: str) -> VentureLabError:
-    field_name, _, problem = message.partition(": ")
-    err = VentureLabError.__new__(VentureLabError)
-    ValueError.__init__(err, message)
-    err.field, err.problem, err.got, err.accepted = field_name, problem, None, None
-    return err
+def _table_column(df, name: str, pre_err: np.ndarray):
+    """One request column of a DataFrame: text cells stripped (empty -> None), number cells parsed
+    (``32k``); an unparsable cell puts its VentureLabError in ``pre_err`` and takes the default."""
+    default = getattr(InferenceRequest, name, None) if name not in ("model", "hardware") else None
+    if name not in df.columns:
+        return default
+    raw = df[name].to_numpy(dtype=object)
+    if name in ("model", "hardware", "weights", "kv_cache", "runtime"):
+        return np.array([None if _blank(v) else str(v).strip() for v in raw], dtype=object)
+    fallback = np.nan if name == "price_per_hour" else float(default)
+    vals = np.empty(len(raw), dtype=float)
+    for i, v in enumerate(raw):
+        if _blank(v):
+            vals[i] = fallback
+            continue
+        try:
+            vals[i] = parse_number(v, name)
+        except VentureLabError as exc:
+            pre_err[i] = exc
+            vals[i] = fallback
+    return vals
+
+
+def _blank(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v)) or str(v).strip() == ""
 
 
 def estimate_inference_table(df):
     """Vectorised estimates for a DataFrame with columns named like the request fields (missing
     columns take the defaults; cells may use suffixes such as ``32k``).  Returns one row per input
-    row: the resolved inputs, every output field, and ``error`` (empty when the row ran)."""
+    row: the resolved inputs, every output field, and ``error`` (the error's message, empty when
+    the row ran)."""
     import pandas as pd
     if not isinstance(df, pd.DataFrame):
         raise VentureLabError("table", "must be a pandas DataFrame", got=type(df).__name__)
@@ -188,41 +185,20 @@ def estimate_inference_table(df):
     for need in ("model", "hardware"):
         if need not in df.columns:
             raise VentureLabError("columns", f"missing column {need}", accepted=REQUEST_FIELDS)
-    n = len(df)
-    if n == 0:
+    if len(df) == 0:
         return pd.DataFrame(columns=[*REQUEST_FIELDS, *OUTPUT_FIELDS, "error"])
-    pre_err = np.full(n, "", dtype=object)
-    cols = {}
-    for name in REQUEST_FIELDS:
-        default = getattr(InferenceRequest, name, None) if name not in ("model", "hardware") else None
-        if name not in df.columns:
-            cols[name] = default
-            continue
-        raw = df[name].to_numpy(dtype=object)
-        if name in ("model", "hardware", "weights", "kv_cache", "runtime"):
-            cols[name] = np.array([None if (v is None or (isinstance(v, float) and math.isnan(v)) or
-                                            str(v).strip() == "") else str(v).strip() for v in raw], dtype=object)
-            continue
-        vals = np.empty(n, dtype=float)
-        for i, v in enumerate(raw):
-            missing = v is None or (isinstance(v, float) and math.isnan(v)) or str(v).strip() == ""
-            if missing:
-                vals[i] = np.nan if name == "price_per_hour" else float(default)
-                continue
-            try:
-                vals[i] = parse_number(v, name)
-            except VentureLabError as exc:
-                pre_err[i] = str(exc)
-                vals[i] = np.nan if name == "price_per_hour" else float(default)
-        cols[name] = vals
-    for name in ("model", "hardware"):
+    pre_err = np.full(len(df), None, dtype=object)
+    cols = {name: _table_column(df, name, pre_err) for name in REQUEST_FIELDS}
+    for name, stand_in in (("model", "llama-2-7b"), ("hardware", "nvidia-h100-sxm")):
         missing = np.array([v is None for v in cols[name]], dtype=bool)
-        for i in np.nonzero(missing & (pre_err == ""))[0]:
-            pre_err[i] = str(VentureLabError(name, "is empty"))
-        cols[name] = np.where(missing, "llama-2-7b" if name == "model" else "nvidia-h100-sxm", cols[name])
-    arrays = serving_arrays(**cols, row_errors=pre_err)
-    out = pd.DataFrame({k: arrays[k] for k in (*REQUEST_FIELDS, *OUTPUT_FIELDS, "error")})
-    return out
+        for i in np.nonzero(missing)[0]:
+            if pre_err[i] is None:
+                pre_err[i] = VentureLabError(name, "is empty")
+        cols[name] = np.where(missing, stand_in, cols[name])
+    out = serving_arrays(**cols, row_errors=pre_err)
+    table = {k: getattr(out, k) for k in (*REQUEST_FIELDS, *OUTPUT_FIELDS)}
+    table["error"] = np.array(["" if e is None else str(e) for e in out.error], dtype=object)
+    return pd.DataFrame(table)
 
 
 def max_batch_that_fits(req: InferenceRequest) -> int:
@@ -230,16 +206,26 @@ def max_batch_that_fits(req: InferenceRequest) -> int:
     return int(estimate_inference(req).max_batch)
 
 
+def replica_requests_per_s(batch: float, output_tokens: float, ttft_ms: float | None,
+                           tpot_ms: float | None) -> float:
+    """Requests per second one replica completes: ``batch`` requests every prefill + output x TPOT
+    seconds (static batching; a figure that is not meaningful counts as no time).  0 where the
+    request takes no time or the time is not finite."""
+    busy_s = (ttft_ms or 0.0) / 1000.0 + output_tokens * (tpot_ms or 0.0) / 1000.0
+    return batch / busy_s if busy_s > 0 and math.isfinite(busy_s) else 0.0
+
+
 def devices_for_rate(estimate: InferenceEstimate, requests_per_s: float) -> int:
     """Devices to serve ``requests_per_s`` requests with this configuration: replicas x devices per
-    replica, where one replica completes ``batch`` requests every prefill + output x TPOT seconds."""
+    replica, each replica completing :func:`replica_requests_per_s` of them."""
     rps = parse_number(requests_per_s, "requests_per_s", minimum=0, maximum=1e9)
     inp = estimate.inputs
     per_replica_devices = max(int(inp["devices"]), int(estimate.devices_needed or 1))
-    busy_s = (estimate.ttft_ms or 0.0) / 1000.0 + inp["output_tokens"] * (estimate.tpot_ms or 0.0) / 1000.0
-    if busy_s <= 0 or rps == 0:
-        return per_replica_devices if rps > 0 else 0
-    replica_rps = inp["batch"] / busy_s
+    if rps == 0:
+        return 0
+    replica_rps = replica_requests_per_s(inp["batch"], inp["output_tokens"], estimate.ttft_ms, estimate.tpot_ms)
+    if replica_rps <= 0:
+        return per_replica_devices
     return int(math.ceil(rps / replica_rps)) * per_replica_devices
 
 
@@ -252,18 +238,17 @@ def largest_model_that_fits(hardware: str, weights: str | None = None, min_decod
     # text such as "32k" is accepted here as in estimate_inference (the core takes numbers only)
     prompt_tokens, output_tokens, devices = (parse_number(v, k, integer=True) for k, v in (
         ("prompt_tokens", prompt_tokens), ("output_tokens", output_tokens), ("devices", devices)))
-    # Every LLM goes through the core (so the inputs are always validated, even when no model has
-    # a long enough context); the context filter uses the core's own ``within_context`` flag.
-    # Filtering first could leave an empty list, which used to crash the core (``~`` on float).
+    # Every LLM goes through the core, so the inputs are validated even when no model has a long
+    # enough context; the context filter is the core's own ``within_context`` flag.
     llms = [m for m in load_models().values() if m.kind == "decoder-llm"]
-    arr = serving_arrays([m.id for m in llms], hardware, weights, None, runtime, 1, prompt_tokens, output_tokens,
-                         devices)
-    if arr["error"][0] and all(arr["error"]):
-        raise _reraise(arr["error"][0])
-    ok = [i for i in range(len(llms)) if not arr["error"][i] and arr["fits"][i] and arr["within_context"][i]
-          and (arr["decode_tokens_per_s"][i] or 0) >= min_tps]
+    cols = serving_arrays([m.id for m in llms], hardware, weights, None, runtime, 1, prompt_tokens, output_tokens,
+                          devices)
+    if len(llms) and all(e is not None for e in cols.error):
+        raise cols.error[0]
+    ok = [i for i in range(len(llms)) if cols.error[i] is None and cols.fits[i] and cols.within_context[i]
+          and (cols.decode_tokens_per_s[i] or 0) >= min_tps]
     ok.sort(key=lambda i: -llms[i].params_b)
-    return [_row_estimate(arr, i, None) for i in ok]
+    return [_row_estimate(cols, i, None) for i in ok]
 
 
 # --------------------------------------------------------------------------------- vision / speech
@@ -291,25 +276,46 @@ class VisionEstimate:
 VISION_RUNTIME = {"phone": "executorch"}   # elsewhere PyTorch (eager / compiled) as the common baseline
 
 
+def _vision_work(model: str, gflops_per_input) -> tuple[object, float, int, float]:
+    """(catalog record or None for ``custom``, parameters, layers, GFLOPs per input)."""
+    if model == "custom":
+        if gflops_per_input is None:
+            raise VentureLabError("gflops_per_input", "is required with model='custom'")
+        spec, params, layers = None, 0.0, 20
+    else:
+        spec = get_model(model)
+        params, layers = spec.params, spec.layers or 20
+        if gflops_per_input is None:
+            if not spec.gflops_per_input:
+                raise VentureLabError("model", "has no FLOPs per input; give gflops_per_input",
+                                      got=model, accepted=[m.id for m in load_models().values() if m.gflops_per_input])
+            gflops_per_input = spec.gflops_per_input
+    return spec, params, layers, parse_number(gflops_per_input, "gflops_per_input", minimum=1e-6, maximum=1e7)
+
+
+def _vision_assumptions(spec, basis: str, gflops: float, hw) -> tuple[Assumption, ...]:
+    out = (
+        Assumption("speed_model", basis, "", "LLM calibration groups stand in for vision "
+                   "workloads (no vision calibration rows): treat the band as indicative"),
+        Assumption("gflops_per_input", gflops, "GFLOPs", "caller" if spec is None else "data/models.csv"),
+        Assumption("power", hw.tdp_w, "W", "data/hardware.csv tdp_w"),
+        Assumption("activation_traffic", "not modelled", "", "latency of small CNNs at batch 1 can be "
+                   "dominated by activation reads and kernel launches (docs/methodology.md known limits)"),
+    )
+    if spec is not None and spec.kind == "speech":
+        out += (Assumption("speech_window", spec.input_resolution or "one input", "",
+                           "FLOPs per input cover the encoder; generated text tokens add decoder work "
+                           "(data/models.csv notes)"),)
+    return out
+
+
 def estimate_vision(model: str, hardware: str, weights: str | None = None, batch: int = 1,
                     runtime: str | None = None, gflops_per_input: float | None = None) -> VisionEstimate:
     """Latency per input and inputs/s for a vision or speech model (or ``model="custom"`` with the
     caller's own ``gflops_per_input``), from FLOPs and weight bytes by roofline."""
     hw = get_hardware(hardware)
     b = parse_number(batch, "batch", integer=True, minimum=1, maximum=1_000_000)
-    if model == "custom":
-        if gflops_per_input is None:
-            raise VentureLabError("gflops_per_input", "is required with model='custom'")
-        params, layers, mid = 0.0, 20, "custom"
-    else:
-        spec = get_model(model)
-        params, layers, mid = spec.params, spec.layers or 20, spec.id
-        if gflops_per_input is None:
-            if not spec.gflops_per_input:
-                raise VentureLabError("model", "has no FLOPs per input; give gflops_per_input",
-                                      got=model, accepted=[m.id for m in load_models().values() if m.gflops_per_input])
-            gflops_per_input = spec.gflops_per_input
-    g = parse_number(gflops_per_input, "gflops_per_input", minimum=1e-6, maximum=1e7)
+    spec, params, layers, g = _vision_work(model, gflops_per_input)
     fmt = get_format(weights or ("fp16" if hw.has_fp16 else "bf16"))
     rt = (runtime or VISION_RUNTIME.get(hw.hw_class, "pytorch")).lower()
     if rt not in RUNTIMES_BY_CLASS[hw.hw_class]:
@@ -322,28 +328,15 @@ def estimate_vision(model: str, hardware: str, weights: str | None = None, batch
                        peak_fp32=hw.peak_tflops_fp32 * 1e12, peak_fp16=hw.peak_tflops_fp16 * 1e12,
                        peak_int8=hw.peak_tops_int8 * 1e12, fp8_capable="fp8" in hw.compute_formats,
                        peak_int4=hw.peak_tops_int4 * 1e12, fp4_capable="nvfp4" in hw.compute_formats)
-    t, lo, hi = (float(sp[k][0]) for k in ("prefill_s", "prefill_s_low", "prefill_s_high"))
-    pue = 1.3 if hw.category == "datacenter-gpu" else 1.0
+    t, lo, hi = float(sp.prefill_s[0]), float(sp.prefill_s_low[0]), float(sp.prefill_s_high[0])
     from scenarios.engine.prices import operating_assumptions
-    if hw.category == "datacenter-gpu":
-        pue = operating_assumptions()["pue"].expected
-    assumptions = (
-        Assumption("speed_model", str(sp["basis"][0]), "", "LLM calibration groups stand in for vision "
-                   "workloads (no vision calibration rows): treat the band as indicative"),
-        Assumption("gflops_per_input", g, "GFLOPs", "caller" if model == "custom" else "data/models.csv"),
-        Assumption("power", hw.tdp_w, "W", "data/hardware.csv tdp_w"),
-        Assumption("activation_traffic", "not modelled", "", "latency of small CNNs at batch 1 can be "
-                   "dominated by activation reads and kernel launches (docs/methodology.md known limits)"),
-    )
-    if model != "custom" and spec.kind == "speech":
-        assumptions += (Assumption("speech_window", spec.input_resolution or "one input", "",
-                                   "FLOPs per input cover the encoder; generated text tokens add decoder work "
-                                   "(data/models.csv notes)"),)
+    pue = operating_assumptions()["pue"].expected if hw.category == "datacenter-gpu" else 1.0
     return VisionEstimate(
         latency_ms=1000 * t, latency_ms_low=1000 * lo, latency_ms_high=1000 * hi,
         inputs_per_s=b / t, inputs_per_s_low=b / hi, inputs_per_s_high=b / lo,
         energy_j_per_input=hw.tdp_w * t * pue / b,
-        bound="compute" if bool(sp["prefill_compute_bound"][0]) else "bandwidth",
+        bound="compute" if bool(sp.prefill_compute_bound[0]) else "bandwidth",
         weights_gb=w_bytes / 1e9, fits=w_bytes / 1e9 + RUNTIME_OVERHEAD_GB[hw.hw_class] <= hw.usable_memory_gb,
-        gflops_per_input=g, inputs={"model": mid, "hardware": hw.id, "weights": fmt.id, "batch": b, "runtime": rt},
-        runtime=rt, assumptions=assumptions)
+        gflops_per_input=g, inputs={"model": "custom" if spec is None else spec.id, "hardware": hw.id,
+                                    "weights": fmt.id, "batch": b, "runtime": rt},
+        runtime=rt, assumptions=_vision_assumptions(spec, str(sp.basis[0]), g, hw))

@@ -1,379 +1,265 @@
-"""The one vectorised serving core: arrays of requests in, arrays of every output field out.
+"""The one vectorised serving core: arrays of requests in, :class:`ServingColumns` out.
 
 ``estimate_inference`` (one request), ``estimate_inference_table`` (a DataFrame), the CLI's
 ``--from-csv``, the app and bench/engine.py all call :func:`serving_arrays`.  Bad rows do not raise:
-they get a message in the ``error`` array and NaN outputs, and every other row still runs.
+they carry their :class:`~scenarios.errors.VentureLabError` in the ``error`` column and NaN outputs,
+and every other row still runs.
+
+The work is a pipeline of short stages, each reading the typed results of the ones before:
+
+    resolve inputs (serving_inputs.py) -> memory -> work -> times -> money -> roofline
 
 Time comes from :func:`scenarios.engine.speed.predict` (roofline with fitted efficiency factors); this
-module supplies the work: FLOPs, bytes of weights and KV cache, memory, and turns times into
+module supplies the work (FLOPs, bytes of weights and KV cache), the memory, and turns times into
 tokens/s, $, joules and battery.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from scenarios.engine import speed
-from scenarios.engine.catalog import get_hardware, get_model, load_formats
-from scenarios.errors import VentureLabError
-from scenarios.engine.flops import decode_flops_per_token, expert_params, matmul_params, prefill_flops
-from scenarios.engine.memory import (
-    RUNTIME_OVERHEAD_GB,
-    expert_only_format,
-    split_weight_bytes,
-    kv_cache_bytes,
-    kv_values_per_token_per_layer,
-    mean_cached_token_layers,
-    model_arrays,
-    working_memory_bytes,
-)
+from scenarios.engine.estimate import BAND_SUFFIXES, INPUT_COLUMNS, RECORD_COLUMNS, ServingColumns
+from scenarios.engine.flops import decode_flops_per_token, matmul_params, prefill_flops
+from scenarios.engine.memory import (kv_cache_bytes, kv_values_per_token_per_layer, mean_cached_token_layers,
+                                     split_weight_bytes, working_memory_bytes)
+from scenarios.engine.serving_inputs import ResolvedRequests, resolve_requests
 
-# Runtimes that exist for a hardware class (ARCHITECTURE 4.2 names); others are refused with the list.
-RUNTIMES_BY_CLASS = {
-    "nvidia-datacenter": ("vllm", "tensorrt-llm", "llama.cpp", "pytorch", "mlc"),
-    "nvidia-consumer": ("llama.cpp", "vllm", "tensorrt-llm", "pytorch", "mlc"),
-    "jetson": ("mlc", "llama.cpp", "tensorrt-llm", "pytorch", "vllm"),
-    "apple": ("llama.cpp", "mlc", "pytorch", "executorch"),
-    "phone": ("executorch", "mlc", "llama.cpp"),
-    "cpu-sbc": ("llama.cpp", "pytorch", "executorch"),
-    "tpu": ("vllm", "pytorch"),
-    "amd": ("vllm", "llama.cpp", "pytorch", "mlc"),
-}
 # NCCL all-reduce latency per call on one node (ASSUMED ~10 us small-message latency; NVIDIA NCCL
 # tests report 5-20 us on NVLink/PCIe).  Tensor parallel does 2 all-reduces per layer (Megatron-LM,
 # Shoeybi et al. 2019 s3).
 ALLREDUCE_LATENCY_S = 10e-6
-DEFAULTS = {"batch": 1, "prompt_tokens": 512, "output_tokens": 128, "devices": 1, "utilisation": 0.5}
-LIMITS = {"batch": (1, 1_000_000), "prompt_tokens": (0, 100_000_000), "output_tokens": (0, 100_000_000),
-          "devices": (1, 4096), "price_per_hour": (0, 10_000), "utilisation": (0.001, 1.0)}
+# Columns left as they are on error rows: they say which request the row was.
+_KEPT_ON_ERROR = ("error", "model", "hardware", "weights", "kv_cache", "runtime", *RECORD_COLUMNS)
 
 
-class Indexed:
-    """Many rows drawn from a few objects: ``items[index[i]]`` is row i's value.
+@dataclass(frozen=True)
+class Memory:
+    """What one replica holds (bytes), and whether and how it fits."""
 
-    Sweeps pass models, hardware and formats this way so the core resolves each distinct value
-    once (a plain list or array works too; it is factorised first).
+    weights: np.ndarray            # the stored checkpoint, every parameter once
+    kv_cache: np.ndarray           # batch x (prompt + output) tokens
+    activations: np.ndarray        # one forward's peak activations + logits
+    working: np.ndarray            # activations + runtime overhead on every device
+    per_device: np.ndarray         # tensor parallel shards weights, KV and activations over N
+    fits: np.ndarray
+    devices_needed: np.ndarray     # inf where even an empty device has no room
+    max_batch: np.ndarray
+    within_context: np.ndarray
+
+
+@dataclass(frozen=True)
+class Work:
+    """What the roofline charges: FLOPs and the bytes each step reads."""
+
+    prefill_flops: np.ndarray              # whole prefill of the batch
+    decode_flops_per_token: np.ndarray     # one token of one sequence, mean context
+    weight_bytes_per_step: np.ndarray      # weights one decode step of the batch reads
+    weight_bytes_prefill: np.ndarray       # weights the prefill reads (MoE: nearly every expert)
+    kv_bytes_per_token_read: np.ndarray    # KV one sequence reads per decode step, mean context
+
+
+@dataclass(frozen=True)
+class Times:
+    """Seconds per prefill and per decode step, expected / low / high (in BAND_SUFFIXES order)."""
+
+    prediction: speed.SpeedPrediction      # the roofline on the N devices, before communication
+    comm_s_per_step: np.ndarray            # tensor-parallel all-reduces of one decode step
+    prefill_s: tuple[np.ndarray, np.ndarray, np.ndarray]
+    decode_s: tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def memory_stage(r: ResolvedRequests) -> Memory:
+    """Weights at their true bits, KV by attention type, working memory; fit per device."""
+    m, B, P, N = r.m, r.batch, r.prompt_tokens, r.devices
+    ctx = P + r.output_tokens
+    experts = m.experts
+    weights = split_weight_bytes(m.params - experts * r.expert_params, experts * r.expert_params,
+                                 r.bits, r.expert_only)
+    kv = kv_cache_bytes(m, ctx, B, r.kv_bits)
+    acts = working_memory_bytes(m, B, np.maximum(P, 1.0), r.act_bytes, 0.0)
+    overhead = r.hw.overhead_gb * 1e9
+    room = r.hw.usable_bytes - overhead
+    need = np.where(room > 0, np.ceil((weights + kv + acts) / np.maximum(room, 1.0)), np.inf)
+    # whole nodes: 1, 2, 4 or 8 devices, then multiples of 8
+    pow2 = 2.0 ** np.ceil(np.log2(np.maximum(need, 1.0)))
+    per_seq = kv_cache_bytes(m, ctx, 1.0, r.kv_bits) + working_memory_bytes(m, 1.0, np.maximum(P, 1.0),
+                                                                             r.act_bytes, 0.0)
+    per_device = (weights + kv + acts) / N + overhead
+    return Memory(
+        weights=weights, kv_cache=kv, activations=acts, working=acts + overhead * N, per_device=per_device,
+        fits=per_device <= r.hw.usable_bytes,
+        devices_needed=np.where(need <= 8, pow2, np.ceil(need / 8.0) * 8.0),
+        max_batch=np.floor(np.maximum(room * N - weights, 0.0) / np.maximum(per_seq, 1.0)),
+        # Beyond the trained context the model still runs (RoPE extrapolates, quality degrades): the
+        # estimate is computed and flagged, not refused.
+        within_context=~((m.context > 0) & (ctx > m.context) & m.token_model))
+
+
+def work_stage(r: ResolvedRequests) -> Work:
+    """FLOPs and bytes read.  MoE: the shared weights plus the experts a step touches."""
+    m, B, P = r.m, r.batch, r.prompt_tokens
+    experts, k = m.experts, m.experts_per_token
+    shared = np.maximum(matmul_params(m) - k * r.expert_params, 0.0)   # dense: every matmul weight
+
+    def touched(tokens):   # expected distinct experts hit by `tokens` routed tokens (uniform routing)
+        return experts * (1.0 - (1.0 - k / np.maximum(experts, 1.0)) ** np.maximum(tokens, 1.0))
+
+    kv_read = (kv_values_per_token_per_layer(m) * mean_cached_token_layers(m, P, P + np.maximum(r.output_tokens, 1.0))
+               * r.kv_bits / 8.0)
+    return Work(
+        prefill_flops=prefill_flops(m, P, B), decode_flops_per_token=decode_flops_per_token(m, P, r.output_tokens),
+        weight_bytes_per_step=split_weight_bytes(shared, touched(B) * r.expert_params, r.bits, r.expert_only),
+        weight_bytes_prefill=split_weight_bytes(shared, touched(B * P) * r.expert_params, r.bits, r.expert_only),
+        kv_bytes_per_token_read=kv_read)
+
+
+def times_stage(r: ResolvedRequests, w: Work, factors=None) -> Times:
+    """Roofline times on N devices' bandwidth and peaks, plus tensor parallel's 2 all-reduces per
+    layer (ring: 2 (N - 1) / N of the activations each) and MoE prefill's extra expert reads."""
+    m, B, P, N, hw = r.m, r.batch, r.prompt_tokens, r.devices, r.hw
+    sp = speed.predict(r.hw_class, r.runtime, r.weights, prefill_flops=w.prefill_flops,
+                       decode_flops_per_token=w.decode_flops_per_token, weight_bytes=w.weight_bytes_per_step,
+                       kv_bytes_read_per_token=w.kv_bytes_per_token_read, bandwidth_bytes_s=hw.bandwidth_bytes_s * N,
+                       batch=B, layers=np.maximum(m.layers, 1.0), peak_fp32=hw.peak_fp32 * N,
+                       peak_fp16=hw.peak_fp16 * N, peak_int8=hw.peak_int8 * N, fp8_capable=hw.fp8_capable,
+                       peak_int4=hw.peak_int4 * N, fp4_capable=hw.fp4_capable, factors=factors)
+    ring = np.where(N > 1, 2.0 * (N - 1.0) / N, 0.0)
+    ic = hw.interconnect_bytes_s
+    comm_decode = np.where(N > 1, 2.0 * m.layers * (ring * B * m.hidden * 2.0 / ic + ALLREDUCE_LATENCY_S), 0.0)
+    comm_prefill = np.where((N > 1) & (P > 0),
+                            2.0 * m.layers * (ring * B * P * m.hidden * 2.0 / ic + ALLREDUCE_LATENCY_S), 0.0)
+    moe = m.experts > 0
+    extra_prefill = np.where(moe & (P > 0), (w.weight_bytes_prefill - w.weight_bytes_per_step)
+                             / (hw.bandwidth_bytes_s * N * np.maximum(sp.eff_bw, 1e-3)), 0.0)
+    prefill = tuple(t + comm_prefill + extra_prefill for t in (sp.prefill_s, sp.prefill_s_low, sp.prefill_s_high))
+    decode = tuple(t + comm_decode for t in (sp.decode_s_per_token, sp.decode_s_per_token_low,
+                                             sp.decode_s_per_token_high))
+    return Times(prediction=sp, comm_s_per_step=comm_decode, prefill_s=prefill, decode_s=decode)
+
+
+def speed_columns(r: ResolvedRequests, t: Times) -> dict[str, np.ndarray]:
+    """Tokens/s and latencies (NaN without a prompt / without output); a speed's low end comes
+    from the time's high end."""
+    B, P, O = r.batch, r.prompt_tokens, r.output_tokens
+    has_p, has_o = P > 0, O > 0
+    out = {}
+    for i, (s, inv) in enumerate(zip(BAND_SUFFIXES, (0, 2, 1))):
+        out[f"prefill_tokens_per_s{s}"] = np.where(has_p, B * P / np.maximum(t.prefill_s[inv], 1e-30), np.nan)
+        out[f"ttft_ms{s}"] = np.where(has_p, 1000.0 * t.prefill_s[i], np.nan)
+        out[f"decode_tokens_per_s{s}"] = np.where(has_o, 1.0 / t.decode_s[inv], np.nan)
+        out[f"throughput_tokens_per_s{s}"] = np.where(has_o, B / t.decode_s[inv], np.nan)
+        out[f"tpot_ms{s}"] = np.where(has_o, 1000.0 * t.decode_s[i], np.nan)
+    return out
+
+
+def money_columns(r: ResolvedRequests, t: Times) -> dict[str, np.ndarray]:
+    """$, energy and battery per output token at the utilisation, the prefill included.
+
+    Paid device-hours are busy time / utilisation; energy adds the idle draw of the unpaid share and
+    the facility overhead (PUE) in a datacenter (scenarios/engine/prices.py operating assumptions).
     """
-
-    def __init__(self, items, index):
-        self.items = list(items)
-        self.index = np.asarray(index, dtype=np.int64)
-
-
-def _missing(v) -> bool:
-    return v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip())
-
-
-def _length(v) -> int | None:
-    if isinstance(v, Indexed):
-        return len(v.index)
-    if isinstance(v, (list, tuple, np.ndarray)):
-        return len(v)
-    return None
-
-
-def _factorize(values, n: int):
-    """(distinct values, row -> position) for a scalar, a sequence or an :class:`Indexed`."""
-    if isinstance(values, Indexed):
-        return values.items, values.index
-    if _length(values) is None:
-        return [values], np.zeros(n, dtype=np.int64)
-    seen: dict = {}
-    items: list = []
-    inv = np.empty(n, dtype=np.int64)
-    for i, v in enumerate(values):
-        key = v if isinstance(v, (str, type(None), float, int)) else ("obj", id(v))
-        k = seen.get(key)
-        if k is None:
-            k = seen[key] = len(items)
-            items.append(v)
-        inv[i] = k
-    return items, inv
+    from scenarios.engine.prices import operating_assumptions
+    ops = operating_assumptions()
+    B, O, N, util, hw = r.batch, r.output_tokens, r.devices, r.utilisation, r.hw
+    has_o, tokens_out = O > 0, np.maximum(B * O, 1)
+    price = np.where(np.isnan(r.price_per_hour), hw.catalog_usd_per_hour, r.price_per_hour)
+    pue = np.where(hw.in_datacenter, ops["pue"].expected, 1.0)   # desks, laptops, boards, phones: no facility
+    idle = ops["idle_power_fraction"].expected if "idle_power_fraction" in ops else 0.2
+    out = {"price_per_hour_used": price, "pue_used": pue}
+    for i, s in enumerate(BAND_SUFFIXES):
+        busy_s = t.prefill_s[i] + O * t.decode_s[i]
+        dev_hours = N * busy_s / 3600.0 / util
+        out[f"usd_per_million_tokens{s}"] = np.where(has_o & np.isfinite(price), price * dev_hours / tokens_out * 1e6,
+                                                     np.nan)
+        energy = hw.tdp_w * N * busy_s * (1.0 + idle * (1.0 - util) / util) * pue
+        out[f"energy_j_per_token{s}"] = np.where(has_o, energy / tokens_out, np.nan)
+        battery_share = hw.tdp_w * N * busy_s / tokens_out * 1000.0 / (hw.battery_wh * 3600.0) * 100.0
+        out[f"battery_pct_per_1k_tokens{s}"] = np.where(has_o & np.isfinite(hw.battery_wh), battery_share, np.nan)
+    kwh_per_million = out["energy_j_per_token"] * 1e6 / 3.6e6
+    out["electricity_usd_per_million_tokens"] = kwh_per_million * ops["electricity_usd_per_kwh"].expected
+    out["co2_g_per_million_tokens"] = kwh_per_million * ops["grid_kg_co2_per_kwh"].expected * 1000.0
+    return out
 
 
-def _numbers(values, n: int) -> np.ndarray:
-    if isinstance(values, Indexed):
-        return np.array([np.nan if v is None else v for v in values.items], dtype=float)[values.index]
-    if _length(values) is None:
-        return np.full(n, np.nan if values is None else values, dtype=float)
-    a = np.asarray(values)
-    if a.dtype == object:
-        a = np.array([np.nan if v is None else v for v in a], dtype=float)
-    return a.astype(float)
+def roofline_columns(r: ResolvedRequests, mem: Memory, w: Work, t: Times) -> dict[str, np.ndarray]:
+    """Where the workload sits against the device's ridge point, and which limit binds."""
+    has_p, has_o = r.prompt_tokens > 0, r.output_tokens > 0
+    step_bytes = w.weight_bytes_per_step + r.batch * w.kv_bytes_per_token_read
+    prefill_bytes = w.weight_bytes_prefill + mem.kv_cache
+    return {
+        "arithmetic_intensity": r.batch * w.decode_flops_per_token / np.maximum(step_bytes, 1.0),
+        "arithmetic_intensity_prefill": np.where(has_p, w.prefill_flops / np.maximum(prefill_bytes, 1.0), np.nan),
+        "ridge_point": t.prediction.peak_flops_used / (r.hw.bandwidth_bytes_s * r.devices),
+        "bound_prefill": np.where(has_p, np.where(t.prediction.prefill_compute_bound, "compute", "bandwidth"), None),
+        "bound_decode": np.where(has_o, np.where(t.prediction.decode_compute_bound, "compute", "bandwidth"), None),
+    }
 
 
-def _resolve(values, n, getter, err, field):
-    """Objects for ids/paths (once per distinct value); unknown ones mark their rows' errors."""
-    items, inv = _factorize(values, n)
-    objs, bad = [], np.zeros(len(items), dtype=bool)
-    for k, v in enumerate(items):
-        try:
-            objs.append(getter(v if not isinstance(v, (np.str_,)) else str(v)))
-        except VentureLabError as exc:
-            objs.append(None)
-            bad[k] = True
-            rows = np.nonzero((inv == k) & (err == ""))[0]
-            err[rows] = str(exc)
-    return objs, inv, bad[inv], items
+def memory_columns(r: ResolvedRequests, mem: Memory) -> dict[str, np.ndarray]:
+    """The memory stage in GB (1e9 bytes), as the output fields name it."""
+    gb = 1e9
+    return {
+        "weights_gb": mem.weights / gb, "kv_cache_gb": mem.kv_cache / gb, "working_memory_gb": mem.working / gb,
+        "total_memory_gb": (mem.weights + mem.kv_cache + mem.working) / gb,
+        "memory_per_device_gb": mem.per_device / gb, "usable_memory_gb": r.hw.usable_bytes / gb,
+        "fits": mem.fits, "within_context": mem.within_context,
+        # no device of this kind has room even for the runtime: an unreachable count, stated as 1e6
+        "devices_needed": np.where(np.isfinite(mem.devices_needed), mem.devices_needed, 1e6),
+        "max_batch": mem.max_batch,
+    }
 
 
-def _obj_array(items) -> np.ndarray:
-    a = np.empty(len(items), dtype=object)
-    a[:] = items
-    return a
+def _blank_error_rows(columns: dict[str, np.ndarray], bad: np.ndarray) -> dict[str, np.ndarray]:
+    """Error rows show no figures: None, False or NaN by the column's type."""
+    if not bad.any():
+        return columns
+    out = {}
+    for key, val in columns.items():
+        if key in _KEPT_ON_ERROR:
+            out[key] = val
+        elif val.dtype == object:
+            out[key] = np.where(bad, None, val)
+        elif val.dtype == bool:
+            out[key] = np.where(bad, False, val)
+        else:
+            out[key] = np.where(bad, np.nan, val)
+    return out
 
 
 def serving_arrays(model, hardware, weights=None, kv_cache=None, runtime=None, batch=1, prompt_tokens=512,
                    output_tokens=128, devices=1, price_per_hour=None, utilisation=0.5,
-                   factors=None, row_errors=None) -> dict[str, np.ndarray]:
+                   factors=None, row_errors=None) -> ServingColumns:
     """Serving estimates for many requests at once (each argument a scalar, a 1-D sequence or an
-    :class:`Indexed`).
+    :class:`~scenarios.engine.serving_inputs.Indexed`).
 
     ``model`` / ``hardware`` are ids, paths, or ModelSpec / Hardware objects.  ``weights=None``
     means fp16, or bf16 where the device has no fp16 path; ``kv_cache=None`` the weights'
     activation dtype; ``runtime=None`` the usual one for the hardware class; ``price_per_hour=None``
     the catalog rental price (median of listings) where there is one.
 
-    Returns a dict of arrays, one entry per output field (NaN where not meaningful), plus
-    ``error`` (empty string for good rows), the resolved inputs and the speed model's ``basis``.
-    ``row_errors`` lets a caller mark rows it already found bad (e.g. an unparsable cell).
+    Returns :class:`ServingColumns`: one array per output field (NaN where not meaningful), the
+    resolved inputs, and ``error`` (a VentureLabError per bad row, None for good rows).
+    ``row_errors`` lets a caller mark rows it already found bad (e.g. an unparsable cell) with
+    their VentureLabError.
     """
-    lens = [x for x in (_length(v) for v in (model, hardware, weights, kv_cache, runtime, batch, prompt_tokens,
-                                            output_tokens, devices, price_per_hour, utilisation)) if x is not None]
-    n = max(lens) if lens else 1
-    if any(x != n for x in lens):
-        raise VentureLabError("inputs", f"all input arrays must have the same length ({n})", got=sorted(set(lens)))
-    err = np.full(n, "", dtype=object) if row_errors is None else np.asarray(row_errors, dtype=object).copy()
-    models, mi, bad_m, m_items = _resolve(model, n, get_model, err, "model")
-    hws, hi, bad_h, h_items = _resolve(hardware, n, get_hardware, err, "hardware")
-    okm = [m for m in models if m is not None] or [get_model("llama-2-7b")]
-    okh = [h for h in hws if h is not None] or [get_hardware("nvidia-h100-sxm")]
-    models = [m if m is not None else okm[0] for m in models]
-    hws = [h if h is not None else okh[0] for h in hws]
-    m = {k: v[mi] for k, v in model_arrays(models).items()}
-    hw_class_u = np.array([h.hw_class for h in hws], dtype=object)
-    hw_class = hw_class_u[hi]
-    has_fp16_u = np.array([h.has_fp16 for h in hws])
-
-    # numbers: validated in bulk, a bad value marks its row
-    num = {}
-    for name, value in (("batch", batch), ("prompt_tokens", prompt_tokens), ("output_tokens", output_tokens),
-                        ("devices", devices), ("utilisation", utilisation), ("price_per_hour", price_per_hour)):
-        arr = _numbers(value, n)
-        lo, hi_ = LIMITS[name]
-        nan_ok = name == "price_per_hour"
-        badv = (~np.isfinite(arr) & ~(nan_ok & np.isnan(arr))) | (arr < lo) | (arr > hi_)
-        if name in ("batch", "prompt_tokens", "output_tokens", "devices"):
-            badv |= np.isfinite(arr) & (np.abs(arr - np.round(arr)) > 1e-9)
-        for r in np.nonzero(badv & (err == ""))[0]:
-            kind = "a whole number" if name in ("batch", "prompt_tokens", "output_tokens", "devices") else "a number"
-            shown = arr[r] if _length(value) is None or isinstance(value, Indexed) else np.asarray(value, dtype=object)[r]
-            err[r] = str(VentureLabError(name, f"must be {kind} in {lo:g}..{hi_:g}", got=shown))
-        num[name] = np.where(badv, DEFAULTS.get(name, np.nan) if not nan_ok else np.nan, arr)
-    B, P, O, N = num["batch"], num["prompt_tokens"], num["output_tokens"], num["devices"]
-    util = num["utilisation"]
-
-    # formats: weights default fp16 (bf16 where no fp16 path), KV default = activation dtype
-    fmts = load_formats()
-    fmt_names = list(fmts)
-    fmt_pos = {f: i for i, f in enumerate(fmt_names)}
-    fmt_bits = np.array([fmts[f].bits_per_weight for f in fmt_names])
-    fmt_act = np.array([fmts[f].activation_dtype for f in fmt_names], dtype=object)
-
-    def format_index(values, default_idx, field):
-        items, inv = _factorize(values, n)
-        names = [None if _missing(v) else str(v).strip().lower() for v in items]
-        idx_u = np.array([-2 if v is None else fmt_pos.get(v, -1) for v in names], dtype=np.int64)
-        idx = idx_u[inv]
-        idx = np.where(idx == -2, default_idx, idx)
-        for k in np.nonzero(idx_u == -1)[0]:
-            rows = np.nonzero((inv == k) & (err == ""))[0]
-            err[rows] = str(VentureLabError(field, "unknown weight format" if field == "weights" else
-                                            "unknown KV-cache format", got=str(items[k]), accepted=fmts))
-        return np.where(idx < 0, fmt_pos["fp16"], idx)
-
-    w_default = np.where(has_fp16_u, fmt_pos["fp16"], fmt_pos["bf16"])[hi]
-    wi = format_index(weights, w_default, "weights")
-    act = fmt_act[wi]
-    act = np.where((act == "fp16") & ~has_fp16_u[hi], "bf16", act)
-    act_idx = np.array([fmt_pos[a] for a in ("fp32", "fp16", "bf16")])[
-        np.where(act == "fp32", 0, np.where(act == "fp16", 1, 2))]
-    kvi = format_index(kv_cache, act_idx, "kv_cache")
-    w_ids = _obj_array(fmt_names)[wi]
-    kv_ids = _obj_array(fmt_names)[kvi]
-    bits = fmt_bits[wi]
-    kv_bits = fmt_bits[kvi]
-    act_bytes = np.where(act == "fp32", 4.0, 2.0)
-
-    # runtime per class (checked once per distinct class x runtime)
-    rt_items, rt_inv = _factorize(runtime, n)
-    rt_names = [None if _missing(v) else str(v).strip().lower() for v in rt_items]
-    cls_u = sorted(set(hw_class_u))
-    cls_code = np.array([cls_u.index(c) for c in hw_class_u])[hi]
-    pair = rt_inv * len(cls_u) + cls_code
-    rt_row = np.empty(n, dtype=object)
-    for code in np.unique(pair, return_inverse=True)[0]:   # (return_inverse avoids importing numpy.ma)
-        rows = pair == code
-        name, cls = rt_names[code // len(cls_u)], cls_u[code % len(cls_u)]
-        if name is None:
-            rt_row[rows] = speed.default_runtime(cls)
-            continue
-        rt_row[rows] = name
-        if name not in RUNTIMES_BY_CLASS[cls]:
-            bad_rows = rows & (err == "")
-            err[bad_rows] = str(VentureLabError("runtime", f"not available on {cls} hardware", got=name,
-                                                accepted=RUNTIMES_BY_CLASS[cls]))
-            rt_row[rows] = speed.default_runtime(cls)
-    rt = rt_row
-
-    # model kind and context
-    tok = m["token_model"]
-    for r in np.nonzero(~tok & (err == ""))[0]:
-        err[r] = str(VentureLabError("model", "is a per-input vision model: use estimate_vision "
-                                     "(latency per image)", got=models[mi[r]].id))
-    ctx = P + O
-    # Beyond the trained context the model still runs (RoPE extrapolates, quality degrades): the
-    # estimate is computed and flagged, not refused.
-    within_context = ~((m["context"] > 0) & (ctx > m["context"]) & tok)
-
-    # hardware arrays
-    def hcol(attr):
-        return np.array([float(getattr(h, attr) or 0.0) for h in hws])[hi]
-    hsel = lambda values: np.asarray(values)[hi]
-    bw = hcol("memory_bandwidth_gb_s") * 1e9
-    usable = hcol("usable_memory_gb") * 1e9
-    tdp = hcol("tdp_w")
-    ic = hcol("interconnect_gb_s") * 1e9
-    battery = hsel([float(h.battery_wh) if h.battery_wh else np.nan for h in hws])
-    in_datacenter = hsel([h.category == "datacenter-gpu" for h in hws])
-    fp8_cap = hsel(["fp8" in h.compute_formats for h in hws])
-    fp4_cap = hsel(["nvfp4" in h.compute_formats or "mxfp4" in h.compute_formats for h in hws])
-    cat_price = hsel([float(h.usd_per_hour) if h.usd_per_hour else np.nan for h in hws])
-    overhead_gb = hsel([RUNTIME_OVERHEAD_GB[h.hw_class] for h in hws])
-
-    # ---- MoE split: routed experts vs the rest.  MXFP4 checkpoints quantise only the routed experts
-    # (attention, router, embeddings stay bf16: OpenAI gpt-oss model card), so that rule is applied.
-    experts, k = m["experts"], m["experts_per_token"]
-    moe = experts > 0
-    e_size = expert_params(m)
-    expert_only = expert_only_format(w_ids, moe)
-
-    # ---- memory (whole replica; TP shards weights and KV over N devices, overhead is per device)
-    w_bytes = split_weight_bytes(m["params"] - experts * e_size, experts * e_size, bits, expert_only)
-    kv_bytes = kv_cache_bytes(m, ctx, B, kv_bits)
-    acts = working_memory_bytes(m, B, np.maximum(P, 1.0), act_bytes, 0.0)
-    working = acts + overhead_gb * 1e9 * N
-    total = w_bytes + kv_bytes + working
-    per_device = (w_bytes + kv_bytes + acts) / N + overhead_gb * 1e9
-    fits = per_device <= usable
-    room = usable - overhead_gb * 1e9
-    need = np.where(room > 0, np.ceil((w_bytes + kv_bytes + acts) / np.maximum(room, 1.0)), np.inf)
-    pow2 = 2.0 ** np.ceil(np.log2(np.maximum(need, 1.0)))
-    devices_needed = np.where(need <= 8, pow2, np.ceil(need / 8.0) * 8.0)
-    per_seq = kv_cache_bytes(m, ctx, 1.0, kv_bits) + working_memory_bytes(m, 1.0, np.maximum(P, 1.0), act_bytes, 0.0)
-    max_batch = np.floor(np.maximum(room * N - w_bytes, 0.0) / np.maximum(per_seq, 1.0))
-
-    # ---- work
-    mm_params = matmul_params(m)
-    shared = np.maximum(mm_params - k * e_size, 0.0)      # non-expert matmul weights (dense: all of them)
-
-    def touched(tokens):   # expected distinct experts hit by `tokens` routed tokens (uniform routing)
-        return experts * (1.0 - (1.0 - k / np.maximum(experts, 1.0)) ** np.maximum(tokens, 1.0))
-    read_w_decode = split_weight_bytes(shared, touched(B) * e_size, bits, expert_only)
-    read_w_prefill = split_weight_bytes(shared, touched(B * P) * e_size, bits, expert_only)
-    kv_read = kv_values_per_token_per_layer(m) * mean_cached_token_layers(m, P, P + np.maximum(O, 1.0)) * kv_bits / 8.0
-    pf = prefill_flops(m, P, B)
-    df = decode_flops_per_token(m, P, O)
-
-    # ---- tensor parallel: N devices' bandwidth and peaks, plus 2 all-reduces per layer
-    sp = speed.predict(hw_class, rt, w_ids, prefill_flops=pf, decode_flops_per_token=df,
-                       weight_bytes=read_w_decode, kv_bytes_read_per_token=kv_read,
-                       bandwidth_bytes_s=bw * N, batch=B, layers=np.maximum(m["layers"], 1.0),
-                       peak_fp32=hcol("peak_tflops_fp32") * 1e12 * N, peak_fp16=hcol("peak_tflops_fp16") * 1e12 * N,
-                       peak_int8=hcol("peak_tops_int8") * 1e12 * N, fp8_capable=fp8_cap,
-                       peak_int4=hcol("peak_tops_int4") * 1e12 * N, fp4_capable=fp4_cap, factors=factors)
-    ring = np.where(N > 1, 2.0 * (N - 1.0) / N, 0.0)
-    comm_decode = np.where(N > 1, 2.0 * m["layers"] * (ring * B * m["hidden"] * 2.0 / ic + ALLREDUCE_LATENCY_S), 0.0)
-    comm_prefill = np.where((N > 1) & (P > 0),
-                            2.0 * m["layers"] * (ring * B * P * m["hidden"] * 2.0 / ic + ALLREDUCE_LATENCY_S), 0.0)
-    # MoE prefill reads (nearly) every expert: add the extra weight bytes beyond the decode set
-    extra_prefill = np.where(moe & (P > 0), (read_w_prefill - read_w_decode)
-                             / (bw * N * np.maximum(sp["eff_bw"], 1e-3)), 0.0)
-    t_pf = {s: sp[f"prefill_s{s}"] + comm_prefill + extra_prefill for s in ("", "_low", "_high")}
-    t_dec = {s: sp[f"decode_s_per_token{s}"] + comm_decode for s in ("", "_low", "_high")}
-
-    has_p, has_o = P > 0, O > 0
-    out = {"error": err}
-    nan = np.nan
-    for s, inv_s in (("", ""), ("_low", "_high"), ("_high", "_low")):
-        out[f"prefill_tokens_per_s{s}"] = np.where(has_p, B * P / np.maximum(t_pf[inv_s], 1e-30), nan)
-        out[f"ttft_ms{s}"] = np.where(has_p, 1000.0 * t_pf[s], nan)
-        out[f"decode_tokens_per_s{s}"] = np.where(has_o, 1.0 / t_dec[inv_s], nan)
-        out[f"throughput_tokens_per_s{s}"] = np.where(has_o, B / t_dec[inv_s], nan)
-        out[f"tpot_ms{s}"] = np.where(has_o, 1000.0 * t_dec[s], nan)
-
-    # ---- money and energy, per output token, at utilisation, prefill included
-    from scenarios.engine.prices import operating_assumptions
-    ops = operating_assumptions()
-    price = np.where(np.isnan(num["price_per_hour"]), cat_price, num["price_per_hour"])
-    pue = np.where(in_datacenter, ops["pue"].expected, 1.0)   # desks, laptops, boards, phones: no facility
-    idle = ops["idle_power_fraction"].expected if "idle_power_fraction" in ops else 0.2
-    tokens_out = B * O
-    for s in ("", "_low", "_high"):
-        busy_s = t_pf[s] + O * t_dec[s]
-        dev_hours = N * busy_s / 3600.0 / util
-        out[f"usd_per_million_tokens{s}"] = np.where(has_o & np.isfinite(price),
-                                                     price * dev_hours / np.maximum(tokens_out, 1) * 1e6, nan)
-        energy = tdp * N * busy_s * (1.0 + idle * (1.0 - util) / util) * pue
-        out[f"energy_j_per_token{s}"] = np.where(has_o, energy / np.maximum(tokens_out, 1), nan)
-        busy_energy = tdp * N * busy_s
-        out[f"battery_pct_per_1k_tokens{s}"] = np.where(
-            has_o & np.isfinite(battery), busy_energy / np.maximum(tokens_out, 1) * 1000.0
-            / (battery * 3600.0) * 100.0, nan)
-    out["electricity_usd_per_million_tokens"] = out["energy_j_per_token"] * 1e6 / 3.6e6 \
-        * ops["electricity_usd_per_kwh"].expected
-    out["co2_g_per_million_tokens"] = out["energy_j_per_token"] * 1e6 / 3.6e6 \
-        * ops["grid_kg_co2_per_kwh"].expected * 1000.0
-
-    # ---- roofline
-    step_bytes = read_w_decode + B * kv_read
-    out["arithmetic_intensity"] = B * df / np.maximum(step_bytes, 1.0)
-    out["arithmetic_intensity_prefill"] = np.where(has_p, pf / np.maximum(read_w_prefill
-                                                                           + kv_bytes, 1.0), nan)
-    out["ridge_point"] = sp["peak_flops_used"] / (bw * N)
-    out["bound_prefill"] = np.where(has_p, np.where(sp["prefill_compute_bound"], "compute", "bandwidth"), None)
-    out["bound_decode"] = np.where(has_o, np.where(sp["decode_compute_bound"], "compute", "bandwidth"), None)
-
-    gb = 1e9
-    out.update({
-        "weights_gb": w_bytes / gb, "kv_cache_gb": kv_bytes / gb, "working_memory_gb": working / gb,
-        "total_memory_gb": total / gb, "memory_per_device_gb": per_device / gb, "usable_memory_gb": usable / gb,
-        "fits": fits, "within_context": within_context, "devices_needed": np.where(np.isfinite(devices_needed), devices_needed, 1e6),
-        "max_batch": max_batch,
-        "prefill_flops": pf, "decode_flops_per_token": df, "weight_bytes_per_step": read_w_decode,
-        "kv_bytes_per_token_read": kv_read, "comm_s_per_step": comm_decode,
-        "eff_bw": sp["eff_bw"], "eff_compute": sp["eff_compute"], "calibrated": sp["calibrated"],
-        "basis": sp["basis"], "price_per_hour_used": price, "pue_used": pue,
-        # resolved inputs
-        "model": np.where(bad_m, _obj_array([str(x) for x in m_items])[mi], _obj_array([x.id for x in models])[mi]),
-        "hardware": np.where(bad_h, _obj_array([str(x) for x in h_items])[hi], _obj_array([x.id for x in hws])[hi]),
-        "hw_class": hw_class,
-        "hardware_obj": _obj_array(hws)[hi],
-        "model_obj": _obj_array(models)[mi],
-        "weights": w_ids, "kv_cache": kv_ids, "runtime": rt,
-        "batch": B, "prompt_tokens": P, "output_tokens": O, "devices": N, "utilisation": util,
-        "price_per_hour": num["price_per_hour"],
-    })
-    bad = err != ""
-    if bad.any():
-        for key, val in out.items():
-            if key in ("error", "model", "hardware", "weights", "kv_cache", "runtime", "hw_class", "hardware_obj",
-                       "model_obj"):
-                continue
-            if val.dtype == object:
-                out[key] = np.where(bad, None, val)
-            elif val.dtype == bool:
-                out[key] = np.where(bad, False, val)
-            else:
-                out[key] = np.where(bad, np.nan, val)
-    return out
+    r = resolve_requests(model, hardware, weights, kv_cache, runtime, batch, prompt_tokens, output_tokens,
+                         devices, price_per_hour, utilisation, row_errors)
+    mem = memory_stage(r)
+    w = work_stage(r)
+    t = times_stage(r, w, factors)
+    columns = {
+        "model": r.model_id, "hardware": r.hardware_id, "weights": r.weights, "kv_cache": r.kv_cache,
+        "runtime": r.runtime, "batch": r.batch, "prompt_tokens": r.prompt_tokens, "output_tokens": r.output_tokens,
+        "devices": r.devices, "price_per_hour": r.price_per_hour, "utilisation": r.utilisation,
+        "hw_class": r.hw_class, "hardware_obj": r.hardware_obj, "model_obj": r.model_obj, "error": r.error,
+        **memory_columns(r, mem), **speed_columns(r, t), **money_columns(r, t),
+        **roofline_columns(r, mem, w, t),
+        "prefill_flops": w.prefill_flops, "decode_flops_per_token": w.decode_flops_per_token,
+        "weight_bytes_per_step": w.weight_bytes_per_step, "kv_bytes_per_token_read": w.kv_bytes_per_token_read,
+        "comm_s_per_step": t.comm_s_per_step, "eff_bw": t.prediction.eff_bw, "eff_compute": t.prediction.eff_compute,
+        "calibrated": t.prediction.calibrated, "basis": t.prediction.basis,
+    }
+    return ServingColumns(**_blank_error_rows(columns, r.bad))

@@ -87,16 +87,23 @@ def _mfu(hw: Hardware, active_params_b: float, override) -> tuple[float, float, 
         mfu = parse_number(override, "mfu", minimum=0.001, maximum=1.0)
         return mfu, mfu, mfu, True, "given by the user"
     r = speed.mfu_for(hw.id, active_params_b)
-    return (float(r["mfu"][0]), float(r["mfu_low"][0]), float(r["mfu_high"][0]), bool(r["calibrated"][0]),
-            str(r["basis"][0]))
+    return float(r.mfu[0]), float(r.mfu_low[0]), float(r.mfu_high[0]), bool(r.calibrated[0]), str(r.basis[0])
 
 
-def estimate_training(req: TrainingRequest) -> TrainingEstimate:
-    """Pre-training estimate for ``tokens`` tokens on ``devices`` accelerators."""
-    if not isinstance(req, TrainingRequest):
-        raise VentureLabError("request", "must be a TrainingRequest", got=type(req).__name__)
-    m = get_model(req.model)
-    hw = get_hardware(req.hardware)
+@dataclass(frozen=True)
+class _TrainingSetup:
+    """A training request's numbers, checked, with the defaults filled in."""
+
+    tokens: float
+    devices: int
+    zero_stage: int
+    micro_batch: int
+    tensor_parallel: int
+    seq_len: int
+    price_per_hour: float | None      # given, else the catalog's rental price, else None
+
+
+def _training_setup(req: TrainingRequest, m, hw: Hardware) -> _TrainingSetup:
     if not m.layers or not m.hidden_size:
         raise VentureLabError("model", "needs layers and hidden_size for a training estimate", got=m.id)
     tokens = parse_number(req.tokens, "tokens", minimum=0, maximum=1e16)
@@ -113,25 +120,23 @@ def estimate_training(req: TrainingRequest) -> TrainingEstimate:
     price = parse_number(req.price_per_hour, "price_per_hour", minimum=0, maximum=1e4, allow_none=True)
     if price is None and hw.usd_per_hour:
         price = hw.usd_per_hour
-    n_active = m.active_params
-    q_dim = (m.attention_heads or 0) * (m.head_dim or (m.hidden_size // max(m.attention_heads or 1, 1)))
-    flops = float(training_flops(n_active, tokens, m.layers, q_dim, seq))
-    mfu, mfu_lo, mfu_hi, cal, basis = _mfu(hw, n_active / 1e9, req.mfu)
-    peak = _training_peak(hw)
-    hours = flops / (peak * mfu) / 3600.0
-    hours_lo, hours_hi = flops / (peak * mfu_hi) / 3600.0, flops / (peak * mfu_lo) / 3600.0
+    return _TrainingSetup(tokens, n_dev, zero, mb, tp, seq, price)
+
+
+def _training_memory_gb(m, hw: Hardware, s: _TrainingSetup, checkpointing: bool) -> float:
+    """Weights, gradients and Adam states under ZeRO over the data-parallel group, sharded by tensor
+    parallel, plus activations and the runtime overhead, per device."""
+    states = float(training_state_bytes(m.params, s.devices // s.tensor_parallel, s.zero_stage)) / s.tensor_parallel
+    acts = float(training_activation_bytes(s.seq_len, s.micro_batch, m.hidden_size, m.attention_heads or 1, m.layers,
+                                           checkpointing, s.tensor_parallel))
+    return (states + acts) / 1e9 + RUNTIME_OVERHEAD_GB[hw.hw_class]
+
+
+def _training_assumptions(req: TrainingRequest, hw: Hardware, s: _TrainingSetup, peak: float, mfu: float,
+                          basis: str, pue: float) -> tuple[Assumption, ...]:
     from scenarios.engine.prices import operating_assumptions
     ops = operating_assumptions()
-    pue = ops["pue"].expected if hw.category == "datacenter-gpu" else 1.0
-    grid = ops["grid_kg_co2_per_kwh"].expected
-    kwh = [h * hw.tdp_w / 1000.0 * pue for h in (hours, hours_lo, hours_hi)]
-    dp = n_dev // tp
-    states = float(training_state_bytes(m.params, dp, zero)) / tp
-    acts = float(training_activation_bytes(seq, mb, m.hidden_size, m.attention_heads or 1, m.layers,
-                                           req.activation_checkpointing, tp))
-    mem_gb = (states + acts) / 1e9 + RUNTIME_OVERHEAD_GB[hw.hw_class]
-    cost = [None if price is None else h * price for h in (hours, hours_lo, hours_hi)]
-    assumptions = (
+    return (
         Assumption("flops", "6 N D + 12 L (H Q) T D", "FLOPs", "Kaplan et al. 2020; PaLM (Chowdhery et al. 2022) App. B"),
         Assumption("peak", peak, "FLOP/s per device (16-bit dense)", hw.source),
         Assumption("mfu", mfu, "share of peak", basis),
@@ -140,24 +145,47 @@ def estimate_training(req: TrainingRequest) -> TrainingEstimate:
                    req.activation_checkpointing else ""), "bytes", "Korthikanti et al. 2022 arXiv:2205.05198"),
         Assumption("power", hw.tdp_w, "W per device", "data/hardware.csv tdp_w"),
         Assumption("pue", pue, "", ops["pue"].source),
-        Assumption("grid_intensity", grid, "kg CO2/kWh", ops["grid_kg_co2_per_kwh"].source),
-        Assumption("price_per_hour", price, "USD per device-hour",
+        Assumption("grid_intensity", ops["grid_kg_co2_per_kwh"].expected, "kg CO2/kWh",
+                   ops["grid_kg_co2_per_kwh"].source),
+        Assumption("price_per_hour", s.price_per_hour, "USD per device-hour",
                    "given by the user" if req.price_per_hour is not None else (hw.price_source or "no price")),
-        Assumption("seq_len", seq, "tokens", "given" if req.seq_len is not None else "min(context, 4096)"),
+        Assumption("seq_len", s.seq_len, "tokens", "given" if req.seq_len is not None else "min(context, 4096)"),
     )
+
+
+def estimate_training(req: TrainingRequest) -> TrainingEstimate:
+    """Pre-training estimate for ``tokens`` tokens on ``devices`` accelerators."""
+    if not isinstance(req, TrainingRequest):
+        raise VentureLabError("request", "must be a TrainingRequest", got=type(req).__name__)
+    m = get_model(req.model)
+    hw = get_hardware(req.hardware)
+    s = _training_setup(req, m, hw)
+    q_dim = (m.attention_heads or 0) * (m.head_dim or (m.hidden_size // max(m.attention_heads or 1, 1)))
+    flops = float(training_flops(m.active_params, s.tokens, m.layers, q_dim, s.seq_len))
+    mfu, mfu_lo, mfu_hi, cal, basis = _mfu(hw, m.active_params / 1e9, req.mfu)
+    peak = _training_peak(hw)
+    hours = [flops / (peak * x) / 3600.0 for x in (mfu, mfu_hi, mfu_lo)]    # expected, low, high
+    from scenarios.engine.prices import operating_assumptions
+    ops = operating_assumptions()
+    pue = ops["pue"].expected if hw.category == "datacenter-gpu" else 1.0
+    grid = ops["grid_kg_co2_per_kwh"].expected
+    kwh = [h * hw.tdp_w / 1000.0 * pue for h in hours]
+    days = [h / s.devices / 24.0 for h in hours]
+    cost = [None if s.price_per_hour is None else h * s.price_per_hour for h in hours]
+    mem_gb = _training_memory_gb(m, hw, s, req.activation_checkpointing)
     return TrainingEstimate(
-        training_flops=flops, accelerator_hours=hours, accelerator_hours_low=hours_lo, accelerator_hours_high=hours_hi,
-        wall_clock_days=hours / n_dev / 24.0, wall_clock_days_low=hours_lo / n_dev / 24.0,
-        wall_clock_days_high=hours_hi / n_dev / 24.0, cost_usd=cost[0], cost_usd_low=cost[1], cost_usd_high=cost[2],
+        training_flops=flops, accelerator_hours=hours[0], accelerator_hours_low=hours[1],
+        accelerator_hours_high=hours[2], wall_clock_days=days[0], wall_clock_days_low=days[1],
+        wall_clock_days_high=days[2], cost_usd=cost[0], cost_usd_low=cost[1], cost_usd_high=cost[2],
         energy_kwh=kwh[0], energy_kwh_low=kwh[1], energy_kwh_high=kwh[2],
         co2_kg=kwh[0] * grid, co2_kg_low=kwh[1] * grid, co2_kg_high=kwh[2] * grid,
         memory_per_device_gb=mem_gb, fits=mem_gb <= hw.usable_memory_gb, mfu_used=mfu, mfu_low=mfu_lo,
         mfu_high=mfu_hi, mfu_calibrated=cal,
-        inputs={"model": m.id, "hardware": hw.id, "tokens": tokens, "devices": n_dev, "mfu": req.mfu,
-                "price_per_hour": req.price_per_hour, "zero_stage": zero,
-                "activation_checkpointing": bool(req.activation_checkpointing), "micro_batch": mb,
-                "seq_len": seq, "tensor_parallel": tp},
-        assumptions=assumptions)
+        inputs={"model": m.id, "hardware": hw.id, "tokens": s.tokens, "devices": s.devices, "mfu": req.mfu,
+                "price_per_hour": req.price_per_hour, "zero_stage": s.zero_stage,
+                "activation_checkpointing": bool(req.activation_checkpointing), "micro_batch": s.micro_batch,
+                "seq_len": s.seq_len, "tensor_parallel": s.tensor_parallel},
+        assumptions=_training_assumptions(req, hw, s, peak, mfu, basis, pue))
 
 
 @dataclass(frozen=True)
@@ -178,6 +206,24 @@ class FinetuneEstimate:
 
     def to_dict(self) -> dict:
         return result_dict(self)
+
+
+def _finetune_bytes(m, method: str, rank: int, targets: str) -> tuple[float, float, float]:
+    """(base weights, trainable parameters, trainable weights + grads + optimizer) in bytes."""
+    if method == "full":
+        return m.params * 2.0, m.params, m.params * 14.0     # grads (2) + fp32 master, m, v (12)
+    trainable = lora_params(m, rank, targets)
+    return m.params * (2.0 if method == "lora" else NF4_DQ_BITS / 8.0), trainable, trainable * ADAPTER_BYTES
+
+
+def _finetune_hours(m, hw: Hardware, method: str, tokens, mfu) -> tuple[float, float, float]:
+    """Device-hours expected, low, high: 6 N (full) or 4 N (adapters) FLOPs per token at the MFU."""
+    d = parse_number(tokens, "tokens", minimum=0, maximum=1e15)
+    per_token = 6.0 if method == "full" else 4.0
+    flops = per_token * m.active_params * d
+    mfu_e, mfu_lo, mfu_hi, _, _ = _mfu(hw, m.active_params / 1e9, mfu)
+    peak = _training_peak(hw)
+    return tuple(flops / (peak * x) / 3600.0 for x in (mfu_e, mfu_hi, mfu_lo))
 
 
 def finetune_memory(model: str, hardware: str, method: str = "lora", rank: int = 16, seq_len: int = 512,
@@ -202,26 +248,12 @@ def finetune_memory(model: str, hardware: str, method: str = "lora", rank: int =
     mb = parse_number(micro_batch, "micro_batch", integer=True, minimum=1, maximum=65536)
     if not m.layers or not m.hidden_size:
         raise VentureLabError("model", "needs layers and hidden_size for a fine-tuning estimate", got=m.id)
-    if method == "full":
-        weights = m.params * 2.0
-        trainable = m.params
-        adapter = m.params * 14.0            # grads (2) + fp32 master, m, v (12)
-    else:
-        weights = m.params * (2.0 if method == "lora" else NF4_DQ_BITS / 8.0)
-        trainable = lora_params(m, r, targets)
-        adapter = trainable * ADAPTER_BYTES
+    weights, trainable, adapter = _finetune_bytes(m, method, r, targets)
     acts = float(training_activation_bytes(seq, mb, m.hidden_size, m.attention_heads or 1, m.layers,
                                            activation_checkpointing))
     overhead = RUNTIME_OVERHEAD_GB[hw.hw_class]
     total = (weights + adapter + acts) / 1e9 + overhead
-    hours = lo = hi = None
-    if tokens is not None:
-        d = parse_number(tokens, "tokens", minimum=0, maximum=1e15)
-        per_token = 6.0 if method == "full" else 4.0
-        flops = per_token * m.active_params * d
-        mfu_e, mfu_lo, mfu_hi, _, _ = _mfu(hw, m.active_params / 1e9, mfu)
-        peak = _training_peak(hw)
-        hours, lo, hi = (flops / (peak * x) / 3600.0 for x in (mfu_e, mfu_hi, mfu_lo))
+    hours, lo, hi = (None, None, None) if tokens is None else _finetune_hours(m, hw, method, tokens, mfu)
     assumptions = (
         Assumption("base_weights", {"full": 16, "lora": 16, "qlora": NF4_DQ_BITS}[method], "bits/parameter",
                    "QLoRA (Dettmers et al. 2023) s3" if method == "qlora" else "bf16"),

@@ -88,8 +88,8 @@ def test_mfu_fit_is_physical():
     m = COMMITTED["mfu"]
     for gen in m["intercept"]:
         r = speed.mfu_for(gen, [0.1, 7.0, 70.0, 400.0])
-        assert np.all((r["mfu"] > 0.05) & (r["mfu"] < 0.75))
-        assert np.all(r["mfu_low"] < r["mfu"]) and np.all(r["mfu"] < r["mfu_high"])
+        assert np.all((r.mfu > 0.05) & (r.mfu < 0.75))
+        assert np.all(r.mfu_low < r.mfu) and np.all(r.mfu < r.mfu_high)
 
 
 def test_training_mfu_measured_from_runs():

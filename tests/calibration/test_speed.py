@@ -47,31 +47,31 @@ def test_peak_paths():
 def test_calibrated_group_is_flagged_and_fallback_widens_band():
     cal = _call()
     unc = _call(hw_class="phone", runtime="executorch")
-    assert cal["calibrated"][0] and cal["basis"][0] == "apple|llama.cpp"
-    assert not unc["calibrated"][0] and "fallback" in unc["basis"][0]
+    assert cal.calibrated[0] and cal.basis[0] == "apple|llama.cpp"
+    assert not unc.calibrated[0] and "fallback" in unc.basis[0]
     for k in ("decode_s_per_token", "prefill_s"):
-        w_cal = cal[f"{k}_high"][0] / cal[f"{k}_low"][0]
-        w_unc = unc[f"{k}_high"][0] / unc[f"{k}_low"][0]
+        w_cal = getattr(cal, f"{k}_high")[0] / getattr(cal, f"{k}_low")[0]
+        w_unc = getattr(unc, f"{k}_high")[0] / getattr(unc, f"{k}_low")[0]
         assert w_unc > w_cal
 
 
 def test_vllm_on_datacenter_borrows_tensorrt_llm():
     r = _call(hw_class="nvidia-datacenter", runtime="vllm", weight_format="fp16")
-    assert not r["calibrated"][0]
-    assert "nvidia-datacenter|tensorrt-llm" in r["basis"][0]
+    assert not r.calibrated[0]
+    assert "nvidia-datacenter|tensorrt-llm" in r.basis[0]
 
 
 def test_decode_bandwidth_bound_at_batch_1_and_compute_bound_at_large_batch():
     r = _call(hw_class="nvidia-datacenter", runtime="tensorrt-llm", weight_format="fp16", batch=[1, 4096],
               bandwidth_bytes_s=3.35e12, peak_fp16=989e12, peak_int8=1979e12, peak_fp32=67e12,
               kv_bytes_read_per_token=0.0, weight_bytes=13.5e9)
-    assert not r["decode_compute_bound"][0] and r["decode_compute_bound"][1]
-    assert r["prefill_compute_bound"][0]
+    assert not r.decode_compute_bound[0] and r.decode_compute_bound[1]
+    assert r.prefill_compute_bound[0]
 
 
 def test_missing_peak_is_an_assumption_not_a_nan():
     r = _call(hw_class="phone", runtime="executorch", peak_fp32=np.nan, peak_fp16=np.nan, peak_int8=np.nan)
-    assert np.isfinite(r["prefill_s"][0]) and "assumed ridge" in r["basis"][0]
+    assert np.isfinite(r.prefill_s[0]) and "assumed ridge" in r.basis[0]
 
 
 @pytest.mark.parametrize("kw", [dict(runtime="tensorflow"), dict(hw_class="quantum"), dict(weight_format="int3"),
@@ -94,10 +94,10 @@ def test_no_nan_no_negative(cls, rt, fmt, pf, df, wb, kv, bw, batch, layers, pea
                       peak_fp32=peak / 8, peak_fp16=peak, peak_int8=2 * peak)
     for k in ("prefill_s", "prefill_s_low", "prefill_s_high", "decode_s_per_token", "decode_s_per_token_low",
               "decode_s_per_token_high"):
-        assert np.all(np.isfinite(r[k])) and np.all(r[k] >= 0), k
-    assert np.all(r["decode_s_per_token"] > 0)
-    assert np.all(r["decode_s_per_token_low"] <= r["decode_s_per_token"])
-    assert np.all(r["decode_s_per_token"] <= r["decode_s_per_token_high"])
+        assert np.all(np.isfinite(getattr(r, k))) and np.all(getattr(r, k) >= 0), k
+    assert np.all(r.decode_s_per_token > 0)
+    assert np.all(r.decode_s_per_token_low <= r.decode_s_per_token)
+    assert np.all(r.decode_s_per_token <= r.decode_s_per_token_high)
 
 
 @settings(max_examples=60, deadline=None)
@@ -105,7 +105,7 @@ def test_no_nan_no_negative(cls, rt, fmt, pf, df, wb, kv, bw, batch, layers, pea
        bw=st.floats(1e9, 5e12), factor=st.floats(1.01, 10), batch=st.integers(1, 512))
 def test_more_bandwidth_never_slower_decode(cls, rt, fmt, bw, factor, batch):
     r = _call(hw_class=cls, runtime=rt, weight_format=fmt, bandwidth_bytes_s=[bw, bw * factor], batch=batch)
-    assert r["decode_s_per_token"][1] <= r["decode_s_per_token"][0]
+    assert r.decode_s_per_token[1] <= r.decode_s_per_token[0]
 
 
 @settings(max_examples=60, deadline=None)
@@ -113,17 +113,17 @@ def test_more_bandwidth_never_slower_decode(cls, rt, fmt, bw, factor, batch):
        b=st.integers(1, 2048), extra=st.integers(1, 2048))
 def test_larger_batch_more_total_throughput(cls, rt, fmt, b, extra):
     r = _call(hw_class=cls, runtime=rt, weight_format=fmt, batch=[b, b + extra])
-    thr = np.array([b, b + extra]) / r["decode_s_per_token"]
+    thr = np.array([b, b + extra]) / r.decode_s_per_token
     assert thr[1] >= thr[0] * (1 - 1e-12)
     # and one sequence never gets faster when it shares the device with more
-    assert r["decode_s_per_token"][1] >= r["decode_s_per_token"][0]
+    assert r.decode_s_per_token[1] >= r.decode_s_per_token[0]
 
 
 @settings(max_examples=40, deadline=None)
 @given(tokens=st.floats(1, 1e5), more=st.floats(1.01, 10))
 def test_more_prefill_work_more_time(tokens, more):
     r = _call(prefill_flops=[tokens * 13.5e9, tokens * 13.5e9 * more])
-    assert r["prefill_s"][1] >= r["prefill_s"][0]
+    assert r.prefill_s[1] >= r.prefill_s[0]
 
 
 def test_vectorised_matches_scalar_calls():
@@ -133,15 +133,15 @@ def test_vectorised_matches_scalar_calls():
     vec = _call(hw_class=classes, runtime=rts, bandwidth_bytes_s=bw)
     for i in range(4):
         one = _call(hw_class=classes[i], runtime=rts[i], bandwidth_bytes_s=bw[i])
-        assert one["decode_s_per_token"][0] == pytest.approx(vec["decode_s_per_token"][i])
-        assert one["basis"][0] == vec["basis"][i]
+        assert one.decode_s_per_token[0] == pytest.approx(vec.decode_s_per_token[i])
+        assert one.basis[0] == vec.basis[i]
 
 
 def test_mfu_fallback_generation_flagged_and_wider():
     r = speed.mfu_for(["nvidia-a100-80gb-sxm", "nvidia-h100-sxm"], 7.0)
-    assert r["calibrated"].tolist() == [True, False]
-    assert "fallback" in r["basis"][1]
-    assert r["mfu_high"][1] / r["mfu_low"][1] > r["mfu_high"][0] / r["mfu_low"][0]
+    assert r.calibrated.tolist() == [True, False]
+    assert "fallback" in r.basis[1]
+    assert r.mfu_high[1] / r.mfu_low[1] > r.mfu_high[0] / r.mfu_low[0]
     with pytest.raises(VentureLabError):
         speed.mfu_for("ampere", -1)
 

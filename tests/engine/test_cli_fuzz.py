@@ -45,7 +45,7 @@ def test_odd_training_numbers(flag, value, capsys):
 
 
 def test_negative_infinity_is_read_as_a_value_not_an_option(capsys):
-    # argparse used to say "--batch: expected one argument" (no accepted values)
+    # argparse alone reads "-inf" as an option and says "--batch: expected one argument" (no accepted values)
     line = one_line_error([*INF, "--batch", "-inf"], capsys, "--batch", "accepted")
     assert "expected one argument" not in line
 
@@ -100,5 +100,5 @@ def test_odd_scenario_files(sub, name, odd_files, capsys):
 @pytest.mark.parametrize(("flag", "value"), [("--seed", "-1"), ("--seed", "nan"), ("--samples", "1e400"),
                                              ("--samples", "abc"), ("--samples", "0")])
 def test_odd_monte_carlo_flags(flag, value, capsys):
-    # --seed -1 used to print numpy's "expected non-negative integer", naming neither flag nor range
+    # numpy's own message ("expected non-negative integer") would name neither the flag nor the range
     one_line_error(["scenario", "run", "nlp", flag, value], capsys, flag, "accepted")

@@ -1,0 +1,310 @@
+"""Calibration groups of the speed model: which fitted group a (hardware class, runtime, weight
+format) uses, its efficiency factors and its band (the group lookup half of
+:func:`scenarios.engine.speed.predict`; the roofline is the other half).
+
+A group is (hardware class, runtime): its bandwidth efficiency ``e_bw``, compute efficiency ``e_c``
+and per-layer overhead ``t_layer``; the format family (float / 8-bit / 4-bit) adds dequantisation
+factors ``f_bw`` and ``f_c``.  ``python -m scenarios.calibration fit`` writes them to
+``data/fitted_factors.json`` (plain JSON: this module never imports scipy).  A pair without
+calibration rows takes the nearest calibrated group's factors and a wider band, and says so in
+``basis`` / ``calibrated``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, fields
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping
+
+import numpy as np
+
+from scenarios.engine.catalog import HW_CLASSES
+from scenarios.errors import VentureLabError
+
+RUNTIMES: tuple[str, ...] = ("llama.cpp", "vllm", "tensorrt-llm", "executorch", "mlc", "pytorch")
+
+# The usual serving software per hardware class (ARCHITECTURE.md 4.2 "runtime by hardware class").
+#  - llama.cpp on Apple (Metal backend; the de-facto local runtime, and what the calibration rows
+#    measure), on consumer GPUs (CUDA) and on CPUs / single-board computers (NEON);
+#  - vLLM on datacenter GPUs (the common open-source server; TensorRT-LLM is the faster
+#    NVIDIA-only option and is selectable), likewise on AMD (ROCm build) and TPU (vLLM TPU backend);
+#  - ExecuTorch on phones (PyTorch's on-device runtime: XNNPACK / Core ML / QNN delegates);
+#  - MLC LLM on Jetson: the Jetson AI Lab benchmarks (our calibration rows) use MLC because it is
+#    the fastest LLM runtime there; TensorRT-LLM for Jetson is newer and less used.
+_DEFAULT_RUNTIME = {
+    "nvidia-datacenter": "vllm",
+    "nvidia-consumer": "llama.cpp",
+    "jetson": "mlc",
+    "apple": "llama.cpp",
+    "phone": "executorch",
+    "cpu-sbc": "llama.cpp",
+    "tpu": "vllm",
+    "amd": "vllm",
+}
+
+# Weight format -> family for the dequantisation factors. Family, not format, keeps the
+# parameter count small (3 families x 2 factors, one of each fixed at 1).
+FORMAT_FAMILY = {
+    "fp32": "float", "fp16": "float", "bf16": "float",
+    "fp8": "8bit", "int8": "8bit", "q8_0": "8bit",
+    "int4": "4bit", "q4_0": "4bit", "q4_k_m": "4bit", "mxfp4": "4bit", "nvfp4": "4bit",
+}
+FAMILIES = ("float", "8bit", "4bit")
+
+# Nearest classes / runtimes, used when a (class, runtime) pair has no calibration rows.
+# Same class with a similar runtime is tried before the same runtime on a similar class
+# because memory systems (unified LPDDR vs HBM vs GDDR) drive decode efficiency most.
+NEAREST_CLASS = {
+    "nvidia-datacenter": ("nvidia-consumer", "amd", "tpu", "jetson", "apple"),
+    "nvidia-consumer": ("nvidia-datacenter", "jetson", "amd", "apple"),
+    "jetson": ("nvidia-consumer", "apple", "nvidia-datacenter", "phone", "cpu-sbc"),
+    "apple": ("nvidia-consumer", "jetson", "phone", "cpu-sbc", "nvidia-datacenter"),
+    # ExecuTorch (XNNPACK) and llama.cpp run on the phone's Arm CPU cores: a CPU board is the
+    # nearest measured memory system and software path, before Apple's GPU.
+    "phone": ("cpu-sbc", "apple", "jetson", "nvidia-consumer"),
+    "cpu-sbc": ("phone", "apple", "jetson", "nvidia-consumer"),
+    "tpu": ("nvidia-datacenter", "amd", "nvidia-consumer"),
+    "amd": ("nvidia-datacenter", "nvidia-consumer", "tpu"),
+}
+NEAREST_RUNTIME = {
+    "llama.cpp": ("mlc", "executorch", "pytorch", "vllm", "tensorrt-llm"),
+    "mlc": ("llama.cpp", "executorch", "tensorrt-llm", "vllm", "pytorch"),
+    "executorch": ("mlc", "llama.cpp", "pytorch", "vllm", "tensorrt-llm"),
+    "vllm": ("tensorrt-llm", "pytorch", "mlc", "llama.cpp", "executorch"),
+    "tensorrt-llm": ("vllm", "pytorch", "mlc", "llama.cpp", "executorch"),
+    "pytorch": ("vllm", "tensorrt-llm", "mlc", "llama.cpp", "executorch"),
+}
+
+# Which peak a (runtime, format family) computes on. "fp8" means: the 8-bit tensor peak where the
+# device has FP8 tensor cores (Hopper, Ada, Blackwell, MI300), else the fp16 peak (weight-only).
+#  - llama.cpp CUDA runs quantised matmuls as int8 dot products (MMQ kernels: activations are
+#    quantised to q8_1), so 8/4-bit prefill is bounded by the int8 peak; its Metal backend
+#    dequantises to half and runs on the GPU ALUs (not the Neural Engine), so Apple uses the GPU
+#    fp16 peak (= fp32 rate on M1/M2); on Arm CPUs it uses int8 sdot/i8mm.
+#  - vLLM / TensorRT-LLM / PyTorch: fp16/bf16 tensor peak; W8A8 fp8/int8 on the 8-bit peak;
+#    4-bit weight-only (AWQ/GPTQ, W4A16) dequantises to fp16.
+#  - MLC (q4f16): fp16. ExecuTorch (XNNPACK, dynamically quantised int8 activations): int8.
+_PEAK_PATH = {
+    ("llama.cpp", "float"): "fp16", ("llama.cpp", "8bit"): "int8", ("llama.cpp", "4bit"): "int8",
+    ("vllm", "float"): "fp16", ("vllm", "8bit"): "fp8", ("vllm", "4bit"): "fp16",
+    ("tensorrt-llm", "float"): "fp16", ("tensorrt-llm", "8bit"): "fp8", ("tensorrt-llm", "4bit"): "fp16",
+    ("pytorch", "float"): "fp16", ("pytorch", "8bit"): "fp16", ("pytorch", "4bit"): "fp16",
+    ("mlc", "float"): "fp16", ("mlc", "8bit"): "fp16", ("mlc", "4bit"): "fp16",
+    ("executorch", "float"): "fp16", ("executorch", "8bit"): "int8", ("executorch", "4bit"): "int8",
+}
+# Classes whose llama.cpp backend dequantises to half on the GPU ALUs (see above).
+_GPU_ALU_DEQUANT_CLASSES = ("apple",)
+
+# Factors used before the first fit and when data/fitted_factors.json is missing: rough values
+# from published roofline fractions (decode ~60-80 % of bandwidth, prefill ~40-70 % of peak).
+DEFAULT_FACTORS: dict[str, Any] = {
+    "version": 1,
+    "source": "built-in defaults (no fit)",
+    "groups": {
+        "apple|llama.cpp": {"eff_bw": 0.8, "eff_compute": 0.7, "overhead_per_layer_s": 1.5e-4},
+        "nvidia-consumer|llama.cpp": {"eff_bw": 0.8, "eff_compute": 0.25, "overhead_per_layer_s": 7e-5},
+        "jetson|mlc": {"eff_bw": 0.85, "eff_compute": 0.5, "overhead_per_layer_s": 1e-4},
+        "cpu-sbc|llama.cpp": {"eff_bw": 0.7, "eff_compute": 0.5, "overhead_per_layer_s": 1e-4},
+        "nvidia-datacenter|tensorrt-llm": {"eff_bw": 0.8, "eff_compute": 0.55,
+                                           "overhead_per_layer_s": 4e-5},
+    },
+    "format_factors": {
+        "bw": {"float": 1.0, "8bit": 0.9, "4bit": 0.8},
+        "compute": {"float": 1.0, "8bit": 0.9, "4bit": 0.9},
+    },
+    # Multipliers on time (low, high) for a calibrated group, per metric.
+    "bands": {"default": {"decode": [0.85, 1.2], "prefill": [0.75, 1.35]}},
+    # Multipliers on time for a (class, runtime) without calibration rows.
+    "uncalibrated_band": {"decode": [0.6, 1.8], "prefill": [0.4, 2.5]},
+    "mfu": None,
+}
+
+_FACTORS_PATH = Path(__file__).resolve().parents[2] / "data" / "fitted_factors.json"
+
+
+@lru_cache(maxsize=4)
+def _load_factors_cached(path: str) -> dict[str, Any]:
+    p = Path(path)
+    if not p.exists():
+        return DEFAULT_FACTORS
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as err:  # a broken file must say so, not guess
+        raise VentureLabError("fitted_factors", f"cannot read {p}: {err}") from err
+    if "groups" not in data or "format_factors" not in data:
+        raise VentureLabError("fitted_factors", f"{p} lacks 'groups' or 'format_factors'")
+    return data
+
+
+def load_factors(path: str | Path | None = None) -> dict[str, Any]:
+    """The fitted factors (``data/fitted_factors.json``), or the built-in defaults if not fitted yet."""
+    return _load_factors_cached(str(path or _FACTORS_PATH))
+
+
+def default_runtime(hw_class: str) -> str:
+    """The usual serving software for a hardware class (see ``_DEFAULT_RUNTIME`` for why)."""
+    if hw_class not in _DEFAULT_RUNTIME:
+        raise VentureLabError("hw_class", "unknown hardware class", got=hw_class, accepted=HW_CLASSES)
+    return _DEFAULT_RUNTIME[hw_class]
+
+
+def resolve_group(hw_class: str, runtime: str, factors: Mapping[str, Any] | None = None,
+                  metric: str = "decode", path: str | None = None) -> tuple[str, bool]:
+    """Calibration group used for (hw_class, runtime): ``(group_key, calibrated)``.
+
+    ``calibrated`` is False when the pair has no calibration rows for ``metric`` ("decode" or
+    "prefill") and the nearest calibrated group stands in (nearest class first, then runtime).
+    For prefill a stand-in calibrated on the same peak ``path`` (fp16 / int8 / ...) is preferred:
+    a compute efficiency is only meaningful against the peak it was measured on.
+    """
+    if hw_class not in NEAREST_CLASS:
+        raise VentureLabError("hw_class", "unknown hardware class", got=hw_class, accepted=HW_CLASSES)
+    if runtime not in NEAREST_RUNTIME:
+        raise VentureLabError("runtime", "unknown runtime", got=runtime, accepted=RUNTIMES)
+    f = factors or load_factors()
+    groups = f["groups"]
+
+    def has(key: str) -> bool:
+        g = groups.get(key)
+        if g is None:
+            return False
+        n = g.get(f"n_{metric}")
+        return True if n is None else n > 0  # defaults carry no counts: treat as usable
+
+    exact = f"{hw_class}|{runtime}"
+    candidates = [f"{c}|{r}" for c in (hw_class, *NEAREST_CLASS[hw_class])
+                  for r in (runtime, *NEAREST_RUNTIME[runtime])]
+
+    def on_path(key: str) -> bool:
+        return path in groups[key].get("prefill_paths", (path,))
+
+    if has(exact):
+        # A group calibrated for prefill on another peak path (llama.cpp CUDA: int8 MMQ rows only)
+        # does not know its efficiency on this one (cuBLAS fp16 for float weights): borrow from the
+        # nearest group calibrated on this path, flagged uncalibrated (wider band).  Without one,
+        # the group's own factor stays.
+        if metric == "prefill" and path is not None and groups[exact].get("prefill_paths") and not on_path(exact):
+            for key in candidates[1:]:
+                if has(key) and groups[key].get("prefill_paths") and on_path(key):
+                    return key, False
+        return exact, groups[exact].get(f"n_{metric}") is not None
+    if metric == "prefill" and path is not None:
+        for key in candidates:
+            if has(key) and on_path(key):
+                return key, False
+    for key in candidates:
+        if has(key):
+            return key, False
+    # Last resort: any group (keeps every device estimable); flagged uncalibrated.
+    return next(iter(groups)), False
+
+
+def peak_path(hw_class: str, runtime: str, weight_format: str) -> str:
+    """Which peak ('fp32', 'fp16', 'int8', 'fp8', 'fp4') a runtime computes on for a weight format."""
+    if runtime not in RUNTIMES:
+        raise VentureLabError("runtime", "unknown runtime", got=runtime, accepted=RUNTIMES)
+    if hw_class not in HW_CLASSES:
+        raise VentureLabError("hw_class", "unknown hardware class", got=hw_class, accepted=HW_CLASSES)
+    fam = _family(weight_format)
+    path = _PEAK_PATH[(runtime, fam)]
+    if runtime == "llama.cpp" and path == "int8" and hw_class in _GPU_ALU_DEQUANT_CLASSES:
+        path = "fp16"
+    if weight_format == "fp32":
+        path = "fp32"
+    # Microscaled FP4 (NVFP4 / MXFP4) runs natively on Blackwell tensor cores under TensorRT-LLM /
+    # vLLM ("fp4": the int4 column where the device has an fp4 path, else the 8-bit one, else fp16)
+    if weight_format in ("nvfp4", "mxfp4") and runtime in ("tensorrt-llm", "vllm"):
+        path = "fp4"
+    return path
+
+
+def _family(weight_format: str) -> str:
+    try:
+        return FORMAT_FAMILY[weight_format]
+    except KeyError:
+        raise VentureLabError("weight_format", "unknown weight format", got=weight_format,
+                              accepted=sorted(FORMAT_FAMILY)) from None
+
+
+def _str_arr(x, n: int) -> np.ndarray:
+    a = np.asarray(x, dtype=object)
+    return np.broadcast_to(a, (n,)) if a.ndim == 0 else a
+
+
+# ---------------------------------------------------------------------------------------------
+# Group lookup: which calibration group each row uses, with its factors and band.
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class GroupFactors:
+    """Per-row factors of the calibration groups the rows use (see the module docstring)."""
+
+    eff_bw: np.ndarray                 # e_bw: share of peak bandwidth (the decode group's)
+    eff_compute: np.ndarray            # e_c: share of peak compute (the prefill group's)
+    overhead_per_layer_s: np.ndarray   # t_layer (the decode group's)
+    format_bw: np.ndarray              # f_bw: dequantisation factor of the format family
+    format_compute: np.ndarray         # f_c
+    decode_band_low: np.ndarray        # multipliers on decode time
+    decode_band_high: np.ndarray
+    prefill_band_low: np.ndarray       # multipliers on prefill time
+    prefill_band_high: np.ndarray
+    calibrated_decode: np.ndarray
+    calibrated_prefill: np.ndarray
+    peak_path: np.ndarray              # which peak each row computes on (:func:`peak_path`)
+    basis: np.ndarray                  # the group used, or "fallback for ..." with its sources
+
+
+def _group_basis(own: str, decode_group: str, cal_d: bool, prefill_group: str, cal_p: bool) -> str:
+    if cal_d and cal_p:
+        return decode_group
+    if decode_group == own and prefill_group == own:
+        return f"{own} (built-in default factors, not fitted)"
+    return (f"fallback for {own}: decode from {decode_group}{'' if cal_d else ' (uncalibrated)'}, "
+            f"prefill from {prefill_group}{'' if cal_p else ' (uncalibrated)'}")
+
+
+def _one_group(hw_class: str, runtime: str, weight_format: str, f: Mapping[str, Any],
+               efficiency_override) -> tuple:
+    """The factors of one (class, runtime, format), in :class:`GroupFactors` field order."""
+    path = peak_path(hw_class, runtime, weight_format)
+    gd, cal_d = resolve_group(hw_class, runtime, f, "decode")
+    gp, cal_p = resolve_group(hw_class, runtime, f, "prefill", path)
+    fam = _family(weight_format)
+    if efficiency_override is not None:
+        eff = (efficiency_override["eff_bw"], efficiency_override["eff_compute"],
+               efficiency_override.get("overhead_per_layer_s", 0.0), 1.0, 1.0)
+    else:
+        g_d, g_p = f["groups"][gd], f["groups"][gp]
+        eff = (g_d["eff_bw"], g_p["eff_compute"], g_d["overhead_per_layer_s"],
+               f["format_factors"]["bw"][fam], f["format_factors"]["compute"][fam])
+    bands = f.get("bands", {})
+    default_band = bands.get("default", DEFAULT_FACTORS["bands"]["default"])
+    unc = f.get("uncalibrated_band", DEFAULT_FACTORS["uncalibrated_band"])
+    d_lo, d_hi = bands.get(gd, default_band)["decode"] if cal_d else unc["decode"]
+    p_lo, p_hi = bands.get(gp, default_band)["prefill"] if cal_p else unc["prefill"]
+    own = f"{hw_class}|{runtime}"
+    return (*eff, d_lo, d_hi, p_lo, p_hi, cal_d, cal_p, path, _group_basis(own, gd, cal_d, gp, cal_p))
+
+
+def lookup_groups(hw_class, runtime, weight_format, n: int, factors: Mapping[str, Any] | None = None,
+                  efficiency_override=None) -> GroupFactors:
+    """Factors for ``n`` rows of (class, runtime, format), looked up once per distinct combination.
+
+    ``efficiency_override`` (``{"eff_bw", "eff_compute", "overhead_per_layer_s"}``) replaces the
+    fitted efficiencies and sets the format factors to 1; the bands still come from the groups.
+    """
+    f = factors or load_factors()
+    keys = [np.unique(_str_arr(v, n).astype(str), return_inverse=True) for v in (hw_class, runtime, weight_format)]
+    (ucls, icls), (urt, irt), (ufmt, ifmt) = keys
+    code = (icls * len(urt) + irt) * len(ufmt) + ifmt
+    ucode, inv = np.unique(code, return_inverse=True)
+    per_combo = [_one_group(ucls[c // (len(ufmt) * len(urt))], urt[(c // len(ufmt)) % len(urt)],
+                            ufmt[c % len(ufmt)], f, efficiency_override) for c in ucode]
+    columns = list(zip(*per_combo)) if per_combo else [()] * len(fields(GroupFactors))
+    out = {}
+    for spec, values in zip(fields(GroupFactors), columns):
+        dtype = object if spec.name in ("peak_path", "basis") else (
+            bool if spec.name.startswith("calibrated") else float)
+        out[spec.name] = np.array(values, dtype=dtype)[inv] if len(values) else np.empty(0, dtype=dtype)
+    return GroupFactors(**out)
