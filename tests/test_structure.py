@@ -20,16 +20,12 @@ SPLITTING = "being split in this change"
 LONG_MODULES: dict[str, str] = {
     "scenarios/business/scenario.py": SPLITTING,
     "scenarios/engine/catalog.py": SPLITTING,
-    "scenarios/engine/speed.py": SPLITTING,
 }
 # "path::qualified.name" -> reason it may be longer than MAX_FUNCTION_LINES.
 LONG_FUNCTIONS: dict[str, str] = {
     "scenarios/business/pdf.py::build_pdf": SPLITTING,
     "scenarios/engine/catalog.py::hardware_from_dict": SPLITTING,
     "scenarios/engine/hfconfig.py::model_from_hf_config": SPLITTING,
-    "scenarios/engine/serving_core.py::serving_arrays": SPLITTING,
-    "scenarios/engine/speed.py::predict": SPLITTING,
-    "scenarios/engine/training.py::estimate_training": SPLITTING,
     "scenarios/units.py::parse_number": SPLITTING,
     "models/char_transformer.py::_build_model": SPLITTING,
     "models/char_transformer.py::_train": SPLITTING,
@@ -41,9 +37,6 @@ LONG_FUNCTIONS: dict[str, str] = {
 # dashboard/ file -> (number of getattr(..., None) calls it may hold, reason).
 GETATTR_HEDGES: dict[str, tuple[int, str]] = {
     "dashboard/cached/demos_a.py": (5, "estimate hedges, deleted with the typed InferenceEstimate"),
-    "dashboard/cost_view.py": (8, "estimate and hardware hedges, deleted with the typed results"),
-    "dashboard/pages/cost_serving.py": (3, "estimate hedges, deleted with the typed InferenceEstimate"),
-    "dashboard/pages/cost_training.py": (4, "estimate hedges, deleted with the typed TrainingEstimate"),
     "dashboard/pages/demo_training_speed.py": (1, "hardware hedge, deleted with the typed results"),
     "dashboard/charts/__init__.py": (1, "a device label from a Hardware or a plain id string"),
 }

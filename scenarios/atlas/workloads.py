@@ -30,10 +30,13 @@ import math
 import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from scenarios.atlas.domains import DATA_DIR, DOMAIN_IDS, _Reader, read_yaml
 from scenarios.errors import VentureLabError
+
+if TYPE_CHECKING:  # the engine loads lazily: the atlas pages open without it
+    from scenarios.engine.catalog import Hardware
 
 KINDS = ("llm", "vision", "api")
 PRICE_BASES = ("rental", "amortised", "user-device")
@@ -173,28 +176,28 @@ def engine_status() -> str | None:
     return None
 
 
-def _device_price(preset: WorkloadPreset, hw: Any) -> tuple[float | None, str, str, tuple, dict]:
+def _device_price(preset: WorkloadPreset, hw: Hardware) -> tuple[float | None, str, str, tuple, dict]:
     """(usd per device-hour, as of, source, assumptions, detail) for the preset's price basis."""
     if preset.price == "user-device":
         return 0.0, "", "", (("price", "0 $/h: the user's own device does the work"),), {}
     if preset.price == "amortised":
-        purchase = getattr(hw, "purchase_usd", None)
+        purchase = hw.purchase_usd
         if not purchase:
             raise VentureLabError(f"{preset.id}.price", "amortised needs a purchase price in the catalog",
                                   got=hw.id, accepted="a device with purchase_usd, or price: rental")
         per_hour = float(purchase) / (preset.life_years * HOURS_PER_YEAR)
         note = (f"${purchase:g} / ({preset.life_years:g} years x {HOURS_PER_YEAR} h) = ${per_hour:.4f}/h"
                 " (assumed life, always on)")
-        return per_hour, "", str(getattr(hw, "purchase_source", "") or getattr(hw, "source", "")), \
+        return per_hour, "", hw.source, \
             (("price", note),), {"purchase_usd": float(purchase), "life_years": preset.life_years}
-    per_hour = getattr(hw, "usd_per_hour", None)
+    per_hour = hw.usd_per_hour
     if per_hour:
-        return float(per_hour), str(getattr(hw, "price_as_of", "") or ""), \
-            str(getattr(hw, "price_source", "") or ""), (("price", f"${per_hour:g}/h catalog rental"),), {}
+        return float(per_hour), hw.price_as_of, \
+            hw.price_source, (("price", f"${per_hour:g}/h catalog rental"),), {}
     from scenarios.engine.prices import load_rental_prices
 
     rows = [p for p in load_rental_prices()
-            if (getattr(p, "hardware", None) or getattr(p, "hardware_id", None)) == hw.id]
+            if p.hardware_id == hw.id]
     if not rows:
         raise VentureLabError(f"{preset.id}.price", "no rental price for this device", got=hw.id,
                               accepted="a device with a rental price, or price: amortised")
@@ -251,7 +254,7 @@ def _run_api(preset: WorkloadPreset) -> PresetResult:
                    detail={"api_in": float(p.usd_per_m_input), "api_out": float(p.usd_per_m_output)})
 
 
-def _run_llm(preset: WorkloadPreset, hw: Any) -> PresetResult:
+def _run_llm(preset: WorkloadPreset, hw: Hardware) -> PresetResult:
     from scenarios.engine.serving import InferenceRequest, estimate_inference
 
     per_hour, as_of, src, notes, detail = _device_price(preset, hw)
@@ -273,16 +276,16 @@ def _run_llm(preset: WorkloadPreset, hw: Any) -> PresetResult:
     ttft = _band(est.ttft_ms_low, est.ttft_ms, est.ttft_ms_high)
     tpot = _band(est.tpot_ms_low, est.tpot_ms, est.tpot_ms_high)
     lat = tuple(None if a is None or b is None else a + out * b for a, b in zip(ttft, tpot))
-    battery = getattr(est, "battery_pct_per_1k_tokens", None)
+    battery = est.battery_pct_per_1k_tokens
     battery_task = None if battery is None else battery * out / 1000.0 * 1000.0  # per 1k tasks
-    notes += (("engine", f"runtime {getattr(est, 'runtime', '?')}, {preset.weights}, batch {preset.batch}, "
+    notes += (("engine", f"runtime {est.runtime}, {preset.weights}, batch {preset.batch}, "
                f"utilisation {preset.utilisation:g}"),)
     return _result(preset, usd, lat, fits=bool(est.fits), battery=battery_task, price_basis=preset.price,
                    usd_per_hour=per_hour, as_of=as_of, source=src, assumptions=notes + _engine_assumptions(est),
-                   detail=detail, runtime=str(getattr(est, "runtime", "") or ""))
+                   detail=detail, runtime=est.runtime)
 
 
-def _run_vision(preset: WorkloadPreset, hw: Any) -> PresetResult:
+def _run_vision(preset: WorkloadPreset, hw: Hardware) -> PresetResult:
     from scenarios.engine.serving import estimate_vision
 
     per_hour, as_of, src, notes, detail = _device_price(preset, hw)
@@ -301,7 +304,7 @@ def _run_vision(preset: WorkloadPreset, hw: Any) -> PresetResult:
                + (f", {preset.gflops_per_input:g} GFLOPs per input" if preset.gflops_per_input else "")),)
     return _result(preset, tuple(cost), lat, fits=bool(est.fits), battery=None, price_basis=preset.price,
                    usd_per_hour=per_hour, as_of=as_of, source=src, assumptions=notes + _engine_assumptions(est),
-                   detail=detail, runtime=str(getattr(est, "runtime", "") or ""))
+                   detail=detail, runtime=est.runtime)
 
 
 def _engine_assumptions(est: Any) -> tuple[tuple[str, str], ...]:

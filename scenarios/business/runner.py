@@ -90,7 +90,7 @@ def _vision_capacity(scenario: Scenario, t: Target) -> Capacity:
     def rps(v: float | None) -> float:
         return float(v) / per if v is not None and math.isfinite(v) else 0.0
 
-    fits = bool(getattr(est, "fits", True))
+    fits = est.fits
     return Capacity(t.id, rps(est.inputs_per_s), rps(est.inputs_per_s_low), rps(est.inputs_per_s_high),
                     t.devices_per_replica, fits, "" if fits else "does not fit",
                     engine=est.to_dict())
@@ -120,7 +120,7 @@ def power_defaults(scenario: Scenario) -> dict[str, float]:
 
     hw = catalog.load_hardware()
     return {t.id: float(hw[t.hardware].tdp_w) for t in scenario.targets
-            if t.hardware in hw and getattr(hw[t.hardware], "tdp_w", None)}
+            if t.hardware in hw and hw[t.hardware].tdp_w}
 
 
 @dataclass(frozen=True)

@@ -75,7 +75,7 @@ def mfu_loo(tr: pd.DataFrame) -> pd.DataFrame:
         r = tr.iloc[i]
         p = speed.mfu_for(r["generation"], r["params_b"], f)
         out.append({"model": r["model"], "generation": r["generation"], "measured": r["mfu"],
-                    "pred": float(p["mfu"][0]), "calibrated": bool(p["calibrated"][0])})
+                    "pred": float(p.mfu[0]), "calibrated": bool(p.calibrated[0])})
     df = pd.DataFrame(out)
     df["log_ratio"] = np.log(df["pred"] / df["measured"])
     return df

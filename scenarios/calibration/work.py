@@ -20,7 +20,6 @@ import pandas as pd
 from scenarios.calibration.rows import DEFAULT_CONTEXT_TOKENS, kv_format, num
 from scenarios.engine import speed
 from scenarios.engine.serving_core import serving_arrays
-from scenarios.errors import VentureLabError
 
 
 # --- work of a request, as serving computes it ----------------------------------------------------
@@ -41,14 +40,13 @@ def served_work(model, hardware, weights, kv_cache, runtime, batch, prompt_token
     core :func:`scenarios.engine.serving_core.serving_arrays`; raises on a request it refuses."""
     out = serving_arrays(model, hardware, weights=weights, kv_cache=kv_cache, runtime=runtime, batch=batch,
                          prompt_tokens=prompt_tokens, output_tokens=output_tokens)
-    bad = np.nonzero(np.asarray(out["error"]) != "")[0]
-    if len(bad):
-        raise VentureLabError("request", f"the serving core refused request {int(bad[0])}",
-                              got=str(out["error"][bad[0]]))
-    return ServedWork(prefill_flops=out["prefill_flops"], decode_flops_per_token=out["decode_flops_per_token"],
-                      weight_bytes_per_step=out["weight_bytes_per_step"],
-                      kv_bytes_per_token_read=out["kv_bytes_per_token_read"],
-                      kv_cache_bytes=out["kv_cache_gb"] * 1e9, weights_bytes=out["weights_gb"] * 1e9)
+    refused = [e for e in out.error if e is not None]
+    if refused:
+        raise refused[0]
+    return ServedWork(prefill_flops=out.prefill_flops, decode_flops_per_token=out.decode_flops_per_token,
+                      weight_bytes_per_step=out.weight_bytes_per_step,
+                      kv_bytes_per_token_read=out.kv_bytes_per_token_read,
+                      kv_cache_bytes=out.kv_cache_gb * 1e9, weights_bytes=out.weights_gb * 1e9)
 
 
 def row_request(r) -> dict:
@@ -114,22 +112,22 @@ def predict_rows(w: dict, factors: dict) -> dict:
     lo = np.full(len(met), np.nan)
     hi = np.full(len(met), np.nan)
     d = met == "decode_tokens_per_s"
-    out[d], lo[d], hi[d] = (1 / r["decode_s_per_token"][d], 1 / r["decode_s_per_token_high"][d],
-                            1 / r["decode_s_per_token_low"][d])
+    out[d], lo[d], hi[d] = (1 / r.decode_s_per_token[d], 1 / r.decode_s_per_token_high[d],
+                            1 / r.decode_s_per_token_low[d])
     p = met == "prefill_tokens_per_s"
-    out[p], lo[p], hi[p] = (w["prompt"][p] / r["prefill_s"][p], w["prompt"][p] / r["prefill_s_high"][p],
-                            w["prompt"][p] / r["prefill_s_low"][p])
+    out[p], lo[p], hi[p] = (w["prompt"][p] / r.prefill_s[p], w["prompt"][p] / r.prefill_s_high[p],
+                            w["prompt"][p] / r.prefill_s_low[p])
     t = met == "ttft_ms"
-    out[t], lo[t], hi[t] = 1e3 * r["prefill_s"][t], 1e3 * r["prefill_s_low"][t], 1e3 * r["prefill_s_high"][t]
+    out[t], lo[t], hi[t] = 1e3 * r.prefill_s[t], 1e3 * r.prefill_s_low[t], 1e3 * r.prefill_s_high[t]
     q = np.isin(met, ["throughput_tokens_per_s", "throughput_tokens_per_s_per_gpu"])
     # static batching: prefill of the batch, then `output` decode steps at the mean context
-    total = r["prefill_s"] + w["output"] * r["decode_s_per_token"]
-    total_lo = r["prefill_s_low"] + w["output"] * r["decode_s_per_token_low"]
-    total_hi = r["prefill_s_high"] + w["output"] * r["decode_s_per_token_high"]
+    total = r.prefill_s + w["output"] * r.decode_s_per_token
+    total_lo = r.prefill_s_low + w["output"] * r.decode_s_per_token_low
+    total_hi = r.prefill_s_high + w["output"] * r.decode_s_per_token_high
     tok = w["batch"] * w["output"]
     out[q], lo[q], hi[q] = tok[q] / total[q], tok[q] / total_hi[q], tok[q] / total_lo[q]
-    return {"pred": out, "low": lo, "high": hi, "calibrated_decode": r["calibrated_decode"],
-            "calibrated_prefill": r["calibrated_prefill"], "basis": r["basis"]}
+    return {"pred": out, "low": lo, "high": hi, "calibrated_decode": r.calibrated_decode,
+            "calibrated_prefill": r.calibrated_prefill, "basis": r.basis}
 
 
 def speed_ratio(metric, pred, measured):
