@@ -40,3 +40,12 @@ class VentureLabError(ValueError):
                 accepted = accepted[:397] + "..."
             msg += f"; accepted: {accepted}"
         super().__init__(msg)
+
+    def __reduce__(self):
+        # Pickle by the constructor's own arguments (the app's cache stores results by pickling);
+        # the default would call __init__ with the message alone.
+        return _rebuild, (self.field, self.problem, self.got, self.accepted)
+
+
+def _rebuild(field: str, problem: str, got: object, accepted: str | None) -> VentureLabError:
+    return VentureLabError(field, problem, got=got, accepted=accepted)

@@ -106,15 +106,12 @@ def model_info(model_ref: str):
 # ---------------------------------------------------------------- serving
 @dataclass(frozen=True)
 class TargetResult:
-    """One target of the side-by-side: its device, and the estimate or why there is none.
-
-    ``error`` is the engine's message (the cache stores results by pickling, so the text of the
-    VentureLabError travels, not the object)."""
+    """One target of the side-by-side: its device, and the estimate or the engine's error."""
 
     device_id: str
     device: Hardware | None
     estimate: InferenceEstimate | None
-    error: str | None = None
+    error: VentureLabError | None = None
     replicas_for_rate: int | None = None
 
 
@@ -139,7 +136,7 @@ def serving_side_by_side(model_ref: str, targets: tuple[str, ...], weights: str,
         try:
             device = catalog.get_hardware(ref)
         except VentureLabError as err:
-            results.append(TargetResult(device_id, None, None, str(err)))
+            results.append(TargetResult(device_id, None, None, err))
             continue
         req = serving.InferenceRequest(
             model=model_ref, hardware=ref, weights=weights, batch=batch,
@@ -150,7 +147,7 @@ def serving_side_by_side(model_ref: str, targets: tuple[str, ...], weights: str,
             replicas = (serving.devices_for_rate(est, requests_per_s)
                         if requests_per_s else None)
         except VentureLabError as err:
-            results.append(TargetResult(device_id, device, None, str(err)))
+            results.append(TargetResult(device_id, device, None, err))
             continue
         results.append(TargetResult(device_id, device, est, None, replicas))
     return results

@@ -107,3 +107,16 @@ def test_cost_pages_read_estimate_fields_without_getattr_hedges():
                     and len(node.args) == 3):
                 hedges.append(f"{path.relative_to(root.parent)}:{node.lineno}")
     assert hedges == []
+
+
+def test_an_engine_error_survives_the_apps_pickling_cache_as_the_same_error():
+    import pickle
+
+    from scenarios.engine.serving import InferenceRequest, estimate_inference
+    from scenarios.errors import VentureLabError
+
+    with pytest.raises(VentureLabError) as info:
+        estimate_inference(InferenceRequest("llama-2-7b", "apple-m1-7c", runtime="tensorrt-llm"))
+    back = pickle.loads(pickle.dumps(info.value))
+    assert type(back) is VentureLabError and str(back) == str(info.value)
+    assert (back.field, back.got, back.accepted) == ("runtime", "tensorrt-llm", info.value.accepted)
