@@ -18,6 +18,8 @@ import re
 import sys
 from pathlib import Path
 
+from tools.cli_snapshot import _moved  # source strings name modules that moved
+
 ROOT = Path(__file__).resolve().parents[1]
 SNAPSHOT = ROOT / "tests" / "snapshots" / "pages.json"
 REL_TOL = 1e-6
@@ -80,6 +82,9 @@ def differences(old, new, where="", out=None, limit=50):
             differences(a, b, f"{where}[{i}]", out, limit)
     elif isinstance(old, float) and isinstance(new, (int, float)) and not isinstance(new, bool):
         if not math.isclose(old, new, rel_tol=REL_TOL, abs_tol=1e-12):
+            out.append(f"{where}: {old!r} -> {new!r}")
+    elif isinstance(old, str) and isinstance(new, str):
+        if _moved(old) != new:
             out.append(f"{where}: {old!r} -> {new!r}")
     elif old != new:
         out.append(f"{where}: {old!r} -> {new!r}")
