@@ -242,18 +242,22 @@ def fmt_si(value: float | None, unit: str = "", digits: int = 3, *, na: str = NA
     return f"{_signed(v, mantissa)} {prefix}{unit}".rstrip()
 
 
-def fmt_usd(value: float | None, digits: int = 3, *, compact: bool = True, na: str = NA) -> str:
+def fmt_usd(value: float | None, digits: int = 3, *, compact: bool = True, decimals: int | None = None,
+            na: str = NA) -> str:
     """Dollars with the sign before the symbol: -402150 -> '-$402k'.
 
     ``compact`` writes k / M / B / T like :func:`fmt_number`; otherwise the whole amount with
     thousands separators, in whole dollars from $10 and with cents (more decimals for tiny
-    amounts, never scientific notation) below: '$18,484', '$1.50', '$0.000123'.
+    amounts, never scientific notation) below: '$18,484', '$1.50', '$0.000123'.  ``decimals``
+    fixes the decimals of that full form instead (a table column: '$61.61').
     """
     if _missing(value):
         return na
     v = float(value)
     if math.isinf(v):
         return "-inf" if v < 0 else "inf"
+    if decimals is not None:
+        return _signed(v, f"${abs(v):,.{decimals}f}")
     if compact:
         return _signed(v, "$" + fmt_number(abs(v), digits))
     return _signed(v, "$" + _whole_or_cents(abs(v), digits))
@@ -278,6 +282,17 @@ def fmt_grouped(value: float | None, decimals: int = 0, *, na: str = NA) -> str:
     if math.isinf(v):
         return "-inf" if v < 0 else "inf"
     return _signed(v, f"{abs(v):,.{decimals}f}")
+
+
+def fmt_plain(value: float | None, digits: int = 6, *, na: str = NA) -> str:
+    """An input echoed as typed: up to ``digits`` significant digits, no suffix, no grouping,
+    trailing zeros dropped ('2.5', '1460', '0.00001'); what ``:g`` writes, without its exponent."""
+    if _missing(value):
+        return na
+    v = float(value)
+    if math.isinf(v):
+        return "-inf" if v < 0 else "inf"
+    return _signed(v, _significant(abs(v), digits).replace(",", ""))
 
 
 def fmt_pct(fraction: float | None, decimals: int = 1, *, na: str = NA) -> str:

@@ -13,14 +13,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scenarios.units import (fmt_grouped, fmt_number, fmt_pct, fmt_si, fmt_usd, parse_number)
+from scenarios.units import (fmt_grouped, fmt_number, fmt_pct, fmt_plain, fmt_si, fmt_usd,
+                            parse_number)
 
 # Magnitudes a page or the CLI prints: from a fraction of a cent to a large national budget.
 FINITE = st.floats(min_value=-1e18, max_value=1e18, allow_nan=False, allow_infinity=False).filter(
     lambda v: v == 0 or abs(v) >= 1e-12)
 DIGITS = st.integers(min_value=1, max_value=6)
 EXAMPLES = settings(max_examples=300, deadline=None)
-ALL = (fmt_number, fmt_si, fmt_usd, fmt_grouped, fmt_pct,
+ALL = (fmt_number, fmt_si, fmt_usd, fmt_grouped, fmt_pct, fmt_plain,
        lambda v: fmt_usd(v, compact=False))
 
 
@@ -100,6 +101,7 @@ def test_dollar_examples():
     assert fmt_usd(0.000123, compact=False) == "$0.000123"
     assert fmt_usd(0.5, compact=False) == "$0.50"
     assert fmt_usd(1234.5) == "$1.23k"
+    assert fmt_usd(-61.614, decimals=2) == "-$61.61" and fmt_usd(-0.0004, decimals=3) == "$0.000"
 
 
 @EXAMPLES
@@ -135,3 +137,13 @@ def test_si_examples():
 
 def test_infinities_are_written_as_words():
     assert fmt_number(math.inf) == "inf" and fmt_usd(-math.inf) == "-inf"
+
+
+@EXAMPLES
+@given(st.floats(min_value=1e-4, max_value=999_999, allow_nan=False))
+def test_plain_matches_g_wherever_g_has_no_exponent(v):
+    assert fmt_plain(v) == f"{v:g}"
+
+
+def test_plain_writes_tiny_inputs_out():
+    assert fmt_plain(0.00001) == "0.00001" and fmt_plain(2.5e6) == "2500000"
