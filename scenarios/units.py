@@ -169,7 +169,8 @@ class Range:
 # * None and NaN read "n/a" (pages pass their translation); infinities read "inf" / "-inf".
 NA = "n/a"
 _COMPACT = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k"))                  # business: 1.2B users
-_SI = ((1e15, "P"), (1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"))          # units: 1.2 GFLOP/s
+_SI = ((1e24, "Y"), (1e21, "Z"), (1e18, "E"), (1e15, "P"), (1e12, "T"), (1e9, "G"), (1e6, "M"),
+       (1e3, "k"))                                                             # units: 1.2 GFLOP/s
 
 
 def _missing(value: object) -> bool:
