@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from scenarios.units import fmt_number, fmt_plain, fmt_si, fmt_usd
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field as dc_field
-from typing import Iterator
 
 from scenarios.errors import VentureLabError
 
@@ -127,11 +127,11 @@ class Range:
                                   got=f"{self.low:g}/{self.expected:g}/{self.high:g}")
 
     @classmethod
-    def point(cls, value: float, field: str = "range") -> "Range":
+    def point(cls, value: float, field: str = "range") -> Range:
         """A value known exactly: low = expected = high."""
         return cls(value, value, value, field)
 
-    def scaled(self, factor: float) -> "Range":
+    def scaled(self, factor: float) -> Range:
         """Every end times ``factor`` (>= 0, so the order holds)."""
         if not math.isfinite(factor) or factor < 0:
             raise VentureLabError(f"{self.field} scale", "must be a finite number >= 0", got=factor)
