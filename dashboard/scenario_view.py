@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.i18n import t
-from dashboard.ui import band_metric, fmt_usd
+from dashboard.ui import band_metric, fmt_grouped, fmt_number, fmt_pct, fmt_usd
 from scenarios.business.economics import ScenarioResult
 from scenarios.business.pdf import assumption_rows
 from scenarios.business.scenario import Scenario
@@ -27,13 +27,14 @@ def headline(full: FullRun, *, pitch: bool = False) -> None:
     """The big figures: serving cost and margin with their P10-P90 band, cost per user,
     runway, devices at peak (3-5 cards; wraps on a phone)."""
     u, mc = full.result.unit, full.monte_carlo
+    cost, margin = mc.cost_usd_month, mc.margin
     cards = [
-        lambda: band_metric(t("scn.fig.serving"), u.serving_usd_month, mc.cost_usd_month.p10,
-                            mc.cost_usd_month.p90, unit="$", help=t("scn.fig.serving_help")),
+        lambda: band_metric(t("scn.fig.serving"), u.serving_usd_month, cost and cost.low,
+                            cost and cost.high, unit="$", help=t("scn.fig.serving_help")),
     ]
     if u.gross_margin is not None:
-        cards.append(lambda: st.metric(t("scn.fig.margin"), f"{u.gross_margin:.1%}",
-                                       delta=t("common.band", low=f"{mc.margin.p10:.1%}", high=f"{mc.margin.p90:.1%}"),
+        band = t("common.band", low=fmt_pct(margin.low), high=fmt_pct(margin.high)) if margin else None
+        cards.append(lambda: st.metric(t("scn.fig.margin"), fmt_pct(u.gross_margin), delta=band,
                                        delta_color="off", help=t("scn.fig.margin_help")))
     cards.append(lambda: st.metric(t("scn.fig.per_user"), usd(u.cost_per_user_usd),
                                    help=t("scn.fig.per_user_help", per_req=usd(u.cost_per_request_usd * 1000))))
@@ -43,7 +44,7 @@ def headline(full: FullRun, *, pitch: bool = False) -> None:
                                    help=t("scn.fig.runway_help", burn=usd(u.burn_usd_month))))
     if u.devices_at_peak:
         cards.append(lambda: st.metric(t("scn.fig.devices"), f"{u.devices_at_peak:,}",
-                                       help=t("scn.fig.devices_help", rps=f"{u.peak_requests_per_s:.3g}")))
+                                       help=t("scn.fig.devices_help", rps=fmt_number(u.peak_requests_per_s))))
     cols = st.columns(len(cards))
     for col, card in zip(cols, cards):
         with col:
@@ -53,12 +54,12 @@ def headline(full: FullRun, *, pitch: bool = False) -> None:
         with cols[0]:
             st.metric(t("scn.fig.revenue"), usd(u.revenue_usd_month))
         with cols[1]:
-            st.metric(t("scn.fig.per_request"), "$" + f"{u.cost_per_request_usd:.2g}")
+            st.metric(t("scn.fig.per_request"), fmt_usd(u.cost_per_request_usd, 2))
         with cols[2]:
             st.metric(t("scn.fig.burn"), usd(u.burn_usd_month))
         with cols[3]:
             be = u.break_even_users
-            st.metric(t("scn.fig.break_even"), t("scn.fig.never") if be is None else f"{be:,.0f}",
+            st.metric(t("scn.fig.break_even"), t("scn.fig.never") if be is None else fmt_grouped(be),
                       help=t("scn.fig.break_even_help"))
 
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import contextlib
 from typing import Iterator
 
-import numpy as np
 import streamlit as st
 
 from dashboard.i18n import LANG_KEY, LANGUAGE_NAMES, LANGUAGES, t
 from dashboard.state import BIND, seed_from_url
+from scenarios import units
 from scenarios.errors import VentureLabError
 
 _CSS = """
@@ -52,31 +52,21 @@ def page_header(title_key: str, intro_key: str | None = None) -> None:
 
 
 def fmt_number(value: float | None, digits: int = 3) -> str:
-    """A figure to ``digits`` significant digits with k/M/B/T suffixes; None -> "n/a"."""
-    if value is None:
-        return t("common.na")
-    v = float(value)
-    if v != v:  # NaN
-        return t("common.na")
-    for threshold, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if abs(v) >= threshold:
-            return f"{v / threshold:.{digits}g}{suffix}"
-    if v != 0 and abs(v) < 1e-3:
-        # Below 0.001 "g" switches to 9.46e-05, which founders misread; write the zeros out.
-        return np.format_float_positional(v, precision=digits, unique=False, fractional=False, trim="-")
-    return f"{v:.{digits}g}"
+    """:func:`scenarios.units.fmt_number` with the page language's word for a missing value."""
+    return units.fmt_number(value, digits, na=t("common.na"))
 
 
-def fmt_usd(value: float | None, spec: str | None = None) -> str:
-    """A dollar figure with its sign in front: -402150 -> "−$402k" (never "$-402k").
+def fmt_usd(value: float | None, digits: int = 3, **kw) -> str:
+    """:func:`scenarios.units.fmt_usd` (sign before the symbol: "-$402k"), translated "n/a"."""
+    return units.fmt_usd(value, digits, na=t("common.na"), **kw)
 
-    ``spec`` is a format spec for the amount (",.0f"); without it, ``fmt_number``'s k/M/B form.
-    """
-    if value is None or float(value) != float(value):
-        return t("common.na")
-    v = float(value)
-    body = format(abs(v), spec) if spec else fmt_number(abs(v))
-    return ("−" if v < 0 else "") + "$" + body
+
+def fmt_pct(fraction: float | None, decimals: int = 1) -> str:
+    return units.fmt_pct(fraction, decimals, na=t("common.na"))
+
+
+def fmt_grouped(value: float | None, decimals: int = 0) -> str:
+    return units.fmt_grouped(value, decimals, na=t("common.na"))
 
 
 def note_metric(label: str, value: str, note: str | None = None, *, container=None,

@@ -6,18 +6,18 @@
     venture-lab catalog hardware|models|formats [--json]
     venture-lab scenario run FILE [--json] | scenario validate FILE      (registered by scenarios.business.commands)
 
-Bad input exits with code 2 and one line on stderr naming the input and the valid choices; never a
-traceback.  Imports stay light (no pandas unless --from-csv) so a cold start is fast.
+This module parses arguments and dispatches to the engine; scenarios/render.py writes the results
+(JSON or text).  Bad input exits with code 2 and one line on stderr naming the input and the valid
+choices; never a traceback.  Imports stay light (no pandas unless --from-csv) so a cold start is fast.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import math
 import re
 import sys
 
+from scenarios import render
 from scenarios.errors import VentureLabError
 
 FLAG_OF = {"model": "--model", "hardware": "--hardware", "weights": "--weights", "kv_cache": "--kv-cache",
@@ -51,28 +51,6 @@ def _one_line(err: Exception) -> str:
     return f"venture-lab: error: {msg}"
 
 
-def _json_default(o):
-    if hasattr(o, "item"):
-        o = o.item()
-    if isinstance(o, float) and not math.isfinite(o):
-        return None
-    return str(o)
-
-
-def _dump(obj) -> str:
-    def clean(x):
-        if isinstance(x, dict):
-            return {k: clean(v) for k, v in x.items()}
-        if isinstance(x, (list, tuple)):
-            return [clean(v) for v in x]
-        if hasattr(x, "item") and not isinstance(x, (str, bytes)):
-            x = x.item()
-        if isinstance(x, float) and not math.isfinite(x):
-            return None
-        return x
-    return json.dumps(clean(obj), default=_json_default)
-
-
 # ------------------------------------------------------------------------------------- commands
 def _cmd_inference(a) -> int:
     if a.from_csv:
@@ -85,40 +63,8 @@ def _cmd_inference(a) -> int:
                            output_tokens=a.output_tokens, devices=a.devices, price_per_hour=a.price_per_hour,
                            utilisation=a.utilisation)
     est = estimate_inference(req)
-    if a.json:
-        print(_dump(est.to_dict()))
-    else:
-        print(_inference_text(est.to_dict()))
+    print(render.to_json(est.to_dict()) if a.json else render.inference_text(est.to_dict()))
     return 0
-
-
-def _fmt(v, unit="", digits=3):
-    if v is None:
-        return "n/a"
-    if isinstance(v, bool):
-        return "yes" if v else "no"
-    if isinstance(v, float):
-        return f"{v:,.{digits}g}{unit}" if abs(v) < 1e6 else f"{v:.3g}{unit}"
-    return f"{v}{unit}"
-
-
-def _inference_text(d: dict) -> str:
-    i = d["inputs"]
-    lines = [f"{i['model']} on {i['hardware']} ({i['weights']} weights, {i['kv_cache']} KV, runtime {d['runtime']}, "
-             f"batch {i['batch']}, prompt {i['prompt_tokens']}, output {i['output_tokens']}, devices {i['devices']})",
-             f"  memory: weights {_fmt(d['weights_gb'], ' GB')}, KV {_fmt(d['kv_cache_gb'], ' GB')}, working "
-             f"{_fmt(d['working_memory_gb'], ' GB')}, total {_fmt(d['total_memory_gb'], ' GB')}; fits: "
-             f"{_fmt(d['fits'])}; devices needed {d['devices_needed']}; max batch {d['max_batch']}"]
-    for key, unit in (("prefill_tokens_per_s", " tok/s"), ("decode_tokens_per_s", " tok/s"),
-                      ("throughput_tokens_per_s", " tok/s"), ("ttft_ms", " ms"), ("tpot_ms", " ms"),
-                      ("usd_per_million_tokens", " $/1M"), ("energy_j_per_token", " J/tok"),
-                      ("battery_pct_per_1k_tokens", " %/1k tok")):
-        if d.get(key) is not None:
-            lines.append(f"  {key}: {_fmt(d[key], unit)}  (low {_fmt(d[key + '_low'])}, high {_fmt(d[key + '_high'])})")
-    lines.append(f"  bound: prefill {d['bound_prefill']}, decode {d['bound_decode']}; arithmetic intensity "
-                 f"{_fmt(d['arithmetic_intensity'])} FLOP/B vs ridge {_fmt(d['ridge_point'])}")
-    lines.append(f"  speed model: {d['basis']}")
-    return "\n".join(lines)
 
 
 def _cmd_inference_csv(a) -> int:
@@ -131,45 +77,16 @@ def _cmd_inference_csv(a) -> int:
         raise VentureLabError("--from-csv", f"cannot read CSV file ({type(exc).__name__})", got=a.from_csv) from None
     df.columns = [str(c).strip() for c in df.columns]
     df = df.replace({"": None})
-    table = estimate_inference_table(df)
-    records = table.to_dict(orient="records")
-    ok = 0
-    if a.json:
-        for n, rec in enumerate(records, start=1):
-            if rec["error"]:
-                print(_dump({"row": n, "error": rec["error"]}))
-                continue
-            ok += 1
-            out = {"row": n}
-            out.update({k: rec[k] for k in OUTPUT_FIELDS})
-            for k in ("devices_needed", "max_batch"):
-                out[k] = int(out[k]) if out[k] is not None and math.isfinite(out[k]) else None
-            out["inputs"] = {k: rec[k] for k in REQUEST_FIELDS}
-            for k in ("batch", "prompt_tokens", "output_tokens", "devices"):
-                out["inputs"][k] = int(out["inputs"][k])
-            out["runtime"] = rec["runtime"]
-            print(_dump(out))
-    else:
-        cols = ["model", "hardware", "weights", "batch", "prompt_tokens", "output_tokens", "fits",
-                "decode_tokens_per_s", "prefill_tokens_per_s", "usd_per_million_tokens", "error"]
-        print(",".join(["row"] + cols))
-        for n, rec in enumerate(records, start=1):
-            ok += not rec["error"]
-            print(",".join([str(n)] + [_csv_cell(rec[c]) for c in cols]))
-    if records and not ok:       # the per-row errors are in the output; stderr still says why rc=2
+    records = estimate_inference_table(df).to_dict(orient="records")
+    lines = (render.csv_json_lines(records, OUTPUT_FIELDS, REQUEST_FIELDS) if a.json
+             else render.csv_text_lines(records))
+    for line in lines:
+        print(line)
+    if records and all(rec["error"] for rec in records):   # the per-row errors are in the output;
         print(f"venture-lab: error: --from-csv: none of the {len(records)} rows could be estimated "
-              f"(see the error column) (got {a.from_csv!r})", file=sys.stderr)
+              f"(see the error column) (got {a.from_csv!r})", file=sys.stderr)     # stderr says why rc=2
         return 2
     return 0
-
-
-def _csv_cell(v) -> str:
-    if v is None or (isinstance(v, float) and not math.isfinite(v)):
-        return ""
-    if isinstance(v, float):
-        return f"{v:.6g}"
-    s = str(v)
-    return '"' + s.replace('"', '""') + '"' if ("," in s or '"' in s) else s
 
 
 def _cmd_training(a) -> int:
@@ -178,35 +95,15 @@ def _cmd_training(a) -> int:
                           price_per_hour=a.price_per_hour, zero_stage=a.zero_stage,
                           activation_checkpointing=not a.no_activation_checkpointing, micro_batch=a.micro_batch,
                           seq_len=a.seq_len, tensor_parallel=a.tensor_parallel)
-    est = estimate_training(req)
-    d = est.to_dict()
-    if a.json:
-        print(_dump(d))
-        return 0
-    i = d["inputs"]
-    print(f"{i['model']} on {i['devices']} x {i['hardware']}, {i['tokens']:.3g} tokens")
-    print(f"  training FLOPs {d['training_flops']:.3g}; MFU {d['mfu_used']:.2f} ({d['mfu_low']:.2f}-{d['mfu_high']:.2f})")
-    print(f"  accelerator-hours {_fmt(d['accelerator_hours'])} ({_fmt(d['accelerator_hours_low'])}-"
-          f"{_fmt(d['accelerator_hours_high'])}); wall clock {_fmt(d['wall_clock_days'])} days")
-    print(f"  cost {_fmt(d['cost_usd'], ' USD')}; energy {_fmt(d['energy_kwh'], ' kWh')}; CO2 {_fmt(d['co2_kg'], ' kg')}")
-    print(f"  memory per device {_fmt(d['memory_per_device_gb'], ' GB')}; fits: {_fmt(d['fits'])}")
+    d = estimate_training(req).to_dict()
+    print(render.to_json(d) if a.json else render.training_text(d))
     return 0
 
 
 def _cmd_catalog(a) -> int:
     from scenarios.engine.catalog import load_formats, load_hardware, load_models
-    items = {"hardware": load_hardware, "models": load_models, "formats": load_formats}[a.what]()
-    if a.json:
-        print(_dump([x.to_dict() for x in items.values()]))
-        return 0
-    cols = {"hardware": ("id", "hw_class", "memory_gb", "memory_bandwidth_gb_s", "peak_tflops_fp16", "tdp_w",
-                         "usd_per_hour", "verified"),
-            "models": ("id", "kind", "params_b", "active_params_b", "layers", "attention_type", "context_length",
-                       "verified"),
-            "formats": ("id", "bits_per_weight", "activation_dtype", "compute_dtype", "verified")}[a.what]
-    print("\t".join(cols))
-    for x in items.values():
-        print("\t".join("" if getattr(x, c) is None else str(getattr(x, c)) for c in cols))
+    items = {"hardware": load_hardware, "models": load_models, "formats": load_formats}[a.what]().values()
+    print(render.to_json([x.to_dict() for x in items]) if a.json else render.catalog_table(a.what, items))
     return 0
 
 
@@ -265,10 +162,8 @@ def build_parser() -> argparse.ArgumentParser:
     cat.add_argument("--json", action="store_true")
     cat.set_defaults(func=_cmd_catalog)
 
-    # ---- `scenario run|validate` is registered here by the scenarios work (branch `scen`):
-    from scenarios.business import commands as scenario_cli
+    from scenarios.business import commands as scenario_cli   # `scenario run|validate`
     scenario_cli.register(sub)
-    # ---- end of scenario registration
     return p
 
 

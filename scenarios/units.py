@@ -1,4 +1,4 @@
-"""Numbers with suffixes and the unit constants the engine uses.
+"""Numbers with suffixes, the one Range type, the one set of formatters, and unit constants.
 
 The CLI, the scenario files and the app accept `2e12`, `2T`, `500B`, `7M`, `32k` (ARCHITECTURE.md
 4.2).  Suffixes are decimal (k = 1e3, M = 1e6, B/G = 1e9, T = 1e12, P = 1e15), as token counts and
@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 
 from scenarios.errors import VentureLabError
 
@@ -90,11 +93,214 @@ def parse_number(value: object, field: str, *, integer: bool = False, minimum: f
     return number
 
 
-def fmt_si(value: float, unit: str = "", digits: int = 3) -> str:
-    """Short human form: 1.23e12 -> '1.23 T'."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
-    for scale, suffix in ((1e15, "P"), (1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")):
-        if abs(value) >= scale:
-            return f"{value / scale:.{digits}g} {suffix}{unit}"
-    return f"{value:.{digits}g} {unit}".rstrip()
+# ------------------------------------------------------------------------------------- ranges
+@dataclass(frozen=True)
+class Range:
+    """A value with its spread: ``low <= expected <= high``, all finite.
+
+    ``expected`` is the most likely value (the mode of a triangular assumption, the median of a
+    Monte Carlo band, the point estimate of an engine figure), which is what a single-number view
+    shows.  ``field`` only names the value in a validation error and is not part of equality.
+
+    A Range unpacks and slices like the ``(low, expected, high)`` tuple it replaces, so
+    ``lo, ex, hi = r`` and ``"%g-%g" % r[::2]`` keep working.
+
+    Examples
+    --------
+    >>> Range(0.8, 1.0, 1.25).scaled(2).as_list()
+    [1.6, 2.0, 2.5]
+    """
+
+    low: float
+    expected: float
+    high: float
+    field: str = dc_field(default="range", compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for part in ("low", "expected", "high"):
+            value = getattr(self, part)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise VentureLabError(f"{self.field}.{part}", "must be a finite number", got=value)
+            object.__setattr__(self, part, float(value))
+        if not self.low <= self.expected <= self.high:
+            raise VentureLabError(self.field, "needs low <= expected <= high",
+                                  got=f"{self.low:g}/{self.expected:g}/{self.high:g}")
+
+    @classmethod
+    def point(cls, value: float, field: str = "range") -> Range:
+        """A value known exactly: low = expected = high."""
+        return cls(value, value, value, field)
+
+    def scaled(self, factor: float) -> Range:
+        """Every end times ``factor`` (>= 0, so the order holds)."""
+        if not math.isfinite(factor) or factor < 0:
+            raise VentureLabError(f"{self.field} scale", "must be a finite number >= 0", got=factor)
+        return Range(self.low * factor, self.expected * factor, self.high * factor, self.field)
+
+    def as_list(self) -> list[float]:
+        """``[low, expected, high]``: the form JSON and the catalog files carry."""
+        return [self.low, self.expected, self.high]
+
+    def as_tuple(self) -> tuple[float, float, float]:
+        return (self.low, self.expected, self.high)
+
+    @property
+    def width(self) -> float:
+        return self.high - self.low
+
+    def __iter__(self) -> Iterator[float]:
+        return iter(self.as_tuple())
+
+    def __len__(self) -> int:
+        return 3
+
+    def __getitem__(self, index):
+        return self.as_tuple()[index]
+
+
+# ------------------------------------------------------------------------------------- formatting
+# One set of rules for every figure the CLI, the PDF, the charts and the pages print:
+# * `digits` significant digits, but the integer digits of a figure are never rounded away
+#   (456 stays 456 at two digits, as a reader expects of a whole amount);
+# * a figure is rounded before its suffix is chosen, so 999.9 reads "1k" and 999,999 "1M";
+# * never scientific notation: tiny values write their zeros out (0.0000946), huge ones group
+#   their digits (1,230T);
+# * the sign comes first, ASCII "-", before any currency symbol ("-$402k"); no "-0";
+# * None and NaN read "n/a" (pages pass their translation); infinities read "inf" / "-inf".
+NA = "n/a"
+_COMPACT = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k"))                  # business: 1.2B users
+_SI = ((1e24, "Y"), (1e21, "Z"), (1e18, "E"), (1e15, "P"), (1e12, "T"), (1e9, "G"), (1e6, "M"),
+       (1e3, "k"))                                                             # units: 1.2 GFLOP/s
+
+
+def _missing(value: object) -> bool:
+    if value is None:
+        return True
+    try:
+        return math.isnan(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _decimals(magnitude: float, digits: int) -> int:
+    """Decimals that show ``digits`` significant digits of ``magnitude`` (> 0) and every
+    integer digit (456 stays 456 at two digits, as a reader expects of a whole amount)."""
+    return max(digits - 1 - math.floor(math.log10(magnitude)), 0)
+
+
+def _significant(magnitude: float, digits: int) -> str:
+    """``magnitude`` (>= 0, finite) positionally with thousands separators; trailing zeros after
+    the point are dropped."""
+    if magnitude == 0:
+        return "0"
+    text = f"{magnitude:,.{_decimals(magnitude, digits)}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _scaled(magnitude: float, digits: int, table) -> tuple[str, str]:
+    """(mantissa text, suffix); a mantissa that rounds to 1000 moves up one suffix, so 999.9
+    reads 1k and 999,999 reads 1M."""
+    steps = [(1.0, "")] + sorted(table)
+    i = max((k for k, (scale, _) in enumerate(steps) if magnitude >= scale), default=0)
+    while True:
+        mantissa = magnitude / steps[i][0]
+        if mantissa == 0 or i + 1 == len(steps) or \
+                round(mantissa, _decimals(mantissa, digits)) < 1000:
+            return _significant(mantissa, digits), steps[i][1]
+        i += 1
+
+
+def _signed(value: float, body: str) -> str:
+    """``body`` (the magnitude) with a leading "-" unless it rounded to zero: no "-0"."""
+    return ("-" if value < 0 and any(ch in "123456789" for ch in body) else "") + body
+
+
+def fmt_number(value: float | None, digits: int = 3, *, na: str = NA) -> str:
+    """A figure with k / M / B / T suffixes: 1234.5 -> '1.23k', 999.9 -> '1k', None -> 'n/a'.
+
+    Examples
+    --------
+    >>> fmt_number(-402150), fmt_number(0.0000946), fmt_number(456e6, digits=2)
+    ('-402k', '0.0000946', '456M')
+    """
+    if _missing(value):
+        return na
+    v = float(value)
+    if math.isinf(v):
+        return "-inf" if v < 0 else "inf"
+    mantissa, suffix = _scaled(abs(v), digits, _COMPACT)
+    return _signed(v, mantissa + suffix)
+
+
+def fmt_si(value: float | None, unit: str = "", digits: int = 3, *, na: str = NA) -> str:
+    """A figure with an SI prefix before its unit: 1.23e12, 'FLOP/s' -> '1.23 TFLOP/s'."""
+    if _missing(value):
+        return na
+    v = float(value)
+    if math.isinf(v):
+        return ("-inf" if v < 0 else "inf") + (f" {unit}" if unit else "")
+    mantissa, prefix = _scaled(abs(v), digits, _SI)
+    return f"{_signed(v, mantissa)} {prefix}{unit}".rstrip()
+
+
+def fmt_usd(value: float | None, digits: int = 3, *, compact: bool = True, decimals: int | None = None,
+            na: str = NA) -> str:
+    """Dollars with the sign before the symbol: -402150 -> '-$402k'.
+
+    ``compact`` writes k / M / B / T like :func:`fmt_number`; otherwise the whole amount with
+    thousands separators, in whole dollars from $10 and with cents (more decimals for tiny
+    amounts, never scientific notation) below: '$18,484', '$1.50', '$0.000123'.  ``decimals``
+    fixes the decimals of that full form instead (a table column: '$61.61').
+    """
+    if _missing(value):
+        return na
+    v = float(value)
+    if math.isinf(v):
+        return "-inf" if v < 0 else "inf"
+    if decimals is not None:
+        return _signed(v, f"${abs(v):,.{decimals}f}")
+    if compact:
+        return _signed(v, "$" + fmt_number(abs(v), digits))
+    return _signed(v, "$" + _whole_or_cents(abs(v), digits))
+
+
+def _whole_or_cents(magnitude: float, digits: int) -> str:
+    if round(magnitude, 2) >= 10:
+        return f"{magnitude:,.0f}"
+    if magnitude == 0:
+        return "0.00"
+    decimals = max(2, digits - 1 - math.floor(math.log10(magnitude)))
+    text = f"{magnitude:.{decimals}f}"
+    whole, cents = text.split(".")
+    return f"{whole}.{cents[:2]}{cents[2:].rstrip('0')}"    # at least the cents: $0.50, $0.0523
+
+
+def fmt_grouped(value: float | None, decimals: int = 0, *, na: str = NA) -> str:
+    """The full figure with thousands separators: 4928.4 -> '4,928' (counts, whole amounts)."""
+    if _missing(value):
+        return na
+    v = float(value)
+    if math.isinf(v):
+        return "-inf" if v < 0 else "inf"
+    return _signed(v, f"{abs(v):,.{decimals}f}")
+
+
+def fmt_plain(value: float | None, digits: int = 6, *, na: str = NA) -> str:
+    """An input echoed as typed: up to ``digits`` significant digits, no suffix, no grouping,
+    trailing zeros dropped ('2.5', '1460', '0.00001'); what ``:g`` writes, without its exponent."""
+    if _missing(value):
+        return na
+    v = float(value)
+    if math.isinf(v):
+        return "-inf" if v < 0 else "inf"
+    return _signed(v, _significant(abs(v), digits).replace(",", ""))
+
+
+def fmt_pct(fraction: float | None, decimals: int = 1, *, na: str = NA) -> str:
+    """A share as a percentage: 0.754 -> '75.4%'; never '-0.0%'."""
+    if _missing(fraction):
+        return na
+    v = float(fraction)
+    if math.isinf(v):
+        return "-inf%" if v < 0 else "inf%"
+    return _signed(v, f"{abs(v) * 100:,.{decimals}f}%")

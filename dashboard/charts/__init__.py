@@ -1,4 +1,4 @@
-"""Plotly figure builders, one module per area, plus the layout helpers they share.
+"""Plotly figure builders, one module per area, plus the one layout they share (:func:`layout`).
 
 Plotly never wraps a title and lays a horizontal legend out in as many rows as the plot width
 needs, without moving the title. A figure is drawn on a 390 px phone or in half of a 1280 px
@@ -77,6 +77,39 @@ def top_margin_px(title: str, legend_px: int = 0) -> int:
     """Space above the plot for a (wrapped) title and a legend placed under it."""
     lines = title.count("<br>") + 1 if title else 0
     return 16 + TITLE_LINE_PX * lines + legend_px + (8 if legend_px else 0)
+
+
+#: Space under the plot for tick labels and an axis title.
+AXIS_PX = 48
+_FONT = dict(size=12)
+
+
+def layout(fig: go.Figure, title: str, *, height: int, legend: bool = True, **extra) -> go.Figure:
+    """The one layout of every chart: the title at the top left, wrapped for a phone, and the
+    legend as horizontal rows under the plot (above it, it collides with the title at phone
+    width). ``height`` is the figure's height with a one-line title and no legend; the figure
+    grows by the extra title lines and the legend rows counted at the narrowest plot width, so
+    the plot itself keeps its size. ``extra`` goes to ``update_layout`` (axes, barmode, ...).
+
+    Example: ``return layout(fig, t("scn.chart.fan"), height=340, yaxis=dict(tickprefix="$"))``.
+    """
+    text = wrap_title(title)
+    names = legend_names(fig) if legend else []
+    legend_px = legend_height_px(names) if names else 0
+    top = top_margin_px(text)
+    legend_band_px = legend_px + 8 if legend_px else 0
+    fig.update_layout(
+        template="plotly_white", font=_FONT,
+        height=height + (top - top_margin_px("one line")) + legend_band_px,
+        title=dict(text=text, x=0, xanchor="left", font=dict(size=15), y=1, yref="container",
+                   yanchor="top", pad=dict(t=10)),
+        margin=dict(l=8, r=8, t=top, b=8 + AXIS_PX + legend_band_px), showlegend=bool(names),
+        legend=dict(orientation="h", x=0, xanchor="left", y=0, yref="container", yanchor="bottom",
+                    title=None, font=dict(size=11)),
+        hoverlabel=dict(namelength=-1))
+    if extra:
+        fig.update_layout(**extra)
+    return fig
 
 
 def short_name(device) -> str:

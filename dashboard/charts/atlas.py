@@ -6,10 +6,12 @@ from typing import Sequence
 
 import plotly.graph_objects as go
 
+from dashboard.charts import layout
 from dashboard.i18n import pick, t
 from scenarios.atlas.domains import CHALLENGE_IDS, Atlas
 from scenarios.atlas.opportunity import Ranking, Robustness
 from scenarios.atlas.workloads import PresetResult
+from scenarios.units import fmt_number, fmt_pct
 
 # One sequential scale for "how much it matters": pale (0) to deep (5); readable in print too.
 _IMPORTANCE_SCALE = [[0.0, "#F3F4F6"], [0.2, "#DBEAFE"], [0.4, "#93C5FD"], [0.6, "#3B82F6"],
@@ -46,16 +48,14 @@ def importance_matrix(atlas: Atlas, lang: str, selected: tuple[str, str] | None 
         j = list(CHALLENGE_IDS).index(selected[1])
         fig.add_shape(type="rect", xref="x", yref="y", x0=j - 0.5, x1=j + 0.5, y0=i - 0.5, y1=i + 0.5,
                       line={"color": "#F59E0B", "width": 3})
-    fig.update_layout(
-        title=t("atlas.chart.title", lang=lang),
+    return layout(
+        fig, t("atlas.chart.title", lang=lang), height=600, legend=False,
         xaxis={"title": t("atlas.chart.x", lang=lang), "tickangle": -50, "automargin": True,
                "tickfont": {"size": 11}},
         yaxis={"title": t("atlas.chart.y", lang=lang), "autorange": "reversed", "automargin": True,
                "tickfont": {"size": 11}},
-        height=600, margin={"l": 10, "r": 10, "t": 50, "b": 10}, showlegend=False,
         clickmode="event+select", dragmode=False, plot_bgcolor="#FFFFFF",
     )
-    return fig
 
 
 def _display_width(text: str) -> int:
@@ -99,18 +99,17 @@ def preset_costs(results: Sequence[PresetResult], lang: str) -> go.Figure:
                  "array": [max(r.usd_per_1k_tasks_high - r.usd_per_1k_tasks, 0) for r in results],
                  "arrayminus": [max(r.usd_per_1k_tasks - r.usd_per_1k_tasks_low, 0) for r in results]},
         marker_color=["#9CA3AF" if r.price_basis == "user-device" else "#2563EB" for r in results],
-        hovertext=[t("dom.chart.hover", lang=lang, name=n, mid=f"{r.usd_per_1k_tasks:.4g}",
-                     low=f"{r.usd_per_1k_tasks_low:.4g}", high=f"{r.usd_per_1k_tasks_high:.4g}")
+        hovertext=[t("dom.chart.hover", lang=lang, name=n, mid=fmt_number(r.usd_per_1k_tasks, 4),
+                     low=fmt_number(r.usd_per_1k_tasks_low, 4),
+                     high=fmt_number(r.usd_per_1k_tasks_high, 4))
                    for n, r in zip(full_names, results)],
         hoverinfo="text",
     ))
-    fig.update_layout(
-        title=t("dom.chart.title", lang=lang),
+    return layout(
+        fig, t("dom.chart.title", lang=lang), height=160 + 90 * len(results), legend=False,
         xaxis={"title": t("dom.chart.x", lang=lang), "type": "log"},
         yaxis={"title": t("dom.chart.y", lang=lang), "automargin": True},
-        height=160 + 90 * len(results), margin={"l": 10, "r": 10, "t": 50, "b": 10},
     )
-    return fig
 
 
 _SIDES = {  # plotly text position -> (label centre offset in x, in y), in axis units of a 0-100 plot
@@ -162,7 +161,7 @@ def opportunity_bubbles(ranking: Ranking, robust: Robustness | None, names: dict
                 "line": {"width": 1, "color": "#1F2937"},
                 "colorbar": {"title": {"text": t("opp.chart.colorbar", lang=lang)}, "thickness": 12}},
         hovertext=[t("opp.chart.hover", lang=lang, domain=names[d], total=f"{tt:.1f}", impact=f"{i:.1f}",
-                     feas=f"{f:.1f}", p=f"{pp:.0%}")
+                     feas=f"{f:.1f}", p=fmt_pct(pp, 0))
                    for d, tt, i, f, pp in zip(tb["domain"], tb["total"], tb["impact"], tb["feasibility"], p)],
         hoverinfo="text",
     ))
@@ -170,28 +169,24 @@ def opportunity_bubbles(ranking: Ranking, robust: Robustness | None, names: dict
         fig.add_shape(type="line", line={"dash": "dot", "color": "#9CA3AF", "width": 1},
                       **({"x0": 50, "x1": 50, "y0": 0, "y1": 100} if axis == "x" else
                          {"x0": 0, "x1": 100, "y0": 50, "y1": 50}))
-    fig.update_layout(
-        title=t("opp.chart.title", lang=lang),
+    return layout(
+        fig, t("opp.chart.title", lang=lang), height=520, legend=False,
         xaxis={"title": t("opp.chart.x", lang=lang), "range": [0, 100]},
         yaxis={"title": t("opp.chart.y", lang=lang), "range": [0, 105]},
-        height=520, margin={"l": 10, "r": 10, "t": 60, "b": 10},
     )
-    return fig
 
 
 def robustness_bars(robust: Robustness, names: dict[str, str], lang: str) -> go.Figure:
     s = robust.p_top_k.sort_values(ascending=True)
     fig = go.Figure(go.Bar(
         x=s.values, y=[names[d] for d in s.index], orientation="h", marker_color="#2563EB",
-        text=[f"{v:.0%}" for v in s.values], textposition="auto",
-        hovertext=[t("opp.robust.hover", lang=lang, domain=names[d], p=f"{v:.1%}", n=robust.n_samples)
+        text=[fmt_pct(v, 0) for v in s.values], textposition="auto",
+        hovertext=[t("opp.robust.hover", lang=lang, domain=names[d], p=fmt_pct(v), n=robust.n_samples)
                    for d, v in s.items()],
         hoverinfo="text",
     ))
-    fig.update_layout(
-        title=t("opp.robust.title", lang=lang, n=robust.n_samples),
+    return layout(
+        fig, t("opp.robust.title", lang=lang, n=robust.n_samples), height=420, legend=False,
         xaxis={"title": t("opp.robust.x", lang=lang), "range": [0, 1], "tickformat": ".0%"},
         yaxis={"title": t("atlas.chart.y", lang=lang), "automargin": True},
-        height=420, margin={"l": 10, "r": 10, "t": 60, "b": 10},
     )
-    return fig

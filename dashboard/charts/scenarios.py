@@ -9,32 +9,13 @@ from typing import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from dashboard.charts import wrap_title
+from dashboard.charts import layout
 from dashboard.i18n import t
 from scenarios.business.economics import ScenarioResult
 from scenarios.business.uncertainty import MonteCarloResult, TornadoBar
+from scenarios.units import fmt_pct
 
 SERIES = ["#4F46E5", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#0072B2", "#56B4E9", "#999999"]
-# Legend under the plot: above it, it collides with the title at phone width.
-_LAYOUT = dict(template="plotly_white", margin=dict(l=8, r=8, t=48, b=8),
-               legend=dict(orientation="h", yanchor="top", y=-0.3, x=0, title=None),
-               hoverlabel=dict(namelength=-1), font=dict(size=12))
-
-
-def _title(key: str, **fmt) -> dict:
-    # Wrapped for a phone (plotly never wraps); _fit_title makes room for the extra lines.
-    return dict(text=wrap_title(t(key, **fmt), 44), x=0, xanchor="left", font=dict(size=15),
-                y=1, yref="container", yanchor="top", pad=dict(t=10))
-
-
-def _fit_title(fig: go.Figure) -> go.Figure:
-    """Grow the top margin and the figure by one line per extra title line."""
-    extra_px = 22 * str(fig.layout.title.text or "").count("<br>")
-    if extra_px:
-        fig.update_layout(margin_t=(fig.layout.margin.t or 48) + extra_px, height=(fig.layout.height or 420) + extra_px)
-    return fig
-
-
 def _finite(values: Sequence[float | None]) -> list[float | None]:
     return [v if v is not None and math.isfinite(v) and v > 0 else None for v in values]
 
@@ -61,10 +42,9 @@ def cost_vs_volume(result: ScenarioResult, workload: str, *, height: int = 420) 
     now = result.unit.tokens_month if tokens else result.unit.requests_month
     fig.add_vline(x=now, line=dict(dash="dash", color="#111827", width=1),
                   annotation_text=t("scn.chart.today"), annotation_position="top left")
-    fig.update_layout(**_LAYOUT, height=height, title=_title("scn.chart.build_vs_buy"),
-                      xaxis=dict(type="log", dtick=1, title=t("scn.chart.volume_axis", unit=unit)),
-                      yaxis=dict(type="log", dtick=1, title=t("scn.chart.cost_axis"), tickprefix="$"))
-    return _fit_title(fig)
+    return layout(fig, t("scn.chart.build_vs_buy"), height=height,
+                  xaxis=dict(type="log", dtick=1, title=t("scn.chart.volume_axis", unit=unit)),
+                  yaxis=dict(type="log", dtick=1, title=t("scn.chart.cost_axis"), tickprefix="$"))
 
 
 def _bins(values: np.ndarray, n: int) -> tuple[list[float], list[int], float]:
@@ -87,24 +67,20 @@ def margin_histogram(mc: MonteCarloResult, *, height: int = 340) -> go.Figure:
                            name=t("scn.chart.margin"),
                            hovertemplate=t("scn.chart.margin") + " %{x:.2f}%<br>%{y} "
                            + t("scn.chart.samples") + "<extra></extra>"))
-    for name, v, dash in (("P10", mc.margin.p10, "dot"), ("P50", mc.margin.p50, "solid"),
-                          ("P90", mc.margin.p90, "dot")):
-        if math.isfinite(v):
-            fig.add_vline(x=v * 100, line=dict(color="#111827", dash=dash, width=1),
-                          annotation_text=f"{name} {v:.1%}", annotation_position="top")
-    fig.update_layout(**_LAYOUT, height=height, showlegend=False,
-                      title=_title("scn.chart.margin_hist", n=f"{mc.n:,}"),
-                      xaxis=dict(title=t("scn.chart.margin_axis"), ticksuffix="%"),
-                      yaxis=dict(title=t("scn.chart.samples")))
-    return _fit_title(fig)
+    lines = zip(("P10", "P50", "P90"), mc.margin or (), ("dot", "solid", "dot"))  # no revenue: none
+    for name, v, dash in lines:
+        fig.add_vline(x=v * 100, line=dict(color="#111827", dash=dash, width=1),
+                      annotation_text=f"{name} {fmt_pct(v)}", annotation_position="top")
+    return layout(fig, t("scn.chart.margin_hist", n=f"{mc.n:,}"), height=height, legend=False,
+                  xaxis=dict(title=t("scn.chart.margin_axis"), ticksuffix="%"),
+                  yaxis=dict(title=t("scn.chart.samples")))
 
 
 def cost_fan(mc: MonteCarloResult, *, height: int = 340) -> go.Figure:
     """P10-P90 band and median of the monthly serving cost over the coming months (with growth)."""
     months = list(mc.fan_months)
-    p10 = [b.p10 for b in mc.fan_cost]
-    p50 = [b.p50 for b in mc.fan_cost]
-    p90 = [b.p90 for b in mc.fan_cost]
+    nan = (math.nan,) * 3     # a month without a finite band leaves a gap
+    p10, p50, p90 = ([(b or nan)[i] for b in mc.fan_cost] for i in range(3))
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=months, y=p90, mode="lines", line=dict(width=0), showlegend=False,
                              hovertemplate="P90 $%{y:,.0f}<extra></extra>"))
@@ -113,10 +89,9 @@ def cost_fan(mc: MonteCarloResult, *, height: int = 340) -> go.Figure:
                              hovertemplate="P10 $%{y:,.0f}<extra></extra>"))
     fig.add_trace(go.Scatter(x=months, y=p50, mode="lines", line=dict(color=SERIES[0], width=2.5),
                              name=t("scn.chart.median"), hovertemplate="P50 $%{y:,.0f}<extra></extra>"))
-    fig.update_layout(**_LAYOUT, height=height, title=_title("scn.chart.fan"),
-                      xaxis=dict(title=t("scn.chart.month_axis")),
-                      yaxis=dict(title=t("scn.chart.cost_axis"), tickprefix="$", rangemode="tozero"))
-    return _fit_title(fig)
+    return layout(fig, t("scn.chart.fan"), height=height,
+                  xaxis=dict(title=t("scn.chart.month_axis")),
+                  yaxis=dict(title=t("scn.chart.cost_axis"), tickprefix="$", rangemode="tozero"))
 
 
 def tornado(bars: Sequence[TornadoBar], base_margin: float | None, *, height: int = 320) -> go.Figure:
@@ -128,14 +103,14 @@ def tornado(bars: Sequence[TornadoBar], base_margin: float | None, *, height: in
     for key, attr, end, color in (("scn.chart.at_low", "margin_at_low", "low", SERIES[1]),
                                   ("scn.chart.at_high", "margin_at_high", "high", SERIES[2])):
         vals = [getattr(b, attr) * 100 - base if math.isfinite(getattr(b, attr)) else 0 for b in bars]
-        ends = [getattr(b, end) for b in bars]
+        ends = [getattr(b.input, end) for b in bars]
         fig.add_trace(go.Bar(y=names, x=vals, base=base, orientation="h", name=t(key), marker_color=color,
                              customdata=ends,
                              hovertemplate="%{y}: " + t(key) + " (x%{customdata:.2f})<br>"
                              + t("scn.chart.margin") + " %{x:.1f}%<extra></extra>"))
-    fig.update_layout(**_LAYOUT, height=height, barmode="overlay", title=_title("scn.chart.tornado"),
-                      xaxis=dict(title=t("scn.chart.margin_axis"), ticksuffix="%"), yaxis=dict(automargin=True))
-    return _fit_title(fig)
+    return layout(fig, t("scn.chart.tornado"), height=height,
+                  barmode="overlay",
+                  xaxis=dict(title=t("scn.chart.margin_axis"), ticksuffix="%"), yaxis=dict(automargin=True))
 
 
 # ----------------------------------------------------------------------------- compare
@@ -151,10 +126,9 @@ def compare_cost_curves(items: Sequence[tuple[str, ScenarioResult, str]], *, hei
         fig.add_trace(go.Scatter(x=[result.unit.requests_month], y=[result.unit.serving_usd_month or None],
                                  mode="markers", marker=dict(size=11, color=SERIES[i % 8], symbol="diamond"),
                                  showlegend=False, hovertemplate=f"{name}: {t('scn.chart.today')}<extra></extra>"))
-    fig.update_layout(**_LAYOUT, height=height, title=_title("cmpr.chart.cost"),
-                      xaxis=dict(type="log", dtick=1, title=t("scn.chart.volume_axis", unit=t("scn.unit.requests"))),
-                      yaxis=dict(type="log", dtick=1, title=t("scn.chart.cost_axis"), tickprefix="$"))
-    return _fit_title(fig)
+    return layout(fig, t("cmpr.chart.cost"), height=height,
+                  xaxis=dict(type="log", dtick=1, title=t("scn.chart.volume_axis", unit=t("scn.unit.requests"))),
+                  yaxis=dict(type="log", dtick=1, title=t("scn.chart.cost_axis"), tickprefix="$"))
 
 
 def compare_margin(items: Sequence[tuple[str, MonteCarloResult]], *, height: int = 360) -> go.Figure:
@@ -165,10 +139,10 @@ def compare_margin(items: Sequence[tuple[str, MonteCarloResult]], *, height: int
         fig.add_trace(go.Bar(x=centres, y=counts, width=width, name=name, opacity=0.55,
                              marker_color=SERIES[i % 8],
                              hovertemplate=f"{name}<br>%{{x:.2f}}%<br>%{{y}}<extra></extra>"))
-    fig.update_layout(**_LAYOUT, height=height, barmode="overlay", title=_title("cmpr.chart.margin"),
-                      xaxis=dict(title=t("scn.chart.margin_axis"), ticksuffix="%"),
-                      yaxis=dict(title=t("scn.chart.samples")))
-    return _fit_title(fig)
+    return layout(fig, t("cmpr.chart.margin"), height=height,
+                  barmode="overlay",
+                  xaxis=dict(title=t("scn.chart.margin_axis"), ticksuffix="%"),
+                  yaxis=dict(title=t("scn.chart.samples")))
 
 
 def compare_cash(items: Sequence[tuple[str, ScenarioResult]], *, height: int = 360) -> go.Figure:
@@ -181,7 +155,6 @@ def compare_cash(items: Sequence[tuple[str, ScenarioResult]], *, height: int = 3
                                  hovertemplate=f"{name}<br>{t('scn.chart.month_axis')} %{{x}}<br>"
                                                f"$%{{y:,.0f}}<extra></extra>"))
     fig.add_hline(y=0, line=dict(color="#DC2626", width=1))
-    fig.update_layout(**_LAYOUT, height=height, title=_title("cmpr.chart.cash"),
-                      xaxis=dict(title=t("scn.chart.month_axis")),
-                      yaxis=dict(title=t("cmpr.chart.cash_axis"), tickprefix="$"))
-    return _fit_title(fig)
+    return layout(fig, t("cmpr.chart.cash"), height=height,
+                  xaxis=dict(title=t("scn.chart.month_axis")),
+                  yaxis=dict(title=t("cmpr.chart.cash_axis"), tickprefix="$"))

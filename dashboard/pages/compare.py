@@ -8,7 +8,8 @@ from dashboard.cached import scenarios as cached
 from dashboard.i18n import current_language, t
 from dashboard.scenario_view import verdict_text
 from dashboard.state import BIND, seed_from_url
-from dashboard.ui import explain_errors, fmt_usd
+from dashboard.ui import explain_errors
+from scenarios.units import fmt_grouped, fmt_pct, fmt_usd
 
 st.title(t("cmpr.title"))
 st.caption(t("cmpr.intro"))
@@ -30,25 +31,32 @@ with explain_errors(), st.spinner(t("scn.running")):
         texts.append((sid, text))
 
 
-def _usd(spec: str):
-    # Through fmt_usd so a negative burn reads "−$402,150", not "$-402,150".
-    return lambda v: fmt_usd(v, spec)
+def _usd(decimals: int):
+    return lambda v: fmt_usd(v, decimals=decimals)   # the sign before the symbol: -$402,150
 
 
-_USD0, _PCT, _COUNT = _usd(",.0f"), "{:.1%}".format, "{:,.0f}".format
+def _low(band):
+    return None if band is None else band.low
+
+
+def _high(band):
+    return None if band is None else band.high
+
+
+_USD0, _PCT, _COUNT = _usd(0), fmt_pct, fmt_grouped
 
 ROWS = [  # (label key, getter, formatter)
     ("cmpr.row.serving", lambda s, f: f.result.unit.serving_usd_month, _USD0),
-    ("cmpr.row.serving_p90", lambda s, f: f.monte_carlo.cost_usd_month.p90, _USD0),
+    ("cmpr.row.serving_p90", lambda s, f: _high(f.monte_carlo.cost_usd_month), _USD0),
     ("cmpr.row.revenue", lambda s, f: f.result.unit.revenue_usd_month, _USD0),
     ("cmpr.row.margin", lambda s, f: f.result.unit.gross_margin, _PCT),
-    ("cmpr.row.margin_p10", lambda s, f: f.monte_carlo.margin.p10, _PCT),
-    ("cmpr.row.per_user", lambda s, f: f.result.unit.cost_per_user_usd, _usd(",.2f")),
-    ("cmpr.row.per_1k", lambda s, f: f.result.unit.cost_per_request_usd * 1000, _usd(",.3f")),
+    ("cmpr.row.margin_p10", lambda s, f: _low(f.monte_carlo.margin), _PCT),
+    ("cmpr.row.per_user", lambda s, f: f.result.unit.cost_per_user_usd, _usd(2)),
+    ("cmpr.row.per_1k", lambda s, f: f.result.unit.cost_per_request_usd * 1000, _usd(3)),
     ("cmpr.row.requests", lambda s, f: f.result.unit.requests_month, _COUNT),
     ("cmpr.row.devices", lambda s, f: f.result.unit.devices_at_peak, _COUNT),
     ("cmpr.row.burn", lambda s, f: f.result.unit.burn_usd_month, _USD0),
-    ("cmpr.row.runway", lambda s, f: f.result.unit.runway_months, "{:.0f}".format),
+    ("cmpr.row.runway", lambda s, f: f.result.unit.runway_months, _COUNT),
 ]
 base_id, base_s, base_f = runs[0]
 table = {t("cmpr.col.figure"): [t(k) for k, _, _ in ROWS]}
@@ -62,7 +70,7 @@ for sid, s, f in runs:
 for sid, _, _ in runs[1:]:
     deltas = []
     for a, b, (_, _, fmt) in zip(raw[base_id], raw[sid], ROWS):
-        deltas.append(t("common.na") if a is None or b is None else ("+" if b - a >= 0 else "−")
+        deltas.append(t("common.na") if a is None or b is None else ("+" if b - a >= 0 else "-")
                       + fmt(abs(b - a)))
     table[t("cmpr.col.delta", a=sid, b=base_id)] = deltas
 frame = pd.DataFrame(table)

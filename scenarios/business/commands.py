@@ -10,9 +10,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import asdict
 
 from scenarios.errors import VentureLabError
+from scenarios.units import fmt_grouped, fmt_pct, fmt_usd
 
 
 def register(subparsers) -> argparse.ArgumentParser:
@@ -72,6 +72,13 @@ def _load(path: str):
         raise
 
 
+def _percentiles(band) -> dict:
+    """A Monte Carlo band as the JSON names it (P10 / P50 / P90); null where there is none."""
+    if band is None:
+        return {"p10": None, "p50": None, "p90": None}
+    return {"p10": band.low, "p50": band.expected, "p90": band.high}
+
+
 def run_payload(full) -> dict:
     """The JSON of ``scenario run``: unit economics, options, verdict, Monte Carlo, tornado."""
     mc = full.monte_carlo
@@ -79,14 +86,21 @@ def run_payload(full) -> dict:
     payload.pop("curves", None)
     payload["monte_carlo"] = {
         "samples": mc.n, "seed": mc.seed,
-        "serving_usd_month": asdict(mc.cost_usd_month), "gross_margin": asdict(mc.margin),
-        "options_usd_month": {k: asdict(v) for k, v in mc.options_usd_month.items()},
-        "inputs": [asdict(r) for r in mc.inputs],
+        "serving_usd_month": _percentiles(mc.cost_usd_month), "gross_margin": _percentiles(mc.margin),
+        "options_usd_month": {k: _percentiles(v) for k, v in mc.options_usd_month.items()},
+        "inputs": [{"name": name, "low": r.low, "mode": r.expected, "high": r.high}
+                   for name, r in mc.inputs.items()],
     }
-    payload["tornado"] = [{**asdict(b), "swing": b.swing} for b in full.tornado]
+    payload["tornado"] = [{"name": b.name, "low": b.input.low, "high": b.input.high,
+                           "margin_at_low": b.margin_at_low, "margin_at_high": b.margin_at_high,
+                           "swing": b.swing} for b in full.tornado]
     from scenarios.business.economics import _json_safe
 
     return _json_safe(payload)
+
+
+def _band_text(band, fmt) -> str:
+    return "n/a" if band is None else f"P10 {fmt(band.low)}, P50 {fmt(band.expected)}, P90 {fmt(band.high)}"
 
 
 def _print_text(scenario, full) -> None:
@@ -94,22 +108,22 @@ def _print_text(scenario, full) -> None:
     u = r.unit
     print(f"{scenario.name}  [{scenario.id}, {scenario.domain}, {scenario.model} {scenario.weights}]")
     print(f"verdict: {r.verdict.text}")
-    print(f"serving on {u.serving_target}: {u.serving_usd_month:,.0f} USD/month "
-          f"(P10 {mc.cost_usd_month.p10:,.0f}, P50 {mc.cost_usd_month.p50:,.0f}, "
-          f"P90 {mc.cost_usd_month.p90:,.0f})")
+    print(f"serving on {u.serving_target}: {fmt_usd(u.serving_usd_month, compact=False)}/month "
+          f"({_band_text(mc.cost_usd_month, lambda v: fmt_usd(v, compact=False))})")
     if u.gross_margin is not None:
-        print(f"gross margin: {u.gross_margin:.1%} (P10 {mc.margin.p10:.1%}, P90 {mc.margin.p90:.1%})")
-    print(f"revenue {u.revenue_usd_month:,.0f} USD/month; cost per request {u.cost_per_request_usd:.6f} USD; "
-          f"per user {u.cost_per_user_usd:.2f} USD/month; devices at peak {u.devices_at_peak}")
+        print(f"gross margin: {fmt_pct(u.gross_margin)} ({_band_text(mc.margin, fmt_pct)})")
+    print(f"revenue {fmt_usd(u.revenue_usd_month, compact=False)}/month; cost per request "
+          f"{fmt_usd(u.cost_per_request_usd, compact=False)}; per user "
+          f"{fmt_usd(u.cost_per_user_usd, compact=False)}/month; devices at peak {u.devices_at_peak}")
     runway = "default alive" if u.runway_months is None else f"{u.runway_months} months"
-    print(f"burn {u.burn_usd_month:,.0f} USD/month; runway {runway}")
+    print(f"burn {fmt_usd(u.burn_usd_month, compact=False)}/month; runway {runway}")
     print("options (today's volume):")
     for o in r.options:
-        cost = "n/a" if o.usd_month is None else f"{o.usd_month:,.0f} USD/month"
+        cost = "n/a" if o.usd_month is None else f"{fmt_usd(o.usd_month, compact=False)}/month"
         be = "" if o.break_even_requests_month is None else \
-            f"; beats the API above {o.break_even_requests_month:,.0f} requests/month"
+            f"; beats the API above {fmt_grouped(o.break_even_requests_month)} requests/month"
         print(f"  {o.target_id:<18} {o.label:<42} {cost}{be}{'  (' + o.note + ')' if o.note else ''}")
-    print("tornado (gross margin swing): " + ", ".join(f"{b.name} {b.swing:.1%}" for b in full.tornado))
+    print("tornado (gross margin swing): " + ", ".join(f"{b.name} {fmt_pct(b.swing)}" for b in full.tornado))
 
 
 def cmd_run(args) -> int:

@@ -35,6 +35,10 @@ import numpy as np
 
 from scenarios.errors import VentureLabError
 from scenarios.business.scenario import Scenario, Target
+from scenarios.units import fmt_grouped, fmt_number
+
+# A volume in a verdict is a round figure a founder repeats: two significant digits (14B, 6.4B)
+VOLUME_DIGITS = 2
 
 HOURS_PER_MONTH = 730.0                 # 8760 h / 12
 DAYS_PER_MONTH = 365.0 / 12.0           # 30.42
@@ -266,13 +270,6 @@ def _json_safe(x: Any) -> Any:
     return x
 
 
-def fmt_volume(n: float) -> str:
-    for threshold, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if abs(n) >= threshold:
-            return f"{n / threshold:.2g}{suffix}" if n / threshold < 10 else f"{n / threshold:.0f}{suffix}"
-    return f"{n:.0f}"
-
-
 def verdict(scenario: Scenario, options: list[OptionFigures], models: dict[str, CostModel]) -> Verdict:
     """The one line a founder remembers, computed from the options' figures."""
     llm = scenario.workload == "llm"
@@ -289,12 +286,12 @@ def verdict(scenario: Scenario, options: list[OptionFigures], models: dict[str, 
                            f"Stay on the API ({api.label}): no self-hosted option gets cheaper at "
                            f"any volume.")
         v, best = min(be, key=lambda x: x[0])
-        params = {"api": api.label, "option": best.label, "volume": fmt_volume(v * tpr),
-                  "unit": unit, "now": fmt_volume(now * tpr), "ratio": f"{v / now:.1f}" if now else "-"}
+        params = {"api": api.label, "option": best.label, "volume": fmt_number(v * tpr, VOLUME_DIGITS),
+                  "unit": unit, "now": fmt_number(now * tpr, VOLUME_DIGITS), "ratio": f"{v / now:.1f}" if now else "-"}
         if v == 0:
             return Verdict("self_free", params,
                            f"Serve on {best.label}: it costs the company nothing per request, "
-                           f"against {api.usd_month:,.0f} USD a month on the API today.")
+                           f"against {fmt_grouped(api.usd_month)} USD a month on the API today.")
         if now < v:
             return Verdict("api_until", params,
                            f"Stay on the API until about {params['volume']} {unit} a month "
@@ -307,9 +304,9 @@ def verdict(scenario: Scenario, options: list[OptionFigures], models: dict[str, 
     if not priced:
         return Verdict("none_fits", {}, "No target can serve this model: change the model or targets.")
     best = min(priced, key=lambda o: o.usd_month)
-    return Verdict("cheapest", {"option": best.label, "usd": f"{best.usd_month:,.0f}"},
+    return Verdict("cheapest", {"option": best.label, "usd": fmt_grouped(best.usd_month)},
                    f"{best.label} is the cheapest way to serve today's volume: "
-                   f"{best.usd_month:,.0f} USD a month.")
+                   f"{fmt_grouped(best.usd_month)} USD a month.")
 
 
 def evaluate(scenario: Scenario, capacities: dict[str, Capacity],

@@ -19,9 +19,10 @@ from pathlib import Path
 
 from fpdf import FPDF
 
-from scenarios.business.economics import ScenarioResult, fmt_volume, tokens_per_request
+from scenarios.business.economics import VOLUME_DIGITS, ScenarioResult, tokens_per_request
 from scenarios.business.scenario import Scenario
 from scenarios.business.uncertainty import MonteCarloResult
+from scenarios.units import fmt_grouped, fmt_number, fmt_pct, fmt_plain, fmt_usd
 
 ROOT = Path(__file__).resolve().parents[2]
 PALETTE = [(37, 99, 235), (220, 38, 38), (22, 163, 74), (217, 119, 6), (124, 58, 237),
@@ -67,11 +68,10 @@ def price_dates(scenario: Scenario) -> list[str]:
 
 
 def _usd(x: float | None) -> str:
-    if x is None or (isinstance(x, float) and not math.isfinite(x)):
-        return "n/a"
-    if abs(x) >= 1000:
-        return f"${fmt_volume(x)}"
-    return f"${x:,.2f}" if abs(x) < 10 else f"${x:,.0f}"
+    """A page's worth of dollars: $18k from a thousand up, whole dollars from $10, cents below."""
+    if x is not None and math.isfinite(x) and abs(x) >= 1000:
+        return fmt_usd(x, VOLUME_DIGITS)
+    return fmt_usd(x, compact=False)
 
 
 def headline_figures(scenario: Scenario, result: ScenarioResult,
@@ -79,17 +79,17 @@ def headline_figures(scenario: Scenario, result: ScenarioResult,
     """(label, value, detail) for the big numbers, shared by the pitch page and the PDF."""
     u = result.unit
     figs = []
-    cost_detail = (f"P10-P90 {_usd(mc.cost_usd_month.p10)}-{_usd(mc.cost_usd_month.p90)}" if mc
-                   else f"on {u.serving_target}")
+    band = mc.cost_usd_month if mc else None
+    cost_detail = (f"P10-P90 {_usd(band.low)}-{_usd(band.high)}" if band else f"on {u.serving_target}")
     figs.append(("Serving cost / month", _usd(u.serving_usd_month), cost_detail))
     if u.gross_margin is not None:
-        m_detail = f"P10-P90 {mc.margin.p10:.1%}-{mc.margin.p90:.1%}" if mc else ""
-        figs.append(("Gross margin", f"{u.gross_margin:.1%}", m_detail))
+        m_detail = f"P10-P90 {fmt_pct(mc.margin.low)}-{fmt_pct(mc.margin.high)}" if mc and mc.margin else ""
+        figs.append(("Gross margin", fmt_pct(u.gross_margin), m_detail))
     figs.append(("Cost per user / month", _usd(u.cost_per_user_usd), f"{_usd(u.cost_per_request_usd * 1000)} per 1k requests"))
     figs.append(("Runway", "default alive" if u.runway_months is None else f"{u.runway_months} months",
                  f"burn {_usd(u.burn_usd_month)}/month" if u.burn_usd_month > 0 else "cash-flow positive"))
     if u.devices_at_peak:
-        figs.append(("Devices at peak", f"{u.devices_at_peak}", f"{u.peak_requests_per_s:.2g} requests/s at peak"))
+        figs.append(("Devices at peak", f"{u.devices_at_peak}", f"{fmt_number(u.peak_requests_per_s, 2)} requests/s at peak"))
     return figs[:5]
 
 
@@ -98,28 +98,28 @@ def assumption_rows(scenario: Scenario) -> list[tuple[str, str, str, str]]:
     tr, p, op, fc = scenario.traffic, scenario.pricing, scenario.operating, scenario.fixed_costs
     rows = [
         ("Model / weights", f"{scenario.model} / {scenario.weights}", "model catalog (data/)", ""),
-        ("Requests per day", f"{tr.requests_per_day:,.0f} (peak x{tr.peak_factor:g}, "
-         f"growth {tr.monthly_growth:.0%}/month)", "scenario", ""),
+        ("Requests per day", f"{fmt_grouped(tr.requests_per_day)} (peak x{fmt_plain(tr.peak_factor)}, "
+         f"growth {fmt_pct(tr.monthly_growth, 0)}/month)", "scenario", ""),
     ]
     if scenario.workload == "llm":
         rows.append(("Tokens per request", f"{tr.prompt_tokens} in / {tr.output_tokens} out", "scenario", ""))
-    price = (f"${p.usd_per_request:g} per request" if p.model == "per-request"
-             else f"${p.usd_per_user_month:g} per user-month x {tr.monthly_active_users:,} users")
+    price = (f"${fmt_plain(p.usd_per_request)} per request" if p.model == "per-request"
+             else f"${fmt_plain(p.usd_per_user_month)} per user-month x {tr.monthly_active_users:,} users")
     rows.append(("Pricing", price, "scenario", ""))
     for t in scenario.targets:
         if t.kind == "api":
-            v = (f"{t.provider} {t.api_model}: ${t.usd_per_m_input:g}/${t.usd_per_m_output:g} per 1M in/out"
-                 if scenario.workload == "llm" else f"{t.provider} {t.api_model}: ${t.usd_per_request:g}/request")
+            v = (f"{t.provider} {t.api_model}: ${fmt_plain(t.usd_per_m_input)}/${fmt_plain(t.usd_per_m_output)} per 1M in/out"
+                 if scenario.workload == "llm" else f"{t.provider} {t.api_model}: ${fmt_plain(t.usd_per_request)}/request")
         elif t.kind == "rented-gpu":
-            v = f"{t.hardware}: ${t.usd_per_hour:g}/device-hour, batch {t.batch}"
+            v = f"{t.hardware}: ${fmt_plain(t.usd_per_hour)}/device-hour, batch {t.batch}"
         elif t.kind in ("owned-gpu", "edge"):
-            v = (f"{t.hardware}: ${t.purchase_usd:,.0f} over {t.amortisation_months} months"
-                 + (f", {t.power_w:g} W" if t.power_w else ""))
+            v = (f"{t.hardware}: ${fmt_grouped(t.purchase_usd)} over {t.amortisation_months} months"
+                 + (f", {fmt_plain(t.power_w)} W" if t.power_w else ""))
         else:
             v = f"{t.hardware}: on the user's device"
         rows.append((f"Target {t.id}", v, t.source, t.as_of))
-    rows.append(("Utilisation at peak / PUE / power", f"{op.utilisation:.0%} / {op.pue:g} / "
-                 f"${op.electricity_usd_per_kwh:g} per kWh", op.source, op.as_of))
+    rows.append(("Utilisation at peak / PUE / power", f"{fmt_pct(op.utilisation, 0)} / {fmt_plain(op.pue)} / "
+                 f"${fmt_plain(op.electricity_usd_per_kwh)} per kWh", op.source, op.as_of))
     rows.append(("Fixed costs / month", f"team {_usd(fc.team_usd_month)}, compliance "
                  f"{_usd(fc.compliance_usd_month)}, other {_usd(fc.other_usd_month)}", "scenario", ""))
     rows.append(("Cash", _usd(scenario.funding.cash_usd), "scenario", ""))
@@ -160,7 +160,7 @@ def _chart(pdf: FPDF, scenario: Scenario, result: ScenarioResult, x: float, y: f
     for d in range(math.ceil(lx0), math.floor(lx1) + 1):
         xx, _ = to_xy(10 ** d, 10 ** ly0)
         pdf.line(xx, py, xx, py + ph)
-        pdf.text(xx - 3, py + ph + 3.5, fmt_volume(10.0 ** d))
+        pdf.text(xx - 3, py + ph + 3.5, fmt_number(10.0 ** d, VOLUME_DIGITS))
     unit = "tokens" if scenario.workload == "llm" else "requests"
     pdf.text(px + pw / 2 - 18, py + ph + 8, f"{unit} per month (log)")
     pdf.text(x, py - 1, "USD per month (log)")

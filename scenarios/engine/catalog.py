@@ -12,11 +12,11 @@ import csv
 import functools
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from scenarios.errors import VentureLabError
-from scenarios.units import parse_number
+from scenarios.units import Range, parse_number
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
@@ -56,16 +56,16 @@ class Hardware:
     source: str = ""
     verified: bool = False
     derived: tuple[str, ...] = ()
-    ranges: tuple[tuple[str, float, float, float], ...] = ()   # (field, low, expected, high)
+    # field -> its assumption range, for figures a vendor does not publish (phones' TDP, say);
+    # left out of the hash so a device stays usable as a key (the mapping is never mutated)
+    ranges: dict[str, Range] = field(default_factory=dict, hash=False)
     notes: str = ""
 
-    def range_of(self, name: str) -> tuple[float, float, float]:
-        """(low, expected, high) of a field: its assumption range, or the value three times."""
-        for fname, lo, ex, hi in self.ranges:
-            if fname == name:
-                return lo, ex, hi
-        v = getattr(self, name)
-        return v, v, v
+    def range_of(self, name: str) -> Range:
+        """The assumption range of a field, or the field's value as a point range."""
+        if name in self.ranges:
+            return self.ranges[name]
+        return Range.point(getattr(self, name), name)
 
     @property
     def has_fp16(self) -> bool:
@@ -92,7 +92,7 @@ class Hardware:
 
     def to_dict(self) -> dict:
         d = asdict(self)
-        d["ranges"] = {f: [lo, ex, hi] for f, lo, ex, hi in self.ranges}
+        d["ranges"] = {name: r.as_list() for name, r in self.ranges.items()}
         d["compute_formats"] = list(self.compute_formats)
         d["derived"] = list(self.derived)
         return d
@@ -233,9 +233,9 @@ def read_csv(path: Path) -> list[dict]:
         raise VentureLabError(str(path), f"cannot read catalog file ({exc.strerror})") from None
 
 
-def _parse_ranges(r: _Row) -> tuple[tuple[str, float, float, float], ...]:
+def _parse_ranges(r: _Row) -> dict[str, Range]:
     text = r.text("ranges", required=False)
-    out = []
+    out = {}
     for part in filter(None, (p.strip() for p in text.split(";"))):
         try:
             name, vals = part.split("=")
@@ -243,10 +243,8 @@ def _parse_ranges(r: _Row) -> tuple[tuple[str, float, float, float], ...]:
         except ValueError:
             raise VentureLabError(r._field("ranges"), "must look like 'field=low|expected|high;...'",
                                   got=part) from None
-        if not lo <= ex <= hi:
-            raise VentureLabError(r._field("ranges"), "needs low <= expected <= high", got=part)
-        out.append((name.strip(), lo, ex, hi))
-    return tuple(out)
+        out[name.strip()] = Range(lo, ex, hi, f"{r._field('ranges')} {name.strip()}")
+    return out
 
 
 def _hardware_from_row(r: _Row) -> Hardware:

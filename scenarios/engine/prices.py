@@ -12,23 +12,29 @@ from dataclasses import asdict, dataclass
 
 from scenarios.engine.catalog import DATA_DIR, read_csv
 from scenarios.errors import VentureLabError
+from scenarios.units import Range
 
 
 @dataclass(frozen=True)
-class Range:
-    """A low / expected / high assumption with its unit and source."""
+class OperatingAssumption:
+    """One operating parameter (utilisation, PUE, grid intensity, ...): its range, unit and source."""
 
     name: str
-    low: float
-    expected: float
-    high: float
+    range: Range
     unit: str
     source: str
     as_of: str = ""
     notes: str = ""
 
+    @property
+    def expected(self) -> float:
+        """The most likely value: what a point estimate uses."""
+        return self.range.expected
+
     def to_dict(self) -> dict:
-        return asdict(self)
+        d = asdict(self)
+        d["range"] = self.range.as_list()
+        return d
 
 
 @dataclass(frozen=True)
@@ -81,17 +87,18 @@ def _num(text: str | None, where: str) -> float | None:
 
 
 @functools.lru_cache(maxsize=1)
-def operating_assumptions() -> dict[str, Range]:
-    """utilisation, pue, grid_kg_co2_per_kwh, electricity_usd_per_kwh, ... as :class:`Range`."""
+def operating_assumptions() -> dict[str, OperatingAssumption]:
+    """utilisation, pue, grid_kg_co2_per_kwh, electricity_usd_per_kwh, ... by parameter name."""
     out = {}
     for i, r in enumerate(_rows("operating.csv"), start=2):
         where = f"data/operating.csv row {i}"
         lo, ex, hi = (_num(r.get(k), f"{where} field {k}") for k in ("low", "expected", "high"))
-        if None in (lo, ex, hi) or not lo <= ex <= hi:
-            raise VentureLabError(f"{where} field expected", "needs low <= expected <= high",
+        if None in (lo, ex, hi):
+            raise VentureLabError(f"{where} field expected", "needs low, expected and high",
                                   got=f"{lo}/{ex}/{hi}")
-        out[r["parameter"]] = Range(r["parameter"], lo, ex, hi, r.get("unit", ""), r.get("source", ""),
-                                    r.get("as_of", ""), r.get("notes", ""))
+        out[r["parameter"]] = OperatingAssumption(
+            r["parameter"], Range(lo, ex, hi, f"{where} field expected"), r.get("unit", ""),
+            r.get("source", ""), r.get("as_of", ""), r.get("notes", ""))
     for need in ("utilisation", "pue", "grid_kg_co2_per_kwh", "electricity_usd_per_kwh"):
         if need not in out:
             raise VentureLabError("data/operating.csv", f"missing parameter {need}")

@@ -18,7 +18,7 @@ from scenarios.engine.catalog import (
 )
 from scenarios.errors import VentureLabError
 from scenarios.engine.prices import load_api_prices, load_rental_prices, operating_assumptions
-from scenarios.units import parse_number
+from scenarios.units import Range, parse_number
 
 REQUIRED_MODELS = """llama-2-7b llama-2-13b llama-2-70b llama-3-8b llama-3-70b llama-3.1-8b llama-3.1-70b
 llama-3.1-405b llama-3.2-1b llama-3.2-3b llama-3.3-70b codellama-7b mistral-7b mixtral-8x7b qwen2.5-3b qwen2.5-7b
@@ -67,6 +67,24 @@ def test_every_device_has_every_figure_an_estimate_needs():
             assert lo <= ex <= hi and lo < hi      # a labelled range, not a point guess
 
 
+def test_hardware_ranges_are_ranges_and_json_keeps_the_three_number_lists():
+    ranged = [h for h in load_hardware().values() if h.ranges]
+    assert ranged
+    for h in ranged:
+        assert all(isinstance(r, Range) for r in h.ranges.values())
+        assert h.to_dict()["ranges"] == {k: [r.low, r.expected, r.high] for k, r in h.ranges.items()}
+        assert hash(h) == hash(h)      # still usable as a key
+    h = ranged[0]
+    assert h.range_of("memory_gb") == Range.point(h.memory_gb)
+
+
+def test_a_device_file_with_an_unordered_range_is_refused_naming_the_field():
+    fields = {"memory_gb": 8, "memory_bandwidth_gb_s": 100, "peak_tflops_fp16": 10,
+              "ranges": {"tdp_w": [30, 20, 40]}}
+    with pytest.raises(VentureLabError, match="ranges tdp_w.*low <= expected <= high"):
+        hardware_from_dict(fields)
+
+
 def test_true_bits_per_weight_include_block_scales():
     # llama.cpp block_q8_0: 2-byte scale + 32 int8 = 34 bytes / 32 weights; block_q4_0: 2 + 16 = 18 bytes / 32;
     # OCP MXFP4: 8-bit scale per 32 FP4; NVFP4: 8-bit scale per 16 FP4.
@@ -92,7 +110,7 @@ def test_apple_m3_gpu_flops_derived_from_cores_and_clock():
     # range 14.32-16.38 (derivation documented in data/README.md)
     h = get_hardware("apple-m3-max-40c")
     assert h.peak_tflops_fp32 == pytest.approx(40 * 128 * 2 * 1.5 / 1000, rel=1e-3)
-    assert h.range_of("peak_tflops_fp32") == pytest.approx((14.32, 15.36, 16.38), abs=0.01)
+    assert h.range_of("peak_tflops_fp32").as_tuple() == pytest.approx((14.32, 15.36, 16.38), abs=0.01)
     assert "peak_tflops_fp32" in h.derived and not h.verified
 
 
@@ -175,7 +193,7 @@ def test_absurd_total_size_is_refused():
 def test_prices_and_operating_ranges():
     ops = operating_assumptions()
     for k in ("utilisation", "pue", "grid_kg_co2_per_kwh", "electricity_usd_per_kwh"):
-        assert ops[k].low <= ops[k].expected <= ops[k].high and ops[k].source
+        assert ops[k].range.low <= ops[k].expected <= ops[k].range.high and ops[k].source
     assert any(p.provider == "Anthropic" for p in load_api_prices())
     h100 = [r for r in load_rental_prices() if r.hardware_id == "nvidia-h100-sxm" and r.usd_per_gpu_hour]
     assert len(h100) >= 5

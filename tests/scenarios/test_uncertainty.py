@@ -23,14 +23,14 @@ def test_same_seed_same_percentiles(golden, models):
 
 def test_percentiles_stable_across_seeds(golden, models):
     """With 10,000 samples the P50 of the margin moves by well under a point between seeds."""
-    p50 = [monte_carlo(golden, models, n=10_000, seed=s).margin.p50 for s in range(3)]
+    p50 = [monte_carlo(golden, models, n=10_000, seed=s).margin.expected for s in range(3)]
     assert max(p50) - min(p50) < 0.01
 
 
 def test_bands_are_ordered(golden, models):
     mc = monte_carlo(golden, models, n=10_000, seed=1)
     for band in (mc.cost_usd_month, mc.margin, *mc.options_usd_month.values(), *mc.fan_cost):
-        assert band.p10 <= band.p50 <= band.p90
+        assert band.low <= band.expected <= band.high
     assert mc.cost_samples.shape == (10_000,)
     assert len(mc.fan_cost) == len(mc.fan_months) == 25
 
@@ -40,14 +40,14 @@ def test_api_cost_band_follows_traffic_and_price_ranges(golden, models):
     api = mc.options_usd_month["api"]
     point = 10_000 * 365 / 12 * 0.0008
     # product of two triangular multipliers with modes at 1: the median lies near the point
-    assert api.p10 < point < api.p90
-    assert api.p50 == pytest.approx(point, rel=0.15)
+    assert api.low < point < api.high
+    assert api.expected == pytest.approx(point, rel=0.15)
 
 
 def test_rented_cost_is_whole_replicas(golden, models):
     mc = monte_carlo(golden, models, n=5_000, seed=0)
     # 1 replica at any sampled traffic (peak 0.32 req/s < 5 * 0.4 * 0.8): price range only
-    assert 1460 * 0.8 - 1e-6 <= mc.cost_usd_month.p10 <= mc.cost_usd_month.p90 <= 1460 * 1.25 + 1e-6
+    assert 1460 * 0.8 - 1e-6 <= mc.cost_usd_month.low <= mc.cost_usd_month.high <= 1460 * 1.25 + 1e-6
 
 
 def test_tornado_sorted_and_traffic_moves_a_fixed_cost_margin_most(golden, models):
@@ -59,3 +59,18 @@ def test_tornado_sorted_and_traffic_moves_a_fixed_cost_margin_most(golden, model
     assert bars[0].name == "traffic"
     assert {b.name: b.swing for b in bars}["api_price"] == pytest.approx(0.0)
     assert not any(np.isnan(b.swing) for b in bars)
+
+
+def test_inputs_are_ranges_with_the_most_likely_value_inside(golden, models):
+    # a founder sure traffic beats the plan states 1.2-1.5: the most likely draw is 1.2, not 1.0
+    sure = golden.replace(uncertainty={"traffic": [1.2, 1.5]})
+    ranges = monte_carlo(sure, cost_models(sure, golden_capacities()), n=1_000, seed=0).inputs
+    assert list(ranges) == ["traffic", "efficiency", "hardware_price", "api_price", "utilisation"]
+    assert ranges["traffic"].as_tuple() == (1.2, 1.2, 1.5)
+    assert ranges["utilisation"].expected == golden.operating.utilisation
+
+
+def test_no_revenue_gives_no_margin_band(golden, models):
+    free = golden.replace(pricing={"model": "subscription", "usd_per_user_month": 0})
+    mc = monte_carlo(free, cost_models(free, golden_capacities()), n=1_000, seed=0)
+    assert mc.margin is None and mc.cost_usd_month is not None

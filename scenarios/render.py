@@ -1,0 +1,148 @@
+"""What `venture-lab` prints: engine results as JSON, JSON lines, CSV and plain-text reports.
+
+The CLI (scenarios/cli.py) only parses arguments and calls the engine; this module turns the
+results into text.  Every number in a text report goes through the one set of formatters in
+:mod:`scenarios.units`; JSON carries the numbers themselves (non-finite values become null).
+Imports stay light (standard library and units) so a cold start stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Iterator
+
+from scenarios.units import fmt_number, fmt_plain, fmt_si, fmt_usd
+
+YES_NO = {True: "yes", False: "no"}
+
+
+# ------------------------------------------------------------------------------------- JSON
+def _plain(x):
+    """``x`` with numpy scalars unwrapped and NaN / inf as None, recursively."""
+    if isinstance(x, dict):
+        return {k: _plain(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_plain(v) for v in x]
+    if hasattr(x, "item") and not isinstance(x, (str, bytes)):
+        x = x.item()
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    return x
+
+
+def to_json(obj) -> str:
+    """One JSON document; anything JSON has no type for is written as its text."""
+    return json.dumps(_plain(obj), default=str)
+
+
+# ------------------------------------------------------------------------------------- inference
+_SPEED_LINES = (("prefill_tokens_per_s", " tok/s"), ("decode_tokens_per_s", " tok/s"),
+                ("throughput_tokens_per_s", " tok/s"), ("ttft_ms", " ms"), ("tpot_ms", " ms"),
+                ("usd_per_million_tokens", " $/1M"), ("energy_j_per_token", " J/tok"),
+                ("battery_pct_per_1k_tokens", " %/1k tok"))
+
+
+def _fig(value, unit: str = "") -> str:
+    """A figure with its unit; yes / no for flags; n/a (without the unit) when missing."""
+    if isinstance(value, bool):
+        return YES_NO[value]
+    text = fmt_number(value)
+    return text if text == "n/a" else text + unit
+
+
+def inference_text(d: dict) -> str:
+    """The plain-text report of one inference estimate (its ``to_dict()``)."""
+    i = d["inputs"]
+    lines = [f"{i['model']} on {i['hardware']} ({i['weights']} weights, {i['kv_cache']} KV, runtime "
+             f"{d['runtime']}, batch {i['batch']}, prompt {i['prompt_tokens']}, output {i['output_tokens']}, "
+             f"devices {i['devices']})",
+             f"  memory: weights {_fig(d['weights_gb'], ' GB')}, KV {_fig(d['kv_cache_gb'], ' GB')}, working "
+             f"{_fig(d['working_memory_gb'], ' GB')}, total {_fig(d['total_memory_gb'], ' GB')}; fits: "
+             f"{_fig(d['fits'])}; devices needed {d['devices_needed']}; max batch {d['max_batch']}"]
+    for key, unit in _SPEED_LINES:
+        if d.get(key) is not None:
+            lines.append(f"  {key}: {_fig(d[key], unit)}  (low {_fig(d[key + '_low'])}, "
+                         f"high {_fig(d[key + '_high'])})")
+    lines.append(f"  bound: prefill {d['bound_prefill']}, decode {d['bound_decode']}; arithmetic intensity "
+                 f"{_fig(d['arithmetic_intensity'])} FLOP/B vs ridge {_fig(d['ridge_point'])}")
+    lines.append(f"  speed model: {d['basis']}")
+    return "\n".join(lines)
+
+
+def training_text(d: dict) -> str:
+    """The plain-text report of one training estimate (its ``to_dict()``)."""
+    i = d["inputs"]
+    cost = fmt_usd(d["cost_usd"])
+    return "\n".join([
+        f"{i['model']} on {i['devices']} x {i['hardware']}, {fmt_number(i['tokens'])} tokens",
+        f"  training compute {fmt_si(d['training_flops'], 'FLOP')}; MFU {fmt_number(d['mfu_used'], 2)} "
+        f"({fmt_number(d['mfu_low'], 2)}-{fmt_number(d['mfu_high'], 2)})",
+        f"  accelerator-hours {_fig(d['accelerator_hours'])} ({_fig(d['accelerator_hours_low'])}-"
+        f"{_fig(d['accelerator_hours_high'])}); wall clock {_fig(d['wall_clock_days'], ' days')}",
+        f"  cost {cost}; energy {_fig(d['energy_kwh'], ' kWh')}; CO2 {_fig(d['co2_kg'], ' kg')}",
+        f"  memory per device {_fig(d['memory_per_device_gb'], ' GB')}; fits: {_fig(d['fits'])}",
+    ])
+
+
+# ------------------------------------------------------------------------------------- CSV batches
+CSV_TEXT_COLUMNS = ("model", "hardware", "weights", "batch", "prompt_tokens", "output_tokens", "fits",
+                    "decode_tokens_per_s", "prefill_tokens_per_s", "usd_per_million_tokens", "error")
+_WHOLE_OUTPUTS = ("devices_needed", "max_batch")
+_WHOLE_INPUTS = ("batch", "prompt_tokens", "output_tokens", "devices")
+
+
+def _whole(v):
+    return int(v) if v is not None and math.isfinite(v) else None
+
+
+def csv_json_lines(records: Iterable[dict], output_fields: Iterable[str],
+                   request_fields: Iterable[str]) -> Iterator[str]:
+    """One JSON object per estimated row (ARCHITECTURE 4.2 --from-csv --json): its outputs, the
+    inputs it used and its runtime, or ``{"row": N, "error": ...}`` for a row that failed."""
+    output_fields, request_fields = tuple(output_fields), tuple(request_fields)
+    for n, rec in enumerate(records, start=1):
+        if rec["error"]:
+            yield to_json({"row": n, "error": rec["error"]})
+            continue
+        out = {"row": n, **{k: rec[k] for k in output_fields}}
+        out.update({k: _whole(out[k]) for k in _WHOLE_OUTPUTS})
+        inputs = {k: rec[k] for k in request_fields}
+        inputs.update({k: int(inputs[k]) for k in _WHOLE_INPUTS})
+        out["inputs"] = inputs
+        out["runtime"] = rec["runtime"]
+        yield to_json(out)
+
+
+def _csv_cell(v) -> str:
+    if v is None or (isinstance(v, float) and not math.isfinite(v)):
+        return ""
+    if isinstance(v, float):
+        return fmt_plain(v)          # six significant digits, as :g, never an exponent
+    s = str(v)
+    return '"' + s.replace('"', '""') + '"' if ("," in s or '"' in s) else s
+
+
+def csv_text_lines(records: Iterable[dict]) -> Iterator[str]:
+    """A CSV table (header first) of the main figures of each row, errors included."""
+    yield ",".join(("row",) + CSV_TEXT_COLUMNS)
+    for n, rec in enumerate(records, start=1):
+        yield ",".join([str(n)] + [_csv_cell(rec[c]) for c in CSV_TEXT_COLUMNS])
+
+
+# ------------------------------------------------------------------------------------- catalogs
+CATALOG_COLUMNS = {
+    "hardware": ("id", "hw_class", "memory_gb", "memory_bandwidth_gb_s", "peak_tflops_fp16", "tdp_w",
+                 "usd_per_hour", "verified"),
+    "models": ("id", "kind", "params_b", "active_params_b", "layers", "attention_type", "context_length",
+               "verified"),
+    "formats": ("id", "bits_per_weight", "activation_dtype", "compute_dtype", "verified"),
+}
+
+
+def catalog_table(what: str, items: Iterable) -> str:
+    """A tab-separated listing of a catalog (values as stored, so a script can read them back)."""
+    cols = CATALOG_COLUMNS[what]
+    rows = ["\t".join(cols)]
+    rows += ["\t".join("" if getattr(x, c) is None else str(getattr(x, c)) for c in cols) for x in items]
+    return "\n".join(rows)
