@@ -61,8 +61,25 @@ def page_figures(page_path: str) -> dict:
 
 
 def records() -> dict:
+    """Every page's figures, with empty folders of saved devices and scenarios, so what a
+    machine has saved (or a test left behind) never enters the record."""
+    import os
+    import tempfile
+
     from dashboard.navigation import all_pages
-    return {spec.path: page_figures(spec.path) for spec in all_pages()}
+    from scenarios.business.store import DEVICE_DIR_ENV, SCENARIO_DIR_ENV
+    saved_env = {k: os.environ.get(k) for k in (DEVICE_DIR_ENV, SCENARIO_DIR_ENV)}
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ[DEVICE_DIR_ENV] = os.path.join(tmp, "devices")
+        os.environ[SCENARIO_DIR_ENV] = os.path.join(tmp, "scenarios")
+        try:
+            return {spec.path: page_figures(spec.path) for spec in all_pages()}
+        finally:
+            for k, v in saved_env.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
 
 
 def write(path: Path = SNAPSHOT) -> int:

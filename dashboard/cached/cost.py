@@ -63,15 +63,20 @@ def save_device(fields: dict) -> str:
     device, so the store is asked to overwrite.
     """
     device_id = store.DeviceStore(device_dir()).save(fields, overwrite=True)
-    saved_devices.clear()
+    _saved_devices_in.clear()
     return device_id
 
 
-@st.cache_data(ttl=30, show_spinner=False)
 def saved_devices() -> dict[str, str]:
     """Saved custom devices that load cleanly: id -> path of the device file (a broken file is
     skipped here; the form never writes one)."""
-    return {dev_id: str(path) for dev_id, path in store.DeviceStore(device_dir()).list().paths.items()}
+    return _saved_devices_in(str(device_dir()))
+
+
+@st.cache_data(ttl=30, show_spinner=False)
+def _saved_devices_in(folder: str) -> dict[str, str]:
+    # keyed by the folder, so a process that moves VENTURE_LAB_DEVICE_DIR never sees another's devices
+    return {dev_id: str(path) for dev_id, path in store.DeviceStore(Path(folder)).list().paths.items()}
 
 
 def target_ref(device_id: str) -> str:
