@@ -14,6 +14,7 @@ from dashboard.state import BIND
 from dashboard.ui import band_metric, explain_errors, fmt_number
 from scenarios.engine.catalog import CATEGORIES, HW_CLASSES
 from scenarios.engine.estimate import BAND_SUFFIXES
+from scenarios.units import fmt_plain
 
 _BANDED = ("prefill_tokens_per_s", "decode_tokens_per_s", "throughput_tokens_per_s", "ttft_ms",
            "tpot_ms", "usd_per_million_tokens", "energy_j_per_token", "battery_pct_per_1k_tokens")
@@ -130,7 +131,7 @@ def price_overrides(targets, hardware) -> dict[str, float]:
     for i, device_id in enumerate(targets):
         hw = hardware.get(device_id)
         catalog_price = hw.usd_per_hour if hw else None
-        hint = (t("cost.srv.catalog_price", price=f"{catalog_price:.3g}", date=hw.price_as_of or "?")
+        hint = (t("cost.srv.catalog_price", price=fmt_plain(catalog_price, 3), date=hw.price_as_of or "?")
                 if catalog_price else t("cost.srv.no_catalog_price"))
         value = cols[i % 2].number_input(
             f"{short_name(hw) if hw else device_id} ($/h)", min_value=0.0, max_value=10_000.0, value=None,
@@ -188,7 +189,7 @@ def reverse_answer(candidates, device_name: str, weights: str, min_speed: float)
         return
     best = candidates[0]
     model = cached.model_info(best.inputs["model"])
-    st.success(t("cost.srv.reverse_answer", model=model.name, params=f"{model.params_b:.3g}",
+    st.success(t("cost.srv.reverse_answer", model=model.name, params=fmt_plain(model.params_b, 3),
                  device=device_name, weights=weights), icon=":material/check_circle:")
     c1, c2 = st.columns(2)
     with c1:

@@ -15,6 +15,7 @@ from dashboard.i18n import t
 from dashboard.state import BIND
 from dashboard.ui import band_metric, explain_errors, fmt_number, page_header
 from scenarios.errors import VentureLabError
+from scenarios.units import fmt_plain
 
 DEFAULT_MODEL = "llama-3.1-8b"
 DEFAULT_WEIGHTS = "int4"
@@ -97,7 +98,7 @@ with explain_errors():
         cached.device_mtimes(tuple(targets)), int(devices))
 
 # ---------------------------------------------------------------- side by side
-st.subheader(t("cost.srv.results_title", model=model.name, params=f"{model.params_b:.3g}"),
+st.subheader(t("cost.srv.results_title", model=model.name, params=fmt_plain(model.params_b, 3)),
              anchor="side-by-side")
 for r in results:
     if r.error:

@@ -12,6 +12,7 @@ from dashboard.charts import cost as charts
 from dashboard.i18n import t
 from dashboard.state import BIND
 from dashboard.ui import band_metric, explain_errors, page_header
+from scenarios.units import fmt_plain, fmt_si
 
 DEFAULT_MODEL = "llama-3.1-8b"
 DEFAULT_DEVICE = "nvidia-h100-sxm"
@@ -49,7 +50,7 @@ with explain_errors(), st.spinner(t("cost.trn.working")):
     sweeps = cached.training_sweeps(*args)
 
 st.subheader(t("cost.trn.results_title"), anchor="training-estimate")
-st.caption(t("cost.trn.flops", flops=f"{est.training_flops:.3g}", mfu=f"{est.mfu_used:.2f}",
+st.caption(t("cost.trn.flops", flops=fmt_si(est.training_flops, "FLOP"), mfu=f"{est.mfu_used:.2f}",
              low=f"{est.mfu_low:.2f}", high=f"{est.mfu_high:.2f}",
              basis=t("cost.trn.mfu_given") if mfu is not None else (
                  t("cost.trn.mfu_fitted") if est.mfu_calibrated else t("cost.trn.mfu_borrowed"))))
@@ -70,7 +71,7 @@ with c2:
     band_metric(t("cost.trn.co2"), est.co2_kg, est.co2_kg_low, est.co2_kg_high, unit="kg")
 with c3:
     band_metric(t("cost.trn.memory"), est.memory_per_device_gb, unit="GB",
-                help=t("cost.trn.memory_help", gb=f"{cached.device_info(device_id).memory_gb:.3g}"))
+                help=t("cost.trn.memory_help", gb=fmt_plain(cached.device_info(device_id).memory_gb, 3)))
 if not est.fits:
     st.warning(t("cost.trn.no_fit"), icon=":material/memory:")
 

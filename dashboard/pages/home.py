@@ -10,6 +10,7 @@ from dashboard.cached import cost as cached
 from dashboard.charts.cost import short_name
 from dashboard.i18n import t
 from dashboard.ui import band_metric, page_header
+from scenarios.units import fmt_plain
 
 # The headline: one popular open model on a datacenter GPU, an edge board and a phone,
 # in a 4-bit format every one of them can hold (ids of data/hardware.csv).
@@ -71,5 +72,5 @@ if price_run.estimate is not None and price_run.estimate.usd_per_million_tokens 
         band_metric(t("home.fig_usd", device=short_name(hw), batch=PRICE_BATCH), e.usd_per_million_tokens,
                     e.usd_per_million_tokens_low, e.usd_per_million_tokens_high, unit="$",
                     help=t("home.fig_source_full", source=hw.price_source or "?"))
-        st.caption(t("home.fig_price", price=f"{hw.usd_per_hour:.3g}", date=hw.price_as_of or "?"))
+        st.caption(t("home.fig_price", price=fmt_plain(hw.usd_per_hour, 3), date=hw.price_as_of or "?"))
 st.caption(t("home.figures_note"))

@@ -16,6 +16,7 @@ from scenarios.business.economics import (SECONDS_PER_MONTH, Capacity, ScenarioR
 from scenarios.errors import VentureLabError
 from scenarios.business.scenario import Scenario, Target
 from scenarios.business.uncertainty import MonteCarloResult, TornadoBar, monte_carlo, tornado
+from scenarios.units import fmt_plain
 
 # On a phone the model must at least keep up with reading: adults read ~238 words a minute
 # silently (Brysbaert 2019, J. Memory and Language 109), ~4 words/s, ~5 tokens/s at ~1.3 tokens
@@ -70,7 +71,7 @@ def _llm_capacity(scenario: Scenario, t: Target) -> Capacity:
             fits, note = False, (f"decodes {est.decode_tokens_per_s:.1f} tokens/s, under the "
                                  f"{MIN_PHONE_DECODE_TOKENS_PER_S:g} tokens/s reading floor")
         elif fits and est.battery_pct_per_1k_tokens is not None:
-            note = f"{est.battery_pct_per_1k_tokens:.2g}% battery per 1k tokens"
+            note = f"{fmt_plain(est.battery_pct_per_1k_tokens, 2)}% battery per 1k tokens"
     elif fits and t.kind != "api":
         # replicas for the peak, with the utilisation headroom, from the engine's own rule
         replicas = serving.devices_for_rate(est, _peak_rps(scenario) / op.utilisation)

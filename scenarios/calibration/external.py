@@ -19,6 +19,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from scenarios.units import fmt_grouped
+
 ROOT = Path(__file__).resolve().parents[2]
 EXTERNAL_CSV = ROOT / "data" / "validation" / "external_measurements.csv"
 METHODOLOGY = ROOT / "docs" / "methodology.md"
@@ -88,7 +90,7 @@ def group_table(ev: pd.DataFrame) -> pd.DataFrame:
 
 def _fmt(v) -> str:
     if isinstance(v, (float, np.floating)):
-        return f"{v:,.1f}" if abs(v) < 1e5 else f"{v:,.0f}"
+        return fmt_grouped(v, 1 if abs(v) < 1e5 else 0)
     return str(v)
 
 

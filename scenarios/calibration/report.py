@@ -16,6 +16,7 @@ from scenarios.calibration.mfu import MFU_CENTER_LOG10_B
 from scenarios.calibration.rows import DEFAULT_CONTEXT_TOKENS, ROOT
 from scenarios.calibration.work import KV_MEMORY_FRACTION, MAX_BATCH_CAP
 from scenarios.engine import speed
+from scenarios.units import fmt_grouped, fmt_plain
 
 METHODOLOGY_MD = ROOT / "docs" / "methodology.md"
 BEGIN, END = "<!-- calibration:begin -->", "<!-- calibration:end -->"
@@ -31,7 +32,7 @@ def _table(df: pd.DataFrame) -> str:
 
 def _cell(v) -> str:
     if isinstance(v, float):
-        return "—" if not np.isfinite(v) else (f"{v:.3g}" if abs(v) < 1000 else f"{v:,.0f}")
+        return "—" if not np.isfinite(v) else (fmt_plain(v, 3) if abs(v) < 1000 else fmt_grouped(v))
     return str(v).replace("|", "\\|")  # a group key "class|runtime" must not split the table
 
 
