@@ -84,31 +84,40 @@ AXIS_PX = 48
 _FONT = dict(size=12)
 
 
-def layout(fig: go.Figure, title: str, *, height: int, legend: bool = True, **extra) -> go.Figure:
-    """The one layout of every chart: the title at the top left, wrapped for a phone, and the
-    legend as horizontal rows under the plot (above it, it collides with the title at phone
-    width). ``height`` is the figure's height with a one-line title and no legend; the figure
-    grows by the extra title lines and the legend rows counted at the narrowest plot width, so
-    the plot itself keeps its size. ``extra`` goes to ``update_layout`` (axes, barmode, ...).
-
-    Example: ``return layout(fig, t("scn.chart.fan"), height=340, yaxis=dict(tickprefix="$"))``.
+def layout_spec(title: str, *, height: int, names: Iterable[str] = (), **extra) -> dict:
+    """The one chart layout as a plain dict: the title at the top left, wrapped for a phone, and
+    the legend (``names``: its entries) as horizontal rows under the plot (above it, it collides
+    with the title at phone width). ``height`` is the figure's height with a one-line title and
+    no legend; the figure grows by the extra title lines and the legend rows counted at the
+    narrowest plot width, so the plot itself keeps its size. ``extra`` (axes, barmode, ...) is
+    merged in. Figures built as one dict (the cost explorer's, for speed) use this directly;
+    the others call :func:`layout`.
     """
     text = wrap_title(title)
-    names = legend_names(fig) if legend else []
+    names = list(names)
     legend_px = legend_height_px(names) if names else 0
     top = top_margin_px(text)
     legend_band_px = legend_px + 8 if legend_px else 0
-    fig.update_layout(
-        template="plotly_white", font=_FONT,
-        height=height + (top - top_margin_px("one line")) + legend_band_px,
+    spec = dict(
+        font=_FONT, height=height + (top - top_margin_px("one line")) + legend_band_px,
         title=dict(text=text, x=0, xanchor="left", font=dict(size=15), y=1, yref="container",
                    yanchor="top", pad=dict(t=10)),
         margin=dict(l=8, r=8, t=top, b=8 + AXIS_PX + legend_band_px), showlegend=bool(names),
         legend=dict(orientation="h", x=0, xanchor="left", y=0, yref="container", yanchor="bottom",
                     title=None, font=dict(size=11)),
         hoverlabel=dict(namelength=-1))
-    if extra:
-        fig.update_layout(**extra)
+    spec.update(extra)
+    return spec
+
+
+def layout(fig: go.Figure, title: str, *, height: int, legend: bool = True, **extra) -> go.Figure:
+    """:func:`layout_spec` applied to a built figure, with plotly's white template; the legend
+    entries are read off the figure's traces.
+
+    Example: ``return layout(fig, t("scn.chart.fan"), height=340, yaxis=dict(tickprefix="$"))``.
+    """
+    names = legend_names(fig) if legend else []
+    fig.update_layout(template="plotly_white", **layout_spec(title, height=height, names=names, **extra))
     return fig
 
 

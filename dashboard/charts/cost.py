@@ -19,18 +19,13 @@ from typing import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from dashboard.charts import short_name  # noqa: F401  (shared; pages import it from here)
-
+from dashboard.charts import layout_spec, short_name  # noqa: F401  (short_name: pages import it from here)
 from dashboard.i18n import t
 
 # Colours: one per role, readable on white and by colour-blind viewers (Okabe-Ito).
 WEIGHTS, KV, WORK, CAP = "#0072B2", "#E69F00", "#999999", "#D55E00"
 SERIES = ["#4F46E5", "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442"]
 _BAR_ROW_PX = 52
-# Title pinned to the top of the figure; the legend sits between it and the plot, one
-# entry per row so that the space it needs does not depend on the screen's width (a
-# horizontal legend wraps unpredictably at 390 px and ran into the title).
-_LEGEND_ROW_PX = 19
 VALIDATE = False  # tests switch it on
 _AXIS = dict(gridcolor="#E5E7EB", zerolinecolor="#D1D5DB", linecolor="#D1D5DB", automargin=True)
 
@@ -51,21 +46,18 @@ def _figure(spec: dict) -> go.Figure:
         return go.Figure(spec)
 
 
-def _height(n_rows: float, legend_entries: int = 0) -> int:
-    return int(150 + _BAR_ROW_PX * max(n_rows, 1) + _LEGEND_ROW_PX * legend_entries)
+def _height(n_rows: float) -> int:
+    return int(110 + _BAR_ROW_PX * max(n_rows, 1))
 
 
-def _layout(title_key: str, legend_entries: int, height: int, xaxis: dict, yaxis: dict, **kw) -> dict:
-    """The shared layout: title at the top, legend rows under it, then the plot."""
-    return dict(
-        title=dict(text=t(title_key), x=0, xanchor="left", xref="container", y=1, yref="container",
-                   yanchor="top", pad=dict(t=10, l=4), font=dict(size=14)),
-        height=height, paper_bgcolor="white", plot_bgcolor="white", colorway=SERIES,
-        font=dict(size=12, color="#1F2937"), hoverlabel=dict(namelength=-1),
-        margin=dict(l=8, r=16, t=48 + _LEGEND_ROW_PX * legend_entries, b=8),
-        showlegend=legend_entries > 0,
-        legend=dict(orientation="v", yanchor="bottom", y=1.01, x=0, font=dict(size=11), tracegroupgap=0),
-        xaxis=dict(_AXIS, **xaxis), yaxis=dict(_AXIS, **yaxis), **kw)
+def _layout(title_key: str, data: list[dict], height: int, xaxis: dict, yaxis: dict, **kw) -> dict:
+    """The shared layout (:func:`dashboard.charts.layout_spec`) in the explorer's colours; the
+    legend lists the traces that show in it (none for a lone series)."""
+    names = [d["name"] for d in data if d.get("name") and d.get("showlegend", True)]
+    return layout_spec(t(title_key), height=height, names=names if len(names) > 1 else [],
+                       paper_bgcolor="white", plot_bgcolor="white", colorway=SERIES,
+                       font=dict(size=12, color="#1F2937"),
+                       xaxis=dict(_AXIS, **xaxis), yaxis=dict(_AXIS, **yaxis), **kw)
 
 
 def _num(values) -> list[float | None]:
@@ -102,7 +94,7 @@ def memory_chart(rows: Sequence[dict]) -> go.Figure:
                      hovertemplate="%{y}: %{x:.3g} GB · %{text}<extra>" + cap_name + "</extra>"))
     widest = max([r["capacity_gb"] for r in rows]
                  + [(r["weights_gb"] or 0) + (r["kv_cache_gb"] or 0) + (r["working_memory_gb"] or 0) for r in rows])
-    layout = _layout("cost.chart.memory_title", 4, _height(len(rows), 4),
+    layout = _layout("cost.chart.memory_title", data, _height(len(rows)),
                      xaxis=dict(title=dict(text=t("cost.chart.memory_axis")), range=[0, widest * 1.3]),
                      yaxis=dict(autorange="reversed", title=dict(text=t("cost.col.device"))), barmode="stack")
     return _figure(dict(data=data, layout=layout))
@@ -124,8 +116,7 @@ def band_bars(rows: Sequence[dict], series: Sequence[tuple[str, str]], title_key
             error_x=_err(vals, lows, highs), customdata=[[lo, hi] for lo, hi in zip(lows, highs)],
             hovertemplate=("%{y}: %{x:.3g} " + unit + " (" + t("cost.chart.band_hover")
                            + " %{customdata[0]:.3g} – %{customdata[1]:.3g})<extra>" + name + "</extra>")))
-    n_legend = len(series) if len(series) > 1 else 0
-    layout = _layout(title_key, n_legend, _height(len(rows) * max(1, len(series) * 0.7), n_legend),
+    layout = _layout(title_key, data, _height(len(rows) * max(1, len(series) * 0.7)),
                      xaxis=dict(title=dict(text=t(axis_key)), type="log" if log else "linear"),
                      yaxis=dict(autorange="reversed", title=dict(text=t("cost.col.device"))), barmode="group")
     return _figure(dict(data=data, layout=layout))
@@ -177,7 +168,7 @@ def roofline_chart(points: Sequence[dict]) -> go.Figure:
                             line=dict(width=1.5 if filled else 2.5, color="#111827" if filled else colour)),
                 hovertemplate=(p["label"] + " · " + name + "<br>%{x:.3g} FLOP/B → %{y:.3g} TFLOP/s<br>"
                                + t(f"cost.bound.{bound}") + "<extra></extra>")))
-    layout = _layout("cost.chart.roofline_title", len(points), 400 + _LEGEND_ROW_PX * len(points),
+    layout = _layout("cost.chart.roofline_title", data, 400,
                      xaxis=dict(type="log", dtick=1, title=dict(text=t("cost.chart.intensity_axis"))),
                      yaxis=dict(type="log", dtick=1, title=dict(text=t("cost.chart.attainable_axis"))))
     return _figure(dict(data=data, layout=layout))
@@ -209,7 +200,7 @@ def band_line(xs: Sequence[float], mid: Sequence[float | None], low: Sequence[fl
     if marker_x is not None:
         shape, note = _marker_line(marker_x, t("cost.chart.your_choice"), log_x)
         extra = dict(shapes=[shape], annotations=[note])
-    layout = _layout(title_key, 2, 380 + 2 * _LEGEND_ROW_PX,
+    layout = _layout(title_key, data, 380,
                      xaxis=dict(type="log" if log_x else "linear", title=dict(text=t(x_key))),
                      yaxis=dict(type="log" if log_y else "linear", title=dict(text=t(y_key))), **extra)
     return _figure(dict(data=data, layout=layout))
@@ -225,7 +216,7 @@ def memory_methods_chart(rows: Sequence[dict], capacity_gb: float) -> go.Figure:
                  customdata=[t("cost.fits") if r.get("fits", True) else t("cost.no_fit") for r in rows],
                  hovertemplate="%{y}: %{x:.3g} GB · %{customdata}<extra></extra>")]
     shape, note = _marker_line(capacity_gb, t("cost.chart.capacity_line", gb=f"{capacity_gb:.3g}"), False)
-    layout = _layout("cost.chart.train_memory_title", 0, _height(len(rows)),
+    layout = _layout("cost.chart.train_memory_title", data, _height(len(rows)),
                      xaxis=dict(title=dict(text=t("cost.chart.memory_axis"))),
                      yaxis=dict(autorange="reversed", title=dict(text=t("cost.trn.setup"))),
                      shapes=[shape], annotations=[note])
