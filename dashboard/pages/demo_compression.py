@@ -1,10 +1,12 @@
-"""Demo lab: compression and sparsity for edge and mobile (models/compression.py)."""
+"""Demo lab: compression and sparsity for edge and mobile (models/compression/), and the cost
+engine's projection of the compressed variants onto edge devices (dashboard/cached/compression.py)."""
 
 import pandas as pd
 import streamlit as st
 
-from dashboard.cached import demos_b as cached
-from dashboard.charts import demos_b as charts
+from dashboard.cached import compression as cached
+from dashboard.cached.sweeps import is_cached
+from dashboard.charts import compression as charts
 from dashboard.i18n import t
 from dashboard.state import BIND
 from dashboard.ui import explain_errors, note_metric, page_header
@@ -112,7 +114,7 @@ note_metric(
 )
 st.plotly_chart(charts.compression_latency(res), width="stretch")
 
-if st.button(t("comp.sweep_button"), key="comp_run_sweep") or cached.is_cached("compression_sweep", **knobs):
+if st.button(t("comp.sweep_button"), key="comp_run_sweep") or is_cached("compression_sweep", **knobs):
     bar = st.progress(0.0, text=t("demos_b.sweep_running"))
     with explain_errors():
         sweep = cached.compression_sweep(progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg), **knobs)

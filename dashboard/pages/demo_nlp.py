@@ -3,8 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard.cached import demos_b as cached
-from dashboard.charts import demos_b as charts
+from dashboard.cached import nlp as cached
+from dashboard.cached.sweeps import is_cached
+from dashboard.charts import nlp as charts
 from dashboard.i18n import t
 from dashboard.state import BIND
 from dashboard.ui import explain_errors, page_header
@@ -164,7 +165,7 @@ scale_knobs = dict(
     learning_rate=float(lr),
     eval_every=max(5, int(steps) // 10),
 )
-if st.button(t("nlp.sweep_button"), key="nlp_run_sweep") or cached.is_cached("char_scaling", **scale_knobs):
+if st.button(t("nlp.sweep_button"), key="nlp_run_sweep") or is_cached("char_scaling", **scale_knobs):
     sbar = st.progress(0.0, text=t("demos_b.sweep_running"))
     with explain_errors():
         pts = cached.char_scaling(progress=lambda f, msg: sbar.progress(min(f, 1.0), text=msg), **scale_knobs)

@@ -3,8 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard.cached import demos_b as cached
-from dashboard.charts import demos_b as charts
+from dashboard.cached import recommendation as cached
+from dashboard.cached.sweeps import is_cached
+from dashboard.charts import recommendation as charts
 from dashboard.i18n import t
 from dashboard.state import BIND
 from dashboard.ui import explain_errors, page_header
@@ -56,7 +57,7 @@ m1, m2, m3 = st.columns(3)
 m1.metric(t("rec.metric.rmse_mf"), f"{res.rmse_warm:.3f}")
 m2.metric(t("rec.metric.rmse_pop"), f"{res.rmse_item_mean_warm:.3f}")
 m3.metric(t("rec.metric.rmse_mean"), f"{res.rmse_global_mean_warm:.3f}")
-if st.button(t("rec.sweep_button"), key="rec_run_sweep") or cached.is_cached("sparsity_sweep", **knobs):
+if st.button(t("rec.sweep_button"), key="rec_run_sweep") or is_cached("sparsity_sweep", **knobs):
     bar = st.progress(0.0, text=t("demos_b.sweep_running"))
     with explain_errors():
         pts = cached.sparsity_sweep(progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg), **knobs)

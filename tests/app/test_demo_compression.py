@@ -1,41 +1,22 @@
-"""AppTest of the compression, NLP and recommendation demo pages: each runs clean from the
-entrypoint, reads its knobs from the URL, and shows the figures its section anchors promise."""
+"""The compression demo page reads its knobs from a link and shows an int8 file a third of the
+fp32 one; the engine projection that the page draws follows the variants' measured ratios."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from dashboard.cached.compression import project_edge
+from models.compression import CompressionConfig, run_compression
+from scenarios.errors import VentureLabError
 from tests.app.conftest import assert_clean, open_page
+from tests.app.metrics import metric_value
 
-ROOT = Path(__file__).resolve().parents[2]
-
-PAGES = {
-    "dashboard/pages/demo_compression.py": (
-        "quantization",
-        "pruning",
-        "sparsity",
-        "distillation",
-        "edge-projection",
-    ),
-    "dashboard/pages/demo_nlp.py": ("intent-classification", "sentiment", "char-transformer", "scaling"),
-    "dashboard/pages/demo_recommendation.py": ("rating-sparsity", "cold-start", "top-k"),
-}
+JETSON = "nvidia-jetson-orin-nano-8gb"
 
 
-@pytest.mark.parametrize("path", sorted(PAGES))
-def test_page_source_has_its_anchors(path):
-    source = (ROOT / path).read_text(encoding="utf-8")
-    for anchor in PAGES[path]:
-        assert f'anchor="{anchor}"' in source, anchor
-
-
-def _metric(at, label_start: str) -> str:
-    for m in at.metric:
-        if m.label.startswith(label_start):
-            return m.value
-    raise AssertionError(f"no metric starting {label_start!r}: {[m.label for m in at.metric]}")
+@pytest.fixture(scope="module")
+def result():
+    return run_compression(CompressionConfig(latency_repeats=10))  # sizes and FLOPs, not speed
 
 
 def test_compression_page_reads_knobs_from_url():
@@ -43,45 +24,27 @@ def test_compression_page_reads_knobs_from_url():
     assert_clean(at)
     assert at.slider(key="comp_prune").value == pytest.approx(0.3)
     assert at.number_input(key="comp_seed").value == 1
-    size = float(_metric(at, "int8 file").split()[0])
-    assert 0 < size < float(_metric(at, "fp32 file").split()[0]) / 3
+    size = float(metric_value(at, "int8 file").split()[0])
+    assert 0 < size < float(metric_value(at, "fp32 file").split()[0]) / 3
     assert [h.value for h in at.header][:1]  # sections rendered
 
 
-def test_nlp_page_classifies_the_typed_text_in_chinese():
-    at = open_page(
-        "dashboard/pages/demo_nlp.py",
-        lang="zh",
-        query={"nlp_text": "我想取消会员，别再扣钱了", "nlp_steps": "50"},
-    )
-    assert_clean(at)
-    info = " ".join(i.value for i in at.info)
-    assert "取消订阅" in info
-    assert at.select_slider(key="nlp_steps").value == 50
+def test_edge_projection_follows_the_measured_ratios(result):
+    proj = project_edge(result, hardware=(JETSON,), reference_model="resnet-50")
+    by = {p.variant: p for p in proj}
+    assert by["int8"].weights_mb == pytest.approx(by["fp32"].weights_mb / 4)
+    assert by["pruned-unstructured"].latency_ms == pytest.approx(by["fp32"].latency_ms)  # dense kernels
+    assert by["pruned-structured"].latency_ms < by["fp32"].latency_ms
+    assert all(p.latency_ms_low <= p.latency_ms <= p.latency_ms_high for p in proj)
 
 
-def test_recommendation_page_shows_top_k_for_a_new_user():
-    at = open_page("dashboard/pages/demo_recommendation.py", query={"rec_user": "420", "rec_k": "5"})
-    assert_clean(at)
-    assert len(at.dataframe[-1].value) == 5
-    assert any("new user" in c.value for c in at.caption)
+def test_edge_projection_of_the_demo_mlp_sends_its_measured_flops(result):
+    proj = project_edge(result, hardware=(JETSON,), reference_model="this-mlp")
+    for p in proj:
+        assert p.gflops_per_input == result.variant(p.variant).gflops_per_input
+        assert p.weights_format == result.variant(p.variant).weights_format
 
 
-def test_recommendation_sweep_button_draws_the_curve():
-    at = open_page("dashboard/pages/demo_recommendation.py")
-    n_charts = len(at.get("plotly_chart"))
-    at.button(key="rec_run_sweep").click().run()
-    assert_clean(at)
-    assert len(at.get("plotly_chart")) == n_charts + 1
-
-
-def test_nlp_page_second_visit_is_served_from_the_memo_without_replay_errors():
-    """The live char-model run reports progress; a repeat run with the same settings must come
-    from the memo (st.cache_data would try to replay the progress bar and fail)."""
-    query = {"nlp_steps": "50", "nlp_langs": "en"}
-    first = open_page("dashboard/pages/demo_nlp.py", query=query)
-    second = open_page("dashboard/pages/demo_nlp.py", query=query)
-    assert_clean(first)
-    assert_clean(second)
-    assert second.selectbox(key="nlp_langs").value == "en"
-    assert [m.value for m in second.metric] == [m.value for m in first.metric]
+def test_unknown_reference_model_is_refused_naming_the_field(result):
+    with pytest.raises(VentureLabError, match="reference_model"):
+        project_edge(result, reference_model="gpt-3-175b")
