@@ -1,8 +1,8 @@
 """Compression demo: each technique moves its metric the way the page says, on three seeds.
 
-Data: scikit-learn's bundled 8x8 digits (real images, no generator). Thresholds are the issue's
-done-when criteria (int8 >= 3x smaller in serialized bytes with accuracy within 2 points; 50%
-pruning within 2 points) plus margins measured when the demo was built (see each test).
+Data: scikit-learn's bundled 8x8 digits (real images, no generator). Thresholds are the demo's
+targets (int8 >= 3x smaller in serialized bytes with accuracy within 2 points; 50% pruning
+within 2 points) plus margins measured on these seeds (see each test).
 """
 
 from __future__ import annotations
