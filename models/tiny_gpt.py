@@ -82,9 +82,8 @@ def build_gpt(cfg: GPTConfig):
 
 
 @functools.cache
-def _gpt_class():
-    """Define the torch modules once, on first use (keeps torch a lazy import)."""
-    import torch
+def _block_class():
+    """The transformer block's torch module, defined on first use (keeps torch a lazy import)."""
     import torch.nn as nn
     import torch.nn.functional as F
 
@@ -114,6 +113,18 @@ def _gpt_class():
         def forward(self, x):  # (B, T, C) -> (B, T, C)
             x = x + self.attn(self.ln_1(x))  # pre-LayerNorm residual, as in GPT-2
             return x + self.mlp(self.ln_2(x))
+
+    return Block
+
+
+@functools.cache
+def _gpt_class():
+    """The whole model's torch module, defined on first use."""
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+
+    Block = _block_class()
 
     class GPT(nn.Module):
         def __init__(self, cfg: GPTConfig):
