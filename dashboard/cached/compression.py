@@ -77,7 +77,8 @@ def project_edge(
             out.append(EdgeProjection(
                 variant=name, hardware=hw, reference_model=reference_model, gflops_per_input=gflops,
                 weights_format=v.weights_format, weights_mb=n_params * bits[v.weights_format] / 8 / 1e6,
-                latency_ms=est.latency_ms, latency_ms_low=est.latency_ms_low, latency_ms_high=est.latency_ms_high,
+                latency_ms=est.latency_ms, latency_ms_low=est.latency_ms_low,
+                latency_ms_high=est.latency_ms_high,
                 runtime=est.runtime, bound=est.bound, fits=bool(est.fits)))
     return tuple(out)
 
@@ -95,4 +96,5 @@ def edge_projection(reference_model: str, **knobs) -> tuple[EdgeProjection, ...]
 
 def compression_sweep(progress: Progress = None, **knobs):
     """Accuracy and size against pruning amount and L1 strength, memoised with its progress."""
-    return memo("compression_sweep", lambda p: run_sweep(CompressionConfig(**knobs), progress=p), progress, knobs)
+    return memo("compression_sweep", lambda p: run_sweep(CompressionConfig(**knobs), progress=p),
+                progress, knobs)

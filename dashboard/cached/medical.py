@@ -39,7 +39,8 @@ def dp_sweep_key(cfg: medical_privacy.DPConfig) -> medical_privacy.DPConfig:
     return replace(cfg, epsilon=1.0)
 
 
-def dp_sweep(cfg: medical_privacy.DPConfig, progress: Progress = None) -> dict[float, medical_privacy.DPResult]:
+def dp_sweep(cfg: medical_privacy.DPConfig,
+             progress: Progress = None) -> dict[float, medical_privacy.DPResult]:
     """Accuracy at every epsilon of :data:`models.medical_privacy.EPSILON_GRID`, other knobs fixed."""
     base = dp_sweep_key(cfg)
     out = {}

@@ -120,7 +120,7 @@ st.dataframe(rounding, hide_index=True, width="stretch")
 st.header(t("spd.h.scaling"), anchor="parallel-scaling")
 st.markdown(t("spd.scaling_text"))
 gpus = {h.id: h.name for h in load_hardware().values()
-        if h.category in ("datacenter-gpu", "workstation-gpu") and getattr(h, "interconnect_gb_s", None)}
+        if h.category in ("datacenter-gpu", "workstation-gpu") and h.interconnect_gb_s}
 models = [DEMO_MODEL] + [m.id for m in load_models().values() if m.kind == "decoder-llm"]
 c1, c2 = st.columns(2)
 hw = c1.selectbox(t("spd.hw"), list(gpus), index=list(gpus).index("nvidia-h100-sxm") if "nvidia-h100-sxm" in gpus else 0,

@@ -84,7 +84,8 @@ def _run_compression(config: CompressionConfig, step: Progress) -> CompressionRe
     step(0.4, "pruning")
     out += _pruned_variants(teacher, config, data)
     step(0.6, "l1")
-    out.append(measure("l1-sparse", weights(_l1_model(config, X_tr, y_tr, config.l1_lambda)), X_te, y_te, reps))
+    sparse = _l1_model(config, X_tr, y_tr, config.l1_lambda)
+    out.append(measure("l1-sparse", weights(sparse), X_te, y_te, reps))
     step(0.75, "distillation")
     plain, distilled = train_students(teacher, X_tr, y_tr, config)
     out.append(measure("student", weights(plain), X_te, y_te, reps))
@@ -129,7 +130,8 @@ def _pruning_sweep(teacher, config: CompressionConfig, data, amounts, tick) -> l
         for a in amounts:
             pruned, before = prune(teacher, float(a), X_tr, y_tr, config.finetune_epochs, config.seed)
             blob = onnx_bytes(weights(pruned))
-            points.append(SweepPoint(float(a), method, accuracy(pruned, X_te, y_te), accuracy(before, X_te, y_te),
+            points.append(SweepPoint(float(a), method, accuracy(pruned, X_te, y_te),
+                                     accuracy(before, X_te, y_te),
                                      len(blob), len(zlib.compress(blob, 9))))
             tick(f"{method} {a:.0%}")
     return points

@@ -43,7 +43,8 @@ def _loss(logits, y, *, label_mask=None, teacher_logits=None, temperature=4.0, a
     if label_mask is None:
         loss = F.cross_entropy(logits, y)
     else:  # only the labelled rows give a hard-label loss; the rest learn from the teacher
-        loss = F.cross_entropy(logits[label_mask], y[label_mask]) if bool(label_mask.any()) else logits.sum() * 0.0
+        m = label_mask
+        loss = F.cross_entropy(logits[m], y[m]) if bool(m.any()) else logits.sum() * 0.0
     if teacher_logits is not None and alpha > 0:
         soft_t = F.softmax(teacher_logits / temperature, dim=1)
         log_s = F.log_softmax(logits / temperature, dim=1)
@@ -103,6 +104,7 @@ def accuracy(model, X, y) -> float:
 def weights(model) -> list[tuple[np.ndarray, np.ndarray]]:
     """(W of shape (in, out), b of shape (out,)) per Linear layer, detached numpy float32."""
     return [
-        (lin.weight.detach().numpy().T.copy().astype(np.float32), lin.bias.detach().numpy().copy().astype(np.float32))
+        (lin.weight.detach().numpy().T.copy().astype(np.float32),
+         lin.bias.detach().numpy().copy().astype(np.float32))
         for lin in linears(model)
     ]

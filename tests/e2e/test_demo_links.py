@@ -167,7 +167,7 @@ def test_knob_goes_to_url_and_link_reproduces_the_view(tab, path, seed_key, quer
         tab.screenshot(f"{path}-{tab.viewport_name}-{anchor}")
 
 
-# ------------------------------------------------------------------ games, speech, overfitting, training speed
+# ------------------------------------------------------------- games, speech, overfitting, training speed
 # page url, query key of the seed, new value, a metric label whose value must survive a reload
 SEED_CASES = [
     ("demo-games", "game_seed", "1", "Precision in the top"),

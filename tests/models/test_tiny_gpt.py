@@ -64,7 +64,8 @@ def test_generate_appends_tokens_within_the_vocabulary():
 
 def test_hf_config_describes_the_same_shape():
     hf = SPEED_MODEL.hf_config()
-    assert (hf["n_layer"], hf["n_head"], hf["n_embd"], hf["n_positions"], hf["vocab_size"]) == (2, 4, 64, 32, 256)
+    shape = (hf["n_layer"], hf["n_head"], hf["n_embd"], hf["n_positions"], hf["vocab_size"])
+    assert shape == (2, 4, 64, 32, 256)
     assert hf["n_inner"] == 4 * hf["n_embd"] and hf["tie_word_embeddings"] is True
 
 

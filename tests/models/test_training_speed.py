@@ -1,11 +1,12 @@
 """Training-speed demo: structure of the measurements, bf16 memory and numerics.
 
-Timings are not asserted (they depend on the machine and its load; bench/demo_games_speech_overfitting_speed.py
-records them). What is asserted is physics and arithmetic that hold on any machine: bf16 stores
-activations in fewer bytes, rounds to about 3 significant digits and keeps gradients pointing
-the same way. The token data assume a fixed random bigram language (8 successors per token), so
-the best achievable loss is about ln 8 = 2.08 nats. (The engine's projection of the same model is
-tested with the page that shows it, tests/app/test_demo_training_speed.py.)
+Timings are not asserted (they depend on the machine and its load;
+bench/demo_games_speech_overfitting_speed.py records them). What is asserted is physics and
+arithmetic that hold on any machine: bf16 stores activations in fewer bytes, rounds to about 3
+significant digits and keeps gradients pointing the same way. The token data assume a fixed
+random bigram language (8 successors per token), so the best achievable loss is about
+ln 8 = 2.08 nats. (The engine's projection of the same model is tested with the page that shows
+it, tests/app/test_demo_training_speed.py.)
 """
 
 from __future__ import annotations
