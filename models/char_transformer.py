@@ -15,13 +15,16 @@ import math
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 import numpy as np
 
 from models.tiny_gpt import GPTConfig, build_gpt
 from models.torch_threads import torch_threads
 from scenarios.errors import VentureLabError
+
+if TYPE_CHECKING:
+    import torch
 
 CORPUS_PATH = Path(__file__).resolve().parent.parent / "data" / "tiny_corpus.txt"
 Progress = Callable[[float, str], None]
@@ -96,8 +99,8 @@ class _Corpus:
 
     text: str
     chars: tuple[str, ...]  # vocabulary: the sorted distinct characters
-    train: object  # torch.LongTensor (N_train,)
-    val: object  # torch.LongTensor (N_val,)
+    train: torch.Tensor  # (N_train,) token ids
+    val: torch.Tensor  # (N_val,) token ids
 
     @classmethod
     def load(cls) -> "_Corpus":
