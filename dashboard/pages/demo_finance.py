@@ -128,6 +128,6 @@ if cr.reasons:
         f"{i}. {feat[r]} = {cr.applicant_values[r]:,.2f} ({cr.contributions[r]:+.2f})"
         for i, r in enumerate(cr.reasons, 1)))
 st.plotly_chart(contributions(cr.contributions, feat, t("fin.contrib_title"), t("fin.contrib_axis"), "",
-                                     t("fin.towards_default"), t("fin.towards_repay")), width="stretch")
+                              t("fin.towards_default"), t("fin.towards_repay")), width="stretch")
 st.caption(t("fin.portfolio", approve=f"{cr.approval_rate:.0%}", bad=f"{cr.default_rate_approved:.1%}",
              base=f"{cr.default_rate:.1%}"))

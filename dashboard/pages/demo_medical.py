@@ -45,7 +45,7 @@ shap = dict(ex.shap_log_odds)
 shap[t("med.other_features")] = ex.shap_other_log_odds
 truth = t("med.malignant") if ex.patient_label == 1 else t("med.benign")
 c2.plotly_chart(contributions(shap, {}, t("med.shap_title", p=f"{ex.patient_probability:.1%}", truth=truth),
-                                     t("med.shap_axis"), "", t("med.towards_malignant"), t("med.towards_benign")),
+                              t("med.shap_axis"), "", t("med.towards_malignant"), t("med.towards_benign")),
                 width="stretch")
 st.caption(t("med.shap_check", base=f"{ex.base_log_odds:+.2f}", total=f"{ex.patient_log_odds:+.2f}"))
 
@@ -81,8 +81,8 @@ with st.container(border=True):
         bar.empty()
         finite = [e for e in sweep if math.isfinite(e)]
         fig = sweep_lines(finite, {"dp": [sweep[e].accuracy for e in finite]}, {"dp": t("med.dp_curve")},
-                                 t("med.sweep_chart"), t("med.epsilon_axis"), t("med.accuracy_axis"),
-                                 percent_x=False, log_x=True)
+                          t("med.sweep_chart"), t("med.epsilon_axis"), t("med.accuracy_axis"),
+                          percent_x=False, log_x=True)
         fig.add_hline(y=sweep[math.inf].accuracy, line_dash="dash", annotation_text=t("med.no_privacy"))
         fig.add_hline(y=plain.majority_accuracy, line_dash="dot", annotation_text=t("med.majority"))
         st.plotly_chart(fig, width="stretch")

@@ -86,7 +86,7 @@ st.plotly_chart(charts.epoch_curves({"none": V["none"].history, other: V[other].
 lc = sweep_block("learning_curve", "ovf.lc_title", "ovf.lc_text", lambda p: cached.learning_curve(cfg, progress=p))
 if lc:
     st.plotly_chart(charts.sweep_rows(lc, "n_train", {"train_acc": (t("ovf.train"), "dot"),
-                                                       "val_acc": (t("ovf.val"), "solid")}, NAMES, {
+                                                      "val_acc": (t("ovf.val"), "solid")}, NAMES, {
         "title": t("ovf.lc_chart"), "x": t("ovf.n_axis"), "y": t("ovf.acc_axis")}, log_x=True), width="stretch")
 
 # ------------------------------------------------------------------ regularisation

@@ -54,8 +54,8 @@ kind = st.segmented_control(t("vis.curve_for"), list(CORRUPTIONS), format_func=C
                             required=True, key="vis_curve", bind=BIND)
 sev, _ = res.severity_curves[kind]["standard"]
 st.plotly_chart(sweep_lines(sev, {tr: res.severity_curves[kind][tr][1] for tr in TRAININGS}, NAMES,
-                                   t("vis.severity_title", c=COND[kind]), t(f"vis.severity_axis.{kind}"),
-                                   t("vis.accuracy_axis"), percent_x=False), width="stretch")
+                            t("vis.severity_title", c=COND[kind]), t(f"vis.severity_axis.{kind}"),
+                            t("vis.accuracy_axis"), percent_x=False), width="stretch")
 
 # ------------------------------------------------------------------ adversarial attacks
 st.header(t("vis.h.attacks"), anchor="adversarial-attacks")
@@ -66,7 +66,7 @@ c2.metric("FGSM", f"{std.fgsm_accuracy:.1%}", delta=f"{(std.fgsm_accuracy - std.
 c3.metric(t("vis.pgd_label", n=cfg.pgd_steps), f"{std.pgd_accuracy:.1%}",
           delta=f"{(std.pgd_accuracy - std.clean_accuracy) * 100:+.1f} pt")
 st.plotly_chart(sweep_lines(res.attack_curve_eps, res.attack_curves, NAMES, t("vis.attack_title"),
-                                   t("vis.eps_axis"), t("vis.accuracy_axis"), percent_x=False), width="stretch")
+                            t("vis.eps_axis"), t("vis.accuracy_axis"), percent_x=False), width="stretch")
 
 # ------------------------------------------------------------------ adversarial training
 st.header(t("vis.h.training"), anchor="adversarial-training")
