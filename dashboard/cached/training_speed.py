@@ -56,6 +56,24 @@ def bf16_rounding_examples() -> list[tuple[float, float, float]]:
 
 
 @dataclass(frozen=True)
+class ScalingRow:
+    """One device count of the engine's scaling projection (scenarios.engine.training.scaling_projection)."""
+
+    devices: int
+    step_s: float          # one training step, seconds
+    comm_s: float          # of which communication between devices, seconds
+    tokens_per_s: float    # all devices together
+    speedup: float         # tokens_per_s over one device's
+    efficiency: float      # speedup / devices
+
+
+def _rows(frame) -> tuple[ScalingRow, ...]:
+    return tuple(ScalingRow(devices=int(r["devices"]), step_s=float(r["step_s"]), comm_s=float(r["comm_s"]),
+                            tokens_per_s=float(r["tokens_per_s"]), speedup=float(r["speedup"]),
+                            efficiency=float(r["efficiency"])) for r in frame.to_dict("records"))
+
+
+@dataclass(frozen=True)
 class EngineProjection:
     model: str                      # DEMO_MODEL or a catalog model id
     hardware: str
@@ -63,8 +81,8 @@ class EngineProjection:
     tokens_per_device_step: int
     gpu_tokens_per_s: float         # one device, from the engine's step time
     mfu_used: float                 # model FLOPs utilisation the engine assumed
-    data: tuple[dict, ...] = ()     # rows of scenarios.engine.training.scaling_projection, parallelism="data"
-    tensor: tuple[dict, ...] = ()   # the same for tensor (model) parallelism
+    data: tuple[ScalingRow, ...] = ()     # data parallelism over 1..N devices
+    tensor: tuple[ScalingRow, ...] = ()   # tensor (model) parallelism over 1..N devices
 
 
 def project_training(model: str = DEMO_MODEL, hardware: str = "nvidia-h100-sxm",
@@ -90,8 +108,7 @@ def project_training(model: str = DEMO_MODEL, hardware: str = "nvidia-h100-sxm",
     mfu = 6.0 * spec.active_params * tokens / (peak * float(one["step_s"]))
     return EngineProjection(model=model, hardware=hardware, engine_params=float(spec.params),
                             tokens_per_device_step=int(tokens), gpu_tokens_per_s=float(one["tokens_per_s"]),
-                            mfu_used=float(mfu), data=tuple(data.to_dict("records")),
-                            tensor=tuple(tensor.to_dict("records")))
+                            mfu_used=float(mfu), data=_rows(data), tensor=_rows(tensor))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

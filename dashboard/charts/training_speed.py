@@ -69,17 +69,17 @@ def loss_curves(curve_fp32, curve_bf16, names: dict, L: dict) -> go.Figure:
 
 def scaling_lines(data_rows, tensor_rows, L: dict) -> go.Figure:
     fig = go.Figure()
-    n = [r["devices"] for r in data_rows]
+    n = [r.devices for r in data_rows]
     fig.add_trace(go.Scatter(x=n, y=n, mode="lines", name=L["ideal"], line=dict(color="#9CA3AF", dash="dash"),
                              hoverinfo="skip"))
     for rows, name, colour in ((data_rows, L["data"], PALETTE[0]), (tensor_rows, L["tensor"], PALETTE[1])):
-        fig.add_trace(go.Scatter(x=[r["devices"] for r in rows], y=[r["speedup"] for r in rows],
+        fig.add_trace(go.Scatter(x=[r.devices for r in rows], y=[r.speedup for r in rows],
                                  mode="lines+markers", name=name, line=dict(color=colour, width=2.5),
-                                 customdata=[[r["efficiency"], r["comm_s"] * 1e3, r["step_s"] * 1e3] for r in rows],
+                                 customdata=[[r.efficiency, r.comm_s * 1e3, r.step_s * 1e3] for r in rows],
                                  hovertemplate=(f"{name}<br>%{{x}} → ×%{{y:.2f}}<br>{L['eff']}: %{{customdata[0]:.0%}}"
                                                 f"<br>{L['comm']}: %{{customdata[1]:.3g}} ms / %{{customdata[2]:.3g}} ms"
                                                 "<extra></extra>")))
-    ys = [r["speedup"] for r in (*data_rows, *tensor_rows)] + n
+    ys = [r.speedup for r in (*data_rows, *tensor_rows)] + n
     ticks = [v for v in (0.01, 0.03, 0.1, 0.3, 1, 2, 4, 8, 16, 32, 64, 128, 256)
              if min(ys) / 1.5 <= v <= max(ys) * 1.5]
     fig.update_xaxes(type="log", tickvals=n, ticktext=[str(v) for v in n])

@@ -135,9 +135,9 @@ st.plotly_chart(charts.scaling_lines(proj.data, proj.tensor, {
     "eff": t("spd.efficiency"), "comm": t("spd.comm"),
     "title": t("spd.scaling_title", model=t("spd.this_model") if model == DEMO_MODEL else model, hw=gpus[hw]),
     "x": t("spd.devices_axis"), "y": t("spd.speedup_axis")}), width="stretch")
-d8 = next((r for r in proj.data if r["devices"] == 8), proj.data[-1])
-t8 = next((r for r in proj.tensor if r["devices"] == 8), proj.tensor[-1])
-st.markdown(t("spd.scaling_summary", d=f"{d8['efficiency']:.0%}", tp=f"{t8['efficiency']:.0%}",
+d8 = next((r for r in proj.data if r.devices == 8), proj.data[-1])
+t8 = next((r for r in proj.tensor if r.devices == 8), proj.tensor[-1])
+st.markdown(t("spd.scaling_summary", d=f"{d8.efficiency:.0%}", tp=f"{t8.efficiency:.0%}",
               tokens=f"{proj.tokens_per_device_step:,}"))
 if model == DEMO_MODEL:
     st.plotly_chart(charts.throughput_compare([

@@ -39,12 +39,12 @@ def test_batch_and_thread_sweep_draws_its_chart_and_table():
 
 def test_engine_projection_for_the_demo_model():
     p = project_training(DEMO_MODEL, "nvidia-h100-sxm", (1, 2, 4, 8, 16))
-    data = {r["devices"]: r for r in p.data}
-    tensor = {r["devices"]: r for r in p.tensor}
-    assert data[1]["speedup"] == pytest.approx(1.0)
-    assert data[2]["speedup"] < data[4]["speedup"] < data[8]["speedup"]   # more devices, more throughput
-    assert all(r["efficiency"] <= 1.0 + 1e-9 for r in p.data)
-    assert tensor[8]["speedup"] < 1.0  # splitting a 0.1M-parameter model only adds communication
+    data = {r.devices: r for r in p.data}
+    tensor = {r.devices: r for r in p.tensor}
+    assert data[1].speedup == pytest.approx(1.0)
+    assert data[2].speedup < data[4].speedup < data[8].speedup   # more devices, more throughput
+    assert all(r.efficiency <= 1.0 + 1e-9 for r in p.data)
+    assert tensor[8].speedup < 1.0  # splitting a 0.1M-parameter model only adds communication
     assert p.gpu_tokens_per_s > 0 and 0 < p.mfu_used <= 1
     assert p.engine_params == pytest.approx(SPEED_MODEL.n_params, rel=0.05)
     assert p.tokens_per_device_step == 16 * SPEED_MODEL.block_size  # the page's default batch
@@ -52,4 +52,4 @@ def test_engine_projection_for_the_demo_model():
 
 def test_engine_projection_for_a_catalog_model_favours_tensor_parallel_more():
     p = project_training("llama-3-8b", "nvidia-h100-sxm", (1, 8))
-    assert p.tensor[-1]["speedup"] > 1.0
+    assert p.tensor[-1].speedup > 1.0
