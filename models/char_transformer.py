@@ -1,8 +1,6 @@
-"""A tiny character-level GPT, trained live on a short text (data/tiny_corpus.txt).
+"""A tiny character-level GPT (models/tiny_gpt.py), trained live on a short text
+(data/tiny_corpus.txt).
 
-The module follows nanoGPT (Karpathy, github.com/karpathy/nanoGPT, model.py): a config
-dataclass, pre-LayerNorm blocks of causal self-attention and an MLP, learned position
-embeddings, weight tying between the token embedding and the output head (Press & Wolf 2017).
 It is small enough (tens of thousands of parameters) to train in a couple of seconds on two CPU
 cores, which is the point: the page shows the loss falling and the samples turning from noise
 into words, and a sweep shows how the loss scales with parameters and steps (the shape of
@@ -13,31 +11,24 @@ torch is imported inside the functions that need it.
 
 from __future__ import annotations
 
-import contextlib
 import math
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 import numpy as np
 
+from models.tiny_gpt import GPTConfig, build_gpt
+from models.torch_threads import torch_threads
 from scenarios.errors import VentureLabError
+
+if TYPE_CHECKING:
+    import torch
 
 CORPUS_PATH = Path(__file__).resolve().parent.parent / "data" / "tiny_corpus.txt"
 Progress = Callable[[float, str], None]
-
-
-@dataclass(frozen=True)
-class GPTConfig:
-    """Model shape. Defaults: about 27k parameters for the 50-odd characters of the corpus."""
-
-    vocab_size: int = 64  # set from the corpus by :func:`train_char_model`
-    block_size: int = 32  # context length in characters
-    n_layer: int = 2
-    n_head: int = 4
-    n_embd: int = 32  # must divide by n_head
-    dropout: float = 0.0  # the corpus is tiny and runs are short: no dropout needed
+EVAL_BATCHES = 2  # fixed batches per split for each loss point (same batches at every step)
 
 
 @dataclass(frozen=True)
@@ -45,13 +36,13 @@ class TrainConfig:
     """Training knobs of the live run."""
 
     seed: int = 0
-    n_layer: int = 2
-    n_embd: int = 32
-    steps: int = 200
-    batch_size: int = 16
+    n_layer: int = 2  # transformer blocks
+    n_embd: int = 32  # model width; 4 heads when it divides by 4, else 2
+    steps: int = 200  # AdamW steps
+    batch_size: int = 16  # sequences of 32 characters per step
     learning_rate: float = 3e-3
-    eval_every: int = 25
-    sample_chars: int = 100
+    eval_every: int = 25  # steps between loss points
+    sample_chars: int = 100  # length of each generated sample
 
     def validate(self) -> None:
         checks = [
@@ -67,92 +58,16 @@ class TrainConfig:
             if not ok:
                 raise VentureLabError(name, "out of range", got=getattr(self, name), accepted=accepted)
 
-
-def _build_model(cfg: GPTConfig):
-    """Build the nanoGPT-style module (classes defined here so torch stays a lazy import)."""
-    import torch
-    import torch.nn as nn
-    import torch.nn.functional as F
-
-    class CausalSelfAttention(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.qkv = nn.Linear(cfg.n_embd, 3 * cfg.n_embd)
-            self.proj = nn.Linear(cfg.n_embd, cfg.n_embd)
-
-        def forward(self, x):
-            B, T, C = x.shape  # (B, T, C)
-            q, k, v = self.qkv(x).split(C, dim=2)  # each (B, T, C)
-            hs = C // cfg.n_head
-            q = q.view(B, T, cfg.n_head, hs).transpose(1, 2)  # (B, nh, T, hs)
-            k = k.view(B, T, cfg.n_head, hs).transpose(1, 2)
-            v = v.view(B, T, cfg.n_head, hs).transpose(1, 2)
-            y = F.scaled_dot_product_attention(q, k, v, is_causal=True)  # (B, nh, T, hs)
-            y = y.transpose(1, 2).contiguous().view(B, T, C)  # (B, T, C)
-            return self.proj(y)
-
-    class Block(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.ln1 = nn.LayerNorm(cfg.n_embd)
-            self.attn = CausalSelfAttention()
-            self.ln2 = nn.LayerNorm(cfg.n_embd)
-            self.mlp = nn.Sequential(
-                nn.Linear(cfg.n_embd, 4 * cfg.n_embd), nn.GELU(), nn.Linear(4 * cfg.n_embd, cfg.n_embd)
-            )
-
-        def forward(self, x):
-            x = x + self.attn(self.ln1(x))  # pre-LN residual, as in GPT-2
-            return x + self.mlp(self.ln2(x))
-
-    class GPT(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.config = cfg
-            self.wte = nn.Embedding(cfg.vocab_size, cfg.n_embd)
-            self.wpe = nn.Embedding(cfg.block_size, cfg.n_embd)
-            self.blocks = nn.ModuleList([Block() for _ in range(cfg.n_layer)])
-            self.ln_f = nn.LayerNorm(cfg.n_embd)
-            self.head = nn.Linear(cfg.n_embd, cfg.vocab_size, bias=False)
-            self.head.weight = self.wte.weight  # weight tying (Press & Wolf 2017)
-            for m in self.modules():  # GPT-2 initialisation, N(0, 0.02)
-                if isinstance(m, (nn.Linear, nn.Embedding)):
-                    nn.init.normal_(m.weight, 0.0, 0.02)
-                if isinstance(m, nn.Linear) and m.bias is not None:
-                    nn.init.zeros_(m.bias)
-
-        def forward(self, idx, targets=None):
-            B, T = idx.shape  # (B, T) token ids
-            pos = torch.arange(T, device=idx.device)
-            x = self.wte(idx) + self.wpe(pos)  # (B, T, C)
-            for block in self.blocks:
-                x = block(x)
-            logits = self.head(self.ln_f(x))  # (B, T, vocab)
-            loss = None
-            if targets is not None:
-                loss = F.cross_entropy(logits.view(-1, logits.size(-1)), targets.view(-1))
-            return logits, loss
-
-        def n_params(self) -> int:
-            # position embeddings excluded, as nanoGPT reports them (they are not "model" compute)
-            return sum(p.numel() for p in self.parameters()) - self.wpe.weight.numel()
-
-        @torch.no_grad()
-        def generate(self, idx, n_new: int, generator):
-            for _ in range(n_new):
-                logits, _ = self(idx[:, -cfg.block_size :])
-                probs = F.softmax(logits[:, -1, :], dim=-1)  # (B, vocab)
-                nxt = torch.multinomial(probs, 1, generator=generator)
-                idx = torch.cat([idx, nxt], dim=1)
-            return idx
-
-    return GPT()
+    def model_config(self, vocab_size: int) -> GPTConfig:
+        """The GPT this run trains: 32 characters of context, the corpus's characters as tokens."""
+        n_head = 4 if self.n_embd % 4 == 0 else 2
+        return GPTConfig(vocab_size=vocab_size, n_layer=self.n_layer, n_embd=self.n_embd, n_head=n_head)
 
 
 @dataclass(frozen=True)
 class CharLMResult:
     config: TrainConfig
-    n_params: int
+    n_params: int  # position embeddings excluded, as nanoGPT reports
     vocab_size: int
     corpus_chars: int
     steps: tuple[int, ...]  # evaluation points
@@ -171,105 +86,119 @@ def load_corpus() -> str:
     return text
 
 
-@contextlib.contextmanager
-def _one_thread():
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)  # tiny matrices: a second thread only adds waiting on a busy machine
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
-
-
 def train_char_model(config: TrainConfig = TrainConfig(), progress: Progress | None = None) -> CharLMResult:
     """Train the tiny GPT on the corpus; record train/validation loss and samples as it learns."""
     config.validate()
-    with _one_thread():
+    with torch_threads(1):  # tiny matrices: a second thread only adds waiting on a busy machine
         return _train(config, progress)
+
+
+@dataclass(frozen=True)
+class _Corpus:
+    """The corpus as token ids, split 90 / 10 into training and validation text."""
+
+    text: str
+    chars: tuple[str, ...]  # vocabulary: the sorted distinct characters
+    train: torch.Tensor  # (N_train,) token ids
+    val: torch.Tensor  # (N_val,) token ids
+
+    @classmethod
+    def load(cls) -> "_Corpus":
+        import torch
+
+        text = load_corpus()
+        chars = tuple(sorted(set(text)))
+        stoi = {c: i for i, c in enumerate(chars)}
+        data = torch.tensor([stoi[c] for c in text], dtype=torch.long)
+        split = int(0.9 * len(data))
+        return cls(text, chars, data[:split], data[split:])
+
+    def unigram_entropy(self) -> float:
+        """Entropy of the training text's character frequencies, nats per character."""
+        freq = np.bincount(self.train.numpy(), minlength=len(self.chars)) / len(self.train)
+        return float(-(freq[freq > 0] * np.log(freq[freq > 0])).sum())
+
+
+def _batch(data, block_size: int, batch_size: int, generator):
+    """Random windows of ``block_size`` characters and the same windows shifted by one."""
+    import torch
+
+    ix = torch.randint(len(data) - block_size - 1, (batch_size,), generator=generator)
+    x = torch.stack([data[i: i + block_size] for i in ix])  # (B, T)
+    y = torch.stack([data[i + 1: i + 1 + block_size] for i in ix])  # (B, T), shifted by one
+    return x, y
+
+
+class _Recorder:
+    """Loss on fixed evaluation batches, and generated samples, at chosen steps."""
+
+    def __init__(self, model, corpus: _Corpus, config: TrainConfig):
+        import torch
+
+        self.model, self.corpus, self.config = model, corpus, config
+        T = model.config.block_size
+        gen = torch.Generator().manual_seed(10_000 + config.seed)
+        self.eval_batches = {name: [_batch(d, T, config.batch_size, gen) for _ in range(EVAL_BATCHES)]
+                             for name, d in (("train", corpus.train), ("val", corpus.val))}
+        self.sample_at = sorted({0, config.steps // 10, config.steps // 3, config.steps})
+        self.steps: list[int] = []
+        self.train_loss: list[float] = []
+        self.val_loss: list[float] = []
+        self.samples: list[tuple[int, str]] = []
+
+    def record(self, step: int) -> None:
+        import torch
+
+        self.model.eval()
+        with torch.no_grad():
+            loss = {name: float(np.mean([self.model(x, y)[1].item() for x, y in batches]))
+                    for name, batches in self.eval_batches.items()}
+        self.steps.append(step)
+        self.train_loss.append(loss["train"])
+        self.val_loss.append(loss["val"])
+        if step in self.sample_at:
+            self.samples.append((step, self._sample()))
+        self.model.train()
+
+    def _sample(self) -> str:
+        import torch
+
+        chars = self.corpus.chars
+        start = torch.tensor([[chars.index("T")]])  # (1, 1): every sample starts from "T"
+        gen = torch.Generator().manual_seed(20_000 + self.config.seed)
+        out = self.model.generate(start, self.config.sample_chars - 1, gen)
+        return "".join(chars[i] for i in out[0].tolist())
 
 
 def _train(config: TrainConfig, progress: Progress | None) -> CharLMResult:
     import torch
 
     t0 = time.perf_counter()
-    text = load_corpus()
-    chars = sorted(set(text))
-    stoi = {c: i for i, c in enumerate(chars)}
-    data = torch.tensor([stoi[c] for c in text], dtype=torch.long)
-    split = int(0.9 * len(data))
-    train_d, val_d = data[:split], data[split:]
-    n_head = 4 if config.n_embd % 4 == 0 else 2
-    cfg = GPTConfig(vocab_size=len(chars), n_layer=config.n_layer, n_embd=config.n_embd, n_head=n_head)
+    corpus = _Corpus.load()
+    cfg = config.model_config(len(corpus.chars))
     torch.manual_seed(config.seed)
     gen = torch.Generator().manual_seed(config.seed)
-    model = _build_model(cfg)
+    model = build_gpt(cfg)
     opt = torch.optim.AdamW(model.parameters(), lr=config.learning_rate, weight_decay=0.01)
-
-    def batch(d, g):
-        ix = torch.randint(len(d) - cfg.block_size - 1, (config.batch_size,), generator=g)
-        x = torch.stack([d[i : i + cfg.block_size] for i in ix])  # (B, T)
-        y = torch.stack([d[i + 1 : i + 1 + cfg.block_size] for i in ix])  # (B, T), shifted by one
-        return x, y
-
-    eval_gen = torch.Generator().manual_seed(10_000 + config.seed)
-    eval_batches = {
-        name: [batch(d, eval_gen) for _ in range(2)] for name, d in (("train", train_d), ("val", val_d))
-    }
-
-    @torch.no_grad()
-    def evaluate():
-        model.eval()
-        out = {
-            name: float(np.mean([model(x, y)[1].item() for x, y in bs])) for name, bs in eval_batches.items()
-        }
-        model.train()
-        return out
-
-    sample_at = sorted({0, config.steps // 10, config.steps // 3, config.steps})
-    steps, tr, va, samples = [], [], [], []
-
-    def record(step):
-        ev = evaluate()
-        steps.append(step)
-        tr.append(ev["train"])
-        va.append(ev["val"])
-        if step in sample_at:
-            model.eval()
-            start = torch.tensor([[stoi["T"]]])
-            out = model.generate(
-                start, config.sample_chars - 1, torch.Generator().manual_seed(20_000 + config.seed)
-            )
-            samples.append((step, "".join(chars[i] for i in out[0].tolist())))
-            model.train()
-
+    rec = _Recorder(model, corpus, config)
     model.train()
-    record(0)
+    rec.record(0)
     for step in range(1, config.steps + 1):
-        x, y = batch(train_d, gen)
+        x, y = _batch(corpus.train, cfg.block_size, config.batch_size, gen)
         _, loss = model(x, y)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
-        if step % config.eval_every == 0 or step == config.steps or step in sample_at:
-            record(step)
+        if step % config.eval_every == 0 or step == config.steps or step in rec.sample_at:
+            rec.record(step)
             if progress:
-                progress(step / config.steps, f"step {step}: loss {tr[-1]:.2f}")
-    freq = np.bincount(train_d.numpy(), minlength=len(chars)) / len(train_d)
-    unigram = float(-(freq[freq > 0] * np.log(freq[freq > 0])).sum())
+                progress(step / config.steps, f"step {step}: loss {rec.train_loss[-1]:.2f}")
     return CharLMResult(
-        config=config,
-        n_params=model.n_params(),
-        vocab_size=len(chars),
-        corpus_chars=len(text),
-        steps=tuple(steps),
-        train_loss=tuple(tr),
-        val_loss=tuple(va),
-        uniform_loss=math.log(len(chars)),
-        unigram_loss=unigram,
-        samples=tuple(samples),
+        config=config, n_params=cfg.n_params_without_positions, vocab_size=len(corpus.chars),
+        corpus_chars=len(corpus.text), steps=tuple(rec.steps), train_loss=tuple(rec.train_loss),
+        val_loss=tuple(rec.val_loss), uniform_loss=math.log(len(corpus.chars)),
+        unigram_loss=corpus.unigram_entropy(), samples=tuple(rec.samples),
         run_time_s=time.perf_counter() - t0,
     )
 

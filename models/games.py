@@ -103,7 +103,19 @@ class CheatResult:
 def generate_players(cfg: CheatConfig) -> tuple[np.ndarray, np.ndarray]:
     """Telemetry matrix (players, features) and each player's kind; see the module docstring."""
     rng = np.random.default_rng(cfg.seed)
-    n = cfg.n_players
+    cols = _honest_telemetry(rng, cfg.n_players)
+    kind = np.full(cfg.n_players, LEGIT, dtype=object)
+    n_cheat = max(len(CHEAT_TYPES), round(cfg.cheat_rate * cfg.n_players))
+    cheaters = rng.choice(cfg.n_players, size=n_cheat, replace=False)
+    for i, t in enumerate(CHEAT_TYPES):
+        kind[cheaters[i::len(CHEAT_TYPES)]] = t
+    _apply_cheats(cols, kind, rng, cfg.strength)
+    X = np.column_stack([cols[f] for f in FEATURES])
+    return X, kind
+
+
+def _honest_telemetry(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
+    """Every player's telemetry as if they played honestly, driven by a latent skill."""
     s = rng.standard_normal(n)  # latent skill
 
     def lognorm(median, sigma, shift=0.0):
@@ -124,17 +136,13 @@ def generate_players(cfg: CheatConfig) -> tuple[np.ndarray, np.ndarray]:
     }
     # The server clamps honest movement at the cap; the max sits just under it.
     cols["max_speed_m_s"] = np.minimum(SPEED_CAP_M_S, cols["mean_speed_m_s"] + rng.gamma(4, 0.35, n))
+    return cols
 
-    kind = np.full(n, LEGIT, dtype=object)
-    n_cheat = max(len(CHEAT_TYPES), round(cfg.cheat_rate * n))
-    cheaters = rng.choice(n, size=n_cheat, replace=False)
-    for i, t in enumerate(CHEAT_TYPES):
-        kind[cheaters[i::len(CHEAT_TYPES)]] = t
 
-    a = cfg.strength
+def _apply_cheats(cols: dict[str, np.ndarray], kind: np.ndarray, rng: np.random.Generator, a: float) -> None:
+    """Move each cheater's telemetry a share ``a`` (the strength) towards their cheat's signature."""
 
     def shift(name, who, target):
-        """Move ``who`` a share ``a`` of the way from their honest value to the cheat ``target``."""
         cols[name][who] = (1 - a) * cols[name][who] + a * target
 
     bot = kind == "bot"
@@ -158,9 +166,6 @@ def generate_players(cfg: CheatConfig) -> tuple[np.ndarray, np.ndarray]:
     shift("mean_speed_m_s", spd, cols["mean_speed_m_s"][spd] * rng.uniform(1.3, 1.6, ns))
     shift("max_speed_m_s", spd, rng.uniform(7.0, 9.5, ns))
     shift("corrections_per_min", spd, rng.normal(5.0, 1.0, ns))
-
-    X = np.column_stack([cols[f] for f in FEATURES])
-    return X, kind
 
 
 def _robust_z(X: np.ndarray) -> np.ndarray:

@@ -266,28 +266,16 @@ def run_recommender(config: RecommenderConfig = RecommenderConfig()) -> Recommen
         return _run_recommender(config)
 
 
-def _run_recommender(config: RecommenderConfig) -> RecommenderResult:
-    t0 = time.perf_counter()
-    data = generate_ratings(config)
-    U, I = config.n_users + config.cold_users, config.n_items
-    mf = MatrixFactorization(config.factors, config.reg, config.iterations, config.seed).fit(data.train, U, I)
-    users_w, items_w, r_w = (
-        data.test_warm[:, 0].astype(int),
-        data.test_warm[:, 1].astype(int),
-        data.test_warm[:, 2],
-    )
-    users_c, items_c, r_c = (
-        data.test_cold[:, 0].astype(int),
-        data.test_cold[:, 1].astype(int),
-        data.test_cold[:, 2],
-    )
-    # popularity baseline: global mean + shrunk item mean offset (what a shop shows a stranger)
-    item_sum = np.bincount(data.train[:, 1].astype(int), weights=data.train[:, 2] - mf.mu_, minlength=I)
-    item_cnt = np.bincount(data.train[:, 1].astype(int), minlength=I)
-    item_off = item_sum / (item_cnt + 5.0)  # shrinkage of 5 pseudo-ratings towards the mean
-    history = np.bincount(data.train[:, 0].astype(int), minlength=U)
+def _popularity_offsets(train: np.ndarray, mu: float, n_items: int) -> np.ndarray:
+    """Popularity baseline: each item's mean offset from the global mean, shrunk by 5 pseudo-ratings
+    towards the mean (what a shop shows a stranger)."""
+    item_sum = np.bincount(train[:, 1].astype(int), weights=train[:, 2] - mu, minlength=n_items)
+    item_cnt = np.bincount(train[:, 1].astype(int), minlength=n_items)
+    return item_sum / (item_cnt + 5.0)
 
-    # error by how many ratings a user has given (the cold-start curve)
+
+def _rmse_by_history(mf, data, history: np.ndarray) -> tuple:
+    """(ratings given from, RMSE, test ratings) per band of user history: the cold-start curve."""
     all_test = np.vstack([data.test_warm, data.test_cold]) if len(data.test_cold) else data.test_warm
     tu = all_test[:, 0].astype(int)
     pred_all = mf.predict(tu, all_test[:, 1].astype(int))
@@ -297,10 +285,12 @@ def _run_recommender(config: RecommenderConfig) -> RecommenderResult:
         sel = (history[tu] >= lo) & (history[tu] < hi)
         if sel.sum() >= 5:
             by_hist.append((lo, _rmse(pred_all[sel], all_test[sel, 2]), int(sel.sum())))
+    return tuple(by_hist)
 
+
+def _top_k_for_user(mf, data, seen_m: np.ndarray, item_off: np.ndarray, config: RecommenderConfig):
+    """The chosen user's top-k list, its precision, and the popularity list's precision."""
     u = config.user_index
-    seen_m = np.zeros((U, I), dtype=bool)
-    seen_m[data.train[:, 0].astype(int), data.train[:, 1].astype(int)] = True
     seen = seen_m[u]
     scores = mf.predict_matrix()[u]
     top, prec = _precision_at_k(scores, data.expected[u], seen, config.top_k)
@@ -311,7 +301,11 @@ def _run_recommender(config: RecommenderConfig) -> RecommenderResult:
     items = tuple(
         TopKItem(int(i), float(scores[i]), float(data.expected[u, i]), int(i) in true_top) for i in top
     )
+    return items, prec, prec_pop
 
+
+def _mean_precisions(mf, data, seen_m: np.ndarray, item_off: np.ndarray, config: RecommenderConfig):
+    """Precision at k averaged over the existing users: the model's and the popularity list's."""
     pred = mf.predict_matrix()
     precs = [
         (
@@ -320,6 +314,24 @@ def _run_recommender(config: RecommenderConfig) -> RecommenderResult:
         )
         for w in range(config.n_users)
     ]
+    return float(np.mean([p for p, _ in precs])), float(np.mean([q for _, q in precs]))
+
+
+def _run_recommender(config: RecommenderConfig) -> RecommenderResult:
+    t0 = time.perf_counter()
+    data = generate_ratings(config)
+    U, I = config.n_users + config.cold_users, config.n_items
+    mf = MatrixFactorization(config.factors, config.reg, config.iterations, config.seed).fit(data.train, U, I)
+    users_w, items_w, r_w = (data.test_warm[:, 0].astype(int), data.test_warm[:, 1].astype(int),
+                             data.test_warm[:, 2])
+    users_c, items_c, r_c = (data.test_cold[:, 0].astype(int), data.test_cold[:, 1].astype(int),
+                             data.test_cold[:, 2])
+    item_off = _popularity_offsets(data.train, mf.mu_, I)
+    history = np.bincount(data.train[:, 0].astype(int), minlength=U)
+    seen_m = np.zeros((U, I), dtype=bool)  # (users, items): rated in training
+    seen_m[data.train[:, 0].astype(int), data.train[:, 1].astype(int)] = True
+    items, prec, prec_pop = _top_k_for_user(mf, data, seen_m, item_off, config)
+    mean_prec, mean_prec_pop = _mean_precisions(mf, data, seen_m, item_off, config)
     return RecommenderResult(
         config=config,
         rmse_warm=_rmse(mf.predict(users_w, items_w), r_w),
@@ -329,14 +341,14 @@ def _run_recommender(config: RecommenderConfig) -> RecommenderResult:
         rmse_item_mean_cold=_rmse(np.clip(mf.mu_ + item_off[items_c], 1, 5), r_c),
         n_train_ratings=len(data.train),
         observed_density=len(data.train) / (U * I),
-        rmse_by_history=tuple(by_hist),
-        user_is_cold=bool(u >= config.n_users),
-        user_history=int(history[u]),
+        rmse_by_history=_rmse_by_history(mf, data, history),
+        user_is_cold=bool(config.user_index >= config.n_users),
+        user_history=int(history[config.user_index]),
         top_k=items,
         precision_at_k=float(prec),
         precision_at_k_popularity=float(prec_pop),
-        mean_precision_at_k=float(np.mean([p for p, _ in precs])),
-        mean_precision_at_k_popularity=float(np.mean([q for _, q in precs])),
+        mean_precision_at_k=mean_prec,
+        mean_precision_at_k_popularity=mean_prec_pop,
         run_time_s=time.perf_counter() - t0,
     )
 

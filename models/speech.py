@@ -259,11 +259,9 @@ def run_kws(cfg: KwsConfig = KwsConfig()) -> KwsResult:
         return _run(cfg)
 
 
-def _run(cfg: KwsConfig) -> KwsResult:
-    clips, label, speaker, classes, rate = load_clips()
-    train_idx, test_idx = speaker_split(speaker, cfg.test_speaker_share, cfg.seed)
+def _train_both(cfg: KwsConfig, clips, label, train_idx, rate: int, n_classes: int):
+    """The plain and the noise-augmented model, and the feature normalisation fitted on training data."""
     rng = np.random.default_rng(cfg.seed)
-
     # Training set: each clip at a random position (time-shift augmentation, used by both models).
     train_w, train_m = place(clips, train_idx, rate, rng)
     train_w = add_noise(train_w, train_m, NOISE_FLOOR_SNR_DB, "white", rng)
@@ -280,11 +278,18 @@ def _run(cfg: KwsConfig) -> KwsResult:
         aug_feats.append(log_mel(add_noise(train_w, train_m, snr, cfg.noise_kind, rng, babble_train),
                                  cfg.n_mels))
     y_train = label[train_idx]
-    plain = _train(norm(feats_clean), y_train, len(classes), cfg.epochs, cfg.seed)
+    plain = _train(norm(feats_clean), y_train, n_classes, cfg.epochs, cfg.seed)
     # Same number of gradient steps for both models, so augmentation is not just "more training".
     aug_epochs = max(1, round(cfg.epochs / (1 + cfg.aug_copies)))
     augmented = _train(norm(np.concatenate(aug_feats)), np.tile(y_train, 1 + cfg.aug_copies),
-                       len(classes), aug_epochs, cfg.seed)
+                       n_classes, aug_epochs, cfg.seed)
+    return plain, augmented, norm
+
+
+def _run(cfg: KwsConfig) -> KwsResult:
+    clips, label, speaker, classes, rate = load_clips()
+    train_idx, test_idx = speaker_split(speaker, cfg.test_speaker_share, cfg.seed)
+    plain, augmented, norm = _train_both(cfg, clips, label, train_idx, rate, len(classes))
 
     # Test set: centred clips from unseen speakers; noise drawn from a separate seeded stream.
     test_w, test_m = place(clips, test_idx, rate, None)

@@ -1,19 +1,21 @@
-"""Demo lab: compression and sparsity for edge and mobile (models/compression.py)."""
+"""Demo lab: compression and sparsity for edge and mobile (models/compression/), and the cost
+engine's projection of the compressed variants onto edge devices (dashboard/cached/compression.py)."""
 
 import pandas as pd
 import streamlit as st
 
-from dashboard.cached import demos_b as cached
-from dashboard.charts import demos_b as charts
+from dashboard.cached import compression as cached
+from dashboard.cached.sweeps import is_cached
+from dashboard.charts import compression as charts
 from dashboard.i18n import t
 from dashboard.state import BIND
 from dashboard.ui import explain_errors, note_metric, page_header
 
 page_header("comp.title", "comp.intro")
 
-with st.expander(t("demos_b.knobs"), expanded=True):
+with st.expander(t("demo.knobs"), expanded=True):
     c1, c2, c3 = st.columns(3)
-    seed = c1.number_input(t("demos_b.seed"), 0, 9999, 0, key="comp_seed", bind=BIND)
+    seed = c1.number_input(t("demo.seed"), 0, 9999, 0, key="comp_seed", bind=BIND)
     hidden = c2.select_slider(
         t("comp.knob.hidden"), [32, 64, 128, 256, 512], 128, key="comp_hidden", bind=BIND
     )
@@ -43,7 +45,7 @@ knobs = dict(
     student_label_fraction=float(labels),
     distill_temperature=float(temp),
 )
-with explain_errors(), st.spinner(t("demos_b.training")):
+with explain_errors(), st.spinner(t("demo.training")):
     res = cached.compression(**knobs)
 fp32, int8 = res.variant("fp32"), res.variant("int8")
 st.caption(
@@ -69,7 +71,7 @@ note_metric(
 note_metric(
     t("comp.metric.int8_accuracy"),
     f"{100 * int8.accuracy:.1f}%",
-    t("demos_b.points", d=f"{100 * (int8.accuracy - fp32.accuracy):+.1f}"),
+    t("demo.points", d=f"{100 * (int8.accuracy - fp32.accuracy):+.1f}"),
     container=m3,
 )
 note_metric(
@@ -89,7 +91,7 @@ p1, p2, p3, p4 = st.columns(4)
 note_metric(
     t("comp.metric.unstructured_acc"),
     f"{100 * un.accuracy:.1f}%",
-    t("demos_b.points", d=f"{100 * (un.accuracy - fp32.accuracy):+.1f}"),
+    t("demo.points", d=f"{100 * (un.accuracy - fp32.accuracy):+.1f}"),
     container=p1,
 )
 note_metric(
@@ -112,8 +114,8 @@ note_metric(
 )
 st.plotly_chart(charts.compression_latency(res), width="stretch")
 
-if st.button(t("comp.sweep_button"), key="comp_run_sweep") or cached.is_cached("compression_sweep", **knobs):
-    bar = st.progress(0.0, text=t("demos_b.sweep_running"))
+if st.button(t("comp.sweep_button"), key="comp_run_sweep") or is_cached("compression_sweep", **knobs):
+    bar = st.progress(0.0, text=t("demo.sweep_running"))
     with explain_errors():
         sweep = cached.compression_sweep(progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg), **knobs)
     bar.empty()
@@ -130,7 +132,7 @@ s1.metric(t("comp.metric.zero_share"), f"{100 * sp.sparsity:.0f}%")
 note_metric(
     t("comp.metric.l1_acc"),
     f"{100 * sp.accuracy:.1f}%",
-    t("demos_b.points", d=f"{100 * (sp.accuracy - fp32.accuracy):+.1f}"),
+    t("demo.points", d=f"{100 * (sp.accuracy - fp32.accuracy):+.1f}"),
     container=s2,
 )
 note_metric(
@@ -150,7 +152,7 @@ d1.metric(t("comp.metric.student_plain"), f"{100 * plain.accuracy:.1f}%")
 note_metric(
     t("comp.metric.student_distilled"),
     f"{100 * dist.accuracy:.1f}%",
-    t("demos_b.points", d=f"{100 * (dist.accuracy - plain.accuracy):+.1f}"),
+    t("demo.points", d=f"{100 * (dist.accuracy - plain.accuracy):+.1f}"),
     container=d2,
 )
 note_metric(
@@ -177,7 +179,7 @@ table = pd.DataFrame(
 )
 st.dataframe(table, hide_index=True, width="stretch")
 st.download_button(
-    t("demos_b.download_csv"),
+    t("demo.download_csv"),
     table.to_csv(index=False),
     "compression_variants.csv",
     "text/csv",

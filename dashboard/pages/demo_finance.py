@@ -1,7 +1,7 @@
 """Demo lab, finance: fraud is rare, so a plain model misses it; what each fix buys, in money.
 Then credit scoring with a reason for every decision.
 
-Inputs (all in the URL, prefix ``fin_``) -> cached model runs (dashboard.cached.demos_a) -> charts.
+Inputs (all in the URL, prefix ``fin_``) -> cached model runs (dashboard.cached.finance) -> charts.
 """
 
 from __future__ import annotations
@@ -9,8 +9,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.cached import demos_a as cached
-from dashboard.charts import demos_a as charts
+from dashboard.cached import finance as cached
+from dashboard.cached.sweeps import sweep_done
+from dashboard.charts import finance as charts
+from dashboard.charts.demo_lab import contributions, sweep_lines
 from dashboard.i18n import t
 from dashboard.state import BIND
 from dashboard.ui import explain_errors, page_header
@@ -91,15 +93,15 @@ st.plotly_chart(charts.money_bars(
     width="stretch")
 
 with st.expander(t("fin.sweep_title"), icon=":material/stacked_line_chart:",
-                 expanded=cached.sweep_done("fraud", cached.fraud_sweep_key(cfg))):
+                 expanded=sweep_done("fraud", cached.fraud_sweep_key(cfg))):
     st.markdown(t("fin.sweep_text"))
-    if st.button(t("fin.sweep_run"), key="fin_sweep_btn") or cached.sweep_done("fraud", cached.fraud_sweep_key(cfg)):
+    if st.button(t("fin.sweep_run"), key="fin_sweep_btn") or sweep_done("fraud", cached.fraud_sweep_key(cfg)):
         bar = st.progress(0.0, text=t("fin.sweep_progress"))
         with explain_errors():
             sweep = cached.fraud_rate_sweep(cfg, progress=lambda f: bar.progress(f, text=t("fin.sweep_progress")))
         bar.empty()
         rates = list(sweep)
-        st.plotly_chart(charts.sweep_lines(
+        st.plotly_chart(sweep_lines(
             rates, {mm: [sweep[r].methods[mm].recall for r in rates] for mm in METHODS}, NAMES,
             t("fin.sweep_chart"), t("fin.fraud_rate_axis"), t("fin.recall")), width="stretch")
 
@@ -125,7 +127,7 @@ if cr.reasons:
     st.markdown(f"**{label}**\n" + "\n".join(
         f"{i}. {feat[r]} = {cr.applicant_values[r]:,.2f} ({cr.contributions[r]:+.2f})"
         for i, r in enumerate(cr.reasons, 1)))
-st.plotly_chart(charts.contributions(cr.contributions, feat, t("fin.contrib_title"), t("fin.contrib_axis"), "",
-                                     t("fin.towards_default"), t("fin.towards_repay")), width="stretch")
+st.plotly_chart(contributions(cr.contributions, feat, t("fin.contrib_title"), t("fin.contrib_axis"), "",
+                              t("fin.towards_default"), t("fin.towards_repay")), width="stretch")
 st.caption(t("fin.portfolio", approve=f"{cr.approval_rate:.0%}", bad=f"{cr.default_rate_approved:.1%}",
              base=f"{cr.default_rate:.1%}"))

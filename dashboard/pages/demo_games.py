@@ -1,6 +1,6 @@
 """Demo lab, games: catching cheaters without labels, and an agent that learns a game.
 
-Inputs (all in the URL, prefix ``game_``) -> cached model runs (dashboard.cached.demos_c) -> charts.
+Inputs (all in the URL, prefix ``game_``) -> cached model runs (dashboard.cached.games) -> charts.
 """
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.cached import demos_c as cached
-from dashboard.charts import demos_c as charts
+from dashboard.cached import games as cached
+from dashboard.charts import games as charts
 from dashboard.i18n import t
 from dashboard.state import BIND
 from dashboard.ui import explain_errors, page_header

@@ -1,7 +1,7 @@
 """Demo lab, medical: why the model says "malignant", what privacy costs, and training across
 hospitals without pooling records.
 
-Inputs (all in the URL, prefix ``med_``) -> cached model runs (dashboard.cached.demos_a) -> charts.
+Inputs (all in the URL, prefix ``med_``) -> cached model runs (dashboard.cached.medical) -> charts.
 """
 
 from __future__ import annotations
@@ -11,8 +11,10 @@ import math
 import pandas as pd
 import streamlit as st
 
-from dashboard.cached import demos_a as cached
-from dashboard.charts import demos_a as charts
+from dashboard.cached import medical as cached
+from dashboard.cached.sweeps import sweep_done
+from dashboard.charts import medical as charts
+from dashboard.charts.demo_lab import contributions, sweep_lines
 from dashboard.i18n import t
 from dashboard.state import BIND
 from dashboard.ui import explain_errors, page_header
@@ -42,8 +44,8 @@ c1.plotly_chart(charts.importance_bars(ex.importance_mean, ex.importance_std, t(
 shap = dict(ex.shap_log_odds)
 shap[t("med.other_features")] = ex.shap_other_log_odds
 truth = t("med.malignant") if ex.patient_label == 1 else t("med.benign")
-c2.plotly_chart(charts.contributions(shap, {}, t("med.shap_title", p=f"{ex.patient_probability:.1%}", truth=truth),
-                                     t("med.shap_axis"), "", t("med.towards_malignant"), t("med.towards_benign")),
+c2.plotly_chart(contributions(shap, {}, t("med.shap_title", p=f"{ex.patient_probability:.1%}", truth=truth),
+                              t("med.shap_axis"), "", t("med.towards_malignant"), t("med.towards_benign")),
                 width="stretch")
 st.caption(t("med.shap_check", base=f"{ex.base_log_odds:+.2f}", total=f"{ex.patient_log_odds:+.2f}"))
 
@@ -72,15 +74,15 @@ c3.metric(t("med.eps_spent"), "∞" if math.isinf(dp.epsilon_spent) else f"{dp.e
 sweep_key = cached.dp_sweep_key(dp_cfg)
 with st.container(border=True):
     st.markdown(t("med.sweep_text"))
-    if st.button(t("med.sweep_run"), key="med_sweep_btn") or cached.sweep_done("dp", sweep_key):
+    if st.button(t("med.sweep_run"), key="med_sweep_btn") or sweep_done("dp", sweep_key):
         bar = st.progress(0.0, text=t("med.sweep_progress"))
         with explain_errors():
             sweep = cached.dp_sweep(dp_cfg, progress=lambda f: bar.progress(f, text=t("med.sweep_progress")))
         bar.empty()
         finite = [e for e in sweep if math.isfinite(e)]
-        fig = charts.sweep_lines(finite, {"dp": [sweep[e].accuracy for e in finite]}, {"dp": t("med.dp_curve")},
-                                 t("med.sweep_chart"), t("med.epsilon_axis"), t("med.accuracy_axis"),
-                                 percent_x=False, log_x=True)
+        fig = sweep_lines(finite, {"dp": [sweep[e].accuracy for e in finite]}, {"dp": t("med.dp_curve")},
+                          t("med.sweep_chart"), t("med.epsilon_axis"), t("med.accuracy_axis"),
+                          percent_x=False, log_x=True)
         fig.add_hline(y=sweep[math.inf].accuracy, line_dash="dash", annotation_text=t("med.no_privacy"))
         fig.add_hline(y=plain.majority_accuracy, line_dash="dot", annotation_text=t("med.majority"))
         st.plotly_chart(fig, width="stretch")

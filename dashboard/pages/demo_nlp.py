@@ -3,8 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard.cached import demos_b as cached
-from dashboard.charts import demos_b as charts
+from dashboard.cached import nlp as cached
+from dashboard.cached.sweeps import is_cached
+from dashboard.charts import nlp as charts
 from dashboard.i18n import t
 from dashboard.state import BIND
 from dashboard.ui import explain_errors, page_header
@@ -16,9 +17,9 @@ def intent_label(name: str) -> str:
     return t(f"nlp.intent.{name}")
 
 
-with st.expander(t("demos_b.knobs"), expanded=True):
+with st.expander(t("demo.knobs"), expanded=True):
     c1, c2, c3, c4 = st.columns(4)
-    seed = c1.number_input(t("demos_b.seed"), 0, 9999, 0, key="nlp_seed", bind=BIND)
+    seed = c1.number_input(t("demo.seed"), 0, 9999, 0, key="nlp_seed", bind=BIND)
     # ids as options (no translated format_func): a bound widget writes its shown label to the URL
     langs = c2.selectbox(
         t("nlp.knob.train_langs"),
@@ -31,7 +32,7 @@ with st.expander(t("demos_b.knobs"), expanded=True):
     c_reg = c4.select_slider(t("nlp.knob.c"), [0.1, 1.0, 10.0, 100.0], 10.0, key="nlp_c", bind=BIND)
 
 knobs = dict(seed=int(seed), train_langs=langs, ngram_max=int(ngram), c=float(c_reg))
-with explain_errors(), st.spinner(t("demos_b.training")):
+with explain_errors(), st.spinner(t("demo.training")):
     res = cached.intent(**knobs)
 df = cached.utterances()
 st.caption(
@@ -136,7 +137,7 @@ lm_knobs = dict(
     learning_rate=float(lr),
     eval_every=max(5, int(steps) // 10),
 )
-bar = st.progress(0.0, text=t("demos_b.training"))
+bar = st.progress(0.0, text=t("demo.training"))
 with explain_errors():
     lm = cached.char_lm(progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg), **lm_knobs)
 bar.empty()
@@ -164,8 +165,8 @@ scale_knobs = dict(
     learning_rate=float(lr),
     eval_every=max(5, int(steps) // 10),
 )
-if st.button(t("nlp.sweep_button"), key="nlp_run_sweep") or cached.is_cached("char_scaling", **scale_knobs):
-    sbar = st.progress(0.0, text=t("demos_b.sweep_running"))
+if st.button(t("nlp.sweep_button"), key="nlp_run_sweep") or is_cached("char_scaling", **scale_knobs):
+    sbar = st.progress(0.0, text=t("demo.sweep_running"))
     with explain_errors():
         pts = cached.char_scaling(progress=lambda f, msg: sbar.progress(min(f, 1.0), text=msg), **scale_knobs)
     sbar.empty()

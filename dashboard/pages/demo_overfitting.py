@@ -1,7 +1,7 @@
 """Demo lab, overfitting and generalisation: a small training set, what memorising looks like,
 and what each remedy (dropout, weight decay, early stopping, augmentation, synthetic data) buys.
 
-Inputs (all in the URL, prefix ``ovf_``) -> cached model runs (dashboard.cached.demos_c) -> charts.
+Inputs (all in the URL, prefix ``ovf_``) -> cached model runs (dashboard.cached.overfitting) -> charts.
 """
 
 from __future__ import annotations
@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard.cached import demos_c as cached
-from dashboard.charts import demos_c as charts
+from dashboard.cached import overfitting as cached
+from dashboard.cached.sweeps import mark_swept, sweep_done
+from dashboard.charts import overfitting as charts
 from dashboard.i18n import t
 from dashboard.state import BIND
 from dashboard.ui import explain_errors, page_header
@@ -58,7 +59,7 @@ BAR_LABELS = {"train_acc": t("ovf.train_acc"), "val_acc": t("ovf.val_acc"), "tes
 
 def sweep_block(kind: str, title_key: str, text_key: str, run):
     """An on-demand sweep: a button, a progress bar, and the cached result on reload."""
-    done = cached.sweep_done(kind, cfg)
+    done = sweep_done(kind, cfg)
     with st.expander(t(title_key), icon=":material/stacked_line_chart:", expanded=done):
         st.markdown(t(text_key))
         if st.button(t("ovf.run_sweep"), key=f"ovf_btn_{kind}") or done:
@@ -66,7 +67,7 @@ def sweep_block(kind: str, title_key: str, text_key: str, run):
             with explain_errors():
                 out = run(lambda f: pbar.progress(f, text=t("ovf.sweeping")))
             pbar.empty()
-            cached.mark_swept(kind, cfg)
+            mark_swept(kind, cfg)
             return out
     return None
 
@@ -84,8 +85,8 @@ st.plotly_chart(charts.epoch_curves({"none": V["none"].history, other: V[other].
     "y": t(f"ovf.metric.{metric}")}), width="stretch")
 lc = sweep_block("learning_curve", "ovf.lc_title", "ovf.lc_text", lambda p: cached.learning_curve(cfg, progress=p))
 if lc:
-    st.plotly_chart(charts.sweep_lines(lc, "n_train", {"train_acc": (t("ovf.train"), "dot"),
-                                                       "val_acc": (t("ovf.val"), "solid")}, NAMES, {
+    st.plotly_chart(charts.sweep_rows(lc, "n_train", {"train_acc": (t("ovf.train"), "dot"),
+                                                      "val_acc": (t("ovf.val"), "solid")}, NAMES, {
         "title": t("ovf.lc_chart"), "x": t("ovf.n_axis"), "y": t("ovf.acc_axis")}, log_x=True), width="stretch")
 
 # ------------------------------------------------------------------ regularisation
@@ -105,20 +106,20 @@ st.dataframe(table, hide_index=True, width="stretch")
 st.download_button(t("ovf.download"), table.to_csv(index=False).encode(), "overfitting_variants.csv", "text/csv")
 ms = sweep_block("model_size", "ovf.ms_title", "ovf.ms_text", lambda p: cached.model_size_sweep(cfg, progress=p))
 if ms:
-    st.plotly_chart(charts.sweep_lines(ms, "params", {"gap": (t("ovf.col.gap"), "solid")}, NAMES, {
+    st.plotly_chart(charts.sweep_rows(ms, "params", {"gap": (t("ovf.col.gap"), "solid")}, NAMES, {
         "title": t("ovf.ms_chart"), "x": t("ovf.params_axis"), "y": t("ovf.gap_axis")}, log_x=True), width="stretch")
 
 # ------------------------------------------------------------------ cross-validation
 st.header(t("ovf.h.cv"), anchor="cross-validation")
 st.markdown(t("ovf.cv_text"))
 k = st.select_slider(t("ovf.k"), [3, 5, 10], value=5, key="ovf_k", bind=BIND)
-done = cached.sweep_done("cv", cfg, k)
+done = sweep_done("cv", cfg, k)
 if st.button(t("ovf.run_cv"), key="ovf_btn_cv") or done:
     pbar = st.progress(0.0, text=t("ovf.sweeping"))
     with explain_errors():
         cv = cached.cross_validate(cfg, int(k), progress=lambda f: pbar.progress(f, text=t("ovf.sweeping")))
     pbar.empty()
-    cached.mark_swept("cv", cfg, k)
+    mark_swept("cv", cfg, k)
     st.plotly_chart(charts.cv_folds(cv, NAMES, {"title": t("ovf.cv_chart", k=k), "x": t("ovf.variant_axis"),
                                                 "y": t("ovf.fold_axis"), "test": t("ovf.test_star")}), width="stretch")
     for v in dict.fromkeys(r["variant"] for r in cv):

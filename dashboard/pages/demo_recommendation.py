@@ -3,17 +3,18 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard.cached import demos_b as cached
-from dashboard.charts import demos_b as charts
+from dashboard.cached import recommendation as cached
+from dashboard.cached.sweeps import is_cached
+from dashboard.charts import recommendation as charts
 from dashboard.i18n import t
 from dashboard.state import BIND
 from dashboard.ui import explain_errors, page_header
 
 page_header("rec.title", "rec.intro")
 
-with st.expander(t("demos_b.knobs"), expanded=True):
+with st.expander(t("demo.knobs"), expanded=True):
     c1, c2, c3 = st.columns(3)
-    seed = c1.number_input(t("demos_b.seed"), 0, 9999, 0, key="rec_seed", bind=BIND)
+    seed = c1.number_input(t("demo.seed"), 0, 9999, 0, key="rec_seed", bind=BIND)
     density = c2.select_slider(
         t("rec.knob.density"),
         [0.01, 0.02, 0.03, 0.05, 0.08, 0.1, 0.2, 0.4],
@@ -35,7 +36,7 @@ knobs = dict(
     reg=float(reg),
     cold_ratings=int(cold_ratings),
 )
-with explain_errors(), st.spinner(t("demos_b.training")):
+with explain_errors(), st.spinner(t("demo.training")):
     res = cached.recommender(**knobs)
 cfg = res.config
 st.caption(
@@ -56,8 +57,8 @@ m1, m2, m3 = st.columns(3)
 m1.metric(t("rec.metric.rmse_mf"), f"{res.rmse_warm:.3f}")
 m2.metric(t("rec.metric.rmse_pop"), f"{res.rmse_item_mean_warm:.3f}")
 m3.metric(t("rec.metric.rmse_mean"), f"{res.rmse_global_mean_warm:.3f}")
-if st.button(t("rec.sweep_button"), key="rec_run_sweep") or cached.is_cached("sparsity_sweep", **knobs):
-    bar = st.progress(0.0, text=t("demos_b.sweep_running"))
+if st.button(t("rec.sweep_button"), key="rec_run_sweep") or is_cached("sparsity_sweep", **knobs):
+    bar = st.progress(0.0, text=t("demo.sweep_running"))
     with explain_errors():
         pts = cached.sparsity_sweep(progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg), **knobs)
     bar.empty()
@@ -118,7 +119,7 @@ table = pd.DataFrame(
 )
 st.dataframe(table, hide_index=True, width="stretch")
 st.download_button(
-    t("demos_b.download_csv"),
+    t("demo.download_csv"),
     table.to_csv(index=False),
     f"top{top_k}_user{user}.csv",
     "text/csv",

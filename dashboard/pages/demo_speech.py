@@ -1,6 +1,6 @@
 """Demo lab, speech: a keyword spotter on synthesised speech, and what noise does to it.
 
-Inputs (all in the URL, prefix ``spk_``) -> cached model run (dashboard.cached.demos_c) -> charts.
+Inputs (all in the URL, prefix ``spk_``) -> cached model run (dashboard.cached.speech) -> charts.
 """
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.cached import demos_c as cached
-from dashboard.charts import demos_c as charts
+from dashboard.cached import speech as cached
+from dashboard.charts import speech as charts
 from dashboard.i18n import t
 from dashboard.state import BIND
 from dashboard.ui import explain_errors, page_header

@@ -2,7 +2,7 @@
 cost engine's projection of the same model on GPUs and across many of them.
 
 Inputs (all in the URL, prefix ``spd_``) -> cached measurements and engine calls
-(dashboard.cached.demos_c) -> charts. Timings are shown as measured, with every repeat.
+(dashboard.cached.training_speed) -> charts. Timings are shown as measured, with every repeat.
 """
 
 from __future__ import annotations
@@ -12,18 +12,20 @@ import os
 import pandas as pd
 import streamlit as st
 
-from dashboard.cached import demos_c as cached
-from dashboard.charts import demos_c as charts
+from dashboard.cached import training_speed as cached
+from dashboard.cached.sweeps import mark_swept, sweep_done
+from dashboard.cached.training_speed import DEMO_MODEL
+from dashboard.charts import training_speed as charts
 from dashboard.i18n import t
 from dashboard.state import BIND
 from dashboard.ui import explain_errors, fmt_number, page_header
-from models.training_speed import DEMO_MODEL, SpeedConfig, TinyGPTConfig
+from models.training_speed import SPEED_MODEL, SpeedConfig
 from scenarios.engine.catalog import load_hardware, load_models
 
 page_header("spd.title", "spd.intro")
 DT = {"fp32": t("spd.fp32"), "bf16": t("spd.bf16")}
 info = cached.machine_info()
-model_cfg = TinyGPTConfig()
+model_cfg = SPEED_MODEL
 
 with st.container(border=True):
     c1, c2, c3 = st.columns(3)
@@ -50,8 +52,8 @@ with explain_errors(), st.spinner(t("spd.measuring")):
 
 # ------------------------------------------------------------------ batch and threads
 st.header(t("spd.h.batch"), anchor="batch-and-threads")
-st.markdown(t("spd.batch_text", params=f"{model_cfg.params:,}", layers=model_cfg.n_layer, d=model_cfg.d_model,
-              seq=model_cfg.seq_len))
+st.markdown(t("spd.batch_text", params=f"{model_cfg.n_params:,}", layers=model_cfg.n_layer, d=model_cfg.n_embd,
+              seq=model_cfg.block_size))
 st.caption(t("spd.machine", cpu=info.cpu_model, n=info.logical_cpus, torch=info.torch_version,
              cap=info.torch_cpu_capability, units=", ".join(info.cpu_bf16_units) or t("spd.none")))
 f = res.fp32
@@ -62,18 +64,18 @@ c1.metric(t("spd.m.samples"), f"{f.median_samples_per_s:,.1f}",
 c2.metric(t("spd.m.tokens"), fmt_number(f.median_tokens_per_s))
 c3.metric(t("spd.m.gflops"), f"{f.achieved_gflop_s:.2f}", help=t("spd.m.gflops_help"))
 with st.expander(t("spd.sweep_title"), icon=":material/stacked_line_chart:",
-                 expanded=cached.sweep_done("spd", cfg, nonce)):
+                 expanded=sweep_done("spd", cfg, nonce)):
     st.markdown(t("spd.sweep_text"))
     with_bf16 = st.toggle(t("spd.sweep_bf16"), value=False, key="spd_sweep_bf16", bind=BIND)
     dtypes = ("fp32", "bf16") if with_bf16 else ("fp32",)
-    if st.button(t("spd.sweep_run"), key="spd_sweep_btn") or cached.sweep_done("spd", cfg, nonce, dtypes):
+    if st.button(t("spd.sweep_run"), key="spd_sweep_btn") or sweep_done("spd", cfg, nonce, dtypes):
         bar = st.progress(0.0, text=t("spd.measuring"))
         with explain_errors():
             sweep = cached.batch_thread_sweep(cfg, dtypes, nonce,
                                               progress=lambda p: bar.progress(p, text=t("spd.measuring")))
         bar.empty()
-        cached.mark_swept("spd", cfg, nonce)
-        cached.mark_swept("spd", cfg, nonce, dtypes)
+        mark_swept("spd", cfg, nonce)
+        mark_swept("spd", cfg, nonce, dtypes)
         st.plotly_chart(charts.sweep_throughput(sweep, {"series": t("spd.series"), "title": t("spd.sweep_chart"),
                                                         "x": t("spd.batch_axis"), "y": t("spd.samples_axis")}),
                         width="stretch")
@@ -118,7 +120,7 @@ st.dataframe(rounding, hide_index=True, width="stretch")
 st.header(t("spd.h.scaling"), anchor="parallel-scaling")
 st.markdown(t("spd.scaling_text"))
 gpus = {h.id: h.name for h in load_hardware().values()
-        if h.category in ("datacenter-gpu", "workstation-gpu") and getattr(h, "interconnect_gb_s", None)}
+        if h.category in ("datacenter-gpu", "workstation-gpu") and h.interconnect_gb_s}
 models = [DEMO_MODEL] + [m.id for m in load_models().values() if m.kind == "decoder-llm"]
 c1, c2 = st.columns(2)
 hw = c1.selectbox(t("spd.hw"), list(gpus), index=list(gpus).index("nvidia-h100-sxm") if "nvidia-h100-sxm" in gpus else 0,
@@ -127,15 +129,15 @@ model = c2.selectbox(t("spd.model"), models, format_func=lambda m: t("spd.this_m
                      key="spd_model", bind=BIND, help=t("spd.model_help"))
 with explain_errors():
     proj = cached.engine_projection(model, hw, (1, 2, 4, 8, 16, 32, 64), None if model != DEMO_MODEL
-                                    else cfg.batch_size * model_cfg.seq_len)
+                                    else cfg.batch_size * model_cfg.block_size)
 st.plotly_chart(charts.scaling_lines(proj.data, proj.tensor, {
     "ideal": t("spd.ideal"), "data": t("spd.data_parallel"), "tensor": t("spd.tensor_parallel"),
     "eff": t("spd.efficiency"), "comm": t("spd.comm"),
     "title": t("spd.scaling_title", model=t("spd.this_model") if model == DEMO_MODEL else model, hw=gpus[hw]),
     "x": t("spd.devices_axis"), "y": t("spd.speedup_axis")}), width="stretch")
-d8 = next((r for r in proj.data if r["devices"] == 8), proj.data[-1])
-t8 = next((r for r in proj.tensor if r["devices"] == 8), proj.tensor[-1])
-st.markdown(t("spd.scaling_summary", d=f"{d8['efficiency']:.0%}", tp=f"{t8['efficiency']:.0%}",
+d8 = next((r for r in proj.data if r.devices == 8), proj.data[-1])
+t8 = next((r for r in proj.tensor if r.devices == 8), proj.tensor[-1])
+st.markdown(t("spd.scaling_summary", d=f"{d8.efficiency:.0%}", tp=f"{t8.efficiency:.0%}",
               tokens=f"{proj.tokens_per_device_step:,}"))
 if model == DEMO_MODEL:
     st.plotly_chart(charts.throughput_compare([
@@ -143,5 +145,5 @@ if model == DEMO_MODEL:
         (t("spd.gpu_engine", hw=gpus[hw]), proj.gpu_tokens_per_s)],
         {"title": t("spd.compare_title"), "x": "", "y": t("spd.tokens_axis")}), width="stretch")
     st.markdown(t("spd.compare_text", mfu=f"{proj.mfu_used:.0%}", ep=f"{proj.engine_params:,.0f}",
-                  mp=f"{model_cfg.params:,}"))
+                  mp=f"{model_cfg.n_params:,}"))
 st.caption(t("spd.engine_note"))

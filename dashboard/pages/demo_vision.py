@@ -10,8 +10,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.cached import demos_a as cached
-from dashboard.charts import demos_a as charts
+from dashboard.cached import vision as cached
+from dashboard.charts import vision as charts
+from dashboard.charts.demo_lab import sweep_lines
 from dashboard.i18n import t
 from dashboard.state import BIND
 from dashboard.ui import explain_errors, page_header
@@ -52,9 +53,9 @@ for col, k in zip(cols[1:], CORRUPTIONS):
 kind = st.segmented_control(t("vis.curve_for"), list(CORRUPTIONS), format_func=COND.get, default="noise",
                             required=True, key="vis_curve", bind=BIND)
 sev, _ = res.severity_curves[kind]["standard"]
-st.plotly_chart(charts.sweep_lines(sev, {tr: res.severity_curves[kind][tr][1] for tr in TRAININGS}, NAMES,
-                                   t("vis.severity_title", c=COND[kind]), t(f"vis.severity_axis.{kind}"),
-                                   t("vis.accuracy_axis"), percent_x=False), width="stretch")
+st.plotly_chart(sweep_lines(sev, {tr: res.severity_curves[kind][tr][1] for tr in TRAININGS}, NAMES,
+                            t("vis.severity_title", c=COND[kind]), t(f"vis.severity_axis.{kind}"),
+                            t("vis.accuracy_axis"), percent_x=False), width="stretch")
 
 # ------------------------------------------------------------------ adversarial attacks
 st.header(t("vis.h.attacks"), anchor="adversarial-attacks")
@@ -64,8 +65,8 @@ c1.metric(t("vis.cond.clean"), f"{std.clean_accuracy:.1%}")
 c2.metric("FGSM", f"{std.fgsm_accuracy:.1%}", delta=f"{(std.fgsm_accuracy - std.clean_accuracy) * 100:+.1f} pt")
 c3.metric(t("vis.pgd_label", n=cfg.pgd_steps), f"{std.pgd_accuracy:.1%}",
           delta=f"{(std.pgd_accuracy - std.clean_accuracy) * 100:+.1f} pt")
-st.plotly_chart(charts.sweep_lines(res.attack_curve_eps, res.attack_curves, NAMES, t("vis.attack_title"),
-                                   t("vis.eps_axis"), t("vis.accuracy_axis"), percent_x=False), width="stretch")
+st.plotly_chart(sweep_lines(res.attack_curve_eps, res.attack_curves, NAMES, t("vis.attack_title"),
+                            t("vis.eps_axis"), t("vis.accuracy_axis"), percent_x=False), width="stretch")
 
 # ------------------------------------------------------------------ adversarial training
 st.header(t("vis.h.training"), anchor="adversarial-training")
@@ -107,9 +108,7 @@ targets = st.multiselect(t("vis.targets"), list(cached.EDGE_TARGETS), default=li
 budget_ms = 1000.0 / fps
 with explain_errors():
     lat = cached.edge_latency(gflops, tuple(targets), weights) if targets else []
-if lat is None:
-    st.info(t("vis.engine_missing", gflops=f"{gflops:.6f}"))
-elif lat:
+if lat:
     names = cached.hardware_names(tuple(targets))
     ok = [r for r in lat if "error" not in r]
     for r in lat:

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from models.char_transformer import GPTConfig, TrainConfig, _build_model, scaling_sweep, train_char_model
+from models.char_transformer import TrainConfig, scaling_sweep, train_char_model
+from models.tiny_gpt import GPTConfig, build_gpt
 from scenarios.errors import VentureLabError
 
 SEEDS = (0, 1, 2)
@@ -40,7 +41,7 @@ def test_forward_shapes():
     import torch
 
     cfg = GPTConfig(vocab_size=20, block_size=8, n_layer=1, n_head=2, n_embd=16)
-    model = _build_model(cfg)
+    model = build_gpt(cfg)
     logits, loss = model(torch.zeros((3, 8), dtype=torch.long), torch.zeros((3, 8), dtype=torch.long))
     assert logits.shape == (3, 8, 20) and loss.ndim == 0
 

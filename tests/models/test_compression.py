@@ -1,8 +1,8 @@
 """Compression demo: each technique moves its metric the way the page says, on three seeds.
 
-Data: scikit-learn's bundled 8x8 digits (real images, no generator). Thresholds are the issue's
-done-when criteria (int8 >= 3x smaller in serialized bytes with accuracy within 2 points; 50%
-pruning within 2 points) plus margins measured when the demo was built (see each test).
+Data: scikit-learn's bundled 8x8 digits (real images, no generator). Thresholds are the demo's
+targets (int8 >= 3x smaller in serialized bytes with accuracy within 2 points; 50% pruning
+within 2 points) plus margins measured on these seeds (see each test).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from models.compression import (
     load_digits_split,
     onnx_bytes,
     onnx_predict,
-    project_edge,
     run_compression,
 )
 from scenarios.errors import VentureLabError
@@ -102,15 +101,6 @@ def test_same_seed_gives_the_same_models():
     assert [(v.accuracy, v.size_bytes, v.nonzero_params) for v in a.variants] == [
         (v.accuracy, v.size_bytes, v.nonzero_params) for v in b.variants
     ]
-
-
-def test_edge_projection_follows_the_measured_ratios(results):
-    proj = project_edge(results[0], hardware=("nvidia-jetson-orin-nano-8gb",), reference_model="resnet-50")
-    by = {p.variant: p for p in proj}
-    assert by["int8"].weights_mb == pytest.approx(by["fp32"].weights_mb / 4)
-    assert by["pruned-unstructured"].latency_ms == pytest.approx(by["fp32"].latency_ms)  # dense kernels
-    assert by["pruned-structured"].latency_ms < by["fp32"].latency_ms
-    assert all(p.latency_ms_low <= p.latency_ms <= p.latency_ms_high for p in proj)
 
 
 @pytest.mark.parametrize(

@@ -1,11 +1,12 @@
-"""Training-speed demo: structure of the measurements, bf16 memory and numerics, engine projection.
+"""Training-speed demo: structure of the measurements, bf16 memory and numerics.
 
-Timings are not asserted (they depend on the machine and its load; bench/demos_c.py records
-them). What is asserted is physics and arithmetic that hold on any machine: bf16 stores
-activations in fewer bytes, rounds to about 3 significant digits, keeps gradients pointing the
-same way, and the engine's data-parallel speed-up grows with devices while tensor parallelism of
-a tiny model does not pay. The token data assume a fixed random bigram language (8 successors
-per token), so the best achievable loss is about ln 8 = 2.08 nats.
+Timings are not asserted (they depend on the machine and its load;
+bench/demo_games_speech_overfitting_speed.py records them). What is asserted is physics and
+arithmetic that hold on any machine: bf16 stores activations in fewer bytes, rounds to about 3
+significant digits and keeps gradients pointing the same way. The token data assume a fixed
+random bigram language (8 successors per token), so the best achievable loss is about
+ln 8 = 2.08 nats. (The engine's projection of the same model is tested with the page that shows
+it, tests/app/test_demo_training_speed.py.)
 """
 
 from __future__ import annotations
@@ -14,14 +15,12 @@ import math
 
 import pytest
 
+from models.tiny_gpt import build_gpt
 from models.training_speed import (
-    DEMO_MODEL,
+    SPEED_MODEL,
     SpeedConfig,
-    TinyGPTConfig,
     bf16_rounding_examples,
     bigram_batches,
-    build_model,
-    engine_projection,
     run_bf16,
     saved_activation_bytes,
     sweep_combinations,
@@ -38,15 +37,14 @@ def bf16():
 
 
 def test_parameter_count_formula_matches_the_torch_model():
-    cfg = TinyGPTConfig()
-    assert sum(p.numel() for p in build_model(cfg).parameters()) == cfg.params
+    assert sum(p.numel() for p in build_gpt(SPEED_MODEL).parameters()) == SPEED_MODEL.n_params
 
 
 def test_timings_have_one_entry_per_repeat_and_positive_throughput(bf16):
     for tm in (bf16.fp32, bf16.bf16):
         assert len(tm.step_s) == FAST.repeats and all(s > 0 for s in tm.step_s)
         assert tm.median_samples_per_s > 0 and tm.achieved_gflop_s > 0
-        assert tm.tokens_per_step == FAST.batch_size * FAST.model.seq_len
+        assert tm.tokens_per_step == FAST.batch_size * FAST.model.block_size
     assert bf16.speedup > 0  # faster or slower depends on the CPU: shown, not asserted
 
 
@@ -57,7 +55,7 @@ def test_bf16_keeps_fewer_activation_bytes(bf16):
 
 
 def test_activation_memory_grows_linearly_with_batch():
-    a, b = (saved_activation_bytes(TinyGPTConfig(), n, "fp32") for n in (4, 8))
+    a, b = (saved_activation_bytes(SPEED_MODEL, n, "fp32") for n in (4, 8))
     assert b == pytest.approx(2 * a, rel=0.02)
 
 
@@ -80,39 +78,22 @@ def test_bf16_rounds_to_about_three_significant_digits():
 
 
 def test_bigram_language_is_the_same_for_every_seed_and_batches_differ():
-    a = bigram_batches(TinyGPTConfig(), 2, 1, seed=0)[0][0]
-    b = bigram_batches(TinyGPTConfig(), 2, 1, seed=1)[0][0]
-    assert a.shape == (2, TinyGPTConfig().seq_len) and not (a == b).all()
+    a = bigram_batches(SPEED_MODEL, 2, 1, seed=0)[0][0]
+    b = bigram_batches(SPEED_MODEL, 2, 1, seed=1)[0][0]
+    assert a.shape == (2, SPEED_MODEL.block_size) and not (a == b).all()
 
 
 def test_timing_restores_the_thread_setting():
     import torch
 
     before = torch.get_num_threads()
-    time_steps(TinyGPTConfig(), 2, 1, "fp32", repeats=1, steps=1)
+    time_steps(SPEED_MODEL, 2, 1, "fp32", repeats=1, steps=1)
     assert torch.get_num_threads() == before
 
 
 def test_sweep_points_cover_every_batch_and_thread_combination():
     pts = sweep_combinations(("fp32", "bf16"), batch_sizes=(1, 4), threads=(1, 2))
     assert len(pts) == 8 and len(set(pts)) == 8
-
-
-def test_engine_projection_for_the_demo_model():
-    p = engine_projection(DEMO_MODEL, "nvidia-h100-sxm", (1, 2, 4, 8, 16))
-    data = {r["devices"]: r for r in p.data}
-    tensor = {r["devices"]: r for r in p.tensor}
-    assert data[1]["speedup"] == pytest.approx(1.0)
-    assert data[2]["speedup"] < data[4]["speedup"] < data[8]["speedup"]   # more devices, more throughput
-    assert all(r["efficiency"] <= 1.0 + 1e-9 for r in p.data)
-    assert tensor[8]["speedup"] < 1.0  # splitting a 0.1M-parameter model only adds communication
-    assert p.gpu_tokens_per_s > 0 and 0 < p.mfu_used <= 1
-    assert p.engine_params == pytest.approx(TinyGPTConfig().params, rel=0.05)
-
-
-def test_engine_projection_for_a_catalog_model_favours_tensor_parallel_more():
-    p = engine_projection("llama-3-8b", "nvidia-h100-sxm", (1, 8))
-    assert p.tensor[-1]["speedup"] > 1.0
 
 
 def test_bad_speed_config_raises_a_clear_error():

@@ -6,7 +6,7 @@ st.cache_data wrapper the page uses; the second call with the same config is the
 Peak memory is the process's maximum resident set size (resource.getrusage), which includes the
 interpreter and the libraries. Results replace this area's section of bench/RESULTS.md.
 
-Run: ``python -m bench.demos_a`` (about a minute on 2 cores).
+Run: ``python -m bench.demo_finance_medical_vision`` (about a minute on 2 cores).
 """
 
 from __future__ import annotations
@@ -23,17 +23,17 @@ ROOT = Path(__file__).resolve().parent.parent
 SECTION = "## Demo lab: finance, medical, vision"
 
 DEMOS = {
-    "finance: fraud, 4 methods (defaults)": "c.run_fraud(fraud.FraudConfig())",
-    "finance: credit reasons (defaults)": "c.run_credit(credit.CreditConfig())",
-    "medical: explainability (defaults)": "c.run_explain(medical.ExplainConfig())",
-    "medical: DP-SGD at epsilon=1 + no-privacy reference": "(c.run_dp(mp.DPConfig()), c.run_dp(mp.DPConfig(epsilon=math.inf)))",
-    "medical: FedAvg, 5 hospitals, 30 rounds": "c.run_fedavg(mp.FedConfig())",
+    "finance: fraud, 4 methods (defaults)": "cf.run_fraud(fraud.FraudConfig())",
+    "finance: credit reasons (defaults)": "cf.run_credit(credit.CreditConfig())",
+    "medical: explainability (defaults)": "cm.run_explain(medical.ExplainConfig())",
+    "medical: DP-SGD at epsilon=1 + no-privacy reference": "(cm.run_dp(mp.DPConfig()), cm.run_dp(mp.DPConfig(epsilon=math.inf)))",
+    "medical: FedAvg, 5 hospitals, 30 rounds": "cm.run_fedavg(mp.FedConfig())",
     "medical: whole page defaults (explain + DP pair + FedAvg)":
-        "(c.run_explain(medical.ExplainConfig()), c.run_dp(mp.DPConfig()), c.run_dp(mp.DPConfig(epsilon=math.inf)),"
-        " c.run_fedavg(mp.FedConfig()))",
-    "vision: 3 CNNs trained + corruptions + FGSM/PGD + saliency": "c.run_vision(vr.VisionConfig())",
-    "sweep: DP accuracy vs epsilon (7 budgets)": "c.dp_sweep(mp.DPConfig())",
-    "sweep: fraud recall vs fraud rate (5 rates)": "c.fraud_rate_sweep(fraud.FraudConfig())",
+        "(cm.run_explain(medical.ExplainConfig()), cm.run_dp(mp.DPConfig()), cm.run_dp(mp.DPConfig(epsilon=math.inf)),"
+        " cm.run_fedavg(mp.FedConfig()))",
+    "vision: 3 CNNs trained + corruptions + FGSM/PGD + saliency": "cv.run_vision(vr.VisionConfig())",
+    "sweep: DP accuracy vs epsilon (7 budgets)": "cm.dp_sweep(mp.DPConfig())",
+    "sweep: fraud recall vs fraud rate (5 rates)": "cf.fraud_rate_sweep(fraud.FraudConfig())",
 }
 
 CHILD = r"""
@@ -41,7 +41,7 @@ import json, logging, math, resource, sys, time, warnings
 warnings.filterwarnings("ignore")
 logging.disable(logging.WARNING)
 t0 = time.perf_counter()
-from dashboard.cached import demos_a as c
+from dashboard.cached import finance as cf, medical as cm, vision as cv
 from models import credit, fraud, medical, vision_robustness as vr
 from models import medical_privacy as mp
 t1 = time.perf_counter()
@@ -76,7 +76,7 @@ def main() -> None:
     except OSError:
         load = float("nan")
     lines = [SECTION, "",
-             f"`python -m bench.demos_a`, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+             f"`python -m bench.demo_finance_medical_vision`, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
              f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
              f"1-min load average {load:.1f} at the end (the box is shared: cold times scale with load).",
              "Cold = first call in a fresh interpreter, lazy imports of torch / opacus / imblearn included;"

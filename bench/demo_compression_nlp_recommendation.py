@@ -1,12 +1,12 @@
-"""Demo lab B benchmarks (issue 4): cold and cached run time and peak memory of the compression,
-NLP and recommendation demos at their default settings, plus the on-demand sweeps.
+"""Cold and cached run time and peak memory of the compression, NLP and recommendation demos at
+their default settings, plus the on-demand sweeps.
 
-    python -m bench.demos_b           # prints a table and rewrites the
+    python -m bench.demo_compression_nlp_recommendation   # prints a table and rewrites the
                                       # '## Demo lab: compression, NLP, recommendation' section of bench/RESULTS.md
 
 Each demo runs in a fresh subprocess, so "cold" includes importing torch / scikit-learn /
 onnxruntime, and the call goes through the dashboard's own cache wrappers
-(dashboard/cached/demos_b.py, Streamlit caches in bare mode) so that the second, "cached" call is
+(dashboard/cached/compression.py, nlp.py, recommendation.py; Streamlit caches in bare mode) so that the second, "cached" call is
 what a user gets on a repeat visit. Reported per demo:
 
 * wall seconds, cold (imports + first call) and compute only (first call), and the cached call;
@@ -14,7 +14,7 @@ what a user gets on a repeat visit. Reported per demo:
   time stretches with the load while CPU time stays close to what an idle core would need;
 * peak resident memory of the process (ru_maxrss).
 
-Target (issue 4): cold run of the default settings within 5 s on 2 cores.
+Target: a cold run of the default settings within 5 s on 2 cores.
 """
 
 from __future__ import annotations
@@ -34,18 +34,18 @@ SECTION = "## Demo lab: compression, NLP, recommendation"
 
 # (label, python call on the cached module `c`, is a sweep)
 CASES = [
-    ("compression, defaults (train teacher + 6 variants, ONNX, int8, latency)", "c.compression()", False),
+    ("compression, defaults (train teacher + 6 variants, ONNX, int8, latency)", "cc.compression()", False),
     ("compression: edge projection (engine, 5 variants x 4 devices)",
-     "c.edge_projection(reference_model='resnet-50')", False),
-    ("NLP: intent + sentiment classifiers, defaults", "c.intent(seed=0, train_langs='both', ngram_max=3, c=10.0)",
+     "cc.edge_projection(reference_model='resnet-50')", False),
+    ("NLP: intent + sentiment classifiers, defaults", "cn.intent(seed=0, train_langs='both', ngram_max=3, c=10.0)",
      False),
-    ("NLP: char transformer, defaults (200 steps, live)", "c.char_lm(seed=0, n_layer=2, n_embd=32, steps=200, "
+    ("NLP: char transformer, defaults (200 steps, live)", "cn.char_lm(seed=0, n_layer=2, n_embd=32, steps=200, "
      "learning_rate=0.003, eval_every=20)", False),
-    ("recommendation, defaults (ALS + baselines + top-k)", "c.recommender()", False),
-    ("sweep: pruning x7 x2 methods + L1 x5", "c.compression_sweep()", True),
-    ("sweep: char transformer scaling, 4 widths x 200 steps", "c.char_scaling(seed=0, n_layer=2, steps=200, "
+    ("recommendation, defaults (ALS + baselines + top-k)", "cr.recommender()", False),
+    ("sweep: pruning x7 x2 methods + L1 x5", "cc.compression_sweep()", True),
+    ("sweep: char transformer scaling, 4 widths x 200 steps", "cn.char_scaling(seed=0, n_layer=2, steps=200, "
      "learning_rate=0.003, eval_every=20)", True),
-    ("sweep: recommendation error vs density, 7 densities", "c.sparsity_sweep()", True),
+    ("sweep: recommendation error vs density, 7 densities", "cr.sparsity_sweep()", True),
 ]
 
 CHILD = r"""
@@ -53,7 +53,7 @@ import json, logging, resource, sys, time, warnings
 warnings.filterwarnings("ignore")
 logging.disable(logging.WARNING)
 t0 = time.perf_counter()
-from dashboard.cached import demos_b as c
+from dashboard.cached import compression as cc, nlp as cn, recommendation as cr
 call = sys.argv[1]
 t1 = time.perf_counter(); r0 = resource.getrusage(resource.RUSAGE_SELF)
 eval(call)
@@ -87,11 +87,11 @@ def run_case(call: str) -> dict:
 def write_results(rows: list[tuple[str, bool, dict]], load_before: float, load_after: float) -> str:
     lines = [
         SECTION, "",
-        f"Measured by `python -m bench.demos_b` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} "
+        f"Measured by `python -m bench.demo_compression_nlp_recommendation` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} "
         f"({platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} CPUs; load average "
         f"{load_before:.1f} before, {load_after:.1f} after: a shared machine, so wall times are inflated; "
         "CPU seconds are the better guide to an idle 2-core machine). Each row is a fresh process; the call "
-        "goes through dashboard/cached/demos_b.py.",
+        "goes through dashboard/cached/ (compression, nlp, recommendation).",
         "",
         "| demo | cold wall, imports + run (s) | run only, wall (s) | run only, CPU (s) | cached repeat (s) "
         "| new seed, warm process (s) | peak memory (MB) | target |",
@@ -106,8 +106,8 @@ def write_results(rows: list[tuple[str, bool, dict]], load_before: float, load_a
               "set-up; \"new seed, warm process\" is the same demo with another seed once those are paid, "
               "which is what changing a knob on a running server costs.", "", "Imports alone (torch, scikit-learn, onnxruntime, Streamlit's cache module) are part of "
               "\"cold wall\"; in the app they are paid once per server process, not per page visit. "
-              "torch and BLAS run on one thread inside the demos (see models/compression.py "
-              "`one_torch_thread`): on this shared machine a second thread made a 600-step MLP training "
+              "torch and BLAS run on one thread inside the demos (see models/torch_threads.py "
+              "and models/_threads.py): on this shared machine a second thread made a 600-step MLP training "
               "9x slower (48 s vs 5.6 s)."]
     text = "\n".join(lines) + "\n"
     old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"

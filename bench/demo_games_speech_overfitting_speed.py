@@ -1,12 +1,14 @@
-"""Demo lab C benchmarks: cold and cached run time and peak memory of the games, speech,
-overfitting and training-speed demos (issue 4: default settings within 5 s cold on 2 cores).
+"""Cold and cached run time and peak memory of the games, speech, overfitting and training-speed
+demos (target: default settings within 5 s cold on 2 cores).
 
-    python -m bench.demos_c            # prints the table and rewrites this area's section of bench/RESULTS.md
-    python -m bench.demos_c --no-write # prints only
+    python -m bench.demo_games_speech_overfitting_speed            # prints the table and rewrites
+                                                                   # this area's section of bench/RESULTS.md
+    python -m bench.demo_games_speech_overfitting_speed --no-write # prints only
 
 Each demo runs in a fresh subprocess, as a page's first visit does on a fresh server: the
 time includes importing torch / scikit-learn. It calls the same cached wrappers the pages call
-(dashboard.cached.demos_c; Streamlit's cache works without a server), first cold, then again
+(dashboard.cached.games, speech, overfitting, training_speed; Streamlit's cache works
+without a server), first cold, then again
 with the same settings (the cached path). Peak memory is the subprocess's maximum resident set
 size (ru_maxrss). Wall time and CPU time are both recorded: on a shared, loaded machine the wall
 time stretches while the CPU time stays close to what an idle 2-core machine would take.
@@ -30,13 +32,15 @@ HEADING = "## Demo lab: games, speech, overfitting, training speed"
 
 # demo -> (python that runs the default view once, python that runs its sweeps or "")
 DEMOS = {
-    "games": ("from models.games import CheatConfig; from models.games_rl import GridConfig\n"
-              "c.run_cheat(CheatConfig()); c.run_grid(GridConfig())", ""),
-    "speech": ("from models.speech import KwsConfig\nc.run_kws(KwsConfig())", ""),
-    "overfitting": ("from models.overfitting import OverfitConfig\nc.run_overfitting(OverfitConfig())",
+    "games": ("from dashboard.cached import games as c\nfrom models.games import CheatConfig\n"
+              "from models.games_rl import GridConfig\nc.run_cheat(CheatConfig()); c.run_grid(GridConfig())", ""),
+    "speech": ("from dashboard.cached import speech as c\nfrom models.speech import KwsConfig\n"
+               "c.run_kws(KwsConfig())", ""),
+    "overfitting": ("from dashboard.cached import overfitting as c\nfrom models.overfitting import OverfitConfig\n"
+                    "c.run_overfitting(OverfitConfig())",
                     "cfg = OverfitConfig(); c.learning_curve(cfg); c.model_size_sweep(cfg); c.cross_validate(cfg, 5)"),
-    "training speed": ("from models.training_speed import SpeedConfig, DEMO_MODEL\n"
-                       "c.run_bf16(SpeedConfig(), 0); c.engine_projection(DEMO_MODEL, 'nvidia-h100-sxm', "
+    "training speed": ("from dashboard.cached import training_speed as c\nfrom models.training_speed import SpeedConfig\n"
+                       "c.run_bf16(SpeedConfig(), 0); c.engine_projection(c.DEMO_MODEL, 'nvidia-h100-sxm', "
                        "(1, 2, 4, 8, 16, 32, 64), 512)",
                        "c.batch_thread_sweep(SpeedConfig(), ('fp32', 'bf16'), 0)"),
 }
@@ -46,7 +50,6 @@ import json, logging, resource, time, warnings
 warnings.filterwarnings("ignore")
 logging.disable(logging.WARNING)   # Streamlit's "no runtime" notes in bare mode
 t0, c0 = time.perf_counter(), time.process_time()
-from dashboard.cached import demos_c as c
 {run}
 cold = (time.perf_counter() - t0, time.process_time() - c0)
 t1, c1 = time.perf_counter(), time.process_time()
@@ -132,9 +135,9 @@ def table(results: dict, floors: dict) -> str:
 def write_results(results: dict, floors: dict, bf16: dict, load_before: float, load_after: float) -> str:
     text = f"""{HEADING}
 
-Measured by `python -m bench.demos_c` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}
+Measured by `python -m bench.demo_games_speech_overfitting_speed` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}
 ({platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} CPUs, load average
-{load_before:.1f} before and {load_after:.1f} after). Target (issue 4): the default settings of each
+{load_before:.1f} before and {load_after:.1f} after). Target: the default settings of each
 demo train and evaluate within 5 s cold on 2 cores; a second run with the same settings comes from
 the cache.
 

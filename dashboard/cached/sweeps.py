@@ -1,0 +1,86 @@
+"""What the demo pages remember per server process besides st.cache_data: runs that report
+progress while they compute, and which on-demand sweeps have finished.
+
+A sweep's points are cached one by one (st.cache_data in the concept modules); the set here
+records that a sweep with given settings completed, so a reloaded link whose sweep already ran
+shows it again without a click. Keys start with the sweep's kind ("fraud", "dp", "cv", ...),
+so the pages share one set without clashing.
+"""
+
+from __future__ import annotations
+
+import collections
+import threading
+from typing import Callable
+
+import streamlit as st
+
+Progress = Callable[[float, str], None] | None
+
+
+class _ProgressStore:
+    """A small process-wide memo for runs that report progress while they compute.
+
+    st.cache_data records every Streamlit call made inside the cached function and replays it
+    on a cache hit; a progress bar created outside the function cannot be replayed
+    (CacheReplayClosureError). So runs with progress are memoised here instead: the first run
+    with given settings reports progress, later runs (any session) return the stored result.
+    """
+
+    def __init__(self, max_entries: int = 64):
+        self._data: collections.OrderedDict[tuple, object] = collections.OrderedDict()
+        self._lock = threading.Lock()
+        self._max = max_entries
+
+    def get(self, key: tuple):
+        with self._lock:
+            if key in self._data:
+                self._data.move_to_end(key)
+                return self._data[key]
+        return None
+
+    def put(self, key: tuple, value) -> None:
+        with self._lock:
+            self._data[key] = value
+            while len(self._data) > self._max:
+                self._data.popitem(last=False)
+
+
+@st.cache_resource(show_spinner=False)
+def _store() -> _ProgressStore:
+    return _ProgressStore()
+
+
+def _key(name: str, knobs: dict) -> tuple:
+    return (name, tuple(sorted(knobs.items())))
+
+
+def memo(name: str, compute: Callable[[Progress], object], progress: Progress, knobs: dict):
+    """``compute(progress)`` once per (name, knobs) in this server process; later calls return it."""
+    key = _key(name, knobs)
+    hit = _store().get(key)
+    if hit is not None:
+        return hit
+    value = compute(progress)
+    _store().put(key, value)
+    return value
+
+
+def is_cached(name: str, **knobs) -> bool:
+    """Whether a progress-reporting run (a sweep) with these settings has already finished, so
+    a reloaded link can show it without its button being pressed again."""
+    return _store().get(_key(name, knobs)) is not None
+
+
+@st.cache_resource(show_spinner=False)
+def _swept() -> set:
+    """Sweep keys that have completed in this server process (so their points are cached)."""
+    return set()
+
+
+def sweep_done(*key) -> bool:
+    return key in _swept()
+
+
+def mark_swept(*key) -> None:
+    _swept().add(key)
