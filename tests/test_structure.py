@@ -27,17 +27,10 @@ LONG_FUNCTIONS: dict[str, str] = {
     "scenarios/engine/catalog.py::hardware_from_dict": SPLITTING,
     "scenarios/engine/hfconfig.py::model_from_hf_config": SPLITTING,
     "scenarios/units.py::parse_number": SPLITTING,
-    "models/char_transformer.py::_build_model": SPLITTING,
-    "models/char_transformer.py::_train": SPLITTING,
-    "models/compression.py::_run_compression": SPLITTING,
-    "models/games.py::generate_players": SPLITTING,
-    "models/recommender.py::_run_recommender": SPLITTING,
     "dashboard/scenario_editor.py::edit_form": SPLITTING,
 }
 # dashboard/ file -> (number of getattr(..., None) calls it may hold, reason).
 GETATTR_HEDGES: dict[str, tuple[int, str]] = {
-    "dashboard/cached/demos_a.py": (5, "estimate hedges, deleted with the typed InferenceEstimate"),
-    "dashboard/pages/demo_training_speed.py": (1, "hardware hedge, deleted with the typed results"),
     "dashboard/charts/__init__.py": (1, "a device label from a Hardware or a plain id string"),
 }
 
