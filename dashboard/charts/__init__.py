@@ -84,19 +84,19 @@ AXIS_PX = 48
 _FONT = dict(size=12)
 
 
-def layout_spec(title: str, *, height: int, names: Iterable[str] = (), **extra) -> dict:
+def layout_spec(title: str, *, height: int, names: Iterable[str] = (), min_top_px: int = 0, **extra) -> dict:
     """The one chart layout as a plain dict: the title at the top left, wrapped for a phone, and
     the legend (``names``: its entries) as horizontal rows under the plot (above it, it collides
     with the title at phone width). ``height`` is the figure's height with a one-line title and
     no legend; the figure grows by the extra title lines and the legend rows counted at the
     narrowest plot width, so the plot itself keeps its size. ``extra`` (axes, barmode, ...) is
-    merged in. Figures built as one dict (the cost explorer's, for speed) use this directly;
-    the others call :func:`layout`.
+    merged in. ``min_top_px`` keeps room above the plot for a note drawn there. Figures built
+    as one dict (the cost explorer's, for speed) use this directly; the others call :func:`layout`.
     """
     text = wrap_title(title)
     names = list(names)
     legend_px = legend_height_px(names) if names else 0
-    top = top_margin_px(text)
+    top = max(min_top_px, top_margin_px(text))
     legend_band_px = legend_px + 8 if legend_px else 0
     spec = dict(
         font=_FONT, height=height + (top - top_margin_px("one line")) + legend_band_px,
@@ -110,14 +110,16 @@ def layout_spec(title: str, *, height: int, names: Iterable[str] = (), **extra) 
     return spec
 
 
-def layout(fig: go.Figure, title: str, *, height: int, legend: bool = True, **extra) -> go.Figure:
+def layout(fig: go.Figure, title: str, *, height: int, legend: bool = True, min_top_px: int = 0,
+           **extra) -> go.Figure:
     """:func:`layout_spec` applied to a built figure, with plotly's white template; the legend
     entries are read off the figure's traces.
 
     Example: ``return layout(fig, t("scn.chart.fan"), height=340, yaxis=dict(tickprefix="$"))``.
     """
     names = legend_names(fig) if legend else []
-    fig.update_layout(template="plotly_white", **layout_spec(title, height=height, names=names, **extra))
+    fig.update_layout(template="plotly_white",
+                      **layout_spec(title, height=height, names=names, min_top_px=min_top_px, **extra))
     return fig
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from dashboard.charts import legend_height_px, legend_names, top_margin_px, wrap_title
+from dashboard import charts
 
 PALETTE = ("#2563EB", "#DC2626", "#059669", "#D97706", "#7C3AED", "#0891B2", "#DB2777", "#4B5563")
 # One colour per named series, so a method or recipe keeps its colour from chart to chart.
@@ -19,21 +19,10 @@ SERIES_COLOURS = {"baseline": "#6B7280", "class_weights": "#2563EB", "resampling
 
 
 def layout(fig: go.Figure, title: str, x: str, y: str, height: int = 380) -> go.Figure:
-    """Title, axis titles, and a legend above the plot under the title.
-
-    Below the plot a legend collides with the x-axis title and rotated tick labels on a phone;
-    above it, the space is sized for the wrapped title plus the legend rows it takes at phone or
-    half-column width (dashboard/charts/__init__.py), so a long legend never covers the title.
-    At least 60 px stay free above the plot for a note drawn there (``contributions``).
-    """
-    title = wrap_title(title)
-    top = max(60, top_margin_px(title, legend_height_px(legend_names(fig))))
-    fig.update_layout(title=dict(text=title, y=1, yref="container", yanchor="top", pad=dict(t=12)),
-                      xaxis_title=x, yaxis_title=y,
-                      height=height - 60 + top, margin=dict(l=10, r=10, t=top, b=10), hovermode="closest",
-                      hoverlabel=dict(namelength=-1),
-                      legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0, font=dict(size=11)))
-    return fig
+    """The one chart layout (:func:`dashboard.charts.layout`) with the demo's axis titles; room
+    above the plot stays free for a note drawn there (``contributions``)."""
+    return charts.layout(fig, title, height=height, min_top_px=60, xaxis_title=x, yaxis_title=y,
+                         hovermode="closest")
 
 
 def sweep_lines(x, series: dict, names: dict, title: str, xt: str, yt: str, percent_x: bool = True,
