@@ -57,26 +57,7 @@ def parse_number(value: object, field: str, *, integer: bool = False, minimum: f
         if allow_none:
             return None
         raise VentureLabError(field, "a number is required", got=value)
-    if isinstance(value, bool):
-        raise VentureLabError(field, "must be a number, not true/false", got=value)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        number = float(value)
-    elif hasattr(value, "item") and not isinstance(value, str):  # numpy scalar
-        try:
-            number = float(value.item())
-        except (TypeError, ValueError):
-            raise VentureLabError(field, "must be a number", got=str(value)) from None
-    elif isinstance(value, str):
-        match = _NUMBER.match(value)
-        if not match:
-            raise VentureLabError(field, "must be a number, optionally with a suffix k, M, B, T",
-                                  got=value, accepted="e.g. 512, 2e12, 2T, 500B, 7M, 32k")
-        try:
-            number = float(match.group(1).replace("_", "")) * _SUFFIX.get(match.group(2), 1.0)
-        except (ValueError, OverflowError):
-            raise VentureLabError(field, "must be a number", got=value) from None
-    else:
-        raise VentureLabError(field, "must be a number", got=type(value).__name__)
+    number = _as_float(value, field)
     if math.isnan(number) or math.isinf(number):
         if allow_none and math.isnan(number):
             return None
@@ -91,6 +72,29 @@ def parse_number(value: object, field: str, *, integer: bool = False, minimum: f
     if maximum is not None and number > maximum:
         raise VentureLabError(field, f"must be <= {maximum:g}", got=value)
     return number
+
+
+def _as_float(value: object, field: str) -> float:
+    """A Python or numpy number, or text with an optional suffix, as a float (NaN and inf pass)."""
+    if isinstance(value, bool):
+        raise VentureLabError(field, "must be a number, not true/false", got=value)
+    if isinstance(value, (int, float)):
+        return float(value)
+    if hasattr(value, "item") and not isinstance(value, str):  # numpy scalar
+        try:
+            return float(value.item())
+        except (TypeError, ValueError):
+            raise VentureLabError(field, "must be a number", got=str(value)) from None
+    if not isinstance(value, str):
+        raise VentureLabError(field, "must be a number", got=type(value).__name__)
+    match = _NUMBER.match(value)
+    if not match:
+        raise VentureLabError(field, "must be a number, optionally with a suffix k, M, B, T",
+                              got=value, accepted="e.g. 512, 2e12, 2T, 500B, 7M, 32k")
+    try:
+        return float(match.group(1).replace("_", "")) * _SUFFIX.get(match.group(2), 1.0)
+    except (ValueError, OverflowError):
+        raise VentureLabError(field, "must be a number", got=value) from None
 
 
 # ------------------------------------------------------------------------------------- ranges

@@ -3,15 +3,15 @@
 Every row is checked on load; a bad value raises :class:`VentureLabError` naming the file, the row
 and the field.  The CSV files are read with the standard library (no pandas) so the CLI starts fast.
 A user can add a device (YAML / JSON / TOML file with the catalog's fields) or a model (a Hugging Face
-style ``config.json``) by passing a path instead of an id.
+style ``config.json``) by passing a path instead of an id; :mod:`scenarios.engine.user_files` reads
+those files.
 """
 
 from __future__ import annotations
 
 import csv
 import functools
-import json
-import os
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -173,7 +173,7 @@ class WeightFormat:
 
 
 # --------------------------------------------------------------------------- loading helpers
-class _Row:
+class CatalogRow:
     """Typed access to one CSV row with errors that name file, row and field."""
 
     def __init__(self, where: str, row: dict):
@@ -233,7 +233,7 @@ def read_csv(path: Path) -> list[dict]:
         raise VentureLabError(str(path), f"cannot read catalog file ({exc.strerror})") from None
 
 
-def _parse_ranges(r: _Row) -> dict[str, Range]:
+def _parse_ranges(r: CatalogRow) -> dict[str, Range]:
     text = r.text("ranges", required=False)
     out = {}
     for part in filter(None, (p.strip() for p in text.split(";"))):
@@ -247,7 +247,7 @@ def _parse_ranges(r: _Row) -> dict[str, Range]:
     return out
 
 
-def _hardware_from_row(r: _Row) -> Hardware:
+def hardware_from_row(r: CatalogRow) -> Hardware:
     hid = r.text("id")
     memory_gb = r.num("memory_gb", maximum=1e5)
     hw = Hardware(
@@ -277,12 +277,12 @@ def _hardware_from_row(r: _Row) -> Hardware:
     return hw
 
 
-def _int_or_none(r: _Row, name: str) -> int | None:
+def _int_or_none(r: CatalogRow, name: str) -> int | None:
     v = r.num(name, required=False, integer=True, maximum=1e12)
     return int(v) if v is not None else None
 
 
-def _model_from_row(r: _Row) -> ModelSpec:
+def _model_from_row(r: CatalogRow) -> ModelSpec:
     m = ModelSpec(
         id=r.text("id"), name=r.text("name", required=False) or r.text("id"),
         family=r.text("family", required=False), kind=r.choice("kind", MODEL_KINDS),
@@ -328,7 +328,7 @@ def _load(name: str, builder) -> dict:
     path = DATA_DIR / name
     out = {}
     for i, row in enumerate(read_csv(path), start=2):   # row 1 is the header
-        item = builder(_Row(f"data/{name} row {i}", row))
+        item = builder(CatalogRow(f"data/{name} row {i}", row))
         if item.id in out:
             raise VentureLabError(f"data/{name} row {i} field id", "duplicate id", got=item.id)
         out[item.id] = item
@@ -340,7 +340,7 @@ def _load(name: str, builder) -> dict:
 @functools.lru_cache(maxsize=1)
 def load_hardware() -> dict[str, Hardware]:
     """All devices of data/hardware.csv by id (validated; cached)."""
-    return _load("hardware.csv", _hardware_from_row)
+    return _load("hardware.csv", hardware_from_row)
 
 
 @functools.lru_cache(maxsize=1)
@@ -352,7 +352,7 @@ def load_models() -> dict[str, ModelSpec]:
 @functools.lru_cache(maxsize=1)
 def load_formats() -> dict[str, WeightFormat]:
     """Weight formats of data/formats.csv by id (validated; cached)."""
-    def build(r: _Row) -> WeightFormat:
+    def build(r: CatalogRow) -> WeightFormat:
         return WeightFormat(
             id=r.text("id"), bits_per_weight=r.num("bits_per_weight", maximum=64),
             activation_dtype=r.choice("activation_dtype", ("fp32", "fp16", "bf16")),
@@ -370,105 +370,14 @@ def get_format(fmt_id: str, field_name: str = "weights") -> WeightFormat:
     return formats[key]
 
 
-# --------------------------------------------------------------------------- user files
-def _looks_like_path(text: str) -> bool:
-    return os.sep in text or "/" in text or text.lower().endswith((".json", ".yaml", ".yml", ".toml"))
 
 
-def _read_structured(path: Path, field_name: str) -> dict:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise VentureLabError(field_name, f"cannot read file ({exc.strerror})", got=str(path)) from None
-    except ValueError:  # e.g. an embedded NUL byte: not a path the OS can open
-        raise VentureLabError(field_name, "not a readable file path", got=str(path)) from None
-    if len(raw) > 1_000_000:
-        raise VentureLabError(field_name, "file is larger than 1 MB; expected a small config file", got=str(path))
-    suffix = path.suffix.lower()
-    try:
-        text = raw.decode("utf-8")
-        if suffix == ".toml":
-            import tomllib
-            data = tomllib.loads(text)
-        elif suffix in (".yaml", ".yml"):
-            import yaml
-            data = yaml.safe_load(text)
-        else:
-            data = json.loads(text)
-    except Exception as exc:  # any parser error becomes one clear line
-        raise VentureLabError(field_name, f"cannot parse file ({type(exc).__name__})", got=str(path),
-                              accepted="JSON, YAML or TOML") from None
-    if not isinstance(data, dict):
-        raise VentureLabError(field_name, "file must hold a mapping of fields", got=str(path))
-    return data
-
-
-def hardware_from_dict(fields: dict) -> Hardware:
-    """A custom device from a form or a device file (catalog field names).
-
-    Required: ``memory_gb``, ``memory_bandwidth_gb_s`` and ``peak_tflops_fp16`` (or
-    ``peak_tflops_fp32``).  Missing peaks are derived (fp32 = fp16 / 2, int8 = 2 x fp16, int4 =
-    int8) and listed in ``derived``; ``hw_class`` defaults to ``nvidia-consumer`` (the nearest
-    calibrated class for an unknown GPU) and ``tdp_w`` to 300 W.
-    """
-    if not isinstance(fields, dict):
-        raise VentureLabError("hardware", "a device must be a mapping of catalog fields", got=type(fields).__name__)
-    allowed = set(Hardware.__dataclass_fields__) | {"ranges"}
-    unknown = sorted(set(map(str, fields)) - allowed)
-    if unknown:
-        raise VentureLabError("hardware", f"unknown field(s) {', '.join(unknown)}", accepted=sorted(allowed))
-    f = {k: v for k, v in fields.items() if v is not None}
-    derived = []
-    if "peak_tflops_fp16" not in f and "peak_tflops_fp32" in f:
-        f["peak_tflops_fp16"] = f["peak_tflops_fp32"]
-        derived.append("peak_tflops_fp16")
-    if "peak_tflops_fp32" not in f and "peak_tflops_fp16" in f:
-        r0 = _Row("hardware", f).num("peak_tflops_fp16")
-        f["peak_tflops_fp32"] = r0 / 2
-        derived.append("peak_tflops_fp32")
-    defaults = {"category": "workstation-gpu", "hw_class": "nvidia-consumer", "tdp_w": 300.0,
-                "verified": False, "source": "user-supplied device"}
-    for k, v in defaults.items():
-        if k not in f:
-            f[k] = v
-            if k == "tdp_w":
-                derived.append("tdp_w")
-    for k in ("peak_tops_int8", "peak_tops_int4"):
-        if k not in f and "peak_tflops_fp16" in f:
-            f[k] = _Row("hardware", f).num("peak_tflops_fp16") if k == "peak_tops_int8" else None
-            derived.append(k)
-    if f.get("peak_tops_int4") is None and "peak_tops_int8" in f:
-        f["peak_tops_int4"] = f["peak_tops_int8"]
-    f.setdefault("id", "custom-device")
-    for key in ("compute_formats", "derived"):
-        v = f.get(key)
-        if isinstance(v, (list, tuple)):
-            if not all(isinstance(x, str) for x in v):
-                raise VentureLabError(f"hardware {key}", "must be a list of names", got=v)
-            f[key] = "|".join(v)
-        elif v is not None and not isinstance(v, str):
-            raise VentureLabError(f"hardware {key}", "must be a list of names", got=v)
-    if "ranges" in f:
-        r = f["ranges"]
-        if isinstance(r, dict):
-            parts = []
-            for k, v in r.items():
-                if not (isinstance(v, (list, tuple)) and len(v) == 3 and
-                        all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in v)):
-                    raise VentureLabError("hardware ranges", "each entry must be [low, expected, high]",
-                                          got=f"{k}={v}")
-                parts.append(f"{k}={v[0]}|{v[1]}|{v[2]}")
-            f["ranges"] = ";".join(parts)
-        elif not isinstance(r, str):
-            raise VentureLabError("hardware ranges", "must map field -> [low, expected, high]", got=r)
-    for key in ("id", "name", "category", "hw_class", "source", "notes", "price_as_of", "price_source"):
-        if key in f and not isinstance(f[key], str):
-            raise VentureLabError(f"hardware {key}", "must be text", got=f[key])
-    hw = _hardware_from_row(_Row("hardware", {k: (v if isinstance(v, (bool, int, float)) else str(v))
-                                              for k, v in f.items()}))
-    if derived:
-        hw = Hardware(**{**hw.__dict__, "derived": tuple(dict.fromkeys(hw.derived + tuple(derived)))})
-    return hw
+# --------------------------------------------------------------------------- lookups: id or file
+def _user_files():
+    """:mod:`scenarios.engine.user_files`, imported only when a file is named (it builds on this
+    module's types, and a lookup by id stays free of the import)."""
+    from scenarios.engine import user_files
+    return user_files
 
 
 def _catalog_entry(catalog: dict, id_or_path):
@@ -478,47 +387,44 @@ def _catalog_entry(catalog: dict, id_or_path):
     return key, catalog.get(key, catalog.get(key.lower()))
 
 
+def _id_or_file(id_or_path, catalog: dict, field_name: str, read_file: Callable[[Path], object],
+                unknown: str, list_command: str):
+    """The catalog entry of an id, else what ``read_file`` builds from the file it names, else an
+    error listing every id (the CLI's ``venture-lab catalog <list_command>`` prints them too)."""
+    key, found = _catalog_entry(catalog, id_or_path)
+    if found is not None:
+        return found
+    if key and _user_files().looks_like_path(key):
+        return read_file(Path(key).expanduser())
+    raise VentureLabError(field_name, unknown, got=id_or_path,
+                          accepted=f"{len(catalog)} ids (list: venture-lab catalog {list_command}): "
+                          + ", ".join(catalog))
+
+
 def get_hardware(id_or_path: str | Hardware) -> Hardware:
     """A catalog device by id, or a device file (YAML / JSON / TOML with catalog fields)."""
     if isinstance(id_or_path, Hardware):
         return id_or_path
-    catalog = load_hardware()
-    key, found = _catalog_entry(catalog, id_or_path)
-    if found is not None:
-        return found
-    if key and _looks_like_path(key):
-        path = Path(key).expanduser()
-        data = _read_structured(path, "hardware")
-        data.setdefault("id", path.stem)
-        try:
-            return hardware_from_dict(data)
-        except VentureLabError as err:     # a bad field: say which file it is in (CLI prints --hardware)
-            raise VentureLabError("hardware", f"in device file {path.name}: {err}") from None
-    raise VentureLabError("hardware", "unknown hardware id (or a path to a device file)", got=id_or_path,
-                          accepted=f"{len(catalog)} ids (list: venture-lab catalog hardware): " + ", ".join(catalog))
+    return _id_or_file(id_or_path, load_hardware(), "hardware",
+                       lambda path: _user_files().hardware_from_file(path),
+                       "unknown hardware id (or a path to a device file)", "hardware")
 
 
 def get_model(id_or_path: str | ModelSpec) -> ModelSpec:
     """A catalog model by id, or a path to a Hugging Face style config.json."""
     if isinstance(id_or_path, ModelSpec):
         return id_or_path
-    catalog = load_models()
-    key, found = _catalog_entry(catalog, id_or_path)
-    if found is not None:
-        return found
-    if key and _looks_like_path(key):
-        path = Path(key).expanduser()
-        try:
-            return model_from_hf_config(_read_structured(path, "model"), name=path.parent.name or path.stem)
-        except VentureLabError as err:
-            if err.field == "model":        # already about the file itself (unreadable, not a mapping)
-                raise
-            raise VentureLabError("model", f"in config file {path.name}: {err}") from None
-    raise VentureLabError("model", "unknown model id (or a path to a config.json)", got=id_or_path,
-                          accepted=f"{len(catalog)} ids (list: venture-lab catalog models): " + ", ".join(catalog))
+    return _id_or_file(id_or_path, load_models(), "model",
+                       lambda path: _user_files().model_from_file(path),
+                       "unknown model id (or a path to a config.json)", "models")
+
+
+def hardware_from_dict(fields: dict) -> Hardware:
+    """A custom device from a form or a device file (scenarios.engine.user_files.hardware_from_dict)."""
+    return _user_files().hardware_from_dict(fields)
 
 
 def model_from_hf_config(config: dict, name: str = "custom") -> ModelSpec:
-    """Build a :class:`ModelSpec` from a parsed Hugging Face ``config.json`` (see scenarios.engine.hfconfig)."""
+    """A :class:`ModelSpec` from a parsed Hugging Face ``config.json`` (scenarios.engine.hfconfig)."""
     from scenarios.engine.hfconfig import model_from_hf_config as _impl
     return _impl(config, name)

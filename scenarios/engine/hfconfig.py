@@ -9,6 +9,7 @@ optional untied head), the same way data/models.csv counts were computed.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from scenarios.engine.catalog import ModelSpec
 from scenarios.errors import VentureLabError
@@ -96,15 +97,62 @@ def count_params(*, layers: int, hidden: int, heads: int, kv_heads: int, head_di
     return float(total), None
 
 
+@dataclass(frozen=True)
+class _Shapes:
+    """The shapes read from one config.json, with the defaults applied (0 = absent)."""
+
+    layers: int
+    hidden: int
+    heads: int
+    kv_heads: int
+    head_dim: int
+    ffn: int
+    vocab: int
+    context: int
+    experts: int
+    topk: int
+    kv_lora: int
+    rope_dim: int
+    moe_ffn: int | None
+    shared: int
+    dense_layers: int
+    q_lora: int
+    tied: bool
+    gated: bool
+
+
 def model_from_hf_config(config: dict, name: str = "custom") -> ModelSpec:
     """Parse a Hugging Face ``config.json`` dict into a ModelSpec (validated)."""
+    config, mtype = _text_config(config)
+    s = _read_shapes(config, mtype)
+    total, active = _param_counts(s)
+    attention, window, layers_kind = _attention_layout(config, mtype, s)
+    safe_name = re.sub(r"[^A-Za-z0-9._-]+", "-", str(name))[:80] or "custom"
+    return ModelSpec(
+        id=f"custom:{safe_name}", name=safe_name, family=mtype or "custom", kind="decoder-llm",
+        params_b=total / 1e9, active_params_b=(active / 1e9 if active else None), layers=s.layers,
+        hidden_size=s.hidden, attention_heads=s.heads, kv_heads=s.kv_heads, head_dim=s.head_dim, ffn_size=s.ffn,
+        vocab_size=s.vocab, context_length=s.context, num_experts=s.experts or None,
+        experts_per_token=s.topk or None, tie_embeddings=s.tied, attention_type=attention,
+        sliding_window=window if attention == "sliding-window-mix" else None,
+        sliding_window_layers=layers_kind, kv_lora_rank=s.kv_lora or None, qk_rope_head_dim=s.rope_dim or None,
+        source="user-supplied config.json (parameters computed from the shapes)", verified=False)
+
+
+def _text_config(config: object) -> tuple[dict, str]:
+    """The language model's settings and ``model_type`` (multimodal wrappers nest them in text_config)."""
     if not isinstance(config, dict):
         raise VentureLabError("config.json", "must be a JSON object of model settings", got=type(config).__name__)
-    if "text_config" in config and isinstance(config["text_config"], dict):   # multimodal wrappers
+    if "text_config" in config and isinstance(config["text_config"], dict):
         config = {**config["text_config"], **{k: v for k, v in config.items() if k == "model_type"}}
     mtype = config.get("model_type", "")
     if not isinstance(mtype, str):
         raise VentureLabError("config.json model_type", "must be text", got=mtype)
+    return config, mtype
+
+
+def _attention_dims(config: dict) -> tuple[int, int, int, int, int]:
+    """(layers, hidden, heads, kv_heads, head_dim); head_dim defaults to hidden / heads."""
     layers = _get_int(config, "layers", required=True)
     hidden = _get_int(config, "hidden_size", required=True)
     heads = _get_int(config, "attention_heads", required=True)
@@ -117,6 +165,12 @@ def model_from_hf_config(config: dict, name: str = "custom") -> ModelSpec:
             raise VentureLabError("config.json num_attention_heads", "must divide hidden_size (or give head_dim)",
                                   got=heads)
         head_dim = hidden // heads
+    return layers, hidden, heads, kv_heads, head_dim
+
+
+def _read_shapes(config: dict, mtype: str) -> _Shapes:
+    """Every shape the parameter count needs, checked, in the order a reader meets them."""
+    layers, hidden, heads, kv_heads, head_dim = _attention_dims(config)
     ffn = _get_int(config, "ffn_size") or 4 * hidden
     vocab = _get_int(config, "vocab_size", required=True)
     context = _get_int(config, "context_length") or 2048
@@ -140,40 +194,42 @@ def model_from_hf_config(config: dict, name: str = "custom") -> ModelSpec:
         raise VentureLabError("config.json qk_nope_head_dim", "must be a whole number 1..4095", got=nope_dim)
     if nope_dim:
         head_dim = nope_dim
-    total, _ = count_params(layers=layers, hidden=hidden, heads=heads, kv_heads=kv_heads, head_dim=head_dim,
-                            ffn=ffn, vocab=vocab, gated=gated, tied=tied, experts=experts, moe_ffn=moe_ffn,
-                            shared_experts=shared, dense_layers=dense_layers, q_lora_rank=q_lora,
-                            kv_lora_rank=kv_lora, rope_dim=rope_dim)
-    active = None
-    if experts:
-        active, _ = count_params(layers=layers, hidden=hidden, heads=heads, kv_heads=kv_heads, head_dim=head_dim,
-                                 ffn=ffn, vocab=vocab, gated=gated, tied=tied, experts=topk, moe_ffn=moe_ffn,
-                                 shared_experts=shared, dense_layers=dense_layers, q_lora_rank=q_lora,
-                                 kv_lora_rank=kv_lora, rope_dim=rope_dim)
+    return _Shapes(layers, hidden, heads, kv_heads, head_dim, ffn, vocab, context, experts, topk, kv_lora,
+                   rope_dim, moe_ffn, shared, dense_layers, q_lora, tied, gated)
+
+
+def _param_counts(s: _Shapes) -> tuple[float, float | None]:
+    """(total, active) parameters; active only for a mixture of experts (top-k experts per token)."""
+    def count(experts: int) -> float:
+        total, _ = count_params(layers=s.layers, hidden=s.hidden, heads=s.heads, kv_heads=s.kv_heads,
+                                head_dim=s.head_dim, ffn=s.ffn, vocab=s.vocab, gated=s.gated, tied=s.tied,
+                                experts=experts, moe_ffn=s.moe_ffn, shared_experts=s.shared,
+                                dense_layers=s.dense_layers, q_lora_rank=s.q_lora, kv_lora_rank=s.kv_lora,
+                                rope_dim=s.rope_dim)
+        return total
+
+    total = count(s.experts)
+    active = count(s.topk) if s.experts else None
     if total > 1e14:
         raise VentureLabError("config.json", "implies more than 100 trillion parameters; refusing an absurd size",
                               got=f"{total:.3g} parameters")
+    return total, active
+
+
+def _attention_layout(config: dict, mtype: str, s: _Shapes) -> tuple[str, int | None, str]:
+    """(attention_type, sliding window, which layers slide: "all" | "alternate" | "")."""
     window = config.get("sliding_window")
     use_swa = config.get("use_sliding_window", True)
     window = _get_int(config, "sliding_window") if window is not None else None
-    if kv_lora:
+    if s.kv_lora:
         attention = "mla"
-    elif window and use_swa is not False and window < context:
+    elif window and use_swa is not False and window < s.context:
         attention = "sliding-window-mix"
     else:
-        attention = "gqa" if kv_heads < heads else "mha"
+        attention = "gqa" if s.kv_heads < s.heads else "mha"
     layers_kind = ""
     if attention == "sliding-window-mix":
         pattern = config.get("layer_types")
         alternate = mtype in ("gemma2", "gpt_oss") or (isinstance(pattern, list) and "full_attention" in pattern)
         layers_kind = "alternate" if alternate else "all"
-    safe_name = re.sub(r"[^A-Za-z0-9._-]+", "-", str(name))[:80] or "custom"
-    return ModelSpec(
-        id=f"custom:{safe_name}", name=safe_name, family=mtype or "custom", kind="decoder-llm",
-        params_b=total / 1e9, active_params_b=(active / 1e9 if active else None), layers=layers,
-        hidden_size=hidden, attention_heads=heads, kv_heads=kv_heads, head_dim=head_dim, ffn_size=ffn,
-        vocab_size=vocab, context_length=context, num_experts=experts or None,
-        experts_per_token=topk or None, tie_embeddings=tied, attention_type=attention,
-        sliding_window=window if attention == "sliding-window-mix" else None,
-        sliding_window_layers=layers_kind, kv_lora_rank=kv_lora or None, qk_rope_head_dim=rope_dim or None,
-        source="user-supplied config.json (parameters computed from the shapes)", verified=False)
+    return attention, window, layers_kind

@@ -151,6 +151,30 @@ def test_bad_device_fields_raise(fields):
         hardware_from_dict(fields)
 
 
+def test_missing_peaks_are_derived_as_documented_and_listed_in_order():
+    # fp16 = fp32 when only fp32 is given; int8 = fp16; int4 = int8; tdp_w 300 W (docs/engine-api.md)
+    h = hardware_from_dict({"memory_gb": 8, "memory_bandwidth_gb_s": 100, "peak_tflops_fp32": 30})
+    assert (h.peak_tflops_fp16, h.peak_tops_int8, h.peak_tops_int4, h.tdp_w) == (30, 30, 30, 300)
+    assert h.derived == ("peak_tflops_fp16", "tdp_w", "peak_tops_int8", "peak_tops_int4")
+    assert (h.id, h.hw_class, h.category) == ("custom-device", "nvidia-consumer", "workstation-gpu")
+    given = hardware_from_dict({"memory_gb": 8, "memory_bandwidth_gb_s": 100, "peak_tflops_fp16": 30,
+                                "peak_tops_int8": 120, "tdp_w": 50})
+    assert (given.peak_tflops_fp32, given.peak_tops_int8, given.peak_tops_int4) == (15, 120, 120)
+    assert given.derived == ("peak_tflops_fp32", "peak_tops_int4")
+
+
+def test_a_config_file_is_named_after_its_folder_and_a_bad_key_names_the_file(tmp_path):
+    folder = tmp_path / "my-llm"
+    folder.mkdir()
+    config = {"model_type": "llama", "num_hidden_layers": 2, "hidden_size": 64, "num_attention_heads": 4,
+              "vocab_size": 100}
+    (folder / "config.json").write_text(json.dumps(config))
+    assert get_model(str(folder / "config.json")).id == "custom:my-llm"
+    (folder / "config.json").write_text(json.dumps({**config, "num_attention_heads": "four"}))
+    with pytest.raises(VentureLabError, match="in config file config.json: config.json num_attention_heads"):
+        get_model(str(folder / "config.json"))
+
+
 def test_unreadable_device_and_config_files(tmp_path):
     broken = tmp_path / "dev.yaml"
     broken.write_text("memory_gb: [unclosed")
