@@ -25,6 +25,7 @@ from scenarios.business.uncertainty import MonteCarloResult
 from scenarios.units import fmt_grouped, fmt_number, fmt_pct, fmt_plain, fmt_usd
 
 ROOT = Path(__file__).resolve().parents[2]
+MARGIN_MM = 12          # left and right page margin; the A4 body is 186 mm wide
 PALETTE = [(37, 99, 235), (220, 38, 38), (22, 163, 74), (217, 119, 6), (124, 58, 237),
            (8, 145, 178), (190, 24, 93), (75, 85, 99)]
 _REPLACE = {"\u2013": "-", "\u2014": "-", "\u2018": "'", "\u2019": "'", "\u201c": '"',
@@ -189,16 +190,25 @@ def _chart(pdf: FPDF, scenario: Scenario, result: ScenarioResult, x: float, y: f
 
 def build_pdf(scenario: Scenario, result: ScenarioResult, mc: MonteCarloResult | None = None,
               *, generated: _dt.datetime | None = None) -> bytes:
-    """The one-page PDF as bytes."""
+    """The one-page PDF as bytes: title and stamp, big figures, verdict and chart, assumptions, footnote."""
     generated = generated or _dt.datetime.now(_dt.timezone.utc)
     pdf = FPDF(orientation="P", unit="mm", format="A4")
     pdf.set_auto_page_break(False)
-    pdf.set_margins(12, 10, 12)
+    pdf.set_margins(MARGIN_MM, 10, MARGIN_MM)
     pdf.add_page()
     pdf.set_title(_latin1(scenario.name))
     pdf.set_creator(f"AI Venture Lab {product_version()}")
-    width = pdf.w - 24
+    width = pdf.w - 2 * MARGIN_MM
+    _title_and_stamp(pdf, scenario, width, generated)
+    _figure_boxes(pdf, headline_figures(scenario, result, mc), width)
+    _verdict_and_chart(pdf, scenario, result, width)
+    _assumptions_table(pdf, scenario, width)
+    _footnote(pdf, scenario, width)
+    return bytes(pdf.output())
 
+
+def _title_and_stamp(pdf: FPDF, scenario: Scenario, width: float, generated: _dt.datetime) -> None:
+    """The scenario's name, then one grey line of versions, price dates and what is served where."""
     pdf.set_font("Helvetica", "B", 16)
     pdf.cell(width, 8, _latin1(scenario.name), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", size=8)
@@ -212,11 +222,13 @@ def build_pdf(scenario: Scenario, result: ScenarioResult, mc: MonteCarloResult |
     pdf.set_text_color(0, 0, 0)
     pdf.ln(2)
 
-    figs = headline_figures(scenario, result, mc)
+
+def _figure_boxes(pdf: FPDF, figs: list[tuple[str, str, str]], width: float) -> None:
+    """One grey box per headline figure: label, the value as large as fits, the detail."""
     box_w = width / len(figs)
     y0 = pdf.get_y()
     for i, (label, value, detail) in enumerate(figs):
-        x0 = 12 + i * box_w
+        x0 = MARGIN_MM + i * box_w
         pdf.set_fill_color(243, 244, 246)
         pdf.rect(x0 + 1, y0, box_w - 2, 24, style="F")
         pdf.set_xy(x0 + 2, y0 + 1.5)
@@ -232,8 +244,10 @@ def build_pdf(scenario: Scenario, result: ScenarioResult, mc: MonteCarloResult |
         pdf.set_xy(x0 + 2, y0 + 17)
         pdf.set_font("Helvetica", size=6.5)
         pdf.cell(box_w - 4, 4, _latin1(detail))
-    pdf.set_xy(12, y0 + 28)
+    pdf.set_xy(MARGIN_MM, y0 + 28)
 
+
+def _verdict_and_chart(pdf: FPDF, scenario: Scenario, result: ScenarioResult, width: float) -> None:
     pdf.set_font("Helvetica", "B", 11.5)
     pdf.set_fill_color(239, 246, 255)
     pdf.multi_cell(width, 6, _latin1(result.verdict.text), fill=True, new_x="LMARGIN", new_y="NEXT")
@@ -241,9 +255,11 @@ def build_pdf(scenario: Scenario, result: ScenarioResult, mc: MonteCarloResult |
     pdf.set_font("Helvetica", "B", 9)
     pdf.cell(width, 5, "Build vs buy: monthly cost against volume", new_x="LMARGIN", new_y="NEXT")
     cy = pdf.get_y()
-    _chart(pdf, scenario, result, 12, cy, width, 88)
-    pdf.set_xy(12, cy + 90)
+    _chart(pdf, scenario, result, MARGIN_MM, cy, width, 88)
+    pdf.set_xy(MARGIN_MM, cy + 90)
 
+
+def _assumptions_table(pdf: FPDF, scenario: Scenario, width: float) -> None:
     pdf.set_font("Helvetica", "B", 9)
     pdf.cell(width, 5, "Assumptions", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", size=6.5)
@@ -254,6 +270,10 @@ def build_pdf(scenario: Scenario, result: ScenarioResult, mc: MonteCarloResult |
             r = table.row()
             for cell in row:
                 r.cell(_latin1(cell)[:220])
+
+
+def _footnote(pdf: FPDF, scenario: Scenario, width: float) -> None:
+    """Where the figures come from, at the foot of the page."""
     pdf.set_y(pdf.h - 12)
     pdf.set_font("Helvetica", size=6.5)
     pdf.set_text_color(90, 90, 90)
@@ -261,4 +281,3 @@ def build_pdf(scenario: Scenario, result: ScenarioResult, mc: MonteCarloResult |
         "Estimates: serving speed from the AI Venture Lab engine (roofline with fitted efficiency, "
         "see docs/methodology.md); costs sized for the peak hour; ranges are P10-P90 of a 10,000-sample "
         f"Monte Carlo. Scenario file: {scenario.id}.yaml (download it next to this PDF)."))
-    return bytes(pdf.output())

@@ -11,6 +11,7 @@ import yaml
 
 from scenarios.business import scenario as sc
 from scenarios.errors import VentureLabError
+from scenarios.business.safe_yaml import MAX_FILE_BYTES
 from scenarios.business.scenario import from_dict, load, load_preset, parse_text, to_yaml
 from scenarios.business.store import ScenarioStore, save
 from tests.scenarios.conftest import golden_dict
@@ -117,7 +118,7 @@ def test_not_yaml_at_all():
 
 
 def test_huge_file_is_refused_before_parsing(tmp_path):
-    text = to_yaml(from_dict(golden_dict())) + "# " + "x" * (sc.MAX_FILE_BYTES + 10) + "\n"
+    text = to_yaml(from_dict(golden_dict())) + "# " + "x" * (MAX_FILE_BYTES + 10) + "\n"
     _expect(text, "larger than")
     p = tmp_path / "huge.yaml"
     p.write_text(text)

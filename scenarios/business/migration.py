@@ -1,0 +1,64 @@
+"""Scenario files of older schema versions, brought up to the current one on load.
+
+Each step takes plain data of version N and returns version N + 1, so a file of any known version
+reaches :data:`SCHEMA_VERSION` through the same chain; a version newer than this release is refused.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scenarios.errors import VentureLabError
+
+SCHEMA_VERSION = 2
+
+
+def _migrate_v1(d: dict) -> dict:
+    """Version 1 (the first prototype's files): ``version: 1``; ``traffic.tokens_in`` /
+    ``tokens_out``; ``utilisation`` at top level; one ``fixed_costs_usd_month`` figure;
+    ``funding_usd``; targets without ids (the serving target named by its list index)."""
+    d = dict(d)
+    d.pop("version", None)
+    traffic = dict(d.get("traffic") or {})
+    if "tokens_in" in traffic:
+        traffic["prompt_tokens"] = traffic.pop("tokens_in")
+    if "tokens_out" in traffic:
+        traffic["output_tokens"] = traffic.pop("tokens_out")
+    d["traffic"] = traffic
+    if "utilisation" in d:
+        d["operating"] = {**(d.get("operating") or {}), "utilisation": d.pop("utilisation")}
+    if "fixed_costs_usd_month" in d:
+        d["fixed_costs"] = {"other_usd_month": d.pop("fixed_costs_usd_month")}
+    if "funding_usd" in d:
+        d["funding"] = {"cash_usd": d.pop("funding_usd")}
+    targets = []
+    for i, t in enumerate(d.get("targets") or []):
+        t = dict(t) if isinstance(t, dict) else t
+        if isinstance(t, dict) and "id" not in t:
+            t["id"] = f"{t.get('kind', 'target')}-{i + 1}"
+        targets.append(t)
+    d["targets"] = targets
+    idx = d.pop("serving_target_index", 0)
+    if isinstance(idx, int) and 0 <= idx < len(targets) and isinstance(targets[idx], dict):
+        d["serving_target"] = targets[idx]["id"]
+    d["schema_version"] = 2
+    return d
+
+
+_MIGRATIONS = {1: _migrate_v1}
+
+
+def migrate(data: Any) -> Any:
+    """Bring data of any known schema version up to :data:`SCHEMA_VERSION`."""
+    if not isinstance(data, dict):
+        return data
+    version = data.get("schema_version", data.get("version", SCHEMA_VERSION))
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise VentureLabError("schema_version", "must be a whole number", got=version)
+    if version > SCHEMA_VERSION or version < 1:
+        raise VentureLabError("schema_version", "is not a version this release can read",
+                              got=version, accepted=range(1, SCHEMA_VERSION + 1))
+    while version < SCHEMA_VERSION:
+        data = _MIGRATIONS[version](data)
+        version += 1
+    return data
