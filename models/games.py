@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from scenarios.errors import VentureLabError
+from models._config import check_ranges
 
 CHEAT_TYPES = ("bot", "aim-assist", "speed-hack")
 LEGIT = "legit"
@@ -70,16 +70,8 @@ class CheatConfig:
     n_trees: int = 200
 
     def validate(self) -> None:
-        checks = [
-            ("n_players", 500 <= self.n_players <= 50_000, "500..50000"),
-            ("cheat_rate", 0.002 <= self.cheat_rate <= 0.2, "0.002..0.2"),
-            ("strength", 0.0 <= self.strength <= 1.0, "0..1"),
-            ("review_budget", 0.001 <= self.review_budget <= 0.2, "0.001..0.2"),
-            ("n_trees", 10 <= self.n_trees <= 1000, "10..1000"),
-        ]
-        for name, ok, accepted in checks:
-            if not ok:
-                raise VentureLabError(name, "out of range", got=getattr(self, name), accepted=accepted)
+        check_ranges(self, n_players=(500, 50_000), cheat_rate=(0.002, 0.2), strength=(0, 1),
+                     review_budget=(0.001, 0.2), n_trees=(10, 1000))
 
 
 @dataclass(frozen=True)
