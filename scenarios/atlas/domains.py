@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 import yaml
 
@@ -238,6 +238,18 @@ class _Reader:
             self.fail(f"{where}.anchor", "must be a string", got=anchor)
         return DemoLink(page, anchor)
 
+    def identified(self, entries: list, key: str) -> Iterator[tuple[str, dict, str]]:
+        """Each entry of the list under ``key`` as ``(where, mapping, id)``; an id used twice fails."""
+        seen: set[str] = set()
+        for i, item in enumerate(entries):
+            where = f"{key}[{i}]"
+            item = self.mapping(item, where)
+            ident = self.text(item, "id", where)
+            if ident in seen:
+                self.fail(f"{where}.id", "is defined twice", got=ident)
+            seen.add(ident)
+            yield where, item, ident
+
     def exact_ids(self, items: list, expected: tuple[str, ...], where: str) -> None:
         ids = [item.get("id") if isinstance(item, dict) else None for item in items]
         if sorted(map(str, ids)) != sorted(expected):
@@ -247,12 +259,7 @@ class _Reader:
 def _load_rules(r: _Reader, doc: dict) -> dict[str, Rule]:
     raw = r.entries(doc, "rules", non_empty=True)
     rules: dict[str, Rule] = {}
-    for i, item in enumerate(raw):
-        where = f"rules[{i}]"
-        item = r.mapping(item, where)
-        rid = r.text(item, "id", where)
-        if rid in rules:
-            r.fail(f"{where}.id", "is defined twice", got=rid)
+    for where, item, rid in r.identified(raw, "rules"):
         rules[rid] = Rule(
             id=rid, regime=r.i18n(item, "regime", where), note=r.i18n(item, "note", where),
             date=r.i18n(item, "date", where), status=r.choice(item, "status", where, RULE_STATUSES),

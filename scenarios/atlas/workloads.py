@@ -98,13 +98,8 @@ def load_presets_from(path: Path) -> dict[str, WorkloadPreset]:
     defaults = r.mapping(doc.get("defaults", {}), "defaults")
     raw = r.entries(doc, "presets", non_empty=True)
     presets: dict[str, WorkloadPreset] = {}
-    for i, item in enumerate(raw):
-        where = f"presets[{i}]"
-        item = r.mapping(item, where)
-        pid = r.text(item, "id", where)
+    for _, item, pid in r.identified(raw, "presets"):
         where = f"presets[{pid}]"
-        if pid in presets:
-            r.fail(where, "is defined twice")
         kind = r.choice(item, "kind", where, KINDS)
         common: dict[str, Any] = dict(
             id=pid, domain=r.choice(item, "domain", where, DOMAIN_IDS),
