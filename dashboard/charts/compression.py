@@ -65,30 +65,23 @@ def compression_latency(result) -> go.Figure:
 
 
 def pruning_sweep(sweep) -> go.Figure:
+    """Accuracy against the share pruned, per method: solid after fine-tuning, dotted before."""
     fig = go.Figure()
     for n, method in enumerate(("unstructured", "structured")):
         pts = [p for p in sweep.pruning if p.method == method]
         label = t(f"comp.method.{method}")
-        fig.add_trace(
-            go.Scatter(
-                x=[100 * p.amount for p in pts],
-                y=[100 * p.accuracy for p in pts],
-                mode="lines+markers",
-                name=f"{label} · {t('comp.after_finetune')}",
-                line=dict(color=PALETTE[n]),
-                hovertemplate="%{x:.0f}%: %{y:.1f}%<extra></extra>",
+        for attr, stage, dash in (("accuracy", "comp.after_finetune", None),
+                                  ("accuracy_before_finetune", "comp.before_finetune", "dot")):
+            fig.add_trace(
+                go.Scatter(
+                    x=[100 * p.amount for p in pts],
+                    y=[100 * getattr(p, attr) for p in pts],
+                    mode="lines+markers",
+                    name=f"{label} · {t(stage)}",
+                    line=dict(color=PALETTE[n], dash=dash),
+                    hovertemplate="%{x:.0f}%: %{y:.1f}%<extra></extra>",
+                )
             )
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=[100 * p.amount for p in pts],
-                y=[100 * p.accuracy_before_finetune for p in pts],
-                mode="lines+markers",
-                name=f"{label} · {t('comp.before_finetune')}",
-                line=dict(color=PALETTE[n], dash="dot"),
-                hovertemplate="%{x:.0f}%: %{y:.1f}%<extra></extra>",
-            )
-        )
     return layout(fig, t("comp.chart.pruning_sweep"), t("comp.axis.pruned_pct"), t("comp.axis.accuracy_pct"))
 
 
