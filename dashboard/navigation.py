@@ -2,7 +2,7 @@
 
 To add a page: write dashboard/pages/<name>.py (inputs -> one cached engine call ->
 charts), add its strings to data/i18n/<area>.yaml, and append a PageSpec to its
-section below. tests/app/test_pages.py then runs it through AppTest automatically.
+section below (:func:`page`). tests/app/test_pages.py then runs it through AppTest automatically.
 Each section has its own list so that work on different areas does not collide.
 """
 
@@ -23,45 +23,43 @@ class PageSpec:
     default: bool = False
 
 
+def page(name: str, icon: str, *, title_key: str | None = None, url_path: str | None = None,
+         default: bool = False) -> PageSpec:
+    """The page dashboard/pages/<name>.py: titled ``nav.<name>`` and served at ``<name>`` with
+    dashes, unless told otherwise; ``icon`` is a Material icon name."""
+    return PageSpec(f"dashboard/pages/{name}.py", title_key or f"nav.{name}", f":material/{icon}:",
+                    url_path or name.replace("_", "-"), default)
+
+
 EXPLORE: list[PageSpec] = [
-    PageSpec("dashboard/pages/home.py", "nav.home", ":material/home:", "home", default=True),
-    PageSpec("dashboard/pages/atlas.py", "nav.atlas", ":material/grid_view:", "atlas"),
-    PageSpec("dashboard/pages/domain.py", "nav.domain", ":material/travel_explore:", "domain"),
-    PageSpec("dashboard/pages/opportunity.py", "nav.opportunity", ":material/leaderboard:", "opportunity"),
+    page("home", "home", default=True),
+    page("atlas", "grid_view"),
+    page("domain", "travel_explore"),
+    page("opportunity", "leaderboard"),
 ]
 
-ESTIMATE: list[PageSpec] = [
-    PageSpec("dashboard/pages/cost_serving.py", "nav.cost_serving", ":material/bolt:", "cost-serving"),
-    PageSpec("dashboard/pages/cost_training.py", "nav.cost_training", ":material/model_training:",
-             "cost-training"),
-]
+ESTIMATE: list[PageSpec] = [page("cost_serving", "bolt"), page("cost_training", "model_training")]
 
 DEMOS: list[PageSpec] = [
-    PageSpec("dashboard/pages/demo_finance.py", "nav.demo_finance", ":material/credit_card:", "demo-finance"),
-    PageSpec("dashboard/pages/demo_medical.py", "nav.demo_medical", ":material/medical_services:", "demo-medical"),
-    PageSpec("dashboard/pages/demo_vision.py", "nav.demo_vision", ":material/directions_car:", "demo-vision"),
-    PageSpec("dashboard/pages/demo_games.py", "nav.demo_games", ":material/sports_esports:", "demo-games"),
-    PageSpec("dashboard/pages/demo_speech.py", "nav.demo_speech", ":material/mic:", "demo-speech"),
-    PageSpec("dashboard/pages/demo_overfitting.py", "nav.demo_overfitting", ":material/ssid_chart:",
-             "demo-overfitting"),
-    PageSpec("dashboard/pages/demo_training_speed.py", "nav.demo_training_speed", ":material/speed:",
-             "demo-training-speed"),
-    PageSpec("dashboard/pages/demo_compression.py", "nav.demo_compression", ":material/compress:",
-             "demo-compression"),
-    PageSpec("dashboard/pages/demo_nlp.py", "nav.demo_nlp", ":material/forum:", "demo-nlp"),
-    PageSpec("dashboard/pages/demo_recommendation.py", "nav.demo_recommendation", ":material/recommend:",
-             "demo-recommendation"),
+    page("demo_finance", "credit_card"),
+    page("demo_medical", "medical_services"),
+    page("demo_vision", "directions_car"),
+    page("demo_games", "sports_esports"),
+    page("demo_speech", "mic"),
+    page("demo_overfitting", "ssid_chart"),
+    page("demo_training_speed", "speed"),
+    page("demo_compression", "compress"),
+    page("demo_nlp", "forum"),
+    page("demo_recommendation", "recommend"),
 ]
 
 SCENARIOS: list[PageSpec] = [
-    PageSpec("dashboard/pages/scenarios_home.py", "nav.scenarios", ":material/folder_open:", "scenarios"),
-    PageSpec("dashboard/pages/compare.py", "nav.compare", ":material/compare_arrows:", "compare"),
-    PageSpec("dashboard/pages/pitch.py", "nav.pitch", ":material/co_present:", "pitch"),
+    page("scenarios_home", "folder_open", title_key="nav.scenarios", url_path="scenarios"),
+    page("compare", "compare_arrows"),
+    page("pitch", "co_present"),
 ]
 
-ABOUT: list[PageSpec] = [
-    PageSpec("dashboard/pages/methodology.py", "nav.methodology", ":material/science:", "methodology"),
-]
+ABOUT: list[PageSpec] = [page("methodology", "science")]
 
 # Section i18n key -> pages, in the order the sidebar shows them.
 SECTIONS: dict[str, list[PageSpec]] = {

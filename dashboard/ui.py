@@ -99,3 +99,15 @@ def explain_errors() -> Iterator[None]:
     except VentureLabError as err:
         st.error(t("common.bad_input", message=str(err)), icon=":material/error:")
         st.stop()
+
+
+def metric_row(*cards: tuple) -> None:
+    """One row of metric cards, a column each; a card is ``(label, value)`` or
+    ``(label, value, note)`` with a neutral note underneath (:func:`note_metric`)."""
+    for col, card in zip(st.columns(len(cards)), cards):
+        note_metric(*card, container=col)
+
+
+def csv_download(label: str, table, file_name: str, key: str | None = None) -> None:
+    """A button that downloads ``table`` (a pandas DataFrame) as the CSV a spreadsheet opens."""
+    st.download_button(label, table.to_csv(index=False).encode("utf-8"), file_name, "text/csv", key=key)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 
 import numpy as np
 
+from models._config import check_choice, check_ranges
 from models.tiny_gpt import GPTConfig, build_gpt
 from models.torch_threads import torch_threads
 from scenarios.errors import VentureLabError
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
 CORPUS_PATH = Path(__file__).resolve().parent.parent / "data" / "tiny_corpus.txt"
 Progress = Callable[[float, str], None]
+N_EMBD_CHOICES = (8, 16, 24, 32, 48, 64, 96, 128)  # accepted embedding widths
 EVAL_BATCHES = 2  # fixed batches per split for each loss point (same batches at every step)
 
 
@@ -45,18 +47,9 @@ class TrainConfig:
     sample_chars: int = 100  # length of each generated sample
 
     def validate(self) -> None:
-        checks = [
-            ("n_layer", 1 <= self.n_layer <= 6, "1..6"),
-            ("n_embd", self.n_embd in (8, 16, 24, 32, 48, 64, 96, 128), "8, 16, 24, 32, 48, 64, 96, 128"),
-            ("steps", 10 <= self.steps <= 5000, "10..5000"),
-            ("batch_size", 1 <= self.batch_size <= 256, "1..256"),
-            ("learning_rate", 1e-5 <= self.learning_rate <= 0.1, "1e-5..0.1"),
-            ("eval_every", 1 <= self.eval_every <= 1000, "1..1000"),
-            ("sample_chars", 10 <= self.sample_chars <= 1000, "10..1000"),
-        ]
-        for name, ok, accepted in checks:
-            if not ok:
-                raise VentureLabError(name, "out of range", got=getattr(self, name), accepted=accepted)
+        check_ranges(self, n_layer=(1, 6), steps=(10, 5000), batch_size=(1, 256),
+                     learning_rate=(1e-5, 0.1), eval_every=(1, 1000), sample_chars=(10, 1000))
+        check_choice(self, "n_embd", N_EMBD_CHOICES)
 
     def model_config(self, vocab_size: int) -> GPTConfig:
         """The GPT this run trains: 32 characters of context, the corpus's characters as tokens."""

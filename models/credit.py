@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from models._config import check, check_ranges
 from models._threads import single_threaded
-from scenarios.errors import VentureLabError
 
 FEATURES = ("income_k_usd", "debt_to_income", "credit_utilisation", "late_payments_2y",
             "credit_history_years", "recent_inquiries", "years_employed")
@@ -41,16 +41,11 @@ class CreditConfig:
     seed: int = 0
 
     def validate(self) -> None:
-        if not 1_000 <= self.n_applicants <= 100_000:
-            raise VentureLabError("n_applicants", "must be between 1,000 and 100,000", got=self.n_applicants)
-        if not 0.01 <= self.max_default_probability <= 0.9:
-            raise VentureLabError("max_default_probability", "must be between 0.01 and 0.9",
-                                  got=self.max_default_probability)
-        if not 0 <= self.applicant < int(self.n_applicants * 0.3):
-            raise VentureLabError("applicant", "must index a test applicant",
-                                  got=self.applicant, accepted=f"0-{int(self.n_applicants * 0.3) - 1}")
-        if not 1 <= self.n_reasons <= len(FEATURES):
-            raise VentureLabError("n_reasons", f"must be 1-{len(FEATURES)}", got=self.n_reasons)
+        check_ranges(self, n_applicants=(1_000, 100_000), max_default_probability=(0.01, 0.9))
+        n_test = int(self.n_applicants * 0.3)
+        check(self, "applicant", 0 <= self.applicant < n_test, f"0..{n_test - 1}",
+              problem="must index a test applicant")
+        check_ranges(self, n_reasons=(1, len(FEATURES)))
 
 
 @dataclass(frozen=True)

@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from models._config import check_ranges
 from models._threads import single_threaded
-from scenarios.errors import VentureLabError
 
 METHODS = ("baseline", "class_weights", "resampling", "threshold")
 FEATURES = ("log_amount", "night", "log_distance_km", "card_not_present", "new_merchant",
@@ -48,17 +48,9 @@ class FraudConfig:
     seed: int = 0
 
     def validate(self) -> None:
-        if not 5_000 <= self.n_transactions <= 500_000:
-            raise VentureLabError("n_transactions", "must be between 5,000 and 500,000",
-                                  got=self.n_transactions)
-        if not 0.001 <= self.fraud_rate <= 0.02:
-            raise VentureLabError("fraud_rate", "must be between 0.001 (0.1 %) and 0.02 (2 %)",
-                                  got=self.fraud_rate)
-        if self.cost_missed_fraud_usd < 0 or self.cost_false_alarm_usd < 0:
-            raise VentureLabError("cost", "costs must be >= 0",
-                                  got=(self.cost_missed_fraud_usd, self.cost_false_alarm_usd))
-        if not 0.2 <= self.signal_strength <= 3.0:
-            raise VentureLabError("signal_strength", "must be between 0.2 and 3", got=self.signal_strength)
+        check_ranges(self, n_transactions=(5_000, 500_000), fraud_rate=(0.001, 0.02),
+                     cost_missed_fraud_usd=(0, float("inf")), cost_false_alarm_usd=(0, float("inf")),
+                     signal_strength=(0.2, 3))
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from scenarios.errors import VentureLabError
+from models._config import check_ranges
 
 CHEAT_TYPES = ("bot", "aim-assist", "speed-hack")
 LEGIT = "legit"
@@ -70,16 +70,8 @@ class CheatConfig:
     n_trees: int = 200
 
     def validate(self) -> None:
-        checks = [
-            ("n_players", 500 <= self.n_players <= 50_000, "500..50000"),
-            ("cheat_rate", 0.002 <= self.cheat_rate <= 0.2, "0.002..0.2"),
-            ("strength", 0.0 <= self.strength <= 1.0, "0..1"),
-            ("review_budget", 0.001 <= self.review_budget <= 0.2, "0.001..0.2"),
-            ("n_trees", 10 <= self.n_trees <= 1000, "10..1000"),
-        ]
-        for name, ok, accepted in checks:
-            if not ok:
-                raise VentureLabError(name, "out of range", got=getattr(self, name), accepted=accepted)
+        check_ranges(self, n_players=(500, 50_000), cheat_rate=(0.002, 0.2), strength=(0, 1),
+                     review_budget=(0.001, 0.2), n_trees=(10, 1000))
 
 
 @dataclass(frozen=True)
@@ -139,33 +131,32 @@ def _honest_telemetry(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]
     return cols
 
 
+# Where each cheat moves a player's telemetry: (column, draw, p1, p2), the target drawn as
+# rng.normal(p1, p2) or rng.uniform(p1, p2); "scale" multiplies the player's own value by a
+# uniform(p1, p2) factor (a speed hack speeds up whatever the player's honest pace was).
+CHEAT_SIGNATURES = {
+    "bot": (("action_interval_cv", "normal", 0.15, 0.04), ("session_h", "uniform", 8, 20),
+            ("path_entropy_bits", "normal", 2.2, 0.3), ("reaction_cv", "normal", 0.06, 0.02),
+            ("actions_per_min", "normal", 95, 5)),
+    "aim-assist": (("reaction_ms", "normal", 150, 15), ("reaction_cv", "normal", 0.08, 0.02),
+                   ("headshot_share", "uniform", 0.45, 0.7), ("flick_deg_s", "normal", 900, 120),
+                   ("aim_jitter_deg", "normal", 0.15, 0.05)),
+    "speed-hack": (("mean_speed_m_s", "scale", 1.3, 1.6), ("max_speed_m_s", "uniform", 7.0, 9.5),
+                   ("corrections_per_min", "normal", 5.0, 1.0)),
+}
+
+
 def _apply_cheats(cols: dict[str, np.ndarray], kind: np.ndarray, rng: np.random.Generator, a: float) -> None:
     """Move each cheater's telemetry a share ``a`` (the strength) towards their cheat's signature."""
-
-    def shift(name, who, target):
-        cols[name][who] = (1 - a) * cols[name][who] + a * target
-
-    bot = kind == "bot"
-    nb = int(bot.sum())
-    shift("action_interval_cv", bot, rng.normal(0.15, 0.04, nb))
-    shift("session_h", bot, rng.uniform(8, 20, nb))
-    shift("path_entropy_bits", bot, rng.normal(2.2, 0.3, nb))
-    shift("reaction_cv", bot, rng.normal(0.06, 0.02, nb))
-    shift("actions_per_min", bot, rng.normal(95, 5, nb))
-
-    aim = kind == "aim-assist"
-    na = int(aim.sum())
-    shift("reaction_ms", aim, rng.normal(150, 15, na))
-    shift("reaction_cv", aim, rng.normal(0.08, 0.02, na))
-    shift("headshot_share", aim, rng.uniform(0.45, 0.7, na))
-    shift("flick_deg_s", aim, rng.normal(900, 120, na))
-    shift("aim_jitter_deg", aim, rng.normal(0.15, 0.05, na))
-
-    spd = kind == "speed-hack"
-    ns = int(spd.sum())
-    shift("mean_speed_m_s", spd, cols["mean_speed_m_s"][spd] * rng.uniform(1.3, 1.6, ns))
-    shift("max_speed_m_s", spd, rng.uniform(7.0, 9.5, ns))
-    shift("corrections_per_min", spd, rng.normal(5.0, 1.0, ns))
+    for cheat, signature in CHEAT_SIGNATURES.items():
+        who = kind == cheat
+        n = int(who.sum())
+        for name, draw, p1, p2 in signature:
+            if draw == "scale":
+                target = cols[name][who] * rng.uniform(p1, p2, n)
+            else:
+                target = getattr(rng, draw)(p1, p2, n)
+            cols[name][who] = (1 - a) * cols[name][who] + a * target
 
 
 def _robust_z(X: np.ndarray) -> np.ndarray:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from scenarios.errors import VentureLabError
+from models._config import check, check_choice, check_ranges
 
 MAPS: dict[str, tuple[str, ...]] = {
     "cliff": (
@@ -62,16 +62,10 @@ class GridConfig:
     slip: float = 0.0         # icy floor: chance a move goes in a random direction
 
     def validate(self) -> None:
-        if self.map_id not in MAPS:
-            raise VentureLabError("map_id", "unknown map", got=self.map_id, accepted=", ".join(MAPS))
-        checks = [("episodes", 10 <= self.episodes <= 5000, "10..5000"),
-                  ("alpha", 0 < self.alpha <= 1, "(0, 1]"),
-                  ("gamma", 0 < self.gamma <= 1, "(0, 1]"),
-                  ("epsilon", 0 <= self.epsilon <= 1, "0..1"),
-                  ("slip", 0 <= self.slip <= 0.5, "0..0.5")]
-        for name, ok, accepted in checks:
-            if not ok:
-                raise VentureLabError(name, "out of range", got=getattr(self, name), accepted=accepted)
+        check_choice(self, "map_id", MAPS)
+        check_ranges(self, episodes=(10, 5000), epsilon=(0, 1), slip=(0, 0.5))
+        check(self, "alpha", 0 < self.alpha <= 1, "(0, 1]")
+        check(self, "gamma", 0 < self.gamma <= 1, "(0, 1]")
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from models._config import check_ranges
 from models._threads import single_threaded
-from scenarios.errors import VentureLabError
 
 
 @functools.lru_cache(maxsize=1)
@@ -56,12 +56,7 @@ class ExplainConfig:
     seed: int = 0
 
     def validate(self) -> None:
-        if not 0.001 <= self.regularisation_c <= 100:
-            raise VentureLabError("regularisation_c", "must be between 0.001 and 100", got=self.regularisation_c)
-        if not 0 <= self.patient < 171:
-            raise VentureLabError("patient", "must index a test patient", got=self.patient, accepted="0-170")
-        if not 3 <= self.top_k <= 30:
-            raise VentureLabError("top_k", "must be 3-30", got=self.top_k)
+        check_ranges(self, regularisation_c=(0.001, 100), patient=(0, 170), top_k=(3, 30))
 
 
 @dataclass(frozen=True)

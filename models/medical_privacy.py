@@ -24,9 +24,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from models._config import check, check_ranges
 from models._threads import single_threaded
 from models.medical import split_scale
-from scenarios.errors import VentureLabError
 
 
 # --------------------------------------------------------------------------- DP-SGD (opacus)
@@ -41,14 +41,9 @@ class DPConfig:
     seed: int = 0
 
     def validate(self) -> None:
-        if not (self.epsilon > 0):
-            raise VentureLabError("epsilon", "must be > 0 (use inf for no privacy)", got=self.epsilon)
-        if not 0 < self.delta < 0.01:
-            raise VentureLabError("delta", "must be in (0, 0.01)", got=self.delta)
-        if not 1 <= self.epochs <= 200:
-            raise VentureLabError("epochs", "must be 1-200", got=self.epochs)
-        if not 0.01 <= self.max_grad_norm <= 100:
-            raise VentureLabError("max_grad_norm", "must be 0.01-100", got=self.max_grad_norm)
+        check(self, "epsilon", self.epsilon > 0, "> 0 (inf: no privacy)")
+        check(self, "delta", 0 < self.delta < 0.01, "(0, 0.01)")
+        check_ranges(self, epochs=(1, 200), max_grad_norm=(0.01, 100))
 
 
 @dataclass(frozen=True)
@@ -143,14 +138,8 @@ class FedConfig:
     seed: int = 0
 
     def validate(self) -> None:
-        if not 2 <= self.n_hospitals <= 20:
-            raise VentureLabError("n_hospitals", "must be 2-20", got=self.n_hospitals)
-        if not 0.01 <= self.non_iid_alpha <= 100:
-            raise VentureLabError("non_iid_alpha", "must be 0.01-100", got=self.non_iid_alpha)
-        if not 1 <= self.rounds <= 200:
-            raise VentureLabError("rounds", "must be 1-200", got=self.rounds)
-        if not 1 <= self.local_epochs <= 20:
-            raise VentureLabError("local_epochs", "must be 1-20", got=self.local_epochs)
+        check_ranges(self, n_hospitals=(2, 20), non_iid_alpha=(0.01, 100), rounds=(1, 200),
+                     local_epochs=(1, 20))
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from models._config import check_choice, check_ranges
 from scenarios.errors import VentureLabError
 
 DATA_PATH = Path(__file__).resolve().parent.parent / "data" / "customer_service_utterances.csv"
@@ -52,16 +53,9 @@ class IntentConfig:
     c: float = 10.0  # inverse regularisation strength of logistic regression
 
     def validate(self) -> None:
-        if not 0.1 <= self.test_fraction <= 0.5:
-            raise VentureLabError(
-                "test_fraction", "out of range", got=self.test_fraction, accepted="0.1..0.5"
-            )
-        if self.train_langs not in LANG_CHOICES:
-            raise VentureLabError("train_langs", "unknown", got=self.train_langs, accepted=LANG_CHOICES)
-        if not 1 <= self.ngram_max <= 6:
-            raise VentureLabError("ngram_max", "out of range", got=self.ngram_max, accepted="1..6")
-        if not 0.01 <= self.c <= 1000:
-            raise VentureLabError("c", "out of range", got=self.c, accepted="0.01..1000")
+        check_ranges(self, test_fraction=(0.1, 0.5))
+        check_choice(self, "train_langs", LANG_CHOICES)
+        check_ranges(self, ngram_max=(1, 6), c=(0.01, 1000))
 
 
 @dataclass(frozen=True)

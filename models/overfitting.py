@@ -29,6 +29,7 @@ from typing import Callable
 
 import numpy as np
 
+from models._config import check, check_choice, check_ranges
 from models.torch_threads import torch_threads
 from scenarios.errors import VentureLabError
 
@@ -55,20 +56,11 @@ class OverfitConfig:
     shift_strength: float = 0.5   # 0 = no shift, 1 = strongest
 
     def validate(self) -> None:
-        checks = [("n_train", 30 <= self.n_train <= 990, "30..990"),
-                  ("hidden_units", 4 <= self.hidden_units <= 1024, "4..1024"),
-                  ("epochs", 10 <= self.epochs <= 2000, "10..2000"),
-                  ("learning_rate", 1e-4 <= self.learning_rate <= 0.5, "0.0001..0.5"),
-                  ("dropout", 0 <= self.dropout < 1, "0..0.95"),
-                  ("weight_decay", 0 <= self.weight_decay <= 1, "0..1"),
-                  ("patience", 1 <= self.patience <= 500, "1..500"),
-                  ("shift_strength", 0 <= self.shift_strength <= 1, "0..1")]
-        for name, ok, accepted in checks:
-            if not ok:
-                raise VentureLabError(name, "out of range", got=getattr(self, name), accepted=accepted)
-        if self.shift_kind not in SHIFT_KINDS:
-            raise VentureLabError("shift_kind", "unknown shift", got=self.shift_kind,
-                                  accepted=", ".join(SHIFT_KINDS))
+        check_ranges(self, n_train=(30, 990), hidden_units=(4, 1024), epochs=(10, 2000),
+                     learning_rate=(1e-4, 0.5), weight_decay=(0, 1), patience=(1, 500),
+                     shift_strength=(0, 1))
+        check(self, "dropout", 0 <= self.dropout < 1, "0..0.95")
+        check_choice(self, "shift_kind", SHIFT_KINDS)
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from models._config import check, check_ranges
 from scenarios.errors import VentureLabError
 
 Progress = Callable[[float, str], None]
@@ -53,36 +54,16 @@ class RecommenderConfig:
     user_index: int = 0  # the user whose top-k list is shown
 
     def validate(self) -> None:
-        checks = [
-            ("n_users", 20 <= self.n_users <= 5000, "20..5000"),
-            ("n_items", 20 <= self.n_items <= 5000, "20..5000"),
-            ("true_rank", 1 <= self.true_rank <= 50, "1..50"),
-            ("signal_scale", 0.0 <= self.signal_scale <= 5.0, "0..5"),
-            ("noise_std", 0.0 <= self.noise_std <= 3.0, "0..3"),
-            ("density", 0.005 <= self.density <= 0.9, "0.005..0.9"),
-            ("cold_users", 0 <= self.cold_users <= 1000, "0..1000"),
-            ("cold_ratings", 0 <= self.cold_ratings <= 20, "0..20"),
-            ("factors", 1 <= self.factors <= 100, "1..100"),
-            ("reg", 0.0 < self.reg <= 100.0, "(0, 100]"),
-            ("iterations", 1 <= self.iterations <= 100, "1..100"),
-            ("test_fraction", 0.05 <= self.test_fraction <= 0.5, "0.05..0.5"),
-            ("top_k", 1 <= self.top_k <= 50, "1..50"),
-        ]
-        for name, ok, accepted in checks:
-            if not ok:
-                raise VentureLabError(name, "out of range", got=getattr(self, name), accepted=accepted)
+        check_ranges(self, n_users=(20, 5000), n_items=(20, 5000), true_rank=(1, 50),
+                     signal_scale=(0, 5), noise_std=(0, 3), density=(0.005, 0.9),
+                     cold_users=(0, 1000), cold_ratings=(0, 20), factors=(1, 100))
+        check(self, "reg", 0 < self.reg <= 100, "(0, 100]")
+        check_ranges(self, iterations=(1, 100), test_fraction=(0.05, 0.5), top_k=(1, 50))
         total_users = self.n_users + self.cold_users
-        if not 0 <= self.user_index < total_users:
-            raise VentureLabError(
-                "user_index", "no such user", got=self.user_index, accepted=f"0..{total_users - 1}"
-            )
-        if self.cold_ratings >= self.n_items:
-            raise VentureLabError(
-                "cold_ratings",
-                "must be below the number of items",
-                got=self.cold_ratings,
-                accepted=f"0..{self.n_items - 1}",
-            )
+        check(self, "user_index", 0 <= self.user_index < total_users, f"0..{total_users - 1}",
+              problem="no such user")
+        check(self, "cold_ratings", self.cold_ratings < self.n_items, f"0..{self.n_items - 1}",
+              problem="must be below the number of items")
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
+from models._config import check, check_choice, check_ranges
 from models.torch_threads import torch_threads
-from scenarios.errors import VentureLabError
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "speech" / "kws_clips.npz"
 NOISE_KINDS = ("white", "pink", "babble")
@@ -57,22 +57,11 @@ class KwsConfig:
     snr_grid_db: tuple[float, ...] = (40.0, 30.0, 20.0, 15.0, 10.0, 5.0, 0.0)
 
     def validate(self) -> None:
-        if self.noise_kind not in NOISE_KINDS:
-            raise VentureLabError("noise_kind", "unknown noise type", got=self.noise_kind,
-                                  accepted=", ".join(NOISE_KINDS))
-        if not -20 <= self.aug_snr_low_db <= self.aug_snr_high_db <= 60:
-            raise VentureLabError("aug_snr_low_db", "needs -20 <= low <= high <= 60 dB",
-                                  got=(self.aug_snr_low_db, self.aug_snr_high_db),
-                                  accepted="-20..60 dB, low <= high")
-        if not 0 <= self.aug_copies <= 5:
-            raise VentureLabError("aug_copies", "out of range", got=self.aug_copies, accepted="0..5")
-        if not 1 <= self.epochs <= 200:
-            raise VentureLabError("epochs", "out of range", got=self.epochs, accepted="1..200")
-        if not 8 <= self.n_mels <= 64:
-            raise VentureLabError("n_mels", "out of range", got=self.n_mels, accepted="8..64")
-        if not 0.1 <= self.test_speaker_share <= 0.5:
-            raise VentureLabError("test_speaker_share", "out of range",
-                                  got=self.test_speaker_share, accepted="0.1..0.5")
+        check_choice(self, "noise_kind", NOISE_KINDS)
+        check(self, "aug_snr_low_db", -20 <= self.aug_snr_low_db <= self.aug_snr_high_db <= 60,
+              "-20..60 dB, low <= high")
+        check_ranges(self, aug_copies=(0, 5), epochs=(1, 200), n_mels=(8, 64),
+                     test_speaker_share=(0.1, 0.5))
 
 
 @dataclass(frozen=True)

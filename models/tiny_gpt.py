@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from scenarios.errors import VentureLabError
+from models._config import check, check_ranges
 
 
 @dataclass(frozen=True)
@@ -36,17 +36,10 @@ class GPTConfig:
     lm_head_layer: bool = True
 
     def validate(self) -> None:
-        checks = [
-            ("vocab_size", 2 <= self.vocab_size <= 65_536, "2..65536"),
-            ("block_size", 1 <= self.block_size <= 4096, "1..4096"),
-            ("n_layer", 1 <= self.n_layer <= 48, "1..48"),
-            ("n_head", 1 <= self.n_head <= self.n_embd, f"1..n_embd ({self.n_embd})"),
-            ("n_embd", self.n_embd >= 1 and self.n_embd % max(self.n_head, 1) == 0,
-             f"a positive multiple of n_head ({self.n_head})"),
-        ]
-        for name, ok, accepted in checks:
-            if not ok:
-                raise VentureLabError(name, "out of range", got=getattr(self, name), accepted=accepted)
+        check_ranges(self, vocab_size=(2, 65_536), block_size=(1, 4096), n_layer=(1, 48),
+                     n_head=(1, self.n_embd))
+        check(self, "n_embd", self.n_embd >= 1 and self.n_embd % max(self.n_head, 1) == 0,
+              f"a positive multiple of n_head ({self.n_head})")
 
     @property
     def n_params(self) -> int:

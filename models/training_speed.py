@@ -35,9 +35,9 @@ from typing import Callable
 
 import numpy as np
 
+from models._config import check, check_ranges
 from models.tiny_gpt import GPTConfig, build_gpt
 from models.torch_threads import torch_threads
-from scenarios.errors import VentureLabError
 
 Progress = Callable[[float], None] | None
 
@@ -60,14 +60,8 @@ class SpeedConfig:
 
     def validate(self) -> None:
         max_threads = os.cpu_count() or 1
-        checks = [("batch_size", 1 <= self.batch_size <= 512, "1..512"),
-                  ("threads", 1 <= self.threads <= max_threads, f"1..{max_threads} (this machine)"),
-                  ("repeats", 1 <= self.repeats <= 20, "1..20"),
-                  ("steps", 1 <= self.steps <= 50, "1..50"),
-                  ("numerics_steps", 0 <= self.numerics_steps <= 500, "0..500")]
-        for name, ok, accepted in checks:
-            if not ok:
-                raise VentureLabError(name, "out of range", got=getattr(self, name), accepted=accepted)
+        check_ranges(self, batch_size=(1, 512), repeats=(1, 20), steps=(1, 50), numerics_steps=(0, 500))
+        check(self, "threads", 1 <= self.threads <= max_threads, f"1..{max_threads} (this machine)")
 
 
 @dataclass(frozen=True)

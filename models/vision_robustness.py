@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from models._config import check, check_ranges
 from models._threads import single_threaded
 from scenarios.errors import VentureLabError
 
@@ -57,21 +58,10 @@ class VisionConfig:
     cnn: CNNConfig = field(default_factory=CNNConfig)
 
     def validate(self) -> None:
-        if not 1 <= self.epochs <= 100:
-            raise VentureLabError("epochs", "must be 1-100", got=self.epochs)
-        if not 0 <= self.noise_std <= 2:
-            raise VentureLabError("noise_std", "must be 0-2", got=self.noise_std)
-        if not 0 <= self.blur_sigma_px <= 4:
-            raise VentureLabError("blur_sigma_px", "must be 0-4", got=self.blur_sigma_px)
-        if not 0 <= self.occlusion_px <= 8:
-            raise VentureLabError("occlusion_px", "must be 0-8", got=self.occlusion_px)
-        if not 0 <= self.attack_eps <= 0.5:
-            raise VentureLabError("attack_eps", "must be 0-0.5", got=self.attack_eps)
-        if not 1 <= self.pgd_steps <= 100:
-            raise VentureLabError("pgd_steps", "must be 1-100", got=self.pgd_steps)
-        if not 0 <= self.saliency_index < N_TEST:
-            raise VentureLabError("saliency_index", "must index a test image", got=self.saliency_index,
-                                  accepted=f"0-{N_TEST - 1}")
+        check_ranges(self, epochs=(1, 100), noise_std=(0, 2), blur_sigma_px=(0, 4),
+                     occlusion_px=(0, 8), attack_eps=(0, 0.5), pgd_steps=(1, 100))
+        check(self, "saliency_index", 0 <= self.saliency_index < N_TEST, f"0..{N_TEST - 1}",
+              problem="must index a test image")
 
 
 @dataclass(frozen=True)

@@ -124,3 +124,12 @@ def test_bad_preset_file_is_refused(tmp_path, field, value):
     path.write_text(yaml.safe_dump(doc, allow_unicode=True))
     with pytest.raises(VentureLabError, match=field):
         load_presets_from(path)
+
+
+def test_a_preset_id_used_twice_is_refused(tmp_path):
+    doc = yaml.safe_load((DATA_DIR / "domain_workloads.yaml").read_text(encoding="utf-8"))
+    doc["presets"].append(dict(doc["presets"][0]))
+    path = tmp_path / "domain_workloads.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True))
+    with pytest.raises(VentureLabError, match=r"presets\[\d+\]\.id: is defined twice"):
+        load_presets_from(path)

@@ -12,21 +12,15 @@ from dataclasses import replace
 
 import streamlit as st
 
-from dashboard.cached.sweeps import mark_swept
+from dashboard.cached.sweeps import grid_sweep
 from models import credit, fraud
 
 Progress = Callable[[float], None] | None
 FRAUD_RATES = (0.001, 0.002, 0.005, 0.01, 0.02)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def run_fraud(cfg: fraud.FraudConfig) -> fraud.FraudResult:
-    return fraud.run_fraud(cfg)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def run_credit(cfg: credit.CreditConfig) -> credit.CreditResult:
-    return credit.run_credit(cfg)
+run_fraud = st.cache_data(show_spinner=False, max_entries=64)(fraud.run_fraud)
+run_credit = st.cache_data(show_spinner=False, max_entries=64)(credit.run_credit)
 
 
 def fraud_sweep_key(cfg: fraud.FraudConfig) -> fraud.FraudConfig:
@@ -36,11 +30,4 @@ def fraud_sweep_key(cfg: fraud.FraudConfig) -> fraud.FraudConfig:
 
 def fraud_rate_sweep(cfg: fraud.FraudConfig, progress: Progress = None) -> dict[float, fraud.FraudResult]:
     """The fraud demo at every rate of :data:`FRAUD_RATES`, other knobs fixed."""
-    base = fraud_sweep_key(cfg)
-    out = {}
-    for i, rate in enumerate(FRAUD_RATES):
-        out[rate] = run_fraud(replace(base, fraud_rate=rate))
-        if progress:
-            progress((i + 1) / len(FRAUD_RATES))
-    mark_swept("fraud", base)
-    return out
+    return grid_sweep("fraud", run_fraud, fraud_sweep_key(cfg), "fraud_rate", FRAUD_RATES, progress)

@@ -13,25 +13,15 @@ from dataclasses import replace
 
 import streamlit as st
 
-from dashboard.cached.sweeps import mark_swept
+from dashboard.cached.sweeps import grid_sweep
 from models import medical, medical_privacy
 
 Progress = Callable[[float], None] | None
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def run_explain(cfg: medical.ExplainConfig) -> medical.ExplainResult:
-    return medical.run_explain(cfg)
-
-
-@st.cache_data(show_spinner=False, max_entries=128)
-def run_dp(cfg: medical_privacy.DPConfig) -> medical_privacy.DPResult:
-    return medical_privacy.run_dp(cfg)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def run_fedavg(cfg: medical_privacy.FedConfig) -> medical_privacy.FedResult:
-    return medical_privacy.run_fedavg(cfg)
+run_explain = st.cache_data(show_spinner=False, max_entries=64)(medical.run_explain)
+run_dp = st.cache_data(show_spinner=False, max_entries=128)(medical_privacy.run_dp)
+run_fedavg = st.cache_data(show_spinner=False, max_entries=64)(medical_privacy.run_fedavg)
 
 
 def dp_sweep_key(cfg: medical_privacy.DPConfig) -> medical_privacy.DPConfig:
@@ -42,12 +32,4 @@ def dp_sweep_key(cfg: medical_privacy.DPConfig) -> medical_privacy.DPConfig:
 def dp_sweep(cfg: medical_privacy.DPConfig,
              progress: Progress = None) -> dict[float, medical_privacy.DPResult]:
     """Accuracy at every epsilon of :data:`models.medical_privacy.EPSILON_GRID`, other knobs fixed."""
-    base = dp_sweep_key(cfg)
-    out = {}
-    grid = medical_privacy.EPSILON_GRID
-    for i, eps in enumerate(grid):
-        out[eps] = run_dp(replace(base, epsilon=eps))
-        if progress:
-            progress((i + 1) / len(grid))
-    mark_swept("dp", base)
-    return out
+    return grid_sweep("dp", run_dp, dp_sweep_key(cfg), "epsilon", medical_privacy.EPSILON_GRID, progress)

@@ -17,9 +17,7 @@ from models import overfitting
 Progress = Callable[[float], None] | None
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _variant(cfg: overfitting.OverfitConfig, variant: str) -> overfitting.FitResult:
-    return overfitting.run_variant(cfg, variant)
+_variant = st.cache_data(show_spinner=False, max_entries=256)(overfitting.run_variant)
 
 
 def run_overfitting(cfg: overfitting.OverfitConfig, progress: Progress = None) -> overfitting.OverfitResult:
@@ -32,19 +30,9 @@ def run_overfitting(cfg: overfitting.OverfitConfig, progress: Progress = None) -
     return overfitting.assemble(cfg, fits)
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
-def _learning_curve_point(cfg: overfitting.OverfitConfig, n: int) -> list[dict]:
-    return overfitting.learning_curve_point(cfg, n)
-
-
-@st.cache_data(show_spinner=False, max_entries=128)
-def _model_size_point(cfg: overfitting.OverfitConfig, width: int) -> list[dict]:
-    return overfitting.model_size_point(cfg, width)
-
-
-@st.cache_data(show_spinner=False, max_entries=128)
-def _cv_fold(cfg: overfitting.OverfitConfig, k: int, fold: int) -> list[dict]:
-    return overfitting.cv_fold(cfg, k, fold)
+_learning_curve_point = st.cache_data(show_spinner=False, max_entries=128)(overfitting.learning_curve_point)
+_model_size_point = st.cache_data(show_spinner=False, max_entries=128)(overfitting.model_size_point)
+_cv_fold = st.cache_data(show_spinner=False, max_entries=128)(overfitting.cv_fold)
 
 
 def learning_curve(cfg: overfitting.OverfitConfig, progress: Progress = None) -> list[dict]:

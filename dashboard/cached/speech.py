@@ -6,7 +6,4 @@ import streamlit as st
 
 from models import speech
 
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def run_kws(cfg: speech.KwsConfig) -> speech.KwsResult:
-    return speech.run_kws(cfg)
+run_kws = st.cache_data(show_spinner=False, max_entries=16)(speech.run_kws)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import collections
 import threading
+from dataclasses import replace
 from typing import Callable
 
 import streamlit as st
@@ -84,3 +85,19 @@ def sweep_done(*key) -> bool:
 
 def mark_swept(*key) -> None:
     _swept().add(key)
+
+
+def grid_sweep(kind: str, run: Callable, base, field: str, grid,
+               progress: Callable[[float], None] | None = None) -> dict:
+    """``run(base with field = value)`` for every value of ``grid``, reporting the share done
+    after each point; then marks the sweep ``(kind, base)`` done.
+
+    ``run`` is a cached single run, so each point is cached on its own and a rerun with other
+    knobs reuses whichever points it shares."""
+    out = {}
+    for i, value in enumerate(grid):
+        out[value] = run(replace(base, **{field: value}))
+        if progress:
+            progress((i + 1) / len(grid))
+    mark_swept(kind, base)
+    return out

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from dashboard.charts.demo_lab import PALETTE, layout
+from dashboard.charts.demo_lab import PALETTE, grouped_bars, layout, reference_line
 from dashboard.i18n import t
 
 
@@ -33,13 +33,8 @@ def compression_size_accuracy(result) -> go.Figure:
                 ),
             )
         )
-    fig.add_hline(
-        y=100 * result.majority_baseline_accuracy,
-        line_dash="dot",
-        line_color="#6B7280",
-        annotation_text=t("comp.baseline_line"),
-        annotation_position="bottom right",
-    )
+    reference_line(fig, 100 * result.majority_baseline_accuracy, t("comp.baseline_line"),
+                   position="bottom right")
     fig.update_xaxes(type="log")
     return layout(fig, t("comp.chart.size_accuracy"), t("comp.axis.size_kb"), t("comp.axis.accuracy_pct"))
 
@@ -47,28 +42,10 @@ def compression_size_accuracy(result) -> go.Figure:
 def compression_sizes(result) -> go.Figure:
     """Serialized and zlib-compressed (download) size of each variant, bars."""
     names = [variant_label(v.variant) for v in result.variants]
-    fig = go.Figure(
-        [  # horizontal: long version names stay readable on a phone
-            go.Bar(
-                name=t("comp.col.size_kb"),
-                y=names,
-                x=[v.size_bytes / 1e3 for v in result.variants],
-                orientation="h",
-                marker_color=PALETTE[0],
-                hovertemplate="%{y}: %{x:.1f} kB<extra></extra>",
-            ),
-            go.Bar(
-                name=t("comp.col.download_kb"),
-                y=names,
-                x=[v.download_bytes / 1e3 for v in result.variants],
-                orientation="h",
-                marker_color=PALETTE[2],
-                hovertemplate="%{y}: %{x:.1f} kB<extra></extra>",
-            ),
-        ]
-    )
-    fig.update_layout(barmode="group")
-    fig.update_yaxes(autorange="reversed")
+    fig = grouped_bars(names, [  # horizontal: long version names stay readable on a phone
+        (t("comp.col.size_kb"), [v.size_bytes / 1e3 for v in result.variants], PALETTE[0]),
+        (t("comp.col.download_kb"), [v.download_bytes / 1e3 for v in result.variants], PALETTE[2]),
+    ], hover="%{y}: %{x:.1f} kB<extra></extra>", horizontal=True)
     return layout(fig, t("comp.chart.sizes"), t("comp.axis.size_kb"), "")
 
 
@@ -88,30 +65,23 @@ def compression_latency(result) -> go.Figure:
 
 
 def pruning_sweep(sweep) -> go.Figure:
+    """Accuracy against the share pruned, per method: solid after fine-tuning, dotted before."""
     fig = go.Figure()
     for n, method in enumerate(("unstructured", "structured")):
         pts = [p for p in sweep.pruning if p.method == method]
         label = t(f"comp.method.{method}")
-        fig.add_trace(
-            go.Scatter(
-                x=[100 * p.amount for p in pts],
-                y=[100 * p.accuracy for p in pts],
-                mode="lines+markers",
-                name=f"{label} · {t('comp.after_finetune')}",
-                line=dict(color=PALETTE[n]),
-                hovertemplate="%{x:.0f}%: %{y:.1f}%<extra></extra>",
+        for attr, stage, dash in (("accuracy", "comp.after_finetune", None),
+                                  ("accuracy_before_finetune", "comp.before_finetune", "dot")):
+            fig.add_trace(
+                go.Scatter(
+                    x=[100 * p.amount for p in pts],
+                    y=[100 * getattr(p, attr) for p in pts],
+                    mode="lines+markers",
+                    name=f"{label} · {t(stage)}",
+                    line=dict(color=PALETTE[n], dash=dash),
+                    hovertemplate="%{x:.0f}%: %{y:.1f}%<extra></extra>",
+                )
             )
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=[100 * p.amount for p in pts],
-                y=[100 * p.accuracy_before_finetune for p in pts],
-                mode="lines+markers",
-                name=f"{label} · {t('comp.before_finetune')}",
-                line=dict(color=PALETTE[n], dash="dot"),
-                hovertemplate="%{x:.0f}%: %{y:.1f}%<extra></extra>",
-            )
-        )
     return layout(fig, t("comp.chart.pruning_sweep"), t("comp.axis.pruned_pct"), t("comp.axis.accuracy_pct"))
 
 

@@ -51,3 +51,32 @@ def contributions(values: dict[str, float], names: dict[str, str], title: str, x
                        yanchor="bottom", showarrow=False, font=dict(size=11, color="#6B7280"))
     return layout(fig, title, x, y, height=max(300, 40 * len(items) + 120))
 
+
+
+def grouped_bars(categories, series, hover: str, horizontal: bool = False) -> go.Figure:
+    """One bar per category for each ``(name, values, colour)`` series, side by side; horizontal
+    bars keep long category names readable on a phone (first category on top)."""
+    fig = go.Figure()
+    for name, values, colour in series:
+        axes = dict(y=categories, x=values, orientation="h") if horizontal else dict(x=categories, y=values)
+        fig.add_trace(go.Bar(name=name, marker_color=colour, hovertemplate=hover, **axes))
+    fig.update_layout(barmode="group")
+    if horizontal:
+        fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+def lines(x, series, hover: str) -> go.Figure:
+    """One line with markers for each ``(name, values, colour)`` series over the same ``x``."""
+    fig = go.Figure()
+    for name, values, colour in series:
+        fig.add_scatter(x=list(x), y=list(values), name=name, mode="lines+markers", line_color=colour,
+                        hovertemplate=hover)
+    return fig
+
+
+def reference_line(fig: go.Figure, y: float, text: str, dash: str = "dot", colour: str = "#6B7280",
+                   position: str = "top right") -> None:
+    """A labelled horizontal line for the baseline the bars or curves are read against."""
+    fig.add_hline(y=y, line_dash=dash, line_color=colour, annotation_text=text,
+                  annotation_position=position)

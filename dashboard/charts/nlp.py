@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from dashboard.charts.demo_lab import PALETTE, layout
+from dashboard.charts.demo_lab import PALETTE, layout, lines, reference_line
 from dashboard.i18n import t
 
 
@@ -66,40 +66,12 @@ def per_language(result) -> go.Figure:
 
 
 def loss_curve(res) -> go.Figure:
-    fig = go.Figure(
-        [
-            go.Scatter(
-                x=list(res.steps),
-                y=list(res.train_loss),
-                name=t("nlp.train_loss"),
-                mode="lines+markers",
-                line_color=PALETTE[0],
-                hovertemplate="%{x}: %{y:.3f}<extra></extra>",
-            ),
-            go.Scatter(
-                x=list(res.steps),
-                y=list(res.val_loss),
-                name=t("nlp.val_loss"),
-                mode="lines+markers",
-                line_color=PALETTE[1],
-                hovertemplate="%{x}: %{y:.3f}<extra></extra>",
-            ),
-        ]
-    )
-    fig.add_hline(
-        y=res.uniform_loss,
-        line_dash="dot",
-        line_color="#6B7280",
-        annotation_text=t("nlp.uniform_line"),
-        annotation_position="top right",
-    )
-    fig.add_hline(
-        y=res.unigram_loss,
-        line_dash="dash",
-        line_color="#9CA3AF",
-        annotation_text=t("nlp.unigram_line"),
-        annotation_position="bottom right",
-    )
+    fig = lines(res.steps, [(t("nlp.train_loss"), res.train_loss, PALETTE[0]),
+                            (t("nlp.val_loss"), res.val_loss, PALETTE[1])],
+                hover="%{x}: %{y:.3f}<extra></extra>")
+    reference_line(fig, res.uniform_loss, t("nlp.uniform_line"))
+    reference_line(fig, res.unigram_loss, t("nlp.unigram_line"), dash="dash", colour="#9CA3AF",
+                   position="bottom right")
     return layout(fig, t("nlp.chart.loss"), t("nlp.axis.step"), t("nlp.axis.loss_nats"))
 
 

@@ -7,38 +7,17 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from dashboard.charts.demo_lab import PALETTE, layout
+from dashboard.charts.demo_lab import PALETTE, grouped_bars, layout, reference_line
 from dashboard.i18n import t
 
 
 def rmse_bars(res) -> go.Figure:
     groups = [t("rec.warm_users"), t("rec.cold_users")]
-    fig = go.Figure(
-        [
-            go.Bar(
-                name=t("rec.model_mf"),
-                x=groups,
-                y=[res.rmse_warm, res.rmse_cold],
-                marker_color=PALETTE[0],
-                hovertemplate="%{x}: %{y:.3f}<extra></extra>",
-            ),
-            go.Bar(
-                name=t("rec.model_popularity"),
-                x=groups,
-                y=[res.rmse_item_mean_warm, res.rmse_item_mean_cold],
-                marker_color=PALETTE[3],
-                hovertemplate="%{x}: %{y:.3f}<extra></extra>",
-            ),
-        ]
-    )
-    fig.add_hline(
-        y=res.rmse_global_mean_warm,
-        line_dash="dot",
-        line_color="#6B7280",
-        annotation_text=t("rec.global_mean_line"),
-        annotation_position="top right",
-    )
-    fig.update_layout(barmode="group")
+    fig = grouped_bars(groups, [
+        (t("rec.model_mf"), [res.rmse_warm, res.rmse_cold], PALETTE[0]),
+        (t("rec.model_popularity"), [res.rmse_item_mean_warm, res.rmse_item_mean_cold], PALETTE[3]),
+    ], hover="%{x}: %{y:.3f}<extra></extra>")
+    reference_line(fig, res.rmse_global_mean_warm, t("rec.global_mean_line"))
     return layout(fig, t("rec.chart.rmse"), t("rec.axis.users"), t("rec.axis.rmse"))
 
 

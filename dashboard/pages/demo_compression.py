@@ -5,13 +5,27 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.cached import compression as cached
-from dashboard.cached.sweeps import is_cached
 from dashboard.charts import compression as charts
+from dashboard.demo_lab import on_demand_sweep
 from dashboard.i18n import t
 from dashboard.state import BIND
-from dashboard.ui import explain_errors, note_metric, page_header
+from dashboard.ui import csv_download, explain_errors, metric_row, page_header
 
 page_header("comp.title", "comp.intro")
+
+
+def kb(size_bytes: float) -> str:
+    return f"{size_bytes / 1e3:.1f} kB"
+
+
+def pct(accuracy: float) -> str:
+    return f"{100 * accuracy:.1f}%"
+
+
+def points(variant, reference) -> str:
+    """A variant's accuracy against a reference variant's, in percentage points."""
+    return t("demo.points", d=f"{100 * (variant.accuracy - reference.accuracy):+.1f}")
+
 
 with st.expander(t("demo.knobs"), expanded=True):
     c1, c2, c3 = st.columns(3)
@@ -60,25 +74,13 @@ st.caption(
 
 st.header(t("comp.h.quantization"), anchor="quantization")
 st.markdown(t("comp.quantization_text"))
-m1, m2, m3, m4 = st.columns(4)
-m1.metric(t("comp.metric.fp32_size"), f"{fp32.size_bytes / 1e3:.1f} kB")
-note_metric(
-    t("comp.metric.int8_size"),
-    f"{int8.size_bytes / 1e3:.1f} kB",
-    t("comp.metric.times_smaller", x=f"{fp32.size_bytes / int8.size_bytes:.2f}"),
-    container=m2,
-)
-note_metric(
-    t("comp.metric.int8_accuracy"),
-    f"{100 * int8.accuracy:.1f}%",
-    t("demo.points", d=f"{100 * (int8.accuracy - fp32.accuracy):+.1f}"),
-    container=m3,
-)
-note_metric(
-    t("comp.metric.int8_latency"),
-    f"{1e3 * int8.latency_ms:.1f} µs",
-    t("comp.metric.fp32_was", v=f"{1e3 * fp32.latency_ms:.1f} µs"),
-    container=m4,
+metric_row(
+    (t("comp.metric.fp32_size"), kb(fp32.size_bytes)),
+    (t("comp.metric.int8_size"), kb(int8.size_bytes),
+     t("comp.metric.times_smaller", x=f"{fp32.size_bytes / int8.size_bytes:.2f}")),
+    (t("comp.metric.int8_accuracy"), pct(int8.accuracy), points(int8, fp32)),
+    (t("comp.metric.int8_latency"), f"{1e3 * int8.latency_ms:.1f} µs",
+     t("comp.metric.fp32_was", v=f"{1e3 * fp32.latency_ms:.1f} µs")),
 )
 c1, c2 = st.columns(2)
 c1.plotly_chart(charts.compression_size_accuracy(res), width="stretch")
@@ -87,59 +89,30 @@ c2.plotly_chart(charts.compression_sizes(res), width="stretch")
 st.header(t("comp.h.pruning"), anchor="pruning")
 st.markdown(t("comp.pruning_text"))
 un, stc = res.variant("pruned-unstructured"), res.variant("pruned-structured")
-p1, p2, p3, p4 = st.columns(4)
-note_metric(
-    t("comp.metric.unstructured_acc"),
-    f"{100 * un.accuracy:.1f}%",
-    t("demo.points", d=f"{100 * (un.accuracy - fp32.accuracy):+.1f}"),
-    container=p1,
-)
-note_metric(
-    t("comp.metric.unstructured_download"),
-    f"{un.download_bytes / 1e3:.1f} kB",
-    t("comp.metric.fp32_was", v=f"{fp32.download_bytes / 1e3:.1f} kB"),
-    container=p2,
-)
-note_metric(
-    t("comp.metric.structured_acc"),
-    f"{100 * stc.accuracy:.1f}%",
-    t("comp.metric.before_ft", v=f"{100 * stc.accuracy_before_finetune:.1f}%"),
-    container=p3,
-)
-note_metric(
-    t("comp.metric.structured_size"),
-    f"{stc.size_bytes / 1e3:.1f} kB",
-    t("comp.metric.flops_kept", pct=f"{100 * stc.gflops_per_input / fp32.gflops_per_input:.0f}"),
-    container=p4,
+metric_row(
+    (t("comp.metric.unstructured_acc"), pct(un.accuracy), points(un, fp32)),
+    (t("comp.metric.unstructured_download"), kb(un.download_bytes),
+     t("comp.metric.fp32_was", v=kb(fp32.download_bytes))),
+    (t("comp.metric.structured_acc"), pct(stc.accuracy),
+     t("comp.metric.before_ft", v=pct(stc.accuracy_before_finetune))),
+    (t("comp.metric.structured_size"), kb(stc.size_bytes),
+     t("comp.metric.flops_kept", pct=f"{100 * stc.gflops_per_input / fp32.gflops_per_input:.0f}")),
 )
 st.plotly_chart(charts.compression_latency(res), width="stretch")
 
-if st.button(t("comp.sweep_button"), key="comp_run_sweep") or is_cached("compression_sweep", **knobs):
-    bar = st.progress(0.0, text=t("demo.sweep_running"))
-    with explain_errors():
-        sweep = cached.compression_sweep(progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg), **knobs)
-    bar.empty()
+sweep = on_demand_sweep("compression_sweep", cached.compression_sweep, knobs, button=t("comp.sweep_button"),
+                        key="comp_run_sweep", hint=t("comp.sweep_hint"))
+if sweep is not None:
     st.plotly_chart(charts.pruning_sweep(sweep), width="stretch")
-else:
-    sweep = None
-    st.caption(t("comp.sweep_hint"))
 
 st.header(t("comp.h.sparsity"), anchor="sparsity")
 st.markdown(t("comp.sparsity_text"))
 sp = res.variant("l1-sparse")
-s1, s2, s3 = st.columns(3)
-s1.metric(t("comp.metric.zero_share"), f"{100 * sp.sparsity:.0f}%")
-note_metric(
-    t("comp.metric.l1_acc"),
-    f"{100 * sp.accuracy:.1f}%",
-    t("demo.points", d=f"{100 * (sp.accuracy - fp32.accuracy):+.1f}"),
-    container=s2,
-)
-note_metric(
-    t("comp.metric.l1_download"),
-    f"{sp.download_bytes / 1e3:.1f} kB",
-    t("comp.metric.fp32_was", v=f"{fp32.download_bytes / 1e3:.1f} kB"),
-    container=s3,
+metric_row(
+    (t("comp.metric.zero_share"), f"{100 * sp.sparsity:.0f}%"),
+    (t("comp.metric.l1_acc"), pct(sp.accuracy), points(sp, fp32)),
+    (t("comp.metric.l1_download"), kb(sp.download_bytes),
+     t("comp.metric.fp32_was", v=kb(fp32.download_bytes))),
 )
 if sweep is not None:
     st.plotly_chart(charts.l1_sweep(sweep), width="stretch")
@@ -147,19 +120,11 @@ if sweep is not None:
 st.header(t("comp.h.distillation"), anchor="distillation")
 st.markdown(t("comp.distillation_text", labels=f"{100 * labels:.0f}"))
 plain, dist = res.variant("student"), res.variant("student-distilled")
-d1, d2, d3 = st.columns(3)
-d1.metric(t("comp.metric.student_plain"), f"{100 * plain.accuracy:.1f}%")
-note_metric(
-    t("comp.metric.student_distilled"),
-    f"{100 * dist.accuracy:.1f}%",
-    t("demo.points", d=f"{100 * (dist.accuracy - plain.accuracy):+.1f}"),
-    container=d2,
-)
-note_metric(
-    t("comp.metric.student_size"),
-    f"{dist.size_bytes / 1e3:.1f} kB",
-    t("comp.metric.times_smaller", x=f"{fp32.size_bytes / dist.size_bytes:.0f}"),
-    container=d3,
+metric_row(
+    (t("comp.metric.student_plain"), pct(plain.accuracy)),
+    (t("comp.metric.student_distilled"), pct(dist.accuracy), points(dist, plain)),
+    (t("comp.metric.student_size"), kb(dist.size_bytes),
+     t("comp.metric.times_smaller", x=f"{fp32.size_bytes / dist.size_bytes:.0f}")),
 )
 
 table = pd.DataFrame(
@@ -178,12 +143,7 @@ table = pd.DataFrame(
     ]
 )
 st.dataframe(table, hide_index=True, width="stretch")
-st.download_button(
-    t("demo.download_csv"),
-    table.to_csv(index=False),
-    "compression_variants.csv",
-    "text/csv",
-    key="comp_dl",
+csv_download(t("demo.download_csv"), table, "compression_variants.csv", key="comp_dl"
 )
 
 st.header(t("comp.h.edge"), anchor="edge-projection")

@@ -15,7 +15,7 @@ from dashboard.charts import finance as charts
 from dashboard.charts.demo_lab import contributions, sweep_lines
 from dashboard.i18n import t
 from dashboard.state import BIND
-from dashboard.ui import explain_errors, page_header
+from dashboard.ui import csv_download, explain_errors, page_header
 from models.credit import CreditConfig
 from models.fraud import METHODS, FraudConfig
 
@@ -53,7 +53,7 @@ table = pd.DataFrame([{
     t("fin.col.caught"): f"{m.tp} / {m.tp + m.fn}", t("fin.col.false_alarms"): m.fp,
 } for m in res.methods.values()])
 st.dataframe(table, hide_index=True, width="stretch")
-st.download_button(t("fin.download"), table.to_csv(index=False).encode(), "fraud_methods.csv", "text/csv")
+csv_download(t("fin.download"), table, "fraud_methods.csv")
 st.caption(t("fin.metrics_source"))
 c1, c2 = st.columns(2)
 c1.plotly_chart(charts.pr_curves(res.pr_curves, NAMES, cfg.fraud_rate, t("fin.pr_title"), t("fin.recall"),

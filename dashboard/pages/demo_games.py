@@ -12,7 +12,7 @@ from dashboard.cached import games as cached
 from dashboard.charts import games as charts
 from dashboard.i18n import t
 from dashboard.state import BIND
-from dashboard.ui import explain_errors, page_header
+from dashboard.ui import csv_download, explain_errors, page_header
 from models.games import CHEAT_TYPES, FEATURES, CheatConfig
 from models.games_rl import ARROWS, MAPS, GridConfig
 
@@ -81,7 +81,7 @@ queue = pd.DataFrame({
 with st.expander(t("game.queue_title", k=res.k), icon=":material/fact_check:"):
     st.markdown(t("game.queue_text"))
     st.dataframe(queue, hide_index=True, width="stretch", height=300)
-    st.download_button(t("game.download"), queue.to_csv(index=False).encode(), "review_queue.csv", "text/csv")
+    csv_download(t("game.download"), queue, "review_queue.csv")
 st.caption(t("game.generator_note"))
 
 # ------------------------------------------------------------------ Q-learning

@@ -4,17 +4,24 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.cached import nlp as cached
-from dashboard.cached.sweeps import is_cached
 from dashboard.charts import nlp as charts
+from dashboard.demo_lab import on_demand_sweep
 from dashboard.i18n import t
 from dashboard.state import BIND
-from dashboard.ui import explain_errors, page_header
+from dashboard.ui import csv_download, explain_errors, metric_row, page_header
 
 page_header("nlp.title", "nlp.intro")
 
 
 def intent_label(name: str) -> str:
     return t(f"nlp.intent.{name}")
+
+
+def task_cards(task, accuracy_key: str) -> tuple:
+    """A classifier's accuracy (against always answering the most common class) and macro F1."""
+    return ((t(accuracy_key), f"{100 * task.accuracy:.1f}%",
+             t("nlp.metric.baseline", v=f"{100 * task.baseline_accuracy:.0f}%")),
+            (t("nlp.metric.macro_f1"), f"{100 * task.macro_f1:.1f}"))
 
 
 with st.expander(t("demo.knobs"), expanded=True):
@@ -48,23 +55,11 @@ st.caption(
 
 st.header(t("nlp.h.intent"), anchor="intent-classification")
 st.markdown(t("nlp.intent_text"))
-m1, m2, m3, m4 = st.columns(4)
-m1.metric(
-    t("nlp.metric.intent_acc"),
-    f"{100 * res.intent.accuracy:.1f}%",
-    t("nlp.metric.baseline", v=f"{100 * res.intent.baseline_accuracy:.0f}%"),
-    delta_color="off",
-    delta_arrow="off",
+metric_row(
+    *task_cards(res.intent, "nlp.metric.intent_acc"),
+    *((t("nlp.metric.lang_acc", language=t(f"nlp.lang.{lang}")), f"{100 * acc:.1f}%",
+       t("nlp.metric.rows", n=rows)) for lang, acc, _f1, rows in res.intent.per_lang[:2]),
 )
-m2.metric(t("nlp.metric.macro_f1"), f"{100 * res.intent.macro_f1:.1f}")
-for col, (lang, acc, _f1, rows) in zip((m3, m4), res.intent.per_lang):
-    col.metric(
-        t("nlp.metric.lang_acc", language=t(f"nlp.lang.{lang}")),
-        f"{100 * acc:.1f}%",
-        t("nlp.metric.rows", n=rows),
-        delta_color="off",
-        delta_arrow="off",
-    )
 c1, c2 = st.columns(2)
 c1.plotly_chart(charts.confusion(res.intent, intent_label), width="stretch")
 c2.plotly_chart(charts.per_language(res), width="stretch")
@@ -104,22 +99,9 @@ if res.intent.errors:
 
 st.header(t("nlp.h.sentiment"), anchor="sentiment")
 st.markdown(t("nlp.sentiment_text"))
-s1, s2 = st.columns(2)
-s1.metric(
-    t("nlp.metric.sentiment_acc"),
-    f"{100 * res.sentiment.accuracy:.1f}%",
-    t("nlp.metric.baseline", v=f"{100 * res.sentiment.baseline_accuracy:.0f}%"),
-    delta_color="off",
-    delta_arrow="off",
-)
-s2.metric(t("nlp.metric.macro_f1"), f"{100 * res.sentiment.macro_f1:.1f}")
+metric_row(*task_cards(res.sentiment, "nlp.metric.sentiment_acc"))
 st.plotly_chart(charts.confusion(res.sentiment, lambda s: t(f"nlp.sentiment.{s}")), width="stretch")
-st.download_button(
-    t("nlp.download_data"),
-    df.to_csv(index=False),
-    "customer_service_utterances.csv",
-    "text/csv",
-    key="nlp_dl",
+csv_download(t("nlp.download_data"), df, "customer_service_utterances.csv", key="nlp_dl"
 )
 
 st.header(t("nlp.h.char"), anchor="char-transformer")
@@ -141,16 +123,12 @@ bar = st.progress(0.0, text=t("demo.training"))
 with explain_errors():
     lm = cached.char_lm(progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg), **lm_knobs)
 bar.empty()
-l1, l2, l3 = st.columns(3)
-l1.metric(t("nlp.metric.params"), f"{lm.n_params:,}")
-l2.metric(
-    t("nlp.metric.final_val"),
-    f"{lm.val_loss[-1]:.2f}",
-    t("nlp.metric.start_val", v=f"{lm.val_loss[0]:.2f}"),
-    delta_color="off",
-    delta_arrow="off",
+metric_row(
+    (t("nlp.metric.params"), f"{lm.n_params:,}"),
+    (t("nlp.metric.final_val"), f"{lm.val_loss[-1]:.2f}",
+     t("nlp.metric.start_val", v=f"{lm.val_loss[0]:.2f}")),
+    (t("nlp.metric.unigram"), f"{lm.unigram_loss:.2f}"),
 )
-l3.metric(t("nlp.metric.unigram"), f"{lm.unigram_loss:.2f}")
 st.plotly_chart(charts.loss_curve(lm), width="stretch")
 st.markdown(t("nlp.samples_title"))
 for step, sample in lm.samples:
@@ -165,11 +143,7 @@ scale_knobs = dict(
     learning_rate=float(lr),
     eval_every=max(5, int(steps) // 10),
 )
-if st.button(t("nlp.sweep_button"), key="nlp_run_sweep") or is_cached("char_scaling", **scale_knobs):
-    sbar = st.progress(0.0, text=t("demo.sweep_running"))
-    with explain_errors():
-        pts = cached.char_scaling(progress=lambda f, msg: sbar.progress(min(f, 1.0), text=msg), **scale_knobs)
-    sbar.empty()
+pts = on_demand_sweep("char_scaling", cached.char_scaling, scale_knobs, button=t("nlp.sweep_button"),
+                      key="nlp_run_sweep", hint=t("nlp.sweep_hint"))
+if pts is not None:
     st.plotly_chart(charts.scaling(pts), width="stretch")
-else:
-    st.caption(t("nlp.sweep_hint"))

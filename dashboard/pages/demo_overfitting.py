@@ -15,7 +15,7 @@ from dashboard.cached.sweeps import mark_swept, sweep_done
 from dashboard.charts import overfitting as charts
 from dashboard.i18n import t
 from dashboard.state import BIND
-from dashboard.ui import explain_errors, page_header
+from dashboard.ui import csv_download, explain_errors, page_header
 from models.overfitting import SHIFT_KINDS, VARIANTS, OverfitConfig
 
 page_header("ovf.title", "ovf.intro")
@@ -103,7 +103,7 @@ table = pd.DataFrame([{t("ovf.col.variant"): r["name"], t("ovf.train_acc"): roun
                        t("ovf.test_acc"): round(r["test_acc"], 3), t("ovf.shifted_acc"): round(r["shifted_acc"], 3),
                        t("ovf.col.epochs"): r["epochs"]} for r in rows])
 st.dataframe(table, hide_index=True, width="stretch")
-st.download_button(t("ovf.download"), table.to_csv(index=False).encode(), "overfitting_variants.csv", "text/csv")
+csv_download(t("ovf.download"), table, "overfitting_variants.csv")
 ms = sweep_block("model_size", "ovf.ms_title", "ovf.ms_text", lambda p: cached.model_size_sweep(cfg, progress=p))
 if ms:
     st.plotly_chart(charts.sweep_rows(ms, "params", {"gap": (t("ovf.col.gap"), "solid")}, NAMES, {

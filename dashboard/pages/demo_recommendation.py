@@ -4,11 +4,11 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.cached import recommendation as cached
-from dashboard.cached.sweeps import is_cached
 from dashboard.charts import recommendation as charts
+from dashboard.demo_lab import on_demand_sweep
 from dashboard.i18n import t
 from dashboard.state import BIND
-from dashboard.ui import explain_errors, page_header
+from dashboard.ui import csv_download, explain_errors, metric_row, page_header
 
 page_header("rec.title", "rec.intro")
 
@@ -53,29 +53,22 @@ st.caption(
 
 st.header(t("rec.h.sparsity"), anchor="rating-sparsity")
 st.markdown(t("rec.sparsity_text"))
-m1, m2, m3 = st.columns(3)
-m1.metric(t("rec.metric.rmse_mf"), f"{res.rmse_warm:.3f}")
-m2.metric(t("rec.metric.rmse_pop"), f"{res.rmse_item_mean_warm:.3f}")
-m3.metric(t("rec.metric.rmse_mean"), f"{res.rmse_global_mean_warm:.3f}")
-if st.button(t("rec.sweep_button"), key="rec_run_sweep") or is_cached("sparsity_sweep", **knobs):
-    bar = st.progress(0.0, text=t("demo.sweep_running"))
-    with explain_errors():
-        pts = cached.sparsity_sweep(progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg), **knobs)
-    bar.empty()
+metric_row(
+    (t("rec.metric.rmse_mf"), f"{res.rmse_warm:.3f}"),
+    (t("rec.metric.rmse_pop"), f"{res.rmse_item_mean_warm:.3f}"),
+    (t("rec.metric.rmse_mean"), f"{res.rmse_global_mean_warm:.3f}"),
+)
+pts = on_demand_sweep("sparsity_sweep", cached.sparsity_sweep, knobs, button=t("rec.sweep_button"),
+                      key="rec_run_sweep", hint=t("rec.sweep_hint"))
+if pts is not None:
     st.plotly_chart(charts.sparsity_curve(pts), width="stretch")
-else:
-    st.caption(t("rec.sweep_hint"))
 
 st.header(t("rec.h.cold"), anchor="cold-start")
 st.markdown(t("rec.cold_text", n=cold_ratings))
-k1, k2 = st.columns(2)
-k1.metric(t("rec.metric.rmse_warm"), f"{res.rmse_warm:.3f}")
-k2.metric(
-    t("rec.metric.rmse_cold"),
-    f"{res.rmse_cold:.3f}",
-    t("rec.metric.pop_cold", v=f"{res.rmse_item_mean_cold:.3f}"),
-    delta_color="off",
-    delta_arrow="off",
+metric_row(
+    (t("rec.metric.rmse_warm"), f"{res.rmse_warm:.3f}"),
+    (t("rec.metric.rmse_cold"), f"{res.rmse_cold:.3f}",
+     t("rec.metric.pop_cold", v=f"{res.rmse_item_mean_cold:.3f}")),
 )
 c1, c2 = st.columns(2)
 c1.plotly_chart(charts.rmse_bars(res), width="stretch")
@@ -90,20 +83,11 @@ with explain_errors():
     res_u = cached.recommender(**knobs, user_index=int(user), top_k=int(top_k))
 kind = t("rec.user_cold") if res_u.user_is_cold else t("rec.user_warm")
 st.caption(t("rec.user_note", user=int(user), kind=kind, n=res_u.user_history))
-p1, p2 = st.columns(2)
-p1.metric(
-    t("rec.metric.precision"),
-    f"{100 * res_u.precision_at_k:.0f}%",
-    t("rec.metric.pop_was", v=f"{100 * res_u.precision_at_k_popularity:.0f}%"),
-    delta_color="off",
-    delta_arrow="off",
-)
-p2.metric(
-    t("rec.metric.mean_precision"),
-    f"{100 * res_u.mean_precision_at_k:.0f}%",
-    t("rec.metric.pop_was", v=f"{100 * res_u.mean_precision_at_k_popularity:.0f}%"),
-    delta_color="off",
-    delta_arrow="off",
+metric_row(
+    (t("rec.metric.precision"), f"{100 * res_u.precision_at_k:.0f}%",
+     t("rec.metric.pop_was", v=f"{100 * res_u.precision_at_k_popularity:.0f}%")),
+    (t("rec.metric.mean_precision"), f"{100 * res_u.mean_precision_at_k:.0f}%",
+     t("rec.metric.pop_was", v=f"{100 * res_u.mean_precision_at_k_popularity:.0f}%")),
 )
 table = pd.DataFrame(
     [
@@ -118,10 +102,4 @@ table = pd.DataFrame(
     ]
 )
 st.dataframe(table, hide_index=True, width="stretch")
-st.download_button(
-    t("demo.download_csv"),
-    table.to_csv(index=False),
-    f"top{top_k}_user{user}.csv",
-    "text/csv",
-    key="rec_dl",
-)
+csv_download(t("demo.download_csv"), table, f"top{top_k}_user{user}.csv", key="rec_dl")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from models._config import check_ranges
 from scenarios.errors import VentureLabError
 
 VARIANTS = (
@@ -35,22 +36,10 @@ class CompressionConfig:
     latency_repeats: int = 50  # batch-1 runs per variant for the median latency
 
     def validate(self) -> None:
-        checks = [
-            ("hidden_units", 16 <= self.hidden_units <= 1024, "16..1024"),
-            ("epochs", 1 <= self.epochs <= 200, "1..200"),
-            ("prune_amount", 0.0 <= self.prune_amount <= 0.95, "0..0.95"),
-            ("finetune_epochs", 0 <= self.finetune_epochs <= 50, "0..50"),
-            ("l1_lambda", 0.0 <= self.l1_lambda <= 1.0, "0..1"),
-            ("student_hidden_units", 4 <= self.student_hidden_units <= 256, "4..256"),
-            ("student_label_fraction", 0.02 <= self.student_label_fraction <= 1.0, "0.02..1"),
-            ("distill_temperature", 1.0 <= self.distill_temperature <= 20.0, "1..20"),
-            ("distill_alpha", 0.0 <= self.distill_alpha <= 1.0, "0..1"),
-            ("test_fraction", 0.1 <= self.test_fraction <= 0.5, "0.1..0.5"),
-            ("latency_repeats", 10 <= self.latency_repeats <= 5000, "10..5000"),
-        ]
-        for name, ok, accepted in checks:
-            if not ok:
-                raise VentureLabError(name, "out of range", got=getattr(self, name), accepted=accepted)
+        check_ranges(self, hidden_units=(16, 1024), epochs=(1, 200), prune_amount=(0, 0.95),
+                     finetune_epochs=(0, 50), l1_lambda=(0, 1), student_hidden_units=(4, 256),
+                     student_label_fraction=(0.02, 1), distill_temperature=(1, 20),
+                     distill_alpha=(0, 1), test_fraction=(0.1, 0.5), latency_repeats=(10, 5000))
 
 
 @dataclass(frozen=True)

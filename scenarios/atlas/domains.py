@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 import yaml
 
@@ -171,6 +171,19 @@ class _Reader:
     def __init__(self, file: str):
         self.file = file
 
+    @classmethod
+    def document(cls, path: Path) -> tuple[_Reader, dict]:
+        """A reader naming the YAML file at ``path``, and the file's top-level mapping."""
+        r = cls(Path(path).name)
+        return r, r.mapping(read_yaml(path), "(top level)")
+
+    def entries(self, obj: dict, key: str, *, non_empty: bool = False) -> list:
+        """The list under a top-level ``key`` (the file's rules, domains, presets, ...)."""
+        value = self.field(obj, key, "(top level)")
+        if not isinstance(value, list) or (non_empty and not value):
+            self.fail(key, "must be a non-empty list" if non_empty else "must be a list")
+        return value
+
     def fail(self, where: str, problem: str, got: object = None, accepted: object = None):
         raise VentureLabError(f"{self.file}: {where}", problem, got=got, accepted=accepted)
 
@@ -225,22 +238,28 @@ class _Reader:
             self.fail(f"{where}.anchor", "must be a string", got=anchor)
         return DemoLink(page, anchor)
 
+    def identified(self, entries: list, key: str) -> Iterator[tuple[str, dict, str]]:
+        """Each entry of the list under ``key`` as ``(where, mapping, id)``; an id used twice fails."""
+        seen: set[str] = set()
+        for i, item in enumerate(entries):
+            where = f"{key}[{i}]"
+            item = self.mapping(item, where)
+            ident = self.text(item, "id", where)
+            if ident in seen:
+                self.fail(f"{where}.id", "is defined twice", got=ident)
+            seen.add(ident)
+            yield where, item, ident
+
     def exact_ids(self, items: list, expected: tuple[str, ...], where: str) -> None:
         ids = [item.get("id") if isinstance(item, dict) else None for item in items]
         if sorted(map(str, ids)) != sorted(expected):
             self.fail(where, "must list each shared id exactly once", got=ids, accepted=expected)
 
 
-def _load_rules(r: _Reader, raw: Any) -> dict[str, Rule]:
-    if not isinstance(raw, list) or not raw:
-        r.fail("rules", "must be a non-empty list")
+def _load_rules(r: _Reader, doc: dict) -> dict[str, Rule]:
+    raw = r.entries(doc, "rules", non_empty=True)
     rules: dict[str, Rule] = {}
-    for i, item in enumerate(raw):
-        where = f"rules[{i}]"
-        item = r.mapping(item, where)
-        rid = r.text(item, "id", where)
-        if rid in rules:
-            r.fail(f"{where}.id", "is defined twice", got=rid)
+    for where, item, rid in r.identified(raw, "rules"):
         rules[rid] = Rule(
             id=rid, regime=r.i18n(item, "regime", where), note=r.i18n(item, "note", where),
             date=r.i18n(item, "date", where), status=r.choice(item, "status", where, RULE_STATUSES),
@@ -333,21 +352,15 @@ def _load_challenge(r: _Reader, item: Any, i: int, rules: Mapping[str, Rule]) ->
 
 def load_atlas_from(domains_path: Path, challenges_path: Path) -> Atlas:
     """Load and validate the two content files (uncached; for tests and uploads)."""
-    rd = _Reader(Path(domains_path).name)
-    doc = rd.mapping(read_yaml(domains_path), "(top level)")
-    rules = _load_rules(rd, doc.get("rules"))
-    raw_domains = rd.field(doc, "domains", "(top level)")
-    if not isinstance(raw_domains, list):
-        rd.fail("domains", "must be a list")
+    rd, doc = _Reader.document(domains_path)
+    rules = _load_rules(rd, doc)
+    raw_domains = rd.entries(doc, "domains")
     rd.exact_ids(raw_domains, DOMAIN_IDS, "domains")
     domains = [_load_domain(rd, item, i, rules) for i, item in enumerate(raw_domains)]
     domains.sort(key=lambda d: DOMAIN_IDS.index(d.id))
 
-    rc = _Reader(Path(challenges_path).name)
-    cdoc = rc.mapping(read_yaml(challenges_path), "(top level)")
-    raw_ch = rc.field(cdoc, "challenges", "(top level)")
-    if not isinstance(raw_ch, list):
-        rc.fail("challenges", "must be a list")
+    rc, cdoc = _Reader.document(challenges_path)
+    raw_ch = rc.entries(cdoc, "challenges")
     rc.exact_ids(raw_ch, CHALLENGE_IDS, "challenges")
     challenges = [_load_challenge(rc, item, i, rules) for i, item in enumerate(raw_ch)]
     challenges.sort(key=lambda c: CHALLENGE_IDS.index(c.id))

@@ -32,7 +32,7 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from scenarios.atlas.domains import DATA_DIR, DOMAIN_IDS, _Reader, read_yaml
+from scenarios.atlas.domains import DATA_DIR, DOMAIN_IDS, _Reader
 from scenarios.errors import VentureLabError
 
 SCALE_MAX = 5.0
@@ -91,11 +91,8 @@ class Robustness:
 # --- defaults ---------------------------------------------------------------------------
 
 def load_defaults_from(path: Path) -> OpportunityDefaults:
-    r = _Reader(Path(path).name)
-    doc = r.mapping(read_yaml(path), "(top level)")
-    crit_raw = r.field(doc, "criteria", "(top level)")
-    if not isinstance(crit_raw, list) or not crit_raw:
-        r.fail("criteria", "must be a non-empty list")
+    r, doc = _Reader.document(path)
+    crit_raw = r.entries(doc, "criteria", non_empty=True)
     criteria = []
     for i, c in enumerate(crit_raw):
         where = f"criteria[{i}]"

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
-from scenarios.atlas.domains import DATA_DIR, DOMAIN_IDS, _Reader, read_yaml
+from scenarios.atlas.domains import DATA_DIR, DOMAIN_IDS, _Reader
 from scenarios.errors import VentureLabError
 
 if TYPE_CHECKING:  # the engine loads lazily: the atlas pages open without it
@@ -94,20 +94,12 @@ class PresetResult:
 # --- presets ----------------------------------------------------------------------------
 
 def load_presets_from(path: Path) -> dict[str, WorkloadPreset]:
-    r = _Reader(Path(path).name)
-    doc = r.mapping(read_yaml(path), "(top level)")
+    r, doc = _Reader.document(path)
     defaults = r.mapping(doc.get("defaults", {}), "defaults")
-    raw = r.field(doc, "presets", "(top level)")
-    if not isinstance(raw, list) or not raw:
-        r.fail("presets", "must be a non-empty list")
+    raw = r.entries(doc, "presets", non_empty=True)
     presets: dict[str, WorkloadPreset] = {}
-    for i, item in enumerate(raw):
-        where = f"presets[{i}]"
-        item = r.mapping(item, where)
-        pid = r.text(item, "id", where)
+    for _, item, pid in r.identified(raw, "presets"):
         where = f"presets[{pid}]"
-        if pid in presets:
-            r.fail(where, "is defined twice")
         kind = r.choice(item, "kind", where, KINDS)
         common: dict[str, Any] = dict(
             id=pid, domain=r.choice(item, "domain", where, DOMAIN_IDS),

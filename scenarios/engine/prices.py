@@ -50,9 +50,6 @@ class ApiPrice:
     verified: bool
     notes: str = ""
 
-    def to_dict(self) -> dict:
-        return asdict(self)
-
 
 @dataclass(frozen=True)
 class RentalPrice:
@@ -64,9 +61,6 @@ class RentalPrice:
     as_of: str
     source: str
     notes: str = ""
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 def _rows(name: str) -> list[dict]:
