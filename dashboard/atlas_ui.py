@@ -58,7 +58,7 @@ def demo_label(page: str, anchor: str) -> str:
 
     try:
         title = t(page_by_url(page).title_key)
-    except KeyError:  # page not merged yet: the id still says where the link goes
+    except KeyError:  # a link to a page the navigation does not list: its id still says where it goes
         title = page
     if not anchor:
         return title

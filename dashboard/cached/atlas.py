@@ -21,33 +21,25 @@ def opportunity_defaults() -> opportunity.OpportunityDefaults:
 
 
 @st.cache_data(show_spinner=False)
-def engine_status() -> str | None:
-    return workloads.engine_status()
-
-
-@st.cache_data(show_spinner=False)
 def preset_result(preset_id: str) -> workloads.PresetResult:
     """One workload preset through the cost engine (raises VentureLabError on bad input)."""
     return workloads.run_preset(preset_id)
 
 
 @st.cache_data(show_spinner=False)
-def headline_compute_scores() -> tuple[dict[str, float], dict[str, float | None], bool]:
+def headline_compute_scores() -> tuple[dict[str, float], dict[str, float | None]]:
     """Compute-cost score per domain from its headline preset's $ per 1k tasks.
 
-    Returns (scores, usd_per_1k_tasks, from_engine). Without the engine the documented
-    fallback scores are returned with from_engine=False, and the page says so.
+    Returns (scores, usd_per_1k_tasks), both by domain id.
     """
     defaults = opportunity.load_defaults()
-    if workloads.engine_status() is not None:
-        return dict(defaults.fallback_compute_scores), {d: None for d in defaults.scores.index}, False
     scores, usd = {}, {}
     for domain in load_atlas().domains:
         result = workloads.run_preset(domain.headline_preset)
         usd[domain.id] = result.usd_per_1k_tasks
         scores[domain.id] = round(opportunity.compute_cost_score(
             result.usd_per_1k_tasks, defaults.usd_at_zero, defaults.decades_per_point), 2)
-    return scores, usd, True
+    return scores, usd
 
 
 @st.cache_data(show_spinner=False)

@@ -131,7 +131,7 @@ def roofline_chart(points: Sequence[dict]) -> go.Figure:
     bound and bound_prefill. Two roofs per device: the datasheet one (dotted) and the one
     the engine's efficiencies leave (solid), min(peak x eff_compute, bandwidth x eff_bw x
     intensity); the markers sit on the solid one, so the bend they fall either side of is
-    the one the engine used to call the step compute- or bandwidth-bound.
+    the one by which the engine calls the step compute- or bandwidth-bound.
     """
     ais = [p["arithmetic_intensity"] for p in points] + [p["ridge_point"] for p in points]
     ais += [p["arithmetic_intensity_prefill"] for p in points if p.get("arithmetic_intensity_prefill")]

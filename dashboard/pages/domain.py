@@ -61,45 +61,41 @@ def _detail_lines(res) -> list[str]:
 
 
 st.header(t("dom.workloads"), anchor="workloads")
-status = cached.engine_status()
-if status is not None:
-    st.info(t("dom.engine_missing", reason=status), icon=":material/construction:")
-else:
-    results = []
-    with st.spinner(t("dom.running")), explain_errors():
-        presets = [cached.preset_result(pid) for pid in domain.presets]
-    for res in presets:
-        p = res.preset
-        results.append(res)
-        with st.container(border=True):
-            st.markdown(f"**{pick(p.name, lang)}**  \n{t('dom.task', task=pick(p.task, lang))}")
-            m1, m2 = st.columns(2)
-            with m1:
-                band_metric(t("dom.usd_per_1k"), res.usd_per_1k_tasks, res.usd_per_1k_tasks_low,
-                            res.usd_per_1k_tasks_high, unit="USD")
-            with m2:
-                if res.latency_ms is not None:
-                    band_metric(t("dom.latency_task"), res.latency_ms, res.latency_ms_low,
-                                res.latency_ms_high, unit="ms")
-                else:
-                    st.metric(t("dom.latency_task"), t("common.na"))
-            if p.budget_latency_ms is not None and res.meets_budget is not None:
-                verdict = ("dom.budget.ok" if res.meets_budget_worst_case
-                           else "dom.budget.expected_only" if res.meets_budget else "dom.budget.miss")
-                st.markdown(t(verdict, budget=fmt_number(p.budget_latency_ms)))
-            if res.battery_pct_per_1k_tasks is not None:
-                st.caption(t("dom.battery", pct=fmt_number(res.battery_pct_per_1k_tasks)))
-            st.caption(t(f"dom.price.{res.price_basis}",
-                         per_hour=fmt_number(res.usd_per_hour) if res.usd_per_hour else "0",
-                         as_of=res.price_as_of or t("common.na")))
-            with st.expander(t("dom.assumptions")):
-                st.markdown("\n".join(f"- {line}" for line in _detail_lines(res)))
-                st.caption(t("dom.engine_assumptions"))
-                st.markdown("\n".join(f"- `{k}`: {v}" for k, v in res.assumptions if k not in ("price", "engine")))
-                if res.price_source:
-                    st.caption(t("dom.price_source", source=res.price_source))
-    if results:
-        st.plotly_chart(charts.preset_costs(results, lang), width="stretch")
+results = []
+with st.spinner(t("dom.running")), explain_errors():
+    presets = [cached.preset_result(pid) for pid in domain.presets]
+for res in presets:
+    p = res.preset
+    results.append(res)
+    with st.container(border=True):
+        st.markdown(f"**{pick(p.name, lang)}**  \n{t('dom.task', task=pick(p.task, lang))}")
+        m1, m2 = st.columns(2)
+        with m1:
+            band_metric(t("dom.usd_per_1k"), res.usd_per_1k_tasks, res.usd_per_1k_tasks_low,
+                        res.usd_per_1k_tasks_high, unit="USD")
+        with m2:
+            if res.latency_ms is not None:
+                band_metric(t("dom.latency_task"), res.latency_ms, res.latency_ms_low,
+                            res.latency_ms_high, unit="ms")
+            else:
+                st.metric(t("dom.latency_task"), t("common.na"))
+        if p.budget_latency_ms is not None and res.meets_budget is not None:
+            verdict = ("dom.budget.ok" if res.meets_budget_worst_case
+                       else "dom.budget.expected_only" if res.meets_budget else "dom.budget.miss")
+            st.markdown(t(verdict, budget=fmt_number(p.budget_latency_ms)))
+        if res.battery_pct_per_1k_tasks is not None:
+            st.caption(t("dom.battery", pct=fmt_number(res.battery_pct_per_1k_tasks)))
+        st.caption(t(f"dom.price.{res.price_basis}",
+                     per_hour=fmt_number(res.usd_per_hour) if res.usd_per_hour else "0",
+                     as_of=res.price_as_of or t("common.na")))
+        with st.expander(t("dom.assumptions")):
+            st.markdown("\n".join(f"- {line}" for line in _detail_lines(res)))
+            st.caption(t("dom.engine_assumptions"))
+            st.markdown("\n".join(f"- `{k}`: {v}" for k, v in res.assumptions if k not in ("price", "engine")))
+            if res.price_source:
+                st.caption(t("dom.price_source", source=res.price_source))
+if results:
+    st.plotly_chart(charts.preset_costs(results, lang), width="stretch")
 
 st.header(t("dom.challenges"), anchor="challenges")
 for cid in domain.top_challenges(4):

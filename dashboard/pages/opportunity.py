@@ -26,9 +26,7 @@ for i, c in enumerate(defaults.criteria):
                                   help=pick(c.note, lang))
 
 with st.spinner(t("opp.running_engine")), explain_errors():
-    compute_scores, compute_usd, from_engine = cached.headline_compute_scores()
-if not from_engine:
-    st.info(t("opp.engine_fallback"), icon=":material/construction:")
+    compute_scores, compute_usd = cached.headline_compute_scores()
 
 st.subheader(t("opp.scores"), anchor="scores")
 st.caption(t("opp.scores_help"))
@@ -89,7 +87,6 @@ st.caption(t("opp.robust.explain", n=robust.n_samples, c=concentration, seed=see
 st.subheader(t("opp.assumptions"), anchor="assumptions")
 for d in atlas.domains:
     usd = compute_usd.get(d.id)
-    cost = (t("opp.compute_from_engine", usd=fmt_number(usd), preset=d.headline_preset) if usd is not None
-            else t("opp.compute_fallback_line"))
+    cost = t("opp.compute_from_engine", usd=fmt_number(usd), preset=d.headline_preset)
     st.markdown(f"- **{names[d.id]}** — {pick(defaults.rationale[d.id], lang)} *{cost}*")
 st.caption(t("opp.source"))

@@ -155,18 +155,6 @@ def presets_for(domain_id: str) -> list[WorkloadPreset]:
     return [p for p in load_presets().values() if p.domain == domain_id]
 
 
-# --- the engine -------------------------------------------------------------------------
-
-def engine_status() -> str | None:
-    """None when the cost engine can be used, else why not (shown on the page, never hidden)."""
-    try:
-        import scenarios.engine.catalog  # noqa: F401
-        import scenarios.engine.prices  # noqa: F401
-        import scenarios.engine.serving  # noqa: F401
-    except ImportError as err:
-        return f"cost engine not available in this build ({err})"
-    return None
-
 
 def _device_price(preset: WorkloadPreset, hw: Hardware) -> tuple[float | None, str, str, tuple, dict]:
     """(usd per device-hour, as of, source, assumptions, detail) for the preset's price basis."""

@@ -68,16 +68,11 @@ def test_every_domain_page_runs(domain_id, lang):
         assert pick(load_atlas().rules[rid].regime, lang) in text
 
 
-def test_domain_page_shows_engine_presets_or_says_why_not():
+def test_domain_page_shows_a_card_per_engine_preset():
     at = open_page(DOMAIN, lang="en", query={"dom_id": "medical"})
     assert_clean(at)
-    from scenarios.atlas.workloads import engine_status
-
-    if engine_status() is None:
-        labels = [m.label for m in at.metric]
-        assert labels.count("$ per 1,000 tasks") == 3      # three medical presets
-    else:
-        assert at.info and "cost engine" in at.info[0].value
+    labels = [m.label for m in at.metric]
+    assert labels.count("$ per 1,000 tasks") == 3      # three medical presets
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -115,9 +110,8 @@ def test_opportunity_all_zero_weights_shows_a_clear_message():
 def test_domain_page_figures_are_the_engine_figures():
     """The metric cards show exactly what scenarios.atlas.workloads.run_preset returns."""
     from dashboard.ui import fmt_number
-    from scenarios.atlas.workloads import engine_status, run_preset
+    from scenarios.atlas.workloads import run_preset
 
-    assert engine_status() is None, "needs the cost engine"
     at = open_page(DOMAIN, lang="en", query={"dom_id": "autonomous-driving"})
     assert_clean(at)
     shown = [m.value for m in at.metric if m.label == "$ per 1,000 tasks"]
