@@ -165,13 +165,19 @@ def compare(path: Path = SNAPSHOT, limit: int = 50) -> list[str]:
     return diffs
 
 
-if __name__ == "__main__":
-    cmd = sys.argv[1] if len(sys.argv) > 1 else "check"
+def main(argv: list[str], tool: str, write, compare, what: str, path: Path) -> int:
+    """``write|check|diff`` for a snapshot tool (this one and tools.page_snapshot)."""
+    cmd = argv[0] if argv else "check"
     if cmd == "write":
-        print(f"wrote {write()} records to {SNAPSHOT.relative_to(ROOT)}")
-    elif cmd in ("check", "diff"):
+        print(f"wrote {write()} {what} to {path.relative_to(ROOT)}")
+        return 0
+    if cmd in ("check", "diff"):
         d = compare(limit=50 if cmd == "check" else 100000)
-        print("\n".join(d) or "snapshot reproduced")
-        sys.exit(1 if d else 0)
-    else:
-        sys.exit("usage: python -m tools.cli_snapshot write|check|diff")
+        print("\n".join(d) or f"{'snapshot' if what == 'records' else what} reproduced")
+        return 1 if d else 0
+    print(f"usage: python -m {tool} write|check|diff", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:], "tools.cli_snapshot", write, compare, "records", SNAPSHOT))

@@ -18,7 +18,7 @@ import re
 import sys
 from pathlib import Path
 
-from tools.cli_snapshot import differences
+from tools.cli_snapshot import differences, main
 
 ROOT = Path(__file__).resolve().parents[1]
 SNAPSHOT = ROOT / "tests" / "snapshots" / "pages.json"
@@ -95,12 +95,4 @@ def compare(path: Path = SNAPSHOT, limit: int = 50) -> list[str]:
 
 
 if __name__ == "__main__":
-    cmd = sys.argv[1] if len(sys.argv) > 1 else "check"
-    if cmd == "write":
-        print(f"wrote {write()} pages to {SNAPSHOT.relative_to(ROOT)}")
-    elif cmd in ("check", "diff"):
-        d = compare(limit=50 if cmd == "check" else 100000)
-        print("\n".join(d) or "pages reproduced")
-        sys.exit(1 if d else 0)
-    else:
-        sys.exit("usage: python -m tools.page_snapshot write|check|diff")
+    sys.exit(main(sys.argv[1:], "tools.page_snapshot", write, compare, "pages", SNAPSHOT))
