@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import os
 import platform
-import re
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from bench.results_file import replace_section
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -164,10 +165,7 @@ widgets, charts built), not only the engine call. The first render includes the 
 script run of the server, which imports the engine and loads its catalogs; later
 sessions reuse them (st.cache_resource), which is why memory grows little per session.
 """
-    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    pattern = re.compile(r"## Dashboard\n.*?(?=\n## |\Z)", re.S)
-    new = pattern.sub(lambda _m: text.rstrip("\n"), old) if pattern.search(old) else old.rstrip("\n") + "\n\n" + text
-    RESULTS.write_text(new if new.endswith("\n") else new + "\n", encoding="utf-8")
+    replace_section("## Dashboard", text, RESULTS)
     return text
 
 

@@ -22,11 +22,12 @@ from __future__ import annotations
 import json
 import os
 import platform
-import re
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from bench.results_file import replace_section
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -110,10 +111,7 @@ def write_results(rows: list[tuple[str, bool, dict]], load_before: float, load_a
               "and models/_threads.py): on this shared machine a second thread made a 600-step MLP training "
               "9x slower (48 s vs 5.6 s)."]
     text = "\n".join(lines) + "\n"
-    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    pattern = re.compile(re.escape(SECTION) + r"\n.*?(?=\n## |\Z)", re.S)
-    new = pattern.sub(text.rstrip("\n") + "\n", old) if pattern.search(old) else old.rstrip("\n") + "\n\n" + text
-    RESULTS.write_text(new, encoding="utf-8")
+    replace_section(SECTION, text, RESULTS)
     return text
 
 

@@ -19,6 +19,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench.results_file import replace_section
+
 ROOT = Path(__file__).resolve().parent.parent
 SECTION = "## Demo lab: finance, medical, vision"
 
@@ -87,16 +89,8 @@ def main() -> None:
     lines += [f"| {n} | {r['cold_s']:.2f} | {r['cold_cpu_s']:.2f} | {r['cached_s'] * 1000:.1f} | "
               f"{r['peak_rss_mb']:.0f} |" for n, r in rows]
     section = "\n".join(lines) + "\n\n"
-    path = ROOT / "bench" / "RESULTS.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n\n"
-    if SECTION in text:
-        start = text.index(SECTION)
-        nxt = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + section + (text[nxt + 1:] if nxt != -1 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text, encoding="utf-8")
-    print(f"wrote {path}")
+    replace_section(SECTION, section)
+    print("wrote bench/RESULTS.md")
 
 
 if __name__ == "__main__":

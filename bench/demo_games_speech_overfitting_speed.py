@@ -20,11 +20,12 @@ from __future__ import annotations
 import json
 import os
 import platform
-import re
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from bench.results_file import replace_section
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -163,10 +164,7 @@ bf16 units: the matrices are 64 wide, so casting costs more than the faster prod
 activation memory and the rounding effect are what bf16 buys here; the GPU projection is the
 engine's, not a measurement.
 """
-    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    pattern = re.compile(re.escape(HEADING) + r"\n.*?(?=\n## |\Z)", re.S)
-    new = pattern.sub(lambda _: text.rstrip("\n"), old) if pattern.search(old) else old.rstrip("\n") + "\n\n" + text
-    RESULTS.write_text(new, encoding="utf-8")
+    replace_section(HEADING, text, RESULTS)
     return text
 
 

@@ -17,12 +17,13 @@ from __future__ import annotations
 import itertools
 import os
 import platform
-import re
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from bench.results_file import replace_section
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -127,10 +128,7 @@ compare against the target.
         text = text.rstrip("\n") + "\n\n" + xv.results_subsection(xv.evaluate())
     except Exception as exc:  # noqa: BLE001 - the timing results must still be written
         text = text.rstrip("\n") + f"\n\n### External validation\n\nnot computed: {exc}\n"
-    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    pattern = re.compile(r"## Cost engine\n.*?(?=\n## |\Z)", re.S)
-    new = pattern.sub(text.rstrip("\n"), old) if pattern.search(old) else old.rstrip("\n") + "\n\n" + text
-    RESULTS.write_text(new, encoding="utf-8")
+    replace_section("## Cost engine", text, RESULTS)
     return text
 
 

@@ -27,6 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.results_file import replace_section
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -248,21 +250,8 @@ def main(argv=None) -> int:
     ])
     print(text)
     if args.write:
-        write_section(ROOT / "bench" / "RESULTS.md", text)
+        replace_section(SECTION, text)
     return 0
-
-
-def write_section(path: Path, text: str) -> None:
-    """Replace our section of bench/RESULTS.md (up to the next '## ' heading), keep the others."""
-    doc = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    if SECTION in doc:
-        pre, rest = doc.split(SECTION, 1)
-        nxt = rest.find("\n## ")
-        post = rest[nxt + 1:] if nxt >= 0 else ""
-        doc = pre + text.rstrip() + "\n\n" + post
-    else:
-        doc = doc.rstrip() + "\n\n" + text.rstrip() + "\n"
-    path.write_text(doc, encoding="utf-8")
 
 
 if __name__ == "__main__":

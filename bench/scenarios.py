@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import os
 import platform
-import re
 import statistics
 import tempfile
 import time
 from pathlib import Path
+
+from bench.results_file import replace_section
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -107,10 +108,7 @@ def write_results(mc: list[dict], cmp: dict) -> str:
     for n, v in cmp.items():
         lines.append(f"| {n} | {v['cold_s']:.2f} s | {v['warm_median_s'] * 1000:.0f} ms |")
     text = "\n".join(lines) + "\n"
-    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    pattern = re.compile(r"## Scenarios\n.*?(?=\n## |\Z)", re.S)
-    new = pattern.sub(text.rstrip("\n"), old) if pattern.search(old) else old.rstrip("\n") + "\n\n" + text
-    RESULTS.write_text(new, encoding="utf-8")
+    replace_section("## Scenarios", text, RESULTS)
     return text
 
 

@@ -317,7 +317,7 @@ def build_hardware(ref: Path) -> pd.DataFrame:
         # unified memory likewise); the engine counts decimal GB (1e9 bytes), so convert here.
         row["usable_memory_gb"] = round(row["memory_gb"] * GIB_PER_GB * frac, 2)
         derived.append("usable_memory_gb")
-        notes.append(f"usable_memory_gb = memory_gb (binary GiB as printed) x 1.0737 to decimal GB"
+        notes.append("usable_memory_gb = memory_gb (binary GiB as printed) x 1.0737 to decimal GB"
                      + (f"; {fnote}" if fnote else ""))
         ic, icnote = interconnect(row)
         row["interconnect_gb_s"] = ic

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from scenarios.engine import speed
-from scenarios.engine.estimate import BAND_SUFFIXES, INPUT_COLUMNS, RECORD_COLUMNS, ServingColumns
+from scenarios.engine.estimate import BAND_SUFFIXES, RECORD_COLUMNS, ServingColumns
 from scenarios.engine.flops import decode_flops_per_token, matmul_params, prefill_flops
 from scenarios.engine.memory import (kv_cache_bytes, kv_values_per_token_per_layer, mean_cached_token_layers,
                                      split_weight_bytes, working_memory_bytes)

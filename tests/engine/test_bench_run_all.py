@@ -63,3 +63,15 @@ def test_unknown_script_name_is_a_clear_error(capsys):
     assert run_all.main(["--only", "no-such-bench"]) == 2
     assert "unknown script" in capsys.readouterr().err
     assert run_all.main(["--list", "--only", "engine"]) == 0
+
+
+def test_a_benchmark_rewrites_only_its_own_results_section(tmp_path):
+    from bench.results_file import replace_section
+
+    path = tmp_path / "RESULTS.md"
+    path.write_text("# Benchmark results\n\n## A\n\nold a\n\n## B\n\nb stays\n", encoding="utf-8")
+    replace_section("## A", "## A\n\nnew a\n", path)
+    replace_section("## C", "## C\n\nc\n", path)
+    assert path.read_text(encoding="utf-8") == "# Benchmark results\n\n## A\n\nnew a\n\n## B\n\nb stays\n\n## C\n\nc\n"
+    replace_section("## B", "## B\n\nb new", path)
+    assert "## A\n\nnew a\n\n## B\n\nb new\n\n## C\n\nc\n" in path.read_text(encoding="utf-8")
