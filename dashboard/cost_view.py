@@ -14,7 +14,7 @@ from dashboard.state import BIND
 from dashboard.ui import band_metric, explain_errors, fmt_number
 from scenarios.engine.catalog import CATEGORIES, HW_CLASSES
 from scenarios.engine.estimate import BAND_SUFFIXES
-from scenarios.units import fmt_plain
+from scenarios.units import Range, fmt_plain
 
 _BANDED = ("prefill_tokens_per_s", "decode_tokens_per_s", "throughput_tokens_per_s", "ttft_ms",
            "tpot_ms", "usd_per_million_tokens", "energy_j_per_token", "battery_pct_per_1k_tokens")
@@ -193,8 +193,7 @@ def reverse_answer(candidates, device_name: str, weights: str, min_speed: float)
                  device=device_name, weights=weights), icon=":material/check_circle:")
     c1, c2 = st.columns(2)
     with c1:
-        band_metric(t("cost.decode"), best.decode_tokens_per_s, best.decode_tokens_per_s_low,
-                    best.decode_tokens_per_s_high, unit="tok/s")
+        band_metric(t("cost.decode"), Range.of(best, "decode_tokens_per_s"), unit="tok/s")
     with c2:
         band_metric(t("cost.col.total_memory_gb"), best.total_memory_gb, unit="GB")
     cols = [t("cost.model"), t("cost.params_b"), t("cost.col.total_memory_gb"), t("cost.decode"),

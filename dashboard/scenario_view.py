@@ -29,8 +29,8 @@ def headline(full: FullRun, *, pitch: bool = False) -> None:
     u, mc = full.result.unit, full.monte_carlo
     cost, margin = mc.cost_usd_month, mc.margin
     cards = [
-        lambda: band_metric(t("scn.fig.serving"), u.serving_usd_month, cost and cost.low,
-                            cost and cost.high, unit="$", help=t("scn.fig.serving_help")),
+        lambda: band_metric(t("scn.fig.serving"), u.serving_usd_month, unit="$",
+                            help=t("scn.fig.serving_help"), band=cost),
     ]
     if u.gross_margin is not None:
         band = t("common.band", low=fmt_pct(margin.low), high=fmt_pct(margin.high)) if margin else None

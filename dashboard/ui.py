@@ -11,6 +11,7 @@ import streamlit as st
 from dashboard.i18n import LANG_KEY, LANGUAGE_NAMES, LANGUAGES, t
 from dashboard.state import BIND, seed_from_url
 from scenarios import units
+from scenarios.units import Range
 from scenarios.errors import VentureLabError
 
 _CSS = """
@@ -75,16 +76,20 @@ def note_metric(label: str, value: str, note: str | None = None, *, container=No
     (container or st).metric(label, value, delta=note, delta_color="off", delta_arrow="off", help=help)
 
 
-def band_metric(label: str, expected: float | None, low: float | None = None,
-                high: float | None = None, unit: str = "", help: str | None = None) -> None:
-    """A metric card showing the expected value with its low-high band underneath."""
+def band_metric(label: str, figure: Range | float | None, unit: str = "", help: str | None = None,
+                band: Range | None = None) -> None:
+    """A metric card: the expected value, with its low-high band underneath when ``figure`` is a
+    Range (``Range.of(estimate, "decode_tokens_per_s")``); a plain number shows alone, or with
+    ``band`` where the spread comes from elsewhere (a Monte Carlo P10-P90 around a headline)."""
+    expected = figure.expected if isinstance(figure, Range) else figure
+    band = figure if isinstance(figure, Range) else band
     if unit in ("$", "USD") and expected is not None:
         value = fmt_usd(expected)  # currency reads before the figure, the sign before both
     else:
         value = fmt_number(expected) + (f" {unit}" if unit and expected is not None else "")
     delta = None
-    if low is not None and high is not None:
-        delta = t("common.band", low=fmt_number(low), high=fmt_number(high))
+    if band is not None and band.width > 0:   # a point (no band given) shows the figure alone
+        delta = t("common.band", low=fmt_number(band.low), high=fmt_number(band.high))
     note_metric(label, value, delta, help=help)
 
 

@@ -98,6 +98,10 @@ def _as_float(value: object, field: str) -> float:
 
 
 # ------------------------------------------------------------------------------------- ranges
+def _finite(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
 @dataclass(frozen=True)
 class Range:
     """A value with its spread: ``low <= expected <= high``, all finite.
@@ -129,6 +133,18 @@ class Range:
         if not self.low <= self.expected <= self.high:
             raise VentureLabError(self.field, "needs low <= expected <= high",
                                   got=f"{self.low:g}/{self.expected:g}/{self.high:g}")
+
+    @classmethod
+    def of(cls, result: object, name: str) -> Range | None:
+        """The band a result reports as flat ``name_low`` / ``name`` / ``name_high`` fields (the
+        form the CLI's JSON keeps); a point where the result gives no band, None where the figure
+        itself is not meaningful (no price, no prompt, ...)."""
+        low, expected, high = (getattr(result, f"{name}{suffix}") for suffix in ("_low", "", "_high"))
+        if not _finite(expected):
+            return None
+        if not (_finite(low) and _finite(high)):
+            return cls.point(expected, field=name)
+        return cls(low, expected, high, field=name)
 
     @classmethod
     def point(cls, value: float, field: str = "range") -> Range:

@@ -63,3 +63,14 @@ def test_negative_scale_is_refused():
 
 def test_point_has_no_width():
     assert Range.point(4.2).width == 0 and Range.point(4.2).as_tuple() == (4.2, 4.2, 4.2)
+
+
+def test_a_band_is_read_from_an_estimates_flat_fields():
+    from scenarios.engine.serving import InferenceRequest, estimate_inference
+
+    est = estimate_inference(InferenceRequest("llama-3.1-8b", "nvidia-l4"))
+    band = Range.of(est, "decode_tokens_per_s")
+    assert band.as_tuple() == (est.decode_tokens_per_s_low, est.decode_tokens_per_s, est.decode_tokens_per_s_high)
+    assert band.field == "decode_tokens_per_s"
+    no_price = estimate_inference(InferenceRequest("llama-3.1-8b", "apple-m2-max-38c"))
+    assert no_price.usd_per_million_tokens is None and Range.of(no_price, "usd_per_million_tokens") is None

@@ -15,7 +15,7 @@ from dashboard.i18n import t
 from dashboard.state import BIND
 from dashboard.ui import band_metric, explain_errors, fmt_number, page_header
 from scenarios.errors import VentureLabError
-from scenarios.units import fmt_plain
+from scenarios.units import Range, fmt_plain
 
 DEFAULT_MODEL = "llama-3.1-8b"
 DEFAULT_WEIGHTS = "int4"
@@ -115,16 +115,15 @@ for i, r in enumerate(ok):
     e = r.estimate
     with cols[i % len(cols)].container(border=True):
         st.markdown(f"**{charts.short_name(r.device)}**  \n{view.fit_badge(r)}")
-        band_metric(t("cost.decode"), e.decode_tokens_per_s, e.decode_tokens_per_s_low,
-                    e.decode_tokens_per_s_high, unit="tok/s", help=t("cost.decode_help"))
-        band_metric(t("cost.usd_per_m"), e.usd_per_million_tokens, e.usd_per_million_tokens_low,
-                    e.usd_per_million_tokens_high, unit="$", help=t("cost.usd_per_m_help"))
+        band_metric(t("cost.decode"), Range.of(e, "decode_tokens_per_s"), unit="tok/s",
+                    help=t("cost.decode_help"))
+        band_metric(t("cost.usd_per_m"), Range.of(e, "usd_per_million_tokens"), unit="$",
+                    help=t("cost.usd_per_m_help"))
         power_cost = e.electricity_usd_per_million_tokens
         if e.usd_per_million_tokens is None and power_cost is not None:
             st.caption(t("cost.srv.electricity_only", usd=fmt_number(power_cost)))
         if e.battery_pct_per_1k_tokens is not None:  # phones: what a user's battery pays
-            band_metric(t("cost.battery"), e.battery_pct_per_1k_tokens,
-                        e.battery_pct_per_1k_tokens_low, e.battery_pct_per_1k_tokens_high, unit="%",
+            band_metric(t("cost.battery"), Range.of(e, "battery_pct_per_1k_tokens"), unit="%",
                         help=t("cost.battery_help"))
 
 rows = view.chart_rows(ok)

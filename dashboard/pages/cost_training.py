@@ -12,7 +12,7 @@ from dashboard.charts import cost as charts
 from dashboard.i18n import t
 from dashboard.state import BIND
 from dashboard.ui import band_metric, explain_errors, page_header
-from scenarios.units import fmt_plain, fmt_si
+from scenarios.units import Range, fmt_plain, fmt_si
 
 DEFAULT_MODEL = "llama-3.1-8b"
 DEFAULT_DEVICE = "nvidia-h100-sxm"
@@ -56,19 +56,17 @@ st.caption(t("cost.trn.flops", flops=fmt_si(est.training_flops, "FLOP"), mfu=f"{
                  t("cost.trn.mfu_fitted") if est.mfu_calibrated else t("cost.trn.mfu_borrowed"))))
 c1, c2, c3 = st.columns(3)
 with c1:
-    band_metric(t("cost.trn.hours"), est.accelerator_hours, est.accelerator_hours_low,
-                est.accelerator_hours_high, unit="h")
+    band_metric(t("cost.trn.hours"), Range.of(est, "accelerator_hours"), unit="h")
 with c2:
-    band_metric(t("cost.trn.days"), est.wall_clock_days, est.wall_clock_days_low, est.wall_clock_days_high,
-                unit=t("cost.trn.days_unit"))
+    band_metric(t("cost.trn.days"), Range.of(est, "wall_clock_days"), unit=t("cost.trn.days_unit"))
 with c3:
-    band_metric(t("cost.trn.cost"), est.cost_usd, est.cost_usd_low, est.cost_usd_high, unit="$",
+    band_metric(t("cost.trn.cost"), Range.of(est, "cost_usd"), unit="$",
                 help=None if est.cost_usd is not None else t("cost.trn.no_price"))
 c1, c2, c3 = st.columns(3)
 with c1:
-    band_metric(t("cost.trn.energy"), est.energy_kwh, est.energy_kwh_low, est.energy_kwh_high, unit="kWh")
+    band_metric(t("cost.trn.energy"), Range.of(est, "energy_kwh"), unit="kWh")
 with c2:
-    band_metric(t("cost.trn.co2"), est.co2_kg, est.co2_kg_low, est.co2_kg_high, unit="kg")
+    band_metric(t("cost.trn.co2"), Range.of(est, "co2_kg"), unit="kg")
 with c3:
     band_metric(t("cost.trn.memory"), est.memory_per_device_gb, unit="GB",
                 help=t("cost.trn.memory_help", gb=fmt_plain(cached.device_info(device_id).memory_gb, 3)))

@@ -11,6 +11,7 @@ from dashboard.charts import atlas as charts
 from dashboard.i18n import current_language, pick, t
 from dashboard.ui import band_metric, explain_errors, fmt_number, page_header
 from scenarios.atlas.domains import DOMAIN_IDS
+from scenarios.units import Range
 
 lang = current_language()
 atlas = cached.atlas()
@@ -71,12 +72,10 @@ for res in presets:
         st.markdown(f"**{pick(p.name, lang)}**  \n{t('dom.task', task=pick(p.task, lang))}")
         m1, m2 = st.columns(2)
         with m1:
-            band_metric(t("dom.usd_per_1k"), res.usd_per_1k_tasks, res.usd_per_1k_tasks_low,
-                        res.usd_per_1k_tasks_high, unit="USD")
+            band_metric(t("dom.usd_per_1k"), Range.of(res, "usd_per_1k_tasks"), unit="USD")
         with m2:
             if res.latency_ms is not None:
-                band_metric(t("dom.latency_task"), res.latency_ms, res.latency_ms_low,
-                            res.latency_ms_high, unit="ms")
+                band_metric(t("dom.latency_task"), Range.of(res, "latency_ms"), unit="ms")
             else:
                 st.metric(t("dom.latency_task"), t("common.na"))
         if p.budget_latency_ms is not None and res.meets_budget is not None:

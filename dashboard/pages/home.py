@@ -10,7 +10,7 @@ from dashboard.cached import cost as cached
 from dashboard.charts.cost import short_name
 from dashboard.i18n import t
 from dashboard.ui import band_metric, page_header
-from scenarios.units import fmt_plain
+from scenarios.units import Range, fmt_plain
 
 # The headline: one popular open model on a datacenter GPU, an edge board and a phone,
 # in a 4-bit format every one of them can hold (ids of data/hardware.csv).
@@ -59,9 +59,8 @@ for col, r in zip(cols, results):
             st.caption(f"{r.device_id}: {r.error}")
             continue
         e = r.estimate
-        band_metric(t("home.fig_decode", device=short_name(r.device)), e.decode_tokens_per_s,
-                    e.decode_tokens_per_s_low, e.decode_tokens_per_s_high, unit="tok/s",
-                    help=t("home.fig_source_full", source=r.device.source))
+        band_metric(t("home.fig_decode", device=short_name(r.device)), Range.of(e, "decode_tokens_per_s"),
+                    unit="tok/s", help=t("home.fig_source_full", source=r.device.source))
         st.caption(t("home.fig_source", runtime=e.runtime,
                      verified=t("home.verified" if r.device.verified else "home.unverified")))
 # $ per 1M tokens where serving is cheapest to buy: a rented datacenter GPU, batched.
@@ -69,8 +68,8 @@ price_run = cached.serving_side_by_side(HEADLINE_MODEL, (PRICE_TARGET,), "fp16",
 if price_run.estimate is not None and price_run.estimate.usd_per_million_tokens is not None:
     e, hw = price_run.estimate, price_run.device
     with cols[-1]:
-        band_metric(t("home.fig_usd", device=short_name(hw), batch=PRICE_BATCH), e.usd_per_million_tokens,
-                    e.usd_per_million_tokens_low, e.usd_per_million_tokens_high, unit="$",
+        band_metric(t("home.fig_usd", device=short_name(hw), batch=PRICE_BATCH),
+                    Range.of(e, "usd_per_million_tokens"), unit="$",
                     help=t("home.fig_source_full", source=hw.price_source or "?"))
         st.caption(t("home.fig_price", price=fmt_plain(hw.usd_per_hour, 3), date=hw.price_as_of or "?"))
 st.caption(t("home.figures_note"))
