@@ -20,9 +20,7 @@ LONG_MODULES: dict[str, str] = {}
 # "path::qualified.name" -> reason it may be longer than MAX_FUNCTION_LINES.
 LONG_FUNCTIONS: dict[str, str] = {}
 # dashboard/ file -> (number of getattr(..., None) calls it may hold, reason).
-GETATTR_HEDGES: dict[str, tuple[int, str]] = {
-    "dashboard/charts/__init__.py": (1, "a device label from a Hardware or a plain id string"),
-}
+GETATTR_HEDGES: dict[str, tuple[int, str]] = {}
 
 
 def _python_files(*packages: str) -> list[Path]:

@@ -13,6 +13,8 @@ from typing import Iterable
 
 import plotly.graph_objects as go
 
+from scenarios.engine.catalog import Hardware
+
 #: Width a figure can count on: half a desktop column, or a phone (both about 300 px of plot).
 NARROW_PLOT_PX = 300
 TITLE_LINE_PX = 22
@@ -123,9 +125,9 @@ def layout(fig: go.Figure, title: str, *, height: int, legend: bool = True, min_
     return fig
 
 
-def short_name(device) -> str:
-    """A device's name without its maker or notes, so labels fit a phone screen."""
-    name = str(getattr(device, "name", None) or getattr(device, "id", device))
+def short_name(device: Hardware | str) -> str:
+    """A device's name (or a bare id) without its maker or notes, so labels fit a phone screen."""
+    name = (device.name or device.id) if isinstance(device, Hardware) else str(device)
     for maker in ("NVIDIA ", "Apple ", "Qualcomm ", "Google ", "AMD "):
         name = name.replace(maker, "")
     name = re.sub(r"\s*\([^)]*\)", "", name).strip() or name  # drop "(e.g. OnePlus 12, ...)"
