@@ -156,14 +156,17 @@ def requests_per_month(scenario: Scenario) -> float:
     return scenario.traffic.requests_per_day * DAYS_PER_MONTH
 
 
-def revenue_per_request(scenario: Scenario) -> float:
-    """What one request earns: the per-request price, or the subscription spread over the
-    requests its users make (so revenue scales with volume in both pricing models)."""
+def revenue_usd_month(scenario: Scenario, scale=1.0):
+    """What the product earns a month today, times ``scale`` (growth, a Monte Carlo traffic draw:
+    users and their requests move together). Per-request pricing earns from requests; a
+    subscription from its users, whatever their traffic (1,500 subscribers at $39 earn $58,500 a
+    month even before they send a request)."""
     p = scenario.pricing
     if p.model == "per-request":
-        return float(p.usd_per_request)
-    r = requests_per_month(scenario)
-    return p.usd_per_user_month * scenario.traffic.monthly_active_users / r if r > 0 else 0.0
+        today = float(p.usd_per_request) * requests_per_month(scenario)
+    else:
+        today = float(p.usd_per_user_month) * scenario.traffic.monthly_active_users
+    return today * np.asarray(scale, dtype=float)
 
 
 def tokens_per_request(scenario: Scenario) -> int:
@@ -353,7 +356,7 @@ def evaluate(scenario: Scenario, capacities: dict[str, Capacity],
     fixed = scenario.fixed_costs.total_usd_month
     users = tr.monthly_active_users
     serving_opt = next(o for o in options if o.target_id == scenario.serving_target)
-    be_req = break_even_volume(scenario, serving)
+    be_req, be_users = break_even_volume(scenario, serving)
     runway = next((m for m, c in zip(proj["month"], proj["cash"]) if c < 0), None)
     unit = UnitEconomics(
         serving_target=scenario.serving_target, requests_month=now, tokens_month=tokens_now,
@@ -365,7 +368,7 @@ def evaluate(scenario: Scenario, capacities: dict[str, Capacity],
         gross_margin=(revenue - serving_usd) / revenue if revenue > 0 else None,
         fixed_usd_month=fixed, burn_usd_month=fixed + serving_usd - revenue,
         break_even_requests_month=be_req,
-        break_even_users=be_req / now * users if be_req is not None and now else None,
+        break_even_users=be_users,
         runway_months=runway, default_alive=runway is None)
     return ScenarioResult(scenario.id, unit, tuple(options), verdict(scenario, options, models),
                           proj, cost_curves(scenario, models), tuple(capacities.values()))
@@ -392,33 +395,40 @@ def projection(scenario: Scenario, serving: CostModel, months: int = PROJECTION_
     m = np.arange(months + 1)
     req = requests_per_month(scenario) * traffic_mult * (1.0 + tr.monthly_growth) ** m
     serving = option_cost_usd_month(serving, req, peak_factor=tr.peak_factor, utilisation=op.utilisation)
-    revenue = req * revenue_per_request(scenario)
+    revenue = revenue_usd_month(scenario, traffic_mult * (1.0 + tr.monthly_growth) ** m)
     burn = scenario.fixed_costs.total_usd_month + serving - revenue
     cash = scenario.funding.cash_usd - np.cumsum(burn)
     return {"month": m.tolist(), "requests": req.tolist(), "serving": serving.tolist(),
             "revenue": revenue.tolist(), "cash": cash.tolist()}
 
 
-def break_even_volume(scenario: Scenario, serving: CostModel) -> float | None:
-    """Requests a month from which gross profit covers the fixed costs, and keeps covering
-    them (None: never, e.g. when each request costs more to serve than it earns).
+def break_even_volume(scenario: Scenario, serving: CostModel) -> tuple[float | None, float | None]:
+    """(requests a month, users) from which gross profit covers the fixed costs and keeps
+    covering them; (None, None): never, e.g. when each request costs more than it earns.
 
-    Evaluated on a fine geometric grid (0.1% steps) because self-hosted cost is a step
-    function of volume; the grid point found is within 0.1% of the exact crossing.
+    Users and requests grow together (requests per user fixed at today's), so the search runs
+    over a scale of today's business: the price's own driver (requests for per-request pricing,
+    users for a subscription) on a fine geometric grid (0.1% steps) because self-hosted cost is a
+    step function of volume; the point found is within 0.1% of the exact crossing. Requests are
+    None where there is no traffic to scale (a subscription whose users send none yet).
     """
     tr, op = scenario.traffic, scenario.operating
-    price = revenue_per_request(scenario)
-    if price <= 0:
-        return None
-    fixed = scenario.fixed_costs.total_usd_month
-    grid = np.geomspace(1.0, 1e14, 32_000)
-    profit = grid * price - option_cost_usd_month(serving, grid, peak_factor=tr.peak_factor,
-                                                  utilisation=op.utilisation) - fixed
+    per_request = scenario.pricing.model == "per-request"
+    driver_now = requests_per_month(scenario) if per_request else float(tr.monthly_active_users)
+    if driver_now <= 0 or float(revenue_usd_month(scenario)) <= 0:
+        return None, None
+    grid = np.geomspace(1.0, 1e14, 32_000) / driver_now           # scale of today's business
+    requests = requests_per_month(scenario) * grid
+    profit = revenue_usd_month(scenario, grid) - option_cost_usd_month(
+        serving, requests, peak_factor=tr.peak_factor, utilisation=op.utilisation) \
+        - scenario.fixed_costs.total_usd_month
     ok = profit >= 0
     if not ok[-1]:
-        return None
+        return None, None
     bad = np.nonzero(~ok)[0]
-    return float(grid[0] if bad.size == 0 else grid[bad[-1] + 1])
+    scale = float(grid[0] if bad.size == 0 else grid[bad[-1] + 1])
+    req = requests_per_month(scenario) * scale
+    return (req if req > 0 else None), tr.monthly_active_users * scale
 
 
 def cost_curves(scenario: Scenario, models: dict[str, CostModel], n: int = 120,

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from scenarios.business.economics import (CostModel, option_cost_usd_month, requests_per_month,
-                                 revenue_per_request)
+                                          revenue_usd_month)
 from scenarios.business.scenario import Scenario
 from scenarios.units import Range
 
@@ -94,15 +94,16 @@ def _draw(rng: np.random.Generator, r: Range, n: int) -> np.ndarray:
 def _cost_and_margin(scenario: Scenario, cm: CostModel, values: dict[str, np.ndarray],
                      months: np.ndarray | None = None):
     tr = scenario.traffic
-    req = requests_per_month(scenario) * values["traffic"]
+    scale = values["traffic"]               # users and their requests move together
     if months is not None:  # (n, 1) * (months,) -> (n, months)
-        req = req[:, None] * (1.0 + tr.monthly_growth) ** months[None, :]
+        scale = scale[:, None] * (1.0 + tr.monthly_growth) ** months[None, :]
         values = {k: v[:, None] for k, v in values.items()}
+    req = requests_per_month(scenario) * scale
     cost = option_cost_usd_month(cm, req, peak_factor=tr.peak_factor,
                                  utilisation=values["utilisation"], capacity_mult=values["efficiency"],
                                  hardware_price_mult=values["hardware_price"],
                                  api_price_mult=values["api_price"])
-    revenue = req * revenue_per_request(scenario)
+    revenue = revenue_usd_month(scenario, scale)
     with np.errstate(divide="ignore", invalid="ignore"):
         margin = np.where(revenue > 0, (revenue - cost) / revenue, np.nan)
     return cost, margin
