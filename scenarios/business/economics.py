@@ -44,6 +44,10 @@ HOURS_PER_MONTH = 730.0                 # 8760 h / 12
 DAYS_PER_MONTH = 365.0 / 12.0           # 30.42
 SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600.0
 PROJECTION_MONTHS = 60                  # runway is reported up to five years
+# A serving fleet past this many devices is flagged: it is the size of a frontier lab's whole
+# research cluster (Meta's RSC, 16,000 A100s: ai.meta.com/blog/ai-rsc), not a startup's serving
+# bill, and usually means a unit slip (requests a month typed as a day, a batch of 1).
+MAX_SANE_DEVICES = 10_000
 SELF_HOSTED = ("rented-gpu", "owned-gpu", "edge")
 
 
@@ -244,6 +248,15 @@ class Verdict:
 
 
 @dataclass(frozen=True)
+class SanityWarning:
+    """A figure too large to take at face value (kind ``fleet``: more than MAX_SANE_DEVICES)."""
+    kind: str                                  # key suffix for translation
+    target_id: str
+    params: dict[str, Any]
+    text: str                                  # English sentence
+
+
+@dataclass(frozen=True)
 class ScenarioResult:
     scenario_id: str
     unit: UnitEconomics
@@ -252,6 +265,7 @@ class ScenarioResult:
     projection: dict[str, list[float]]         # month, requests, serving, revenue, cash
     curves: dict[str, Any]                     # build-vs-buy: cost against volume per option
     capacities: tuple[Capacity, ...]
+    warnings: tuple[SanityWarning, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -310,6 +324,20 @@ def verdict(scenario: Scenario, options: list[OptionFigures], models: dict[str, 
     return Verdict("cheapest", {"option": best.label, "usd": fmt_grouped(best.usd_month)},
                    f"{best.label} is the cheapest way to serve today's volume: "
                    f"{fmt_grouped(best.usd_month)} USD a month.")
+
+
+def sanity_warnings(options: list[OptionFigures]) -> tuple[SanityWarning, ...]:
+    """A warning for every option whose fleet at today's volume is past MAX_SANE_DEVICES."""
+    out = []
+    for o in options:
+        if o.devices is not None and o.devices > MAX_SANE_DEVICES:
+            params = {"option": o.label, "devices": fmt_grouped(o.devices),
+                      "limit": fmt_grouped(MAX_SANE_DEVICES)}
+            out.append(SanityWarning(
+                "fleet", o.target_id, params,
+                f"{o.label} needs {params['devices']} devices at today's volume, more than "
+                f"{params['limit']}: check traffic.requests_per_day and the target's batch."))
+    return tuple(out)
 
 
 def evaluate(scenario: Scenario, capacities: dict[str, Capacity],
@@ -371,7 +399,8 @@ def evaluate(scenario: Scenario, capacities: dict[str, Capacity],
         break_even_users=be_users,
         runway_months=runway, default_alive=runway is None)
     return ScenarioResult(scenario.id, unit, tuple(options), verdict(scenario, options, models),
-                          proj, cost_curves(scenario, models), tuple(capacities.values()))
+                          proj, cost_curves(scenario, models), tuple(capacities.values()),
+                          sanity_warnings(options))
 
 
 def _devices_at_peak(cap: Capacity | None, opt: OptionFigures) -> int | None:
