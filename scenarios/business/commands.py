@@ -95,9 +95,9 @@ def run_payload(full) -> dict:
     payload["tornado"] = [{"name": b.name, "low": b.input.low, "high": b.input.high,
                            "margin_at_low": b.margin_at_low, "margin_at_high": b.margin_at_high,
                            "swing": b.swing} for b in full.tornado]
-    from scenarios.business.economics import _json_safe
+    from scenarios.business.results import json_safe
 
-    return _json_safe(payload)
+    return json_safe(payload)
 
 
 def _band_text(band, fmt) -> str:

@@ -28,12 +28,15 @@ docs/scenarios.md).
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from scenarios.errors import VentureLabError
+# the results live in results.py; importers of this module find them here too
+from scenarios.business.results import (Capacity, OptionFigures, SanityWarning, ScenarioResult,
+                                        UnitEconomics, Verdict)
 from scenarios.business.scenario import Scenario, Target
 from scenarios.units import fmt_grouped, fmt_number
 
@@ -49,21 +52,6 @@ PROJECTION_MONTHS = 60                  # runway is reported up to five years
 # bill, and usually means a unit slip (requests a month typed as a day, a batch of 1).
 MAX_SANE_DEVICES = 10_000
 SELF_HOSTED = ("rented-gpu", "owned-gpu", "edge")
-
-
-@dataclass(frozen=True)
-class Capacity:
-    """What the engine says one replica of the scenario's model does on one target."""
-    target_id: str
-    requests_per_s: float             # per replica, expected (inf for api and phone)
-    requests_per_s_low: float
-    requests_per_s_high: float
-    devices_per_replica: int
-    fits: bool
-    note: str = ""
-    decode_tokens_per_s: float | None = None
-    devices_at_peak: int | None = None  # engine's devices_for_rate at the scenario's peak
-    engine: dict[str, Any] = field(default_factory=dict)   # the engine estimate, to_dict()
 
 
 @dataclass(frozen=True)
@@ -200,93 +188,6 @@ def break_even_vs_api(api: CostModel, cm: CostModel, *, peak_factor: float,
     return max(cm.min_replicas, k_star - 1) * c / a
 
 
-# ---------------------------------------------------------------------------------------
-# Results
-# ---------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class OptionFigures:
-    target_id: str
-    kind: str
-    label: str
-    feasible: bool
-    note: str
-    replicas: int | None
-    devices: int | None
-    usd_month: float | None
-    usd_per_request: float | None
-    usd_per_million_tokens: float | None      # llm workloads: all tokens, in + out
-    break_even_requests_month: float | None   # vs the cheapest API option
-    requests_per_s_per_replica: float | None
-
-
-@dataclass(frozen=True)
-class UnitEconomics:
-    serving_target: str
-    requests_month: float
-    tokens_month: float
-    users: int
-    peak_requests_per_s: float
-    devices_at_peak: int | None
-    serving_usd_month: float
-    revenue_usd_month: float
-    cost_per_request_usd: float
-    cost_per_user_usd: float
-    gross_margin: float | None
-    fixed_usd_month: float
-    burn_usd_month: float                     # > 0: cash going out each month
-    break_even_requests_month: float | None   # where gross profit covers fixed costs
-    break_even_users: float | None
-    runway_months: float | None               # None: cash never runs out within the projection
-    default_alive: bool
-
-
-@dataclass(frozen=True)
-class Verdict:
-    kind: str                                  # key suffix for translation
-    params: dict[str, Any]
-    text: str                                  # English sentence
-
-
-@dataclass(frozen=True)
-class SanityWarning:
-    """A figure too large to take at face value (kind ``fleet``: more than MAX_SANE_DEVICES)."""
-    kind: str                                  # key suffix for translation
-    target_id: str
-    params: dict[str, Any]
-    text: str                                  # English sentence
-
-
-@dataclass(frozen=True)
-class ScenarioResult:
-    scenario_id: str
-    unit: UnitEconomics
-    options: tuple[OptionFigures, ...]
-    verdict: Verdict
-    projection: dict[str, list[float]]         # month, requests, serving, revenue, cash
-    curves: dict[str, Any]                     # build-vs-buy: cost against volume per option
-    capacities: tuple[Capacity, ...]
-    warnings: tuple[SanityWarning, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        for cap in d["capacities"]:
-            cap.pop("engine", None)
-        return _json_safe(d)
-
-
-def _json_safe(x: Any) -> Any:
-    if isinstance(x, dict):
-        return {k: _json_safe(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [_json_safe(v) for v in x]
-    if isinstance(x, (float, np.floating)):
-        x = float(x)
-        return x if math.isfinite(x) else None
-    if isinstance(x, np.integer):
-        return int(x)
-    return x
-
-
 def verdict(scenario: Scenario, options: list[OptionFigures], models: dict[str, CostModel]) -> Verdict:
     """The one line a founder remembers, computed from the options' figures."""
     llm = scenario.workload == "llm"
@@ -348,30 +249,10 @@ def evaluate(scenario: Scenario, capacities: dict[str, Capacity],
     pass hand-made ones so the business arithmetic can be checked by hand.
     """
     models = cost_models(scenario, capacities, power_w_defaults)
-    op, tr = scenario.operating, scenario.traffic
+    tr = scenario.traffic
     now = requests_per_month(scenario)
-    llm = scenario.workload == "llm"
-    tokens_now = now * tokens_per_request(scenario) if llm else 0.0
-    apis = [m for m in models.values() if m.kind == "api"]
-    cheapest_api = min(apis, key=lambda m: m.usd_per_request) if apis else None
-
-    options = []
-    for t in scenario.targets:
-        cm = models[t.id]
-        cost = float(option_cost_usd_month(cm, now, peak_factor=tr.peak_factor, utilisation=op.utilisation))
-        replicas = None
-        if cm.kind in SELF_HOSTED and cm.feasible:
-            replicas = int(replicas_needed(cm, now, tr.peak_factor, op.utilisation))
-        be = None
-        if cheapest_api is not None and cm.kind != "api":
-            be = break_even_vs_api(cheapest_api, cm, peak_factor=tr.peak_factor, utilisation=op.utilisation)
-        ok = cm.feasible and math.isfinite(cost)
-        options.append(OptionFigures(
-            t.id, t.kind, cm.label, cm.feasible, cm.note, replicas,
-            replicas * cm.devices_per_replica if replicas is not None else None,
-            cost if ok else None, cost / now if ok and now else None,
-            cost / tokens_now * 1e6 if ok and tokens_now else None, be,
-            cm.replica_requests_per_s if math.isfinite(cm.replica_requests_per_s) else None))
+    tokens_now = now * tokens_per_request(scenario) if scenario.workload == "llm" else 0.0
+    options = [option_figures(scenario, models, t.id) for t in scenario.targets]
 
     serving = models[scenario.serving_target]
     if not serving.feasible:
@@ -401,6 +282,31 @@ def evaluate(scenario: Scenario, capacities: dict[str, Capacity],
     return ScenarioResult(scenario.id, unit, tuple(options), verdict(scenario, options, models),
                           proj, cost_curves(scenario, models), tuple(capacities.values()),
                           sanity_warnings(options))
+
+
+def option_figures(scenario: Scenario, models: dict[str, CostModel], target_id: str) -> OptionFigures:
+    """One option at today's volume: its cost, replicas, devices and break-even against the
+    cheapest API."""
+    op, tr = scenario.operating, scenario.traffic
+    now = requests_per_month(scenario)
+    tokens_now = now * tokens_per_request(scenario) if scenario.workload == "llm" else 0.0
+    apis = [m for m in models.values() if m.kind == "api"]
+    cheapest_api = min(apis, key=lambda m: m.usd_per_request) if apis else None
+    cm = models[target_id]
+    cost = float(option_cost_usd_month(cm, now, peak_factor=tr.peak_factor, utilisation=op.utilisation))
+    replicas = None
+    if cm.kind in SELF_HOSTED and cm.feasible:
+        replicas = int(replicas_needed(cm, now, tr.peak_factor, op.utilisation))
+    be = None
+    if cheapest_api is not None and cm.kind != "api":
+        be = break_even_vs_api(cheapest_api, cm, peak_factor=tr.peak_factor, utilisation=op.utilisation)
+    ok = cm.feasible and math.isfinite(cost)
+    return OptionFigures(
+        target_id, cm.kind, cm.label, cm.feasible, cm.note, replicas,
+        replicas * cm.devices_per_replica if replicas is not None else None,
+        cost if ok else None, cost / now if ok and now else None,
+        cost / tokens_now * 1e6 if ok and tokens_now else None, be,
+        cm.replica_requests_per_s if math.isfinite(cm.replica_requests_per_s) else None)
 
 
 def _devices_at_peak(cap: Capacity | None, opt: OptionFigures) -> int | None:

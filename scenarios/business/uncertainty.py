@@ -190,7 +190,7 @@ def _percentile_of(samples: np.ndarray, point: float) -> int | None:
     tol = 1e-9 * max(abs(point), 1.0)
     below = np.count_nonzero(finite < point - tol)
     ties = np.count_nonzero(np.abs(finite - point) <= tol)
-    return int(round(100.0 * (below + ties / 2.0) / finite.size))
+    return round(100.0 * (below + ties / 2.0) / finite.size)
 
 
 def tornado(scenario: Scenario, models: dict[str, CostModel]) -> list[TornadoBar]:
