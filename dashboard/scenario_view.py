@@ -7,8 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.i18n import t
-from dashboard.ui import band_metric, fmt_grouped, fmt_number, fmt_pct, fmt_usd
-from scenarios.business.economics import ScenarioResult
+from dashboard.ui import fmt_grouped, fmt_number, fmt_pct, fmt_usd, note_metric
+from scenarios.business.economics import SELF_HOSTED, ScenarioResult
 from scenarios.business.pdf import assumption_rows
 from scenarios.business.scenario import Scenario
 from scenarios.business.runner import FullRun
@@ -29,13 +29,12 @@ def headline(full: FullRun, *, pitch: bool = False) -> None:
     u, mc = full.result.unit, full.monte_carlo
     cost, margin = mc.cost_usd_month, mc.margin
     cards = [
-        lambda: band_metric(t("scn.fig.serving"), u.serving_usd_month, unit="$",
-                            help=t("scn.fig.serving_help"), band=cost),
+        lambda: note_metric(t("scn.fig.serving"), usd(u.serving_usd_month), _median_note(cost, usd),
+                            help=t("scn.fig.serving_help")),
     ]
     if u.gross_margin is not None:
-        band = t("common.band", low=fmt_pct(margin.low), high=fmt_pct(margin.high)) if margin else None
-        cards.append(lambda: st.metric(t("scn.fig.margin"), fmt_pct(u.gross_margin), delta=band,
-                                       delta_color="off", help=t("scn.fig.margin_help")))
+        cards.append(lambda: note_metric(t("scn.fig.margin"), fmt_pct(u.gross_margin),
+                                         _median_note(margin, fmt_pct), help=t("scn.fig.margin_help")))
     cards.append(lambda: st.metric(t("scn.fig.per_user"), usd(u.cost_per_user_usd),
                                    help=t("scn.fig.per_user_help", per_req=usd(u.cost_per_request_usd * 1000))))
     cards.append(lambda: st.metric(t("scn.fig.runway"),
@@ -49,6 +48,10 @@ def headline(full: FullRun, *, pitch: bool = False) -> None:
     for col, card in zip(cols, cards):
         with col:
             card()
+    if mc.point_percentile is not None and cost is not None and cost.width > 0:
+        kind = next(o.kind for o in full.result.options if o.target_id == u.serving_target)
+        why = "scn.fig.point_vs_p50" if kind in SELF_HOSTED else "scn.fig.point_vs_p50_linear"
+        st.caption(t(why, pct=mc.point_percentile))
     if not pitch:
         cols = st.columns(4)
         with cols[0]:
@@ -61,6 +64,20 @@ def headline(full: FullRun, *, pitch: bool = False) -> None:
             be = u.break_even_users
             st.metric(t("scn.fig.break_even"), t("scn.fig.never") if be is None else fmt_grouped(be),
                       help=t("scn.fig.break_even_help"))
+
+
+def _median_note(band, fmt) -> str | None:
+    """The Monte Carlo's P50 and P10-P90 under a deterministic headline (None: no band)."""
+    if band is None or band.width <= 0:
+        return None
+    return t("scn.fig.p50_band", p50=fmt(band.expected), low=fmt(band.low), high=fmt(band.high))
+
+
+def sanity_warnings(result: ScenarioResult) -> None:
+    """The engine's warnings about figures too large to take at face value."""
+    for w in result.warnings:
+        st.warning(t(f"scn.warn.{w.kind}", **{k: str(v) for k, v in w.params.items()}),
+                   icon=":material/warning:")
 
 
 def options_frame(result: ScenarioResult, workload: str) -> pd.DataFrame:

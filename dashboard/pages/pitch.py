@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard.cached import scenarios as cached
 from dashboard.i18n import current_language, t
-from dashboard.scenario_view import assumptions_frame, headline, verdict_text
+from dashboard.scenario_view import assumptions_frame, headline, sanity_warnings, verdict_text
 from dashboard.state import BIND, seed_from_url
 from dashboard.ui import explain_errors
 from scenarios.business.pdf import data_version, price_dates, product_version
@@ -38,6 +38,7 @@ st.caption(t("pitch.stamp", version=product_version(), data=data_version(),
 st.markdown(f'<div class="pitch-verdict">{verdict_text(full.result)}</div>', unsafe_allow_html=True)
 st.write("")
 headline(full, pitch=True)
+sanity_warnings(full.result)
 st.plotly_chart(cached.scenario_figures(text, current_language())["pitch_cost"], width="stretch")
 st.subheader(t("pitch.assumptions"), anchor="assumptions")
 st.table(assumptions_frame(scenario).set_index(t("scn.col.assumption")))  # wraps long sources, unlike a grid

@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard.cached import scenarios as cached
 from dashboard.i18n import current_language, t
 from dashboard.scenario_editor import edit_form
-from dashboard.scenario_view import headline, options_frame, verdict_text
+from dashboard.scenario_view import headline, options_frame, sanity_warnings, verdict_text
 from dashboard.state import BIND, seed_from_url
 from dashboard.ui import explain_errors
 from scenarios.errors import VentureLabError
@@ -119,6 +119,7 @@ with explain_errors(), st.spinner(t("scn.running")):
     full = cached.run_yaml(yaml_text)
 st.info(verdict_text(full.result), icon=":material/lightbulb:")
 headline(full)
+sanity_warnings(full.result)
 
 st.subheader(t("scn.section.build_vs_buy"), anchor="build-vs-buy")
 figs = cached.scenario_figures(yaml_text, current_language())

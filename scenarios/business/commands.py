@@ -87,6 +87,7 @@ def run_payload(full) -> dict:
     payload["monte_carlo"] = {
         "samples": mc.n, "seed": mc.seed,
         "serving_usd_month": _percentiles(mc.cost_usd_month), "gross_margin": _percentiles(mc.margin),
+        "point_percentile": mc.point_percentile,
         "options_usd_month": {k: _percentiles(v) for k, v in mc.options_usd_month.items()},
         "inputs": [{"name": name, "low": r.low, "mode": r.expected, "high": r.high}
                    for name, r in mc.inputs.items()],
@@ -94,13 +95,36 @@ def run_payload(full) -> dict:
     payload["tornado"] = [{"name": b.name, "low": b.input.low, "high": b.input.high,
                            "margin_at_low": b.margin_at_low, "margin_at_high": b.margin_at_high,
                            "swing": b.swing} for b in full.tornado]
-    from scenarios.business.economics import _json_safe
+    from scenarios.business.results import json_safe
 
-    return _json_safe(payload)
+    return json_safe(payload)
 
 
 def _band_text(band, fmt) -> str:
     return "n/a" if band is None else f"P10 {fmt(band.low)}, P50 {fmt(band.expected)}, P90 {fmt(band.high)}"
+
+
+def _point_vs_median(full) -> str | None:
+    """One line on why the headline (inputs at their mode) is not the Monte Carlo's P50."""
+    from scenarios.business.economics import SELF_HOSTED
+
+    r, mc = full.result, full.monte_carlo
+    if mc.point_percentile is None or mc.cost_usd_month is None or mc.cost_usd_month.width <= 0:
+        return None
+    kind = next(o.kind for o in r.options if o.target_id == r.unit.serving_target)
+    why = ("replica counts round up to whole devices (and the ranges are lopsided)" if kind in SELF_HOSTED
+           else "an API's cost is linear in its inputs but the ranges are lopsided")
+    return (f"  the headline is computed at the most likely inputs, P50 is the simulation's median: {why}, "
+            f"so the headline sits at percentile {mc.point_percentile}, not 50")
+
+
+def _cash_line(u) -> str:
+    """Profit as a founder says it (a signed amount), or the burn and the runway."""
+    if u.burn_usd_month < 0:
+        return f"profitable: +{fmt_usd(-u.burn_usd_month)}/month (after fixed costs)"
+    runway = "default alive (growth makes it profitable before the cash runs out)" \
+        if u.runway_months is None else f"{u.runway_months} months"
+    return f"burn {fmt_usd(u.burn_usd_month)}/month; runway {runway}"
 
 
 def _print_text(scenario, full) -> None:
@@ -108,15 +132,19 @@ def _print_text(scenario, full) -> None:
     u = r.unit
     print(f"{scenario.name}  [{scenario.id}, {scenario.domain}, {scenario.model} {scenario.weights}]")
     print(f"verdict: {r.verdict.text}")
+    for w in r.warnings:
+        print(f"warning: {w.text}")
     print(f"serving on {u.serving_target}: {fmt_usd(u.serving_usd_month, compact=False)}/month "
-          f"({_band_text(mc.cost_usd_month, lambda v: fmt_usd(v, compact=False))})")
+          f"(Monte Carlo {_band_text(mc.cost_usd_month, lambda v: fmt_usd(v, compact=False))})")
+    why = _point_vs_median(full)
+    if why:
+        print(why)
     if u.gross_margin is not None:
         print(f"gross margin: {fmt_pct(u.gross_margin)} ({_band_text(mc.margin, fmt_pct)})")
     print(f"revenue {fmt_usd(u.revenue_usd_month, compact=False)}/month; cost per request "
           f"{fmt_usd(u.cost_per_request_usd, compact=False)}; per user "
-          f"{fmt_usd(u.cost_per_user_usd, compact=False)}/month; devices at peak {u.devices_at_peak}")
-    runway = "default alive" if u.runway_months is None else f"{u.runway_months} months"
-    print(f"burn {fmt_usd(u.burn_usd_month, compact=False)}/month; runway {runway}")
+          f"{fmt_usd(u.cost_per_user_usd, compact=False)}/month; devices at peak {fmt_grouped(u.devices_at_peak)}")
+    print(_cash_line(u))
     print("options (today's volume):")
     for o in r.options:
         cost = "n/a" if o.usd_month is None else f"{fmt_usd(o.usd_month, compact=False)}/month"

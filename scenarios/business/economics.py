@@ -28,12 +28,15 @@ docs/scenarios.md).
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from scenarios.errors import VentureLabError
+# the results live in results.py; importers of this module find them here too
+from scenarios.business.results import (Capacity, OptionFigures, SanityWarning, ScenarioResult,
+                                        UnitEconomics, Verdict)
 from scenarios.business.scenario import Scenario, Target
 from scenarios.units import fmt_grouped, fmt_number
 
@@ -44,22 +47,11 @@ HOURS_PER_MONTH = 730.0                 # 8760 h / 12
 DAYS_PER_MONTH = 365.0 / 12.0           # 30.42
 SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600.0
 PROJECTION_MONTHS = 60                  # runway is reported up to five years
+# A serving fleet past this many devices is flagged: it is the size of a frontier lab's whole
+# research cluster (Meta's RSC, 16,000 A100s: ai.meta.com/blog/ai-rsc), not a startup's serving
+# bill, and usually means a unit slip (requests a month typed as a day, a batch of 1).
+MAX_SANE_DEVICES = 10_000
 SELF_HOSTED = ("rented-gpu", "owned-gpu", "edge")
-
-
-@dataclass(frozen=True)
-class Capacity:
-    """What the engine says one replica of the scenario's model does on one target."""
-    target_id: str
-    requests_per_s: float             # per replica, expected (inf for api and phone)
-    requests_per_s_low: float
-    requests_per_s_high: float
-    devices_per_replica: int
-    fits: bool
-    note: str = ""
-    decode_tokens_per_s: float | None = None
-    devices_at_peak: int | None = None  # engine's devices_for_rate at the scenario's peak
-    engine: dict[str, Any] = field(default_factory=dict)   # the engine estimate, to_dict()
 
 
 @dataclass(frozen=True)
@@ -156,14 +148,17 @@ def requests_per_month(scenario: Scenario) -> float:
     return scenario.traffic.requests_per_day * DAYS_PER_MONTH
 
 
-def revenue_per_request(scenario: Scenario) -> float:
-    """What one request earns: the per-request price, or the subscription spread over the
-    requests its users make (so revenue scales with volume in both pricing models)."""
+def revenue_usd_month(scenario: Scenario, scale=1.0):
+    """What the product earns a month today, times ``scale`` (growth, a Monte Carlo traffic draw:
+    users and their requests move together). Per-request pricing earns from requests; a
+    subscription from its users, whatever their traffic (1,500 subscribers at $39 earn $58,500 a
+    month even before they send a request)."""
     p = scenario.pricing
     if p.model == "per-request":
-        return float(p.usd_per_request)
-    r = requests_per_month(scenario)
-    return p.usd_per_user_month * scenario.traffic.monthly_active_users / r if r > 0 else 0.0
+        today = float(p.usd_per_request) * requests_per_month(scenario)
+    else:
+        today = float(p.usd_per_user_month) * scenario.traffic.monthly_active_users
+    return today * np.asarray(scale, dtype=float)
 
 
 def tokens_per_request(scenario: Scenario) -> int:
@@ -191,83 +186,6 @@ def break_even_vs_api(api: CostModel, cm: CostModel, *, peak_factor: float,
         return None
     k_star = math.ceil(1.0 / (1.0 - r) - 1e-12)
     return max(cm.min_replicas, k_star - 1) * c / a
-
-
-# ---------------------------------------------------------------------------------------
-# Results
-# ---------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class OptionFigures:
-    target_id: str
-    kind: str
-    label: str
-    feasible: bool
-    note: str
-    replicas: int | None
-    devices: int | None
-    usd_month: float | None
-    usd_per_request: float | None
-    usd_per_million_tokens: float | None      # llm workloads: all tokens, in + out
-    break_even_requests_month: float | None   # vs the cheapest API option
-    requests_per_s_per_replica: float | None
-
-
-@dataclass(frozen=True)
-class UnitEconomics:
-    serving_target: str
-    requests_month: float
-    tokens_month: float
-    users: int
-    peak_requests_per_s: float
-    devices_at_peak: int | None
-    serving_usd_month: float
-    revenue_usd_month: float
-    cost_per_request_usd: float
-    cost_per_user_usd: float
-    gross_margin: float | None
-    fixed_usd_month: float
-    burn_usd_month: float                     # > 0: cash going out each month
-    break_even_requests_month: float | None   # where gross profit covers fixed costs
-    break_even_users: float | None
-    runway_months: float | None               # None: cash never runs out within the projection
-    default_alive: bool
-
-
-@dataclass(frozen=True)
-class Verdict:
-    kind: str                                  # key suffix for translation
-    params: dict[str, Any]
-    text: str                                  # English sentence
-
-
-@dataclass(frozen=True)
-class ScenarioResult:
-    scenario_id: str
-    unit: UnitEconomics
-    options: tuple[OptionFigures, ...]
-    verdict: Verdict
-    projection: dict[str, list[float]]         # month, requests, serving, revenue, cash
-    curves: dict[str, Any]                     # build-vs-buy: cost against volume per option
-    capacities: tuple[Capacity, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        for cap in d["capacities"]:
-            cap.pop("engine", None)
-        return _json_safe(d)
-
-
-def _json_safe(x: Any) -> Any:
-    if isinstance(x, dict):
-        return {k: _json_safe(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [_json_safe(v) for v in x]
-    if isinstance(x, (float, np.floating)):
-        x = float(x)
-        return x if math.isfinite(x) else None
-    if isinstance(x, np.integer):
-        return int(x)
-    return x
 
 
 def verdict(scenario: Scenario, options: list[OptionFigures], models: dict[str, CostModel]) -> Verdict:
@@ -309,6 +227,20 @@ def verdict(scenario: Scenario, options: list[OptionFigures], models: dict[str, 
                    f"{fmt_grouped(best.usd_month)} USD a month.")
 
 
+def sanity_warnings(options: list[OptionFigures]) -> tuple[SanityWarning, ...]:
+    """A warning for every option whose fleet at today's volume is past MAX_SANE_DEVICES."""
+    out = []
+    for o in options:
+        if o.devices is not None and o.devices > MAX_SANE_DEVICES:
+            params = {"option": o.label, "devices": fmt_grouped(o.devices),
+                      "limit": fmt_grouped(MAX_SANE_DEVICES)}
+            out.append(SanityWarning(
+                "fleet", o.target_id, params,
+                f"{o.label} needs {params['devices']} devices at today's volume, more than "
+                f"{params['limit']}: check traffic.requests_per_day and the target's batch."))
+    return tuple(out)
+
+
 def evaluate(scenario: Scenario, capacities: dict[str, Capacity],
              power_w_defaults: dict[str, float] | None = None) -> ScenarioResult:
     """All figures of a scenario, given the engine's capacity per target.
@@ -317,30 +249,10 @@ def evaluate(scenario: Scenario, capacities: dict[str, Capacity],
     pass hand-made ones so the business arithmetic can be checked by hand.
     """
     models = cost_models(scenario, capacities, power_w_defaults)
-    op, tr = scenario.operating, scenario.traffic
+    tr = scenario.traffic
     now = requests_per_month(scenario)
-    llm = scenario.workload == "llm"
-    tokens_now = now * tokens_per_request(scenario) if llm else 0.0
-    apis = [m for m in models.values() if m.kind == "api"]
-    cheapest_api = min(apis, key=lambda m: m.usd_per_request) if apis else None
-
-    options = []
-    for t in scenario.targets:
-        cm = models[t.id]
-        cost = float(option_cost_usd_month(cm, now, peak_factor=tr.peak_factor, utilisation=op.utilisation))
-        replicas = None
-        if cm.kind in SELF_HOSTED and cm.feasible:
-            replicas = int(replicas_needed(cm, now, tr.peak_factor, op.utilisation))
-        be = None
-        if cheapest_api is not None and cm.kind != "api":
-            be = break_even_vs_api(cheapest_api, cm, peak_factor=tr.peak_factor, utilisation=op.utilisation)
-        ok = cm.feasible and math.isfinite(cost)
-        options.append(OptionFigures(
-            t.id, t.kind, cm.label, cm.feasible, cm.note, replicas,
-            replicas * cm.devices_per_replica if replicas is not None else None,
-            cost if ok else None, cost / now if ok and now else None,
-            cost / tokens_now * 1e6 if ok and tokens_now else None, be,
-            cm.replica_requests_per_s if math.isfinite(cm.replica_requests_per_s) else None))
+    tokens_now = now * tokens_per_request(scenario) if scenario.workload == "llm" else 0.0
+    options = [option_figures(scenario, models, t.id) for t in scenario.targets]
 
     serving = models[scenario.serving_target]
     if not serving.feasible:
@@ -353,7 +265,7 @@ def evaluate(scenario: Scenario, capacities: dict[str, Capacity],
     fixed = scenario.fixed_costs.total_usd_month
     users = tr.monthly_active_users
     serving_opt = next(o for o in options if o.target_id == scenario.serving_target)
-    be_req = break_even_volume(scenario, serving)
+    be_req, be_users = break_even_volume(scenario, serving)
     runway = next((m for m, c in zip(proj["month"], proj["cash"]) if c < 0), None)
     unit = UnitEconomics(
         serving_target=scenario.serving_target, requests_month=now, tokens_month=tokens_now,
@@ -365,10 +277,36 @@ def evaluate(scenario: Scenario, capacities: dict[str, Capacity],
         gross_margin=(revenue - serving_usd) / revenue if revenue > 0 else None,
         fixed_usd_month=fixed, burn_usd_month=fixed + serving_usd - revenue,
         break_even_requests_month=be_req,
-        break_even_users=be_req / now * users if be_req is not None and now else None,
+        break_even_users=be_users,
         runway_months=runway, default_alive=runway is None)
     return ScenarioResult(scenario.id, unit, tuple(options), verdict(scenario, options, models),
-                          proj, cost_curves(scenario, models), tuple(capacities.values()))
+                          proj, cost_curves(scenario, models), tuple(capacities.values()),
+                          sanity_warnings(options))
+
+
+def option_figures(scenario: Scenario, models: dict[str, CostModel], target_id: str) -> OptionFigures:
+    """One option at today's volume: its cost, replicas, devices and break-even against the
+    cheapest API."""
+    op, tr = scenario.operating, scenario.traffic
+    now = requests_per_month(scenario)
+    tokens_now = now * tokens_per_request(scenario) if scenario.workload == "llm" else 0.0
+    apis = [m for m in models.values() if m.kind == "api"]
+    cheapest_api = min(apis, key=lambda m: m.usd_per_request) if apis else None
+    cm = models[target_id]
+    cost = float(option_cost_usd_month(cm, now, peak_factor=tr.peak_factor, utilisation=op.utilisation))
+    replicas = None
+    if cm.kind in SELF_HOSTED and cm.feasible:
+        replicas = int(replicas_needed(cm, now, tr.peak_factor, op.utilisation))
+    be = None
+    if cheapest_api is not None and cm.kind != "api":
+        be = break_even_vs_api(cheapest_api, cm, peak_factor=tr.peak_factor, utilisation=op.utilisation)
+    ok = cm.feasible and math.isfinite(cost)
+    return OptionFigures(
+        target_id, cm.kind, cm.label, cm.feasible, cm.note, replicas,
+        replicas * cm.devices_per_replica if replicas is not None else None,
+        cost if ok else None, cost / now if ok and now else None,
+        cost / tokens_now * 1e6 if ok and tokens_now else None, be,
+        cm.replica_requests_per_s if math.isfinite(cm.replica_requests_per_s) else None)
 
 
 def _devices_at_peak(cap: Capacity | None, opt: OptionFigures) -> int | None:
@@ -392,33 +330,40 @@ def projection(scenario: Scenario, serving: CostModel, months: int = PROJECTION_
     m = np.arange(months + 1)
     req = requests_per_month(scenario) * traffic_mult * (1.0 + tr.monthly_growth) ** m
     serving = option_cost_usd_month(serving, req, peak_factor=tr.peak_factor, utilisation=op.utilisation)
-    revenue = req * revenue_per_request(scenario)
+    revenue = revenue_usd_month(scenario, traffic_mult * (1.0 + tr.monthly_growth) ** m)
     burn = scenario.fixed_costs.total_usd_month + serving - revenue
     cash = scenario.funding.cash_usd - np.cumsum(burn)
     return {"month": m.tolist(), "requests": req.tolist(), "serving": serving.tolist(),
             "revenue": revenue.tolist(), "cash": cash.tolist()}
 
 
-def break_even_volume(scenario: Scenario, serving: CostModel) -> float | None:
-    """Requests a month from which gross profit covers the fixed costs, and keeps covering
-    them (None: never, e.g. when each request costs more to serve than it earns).
+def break_even_volume(scenario: Scenario, serving: CostModel) -> tuple[float | None, float | None]:
+    """(requests a month, users) from which gross profit covers the fixed costs and keeps
+    covering them; (None, None): never, e.g. when each request costs more than it earns.
 
-    Evaluated on a fine geometric grid (0.1% steps) because self-hosted cost is a step
-    function of volume; the grid point found is within 0.1% of the exact crossing.
+    Users and requests grow together (requests per user fixed at today's), so the search runs
+    over a scale of today's business: the price's own driver (requests for per-request pricing,
+    users for a subscription) on a fine geometric grid (0.1% steps) because self-hosted cost is a
+    step function of volume; the point found is within 0.1% of the exact crossing. Requests are
+    None where there is no traffic to scale (a subscription whose users send none yet).
     """
     tr, op = scenario.traffic, scenario.operating
-    price = revenue_per_request(scenario)
-    if price <= 0:
-        return None
-    fixed = scenario.fixed_costs.total_usd_month
-    grid = np.geomspace(1.0, 1e14, 32_000)
-    profit = grid * price - option_cost_usd_month(serving, grid, peak_factor=tr.peak_factor,
-                                                  utilisation=op.utilisation) - fixed
+    per_request = scenario.pricing.model == "per-request"
+    driver_now = requests_per_month(scenario) if per_request else float(tr.monthly_active_users)
+    if driver_now <= 0 or float(revenue_usd_month(scenario)) <= 0:
+        return None, None
+    grid = np.geomspace(1.0, 1e14, 32_000) / driver_now           # scale of today's business
+    requests = requests_per_month(scenario) * grid
+    profit = revenue_usd_month(scenario, grid) - option_cost_usd_month(
+        serving, requests, peak_factor=tr.peak_factor, utilisation=op.utilisation) \
+        - scenario.fixed_costs.total_usd_month
     ok = profit >= 0
     if not ok[-1]:
-        return None
+        return None, None
     bad = np.nonzero(~ok)[0]
-    return float(grid[0] if bad.size == 0 else grid[bad[-1] + 1])
+    scale = float(grid[0] if bad.size == 0 else grid[bad[-1] + 1])
+    req = requests_per_month(scenario) * scale
+    return (req if req > 0 else None), tr.monthly_active_users * scale
 
 
 def cost_curves(scenario: Scenario, models: dict[str, CostModel], n: int = 120,

@@ -22,6 +22,9 @@ from scenarios.units import fmt_plain
 # silently (Brysbaert 2019, J. Memory and Language 109), ~4 words/s, ~5 tokens/s at ~1.3 tokens
 # per English word.
 MIN_PHONE_DECODE_TOKENS_PER_S = 5.0
+# Hardware classes (data/hardware_specs.csv hw_class) of boards that serve a model on their own:
+# a phone, a Jetson module, a Raspberry Pi. Tensor parallelism across them is not a deployment.
+SINGLE_DEVICE_CLASSES = ("phone", "jetson", "cpu-sbc")
 
 
 def check_references(scenario: Scenario) -> None:
@@ -62,8 +65,7 @@ def _llm_capacity(scenario: Scenario, t: Target) -> Capacity:
     b = rps(est.ttft_ms_high, est.tpot_ms_high)
     expected, low, high = rps(est.ttft_ms, est.tpot_ms), min(a, b), max(a, b)
     fits = bool(est.fits) and int(est.devices_needed or 1) <= t.devices_per_replica
-    note = "" if fits else (f"needs {est.devices_needed} devices per replica "
-                            f"({est.total_memory_gb:.0f} GB)" if est.devices_needed else "does not fit")
+    note = "" if fits else _misfit_note(t, est)
     devices_at_peak = None
     if t.kind == "phone":
         slow = (est.decode_tokens_per_s or 0) < MIN_PHONE_DECODE_TOKENS_PER_S
@@ -80,6 +82,24 @@ def _llm_capacity(scenario: Scenario, t: Target) -> Capacity:
         t.id, expected, low, high, t.devices_per_replica, fits, note,
         decode_tokens_per_s=est.decode_tokens_per_s, devices_at_peak=devices_at_peak,
         engine=est.to_dict())
+
+
+def _single_device(t: Target) -> bool:
+    """A phone or a single-board computer runs a model alone: it is never split across several."""
+    from scenarios.engine import catalog
+
+    return t.kind == "phone" or catalog.load_hardware()[t.hardware].hw_class in SINGLE_DEVICE_CLASSES
+
+
+def _misfit_note(t: Target, est) -> str:
+    """Why a model does not fit a target: the devices a replica would need where a replica can
+    span devices, otherwise the memory it needs against the one device's."""
+    if est.devices_needed and not _single_device(t):
+        return f"needs {est.devices_needed} devices per replica ({est.total_memory_gb:.0f} GB)"
+    from scenarios.engine import catalog
+
+    have = catalog.load_hardware()[t.hardware].memory_gb
+    return f"does not fit: needs {est.total_memory_gb:.0f} GB, the device has {fmt_plain(have, 3)} GB"
 
 
 def _vision_capacity(scenario: Scenario, t: Target) -> Capacity:

@@ -18,8 +18,10 @@ import typing
 from typing import Any
 
 from scenarios.errors import VentureLabError
+from scenarios.units import parse_number
 
 MAX_STR = 2_000
+NUMBER_FORMS = "e.g. 512, 0.6, 1e10, 1.0e+10, 10B, 2T, 7M, 32k"
 
 
 def spec(default: Any = dataclasses.MISSING, *, lo: float | None = None, hi: float | None = None,
@@ -63,9 +65,7 @@ def _check_scalar(path: str, tp: Any, value: Any, meta: dict) -> Any:
             raise VentureLabError(path, "must be lowercase letters, digits and '-' (max 64)", got=value)
         return value
     if tp in (int, float):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise VentureLabError(path, f"must be a number{' (whole)' if tp is int else ''}",
-                                  got=value if isinstance(value, str) else type(value).__name__)
+        value = _number(path, value, whole=tp is int)
         if not math.isfinite(value):
             raise VentureLabError(path, "must be a finite number", got=value)
         if tp is int:
@@ -79,6 +79,20 @@ def _check_scalar(path: str, tp: Any, value: Any, meta: dict) -> Any:
             raise VentureLabError(path, "is out of range", got=value, accepted=f"{lo} to {hi}")
         return value
     raise TypeError(tp)  # pragma: no cover - schema bug
+
+
+def _number(path: str, value: Any, *, whole: bool) -> float | int:
+    """A number as YAML gave it, or as text in the forms units.parse_number reads: YAML 1.1 reads
+    ``1e10`` and ``10B`` as text (its floats need a point and a signed exponent: ``1.0e+10``)."""
+    problem = f"must be a number{' (whole)' if whole else ''}"
+    if isinstance(value, str):
+        try:
+            return parse_number(value, path)
+        except VentureLabError:
+            raise VentureLabError(path, problem, got=value, accepted=NUMBER_FORMS) from None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise VentureLabError(path, problem, got=type(value).__name__, accepted=NUMBER_FORMS)
+    return value
 
 
 def build(cls: type, data: Any, path: str = "") -> Any:

@@ -5,7 +5,9 @@ range reads as "no less than / no more than", which is how founders state them):
 
 * ``traffic``: multiplier on requests (and on the users who pay), from the scenario's range;
 * ``efficiency``: multiplier on a replica's throughput, from the engine's own low / high band
-  (which held-out calibration residuals justify, see docs/methodology.md);
+  (which held-out calibration residuals justify, see docs/methodology.md), most likely 1 (the
+  engine's expected figure); every option draws from its own band's triangle, at the serving
+  target's quantiles;
 * ``hardware_price`` and ``api_price``: multipliers on the device and API prices;
 * ``utilisation``: the share of capacity used at peak, absolute, most likely at the
   scenario's value.
@@ -26,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from scenarios.business.economics import (CostModel, option_cost_usd_month, requests_per_month,
-                                 revenue_per_request)
+                                          revenue_usd_month)
 from scenarios.business.scenario import Scenario
 from scenarios.units import Range
 
@@ -47,6 +49,9 @@ class MonteCarloResult:
     margin_samples: np.ndarray
     fan_months: tuple[int, ...]
     fan_cost: tuple[Range | None, ...]         # serving cost per month with growth
+    efficiency_samples: dict[str, np.ndarray]  # every feasible option's capacity multiplier draws
+    point_cost_usd_month: float                # the deterministic headline (inputs at their mode)
+    point_percentile: int | None               # where that headline sits among the samples
 
 
 @dataclass(frozen=True)
@@ -85,24 +90,31 @@ def input_ranges(scenario: Scenario, serving: CostModel) -> dict[str, Range]:
     }
 
 
-def _draw(rng: np.random.Generator, r: Range, n: int) -> np.ndarray:
+def triangular_ppf(u: np.ndarray, r: Range) -> np.ndarray:
+    """The triangular distribution's inverse CDF at quantiles ``u``: the same arithmetic as
+    numpy's ``Generator.triangular`` (numpy/random/src/distributions/distributions.c,
+    random_triangular), so a draw through it equals numpy's own draw from the same uniforms."""
     if r.width <= 1e-12:
-        return np.full(n, r.expected)
-    return rng.triangular(r.low, r.expected, r.high, n)
+        return np.full(np.shape(u), r.expected)
+    left_base = r.expected - r.low
+    left = r.low + np.sqrt(u * (left_base * r.width))
+    right = r.high - np.sqrt((1.0 - u) * ((r.high - r.expected) * r.width))
+    return np.where(u <= left_base / r.width, left, right)
 
 
 def _cost_and_margin(scenario: Scenario, cm: CostModel, values: dict[str, np.ndarray],
                      months: np.ndarray | None = None):
     tr = scenario.traffic
-    req = requests_per_month(scenario) * values["traffic"]
+    scale = values["traffic"]               # users and their requests move together
     if months is not None:  # (n, 1) * (months,) -> (n, months)
-        req = req[:, None] * (1.0 + tr.monthly_growth) ** months[None, :]
+        scale = scale[:, None] * (1.0 + tr.monthly_growth) ** months[None, :]
         values = {k: v[:, None] for k, v in values.items()}
+    req = requests_per_month(scenario) * scale
     cost = option_cost_usd_month(cm, req, peak_factor=tr.peak_factor,
                                  utilisation=values["utilisation"], capacity_mult=values["efficiency"],
                                  hardware_price_mult=values["hardware_price"],
                                  api_price_mult=values["api_price"])
-    revenue = req * revenue_per_request(scenario)
+    revenue = revenue_usd_month(scenario, scale)
     with np.errstate(divide="ignore", invalid="ignore"):
         margin = np.where(revenue > 0, (revenue - cost) / revenue, np.nan)
     return cost, margin
@@ -131,21 +143,17 @@ def _bands(x: np.ndarray) -> tuple[Range | None, ...]:
 
 
 def _option_bands(scenario: Scenario, models: dict[str, CostModel], values: dict[str, np.ndarray],
-                  base: Range, rng: np.random.Generator, n: int) -> dict[str, Range | None]:
-    """Every feasible option's cost band; each keeps its own engine band, sampled with the same
-    quantiles (common random numbers: the options' bands are comparable draw for draw)."""
-    options = {}
+                  quantiles: np.ndarray) -> tuple[dict[str, Range | None], dict[str, np.ndarray]]:
+    """Every feasible option's cost band and its efficiency draws. Each option draws from its own
+    engine band's triangle, at the same quantiles as the serving target (common random numbers:
+    the options' bands are comparable draw for draw, and each keeps its documented mode)."""
+    bands, efficiency = {}, {}
     for tid, cm in models.items():
         if not cm.feasible:
             continue  # an option that cannot serve the model has no cost to spread
-        if base.width > 1e-12:
-            q = (values["efficiency"] - base.low) / base.width
-        else:   # the serving target has no band: draw this option's quantiles afresh
-            q = rng.random(n)
-        eff = input_ranges(scenario, cm)["efficiency"]
-        v = dict(values, efficiency=eff.low + q * eff.width)
-        options[tid] = _band(_cost_and_margin(scenario, cm, v)[0])
-    return options
+        efficiency[tid] = triangular_ppf(quantiles, input_ranges(scenario, cm)["efficiency"])
+        bands[tid] = _band(_cost_and_margin(scenario, cm, dict(values, efficiency=efficiency[tid]))[0])
+    return bands, efficiency
 
 
 def monte_carlo(scenario: Scenario, models: dict[str, CostModel], n: int = 10_000, seed: int = 0,
@@ -153,14 +161,36 @@ def monte_carlo(scenario: Scenario, models: dict[str, CostModel], n: int = 10_00
     """P10 / P50 / P90 of the serving target's monthly cost and gross margin."""
     serving = models[scenario.serving_target]
     ranges = input_ranges(scenario, serving)
-    rng = np.random.default_rng(seed)
-    values = {name: _draw(rng, r, n) for name, r in ranges.items()}
+    # one row of uniforms per input, in INPUTS order, each turned into its triangle
+    quantiles = dict(zip(ranges, np.random.default_rng(seed).random((len(ranges), n))))
+    values = {name: triangular_ppf(quantiles[name], r) for name, r in ranges.items()}
     cost, margin = _cost_and_margin(scenario, serving, values)
-    options = _option_bands(scenario, models, values, ranges["efficiency"], rng, n)
+    options, efficiency = _option_bands(scenario, models, values, quantiles["efficiency"])
     months = np.arange(fan_months + 1)
     fan_cost, _ = _cost_and_margin(scenario, serving, values, months)
+    point = _point_cost(scenario, serving, ranges)
     return MonteCarloResult(n, seed, ranges, _band(cost), _band(margin), options, cost, margin,
-                            tuple(int(m) for m in months), _bands(fan_cost))
+                            tuple(int(m) for m in months), _bands(fan_cost), efficiency,
+                            point, _percentile_of(cost, point))
+
+
+def _point_cost(scenario: Scenario, serving: CostModel, ranges: dict[str, Range]) -> float:
+    """The deterministic headline: the serving cost with every input at its most likely value."""
+    values = {name: np.array([r.expected]) for name, r in ranges.items()}
+    return float(_cost_and_margin(scenario, serving, values)[0][0])
+
+
+def _percentile_of(samples: np.ndarray, point: float) -> int | None:
+    """Where ``point`` sits among ``samples``, in whole percent (ties count half, so a cost every
+    sample shares sits at the 50th). Self-hosted cost is a step function of the inputs (replica
+    counts round up), so the point at the most likely inputs need not be the median."""
+    finite = samples[np.isfinite(samples)]
+    if finite.size == 0 or not np.isfinite(point):
+        return None
+    tol = 1e-9 * max(abs(point), 1.0)
+    below = np.count_nonzero(finite < point - tol)
+    ties = np.count_nonzero(np.abs(finite - point) <= tol)
+    return round(100.0 * (below + ties / 2.0) / finite.size)
 
 
 def tornado(scenario: Scenario, models: dict[str, CostModel]) -> list[TornadoBar]:

@@ -10,6 +10,7 @@ from dashboard.i18n import t
 from scenarios.business.scenario import load, load_preset
 from scenarios.business.store import ScenarioStore
 from scenarios.business.runner import run
+from scenarios.units import fmt_usd
 from tests.app.conftest import assert_clean
 
 PAGE, COMPARE, PITCH = "dashboard/pages/scenarios_home.py", "dashboard/pages/compare.py", "dashboard/pages/pitch.py"
@@ -154,3 +155,25 @@ def test_apply_shows_unsaved_figures_without_touching_files(folder):
     assert any(t("scn.unsaved", lang="en") in i.value for i in at.info)
     assert _metric(at, "scn.fig.serving") != before            # figures follow the draft
     assert load(folder / "cs.yaml").traffic.requests_per_day == 400_000   # the file does not
+
+
+@pytest.mark.parametrize("page,key", [(PAGE, "scn_id"), (PITCH, "pitch_id")])
+def test_headline_shows_the_point_and_the_median_and_why_they_differ(folder, page, key):
+    at = open_page(page, query={key: "recommendation"})
+    assert_clean(at)
+    mc = run(load_preset("recommendation"), samples=10_000).monte_carlo
+    card = next(m for m in at.metric if m.label == t("scn.fig.serving", lang="en"))
+    assert f"P50 {fmt_usd(mc.cost_usd_month.expected)}" in card.delta
+    why = t("scn.fig.point_vs_p50", lang="en", pct=mc.point_percentile)
+    assert any(why == c.value for c in at.caption)
+
+
+def test_an_absurd_fleet_is_flagged_on_the_page(folder):
+    huge = load_preset("customer-service").replace(id="huge", name="Huge")
+    ScenarioStore(folder).save(huge.replace(traffic={**huge.to_dict()["traffic"], "requests_per_day": 1e10}))
+    at = open_page(PAGE, query={"scn_id": "huge"})
+    assert not at.exception
+    warned = [w for w in run(load(folder / "huge.yaml"), samples=500).result.warnings if w.kind == "fleet"]
+    shown = [t("scn.warn.fleet", lang="en", **w.params) for w in warned]
+    assert shown and all(any(text in x.value for x in at.warning) for text in shown)
+    assert all(w.params["devices"] in text for w, text in zip(warned, shown))

@@ -74,3 +74,37 @@ def test_no_revenue_gives_no_margin_band(golden, models):
     free = golden.replace(pricing={"model": "subscription", "usd_per_user_month": 0})
     mc = monte_carlo(free, cost_models(free, golden_capacities()), n=1_000, seed=0)
     assert mc.margin is None and mc.cost_usd_month is not None
+
+
+def _documented_efficiency(cap) -> tuple[float, float, float]:
+    """uncertainty.py's docstring: a triangle over the engine's own low / high throughput band,
+    most likely at the engine's expected value (a multiplier of 1)."""
+    lo, hi = cap.requests_per_s_low / cap.requests_per_s, cap.requests_per_s_high / cap.requests_per_s
+    return min(lo, 1.0), 1.0, max(hi, 1.0)
+
+
+@pytest.mark.parametrize("preset", ["recommendation", "finance"])
+def test_every_option_draws_efficiency_from_its_documented_triangle(preset):
+    """Serving and non-serving options alike (finance serves on an API, so every self-hosted
+    option there is a non-serving one)."""
+    from scipy import stats
+
+    from scenarios.business.runner import run
+    from scenarios.business.scenario import load_preset
+
+    full = run(load_preset(preset), samples=20_000, seed=5)
+    draws = full.monte_carlo.efficiency_samples
+    checked = 0
+    for cap in full.result.capacities:
+        if not cap.fits or not np.isfinite(cap.requests_per_s) or cap.requests_per_s <= 0:
+            continue
+        lo, mode, hi = _documented_efficiency(cap)
+        if hi - lo < 1e-9:
+            continue
+        x = draws[cap.target_id]
+        dist = stats.triang((mode - lo) / (hi - lo), loc=lo, scale=hi - lo)
+        assert stats.kstest(x, dist.cdf).pvalue > 0.01, cap.target_id
+        for q in (0.1, 0.5, 0.9):
+            assert np.quantile(x, q) == pytest.approx(dist.ppf(q), rel=0.02), (cap.target_id, q)
+        checked += 1
+    assert checked >= 2
