@@ -2,7 +2,7 @@
 
     apt-get install -y fonts-noto-cjk            # the source fonts (OFL 1.1), root only
     python tools/subset_font.py                  # writes data/fonts/*.otf and data/fonts/OFL.txt
-    python tools/subset_font.py --check          # exit 1 if a character the subset must hold is missing
+    python tools/subset_font.py --check          # exit 1 if the subset lacks a wanted character the source has
 
 The one-page PDF (scenarios/business/pdf.py) embeds only these files; the runtime never reads a
 system font. The subset keeps (see `required_characters`):
@@ -12,7 +12,8 @@ system font. The subset keeps (see `required_characters`):
   and the few arrows and maths signs the product's strings use;
 - every character of the interface strings (data/i18n/*.yaml) and of the presets
   (scenarios/business/presets/*.yaml), so a new string only needs this script re-run.
-A character outside the subset prints as the placeholder that pdf.py names (its footnote lists it).
+A character outside the subset prints as the placeholder that pdf.py names (its footnote lists it);
+an interface sign the source font itself lacks needs a stand-in in pdf.STAND_INS.
 Run it again after adding Chinese text to data/i18n/: tests/scenarios/test_pdf_font.py fails
 until the subset covers every interface string.
 """
@@ -99,6 +100,7 @@ def write_subset(style: str, chars: set[str]) -> tuple[Path, set[str]]:
     sub.populate(unicodes=sorted(ord(c) for c in chars & have))
     sub.subset(font)
     path = output_path(style)
+    font.recalcTimestamp = False        # keep the source's date: the same input gives the same bytes
     font.save(path)
     return path, chars - have
 
@@ -120,10 +122,13 @@ def licence_text() -> str:
 
 
 def missing_from_subsets(chars: set[str]) -> dict[str, list[str]]:
+    """Per weight: the wanted characters the source font draws but the shipped subset does not."""
     out = {}
     for style in SOURCES:
-        cmap = {chr(c) for c in TTFont(output_path(style), lazy=True).getBestCmap()}
-        out[style] = sorted(chars - cmap)
+        source = {chr(c) for c in source_font(style).getBestCmap()}
+        with TTFont(output_path(style), lazy=True) as font:
+            shipped = {chr(c) for c in font.getBestCmap()}
+        out[style] = sorted((chars & source) - shipped)
     return out
 
 
