@@ -244,6 +244,7 @@ def _chart(pdf: FPDF, scenario: Scenario, result: ScenarioResult, x: float, y: f
         pdf.set_text_color(*color)
         pdf.text(px + 9, legend_y + 3.2 * i + 1, curves["labels"][tid][:60])
     pdf.set_text_color(0, 0, 0)
+    pdf.set_draw_color(0, 0, 0)         # else the table below is ruled in the last series' colour
     pdf.set_line_width(0.2)
 
 
