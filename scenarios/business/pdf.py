@@ -9,7 +9,7 @@ Text is set in Noto Sans CJK SC, embedded from the subset shipped in data/fonts/
 made by tools/subset_font.py: GB2312 level 1, ASCII and Latin-1, common punctuation and every
 interface string), so Chinese names print as themselves; no system font is ever read. A
 character outside the subset is printed as PLACEHOLDER and listed by code point in the
-footnote (docs/scenarios.md, "The PDF").
+footnote (docs/scenarios.md, "One-page export").
 """
 
 from __future__ import annotations
@@ -60,8 +60,7 @@ def printable(text: object) -> tuple[str, frozenset[str]]:
 
     NFC first (a decomposed e + accent becomes the one glyph the font has); a character outside
     the font is tried in its stand-in (STAND_INS) or compatibility form (NFKC: the ligature fi ->
-    f i, superscript 2 -> 2),
-    other white space becomes a space, and anything else becomes PLACEHOLDER.
+    f i, superscript 2 -> 2); other white space becomes a space, anything else PLACEHOLDER.
     """
     have = font_characters()
     out, missing = [], set()
