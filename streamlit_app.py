@@ -4,15 +4,21 @@ Start it with ``streamlit run streamlit_app.py``. Pages live in dashboard/pages/
 listed in dashboard/navigation.py.
 """
 
+from pathlib import Path
+
 import streamlit as st
 
 from dashboard import navigation
 from dashboard.i18n import t
 from dashboard.ui import sidebar
 
+# A file in the repository (drawn by tools/make_favicon.py), served by Streamlit from this app's
+# own host: a ":material/...:" icon made every browser fetch the favicon from a font CDN.
+FAVICON = Path(__file__).resolve().parent / "data" / "favicon.png"
+
 st.set_page_config(
     page_title="AI Venture Lab",
-    page_icon=":material/rocket_launch:",
+    page_icon=str(FAVICON),
     layout="wide",
     initial_sidebar_state="auto",
 )

@@ -4,7 +4,8 @@
     venture-lab estimate inference --from-csv FILE [--json]
     venture-lab estimate training --model ... --hardware ... --tokens N [...] [--json]
     venture-lab catalog hardware|models|formats [--json]
-    venture-lab scenario run FILE [--json] | scenario validate FILE      (registered by scenarios.business.commands)
+    venture-lab scenario run FILE [--json] | scenario validate FILE | scenario pdf FILE --output PATH
+                                                                    (registered by scenarios.business.commands)
 
 This module parses arguments and dispatches to the engine; scenarios/render.py writes the results
 (JSON or text).  Bad input exits with code 2 and one line on stderr naming the input and the valid

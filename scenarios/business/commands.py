@@ -1,4 +1,4 @@
-"""`venture-lab scenario run FILE [--json]` and `venture-lab scenario validate FILE`.
+"""`venture-lab scenario run FILE [--json]`, `scenario validate FILE` and `scenario pdf FILE --output PATH`.
 
 :func:`register` adds the ``scenario`` command to the main CLI's subparsers
 (scenarios/cli.py). Bad input exits with code 2 and one line on stderr naming the field.
@@ -16,9 +16,9 @@ from scenarios.units import fmt_grouped, fmt_pct, fmt_usd
 
 
 def register(subparsers) -> argparse.ArgumentParser:
-    """Add ``scenario run|validate`` to an argparse subparsers object."""
-    p = subparsers.add_parser("scenario", help="run or validate a scenario file")
-    sub = p.add_subparsers(dest="scenario_command", metavar="{run,validate}")
+    """Add ``scenario run|validate|pdf`` to an argparse subparsers object."""
+    p = subparsers.add_parser("scenario", help="run or validate a scenario file, or make its one-page PDF")
+    sub = p.add_subparsers(dest="scenario_command", metavar="{run,validate,pdf}")
     sub.required = True
     run_p = sub.add_parser("run", help="print a scenario's unit economics, build-vs-buy and uncertainty")
     run_p.add_argument("file", help="scenario YAML file (or a preset id: nlp, vision, ...)")
@@ -31,6 +31,10 @@ def register(subparsers) -> argparse.ArgumentParser:
     val_p = sub.add_parser("validate", help="check a scenario file against the schema and catalogs")
     val_p.add_argument("file")
     val_p.set_defaults(func=cmd_validate)
+    pdf_p = sub.add_parser("pdf", help="write the one-page PDF the pitch page offers (ARCHITECTURE 4.3)")
+    pdf_p.add_argument("file", help="scenario YAML file (or a preset id: nlp, vision, ...)")
+    pdf_p.add_argument("--output", required=True, help="where to write the PDF (an existing file is replaced)")
+    pdf_p.set_defaults(func=cmd_pdf)
     return p
 
 
@@ -182,6 +186,64 @@ def cmd_validate(args) -> int:
         print(f"venture-lab scenario validate: {err}", file=sys.stderr)
         return 2
     print(f"ok: {scenario.id} (schema v{scenario.schema_version}, {len(scenario.targets)} targets)")
+    return 0
+
+
+def _output_path(text: str):
+    """The PDF's destination: a file path whose folder exists; never a directory."""
+    from pathlib import Path
+
+    path = Path(text)
+    if not text.strip():
+        raise VentureLabError("--output", "is empty: give a file path for the PDF", got=text)
+    if path.is_dir():
+        raise VentureLabError("--output", "is a directory: give a file path for the PDF", got=text)
+    if not path.parent.is_dir():
+        raise VentureLabError("--output", "must be in an existing folder", got=text)
+    return path
+
+
+def _write_file(path, content: bytes, flag: str) -> None:
+    """Write through a flushed temp file in the same folder and ``os.replace``: a crash never leaves
+    half a PDF, and a directory that appeared at ``path`` meanwhile is refused by the OS (replacing
+    a directory with a file fails), never removed."""
+    import os
+    import tempfile
+
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as err:
+        raise VentureLabError(flag, f"cannot be written ({err.strerror})", got=str(path)) from None
+    umask = os.umask(0)
+    os.umask(umask)
+    try:
+        os.chmod(tmp, 0o666 & ~umask)      # mkstemp's 0600 would make the PDF private to its writer
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(content)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as err:
+        os.unlink(tmp)
+        raise VentureLabError(flag, f"cannot be written ({err.strerror})", got=str(path)) from None
+
+
+def cmd_pdf(args) -> int:
+    """The same PDF as the pitch page's download: the scenario run with the app's defaults
+    (10,000 Monte Carlo samples, seed 0), then pdf.build_pdf."""
+    from scenarios.business.pdf import build_pdf
+    from scenarios.business.runner import run
+
+    try:
+        output = _output_path(args.output)
+        scenario = _load(args.file)
+        full = run(scenario)
+        content = build_pdf(scenario, full.result, full.monte_carlo)
+        _write_file(output, content, "--output")
+    except VentureLabError as err:
+        print(f"venture-lab scenario pdf: {err}", file=sys.stderr)
+        return 2
+    print(f"wrote {output} ({len(content):,} bytes, one page) for {scenario.id}")
     return 0
 
 

@@ -3,9 +3,13 @@
 The page carries what the pitch page shows: three to five large figures, the one-line
 verdict, the build-vs-buy chart (drawn with fpdf2's own lines, so no plotting library or
 image export is needed), and the assumptions table with sources and dates. It is stamped
-with the product version, the data version and the price dates. Text is English and set
-in the PDF core font (Latin-1): characters outside it are transliterated or replaced, which
-keeps the file small and the export dependency-free.
+with the product version, the data version and the price dates.
+
+Text is set in Noto Sans CJK SC, embedded from the subset shipped in data/fonts/ (OFL 1.1,
+made by tools/subset_font.py: GB2312 level 1, ASCII and Latin-1, common punctuation and every
+interface string), so Chinese names print as themselves; no system font is ever read. A
+character outside the subset is printed as PLACEHOLDER and listed by code point in the
+footnote (docs/scenarios.md, "One-page export").
 """
 
 from __future__ import annotations
@@ -28,14 +32,68 @@ ROOT = Path(__file__).resolve().parents[2]
 MARGIN_MM = 12          # left and right page margin; the A4 body is 186 mm wide
 PALETTE = [(37, 99, 235), (220, 38, 38), (22, 163, 74), (217, 119, 6), (124, 58, 237),
            (8, 145, 178), (190, 24, 93), (75, 85, 99)]
-_REPLACE = {"\u2013": "-", "\u2014": "-", "\u2018": "'", "\u2019": "'", "\u201c": '"',
-            "\u201d": '"', "\u2026": "...", "\u2248": "~", "\u00d7": "x", "\u2264": "<=", "\u2265": ">="}
+FONT_DIR = ROOT / "data" / "fonts"
+FONT = "notosanscjksc"
+FONT_FILES = {"": "NotoSansCJKsc-Regular-subset.otf", "B": "NotoSansCJKsc-Bold-subset.otf"}
+PLACEHOLDER = "\u25a1"      # WHITE SQUARE: visibly not a letter, and in GB2312 (so in the subset)
+MISSING_LISTED = 12         # code points the footnote names before "and N more"
+# Interface characters that Noto Sans CJK SC itself lacks, printed as the nearest sign it has
+# (tools/subset_font.py reports what the source font lacks; tests/scenarios/test_pdf_font.py
+# requires every character of data/i18n/ either in the font or here).
+STAND_INS = {"\u2716": "\u00d7"}     # heavy multiplication x (the cliff on the games page) -> x sign
 
 
-def _latin1(text: object) -> str:
-    s = "".join(_REPLACE.get(ch, ch) for ch in str(text))
-    s = unicodedata.normalize("NFKD", s)
-    return s.encode("latin-1", "replace").decode("latin-1")
+@lru_cache(maxsize=1)
+def font_characters() -> frozenset[str]:
+    """The characters both embedded weights can draw (their cmaps, read from data/fonts/)."""
+    from fontTools.ttLib import TTFont     # fpdf2's own font reader: import only when a PDF is made
+
+    cmaps = []
+    for name in FONT_FILES.values():
+        with TTFont(FONT_DIR / name, lazy=True) as font:
+            cmaps.append(set(font.getBestCmap()))
+    return frozenset(chr(code) for code in set.intersection(*cmaps))
+
+
+def printable(text: object) -> tuple[str, frozenset[str]]:
+    """``text`` as the embedded font can draw it, and the characters it could not.
+
+    NFC first (a decomposed e + accent becomes the one glyph the font has); a character outside
+    the font is tried in its stand-in (STAND_INS) or compatibility form (NFKC: the ligature fi ->
+    f i, superscript 2 -> 2); other white space becomes a space, anything else PLACEHOLDER.
+    """
+    have = font_characters()
+    out, missing = [], set()
+    for ch in unicodedata.normalize("NFC", str(text)):
+        compat = STAND_INS.get(ch) or unicodedata.normalize("NFKC", ch)
+        if ch in have or ch == "\n":
+            out.append(ch)
+        elif compat and all(c in have for c in compat):
+            out.append(compat)
+        elif ch.isspace():
+            out.append(" ")
+        else:
+            out.append(PLACEHOLDER)
+            missing.add(ch)
+    return "".join(out), frozenset(missing)
+
+
+class _Page(FPDF):
+    """An A4 page in the embedded font. fpdf2 passes every string it draws or measures (cell,
+    multi_cell, text, table cells, get_string_width) through ``normalize_text``: replacing there
+    means no character outside the font's map can reach the page, and each one is remembered
+    for the footnote."""
+
+    def __init__(self) -> None:
+        super().__init__(orientation="P", unit="mm", format="A4")
+        for style, name in FONT_FILES.items():
+            self.add_font(FONT, style, FONT_DIR / name)
+        self.missing: set[str] = set()
+
+    def normalize_text(self, text: str) -> str:
+        shown, missing = printable(text)
+        self.missing |= missing
+        return super().normalize_text(shown)
 
 
 @lru_cache(maxsize=1)
@@ -152,7 +210,7 @@ def _chart(pdf: FPDF, scenario: Scenario, result: ScenarioResult, x: float, y: f
         fy = (math.log10(max(vy, 10 ** ly0)) - ly0) / (ly1 - ly0)
         return px + fx * pw, py + ph - fy * ph
 
-    pdf.set_font("Helvetica", size=6)
+    pdf.set_font(FONT, size=6)
     pdf.set_text_color(90, 90, 90)
     for d in range(ly0, ly1 + 1):
         _, yy = to_xy(xs[0], 10 ** d)
@@ -183,8 +241,9 @@ def _chart(pdf: FPDF, scenario: Scenario, result: ScenarioResult, x: float, y: f
             pdf.polyline(pts)
         pdf.line(px + 3, legend_y + 3.2 * i, px + 8, legend_y + 3.2 * i)
         pdf.set_text_color(*color)
-        pdf.text(px + 9, legend_y + 3.2 * i + 1, _latin1(curves["labels"][tid])[:60])
+        pdf.text(px + 9, legend_y + 3.2 * i + 1, curves["labels"][tid][:60])
     pdf.set_text_color(0, 0, 0)
+    pdf.set_draw_color(0, 0, 0)         # else the table below is ruled in the last series' colour
     pdf.set_line_width(0.2)
 
 
@@ -192,11 +251,11 @@ def build_pdf(scenario: Scenario, result: ScenarioResult, mc: MonteCarloResult |
               *, generated: _dt.datetime | None = None) -> bytes:
     """The one-page PDF as bytes: title and stamp, big figures, verdict and chart, assumptions, footnote."""
     generated = generated or _dt.datetime.now(_dt.timezone.utc)
-    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    pdf = _Page()
     pdf.set_auto_page_break(False)
     pdf.set_margins(MARGIN_MM, 10, MARGIN_MM)
     pdf.add_page()
-    pdf.set_title(_latin1(scenario.name))
+    pdf.set_title(unicodedata.normalize("NFC", scenario.name))
     pdf.set_creator(f"AI Venture Lab {product_version()}")
     width = pdf.w - 2 * MARGIN_MM
     _title_and_stamp(pdf, scenario, width, generated)
@@ -209,16 +268,16 @@ def build_pdf(scenario: Scenario, result: ScenarioResult, mc: MonteCarloResult |
 
 def _title_and_stamp(pdf: FPDF, scenario: Scenario, width: float, generated: _dt.datetime) -> None:
     """The scenario's name, then one grey line of versions, price dates and what is served where."""
-    pdf.set_font("Helvetica", "B", 16)
-    pdf.cell(width, 8, _latin1(scenario.name), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", size=8)
+    pdf.set_font(FONT, "B", 16)
+    pdf.cell(width, 8, scenario.name, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, size=8)
     pdf.set_text_color(90, 90, 90)
     stamp = (f"AI Venture Lab {product_version()} | data {data_version()} | prices as of "
              f"{', '.join(price_dates(scenario)) or 'n/a'} | scenario {scenario.id} "
              f"(schema v{scenario.schema_version}) | generated {generated:%Y-%m-%d %H:%M} UTC")
-    pdf.multi_cell(width, 3.6, _latin1(stamp), new_x="LMARGIN", new_y="NEXT")
-    pdf.cell(width, 4, _latin1(f"{scenario.domain} | {scenario.model} ({scenario.weights}) | "
-                               f"serving on {scenario.serving_target}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(width, 3.6, stamp, new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(width, 4, f"{scenario.domain} | {scenario.model} ({scenario.weights}) | "
+                       f"serving on {scenario.serving_target}", new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(0, 0, 0)
     pdf.ln(2)
 
@@ -232,27 +291,27 @@ def _figure_boxes(pdf: FPDF, figs: list[tuple[str, str, str]], width: float) -> 
         pdf.set_fill_color(243, 244, 246)
         pdf.rect(x0 + 1, y0, box_w - 2, 24, style="F")
         pdf.set_xy(x0 + 2, y0 + 1.5)
-        pdf.set_font("Helvetica", size=7.5)
-        pdf.cell(box_w - 4, 4, _latin1(label))
+        pdf.set_font(FONT, size=7.5)
+        pdf.cell(box_w - 4, 4, label)
         pdf.set_xy(x0 + 2, y0 + 6.5)
         size = 17.0
-        pdf.set_font("Helvetica", "B", size)
-        while pdf.get_string_width(_latin1(value)) > box_w - 5 and size > 8:
+        pdf.set_font(FONT, "B", size)
+        while pdf.get_string_width(value) > box_w - 5 and size > 8:
             size -= 1
-            pdf.set_font("Helvetica", "B", size)
-        pdf.cell(box_w - 4, 9, _latin1(value))
+            pdf.set_font(FONT, "B", size)
+        pdf.cell(box_w - 4, 9, value)
         pdf.set_xy(x0 + 2, y0 + 17)
-        pdf.set_font("Helvetica", size=6.5)
-        pdf.cell(box_w - 4, 4, _latin1(detail))
+        pdf.set_font(FONT, size=6.5)
+        pdf.cell(box_w - 4, 4, detail)
     pdf.set_xy(MARGIN_MM, y0 + 28)
 
 
 def _verdict_and_chart(pdf: FPDF, scenario: Scenario, result: ScenarioResult, width: float) -> None:
-    pdf.set_font("Helvetica", "B", 11.5)
+    pdf.set_font(FONT, "B", 11.5)
     pdf.set_fill_color(239, 246, 255)
-    pdf.multi_cell(width, 6, _latin1(result.verdict.text), fill=True, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(width, 6, result.verdict.text, fill=True, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
-    pdf.set_font("Helvetica", "B", 9)
+    pdf.set_font(FONT, "B", 9)
     pdf.cell(width, 5, "Build vs buy: monthly cost against volume", new_x="LMARGIN", new_y="NEXT")
     cy = pdf.get_y()
     _chart(pdf, scenario, result, MARGIN_MM, cy, width, 88)
@@ -260,24 +319,37 @@ def _verdict_and_chart(pdf: FPDF, scenario: Scenario, result: ScenarioResult, wi
 
 
 def _assumptions_table(pdf: FPDF, scenario: Scenario, width: float) -> None:
-    pdf.set_font("Helvetica", "B", 9)
+    pdf.set_font(FONT, "B", 9)
     pdf.cell(width, 5, "Assumptions", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", size=6.5)
+    pdf.set_font(FONT, size=6.5)
     rows = assumption_rows(scenario)
     with pdf.table(col_widths=(26, 58, 80, 22), line_height=3.2, text_align="LEFT",
                    first_row_as_headings=True) as table:
         for row in [("Assumption", "Value", "Source", "Date"), *rows]:
             r = table.row()
             for cell in row:
-                r.cell(_latin1(cell)[:220])
+                r.cell(cell[:220])
 
 
-def _footnote(pdf: FPDF, scenario: Scenario, width: float) -> None:
-    """Where the figures come from, at the foot of the page."""
-    pdf.set_y(pdf.h - 12)
-    pdf.set_font("Helvetica", size=6.5)
+def _footnote(pdf: _Page, scenario: Scenario, width: float) -> None:
+    """Where the figures come from, at the foot of the page; drawn last, so it can name every
+    character the page could not print."""
+    pdf.set_font(FONT, size=6.5)
     pdf.set_text_color(90, 90, 90)
-    pdf.multi_cell(width, 3, _latin1(
-        "Estimates: serving speed from the AI Venture Lab engine (roofline with fitted efficiency, "
-        "see docs/methodology.md); costs sized for the peak hour; ranges are P10-P90 of a 10,000-sample "
-        f"Monte Carlo. Scenario file: {scenario.id}.yaml (download it next to this PDF)."))
+    text = ("Estimates: serving speed from the AI Venture Lab engine (roofline with fitted efficiency, "
+            "see docs/methodology.md); costs sized for the peak hour; ranges are P10-P90 of a 10,000-sample "
+            f"Monte Carlo. Scenario file: {scenario.id}.yaml (download it next to this PDF)."
+            + missing_note(pdf.missing))
+    lines = pdf.multi_cell(width, 3, text, dry_run=True, output="LINES")
+    pdf.set_y(pdf.h - 6 - 3 * len(lines))        # ends 6 mm above the page's edge however long
+    pdf.multi_cell(width, 3, text)
+
+
+def missing_note(missing: set[str] | frozenset[str]) -> str:
+    """One sentence naming, by code point, the characters printed as PLACEHOLDER ('' if none)."""
+    if not missing:
+        return ""
+    codes = [f"U+{ord(ch):04X}" for ch in sorted(missing)]
+    more = f" and {len(codes) - MISSING_LISTED} more" if len(codes) > MISSING_LISTED else ""
+    return (f" Characters the embedded font (Noto Sans CJK SC subset) lacks are printed as {PLACEHOLDER}: "
+            f"{', '.join(codes[:MISSING_LISTED])}{more}.")
