@@ -102,6 +102,14 @@ def triangular_ppf(u: np.ndarray, r: Range) -> np.ndarray:
     return np.where(u <= left_base / r.width, left, right)
 
 
+def input_quantiles(ranges: dict[str, Range], n: int, seed: int) -> dict[str, np.ndarray]:
+    """The Monte Carlo's uniforms: one row per input, in ``ranges``' order (INPUTS), from
+    ``seed``. :func:`triangular_ppf` turns each into its input's draws, so any figure computed
+    from the same ``n`` and ``seed`` (the cash curve, scenarios/business/cash.py) sees the very
+    samples the cost and margin bands were computed from."""
+    return dict(zip(ranges, np.random.default_rng(seed).random((len(ranges), n))))
+
+
 def _cost_and_margin(scenario: Scenario, cm: CostModel, values: dict[str, np.ndarray],
                      months: np.ndarray | None = None):
     tr = scenario.traffic
@@ -161,8 +169,7 @@ def monte_carlo(scenario: Scenario, models: dict[str, CostModel], n: int = 10_00
     """P10 / P50 / P90 of the serving target's monthly cost and gross margin."""
     serving = models[scenario.serving_target]
     ranges = input_ranges(scenario, serving)
-    # one row of uniforms per input, in INPUTS order, each turned into its triangle
-    quantiles = dict(zip(ranges, np.random.default_rng(seed).random((len(ranges), n))))
+    quantiles = input_quantiles(ranges, n, seed)
     values = {name: triangular_ppf(quantiles[name], r) for name, r in ranges.items()}
     cost, margin = _cost_and_margin(scenario, serving, values)
     options, efficiency = _option_bands(scenario, models, values, quantiles["efficiency"])
