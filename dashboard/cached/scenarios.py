@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from scenarios.engine import catalog
+from scenarios.business.cash import cash_for_run
 from scenarios.business.pdf import build_pdf
 from scenarios.business.runner import FullRun, run
 from scenarios.business.scenario import Scenario, load_preset, parse_text, preset_ids, to_yaml
@@ -93,6 +94,14 @@ def scenario_figures(yaml_text: str, lang: str) -> dict:
             "margin": charts.margin_histogram(full.monte_carlo),
             "fan": charts.cost_fan(full.monte_carlo),
             "tornado": charts.tornado(full.tornado, full.result.unit.gross_margin)}
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def pitch_cash_figure(yaml_text: str, lang: str):
+    """The pitch page's cash curve (its own entry: the Scenarios page never pays for it)."""
+    from dashboard.charts import scenarios as charts
+
+    return charts.cash_curve(cash_for_run(parse(yaml_text), run_yaml(yaml_text)))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

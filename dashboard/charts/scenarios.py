@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 
 from dashboard.charts import layout
 from dashboard.i18n import t
+from scenarios.business.cash import CashCurve
 from scenarios.business.economics import ScenarioResult
 from scenarios.business.uncertainty import MonteCarloResult, TornadoBar
 from scenarios.units import fmt_pct
@@ -158,3 +159,27 @@ def compare_cash(items: Sequence[tuple[str, ScenarioResult]], *, height: int = 3
     return layout(fig, t("cmpr.chart.cash"), height=height,
                   xaxis=dict(title=t("scn.chart.month_axis")),
                   yaxis=dict(title=t("cmpr.chart.cash_axis"), tickprefix="$"))
+
+
+# ----------------------------------------------------------------------------- pitch
+def cash_curve(curve: CashCurve, *, height: int = 400) -> go.Figure:
+    """Cash at each month's end over the runway's horizon: the most likely line and the Monte
+    Carlo's P10-P90 band, with zero and the month the cash runs out marked."""
+    months = curve.months.tolist()
+    month = t("pitch.cash.month")
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=months, y=curve.cash_usd_p90.tolist(), mode="lines", line=dict(width=0),
+                             showlegend=False, hovertemplate=f"{month} %{{x}}: P90 $%{{y:,.0f}}<extra></extra>"))
+    fig.add_trace(go.Scatter(x=months, y=curve.cash_usd_p10.tolist(), mode="lines", line=dict(width=0),
+                             fill="tonexty", fillcolor="rgba(79,70,229,0.22)", name=t("pitch.cash.band"),
+                             hovertemplate=f"{month} %{{x}}: P10 $%{{y:,.0f}}<extra></extra>"))
+    fig.add_trace(go.Scatter(x=months, y=curve.cash_usd.tolist(), mode="lines",
+                             line=dict(color=SERIES[0], width=2.5), name=t("pitch.cash.expected"),
+                             hovertemplate=f"{month} %{{x}}: $%{{y:,.0f}}<extra></extra>"))
+    fig.add_hline(y=0, line=dict(color="#DC2626", width=1))
+    if curve.runway_months is not None:
+        fig.add_vline(x=curve.runway_months, line=dict(dash="dash", color="#DC2626", width=1),
+                      annotation_text=t("pitch.cash.runs_out"), annotation_position="top right")
+    return layout(fig, t("pitch.cash.title", n=f"{curve.samples:,}"), height=height,
+                  xaxis=dict(title=t("scn.chart.month_axis")),
+                  yaxis=dict(title=t("pitch.cash.axis"), tickprefix="$"))

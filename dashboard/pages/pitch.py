@@ -45,6 +45,7 @@ st.write("")
 headline(full, pitch=True)
 sanity_warnings(full.result)
 st.plotly_chart(cached.scenario_figures(text, current_language())["pitch_cost"], width="stretch")
+st.plotly_chart(cached.pitch_cash_figure(text, current_language()), width="stretch")
 st.subheader(t("pitch.assumptions"), anchor="assumptions")
 st.table(assumptions_frame(scenario).set_index(t("scn.col.assumption")))  # wraps long sources, unlike a grid
 

@@ -102,7 +102,7 @@ def test_save_reload_compare_pitch_export(folder):
     assert pitch.title[0].value == "Copilot at scale"
     assert not pitch.main.number_input and not pitch.main.text_input and not pitch.main.selectbox
     assert 3 <= len(pitch.metric) <= 5
-    assert len(pitch.table) == 1 and len(pitch.get("plotly_chart")) == 1
+    assert len(pitch.table) == 1 and len(pitch.get("plotly_chart")) == 2  # build-vs-buy, cash
 
     # 6. export: the PDF the download button serves
     from dashboard.cached.scenarios import load_scenario_yaml, pdf_for_yaml

@@ -1,0 +1,78 @@
+"""The pitch page's cash curve (AppTest, both languages): the line is the engine's own cash
+projection (the series the runway is read from), the band is the Monte Carlo's P10-P90 around it,
+and the chart has its title, axis units and hover text."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from dashboard.i18n import t
+from scenarios.business.cash import cash_for_run
+from scenarios.business.runner import run
+from scenarios.business.scenario import load_preset
+from tests.app.conftest import assert_clean, open_page
+
+PITCH = "dashboard/pages/pitch.py"
+PRESET = "customer-service"
+
+
+def _figures(at) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def _cash_figure(at, lang: str) -> dict:
+    title = t("pitch.cash.title", lang, n="10,000").split("<br>")[0][:12]
+    found = [f for f in _figures(at) if f["layout"]["title"]["text"].replace("<br>", "").startswith(title)]
+    assert len(found) == 1, [f["layout"]["title"]["text"] for f in _figures(at)]
+    return found[0]
+
+
+@pytest.fixture(scope="module")
+def engine_curve():
+    scenario = load_preset(PRESET)
+    return cash_for_run(scenario, run(scenario))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_pitch_shows_the_engines_cash_curve_with_its_band(lang, engine_curve):
+    at = open_page(PITCH, lang=lang, query={"pitch_id": PRESET})
+    assert_clean(at)
+    fig = _cash_figure(at, lang)
+    p90, p10, line = fig["data"][:3]
+    assert line["x"] == engine_curve.months.tolist()
+    assert line["y"] == pytest.approx(engine_curve.cash_usd.tolist())
+    assert line["y"] == pytest.approx(run(load_preset(PRESET), samples=100).result.projection["cash"])
+    assert p10["y"] == pytest.approx(engine_curve.cash_usd_p10.tolist())
+    assert p90["y"] == pytest.approx(engine_curve.cash_usd_p90.tolist())
+    assert p10["fill"] == "tonexty"                      # the band is drawn between P90 and P10
+    assert p10["y"][-1] < p90["y"][-1]                   # growth widens the band by month 60
+    layout = fig["layout"]
+    assert layout["xaxis"]["title"]["text"] == t("scn.chart.month_axis", lang)
+    assert layout["yaxis"]["title"]["text"] == t("pitch.cash.axis", lang)
+    assert layout["yaxis"]["tickprefix"] == "$"
+    assert all("$%{y:,.0f}" in tr["hovertemplate"] for tr in (p90, p10, line))
+    assert line["name"] == t("pitch.cash.expected", lang) and p10["name"] == t("pitch.cash.band", lang)
+
+
+def test_a_scenario_that_runs_out_of_cash_marks_the_month(tmp_path, monkeypatch):
+    """A saved copy with a third of the cash and three times the fixed costs (runway: month 4):
+    the chart marks the month the engine's runway names, and the Runway card shows that month."""
+    from scenarios.business.store import ScenarioStore
+
+    monkeypatch.setenv("VENTURE_LAB_SCENARIO_DIR", str(tmp_path))
+    base = load_preset(PRESET)
+    short = base.replace(id="short", name="Short runway",
+                         funding=base.funding.__class__(cash_usd=base.funding.cash_usd / 3),
+                         fixed_costs=base.fixed_costs.__class__(team_usd_month=base.fixed_costs.total_usd_month * 3))
+    ScenarioStore(tmp_path).save(short)
+    runway = run(short, samples=100).result.unit.runway_months
+    assert runway == 4
+    at = open_page(PITCH, query={"pitch_id": "short"})
+    assert_clean(at)
+    fig = _cash_figure(at, "en")
+    marks = [s for s in fig["layout"].get("shapes", []) if s["xref"] == "x" and s["x0"] == s["x1"]]
+    assert [s["x0"] for s in marks] == [runway]
+    assert t("scn.fig.months", "en", n=runway) in [m.value for m in at.metric]
+    assert t("pitch.cash.runs_out", "en") in [a["text"] for a in fig["layout"].get("annotations", [])]
