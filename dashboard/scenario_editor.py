@@ -10,9 +10,14 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.i18n import t
-from scenarios.business.scenario import DOMAINS, PRICING_MODELS, TARGET_KINDS, Scenario, Target
+from scenarios.business.scenario import (DEPLOYMENTS, DOMAINS, PRICING_MODELS, TARGET_KINDS, Latency,
+                                         Limits, Scenario, Target)
 
-_TARGET_COLUMNS = [f.name for f in fields(Target)]
+# An API's measured latency is a nested block in the file (targets[].latency); the table shows it
+# as flat columns named latency.<field>, joined back by targets_from_frame.
+_LATENCY_COLUMNS = [f"latency.{f.name}" for f in fields(Latency)]
+_TARGET_COLUMNS = [f.name for f in fields(Target) if f.name != "latency"] + _LATENCY_COLUMNS
+_LIMIT_FIELDS = [f.name for f in fields(Limits) if f.name != "source"]
 
 
 def _clean(v):
@@ -38,9 +43,22 @@ def targets_from_frame(df: pd.DataFrame) -> list[dict]:
     for rec in df.to_dict(orient="records"):
         row = {k: _clean(v) for k, v in rec.items() if k in _TARGET_COLUMNS}
         row = {k: v for k, v in row.items() if v is not None}
+        latency = {k.split(".", 1)[1]: row.pop(k) for k in _LATENCY_COLUMNS if k in row}
+        if latency:
+            row["latency"] = latency
         if row:
             out.append(row)
     return out
+
+
+def _target_rows(targets: list[dict]) -> list[dict]:
+    """The file's targets as table rows: the latency block spread over its columns."""
+    rows = []
+    for tg in targets:
+        row = {k: v for k, v in tg.items() if k != "latency"}
+        row.update({f"latency.{k}": v for k, v in (tg.get("latency") or {}).items()})
+        rows.append(row)
+    return rows
 
 
 def edit_form(s: Scenario, ids: dict[str, list[str]], key: str) -> tuple[str | None, dict, bool]:
@@ -52,6 +70,7 @@ def edit_form(s: Scenario, ids: dict[str, list[str]], key: str) -> tuple[str | N
         d["traffic"] = _traffic_inputs(dict(d["traffic"]), k)
         d["pricing"] = _pricing_inputs(dict(d["pricing"]), k)
         _target_inputs(s, d, ids, k)
+        _limit_inputs(d, k)
         _cost_inputs(d, k)
         d["uncertainty"] = _uncertainty_inputs(dict(d["uncertainty"]), k)
         c1, c2, c3 = st.columns([1, 1, 2])
@@ -98,6 +117,8 @@ def _traffic_inputs(tr: dict, k: str) -> dict:
                                           key=k + "ot")
     tr["monthly_growth"] = c3.number_input(t("scn.ed.growth"), -0.5, 2.0, float(tr["monthly_growth"]),
                                            step=0.01, key=k + "growth")
+    tr["prefix_cache_hit"] = c1.slider(t("scn.ed.prefix_cache_hit"), 0.0, 1.0, float(tr["prefix_cache_hit"]),
+                                       help=t("scn.ed.prefix_cache_hit_help"), key=k + "pch")
     return tr
 
 
@@ -117,10 +138,15 @@ def _pricing_inputs(pr: dict, k: str) -> dict:
 def _target_inputs(s: Scenario, d: dict, ids: dict[str, list[str]], k: str) -> None:
     """The targets table and the serving target picked from its ids, written into ``d``."""
     st.markdown("**" + t("scn.ed.targets") + "**")
-    frame = pd.DataFrame([tg for tg in d["targets"]], columns=_TARGET_COLUMNS)
+    frame = pd.DataFrame(_target_rows(d["targets"]), columns=_TARGET_COLUMNS)
+    column = st.column_config
     edited = st.data_editor(frame, num_rows="dynamic", key=k + "targets", hide_index=True,
-                            column_config={"kind": st.column_config.SelectboxColumn(options=list(TARGET_KINDS)),
-                                           "hardware": st.column_config.SelectboxColumn(options=ids["hardware"])})
+                            column_config={"kind": column.SelectboxColumn(options=list(TARGET_KINDS)),
+                                           "hardware": column.SelectboxColumn(options=ids["hardware"]),
+                                           "devices_per_replica": column.NumberColumn(
+                                               help=t("scn.ed.devices_per_replica_help"), min_value=1),
+                                           "node_purchase_usd": column.NumberColumn(
+                                               help=t("scn.ed.node_purchase_help"), min_value=0)})
     d["targets"] = targets_from_frame(edited)
     target_ids = [tg.get("id") for tg in d["targets"] if tg.get("id")] or [s.serving_target]
     d["serving_target"] = st.selectbox(t("scn.ed.serving_target"), target_ids,
@@ -133,7 +159,8 @@ def _cost_inputs(d: dict, k: str) -> None:
     st.markdown("**" + t("scn.ed.costs") + "**")
     op, fc = dict(d["operating"]), dict(d["fixed_costs"])
     c1, c2, c3 = st.columns(3)
-    op["utilisation"] = c1.slider(t("scn.ed.utilisation"), 0.05, 1.0, float(op["utilisation"]), key=k + "util")
+    op["peak_load_share"] = c1.slider(t("scn.ed.peak_load_share"), 0.05, 1.0, float(op["peak_load_share"]),
+                                      key=k + "util")
     op["electricity_usd_per_kwh"] = c2.number_input(t("scn.ed.electricity"), 0.0, 5.0,
                                                     float(op["electricity_usd_per_kwh"]), format="%.4f",
                                                     key=k + "elec")
@@ -151,13 +178,32 @@ def _cost_inputs(d: dict, k: str) -> None:
 
 
 def _uncertainty_inputs(u: dict, k: str) -> dict:
-    """(low, high) multipliers for the Monte Carlo; utilisation is absolute (scenario.Uncertainty)."""
+    """(low, high) multipliers for the Monte Carlo; peak_load_share is absolute (scenario.Uncertainty)."""
     st.markdown("**" + t("scn.ed.uncertainty") + "**")
     c1, c2, c3, c4 = st.columns(4)
     u["traffic"] = list(c1.slider(t("scn.input.traffic"), 0.1, 5.0, _rng(u["traffic"], 0.1, 5.0), key=k + "u_tr"))
     u["hardware_price"] = list(c2.slider(t("scn.input.hardware_price"), 0.1, 5.0, _rng(u["hardware_price"], 0.1, 5.0),
                                          key=k + "u_hw"))
     u["api_price"] = list(c3.slider(t("scn.input.api_price"), 0.1, 5.0, _rng(u["api_price"], 0.1, 5.0), key=k + "u_api"))
-    u["utilisation"] = list(c4.slider(t("scn.input.utilisation"), 0.01, 1.0, _rng(u["utilisation"], 0.01, 1.0),
-                                      key=k + "u_util"))
+    u["peak_load_share"] = list(c4.slider(t("scn.input.peak_load_share"), 0.01, 1.0,
+                                          _rng(u["peak_load_share"], 0.01, 1.0), key=k + "u_util"))
     return u
+
+
+def _limit_inputs(d: dict, k: str) -> None:
+    """Latency limits (empty: none) and where the model may run, written into ``d``."""
+    st.markdown("**" + t("scn.ed.limits") + "**")
+    lim, con = dict(d["limits"]), dict(d["constraints"])
+    cols = st.columns(len(_LIMIT_FIELDS))
+    for col, name in zip(cols, _LIMIT_FIELDS):
+        # None: no limit; a typed 0 reaches from_dict, which names the field
+        lim[name] = col.number_input(t(f"scn.ed.limit.{name}"), min_value=0.0, value=lim[name],
+                                     key=k + "lim_" + name)
+    c1, c2 = st.columns(2)
+    con["deployment"] = c1.selectbox(t("scn.ed.deployment"), DEPLOYMENTS,
+                                     index=DEPLOYMENTS.index(con["deployment"]),
+                                     format_func=lambda x: t("scn.deployment." + x.replace("-", "_")),
+                                     key=k + "deploy")
+    con["region"] = c2.text_input(t("scn.ed.region"), con["region"] or "", key=k + "region",
+                                  help=t("scn.ed.region_help")).strip() or None
+    d["limits"], d["constraints"] = lim, con

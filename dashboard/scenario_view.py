@@ -92,6 +92,8 @@ def options_frame(result: ScenarioResult, workload: str) -> pd.DataFrame:
             t("scn.col.replicas"): "–" if o.replicas is None else f"{o.replicas:,}",
             t("scn.col.devices"): "–" if o.devices is None else f"{o.devices:,}",
             t("scn.col.break_even"): o.break_even_requests_month,
+            t("scn.col.meets"): t("scn.col.unmet", which="; ".join(o.unmet)) if o.unmet
+            else t("scn.col.meets_yes"),
             t("scn.col.note"): o.note or ("" if o.feasible else t("scn.col.infeasible")),
         })
     return pd.DataFrame(rows)

@@ -8,18 +8,21 @@ margin, when self-hosting beats an API, and how long the cash lasts.
 Cost of serving one month at ``R`` requests (all options share one vectorised formula,
 :func:`option_cost_usd_month`, so the tables, the charts and the Monte Carlo agree):
 
-* API: ``R * usd_per_request`` with ``usd_per_request = (prompt_tokens * usd_per_m_input +
-  output_tokens * usd_per_m_output) / 1e6`` (per-input workloads: the quoted price per request).
+* API: ``R * usd_per_request`` with ``usd_per_request = (prompt_tokens * ((1 - h) * usd_per_m_input
+  + h * usd_per_m_cached_input) + output_tokens * usd_per_m_output) / 1e6``, ``h`` the
+  ``traffic.prefix_cache_hit`` (the full input price where the target quotes no cached one;
+  per-input workloads: the quoted price per request).
 * Rented, owned or edge: replicas are sized for the peak hour and kept up all month:
-  ``replicas = max(min_replicas, ceil(peak_rps / (replica_rps * utilisation)))`` with
+  ``replicas = max(min_replicas, ceil(peak_rps / (replica_rps * peak_load_share)))`` with
   ``peak_rps = R / seconds_per_month * peak_factor``; each replica costs
-  ``devices * usd_per_hour * 730`` (rented) or ``devices * (purchase / amortisation_months +
-  hosting + power_w * pue * 730 h * usd_per_kwh / 1000)`` (owned, edge; power at nameplate,
+  ``devices * usd_per_hour * 730`` (rented) or ``purchase / amortisation_months + devices *
+  (hosting + power_w * pue * 730 h * usd_per_kwh / 1000)`` (owned, edge; ``purchase`` the
+  ``node_purchase_usd`` of a whole server, else ``devices * purchase_usd``; power at nameplate,
   a conservative bound: idle GPUs still draw ~20% of it, LBNL via Uptime 2025).
 * Phone: the user's device does the work: no serving cost to the company, if the model fits.
 
 Break-even against an API (``a`` $ per request, ``c`` $ per replica-month, ``C`` requests a
-replica serves in a month at the peak factor and utilisation, ``m`` minimum replicas): with
+replica serves in a month at the peak factor and peak_load_share, ``m`` minimum replicas): with
 ``r = c / (a C)`` < 1, self-hosting stays cheaper for every volume above
 ``V* = max(m, ceil(1 / (1 - r)) - 1) * c / a``; with ``r >= 1`` never (the derivation is in
 docs/scenarios.md).
@@ -37,6 +40,7 @@ from scenarios.errors import VentureLabError
 # the results live in results.py; importers of this module find them here too
 from scenarios.business.results import (Capacity, OptionFigures, SanityWarning, ScenarioResult,
                                         UnitEconomics, Verdict)
+from scenarios.business.constraints import unmet
 from scenarios.business.scenario import Scenario, Target
 from scenarios.units import fmt_grouped, fmt_number
 
@@ -81,7 +85,10 @@ def api_usd_per_request(scenario: Scenario, t: Target) -> float:
     if scenario.workload == "per-input":
         return float(t.usd_per_request or 0.0)
     tr = scenario.traffic
-    return (tr.prompt_tokens * t.usd_per_m_input + tr.output_tokens * t.usd_per_m_output) / 1e6
+    cached = t.usd_per_m_cached_input if t.usd_per_m_cached_input is not None else t.usd_per_m_input
+    h = tr.prefix_cache_hit
+    usd_per_m_prompt = (1.0 - h) * t.usd_per_m_input + h * cached
+    return (tr.prompt_tokens * usd_per_m_prompt + tr.output_tokens * t.usd_per_m_output) / 1e6
 
 
 def replica_usd_month(scenario: Scenario, t: Target, power_w_default: float | None = None) -> float:
@@ -93,7 +100,9 @@ def replica_usd_month(scenario: Scenario, t: Target, power_w_default: float | No
         op = scenario.operating
         power_w = t.power_w if t.power_w is not None else (power_w_default or 0.0)
         energy_usd = power_w * op.pue * HOURS_PER_MONTH * op.electricity_usd_per_kwh / 1000.0
-        return n * (t.purchase_usd / t.amortisation_months + t.hosting_usd_per_device_month + energy_usd)
+        # an owned multi-GPU server is bought as one node, not as n separate devices
+        purchase_usd = t.node_purchase_usd if t.node_purchase_usd is not None else n * t.purchase_usd
+        return purchase_usd / t.amortisation_months + n * (t.hosting_usd_per_device_month + energy_usd)
     return 0.0
 
 
@@ -118,18 +127,18 @@ def cost_model(scenario: Scenario, t: Target, cap: Capacity | None,
 # ---------------------------------------------------------------------------------------
 # The one cost formula (numpy-broadcasting: scalars or arrays of samples)
 # ---------------------------------------------------------------------------------------
-def replicas_needed(cm: CostModel, requests_per_month, peak_factor, utilisation,
+def replicas_needed(cm: CostModel, requests_per_month, peak_factor, peak_load_share,
                     capacity_mult=1.0):
     """Replicas sized for the peak hour: max(min_replicas, ceil(peak_rps / usable capacity))."""
     peak_rps = np.asarray(requests_per_month, dtype=float) / SECONDS_PER_MONTH * peak_factor
-    usable = cm.replica_requests_per_s * np.asarray(capacity_mult, dtype=float) * utilisation
+    usable = cm.replica_requests_per_s * np.asarray(capacity_mult, dtype=float) * peak_load_share
     with np.errstate(divide="ignore", invalid="ignore"):
         n = np.ceil(np.where(usable > 0, peak_rps / usable, np.inf) - 1e-9)
     return np.maximum(cm.min_replicas, n)
 
 
 def option_cost_usd_month(cm: CostModel, requests_per_month, *, peak_factor: float,
-                          utilisation, capacity_mult=1.0, hardware_price_mult=1.0,
+                          peak_load_share, capacity_mult=1.0, hardware_price_mult=1.0,
                           api_price_mult=1.0):
     """Monthly cost of serving ``requests_per_month`` with option ``cm`` (broadcasts)."""
     r = np.asarray(requests_per_month, dtype=float)
@@ -140,7 +149,7 @@ def option_cost_usd_month(cm: CostModel, requests_per_month, *, peak_factor: flo
             else np.full(r.shape, np.nan)
     if not cm.feasible:
         return np.full(np.broadcast(r, np.asarray(capacity_mult)).shape, np.nan)
-    n = replicas_needed(cm, r, peak_factor, utilisation, capacity_mult)
+    n = replicas_needed(cm, r, peak_factor, peak_load_share, capacity_mult)
     return n * cm.replica_usd_month * hardware_price_mult
 
 
@@ -166,7 +175,7 @@ def tokens_per_request(scenario: Scenario) -> int:
 
 
 def break_even_vs_api(api: CostModel, cm: CostModel, *, peak_factor: float,
-                      utilisation: float) -> float | None:
+                      peak_load_share: float) -> float | None:
     """Requests a month above which ``cm`` is always cheaper than ``api`` (None: never).
 
     Closed form of the step-function crossing (module docstring); 0.0 when the option has no
@@ -178,7 +187,7 @@ def break_even_vs_api(api: CostModel, cm: CostModel, *, peak_factor: float,
         return 0.0
     a = api.usd_per_request
     c = cm.replica_usd_month
-    capacity = cm.replica_requests_per_s * utilisation / peak_factor * SECONDS_PER_MONTH
+    capacity = cm.replica_requests_per_s * peak_load_share / peak_factor * SECONDS_PER_MONTH
     if a <= 0 or capacity <= 0:
         return None
     r = c / (a * capacity)
@@ -189,42 +198,58 @@ def break_even_vs_api(api: CostModel, cm: CostModel, *, peak_factor: float,
 
 
 def verdict(scenario: Scenario, options: list[OptionFigures], models: dict[str, CostModel]) -> Verdict:
-    """The one line a founder remembers, computed from the options' figures."""
+    """The one line a founder remembers, computed from the options that may be recommended: those
+    that run the model and meet every limit and constraint (OptionFigures.eligible)."""
+    ok = [o for o in options if o.eligible]
+    apis = [o for o in ok if o.kind == "api"]
+    selfs = [o for o in ok if o.kind != "api"]
+    if apis and selfs:
+        return _api_or_self(scenario, min(apis, key=lambda o: o.usd_month), selfs)
+    if not ok:
+        return _none_meets(options)
+    best = min(ok, key=lambda o: o.usd_month)
+    return Verdict("cheapest", {"option": best.label, "usd": fmt_grouped(best.usd_month)},
+                   f"{best.label} is the cheapest way to serve today's volume: "
+                   f"{fmt_grouped(best.usd_month)} USD a month.")
+
+
+def _none_meets(options: list[OptionFigures]) -> Verdict:
+    """No option can be recommended: none runs the model, or none that runs it meets the limits."""
+    blocked = [o for o in options if o.feasible and o.usd_month is not None]
+    if not blocked:
+        return Verdict("none_fits", {}, "No target can serve this model: change the model or targets.")
+    reasons = "; ".join(dict.fromkeys(r for o in blocked for r in o.unmet))
+    return Verdict("none_meets", {"reasons": reasons},
+                   f"No option meets the limits and constraints ({reasons}): relax them or add a "
+                   f"target that meets them.")
+
+
+def _api_or_self(scenario: Scenario, api: OptionFigures, selfs: list[OptionFigures]) -> Verdict:
+    """The cheapest API against the self-hosted option that beats it at the lowest volume."""
     llm = scenario.workload == "llm"
     tpr = tokens_per_request(scenario) if llm else 1
     unit = "tokens" if llm else "requests"
     now = requests_per_month(scenario)
-    apis = [o for o in options if o.kind == "api"]
-    selfs = [o for o in options if o.kind != "api" and o.feasible and o.usd_month is not None]
-    if apis and selfs:
-        api = min(apis, key=lambda o: o.usd_month)
-        be = [(o.break_even_requests_month, o) for o in selfs if o.break_even_requests_month is not None]
-        if not be:
-            return Verdict("api_always", {"api": api.label},
-                           f"Stay on the API ({api.label}): no self-hosted option gets cheaper at "
-                           f"any volume.")
-        v, best = min(be, key=lambda x: x[0])
-        params = {"api": api.label, "option": best.label, "volume": fmt_number(v * tpr, VOLUME_DIGITS),
-                  "unit": unit, "now": fmt_number(now * tpr, VOLUME_DIGITS), "ratio": f"{v / now:.1f}" if now else "-"}
-        if v == 0:
-            return Verdict("self_free", params,
-                           f"Serve on {best.label}: it costs the company nothing per request, "
-                           f"against {fmt_grouped(api.usd_month)} USD a month on the API today.")
-        if now < v:
-            return Verdict("api_until", params,
-                           f"Stay on the API until about {params['volume']} {unit} a month "
-                           f"({params['ratio']}x today's {params['now']}); above that "
-                           f"{best.label} is cheaper.")
-        return Verdict("self_now", params,
-                       f"Self-host on {best.label}: above about {params['volume']} {unit} a month "
-                       f"it beats the API, and today's volume is {params['now']}.")
-    priced = [o for o in options if o.feasible and o.usd_month is not None]
-    if not priced:
-        return Verdict("none_fits", {}, "No target can serve this model: change the model or targets.")
-    best = min(priced, key=lambda o: o.usd_month)
-    return Verdict("cheapest", {"option": best.label, "usd": fmt_grouped(best.usd_month)},
-                   f"{best.label} is the cheapest way to serve today's volume: "
-                   f"{fmt_grouped(best.usd_month)} USD a month.")
+    be = [(o.break_even_requests_month, o) for o in selfs if o.break_even_requests_month is not None]
+    if not be:
+        return Verdict("api_always", {"api": api.label},
+                       f"Stay on the API ({api.label}): no self-hosted option gets cheaper at "
+                       f"any volume.")
+    v, best = min(be, key=lambda x: x[0])
+    params = {"api": api.label, "option": best.label, "volume": fmt_number(v * tpr, VOLUME_DIGITS),
+              "unit": unit, "now": fmt_number(now * tpr, VOLUME_DIGITS), "ratio": f"{v / now:.1f}" if now else "-"}
+    if v == 0:
+        return Verdict("self_free", params,
+                       f"Serve on {best.label}: it costs the company nothing per request, "
+                       f"against {fmt_grouped(api.usd_month)} USD a month on the API today.")
+    if now < v:
+        return Verdict("api_until", params,
+                       f"Stay on the API until about {params['volume']} {unit} a month "
+                       f"({params['ratio']}x today's {params['now']}); above that "
+                       f"{best.label} is cheaper.")
+    return Verdict("self_now", params,
+                   f"Self-host on {best.label}: above about {params['volume']} {unit} a month "
+                   f"it beats the API, and today's volume is {params['now']}.")
 
 
 def sanity_warnings(options: list[OptionFigures]) -> tuple[SanityWarning, ...]:
@@ -252,7 +277,8 @@ def evaluate(scenario: Scenario, capacities: dict[str, Capacity],
     tr = scenario.traffic
     now = requests_per_month(scenario)
     tokens_now = now * tokens_per_request(scenario) if scenario.workload == "llm" else 0.0
-    options = [option_figures(scenario, models, t.id) for t in scenario.targets]
+    unmet_by_target = {t.id: unmet(scenario, t, capacities.get(t.id)) for t in scenario.targets}
+    options = [option_figures(scenario, models, t.id, unmet_by_target) for t in scenario.targets]
 
     serving = models[scenario.serving_target]
     if not serving.feasible:
@@ -284,29 +310,32 @@ def evaluate(scenario: Scenario, capacities: dict[str, Capacity],
                           sanity_warnings(options))
 
 
-def option_figures(scenario: Scenario, models: dict[str, CostModel], target_id: str) -> OptionFigures:
-    """One option at today's volume: its cost, replicas, devices and break-even against the
-    cheapest API."""
+def option_figures(scenario: Scenario, models: dict[str, CostModel], target_id: str,
+                   unmet_by_target: dict[str, tuple[str, ...]] | None = None) -> OptionFigures:
+    """One option at today's volume: its cost, replicas, devices, break-even against the cheapest
+    API that meets the limits and constraints, and what it does not meet (constraints.unmet)."""
+    unmet_by_target = unmet_by_target or {}
     op, tr = scenario.operating, scenario.traffic
     now = requests_per_month(scenario)
     tokens_now = now * tokens_per_request(scenario) if scenario.workload == "llm" else 0.0
-    apis = [m for m in models.values() if m.kind == "api"]
+    apis = [m for m in models.values() if m.kind == "api" and not unmet_by_target.get(m.target_id)]
     cheapest_api = min(apis, key=lambda m: m.usd_per_request) if apis else None
     cm = models[target_id]
-    cost = float(option_cost_usd_month(cm, now, peak_factor=tr.peak_factor, utilisation=op.utilisation))
+    cost = float(option_cost_usd_month(cm, now, peak_factor=tr.peak_factor, peak_load_share=op.peak_load_share))
     replicas = None
     if cm.kind in SELF_HOSTED and cm.feasible:
-        replicas = int(replicas_needed(cm, now, tr.peak_factor, op.utilisation))
+        replicas = int(replicas_needed(cm, now, tr.peak_factor, op.peak_load_share))
     be = None
     if cheapest_api is not None and cm.kind != "api":
-        be = break_even_vs_api(cheapest_api, cm, peak_factor=tr.peak_factor, utilisation=op.utilisation)
+        be = break_even_vs_api(cheapest_api, cm, peak_factor=tr.peak_factor, peak_load_share=op.peak_load_share)
     ok = cm.feasible and math.isfinite(cost)
     return OptionFigures(
         target_id, cm.kind, cm.label, cm.feasible, cm.note, replicas,
         replicas * cm.devices_per_replica if replicas is not None else None,
         cost if ok else None, cost / now if ok and now else None,
         cost / tokens_now * 1e6 if ok and tokens_now else None, be,
-        cm.replica_requests_per_s if math.isfinite(cm.replica_requests_per_s) else None)
+        cm.replica_requests_per_s if math.isfinite(cm.replica_requests_per_s) else None,
+        unmet_by_target.get(target_id, ()))
 
 
 def _devices_at_peak(cap: Capacity | None, opt: OptionFigures) -> int | None:
@@ -329,7 +358,7 @@ def projection(scenario: Scenario, serving: CostModel, months: int = PROJECTION_
     tr, op = scenario.traffic, scenario.operating
     m = np.arange(months + 1)
     req = requests_per_month(scenario) * traffic_mult * (1.0 + tr.monthly_growth) ** m
-    serving = option_cost_usd_month(serving, req, peak_factor=tr.peak_factor, utilisation=op.utilisation)
+    serving = option_cost_usd_month(serving, req, peak_factor=tr.peak_factor, peak_load_share=op.peak_load_share)
     revenue = revenue_usd_month(scenario, traffic_mult * (1.0 + tr.monthly_growth) ** m)
     burn = scenario.fixed_costs.total_usd_month + serving - revenue
     cash = scenario.funding.cash_usd - np.cumsum(burn)
@@ -355,7 +384,7 @@ def break_even_volume(scenario: Scenario, serving: CostModel) -> tuple[float | N
     grid = np.geomspace(1.0, 1e14, 32_000) / driver_now           # scale of today's business
     requests = requests_per_month(scenario) * grid
     profit = revenue_usd_month(scenario, grid) - option_cost_usd_month(
-        serving, requests, peak_factor=tr.peak_factor, utilisation=op.utilisation) \
+        serving, requests, peak_factor=tr.peak_factor, peak_load_share=op.peak_load_share) \
         - scenario.fixed_costs.total_usd_month
     ok = profit >= 0
     if not ok[-1]:
@@ -373,7 +402,7 @@ def cost_curves(scenario: Scenario, models: dict[str, CostModel], n: int = 120,
     now = max(requests_per_month(scenario), 1.0)
     grid = np.geomspace(now * lo_mult, now * hi_mult, n)
     curves = {tid: option_cost_usd_month(cm, grid, peak_factor=tr.peak_factor,
-                                         utilisation=op.utilisation).tolist()
+                                         peak_load_share=op.peak_load_share).tolist()
               for tid, cm in models.items()}
     tpr = tokens_per_request(scenario) if scenario.workload == "llm" else None
     return {"requests_month": grid.tolist(),

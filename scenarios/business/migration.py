@@ -10,7 +10,7 @@ from typing import Any
 
 from scenarios.errors import VentureLabError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def _migrate_v1(d: dict) -> dict:
@@ -45,7 +45,24 @@ def _migrate_v1(d: dict) -> dict:
     return d
 
 
-_MIGRATIONS = {1: _migrate_v1}
+def _migrate_v2(d: dict) -> dict:
+    """Version 2: ``operating.utilisation`` and ``uncertainty.utilisation`` meant the share of
+    replica capacity used at the peak hour (headroom), not the engine's utilisation (share of paid
+    device time doing useful work, ARCHITECTURE 4.2): version 3 names them ``peak_load_share``.
+    The fields version 3 adds (limits, constraints, regions, prefix_cache_hit, node prices) default
+    to "no limit", cloud, no cache and per-device prices: a version 2 file keeps its figures."""
+    d = dict(d)
+    for block in ("operating", "uncertainty"):
+        part = d.get(block)
+        if isinstance(part, dict) and "utilisation" in part:
+            part = dict(part)
+            part["peak_load_share"] = part.pop("utilisation")
+            d[block] = part
+    d["schema_version"] = 3
+    return d
+
+
+_MIGRATIONS = {1: _migrate_v1, 2: _migrate_v2}
 
 
 def migrate(data: Any) -> Any:

@@ -177,7 +177,7 @@ def assumption_rows(scenario: Scenario) -> list[tuple[str, str, str, str]]:
         else:
             v = f"{t.hardware}: on the user's device"
         rows.append((f"Target {t.id}", v, t.source, t.as_of))
-    rows.append(("Utilisation at peak / PUE / power", f"{fmt_pct(op.utilisation, 0)} / {fmt_plain(op.pue)} / "
+    rows.append(("Peak load share / PUE / power", f"{fmt_pct(op.peak_load_share, 0)} / {fmt_plain(op.pue)} / "
                  f"${fmt_plain(op.electricity_usd_per_kwh)} per kWh", op.source, op.as_of))
     rows.append(("Fixed costs / month", f"team {_usd(fc.team_usd_month)}, compliance "
                  f"{_usd(fc.compliance_usd_month)}, other {_usd(fc.other_usd_month)}", "scenario", ""))

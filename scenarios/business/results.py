@@ -40,6 +40,12 @@ class OptionFigures:
     usd_per_million_tokens: float | None      # llm workloads: all tokens, in + out
     break_even_requests_month: float | None   # vs the cheapest API option
     requests_per_s_per_replica: float | None
+    unmet: tuple[str, ...] = ()               # limits and constraints it breaks (constraints.py)
+
+    @property
+    def eligible(self) -> bool:
+        """Runs the model, is priced and meets every limit and constraint: may be recommended."""
+        return self.feasible and self.usd_month is not None and not self.unmet
 
 
 @dataclass(frozen=True)

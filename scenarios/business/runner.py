@@ -54,11 +54,15 @@ def _llm_capacity(scenario: Scenario, t: Target) -> Capacity:
     req = serving.InferenceRequest(
         model=scenario.model, hardware=t.hardware, weights=scenario.weights, batch=t.batch,
         prompt_tokens=tr.prompt_tokens, output_tokens=tr.output_tokens,
-        devices=t.devices_per_replica, price_per_hour=t.usd_per_hour, utilisation=op.utilisation)
+        devices=t.devices_per_replica, price_per_hour=t.usd_per_hour, utilisation=op.peak_load_share)
     est = serving.estimate_inference(req)
+
+    # prompt tokens found in the prefix cache skip prefill: only the rest is computed
+    prefill_share = 1.0 - tr.prefix_cache_hit
 
     def rps(ttft_ms: float | None, tpot_ms: float | None) -> float:
         # the engine's replica rule (the one devices_for_rate counts with), on its latency band
+        ttft_ms = None if ttft_ms is None else ttft_ms * prefill_share
         return serving.replica_requests_per_s(t.batch, tr.output_tokens, ttft_ms, tpot_ms)
 
     a = rps(est.ttft_ms_low, est.tpot_ms_low)
@@ -74,9 +78,10 @@ def _llm_capacity(scenario: Scenario, t: Target) -> Capacity:
                                  f"{MIN_PHONE_DECODE_TOKENS_PER_S:g} tokens/s reading floor")
         elif fits and est.battery_pct_per_1k_tokens is not None:
             note = f"{fmt_plain(est.battery_pct_per_1k_tokens, 2)}% battery per 1k tokens"
-    elif fits and t.kind != "api":
-        # replicas for the peak, with the utilisation headroom, from the engine's own rule
-        replicas = serving.devices_for_rate(est, _peak_rps(scenario) / op.utilisation)
+    elif fits and t.kind != "api" and tr.prefix_cache_hit == 0:
+        # replicas for the peak, with the peak_load_share headroom, from the engine's own rule
+        # (which prefills every prompt token: with a prefix cache the cost formula's count stands)
+        replicas = serving.devices_for_rate(est, _peak_rps(scenario) / op.peak_load_share)
         devices_at_peak = max(int(replicas), t.min_replicas) * t.devices_per_replica
     return Capacity(
         t.id, expected, low, high, t.devices_per_replica, fits, note,

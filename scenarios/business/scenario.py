@@ -18,7 +18,7 @@ Examples
 >>> from scenarios.business.scenario import load_preset
 >>> s = load_preset("nlp")
 >>> s.domain, s.schema_version
-('nlp', 2)
+('nlp', 3)
 """
 
 from __future__ import annotations
@@ -44,6 +44,10 @@ DOMAINS = ("nlp", "vision", "recommendation", "speech", "medical", "finance",
 TARGET_KINDS = ("api", "rented-gpu", "owned-gpu", "edge", "phone")
 WORKLOADS = ("llm", "per-input")
 PRICING_MODELS = ("per-request", "subscription")
+# Where the model may run: "cloud" allows every target, "on-premises" only hardware the company
+# (or its customer) holds, "on-device" only the device at the point of use (a phone, an edge box
+# in the vehicle or the shop); economics.DEPLOYMENT_KINDS maps each to the target kinds it allows.
+DEPLOYMENTS = ("cloud", "on-premises", "on-device")
 PRESET_DIR = Path(__file__).resolve().parent / "presets"
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
@@ -60,6 +64,8 @@ class Traffic:
     peak_factor: float = spec(2.0, lo=1, hi=100, doc="peak-hour rate / average rate; capacity is sized for it")
     monthly_growth: float = spec(0.0, lo=-0.5, hi=2.0, doc="month-on-month growth of requests and users")
     inputs_per_request: int = spec(1, lo=1, hi=100_000, doc="images/clips per request (per-input workload)")
+    prefix_cache_hit: float = spec(0.0, lo=0, hi=1, doc="share of prompt tokens served from a "
+                                   "prefix cache: cached-input API price, no self-hosted prefill")
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,35 @@ class Pricing:
     model: str = spec(choices=PRICING_MODELS)
     usd_per_request: float | None = spec(None, lo=0, hi=1e6)
     usd_per_user_month: float | None = spec(None, lo=0, hi=1e7)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Latency the product needs; None: no limit. Percentile 90 where named (``_p90``)."""
+    ttft_ms_p90: float | None = spec(None, lo=0, hi=1e7, doc="time to first token, ms")
+    tpot_ms: float | None = spec(None, lo=0, hi=1e6, doc="time per output token, ms")
+    e2e_ms_p90: float | None = spec(None, lo=0, hi=1e8, doc="whole request, ms")
+    per_input_ms_p90: float | None = spec(None, lo=0, hi=1e7, doc="one image/clip, ms (per-input)")
+    source: str = spec("", doc="why these limits")
+
+
+@dataclass(frozen=True)
+class Constraints:
+    deployment: str = spec("cloud", choices=DEPLOYMENTS, doc="where the model may run")
+    region: str | None = spec(None, doc="where data must stay (free text, e.g. EU); None: anywhere")
+    source: str = spec("", doc="why these constraints")
+
+
+@dataclass(frozen=True)
+class Latency:
+    """An API's measured latency (p90 where named) and where it was measured; a figure without a
+    source does not count against a limit (economics.latency_unmet)."""
+    ttft_ms_p90: float | None = spec(None, lo=0, hi=1e7)
+    tpot_ms: float | None = spec(None, lo=0, hi=1e6)
+    e2e_ms_p90: float | None = spec(None, lo=0, hi=1e8)
+    per_input_ms_p90: float | None = spec(None, lo=0, hi=1e7)
+    as_of: str = spec("")
+    source: str = spec("")
 
 
 @dataclass(frozen=True)
@@ -83,14 +118,20 @@ class Target:
     api_model: str | None = spec(None)
     usd_per_m_input: float | None = spec(None, lo=0, hi=1_000)
     usd_per_m_output: float | None = spec(None, lo=0, hi=10_000)
+    usd_per_m_cached_input: float | None = spec(None, lo=0, hi=1_000, doc="prompt tokens hitting "
+                                                "the provider's prefix cache (traffic.prefix_cache_hit)")
+    latency: Latency = spec(Latency(), doc="measured API latency, with its source")
     usd_per_request: float | None = spec(None, lo=0, hi=1_000, doc="per-input APIs: price per request")
     # rented
     usd_per_hour: float | None = spec(None, lo=0, hi=1_000, doc="per device")
     # owned / edge
     purchase_usd: float | None = spec(None, lo=0, hi=10_000_000, doc="per device, all-in")
+    node_purchase_usd: float | None = spec(None, lo=0, hi=100_000_000, doc="one whole server of "
+                                           "devices_per_replica devices, all-in (replaces purchase_usd)")
     amortisation_months: int = spec(36, lo=1, hi=120)
     power_w: float | None = spec(None, lo=0, hi=100_000, doc="per device; default: catalog TDP")
     hosting_usd_per_device_month: float = spec(0.0, lo=0, hi=100_000, doc="colocation, rack, network")
+    region: str | None = spec(None, doc="where it serves (free text, e.g. EU, us-east-1)")
     # provenance of the prices above
     as_of: str = spec("", doc="date of the prices")
     source: str = spec("", doc="where the prices come from")
@@ -98,7 +139,8 @@ class Target:
 
 @dataclass(frozen=True)
 class Operating:
-    utilisation: float = spec(0.6, lo=0.01, hi=1.0, doc="share of replica capacity used at peak")
+    peak_load_share: float = spec(0.6, lo=0.01, hi=1.0, doc="share of replica capacity used at the "
+                                  "peak hour (the rest is headroom)")
     electricity_usd_per_kwh: float = spec(0.083, lo=0, hi=5)
     pue: float = spec(1.5, lo=1.0, hi=3.0)
     as_of: str = spec("")
@@ -124,12 +166,12 @@ class Funding:
 @dataclass(frozen=True)
 class Uncertainty:
     """Ranges for the Monte Carlo and the tornado: (low, high) multipliers on the scenario's
-    expected values, except `utilisation`, which is absolute. The engine's own efficiency band
+    expected values, except `peak_load_share`, which is absolute. The engine's own efficiency band
     (low/high throughput) is always included."""
     traffic: tuple[float, float] = spec((0.7, 1.4), lo=0.01, hi=100)
     hardware_price: tuple[float, float] = spec((0.8, 1.25), lo=0.01, hi=100)
     api_price: tuple[float, float] = spec((0.8, 1.2), lo=0.01, hi=100)
-    utilisation: tuple[float, float] = spec((0.4, 0.8), lo=0.01, hi=1.0)
+    peak_load_share: tuple[float, float] = spec((0.4, 0.8), lo=0.01, hi=1.0)
 
 
 @dataclass(frozen=True)
@@ -146,6 +188,8 @@ class Scenario:
     description: str = spec("")
     weights: str = spec("fp16", doc="weight format id")
     workload: str = spec("llm", choices=WORKLOADS)
+    limits: Limits = spec(Limits())
+    constraints: Constraints = spec(Constraints())
     operating: Operating = spec(Operating())
     fixed_costs: FixedCosts = spec(FixedCosts())
     funding: Funding = spec(Funding())
@@ -210,8 +254,21 @@ def _check_rules(s: Scenario) -> None:
             raise VentureLabError(f"{p_}.hardware", f"is required for a {t.kind} target")
         if t.kind == "rented-gpu" and t.usd_per_hour is None:
             raise VentureLabError(f"{p_}.usd_per_hour", "is required for a rented-gpu target")
-        if t.kind in ("owned-gpu", "edge") and t.purchase_usd is None:
-            raise VentureLabError(f"{p_}.purchase_usd", f"is required for a {t.kind} target")
+        if t.kind in ("owned-gpu", "edge") and t.purchase_usd is None and t.node_purchase_usd is None:
+            raise VentureLabError(f"{p_}.purchase_usd", f"a {t.kind} target needs purchase_usd "
+                                  "(per device) or node_purchase_usd (per server)")
+    _check_limits(s)
+
+
+def _check_limits(s: Scenario) -> None:
+    """Limits and latency figures are times: a zero would be a limit nothing meets."""
+    groups = [("limits", s.limits)] + [(f"targets[{i}].latency", t.latency)
+                                       for i, t in enumerate(s.targets)]
+    for where, values in groups:
+        for name in ("ttft_ms_p90", "tpot_ms", "e2e_ms_p90", "per_input_ms_p90"):
+            v = getattr(values, name)
+            if v is not None and v <= 0:
+                raise VentureLabError(f"{where}.{name}", "must be above 0 ms (or left out)", got=v)
 
 
 def from_dict(data: Any) -> Scenario:

@@ -9,7 +9,7 @@ range reads as "no less than / no more than", which is how founders state them):
   engine's expected figure); every option draws from its own band's triangle, at the serving
   target's quantiles;
 * ``hardware_price`` and ``api_price``: multipliers on the device and API prices;
-* ``utilisation``: the share of capacity used at peak, absolute, most likely at the
+* ``peak_load_share``: the share of capacity used at peak, absolute, most likely at the
   scenario's value.
 
 Each input is a :class:`~scenarios.units.Range` (low, most likely, high); each result band is a
@@ -32,7 +32,7 @@ from scenarios.business.economics import (CostModel, option_cost_usd_month, requ
 from scenarios.business.scenario import Scenario
 from scenarios.units import Range
 
-INPUTS = ("traffic", "efficiency", "hardware_price", "api_price", "utilisation")
+INPUTS = ("traffic", "efficiency", "hardware_price", "api_price", "peak_load_share")
 
 
 @dataclass(frozen=True)
@@ -85,8 +85,8 @@ def input_ranges(scenario: Scenario, serving: CostModel) -> dict[str, Range]:
         "efficiency": _triangle("efficiency", min(eff[0], 1.0), 1.0, max(eff[1], 1.0)),
         "hardware_price": _triangle("hardware_price", u.hardware_price[0], 1.0, u.hardware_price[1]),
         "api_price": _triangle("api_price", u.api_price[0], 1.0, u.api_price[1]),
-        "utilisation": _triangle("utilisation", u.utilisation[0], scenario.operating.utilisation,
-                                 u.utilisation[1]),
+        "peak_load_share": _triangle("peak_load_share", u.peak_load_share[0], scenario.operating.peak_load_share,
+                                 u.peak_load_share[1]),
     }
 
 
@@ -119,7 +119,7 @@ def _cost_and_margin(scenario: Scenario, cm: CostModel, values: dict[str, np.nda
         values = {k: v[:, None] for k, v in values.items()}
     req = requests_per_month(scenario) * scale
     cost = option_cost_usd_month(cm, req, peak_factor=tr.peak_factor,
-                                 utilisation=values["utilisation"], capacity_mult=values["efficiency"],
+                                 peak_load_share=values["peak_load_share"], capacity_mult=values["efficiency"],
                                  hardware_price_mult=values["hardware_price"],
                                  api_price_mult=values["api_price"])
     revenue = revenue_usd_month(scenario, scale)

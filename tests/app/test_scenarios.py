@@ -177,3 +177,42 @@ def test_an_absurd_fleet_is_flagged_on_the_page(folder):
     shown = [t("scn.warn.fleet", lang="en", **w.params) for w in warned]
     assert shown and all(any(text in x.value for x in at.warning) for text in shown)
     assert all(w.params["devices"] in text for w, text in zip(warned, shown))
+
+
+def test_editor_sets_limits_deployment_and_an_owned_multi_gpu_server(folder):
+    """The form edits schema version 3's fields; the options table marks what breaks a
+    constraint and the saved file holds the server's node price."""
+    ScenarioStore(folder).save(load_preset("customer-service").replace(id="cs", name="CS"))
+    at = open_page(PAGE, query={"scn_id": "cs"})
+    at.selectbox(key="scn_ed_cs_deploy").set_value("on-premises")
+    at.number_input(key="scn_ed_cs_lim_tpot_ms").set_value(200.0)
+    at.slider(key="scn_ed_cs_pch").set_value(0.5)
+    at.checkbox(key="scn_ed_cs_overwrite").check()
+    _button(at, "scn.ed.save").click().run()
+    assert_clean(at)
+    saved = load(folder / "cs.yaml")
+    assert saved.schema_version == 3 and saved.constraints.deployment == "on-premises"
+    assert saved.limits.tpot_ms == 200.0 and saved.traffic.prefix_cache_hit == 0.5
+    target_col = t("scn.col.target", lang="en")
+    frame = next(d.value for d in at.dataframe if target_col in d.value.columns)
+    marks = dict(zip(frame[target_col], frame[t("scn.col.meets", lang="en")]))
+    assert marks["rented-h100"].startswith("does not meet: deployment: on-premises")
+    assert "latency unknown" in marks["api-groq"]
+
+
+def test_an_owned_server_priced_per_node_round_trips_through_the_editor(folder):
+    """An owned 8-GPU server (one node price, not eight device prices) survives the form's table
+    and is costed per node."""
+    med = load_preset("medical")
+    d = med.to_dict()
+    own = next(x for x in d["targets"] if x["id"] == "owned-h100")
+    own.update(devices_per_replica=8, node_purchase_usd=289_000.0, purchase_usd=None)
+    ScenarioStore(folder).save(med.replace(id="med8", name="Med 8", targets=d["targets"]))
+    at = open_page(PAGE, query={"scn_id": "med8"})
+    table = next(x.value for x in at.dataframe if "node_purchase_usd" in x.value.columns)
+    assert table.set_index("id").loc["owned-h100", "node_purchase_usd"] == 289_000.0
+    at.checkbox(key="scn_ed_med8_overwrite").check()
+    _button(at, "scn.ed.save").click().run()
+    assert_clean(at)
+    saved = load(folder / "med8.yaml").target("owned-h100")
+    assert (saved.devices_per_replica, saved.node_purchase_usd, saved.purchase_usd) == (8, 289_000.0, None)

@@ -11,7 +11,7 @@ from scenarios.business.scenario import from_dict
 
 def golden_dict() -> dict:
     return {
-        "schema_version": 2, "id": "golden", "name": "Golden test", "domain": "nlp",
+        "schema_version": 3, "id": "golden", "name": "Golden test", "domain": "nlp",
         "model": "llama-3.1-8b", "weights": "int4",
         "traffic": {"requests_per_day": 10_000, "prompt_tokens": 1000, "output_tokens": 200,
                     "monthly_active_users": 1000, "peak_factor": 2.0, "monthly_growth": 0.0},
@@ -25,7 +25,7 @@ def golden_dict() -> dict:
             {"id": "phone", "kind": "phone", "hardware": "apple-a17-pro"},
         ],
         "serving_target": "rent",
-        "operating": {"utilisation": 0.5, "electricity_usd_per_kwh": 0.1, "pue": 1.5},
+        "operating": {"peak_load_share": 0.5, "electricity_usd_per_kwh": 0.1, "pue": 1.5},
         "fixed_costs": {"team_usd_month": 30_000},
         "funding": {"cash_usd": 100_000},
     }

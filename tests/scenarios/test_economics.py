@@ -114,9 +114,9 @@ def test_days_per_month_constant():
 def test_closed_form_break_even_matches_brute_force(a, c, rps, util, peak, m):
     api = CostModel("a", "api", "a", a, math.inf, math.inf, math.inf, 0.0)
     cm = CostModel("s", "rented-gpu", "s", 0.0, rps, rps, rps, c, 1, m)
-    v = break_even_vs_api(api, cm, peak_factor=peak, utilisation=util)
+    v = break_even_vs_api(api, cm, peak_factor=peak, peak_load_share=util)
     grid = np.geomspace(1, 1e13, 20_000)
-    cheaper = option_cost_usd_month(cm, grid, peak_factor=peak, utilisation=util) < grid * a
+    cheaper = option_cost_usd_month(cm, grid, peak_factor=peak, peak_load_share=util) < grid * a
     if v is None:
         assert not cheaper[-1] or not cheaper[grid > 1e12].all()
         return
@@ -125,7 +125,7 @@ def test_closed_form_break_even_matches_brute_force(a, c, rps, util, peak, m):
     # and V* is a real crossing: a hair below it the API is not more expensive
     below = v * (1 - 1e-9)
     if below > 0:
-        self_cost = float(option_cost_usd_month(cm, below, peak_factor=peak, utilisation=util))
+        self_cost = float(option_cost_usd_month(cm, below, peak_factor=peak, peak_load_share=util))
         assert self_cost >= below * a * (1 - 1e-6)
 
 

@@ -18,7 +18,7 @@ def test_cost_formula_replicas_match_engine_devices_for_rate(pid):
     for t in s.targets:
         cm = models[t.id]
         if cm.kind in SELF_HOSTED and cm.feasible:
-            n = int(replicas_needed(cm, requests_per_month(s), s.traffic.peak_factor, s.operating.utilisation))
+            n = int(replicas_needed(cm, requests_per_month(s), s.traffic.peak_factor, s.operating.peak_load_share))
             assert n * t.devices_per_replica == caps[t.id].devices_at_peak, (pid, t.id)
 
 

@@ -75,8 +75,8 @@ def test_missing_field_names_it():
 
 def test_out_of_range_and_non_finite_are_refused():
     d = golden_dict()
-    d["operating"]["utilisation"] = 1.5
-    _expect(d, "operating.utilisation")
+    d["operating"]["peak_load_share"] = 1.5
+    _expect(d, "operating.peak_load_share")
     d = golden_dict()
     d["traffic"]["requests_per_day"] = float("nan")
     _expect(d, "traffic.requests_per_day")
@@ -148,7 +148,7 @@ def test_migration_from_version_1():
     v1["version"] = 1
     v1["traffic"]["tokens_in"] = v1["traffic"].pop("prompt_tokens")
     v1["traffic"]["tokens_out"] = v1["traffic"].pop("output_tokens")
-    v1["utilisation"] = v1.pop("operating")["utilisation"]
+    v1["utilisation"] = v1.pop("operating")["peak_load_share"]
     v1["fixed_costs_usd_month"] = v1.pop("fixed_costs")["team_usd_month"]
     v1["funding_usd"] = v1.pop("funding")["cash_usd"]
     for t in v1["targets"]:
@@ -156,9 +156,9 @@ def test_migration_from_version_1():
     v1["serving_target_index"] = 1
     del v1["serving_target"]
     s = parse_text(yaml.safe_dump(v1))
-    assert s.schema_version == 2
+    assert s.schema_version == 3
     assert s.traffic.prompt_tokens == 1000 and s.traffic.output_tokens == 200
-    assert s.operating.utilisation == 0.5
+    assert s.operating.peak_load_share == 0.5
     assert s.fixed_costs.total_usd_month == 30_000
     assert s.funding.cash_usd == 100_000
     assert s.serving_target == "rented-gpu-2" and s.target().usd_per_hour == 2.0

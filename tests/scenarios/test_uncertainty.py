@@ -65,9 +65,9 @@ def test_inputs_are_ranges_with_the_most_likely_value_inside(golden, models):
     # a founder sure traffic beats the plan states 1.2-1.5: the most likely draw is 1.2, not 1.0
     sure = golden.replace(uncertainty={"traffic": [1.2, 1.5]})
     ranges = monte_carlo(sure, cost_models(sure, golden_capacities()), n=1_000, seed=0).inputs
-    assert list(ranges) == ["traffic", "efficiency", "hardware_price", "api_price", "utilisation"]
+    assert list(ranges) == ["traffic", "efficiency", "hardware_price", "api_price", "peak_load_share"]
     assert ranges["traffic"].as_tuple() == (1.2, 1.2, 1.5)
-    assert ranges["utilisation"].expected == golden.operating.utilisation
+    assert ranges["peak_load_share"].expected == golden.operating.peak_load_share
 
 
 def test_no_revenue_gives_no_margin_band(golden, models):
