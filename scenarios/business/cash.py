@@ -8,7 +8,7 @@ Carlo draw (:mod:`scenarios.business.uncertainty`: the same uniforms from the sa
     cash[m] = funding - sum_{k <= m} (fixed + serving[k] - revenue[k])
 
 with ``serving[k]`` from :func:`~scenarios.business.economics.option_cost_usd_month` at the draw's
-traffic x growth^k, efficiency, utilisation and prices, and ``revenue[k]`` from
+traffic x growth^k, efficiency, peak load share and prices, and ``revenue[k]`` from
 :func:`~scenarios.business.economics.revenue_usd_month` at the draw's traffic x growth^k (users
 and requests move together). Month ``m`` is the end of month ``m``: month 0 has already paid one
 month's burn, as in the projection.
@@ -55,7 +55,7 @@ def sampled_cash_usd(scenario: Scenario, serving: CostModel, months: np.ndarray,
     scale = col["traffic"] * (1.0 + tr.monthly_growth) ** months[None, :]
     serving_usd = option_cost_usd_month(
         serving, requests_per_month(scenario) * scale, peak_factor=tr.peak_factor,
-        utilisation=col["utilisation"], capacity_mult=col["efficiency"],
+        peak_load_share=col["peak_load_share"], capacity_mult=col["efficiency"],
         hardware_price_mult=col["hardware_price"], api_price_mult=col["api_price"])
     burn_usd = scenario.fixed_costs.total_usd_month + serving_usd - revenue_usd_month(scenario, scale)
     return scenario.funding.cash_usd - np.cumsum(burn_usd, axis=1)

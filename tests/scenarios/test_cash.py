@@ -20,7 +20,7 @@ API_USD_PER_REQUEST = 0.0008             # (1000 * 0.5 + 200 * 1.5) / 1e6
 PRICE_USD_PER_REQUEST = 0.002
 FIXED_USD_MONTH = 30_000
 CASH_USD = 100_000
-NO_SPREAD = {"traffic": [1, 1], "hardware_price": [1, 1], "api_price": [1, 1], "utilisation": [0.5, 0.5]}
+NO_SPREAD = {"traffic": [1, 1], "hardware_price": [1, 1], "api_price": [1, 1], "peak_load_share": [0.5, 0.5]}
 
 
 def _api_scenario(growth: float = 0.0, uncertainty: dict | None = None):
