@@ -112,3 +112,26 @@ def test_the_home_page_names_the_denominator_of_its_dollar_figure():
     dollars = [m.label for m in at.metric if m.label.startswith("$")]
     assert dollars and all("per 1M output tokens" in label for label in dollars), dollars
 
+
+# The glossary ARCHITECTURE 4.3 / issue 12 asks for: the terms a founder meets on the cost and
+# scenario pages, each defined once (English text, as it appears on the page).
+GLOSSARY_TERMS_EN = ("$ per 1M output tokens", "$ per 1M input + output tokens", "Utilisation", "Peak load share",
+                     "TTFT", "TPOT", "Throughput", "Prefill and decode", "Low / high range", "P10 / P50 / P90",
+                     "MFU", "Devices per replica", "Replica")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_methodology_page_has_a_glossary_in_both_languages(lang):
+    # by its link, as a reader shares it (the URL carries the part's label in the page's language)
+    at = open_page("dashboard/pages/methodology.py", lang=lang, query={"meth_part": t("meth.part.glossary", lang=lang)})
+    assert_clean(at)
+    text = "\n".join(m.value for m in at.markdown)
+    from dashboard.pages.methodology import GLOSSARY
+    for term in GLOSSARY:
+        assert f"**{t('meth.term.' + term, lang=lang)}**: {t('meth.def.' + term, lang=lang)}" in text, term
+    if lang == "en":
+        for term in GLOSSARY_TERMS_EN:
+            assert f"- **{term}" in text, term
+    # the two per-token figures are told apart, and utilisation keeps ARCHITECTURE 4.2's meaning
+    assert t("meth.term.usd_per_m_output", lang=lang) != t("meth.term.usd_per_m_io", lang=lang)
+    assert ("Share of paid device time" if lang == "en" else "付费设备时间") in t("meth.def.utilisation", lang=lang)
