@@ -88,7 +88,7 @@ def options_frame(result: ScenarioResult, workload: str) -> pd.DataFrame:
             t("scn.col.kind"): t("scn.kind." + o.kind.replace("-", "_")),
             t("scn.col.option"): o.label,
             t("scn.col.usd_month"): o.usd_month,
-            t("scn.col.usd_per_m_tokens"): o.usd_per_million_tokens if workload == "llm" else None,
+            t("scn.col.usd_per_m_tokens"): o.usd_per_million_io_tokens if workload == "llm" else None,
             t("scn.col.replicas"): "–" if o.replicas is None else f"{o.replicas:,}",
             t("scn.col.devices"): "–" if o.devices is None else f"{o.devices:,}",
             t("scn.col.break_even"): o.break_even_requests_month,

@@ -39,8 +39,9 @@ def to_json(obj) -> str:
 # ------------------------------------------------------------------------------------- inference
 _SPEED_LINES = (("prefill_tokens_per_s", " tok/s"), ("decode_tokens_per_s", " tok/s"),
                 ("throughput_tokens_per_s", " tok/s"), ("ttft_ms", " ms"), ("tpot_ms", " ms"),
-                ("usd_per_million_tokens", " $/1M"), ("energy_j_per_token", " J/tok"),
-                ("battery_pct_per_1k_tokens", " %/1k tok"))
+                ("usd_per_million_tokens", " $ per 1M output tokens"),
+                ("energy_j_per_token", " J per output token"),
+                ("battery_pct_per_1k_tokens", " % battery per 1k output tokens"))
 
 
 def _fig(value, unit: str = "") -> str:

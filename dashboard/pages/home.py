@@ -18,6 +18,8 @@ HEADLINE_MODEL = "llama-3.1-8b"
 HEADLINE_WEIGHTS = "int4"
 HEADLINE_TARGETS = ("nvidia-h100-sxm", "nvidia-jetson-agx-orin-64gb", "qualcomm-snapdragon-8-gen-3")
 PRICE_TARGET, PRICE_BATCH = "nvidia-h100-sxm", 32
+# the CLI's default --utilisation (ARCHITECTURE 4.2): share of paid device time doing useful work
+UTILISATION = 0.5
 
 page_header("home.title", "home.intro")
 
@@ -49,7 +51,7 @@ door(c3, "home.door.demos", "home.door.demos_text",
      [(first_demo, "home.door.demos_link", ":material/science:")])
 
 st.subheader(t("home.figures_title"), anchor="headline-figures")
-results = cached.serving_side_by_side(HEADLINE_MODEL, HEADLINE_TARGETS, HEADLINE_WEIGHTS, 512, 128, 1, 0.5)
+results = cached.serving_side_by_side(HEADLINE_MODEL, HEADLINE_TARGETS, HEADLINE_WEIGHTS, 512, 128, 1, UTILISATION)
 model = cached.model_info(HEADLINE_MODEL)
 st.caption(t("home.figures_intro", model=model.name, weights=HEADLINE_WEIGHTS))
 cols = st.columns(len(results) + 1)
@@ -63,13 +65,16 @@ for col, r in zip(cols, results):
                     unit="tok/s", help=t("home.fig_source_full", source=r.device.source))
         st.caption(t("home.fig_source", runtime=e.runtime,
                      verified=t("home.verified" if r.device.verified else "home.unverified")))
-# $ per 1M tokens where serving is cheapest to buy: a rented datacenter GPU, batched.
-price_run = cached.serving_side_by_side(HEADLINE_MODEL, (PRICE_TARGET,), "fp16", 512, 128, PRICE_BATCH, 0.5)[0]
+# $ per 1M output tokens (prefill included, ARCHITECTURE 4.3) where serving is cheapest to buy: a
+# rented datacenter GPU, batched.
+price_run = cached.serving_side_by_side(HEADLINE_MODEL, (PRICE_TARGET,), "fp16", 512, 128, PRICE_BATCH,
+                                        UTILISATION)[0]
 if price_run.estimate is not None and price_run.estimate.usd_per_million_tokens is not None:
     e, hw = price_run.estimate, price_run.device
     with cols[-1]:
         band_metric(t("home.fig_usd", device=short_name(hw), batch=PRICE_BATCH),
                     Range.of(e, "usd_per_million_tokens"), unit="$",
                     help=t("home.fig_source_full", source=hw.price_source or "?"))
-        st.caption(t("home.fig_price", price=fmt_plain(hw.usd_per_hour, 3), date=hw.price_as_of or "?"))
+        st.caption(t("home.fig_price", price=fmt_plain(hw.usd_per_hour, 3), date=hw.price_as_of or "?",
+                     util=fmt_plain(UTILISATION)))
 st.caption(t("home.figures_note"))

@@ -11,8 +11,13 @@ from dashboard.i18n import t
 from dashboard.state import BIND
 from dashboard.ui import page_header
 
+# Terms in the order a reader of the cost pages meets them; one meaning each across the product
+# (ARCHITECTURE 4.2 utilisation, 4.3 denominators). Texts: data/i18n/cost.yaml meth.term.* / meth.def.*
+GLOSSARY = ("usd_per_m_output", "usd_per_m_io", "utilisation", "peak_load_share", "ttft", "tpot",
+            "throughput", "prefill_decode", "band", "percentiles", "mfu", "replica", "devices_per_replica")
+
 page_header("meth.title", "meth.intro")
-part = st.segmented_control(t("meth.part"), ["formulas", "errors", "sources"],
+part = st.segmented_control(t("meth.part"), ["formulas", "glossary", "errors", "sources"],
                             format_func=lambda p: t(f"meth.part.{p}"), default="formulas",
                             required=True, key="meth_part", bind=BIND)
 
@@ -22,6 +27,10 @@ if part == "formulas":
         st.markdown(text)
     else:
         st.info(t("meth.missing_doc"))
+elif part == "glossary":
+    st.subheader(t("meth.glossary_title"), anchor="glossary")
+    st.caption(t("meth.glossary_intro"))
+    st.markdown("\n".join(f"- **{t('meth.term.' + term)}**: {t('meth.def.' + term)}" for term in GLOSSARY))
 elif part == "errors":
     st.subheader(t("meth.errors_title"), anchor="calibration-error")
     st.caption(t("meth.errors_intro"))

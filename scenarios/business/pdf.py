@@ -167,7 +167,8 @@ def assumption_rows(scenario: Scenario) -> list[tuple[str, str, str, str]]:
     rows.append(("Pricing", price, "scenario", ""))
     for t in scenario.targets:
         if t.kind == "api":
-            v = (f"{t.provider} {t.api_model}: ${fmt_plain(t.usd_per_m_input)}/${fmt_plain(t.usd_per_m_output)} per 1M in/out"
+            v = (f"{t.provider} {t.api_model}: ${fmt_plain(t.usd_per_m_input)}/${fmt_plain(t.usd_per_m_output)} "
+                 "per 1M input / output tokens"
                  if scenario.workload == "llm" else f"{t.provider} {t.api_model}: ${fmt_plain(t.usd_per_request)}/request")
         elif t.kind == "rented-gpu":
             v = f"{t.hardware}: ${fmt_plain(t.usd_per_hour)}/device-hour, batch {t.batch}"

@@ -37,7 +37,7 @@ class OptionFigures:
     devices: int | None
     usd_month: float | None
     usd_per_request: float | None
-    usd_per_million_tokens: float | None      # llm workloads: all tokens, in + out
+    usd_per_million_io_tokens: float | None   # llm workloads: per 1M input + output tokens (ARCHITECTURE 4.3)
     break_even_requests_month: float | None   # vs the cheapest API option
     requests_per_s_per_replica: float | None
     unmet: tuple[str, ...] = ()               # limits and constraints it breaks (constraints.py)

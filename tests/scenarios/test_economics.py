@@ -24,7 +24,7 @@ def test_api_cost_per_request_and_month(golden):
     assert api.usd_per_request == pytest.approx(0.0008)
     assert api.usd_month == pytest.approx(REQ_MONTH * 0.0008)           # 243.33
     # per 1M tokens, in + out: 0.0008 / 1200 tokens * 1e6 = 0.6667
-    assert api.usd_per_million_tokens == pytest.approx(0.0008 / 1200 * 1e6)
+    assert api.usd_per_million_io_tokens == pytest.approx(0.0008 / 1200 * 1e6)
 
 
 def test_rented_and_owned_replica_costs(golden):
