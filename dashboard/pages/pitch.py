@@ -2,6 +2,8 @@
 point, the one-line verdict and the assumptions with sources and dates; PDF export.
 The scenario comes from the URL (`pitch_id`); the picker sits in the sidebar, out of the way."""
 
+import html
+
 import streamlit as st
 
 from dashboard.cached import scenarios as cached
@@ -40,7 +42,9 @@ st.title(scenario.name)
 st.header(t("pitch.section"), anchor="pitch")
 st.caption(t("pitch.stamp", version=product_version(), data=data_version(),
              dates=", ".join(price_dates(scenario)) or t("common.na")))
-st.markdown(f'<div class="pitch-verdict">{verdict_text(full.result)}</div>', unsafe_allow_html=True)
+# The verdict names targets and regions from the scenario file (user text): escaped, it shows as
+# characters inside the page's own box and can never become markup.
+st.markdown(f'<div class="pitch-verdict">{html.escape(verdict_text(full.result))}</div>', unsafe_allow_html=True)
 st.write("")
 headline(full, pitch=True)
 sanity_warnings(full.result)

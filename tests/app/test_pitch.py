@@ -76,3 +76,21 @@ def test_a_scenario_that_runs_out_of_cash_marks_the_month(tmp_path, monkeypatch)
     assert [s["x0"] for s in marks] == [runway]
     assert t("scn.fig.months", "en", n=runway) in [m.value for m in at.metric]
     assert t("pitch.cash.runs_out", "en") in [a["text"] for a in fig["layout"].get("annotations", [])]
+
+
+def test_text_from_a_scenario_file_reaches_the_pitch_verdict_as_text_not_markup(tmp_path, monkeypatch):
+    """The verdict is drawn inside the page's own HTML box: a region written as markup in a shared
+    scenario file must show as characters, never become an element of the page."""
+    from scenarios.business.store import ScenarioStore
+
+    monkeypatch.setenv("VENTURE_LAB_SCENARIO_DIR", str(tmp_path))
+    base = load_preset(PRESET)
+    payload = '<img src=x onerror="alert(1)">'
+    hostile = base.replace(id="hostile", name="Hostile region",
+                           constraints=base.constraints.__class__(deployment="cloud", region=payload))
+    ScenarioStore(tmp_path).save(hostile)
+    at = open_page(PITCH, query={"pitch_id": "hostile"})
+    assert_clean(at)
+    boxes = [m.value for m in at.markdown if m.value.startswith("<div class=\"pitch-verdict\"")]
+    assert len(boxes) == 1
+    assert payload not in boxes[0] and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in boxes[0]
