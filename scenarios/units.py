@@ -202,6 +202,15 @@ def _missing(value: object) -> bool:
         return False
 
 
+def _special(value: object, na: str, after_inf: str = "") -> str | None:
+    """What every formatter writes for a missing figure (``na``) or an infinite one ('inf',
+    '-inf', then ``after_inf``); None for a finite number, which the formatter writes itself."""
+    if _missing(value):
+        return na
+    v = float(value)
+    return ("-inf" if v < 0 else "inf") + after_inf if math.isinf(v) else None
+
+
 def _decimals(magnitude: float, digits: int) -> int:
     """Decimals that show ``digits`` significant digits of ``magnitude`` (> 0) and every
     integer digit (456 stays 456 at two digits, as a reader expects of a whole amount)."""
@@ -243,22 +252,20 @@ def fmt_number(value: float | None, digits: int = 3, *, na: str = NA) -> str:
     >>> fmt_number(-402150), fmt_number(0.0000946), fmt_number(456e6, digits=2)
     ('-402k', '0.0000946', '456M')
     """
-    if _missing(value):
-        return na
+    special = _special(value, na)
+    if special is not None:
+        return special
     v = float(value)
-    if math.isinf(v):
-        return "-inf" if v < 0 else "inf"
     mantissa, suffix = _scaled(abs(v), digits, _COMPACT)
     return _signed(v, mantissa + suffix)
 
 
 def fmt_si(value: float | None, unit: str = "", digits: int = 3, *, na: str = NA) -> str:
     """A figure with an SI prefix before its unit: 1.23e12, 'FLOP/s' -> '1.23 TFLOP/s'."""
-    if _missing(value):
-        return na
+    special = _special(value, na, f" {unit}" if unit else "")
+    if special is not None:
+        return special
     v = float(value)
-    if math.isinf(v):
-        return ("-inf" if v < 0 else "inf") + (f" {unit}" if unit else "")
     mantissa, prefix = _scaled(abs(v), digits, _SI)
     return f"{_signed(v, mantissa)} {prefix}{unit}".rstrip()
 
@@ -272,11 +279,10 @@ def fmt_usd(value: float | None, digits: int = 3, *, compact: bool = True, decim
     amounts, never scientific notation) below: '$18,484', '$1.50', '$0.000123'.  ``decimals``
     fixes the decimals of that full form instead (a table column: '$61.61').
     """
-    if _missing(value):
-        return na
+    special = _special(value, na)
+    if special is not None:
+        return special
     v = float(value)
-    if math.isinf(v):
-        return "-inf" if v < 0 else "inf"
     if decimals is not None:
         return _signed(v, f"${abs(v):,.{decimals}f}")
     if compact:
@@ -297,30 +303,27 @@ def _whole_or_cents(magnitude: float, digits: int) -> str:
 
 def fmt_grouped(value: float | None, decimals: int = 0, *, na: str = NA) -> str:
     """The full figure with thousands separators: 4928.4 -> '4,928' (counts, whole amounts)."""
-    if _missing(value):
-        return na
+    special = _special(value, na)
+    if special is not None:
+        return special
     v = float(value)
-    if math.isinf(v):
-        return "-inf" if v < 0 else "inf"
     return _signed(v, f"{abs(v):,.{decimals}f}")
 
 
 def fmt_plain(value: float | None, digits: int = 6, *, na: str = NA) -> str:
     """An input echoed as typed: up to ``digits`` significant digits, no suffix, no grouping,
     trailing zeros dropped ('2.5', '1460', '0.00001'); what ``:g`` writes, without its exponent."""
-    if _missing(value):
-        return na
+    special = _special(value, na)
+    if special is not None:
+        return special
     v = float(value)
-    if math.isinf(v):
-        return "-inf" if v < 0 else "inf"
     return _signed(v, _significant(abs(v), digits).replace(",", ""))
 
 
 def fmt_pct(fraction: float | None, decimals: int = 1, *, na: str = NA) -> str:
     """A share as a percentage: 0.754 -> '75.4%'; never '-0.0%'."""
-    if _missing(fraction):
-        return na
+    special = _special(fraction, na, "%")
+    if special is not None:
+        return special
     v = float(fraction)
-    if math.isinf(v):
-        return "-inf%" if v < 0 else "inf%"
     return _signed(v, f"{abs(v) * 100:,.{decimals}f}%")
