@@ -25,7 +25,7 @@ SNAPSHOT = ROOT / "tests" / "snapshots" / "pages.json"
 REL_TOL = 1e-6
 # Prices are shown with their age (scenarios/business/price_age.py): the record ages them on one
 # fixed day, so it does not change with the calendar.
-SNAPSHOT_TODAY = "2026-12-01"
+SNAPSHOT_TODAY = "2026-12-07"
 # Figures measured on this computer's clock (the training-speed demo, the int8 latency here, the
 # vision demo's training time) differ run to run by nature: recorded as "<measured>", not compared.
 MEASURED = re.compile(r"latency here|per second|GFLOP/s|speed vs|training time", re.IGNORECASE)
