@@ -327,9 +327,10 @@ def _footnote(pdf: _Page, scenario: Scenario, width: float, lang: str) -> None:
     pdf.set_font(FONT, size=6.5)
     pdf.set_text_color(90, 90, 90)
     text = label("pdf.footnote", lang, id=scenario.id) + missing_note(pdf.missing, lang)
-    lines = pdf.multi_cell(width, 3, text, dry_run=True, output="LINES")
+    # left-aligned: justified Chinese (no spaces to stretch) spreads the few Latin words apart
+    lines = pdf.multi_cell(width, 3, text, align="L", dry_run=True, output="LINES")
     pdf.set_y(pdf.h - 6 - 3 * len(lines))        # ends 6 mm above the page's edge however long
-    pdf.multi_cell(width, 3, text)
+    pdf.multi_cell(width, 3, text, align="L")
 
 
 def missing_note(missing: set[str] | frozenset[str], lang: str = "en") -> str:
