@@ -119,6 +119,8 @@ def _traffic_inputs(tr: dict, k: str) -> dict:
                                            step=0.01, key=k + "growth")
     tr["prefix_cache_hit"] = c1.slider(t("scn.ed.prefix_cache_hit"), 0.0, 1.0, float(tr["prefix_cache_hit"]),
                                        help=t("scn.ed.prefix_cache_hit_help"), key=k + "pch")
+    tr["batch_share"] = c2.slider(t("scn.ed.batch_share"), 0.0, 1.0, float(tr["batch_share"]),
+                                  help=t("scn.ed.batch_share_help"), key=k + "batch")
     return tr
 
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.i18n import t
+from dashboard.i18n import current_language, t
 from dashboard.ui import fmt_grouped, fmt_number, fmt_pct, fmt_usd, note_metric
 from scenarios.business.economics import SELF_HOSTED, ScenarioResult
-from scenarios.business.pdf import assumption_rows
+from scenarios.business.assumptions import assumption_rows, price_date
+from scenarios.business.price_age import priced_kinds
 from scenarios.business.scenario import Scenario
 from scenarios.business.runner import FullRun
 
@@ -80,9 +81,11 @@ def sanity_warnings(result: ScenarioResult) -> None:
                    icon=":material/warning:")
 
 
-def options_frame(result: ScenarioResult, workload: str) -> pd.DataFrame:
+def options_frame(result: ScenarioResult, workload: str, scenario: Scenario) -> pd.DataFrame:
+    targets = {tg.id: tg for tg in scenario.targets}
     rows = []
     for o in result.options:
+        tg = targets[o.target_id]
         rows.append({
             t("scn.col.target"): o.target_id,
             t("scn.col.kind"): t("scn.kind." + o.kind.replace("-", "_")),
@@ -95,12 +98,13 @@ def options_frame(result: ScenarioResult, workload: str) -> pd.DataFrame:
             t("scn.col.meets"): t("scn.col.unmet", which="; ".join(o.unmet)) if o.unmet
             else t("scn.col.meets_yes"),
             t("scn.col.note"): o.note or ("" if o.feasible else t("scn.col.infeasible")),
+            t("price.col"): price_date(tg, current_language()) if tg.kind in priced_kinds() else "",
         })
     return pd.DataFrame(rows)
 
 
 def assumptions_frame(scenario: Scenario) -> pd.DataFrame:
-    return pd.DataFrame(assumption_rows(scenario), columns=[t("scn.col.assumption"), t("scn.col.value"),
+    return pd.DataFrame(assumption_rows(scenario, current_language()), columns=[t("scn.col.assumption"), t("scn.col.value"),
                                                            t("scn.col.source"), t("scn.col.date")])
 
 

@@ -3,7 +3,7 @@
 Run once by a maintainer (never at run time):  python tools/build_catalogs.py --ref ../../shared/data
 It copies every row with its source, adds the columns the engine needs (hw_class, verified,
 derived, rental prices by a documented rule, assumption ranges) and writes
-data/hardware.csv, data/models.csv, data/operating.csv, data/api_prices.csv.
+data/hardware.csv, data/models.csv, data/operating.csv (data/api_prices.csv is kept by hand).
 data/formats.csv is hand-written (see data/README.md).  Every added value is explained in
 the row's `derived` / `notes` column; see data/README.md for the rules.
 """
@@ -485,11 +485,13 @@ def main() -> None:
     ref = Path(a.ref)
     build_hardware(ref).to_csv(ROOT / "data" / "hardware.csv", index=False)
     build_models(ref).to_csv(ROOT / "data" / "models.csv", index=False)
-    build_api_prices(ref).to_csv(ROOT / "data" / "api_prices.csv", index=False)
+    # data/api_prices.csv is not rebuilt: since its 2026-12 refresh it carries batch prices, real
+    # dates and provider|secondary sources the reference file lacks (data/README.md); rebuilding it
+    # would undo that. build_api_prices stays to compare the two.
     build_operating().to_csv(ROOT / "data" / "operating.csv", index=False)
     src = pd.read_csv(ref / "prices" / "gpu_rental_prices.csv")
     src.assign(verified=False).to_csv(ROOT / "data" / "rental_prices.csv", index=False)
-    print("wrote data/hardware.csv models.csv api_prices.csv operating.csv rental_prices.csv")
+    print("wrote data/hardware.csv models.csv operating.csv rental_prices.csv")
 
 
 if __name__ == "__main__":

@@ -23,6 +23,9 @@ from tools.cli_snapshot import differences, main
 ROOT = Path(__file__).resolve().parents[1]
 SNAPSHOT = ROOT / "tests" / "snapshots" / "pages.json"
 REL_TOL = 1e-6
+# Prices are shown with their age (scenarios/business/price_age.py): the record ages them on one
+# fixed day, so it does not change with the calendar.
+SNAPSHOT_TODAY = "2026-12-07"
 # Figures measured on this computer's clock (the training-speed demo, the int8 latency here, the
 # vision demo's training time) differ run to run by nature: recorded as "<measured>", not compared.
 MEASURED = re.compile(r"latency here|per second|GFLOP/s|speed vs|training time", re.IGNORECASE)
@@ -62,16 +65,19 @@ def page_figures(page_path: str) -> dict:
 
 def records() -> dict:
     """Every page's figures, with empty folders of saved devices and scenarios, so what a
-    machine has saved (or a test left behind) never enters the record."""
+    machine has saved (or a test left behind) never enters the record, and prices aged on
+    SNAPSHOT_TODAY."""
     import os
     import tempfile
 
     from dashboard.navigation import all_pages
+    from scenarios.business.price_age import TODAY_ENV
     from scenarios.business.store import DEVICE_DIR_ENV, SCENARIO_DIR_ENV
-    saved_env = {k: os.environ.get(k) for k in (DEVICE_DIR_ENV, SCENARIO_DIR_ENV)}
+    saved_env = {k: os.environ.get(k) for k in (DEVICE_DIR_ENV, SCENARIO_DIR_ENV, TODAY_ENV)}
     with tempfile.TemporaryDirectory() as tmp:
         os.environ[DEVICE_DIR_ENV] = os.path.join(tmp, "devices")
         os.environ[SCENARIO_DIR_ENV] = os.path.join(tmp, "scenarios")
+        os.environ[TODAY_ENV] = SNAPSHOT_TODAY
         try:
             return {spec.path: page_figures(spec.path) for spec in all_pages()}
         finally:

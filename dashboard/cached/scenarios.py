@@ -6,6 +6,8 @@ changes any number changes the key). Nothing here computes a figure.
 
 from __future__ import annotations
 
+import datetime as _dt
+
 import streamlit as st
 
 from scenarios.engine import catalog
@@ -25,10 +27,13 @@ def run_yaml(yaml_text: str, samples: int = SAMPLES, seed: int = 0) -> FullRun:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def pdf_for_yaml(yaml_text: str) -> bytes:
+def pdf_for_yaml(yaml_text: str, lang: str = "en", today: str = "") -> bytes:
+    """The pitch PDF in ``lang``; ``today`` (the date the prices are aged on) is part of the key,
+    so a PDF cached yesterday is not served with yesterday's ages."""
     scenario = parse_text(yaml_text)
     full = run_yaml(yaml_text)
-    return build_pdf(scenario, full.result, full.monte_carlo)
+    return build_pdf(scenario, full.result, full.monte_carlo, lang=lang,
+                     today=_dt.date.fromisoformat(today) if today else None)
 
 
 @st.cache_data(show_spinner=False)

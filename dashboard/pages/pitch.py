@@ -12,6 +12,7 @@ from dashboard.scenario_view import assumptions_frame, headline, sanity_warnings
 from dashboard.state import BIND, seed_from_url
 from dashboard.ui import explain_errors
 from scenarios.business.pdf import data_version, price_dates, product_version
+from scenarios.business.price_age import today as price_today
 
 st.markdown("""<style>
 /* Five cards share a 1280 px page (~150 px each): a long value ("Default alive") or note wraps
@@ -54,7 +55,7 @@ st.subheader(t("pitch.assumptions"), anchor="assumptions")
 st.table(assumptions_frame(scenario).set_index(t("scn.col.assumption")))  # wraps long sources, unlike a grid
 
 with explain_errors(), st.spinner(t("pitch.building_pdf")):
-    pdf = cached.pdf_for_yaml(text)
+    pdf = cached.pdf_for_yaml(text, current_language(), price_today().isoformat())
 c1, c2 = st.columns(2)
 c1.download_button(t("pitch.pdf"), pdf, file_name=f"{scenario.id}.pdf", mime="application/pdf",
                    icon=":material/picture_as_pdf:", type="primary", key="pitch_pdf")

@@ -124,7 +124,7 @@ sanity_warnings(full.result)
 st.subheader(t("scn.section.build_vs_buy"), anchor="build-vs-buy")
 figs = cached.scenario_figures(yaml_text, current_language())
 st.plotly_chart(figs["cost"], width="stretch")
-opts = options_frame(full.result, scenario.workload)
+opts = options_frame(full.result, scenario.workload, scenario)
 st.dataframe(opts, hide_index=True, width="stretch",
              column_config={t("scn.col.usd_month"): st.column_config.NumberColumn(format="$%.0f"),
                             t("scn.col.usd_per_m_tokens"): st.column_config.NumberColumn(format="$%.3f"),

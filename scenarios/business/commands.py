@@ -1,4 +1,4 @@
-"""`venture-lab scenario run FILE [--json]`, `scenario validate FILE` and `scenario pdf FILE --output PATH`.
+"""`venture-lab scenario run FILE [--json]`, `scenario validate FILE` and `scenario pdf FILE --output PATH [--lang en|zh]`.
 
 :func:`register` adds the ``scenario`` command to the main CLI's subparsers
 (scenarios/cli.py). Bad input exits with code 2 and one line on stderr naming the field.
@@ -12,7 +12,6 @@ import json
 import sys
 
 from scenarios.errors import VentureLabError
-from scenarios.units import fmt_grouped, fmt_pct, fmt_usd
 
 
 def register(subparsers) -> argparse.ArgumentParser:
@@ -34,6 +33,8 @@ def register(subparsers) -> argparse.ArgumentParser:
     pdf_p = sub.add_parser("pdf", help="write the one-page PDF the pitch page offers (ARCHITECTURE 4.3)")
     pdf_p.add_argument("file", help="scenario YAML file (or a preset id: nlp, vision, ...)")
     pdf_p.add_argument("--output", required=True, help="where to write the PDF (an existing file is replaced)")
+    pdf_p.add_argument("--lang", choices=("en", "zh"), default="en",
+                       help="language of the PDF's labels: en (default) or zh")
     pdf_p.set_defaults(func=cmd_pdf)
     return p
 
@@ -104,60 +105,6 @@ def run_payload(full) -> dict:
     return json_safe(payload)
 
 
-def _band_text(band, fmt) -> str:
-    return "n/a" if band is None else f"P10 {fmt(band.low)}, P50 {fmt(band.expected)}, P90 {fmt(band.high)}"
-
-
-def _point_vs_median(full) -> str | None:
-    """One line on why the headline (inputs at their mode) is not the Monte Carlo's P50."""
-    from scenarios.business.economics import SELF_HOSTED
-
-    r, mc = full.result, full.monte_carlo
-    if mc.point_percentile is None or mc.cost_usd_month is None or mc.cost_usd_month.width <= 0:
-        return None
-    kind = next(o.kind for o in r.options if o.target_id == r.unit.serving_target)
-    why = ("replica counts round up to whole devices (and the ranges are lopsided)" if kind in SELF_HOSTED
-           else "an API's cost is linear in its inputs but the ranges are lopsided")
-    return (f"  the headline is computed at the most likely inputs, P50 is the simulation's median: {why}, "
-            f"so the headline sits at percentile {mc.point_percentile}, not 50")
-
-
-def _cash_line(u) -> str:
-    """Profit as a founder says it (a signed amount), or the burn and the runway."""
-    if u.burn_usd_month < 0:
-        return f"profitable: +{fmt_usd(-u.burn_usd_month)}/month (after fixed costs)"
-    runway = "default alive (growth makes it profitable before the cash runs out)" \
-        if u.runway_months is None else f"{u.runway_months} months"
-    return f"burn {fmt_usd(u.burn_usd_month)}/month; runway {runway}"
-
-
-def _print_text(scenario, full) -> None:
-    r, mc = full.result, full.monte_carlo
-    u = r.unit
-    print(f"{scenario.name}  [{scenario.id}, {scenario.domain}, {scenario.model} {scenario.weights}]")
-    print(f"verdict: {r.verdict.text}")
-    for w in r.warnings:
-        print(f"warning: {w.text}")
-    print(f"serving on {u.serving_target}: {fmt_usd(u.serving_usd_month, compact=False)}/month "
-          f"(Monte Carlo {_band_text(mc.cost_usd_month, lambda v: fmt_usd(v, compact=False))})")
-    why = _point_vs_median(full)
-    if why:
-        print(why)
-    if u.gross_margin is not None:
-        print(f"gross margin: {fmt_pct(u.gross_margin)} ({_band_text(mc.margin, fmt_pct)})")
-    print(f"revenue {fmt_usd(u.revenue_usd_month, compact=False)}/month; cost per request "
-          f"{fmt_usd(u.cost_per_request_usd, compact=False)}; per user "
-          f"{fmt_usd(u.cost_per_user_usd, compact=False)}/month; devices at peak {fmt_grouped(u.devices_at_peak)}")
-    print(_cash_line(u))
-    print("options (today's volume):")
-    for o in r.options:
-        cost = "n/a" if o.usd_month is None else f"{fmt_usd(o.usd_month, compact=False)}/month"
-        be = "" if o.break_even_requests_month is None else \
-            f"; beats the API above {fmt_grouped(o.break_even_requests_month)} requests/month"
-        print(f"  {o.target_id:<18} {o.label:<42} {cost}{be}{'  (' + o.note + ')' if o.note else ''}")
-    print("tornado (gross margin swing): " + ", ".join(f"{b.name} {fmt_pct(b.swing)}" for b in full.tornado))
-
-
 def cmd_run(args) -> int:
     from scenarios.business.runner import run
 
@@ -172,7 +119,9 @@ def cmd_run(args) -> int:
     if args.json:
         print(json.dumps(run_payload(full), allow_nan=False))
     else:
-        _print_text(scenario, full)
+        from scenarios.business.report import text_report
+
+        print(text_report(scenario, full))
     return 0
 
 
@@ -238,7 +187,7 @@ def cmd_pdf(args) -> int:
         output = _output_path(args.output)
         scenario = _load(args.file)
         full = run(scenario)
-        content = build_pdf(scenario, full.result, full.monte_carlo)
+        content = build_pdf(scenario, full.result, full.monte_carlo, lang=args.lang)
         _write_file(output, content, "--output")
     except VentureLabError as err:
         print(f"venture-lab scenario pdf: {err}", file=sys.stderr)

@@ -11,7 +11,9 @@ Cost of serving one month at ``R`` requests (all options share one vectorised fo
 * API: ``R * usd_per_request`` with ``usd_per_request = (prompt_tokens * ((1 - h) * usd_per_m_input
   + h * usd_per_m_cached_input) + output_tokens * usd_per_m_output) / 1e6``, ``h`` the
   ``traffic.prefix_cache_hit`` (the full input price where the target quotes no cached one;
-  per-input workloads: the quoted price per request).
+  per-input workloads: the quoted price per request); the ``traffic.batch_share`` of requests pays
+  the target's batch prices instead (``usd_per_m_batch_input`` / ``_output``; the normal ones where
+  it quotes none; cache hits at ``min(cached, batch input)``).
 * Rented, owned or edge: replicas are sized for the peak hour and kept up all month:
   ``replicas = max(min_replicas, ceil(peak_rps / (replica_rps * peak_load_share)))`` with
   ``peak_rps = R / seconds_per_month * peak_factor``; each replica costs
@@ -82,13 +84,33 @@ def _target_label(t: Target) -> str:
 
 
 def api_usd_per_request(scenario: Scenario, t: Target) -> float:
+    """An API's price of one request: the ``traffic.batch_share`` of requests at the provider's
+    batch prices (the normal ones where the target quotes none), the rest at the normal prices."""
     if scenario.workload == "per-input":
         return float(t.usd_per_request or 0.0)
+    normal = _llm_usd_per_request(scenario, t.usd_per_m_input, t.usd_per_m_cached_input, t.usd_per_m_output)
+    b = scenario.traffic.batch_share
+    if b == 0:
+        return normal
+    batch_in = t.usd_per_m_input if t.usd_per_m_batch_input is None else t.usd_per_m_batch_input
+    batch_out = t.usd_per_m_output if t.usd_per_m_batch_output is None else t.usd_per_m_batch_output
+    # a cache hit in a batch pays the cached price, never more than the batch input price; the
+    # providers that stack both discounts (Anthropic, OpenAI) charge less: this is the safe side
+    cached = t.usd_per_m_cached_input
+    batch_cached = batch_in if cached is None else min(cached, batch_in)
+    batch = _llm_usd_per_request(scenario, batch_in, batch_cached, batch_out)
+    return (1.0 - b) * normal + b * batch
+
+
+def _llm_usd_per_request(scenario: Scenario, usd_per_m_input: float, usd_per_m_cached_input: float | None,
+                         usd_per_m_output: float) -> float:
+    """Prompt tokens at the input price, the ``prefix_cache_hit`` share of them at the cached-input
+    price (the input price where none is quoted), output tokens at the output price."""
     tr = scenario.traffic
-    cached = t.usd_per_m_cached_input if t.usd_per_m_cached_input is not None else t.usd_per_m_input
+    cached = usd_per_m_input if usd_per_m_cached_input is None else usd_per_m_cached_input
     h = tr.prefix_cache_hit
-    usd_per_m_prompt = (1.0 - h) * t.usd_per_m_input + h * cached
-    return (tr.prompt_tokens * usd_per_m_prompt + tr.output_tokens * t.usd_per_m_output) / 1e6
+    usd_per_m_prompt = (1.0 - h) * usd_per_m_input + h * cached
+    return (tr.prompt_tokens * usd_per_m_prompt + tr.output_tokens * usd_per_m_output) / 1e6
 
 
 def replica_usd_month(scenario: Scenario, t: Target, power_w_default: float | None = None) -> float:

@@ -49,8 +49,9 @@ def _migrate_v2(d: dict) -> dict:
     """Version 2: ``operating.utilisation`` and ``uncertainty.utilisation`` meant the share of
     replica capacity used at the peak hour (headroom), not the engine's utilisation (share of paid
     device time doing useful work, ARCHITECTURE 4.2): version 3 names them ``peak_load_share``.
-    The fields version 3 adds (limits, constraints, regions, prefix_cache_hit, node prices) default
-    to "no limit", cloud, no cache and per-device prices: a version 2 file keeps its figures."""
+    The fields version 3 adds (limits, constraints, regions, prefix_cache_hit, batch_share and the
+    targets' batch prices, node prices) default to "no limit", cloud, no cache, no batch traffic and
+    per-device prices: a version 2 file keeps its figures."""
     d = dict(d)
     for block in ("operating", "uncertainty"):
         part = d.get(block)

@@ -23,10 +23,14 @@ from pathlib import Path
 
 from fpdf import FPDF
 
+# assumption_rows is the pitch page's table too; importers of this module find it here
+from scenarios.business.assumptions import assumption_rows, usd_short
 from scenarios.business.economics import VOLUME_DIGITS, ScenarioResult, tokens_per_request
+from scenarios.business.labels import LANGUAGES, label
 from scenarios.business.scenario import Scenario
 from scenarios.business.uncertainty import MonteCarloResult
-from scenarios.units import fmt_grouped, fmt_number, fmt_pct, fmt_plain, fmt_usd
+from scenarios.errors import VentureLabError
+from scenarios.units import fmt_number, fmt_pct
 
 ROOT = Path(__file__).resolve().parents[2]
 MARGIN_MM = 12          # left and right page margin; the A4 body is 186 mm wide
@@ -126,68 +130,46 @@ def price_dates(scenario: Scenario) -> list[str]:
                   ({scenario.operating.as_of} if scenario.operating.as_of else set()))
 
 
-def _usd(x: float | None) -> str:
-    """A page's worth of dollars: $18k from a thousand up, whole dollars from $10, cents below."""
-    if x is not None and math.isfinite(x) and abs(x) >= 1000:
-        return fmt_usd(x, VOLUME_DIGITS)
-    return fmt_usd(x, compact=False)
-
-
-def headline_figures(scenario: Scenario, result: ScenarioResult,
-                     mc: MonteCarloResult | None) -> list[tuple[str, str, str]]:
-    """(label, value, detail) for the big numbers, shared by the pitch page and the PDF."""
+def headline_figures(scenario: Scenario, result: ScenarioResult, mc: MonteCarloResult | None,
+                     lang: str = "en") -> list[tuple[str, str, str]]:
+    """(label, value, detail) for the PDF's big numbers."""
     u = result.unit
     figs = []
     band = mc.cost_usd_month if mc else None
-    cost_detail = (f"P10-P90 {_usd(band.low)}-{_usd(band.high)}" if band else f"on {u.serving_target}")
-    figs.append(("Serving cost / month", _usd(u.serving_usd_month), cost_detail))
+    cost_detail = (label("pdf.fig.band", lang, low=usd_short(band.low), high=usd_short(band.high)) if band
+                   else label("pdf.fig.on", lang, target=u.serving_target))
+    figs.append((label("pdf.fig.serving", lang), usd_short(u.serving_usd_month), cost_detail))
     if u.gross_margin is not None:
-        m_detail = f"P10-P90 {fmt_pct(mc.margin.low)}-{fmt_pct(mc.margin.high)}" if mc and mc.margin else ""
-        figs.append(("Gross margin", fmt_pct(u.gross_margin), m_detail))
-    figs.append(("Cost per user / month", _usd(u.cost_per_user_usd), f"{_usd(u.cost_per_request_usd * 1000)} per 1k requests"))
-    figs.append(("Runway", "default alive" if u.runway_months is None else f"{u.runway_months} months",
-                 f"burn {_usd(u.burn_usd_month)}/month" if u.burn_usd_month > 0 else "cash-flow positive"))
+        m_detail = (label("pdf.fig.band", lang, low=fmt_pct(mc.margin.low), high=fmt_pct(mc.margin.high))
+                    if mc and mc.margin else "")
+        figs.append((label("pdf.fig.margin", lang), fmt_pct(u.gross_margin), m_detail))
+    figs.append((label("pdf.fig.per_user", lang), usd_short(u.cost_per_user_usd),
+                 label("pdf.fig.per_1k", lang, usd=usd_short(u.cost_per_request_usd * 1000))))
+    figs.append((label("pdf.fig.runway", lang),
+                 label("pdf.fig.alive", lang) if u.runway_months is None
+                 else label("pdf.fig.months", lang, n=u.runway_months),
+                 label("pdf.fig.burn", lang, usd=usd_short(u.burn_usd_month)) if u.burn_usd_month > 0
+                 else label("pdf.fig.positive", lang)))
     if u.devices_at_peak:
-        figs.append(("Devices at peak", f"{u.devices_at_peak}", f"{fmt_number(u.peak_requests_per_s, 2)} requests/s at peak"))
+        figs.append((label("pdf.fig.devices", lang), f"{u.devices_at_peak}",
+                     label("pdf.fig.peak_rps", lang, rps=fmt_number(u.peak_requests_per_s, 2))))
     return figs[:5]
 
 
-def assumption_rows(scenario: Scenario) -> list[tuple[str, str, str, str]]:
-    """(assumption, value, source, date) for the table on the pitch page and the PDF."""
-    tr, p, op, fc = scenario.traffic, scenario.pricing, scenario.operating, scenario.fixed_costs
-    rows = [
-        ("Model / weights", f"{scenario.model} / {scenario.weights}", "model catalog (data/)", ""),
-        ("Requests per day", f"{fmt_grouped(tr.requests_per_day)} (peak x{fmt_plain(tr.peak_factor)}, "
-         f"growth {fmt_pct(tr.monthly_growth, 0)}/month)", "scenario", ""),
-    ]
-    if scenario.workload == "llm":
-        rows.append(("Tokens per request", f"{tr.prompt_tokens} in / {tr.output_tokens} out", "scenario", ""))
-    price = (f"${fmt_plain(p.usd_per_request)} per request" if p.model == "per-request"
-             else f"${fmt_plain(p.usd_per_user_month)} per user-month x {tr.monthly_active_users:,} users")
-    rows.append(("Pricing", price, "scenario", ""))
-    for t in scenario.targets:
-        if t.kind == "api":
-            v = (f"{t.provider} {t.api_model}: ${fmt_plain(t.usd_per_m_input)}/${fmt_plain(t.usd_per_m_output)} "
-                 "per 1M input / output tokens"
-                 if scenario.workload == "llm" else f"{t.provider} {t.api_model}: ${fmt_plain(t.usd_per_request)}/request")
-        elif t.kind == "rented-gpu":
-            v = f"{t.hardware}: ${fmt_plain(t.usd_per_hour)}/device-hour, batch {t.batch}"
-        elif t.kind in ("owned-gpu", "edge"):
-            v = (f"{t.hardware}: ${fmt_grouped(t.purchase_usd)} over {t.amortisation_months} months"
-                 + (f", {fmt_plain(t.power_w)} W" if t.power_w else ""))
-        else:
-            v = f"{t.hardware}: on the user's device"
-        rows.append((f"Target {t.id}", v, t.source, t.as_of))
-    rows.append(("Peak load share / PUE / power", f"{fmt_pct(op.peak_load_share, 0)} / {fmt_plain(op.pue)} / "
-                 f"${fmt_plain(op.electricity_usd_per_kwh)} per kWh", op.source, op.as_of))
-    rows.append(("Fixed costs / month", f"team {_usd(fc.team_usd_month)}, compliance "
-                 f"{_usd(fc.compliance_usd_month)}, other {_usd(fc.other_usd_month)}", "scenario", ""))
-    rows.append(("Cash", _usd(scenario.funding.cash_usd), "scenario", ""))
-    return rows
+def verdict_line(result: ScenarioResult, lang: str = "en") -> str:
+    """The verdict in ``lang``: the engine's English sentence, or its translation (the
+    dashboard's scn.verdict.* keys) with the same parameters."""
+    v = result.verdict
+    if lang == "en":
+        return v.text
+    try:
+        return label(f"scn.verdict.{v.kind}", lang, **{k: str(x) for k, x in v.params.items()})
+    except (KeyError, IndexError):       # a translation naming a parameter this verdict lacks
+        return v.text
 
 
 def _chart(pdf: FPDF, scenario: Scenario, result: ScenarioResult, x: float, y: float,
-           w: float, h: float) -> None:
+           w: float, h: float, lang: str = "en") -> None:
     """Monthly cost against monthly volume, log-log, one line per option."""
     curves = result.curves
     tpr = tokens_per_request(scenario) if scenario.workload == "llm" else 1
@@ -216,14 +198,14 @@ def _chart(pdf: FPDF, scenario: Scenario, result: ScenarioResult, x: float, y: f
     for d in range(ly0, ly1 + 1):
         _, yy = to_xy(xs[0], 10 ** d)
         pdf.line(px, yy, px + pw, yy)
-        pdf.text(x, yy + 1, _usd(10.0 ** d))
+        pdf.text(x, yy + 1, usd_short(10.0 ** d))
     for d in range(math.ceil(lx0), math.floor(lx1) + 1):
         xx, _ = to_xy(10 ** d, 10 ** ly0)
         pdf.line(xx, py, xx, py + ph)
         pdf.text(xx - 3, py + ph + 3.5, fmt_number(10.0 ** d, VOLUME_DIGITS))
-    unit = "tokens" if scenario.workload == "llm" else "requests"
-    pdf.text(px + pw / 2 - 18, py + ph + 8, f"{unit} per month (log)")
-    pdf.text(x, py - 1, "USD per month (log)")
+    axis = "pdf.axis_tokens" if scenario.workload == "llm" else "pdf.axis_requests"
+    pdf.text(px + pw / 2 - 18, py + ph + 8, label(axis, lang))
+    pdf.text(x, py - 1, label("pdf.axis_usd", lang))
     now = result.unit.requests_month * tpr
     if xs[0] <= now <= xs[-1]:
         xx, _ = to_xy(now, 10 ** ly0)
@@ -231,7 +213,7 @@ def _chart(pdf: FPDF, scenario: Scenario, result: ScenarioResult, x: float, y: f
         pdf.set_dash_pattern(dash=1, gap=1)
         pdf.line(xx, py, xx, py + ph)
         pdf.set_dash_pattern()
-        pdf.text(xx + 1, py + 3, "today")
+        pdf.text(xx + 1, py + 3, label("pdf.today", lang))
     legend_y = py + 2
     for i, (tid, ys) in enumerate(series.items()):
         color = PALETTE[i % len(PALETTE)]
@@ -249,8 +231,12 @@ def _chart(pdf: FPDF, scenario: Scenario, result: ScenarioResult, x: float, y: f
 
 
 def build_pdf(scenario: Scenario, result: ScenarioResult, mc: MonteCarloResult | None = None,
-              *, generated: _dt.datetime | None = None) -> bytes:
-    """The one-page PDF as bytes: title and stamp, big figures, verdict and chart, assumptions, footnote."""
+              *, generated: _dt.datetime | None = None, lang: str = "en",
+              today: _dt.date | None = None) -> bytes:
+    """The one-page PDF as bytes: title and stamp, big figures, verdict and chart, assumptions,
+    footnote; labels in ``lang`` (LANGUAGES), prices aged on ``today`` (default: price_age.today)."""
+    if lang not in LANGUAGES:
+        raise VentureLabError("--lang", "is not a language of the PDF", got=lang, accepted=LANGUAGES)
     generated = generated or _dt.datetime.now(_dt.timezone.utc)
     pdf = _Page()
     pdf.set_auto_page_break(False)
@@ -259,26 +245,28 @@ def build_pdf(scenario: Scenario, result: ScenarioResult, mc: MonteCarloResult |
     pdf.set_title(unicodedata.normalize("NFC", scenario.name))
     pdf.set_creator(f"AI Venture Lab {product_version()}")
     width = pdf.w - 2 * MARGIN_MM
-    _title_and_stamp(pdf, scenario, width, generated)
-    _figure_boxes(pdf, headline_figures(scenario, result, mc), width)
-    _verdict_and_chart(pdf, scenario, result, width)
-    _assumptions_table(pdf, scenario, width)
-    _footnote(pdf, scenario, width)
+    _title_and_stamp(pdf, scenario, width, generated, lang)
+    _figure_boxes(pdf, headline_figures(scenario, result, mc, lang), width)
+    _verdict_and_chart(pdf, scenario, result, width, lang)
+    _assumptions_table(pdf, assumption_rows(scenario, lang, today), width, lang)
+    _footnote(pdf, scenario, width, lang)
     return bytes(pdf.output())
 
 
-def _title_and_stamp(pdf: FPDF, scenario: Scenario, width: float, generated: _dt.datetime) -> None:
+def _title_and_stamp(pdf: FPDF, scenario: Scenario, width: float, generated: _dt.datetime,
+                     lang: str) -> None:
     """The scenario's name, then one grey line of versions, price dates and what is served where."""
     pdf.set_font(FONT, "B", 16)
     pdf.cell(width, 8, scenario.name, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, size=8)
     pdf.set_text_color(90, 90, 90)
-    stamp = (f"AI Venture Lab {product_version()} | data {data_version()} | prices as of "
-             f"{', '.join(price_dates(scenario)) or 'n/a'} | scenario {scenario.id} "
-             f"(schema v{scenario.schema_version}) | generated {generated:%Y-%m-%d %H:%M} UTC")
+    stamp = label("pdf.stamp", lang, version=product_version(), data=data_version(),
+                  dates=", ".join(price_dates(scenario)) or "n/a", id=scenario.id,
+                  schema=scenario.schema_version, generated=f"{generated:%Y-%m-%d %H:%M}")
     pdf.multi_cell(width, 3.6, stamp, new_x="LMARGIN", new_y="NEXT")
-    pdf.cell(width, 4, f"{scenario.domain} | {scenario.model} ({scenario.weights}) | "
-                       f"serving on {scenario.serving_target}", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(width, 4, label("pdf.serving_on", lang, domain=scenario.domain, model=scenario.model,
+                             weights=scenario.weights, target=scenario.serving_target),
+             new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(0, 0, 0)
     pdf.ln(2)
 
@@ -307,50 +295,48 @@ def _figure_boxes(pdf: FPDF, figs: list[tuple[str, str, str]], width: float) -> 
     pdf.set_xy(MARGIN_MM, y0 + 28)
 
 
-def _verdict_and_chart(pdf: FPDF, scenario: Scenario, result: ScenarioResult, width: float) -> None:
+def _verdict_and_chart(pdf: FPDF, scenario: Scenario, result: ScenarioResult, width: float,
+                       lang: str) -> None:
     pdf.set_font(FONT, "B", 11.5)
     pdf.set_fill_color(239, 246, 255)
-    pdf.multi_cell(width, 6, result.verdict.text, fill=True, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(width, 6, verdict_line(result, lang), fill=True, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.set_font(FONT, "B", 9)
-    pdf.cell(width, 5, "Build vs buy: monthly cost against volume", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(width, 5, label("pdf.chart_title", lang), new_x="LMARGIN", new_y="NEXT")
     cy = pdf.get_y()
-    _chart(pdf, scenario, result, MARGIN_MM, cy, width, 88)
+    _chart(pdf, scenario, result, MARGIN_MM, cy, width, 88, lang)
     pdf.set_xy(MARGIN_MM, cy + 90)
 
 
-def _assumptions_table(pdf: FPDF, scenario: Scenario, width: float) -> None:
+def _assumptions_table(pdf: FPDF, rows: list[tuple[str, str, str, str]], width: float, lang: str) -> None:
     pdf.set_font(FONT, "B", 9)
-    pdf.cell(width, 5, "Assumptions", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(width, 5, label("pdf.assumptions", lang), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, size=6.5)
-    rows = assumption_rows(scenario)
-    with pdf.table(col_widths=(26, 58, 80, 22), line_height=3.2, text_align="LEFT",
+    heads = tuple(label(f"pdf.col.{k}", lang) for k in ("assumption", "value", "source", "date"))
+    with pdf.table(col_widths=(26, 54, 72, 34), line_height=3.2, text_align="LEFT",
                    first_row_as_headings=True) as table:
-        for row in [("Assumption", "Value", "Source", "Date"), *rows]:
+        for row in [heads, *rows]:
             r = table.row()
             for cell in row:
                 r.cell(cell[:220])
 
 
-def _footnote(pdf: _Page, scenario: Scenario, width: float) -> None:
+def _footnote(pdf: _Page, scenario: Scenario, width: float, lang: str) -> None:
     """Where the figures come from, at the foot of the page; drawn last, so it can name every
     character the page could not print."""
     pdf.set_font(FONT, size=6.5)
     pdf.set_text_color(90, 90, 90)
-    text = ("Estimates: serving speed from the AI Venture Lab engine (roofline with fitted efficiency, "
-            "see docs/methodology.md); costs sized for the peak hour; ranges are P10-P90 of a 10,000-sample "
-            f"Monte Carlo. Scenario file: {scenario.id}.yaml (download it next to this PDF)."
-            + missing_note(pdf.missing))
-    lines = pdf.multi_cell(width, 3, text, dry_run=True, output="LINES")
+    text = label("pdf.footnote", lang, id=scenario.id) + missing_note(pdf.missing, lang)
+    # left-aligned: justified Chinese (no spaces to stretch) spreads the few Latin words apart
+    lines = pdf.multi_cell(width, 3, text, align="L", dry_run=True, output="LINES")
     pdf.set_y(pdf.h - 6 - 3 * len(lines))        # ends 6 mm above the page's edge however long
-    pdf.multi_cell(width, 3, text)
+    pdf.multi_cell(width, 3, text, align="L")
 
 
-def missing_note(missing: set[str] | frozenset[str]) -> str:
+def missing_note(missing: set[str] | frozenset[str], lang: str = "en") -> str:
     """One sentence naming, by code point, the characters printed as PLACEHOLDER ('' if none)."""
     if not missing:
         return ""
     codes = [f"U+{ord(ch):04X}" for ch in sorted(missing)]
-    more = f" and {len(codes) - MISSING_LISTED} more" if len(codes) > MISSING_LISTED else ""
-    return (f" Characters the embedded font (Noto Sans CJK SC subset) lacks are printed as {PLACEHOLDER}: "
-            f"{', '.join(codes[:MISSING_LISTED])}{more}.")
+    more = label("pdf.missing_more", lang, n=len(codes) - MISSING_LISTED) if len(codes) > MISSING_LISTED else ""
+    return label("pdf.missing", lang, placeholder=PLACEHOLDER, codes=", ".join(codes[:MISSING_LISTED]), more=more)

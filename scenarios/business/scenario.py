@@ -66,6 +66,8 @@ class Traffic:
     inputs_per_request: int = spec(1, lo=1, hi=100_000, doc="images/clips per request (per-input workload)")
     prefix_cache_hit: float = spec(0.0, lo=0, hi=1, doc="share of prompt tokens served from a "
                                    "prefix cache: cached-input API price, no self-hosted prefill")
+    batch_share: float = spec(0.0, lo=0, hi=1, doc="share of requests that can wait for the "
+                              "provider's batch API (its batch price; self-hosted options ignore it)")
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,9 @@ class Target:
     usd_per_m_output: float | None = spec(None, lo=0, hi=10_000)
     usd_per_m_cached_input: float | None = spec(None, lo=0, hi=1_000, doc="prompt tokens hitting "
                                                 "the provider's prefix cache (traffic.prefix_cache_hit)")
+    usd_per_m_batch_input: float | None = spec(None, lo=0, hi=1_000, doc="the provider's batch "
+                                               "API price (traffic.batch_share); none: no batch discount")
+    usd_per_m_batch_output: float | None = spec(None, lo=0, hi=10_000)
     latency: Latency = spec(Latency(), doc="measured API latency, with its source")
     usd_per_request: float | None = spec(None, lo=0, hi=1_000, doc="per-input APIs: price per request")
     # rented

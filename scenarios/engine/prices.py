@@ -6,6 +6,7 @@ only, for a fast CLI).  Every value carries its date and source.
 
 from __future__ import annotations
 
+import datetime as _dt
 import functools
 import re
 from dataclasses import asdict, dataclass
@@ -39,16 +40,24 @@ class OperatingAssumption:
 
 @dataclass(frozen=True)
 class ApiPrice:
+    """One API's list price per 1M tokens, with the batch price where the provider publishes a
+    batch discount (None: no batch API or no figure found), the date it was read and its source."""
     provider: str
     model: str
     usd_per_m_input: float | None
     usd_per_m_cached_input: float | None
     usd_per_m_output: float | None
-    as_of: str
-    source: str
-    source_type: str
-    verified: bool
+    as_of: str                        # YYYY-MM-DD: the page's own date, else the day it was read
+    source: str                       # one or more addresses, ' ; '-separated
+    source_type: str                  # provider (the provider's own page) | secondary
+    verified: bool                    # read on the provider's own page
     notes: str = ""
+    usd_per_m_batch_input: float | None = None
+    usd_per_m_batch_output: float | None = None
+
+
+API_SOURCE_TYPES = ("provider", "secondary")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass(frozen=True)
@@ -101,17 +110,42 @@ def operating_assumptions() -> dict[str, OperatingAssumption]:
 
 @functools.lru_cache(maxsize=1)
 def load_api_prices() -> list[ApiPrice]:
+    """Every row of data/api_prices.csv, checked: prices >= 0, ``as_of`` a real date, a source
+    address, ``source_type`` provider or secondary, ``verified`` True or False."""
     out = []
     for i, r in enumerate(_rows("api_prices.csv"), start=2):
         where = f"data/api_prices.csv row {i}"
-        out.append(ApiPrice(
-            provider=r["provider"], model=r["model"],
-            usd_per_m_input=_num(r["usd_per_m_input"], f"{where} field usd_per_m_input"),
-            usd_per_m_cached_input=_num(r["usd_per_m_cached_input"], f"{where} field usd_per_m_cached_input"),
-            usd_per_m_output=_num(r["usd_per_m_output"], f"{where} field usd_per_m_output"),
-            as_of=r["as_of"], source=r["source"], source_type=r["source_type"],
-            verified=r["verified"].strip().lower() == "true", notes=r.get("notes", "")))
+        nums = {k: _num(r.get(k), f"{where} field {k}") for k in (
+            "usd_per_m_input", "usd_per_m_cached_input", "usd_per_m_output",
+            "usd_per_m_batch_input", "usd_per_m_batch_output")}
+        out.append(ApiPrice(provider=r["provider"], model=r["model"], as_of=_api_date(r["as_of"], where),
+                            source=_api_source(r["source"], where),
+                            source_type=_choice(r["source_type"], API_SOURCE_TYPES, f"{where} field source_type"),
+                            verified=_choice(r["verified"], ("True", "False"), f"{where} field verified") == "True",
+                            notes=r.get("notes", ""), **nums))
     return out
+
+
+def _api_date(text: str, where: str) -> str:
+    try:
+        if _ISO_DATE.match(text or ""):
+            _dt.date.fromisoformat(text)
+            return text
+    except ValueError:
+        pass
+    raise VentureLabError(f"{where} field as_of", "must be a date written YYYY-MM-DD", got=text)
+
+
+def _api_source(text: str, where: str) -> str:
+    if "https://" not in (text or "") and "http://" not in (text or ""):
+        raise VentureLabError(f"{where} field source", "must name the address the price was read from", got=text)
+    return text
+
+
+def _choice(text: str, accepted: tuple[str, ...], where: str) -> str:
+    if text not in accepted:
+        raise VentureLabError(where, "is not one of the accepted values", got=text, accepted=accepted)
+    return text
 
 
 # GPU names in the rental table -> catalog ids (only unambiguous ones).
