@@ -120,6 +120,11 @@ def _number(kind: str, name: str, **limits):
     return conv
 
 
+def _batch(text):
+    """--batch N, or 'max' (the throughput-optimal concurrency that fits one replica)."""
+    return "max" if str(text).strip().lower() == "max" else _number("int", "batch")(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="venture-lab", description="AI Venture Lab cost engine: serving, training, catalogs.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser,
@@ -133,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     inf.add_argument("--weights", default=None, help="weight format (default fp16; bf16 without an fp16 path)")
     inf.add_argument("--kv-cache", dest="kv_cache", default=None, help="KV-cache format (default: activation dtype)")
     inf.add_argument("--runtime", default=None, help="llama.cpp, vllm, tensorrt-llm, executorch, mlc, pytorch")
-    inf.add_argument("--batch", type=_number("int", "batch"), default=1)
+    inf.add_argument("--batch", type=_batch, default=1, help="sequences in flight, or max (ARCHITECTURE 4.3)")
     inf.add_argument("--prompt-tokens", dest="prompt_tokens", type=_number("int", "prompt_tokens"), default=512)
     inf.add_argument("--output-tokens", dest="output_tokens", type=_number("int", "output_tokens"), default=128)
     inf.add_argument("--devices", type=_number("int", "devices"), default=1)
