@@ -194,21 +194,25 @@ def steady_state(hw_class, runtime, weights, *, concurrency, prompt_tokens, outp
                        eta_kv=eta_kv, eta_compute=eta_c)
 
 
-def from_requests(r, w, factors=None, allreduce_latency_s: float = 10e-6) -> SteadyState:
+def from_requests(r, w, factors=None, allreduce_latency_s: float = 10e-6, batching_factors=None,
+                  prefill_flops_per_seq=None) -> SteadyState:
     """:func:`steady_state` of the serving core's resolved requests ``r`` (concurrency = their batch)
     and work ``w`` (scenarios/engine/serving_core.py), on N devices with tensor parallel's two
-    all-reduces per layer (ring: 2 (N - 1) / N of each token's activations)."""
+    all-reduces per layer (ring: 2 (N - 1) / N of each token's activations).  ``prefill_flops_per_seq``
+    replaces the prompts' work (0: decode-only steps, as llama.cpp's batched-bench times them)."""
     m, N, hw = r.m, r.devices, r.hw
     ring = np.where(N > 1, 2.0 * (N - 1.0) / N, 0.0)
     peaks = dict(peak_fp32=hw.peak_fp32 * N, peak_fp16=hw.peak_fp16 * N, peak_int8=hw.peak_int8 * N,
                  fp8_capable=hw.fp8_capable, peak_int4=hw.peak_int4 * N, fp4_capable=hw.fp4_capable)
     return steady_state(
         r.hw_class, r.runtime, r.weights, concurrency=r.batch, prompt_tokens=r.prompt_tokens,
-        output_tokens=r.output_tokens, prefill_flops_per_seq=w.prefill_flops / np.maximum(r.batch, 1.0),
+        output_tokens=r.output_tokens,
+        prefill_flops_per_seq=(w.prefill_flops / np.maximum(r.batch, 1.0) if prefill_flops_per_seq is None
+                               else prefill_flops_per_seq),
         decode_flops_per_token=w.decode_flops_per_token, weight_bytes=w.weight_bytes_per_step,
         kv_bytes_read_per_token=w.kv_bytes_per_token_read, bandwidth_bytes_s=hw.bandwidth_bytes_s * N,
         layers=np.maximum(m.layers, 1.0), peaks=peaks,
         comm_latency_s=np.where(N > 1, 2.0 * m.layers * allreduce_latency_s, 0.0),
         comm_s_per_token=np.where(N > 1, 2.0 * m.layers * ring * m.hidden * 2.0
                                   / np.maximum(hw.interconnect_bytes_s, 1.0), 0.0),
-        factors=factors)
+        factors=factors, batching_factors=batching_factors)
