@@ -25,6 +25,7 @@ THROUGHPUT_CSV = DATA / "calibration" / "throughput_measurements.csv"
 GRID = np.geomspace(0.2, 1.6, 24)
 # Share of held-out rows the band covers: the 8th to 92nd percentile of measured / predicted.
 BAND_QUANTILES = (0.08, 0.92)
+MIN_DEVICES_PER_FAMILY = 2
 
 
 def load_rows(path=THROUGHPUT_CSV) -> pd.DataFrame:
@@ -82,11 +83,13 @@ def _best(lr: np.ndarray, rows: np.ndarray) -> int:
 
 def fit_on(df: pd.DataFrame, lr: np.ndarray, rows: np.ndarray) -> dict[str, tuple[int, bool]]:
     """Per runtime family its grid point fitted on ``rows`` (and whether it had rows of its own;
-    a family without them takes the pooled fit, key 'default')."""
+    a family measured on fewer than MIN_DEVICES_PER_FAMILY devices takes the pooled fit, key
+    'default': two factors on one device would fit that device's quirks, untested by LOHO)."""
     out = {"default": (_best(lr, rows), False)}
     for rt in sorted(df["runtime"].unique()):
         own = rows & (df["runtime"] == rt).to_numpy()
-        out[rt] = (_best(lr, own), True) if own.any() else (out["default"][0], False)
+        enough = df.loc[own, "hardware"].nunique() >= MIN_DEVICES_PER_FAMILY
+        out[rt] = (_best(lr, own), True) if enough else (out["default"][0], False)
     return out
 
 

@@ -216,3 +216,54 @@ def from_requests(r, w, factors=None, allreduce_latency_s: float = 10e-6, batchi
         comm_s_per_token=np.where(N > 1, 2.0 * m.layers * ring * m.hidden * 2.0
                                   / np.maximum(hw.interconnect_bytes_s, 1.0), 0.0),
         factors=factors, batching_factors=batching_factors)
+
+
+@dataclass(frozen=True)
+class StepModel:
+    """One engine step as a function of what it carries, per configuration (seconds):
+    ``max(fixed_mem_s + n * kv_s_per_seq, n * decode_compute_s + p * prefill_compute_s_per_token)
+    + overhead_s + comm_latency_s + (n + p) * comm_s_per_token`` for ``n`` decoding sequences and
+    ``p`` prompt tokens: the roofline of :func:`steady_state`, opened up for the queueing model."""
+
+    fixed_mem_s: np.ndarray
+    kv_s_per_seq: np.ndarray
+    decode_compute_s: np.ndarray
+    prefill_compute_s_per_token: np.ndarray
+    overhead_s: np.ndarray
+    comm_latency_s: np.ndarray
+    comm_s_per_token: np.ndarray
+    token_budget: np.ndarray
+    block_tokens: np.ndarray
+
+    def step_s(self, n, prompt_tokens_in_step):
+        n, p = np.asarray(n, float), np.asarray(prompt_tokens_in_step, float)
+        mem = self.fixed_mem_s + n * self.kv_s_per_seq
+        compute = n * self.decode_compute_s + p * self.prefill_compute_s_per_token
+        return np.maximum(mem, compute) + self.overhead_s + self.comm_latency_s + (n + p) * self.comm_s_per_token
+
+
+def step_model(r, w, factors=None, allreduce_latency_s: float = 10e-6, batching_factors=None) -> StepModel:
+    """The :class:`StepModel` of the serving core's resolved requests ``r`` and work ``w`` (the
+    same groups, peaks and batching factors as :func:`from_requests`)."""
+    bf = batching_factors or load_batching_factors()
+    m, N, hw = r.m, r.devices, r.hw
+    n = len(r.batch)
+    g = speed.lookup_groups(r.hw_class, r.runtime, r.weights, n, factors)
+    peak = speed.select_peak_flops(g.peak_path, hw.peak_fp32 * N, hw.peak_fp16 * N, hw.peak_int8 * N,
+                                   hw.fp8_capable, hw.peak_int4 * N, hw.fp4_capable)
+    bw = hw.bandwidth_bytes_s * N
+    peak = np.where(np.isfinite(peak) & (peak > 0), peak, bw * speed.ASSUMED_RIDGE_FLOP_PER_BYTE)
+    eff_peak = peak * g.eff_compute * g.format_compute * runtime_factor(bf, "eta_compute", r.runtime)
+    ring = np.where(N > 1, 2.0 * (N - 1.0) / N, 0.0)
+    rt = runtime_table(r.runtime)
+    return StepModel(
+        fixed_mem_s=w.weight_bytes_per_step / (bw * g.eff_bw * g.format_bw),
+        kv_s_per_seq=w.kv_bytes_per_token_read / (bw * g.eff_bw * runtime_factor(bf, "eta_kv", r.runtime)),
+        decode_compute_s=w.decode_flops_per_token / eff_peak,
+        prefill_compute_s_per_token=w.prefill_flops / np.maximum(r.batch * np.maximum(r.prompt_tokens, 1.0), 1.0)
+        / eff_peak,
+        overhead_s=np.maximum(m.layers, 1.0) * g.overhead_per_layer_s,
+        comm_latency_s=np.where(N > 1, 2.0 * m.layers * allreduce_latency_s, 0.0),
+        comm_s_per_token=np.where(N > 1, 2.0 * m.layers * ring * m.hidden * 2.0
+                                  / np.maximum(hw.interconnect_bytes_s, 1.0), 0.0),
+        token_budget=rt["token_budget"], block_tokens=rt["block_tokens"])
