@@ -48,6 +48,12 @@ _MAX_PROMPTS_PER_STEP = 12   # Poisson count of prompts sharing a step: 0..12 (b
 _MAX_JOINED = 8              # prompts joining an arrival's own step: 0..8
 
 
+def _expand(sm: StepModel, axes: int) -> StepModel:
+    """``sm`` with ``axes`` trailing axes on every field, to broadcast against per-count arrays."""
+    return StepModel(**{k: np.asarray(getattr(sm, k), float).reshape(np.shape(getattr(sm, k)) + (1,) * axes)
+                        for k in sm.__dataclass_fields__})
+
+
 def _super_step_s(sm: StepModel, n, prompts, P):
     """Time to run ``prompts`` prompts of ``P`` tokens beside ``n`` decoding sequences, and how many
     steps that takes (prompt tokens beyond the budget left beside the decodes go in further chunks;
@@ -78,9 +84,10 @@ def _iterate(sm, rate, P, O, n, tau, iterations):
     """Damped fixed-point iteration of (tau, n); converged and finite rows are the stable ones."""
     ex = lambda v: v[..., None]          # noqa: E731  (broadcast per-configuration arrays over counts)
     n_new = t = n
+    sm1 = _expand(sm, 1)
     for _ in range(iterations):
         pmf, x = _poisson_pmf(rate * tau)
-        g, k = _super_step_s(sm, ex(n), x, ex(P))
+        g, k = _super_step_s(sm1, ex(n), x, ex(P))
         tau_new = np.sum(pmf * g, axis=-1)
         t = tau_new / np.sum(pmf * k, axis=-1)
         n_new = rate * O * t
@@ -106,7 +113,8 @@ def _erlang_c(servers, offered):
 def _cdf(x, pw, theta, t):
     """P(W + U t <= x): W is 0 w.p. 1 - pw else Exp(theta); U uniform on [0, 1]."""
     m = np.clip(x / np.maximum(t, 1e-300), 0.0, 1.0)
-    tail = np.exp(-theta * x) * np.expm1(theta * t * m) / np.maximum(theta * t, 1e-300)
+    # exp(-theta x) (exp(theta t m) - 1), written without overflow (x >= t m)
+    tail = (np.exp(-theta * (x - t * m)) - np.exp(-theta * x)) / np.maximum(theta * t, 1e-300)
     return m - pw * np.where(theta * t > 1e-9, tail, m * np.exp(-theta * x))
 
 
@@ -141,7 +149,7 @@ def _decode_spread_s(sm: StepModel, rate, n, t, tau, P, O):
     (independent draws), and the running count drifts around n (M/G/inf: its average over a
     request's life has variance 2 n / 3 for a deterministic stay), moving every step alike."""
     pmf, x = _poisson_pmf(rate * tau)
-    g, k = _super_step_s(sm, n[..., None], x, P[..., None])
+    g, k = _super_step_s(_expand(sm, 1), n[..., None], x, P[..., None])
     per_token = g / k
     steps = np.sum(pmf * k, axis=-1)
     var_step = np.sum(pmf * k * (per_token - t[..., None]) ** 2, axis=-1) / steps
@@ -167,13 +175,13 @@ def latency_under_load(sm: StepModel, max_concurrency, rate_per_s, prompt_tokens
     ok &= (n <= C) & (rate * service < C)
     # the step in progress at an arrival (length-biased over its prompt count) and the arrival's own step
     pmf, x = _poisson_pmf(rate * tau)
-    g, _ = _super_step_s(sm, n[..., None], x, (P * mean_scale)[..., None])
+    g, _ = _super_step_s(_expand(sm, 1), n[..., None], x, (P * mean_scale)[..., None])
     weight = pmf * g / np.maximum(np.sum(pmf * g, axis=-1, keepdims=True), 1e-300)
     Pn, On, wts = _length_nodes(P, O, length_sigma)
     # every prompt that arrives during the step in progress (Poisson, mean rate x its length) rides
     # with this one in the next step: mix over that count too
     pmf2, x2 = _poisson_pmf(np.asarray(rate)[..., None] * g, _MAX_JOINED)                 # (..., x, joined)
-    own, _ = _super_step_s(sm, n[..., None, None, None], 1.0 + x2[:, None], Pn[..., None, None, :])
+    own, _ = _super_step_s(_expand(sm, 3), n[..., None, None, None], 1.0 + x2[:, None], Pn[..., None, None, :])
     own = np.where(Pn[..., None, None, :] > 0, own, 0.0)                                   # (..., x, joined, node)
     w = weight[..., :, None, None] * pmf2[..., None] * wts
     own = np.broadcast_to(own, w.shape)
