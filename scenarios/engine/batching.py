@@ -151,7 +151,8 @@ class SteadyState:
 def _step_s(hw_class, runtime, weights, *, concurrency, flops_per_seq, weight_bytes, kv_bytes_read_per_token,
             bandwidth_bytes_s, layers, peaks, factors, eta_kv, eta_compute, comm_s):
     """Roofline time of one step of ``concurrency`` sequences, each charging ``flops_per_seq``."""
-    sp = speed.predict(hw_class, runtime, weights, prefill_flops=0.0, decode_flops_per_token=flops_per_seq / eta_compute,
+    sp = speed.predict(hw_class, runtime, weights, prefill_flops=np.zeros(np.shape(flops_per_seq)),
+                       decode_flops_per_token=flops_per_seq / eta_compute,
                        weight_bytes=weight_bytes, kv_bytes_read_per_token=kv_bytes_read_per_token / eta_kv,
                        bandwidth_bytes_s=bandwidth_bytes_s, batch=concurrency, layers=layers, factors=factors, **peaks)
     return sp.decode_s_per_token + comm_s
