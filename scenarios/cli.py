@@ -29,7 +29,7 @@ FLAG_OF = {"model": "--model", "hardware": "--hardware", "weights": "--weights",
            "utilisation": "--utilisation", "tokens": "--tokens", "mfu": "--mfu", "zero_stage": "--zero-stage",
            "micro_batch": "--micro-batch", "seq_len": "--seq-len", "tensor_parallel": "--tensor-parallel",
            "rate": "--rate", "ttft_ms": "--ttft-ms", "tpot_ms": "--tpot-ms", "e2e_ms": "--e2e-ms",
-           "max_devices": "--max-devices"}
+           "max_devices": "--max-devices", "prefix_cache_hit": "--prefix-cache-hit"}
 
 
 class CliError(Exception):
@@ -114,7 +114,8 @@ def _cmd_plan(a) -> int:
         raise CliError("venture-lab plan: give --e2e-ms or --latency-ms (the same p90 limit), not both")
     req = PlanRequest(model=a.model, rate_per_s=a.rate, prompt_tokens=a.prompt_tokens, output_tokens=a.output_tokens,
                       ttft_ms=a.ttft_ms, tpot_ms=a.tpot_ms, e2e_ms=a.e2e_ms if a.e2e_ms is not None else a.latency_ms,
-                      hardware=ids(a.hardware), weights=ids(a.weights), runtime=a.runtime, max_devices=a.max_devices)
+                      hardware=ids(a.hardware), weights=ids(a.weights), runtime=a.runtime, max_devices=a.max_devices,
+                      prefix_cache_hit=a.prefix_cache_hit)
     d = plan(req).to_dict()
     print(render.to_json(d) if a.json else render.plan_text(d))
     return 0
@@ -133,6 +134,8 @@ def _add_plan(sub) -> None:
     pl.add_argument("--weights", default=None, help="FMT[,FMT...]")
     pl.add_argument("--runtime", default=None, help="vllm, tensorrt-llm, llama.cpp or mlc")
     pl.add_argument("--max-devices", dest="max_devices", type=_number("int", "max_devices"), default=8)
+    pl.add_argument("--prefix-cache-hit", dest="prefix_cache_hit", type=_number("float", "prefix_cache_hit"),
+                    default=0.0, help="share of each prompt served from the prefix cache (0-1)")
     pl.add_argument("--json", action="store_true")
     pl.set_defaults(func=_cmd_plan)
 

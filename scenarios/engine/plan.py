@@ -20,7 +20,7 @@ format with none, why.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -56,6 +56,7 @@ class PlanRequest:
     weights: tuple[str, ...] | None = None
     runtime: str | None = None
     max_devices: int = 8
+    prefix_cache_hit: float = 0.0      # share of each prompt found in the prefix cache (its prefill is skipped)
 
 
 def check_request(req: PlanRequest) -> None:
@@ -74,6 +75,8 @@ def check_request(req: PlanRequest) -> None:
                               accepted=tuple(FORMATS_BY_RUNTIME))
     if req.output_tokens < 1 or req.prompt_tokens < 0:
         raise VentureLabError("output_tokens", "must be >= 1 (prompt_tokens >= 0)", got=req.output_tokens)
+    if not 0.0 <= req.prefix_cache_hit < 1.0:
+        raise VentureLabError("prefix_cache_hit", "must be a share in 0..1 (1 excluded)", got=req.prefix_cache_hit)
     if req.max_devices < 1:
         raise VentureLabError("max_devices", "must be >= 1", got=req.max_devices)
 
@@ -139,7 +142,13 @@ def build_grid(req: PlanRequest, opts: list[tuple]) -> Grid:
                                        r.bits, r.expert_only)
     slots = batching.max_concurrency(m, r.hw.usable_bytes, r.hw.overhead_gb * 1e9, r.devices, weights_bytes,
                                      r.act_bytes, r.prompt_tokens, r.output_tokens, r.kv_bits, r.runtime)
+    # prefix caching (vLLM automatic prefix caching, SGLang RadixAttention): the cached share of each
+    # prompt skips prefill, so prefill work and prompt tokens per step scale with 1 - hit; the KV
+    # cache still holds the whole context (memory above uses the full prompt)
+    keep = 1.0 - req.prefix_cache_hit
     w = work_stage(r)
+    w = replace(w, prefill_flops=w.prefill_flops * keep)
+    r = replace(r, prompt_tokens=r.prompt_tokens * keep)
     ss = batching.from_requests(r, w, None, ALLREDUCE_LATENCY_S)
     O = float(req.output_tokens)
     return Grid(hardware=r.hardware_id, weights=r.weights, runtime=r.runtime, devices=r.devices,
@@ -184,7 +193,8 @@ def costs(req: PlanRequest, g: Grid, band: int = 0):
 def percentiles(req: PlanRequest, g: Grid, idx: np.ndarray, rate) -> queueing.LoadLatency:
     """Latency percentiles of configurations ``idx`` at per-replica ``rate``."""
     sm = batching.StepModel(**{k: np.asarray(getattr(g.step_model, k))[idx] for k in g.step_model.__dataclass_fields__})
-    return queueing.latency_under_load(sm, g.kv_slots[idx], rate, float(req.prompt_tokens), float(req.output_tokens))
+    return queueing.latency_under_load(sm, g.kv_slots[idx], rate, req.prompt_tokens * (1.0 - req.prefix_cache_hit),
+                                       float(req.output_tokens))
 
 
 def passes(req: PlanRequest, g: Grid, idx: np.ndarray) -> np.ndarray:
@@ -262,7 +272,7 @@ def plan(req: PlanRequest) -> PlanResult:
                       inputs={"model": req.model, "rate_per_s": req.rate_per_s, "prompt_tokens": req.prompt_tokens,
                               "output_tokens": req.output_tokens, "ttft_ms_p90_limit": req.ttft_ms,
                               "tpot_ms_limit": req.tpot_ms, "e2e_ms_p90_limit": req.e2e_ms,
-                              "max_devices": req.max_devices})
+                              "max_devices": req.max_devices, "prefix_cache_hit": req.prefix_cache_hit})
 
 
 def _infeasible(g: Grid, first: np.ndarray, checked: dict) -> tuple[dict, ...]:

@@ -91,3 +91,17 @@ def test_a_feasible_answer_meets_its_own_limits(rate, ttft, tpot, e2e):
         assert c["ttft_ms_p90"] <= ttft * (1 + 1e-9) and c["tpot_ms"] <= tpot * (1 + 1e-9)
         assert e2e is None or c["e2e_ms_p90"] <= e2e * (1 + 1e-9)
         assert c["replicas"] * c["max_rate_per_replica"] >= rate * (1 - 1e-9)
+
+
+def test_prefix_cache_hits_never_raise_cost_and_cut_ttft():
+    cold = _plan(rate_per_s=10.0, prompt_tokens=4000, output_tokens=128, ttft_ms=800.0)
+    warm = _plan(rate_per_s=10.0, prompt_tokens=4000, output_tokens=128, ttft_ms=800.0, prefix_cache_hit=0.8)
+    assert _cost(warm) <= _cost(cold)
+    assert warm.best["throughput_tokens_per_s"] >= cold.best["throughput_tokens_per_s"] or _cost(warm) < _cost(cold)
+    assert warm.inputs["prefix_cache_hit"] == 0.8
+
+
+@pytest.mark.parametrize("hit", ["1", "-0.1", "1.5"])
+def test_prefix_cache_hit_out_of_range_is_exit_2(hit):
+    assert_one_line_error(run("plan", "--model", "llama-3.1-8b", "--rate", "2", "--prefix-cache-hit", hit),
+                          "--prefix-cache-hit")
