@@ -160,8 +160,8 @@ def _plan_line(c: dict) -> str:
 def plan_text(d: dict) -> str:
     """The plain-text report of `venture-lab plan` (its ``to_dict()``)."""
     i = d["inputs"]
-    lines = [f"{i['model']} at {fmt_number(i['rate_per_s'])} requests/s, prompt {i['prompt_tokens']}, output "
-             f"{i['output_tokens']} ({fmt_number(d['configurations_searched'])} configurations searched)"]
+    lines = [(f"{i['model']} at {fmt_number(i['rate_per_s'])} requests/s, prompt {i['prompt_tokens']}, output "
+              f"{i['output_tokens']} ({fmt_number(d['configurations_searched'])} configurations searched)")]
     if d["best"] is None:
         lines.append("nothing meets these limits; here is why:")
     else:

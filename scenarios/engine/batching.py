@@ -175,9 +175,9 @@ def steady_state(hw_class, runtime, weights, *, concurrency, prompt_tokens, outp
     rt = runtime_table(runtime)
     eta_kv, eta_c = runtime_factor(bf, "eta_kv", runtime), runtime_factor(bf, "eta_compute", runtime)
     per_prompt_token = prefill_flops_per_seq / np.maximum(P, 1.0)
-    common = dict(weight_bytes=weight_bytes, kv_bytes_read_per_token=kv_bytes_read_per_token,
-                  bandwidth_bytes_s=bandwidth_bytes_s, layers=layers, peaks=peaks, factors=factors,
-                  eta_kv=eta_kv, eta_compute=eta_c)
+    common = {"weight_bytes": weight_bytes, "kv_bytes_read_per_token": kv_bytes_read_per_token,
+              "bandwidth_bytes_s": bandwidth_bytes_s, "layers": layers, "peaks": peaks, "factors": factors,
+              "eta_kv": eta_kv, "eta_compute": eta_c}
     # steady state: each sequence decodes one token and brings P / O prompt tokens per step
     step = _step_s(hw_class, runtime, weights, concurrency=c, flops_per_seq=decode_flops_per_token
                    + prefill_flops_per_seq / O, comm_s=comm_latency_s + c * (1.0 + P / O) * comm_s_per_token, **common)
@@ -203,8 +203,8 @@ def from_requests(r, w, factors=None, allreduce_latency_s: float = 10e-6, batchi
     replaces the prompts' work (0: decode-only steps, as llama.cpp's batched-bench times them)."""
     m, N, hw = r.m, r.devices, r.hw
     ring = np.where(N > 1, 2.0 * (N - 1.0) / N, 0.0)
-    peaks = dict(peak_fp32=hw.peak_fp32 * N, peak_fp16=hw.peak_fp16 * N, peak_int8=hw.peak_int8 * N,
-                 fp8_capable=hw.fp8_capable, peak_int4=hw.peak_int4 * N, fp4_capable=hw.fp4_capable)
+    peaks = {"peak_fp32": hw.peak_fp32 * N, "peak_fp16": hw.peak_fp16 * N, "peak_int8": hw.peak_int8 * N,
+             "fp8_capable": hw.fp8_capable, "peak_int4": hw.peak_int4 * N, "fp4_capable": hw.fp4_capable}
     return steady_state(
         r.hw_class, r.runtime, r.weights, concurrency=r.batch, prompt_tokens=r.prompt_tokens,
         output_tokens=r.output_tokens,

@@ -82,7 +82,8 @@ def _fixed_point(sm: StepModel, rate, P, O, iterations=60):
 
 def _iterate(sm, rate, P, O, n, tau, iterations):
     """Damped fixed-point iteration of (tau, n); converged and finite rows are the stable ones."""
-    ex = lambda v: v[..., None]          # noqa: E731  (broadcast per-configuration arrays over counts)
+    def ex(v):                           # broadcast per-configuration arrays over the prompt counts
+        return v[..., None]
     n_new = t = n
     sm1 = _expand(sm, 1)
     for _ in range(iterations):
@@ -191,7 +192,8 @@ def latency_under_load(sm: StepModel, max_concurrency, rate_per_s, prompt_tokens
     ttft_off = own
     e2e_off = own + (On[..., None, :] - 1.0) * t[..., None, None]
     shape = own.shape
-    flat = lambda v: np.broadcast_to(v, shape).reshape(*shape[:-2], -1)      # noqa: E731
+    def flat(v):                         # (..., counts, nodes) -> (..., counts x nodes)
+        return np.broadcast_to(v, shape).reshape(*shape[:-2], -1)
     pw_n, th_n = flat(pw[..., None, None]), flat(theta[..., None, None])
     g_n, w_n = flat(g[..., :, None]), flat(w)
     sd = _decode_spread_s(sm, rate, n, t, tau, P * mean_scale, O * mean_scale)

@@ -56,8 +56,8 @@ def test_paged_kv_of_max_concurrency_fits_and_one_more_does_not():
     m = get_model("llama-3.1-8b")
     from scenarios.engine.memory import model_arrays
     ma = model_arrays([m])
-    args = dict(usable_bytes=80e9, overhead_bytes=1e9, devices=1.0, weights_bytes=16e9, act_bytes=2.0,
-                prompt_tokens=1000.0, output_tokens=1000.0, kv_bits=16.0)
+    args = {"usable_bytes": 80e9, "overhead_bytes": 1e9, "devices": 1.0, "weights_bytes": 16e9, "act_bytes": 2.0,
+            "prompt_tokens": 1000.0, "output_tokens": 1000.0, "kv_bits": 16.0}
     for rt in ("vllm", "tensorrt-llm"):
         c = batching.max_concurrency(ma, runtime=[rt], **args)[0]
         per_seq = batching.paged_kv_bytes(ma, 1000.0, 1000.0, 16.0, batching.RUNTIMES[rt].block_tokens)[0]

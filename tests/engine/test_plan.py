@@ -19,7 +19,7 @@ BEST_KEYS = ("hardware", "weights", "runtime", "devices_per_replica", "parallel"
 
 
 def _plan(**kw):
-    base = dict(model="llama-3.1-8b", rate_per_s=5.0, prompt_tokens=512, output_tokens=128, hardware=SMALL)
+    base = {"model": "llama-3.1-8b", "rate_per_s": 5.0, "prompt_tokens": 512, "output_tokens": 128, "hardware": SMALL}
     return plan(PlanRequest(**{**base, **kw}))
 
 
