@@ -3,6 +3,8 @@
     venture-lab estimate inference --model ID|config.json --hardware ID|device-file [...] [--json]
     venture-lab estimate inference --from-csv FILE [--json]
     venture-lab estimate training --model ... --hardware ... --tokens N [...] [--json]
+    venture-lab plan --model ID --rate PER_S [--prompt-tokens N] [--output-tokens N] [--ttft-ms P90] [--tpot-ms MS]
+                     [--e2e-ms P90 | --latency-ms P90] [--hardware ID,...] [--weights FMT,...] [--runtime NAME] [--json]
     venture-lab catalog hardware|models|formats [--json]
     venture-lab scenario run FILE [--json] | scenario validate FILE | scenario pdf FILE --output PATH
                                                                     (registered by scenarios.business.commands)
@@ -25,7 +27,9 @@ FLAG_OF = {"model": "--model", "hardware": "--hardware", "weights": "--weights",
            "runtime": "--runtime", "batch": "--batch", "prompt_tokens": "--prompt-tokens",
            "output_tokens": "--output-tokens", "devices": "--devices", "price_per_hour": "--price-per-hour",
            "utilisation": "--utilisation", "tokens": "--tokens", "mfu": "--mfu", "zero_stage": "--zero-stage",
-           "micro_batch": "--micro-batch", "seq_len": "--seq-len", "tensor_parallel": "--tensor-parallel"}
+           "micro_batch": "--micro-batch", "seq_len": "--seq-len", "tensor_parallel": "--tensor-parallel",
+           "rate": "--rate", "ttft_ms": "--ttft-ms", "tpot_ms": "--tpot-ms", "e2e_ms": "--e2e-ms",
+           "max_devices": "--max-devices", "prefix_cache_hit": "--prefix-cache-hit"}
 
 
 class CliError(Exception):
@@ -101,6 +105,41 @@ def _cmd_training(a) -> int:
     return 0
 
 
+def _cmd_plan(a) -> int:
+    from scenarios.engine.plan import PlanRequest, plan
+
+    def ids(text):
+        return tuple(x.strip() for x in text.split(",") if x.strip()) if text else None
+    if a.latency_ms is not None and a.e2e_ms is not None:
+        raise CliError("venture-lab plan: give --e2e-ms or --latency-ms (the same p90 limit), not both")
+    req = PlanRequest(model=a.model, rate_per_s=a.rate, prompt_tokens=a.prompt_tokens, output_tokens=a.output_tokens,
+                      ttft_ms=a.ttft_ms, tpot_ms=a.tpot_ms, e2e_ms=a.e2e_ms if a.e2e_ms is not None else a.latency_ms,
+                      hardware=ids(a.hardware), weights=ids(a.weights), runtime=a.runtime, max_devices=a.max_devices,
+                      prefix_cache_hit=a.prefix_cache_hit)
+    d = plan(req).to_dict()
+    print(render.to_json(d) if a.json else render.plan_text(d))
+    return 0
+
+
+def _add_plan(sub) -> None:
+    pl = sub.add_parser("plan", help="cheapest serving configuration that meets latency limits (ARCHITECTURE 4.3)")
+    pl.add_argument("--model", required=True)
+    pl.add_argument("--rate", required=True, type=_number("float", "rate"), help="requests per second")
+    pl.add_argument("--prompt-tokens", dest="prompt_tokens", type=_number("int", "prompt_tokens"), default=512)
+    pl.add_argument("--output-tokens", dest="output_tokens", type=_number("int", "output_tokens"), default=128)
+    for flag, dest, text in (("--ttft-ms", "ttft_ms", "p90 limit"), ("--tpot-ms", "tpot_ms", "limit"),
+                             ("--e2e-ms", "e2e_ms", "p90 limit"), ("--latency-ms", "latency_ms", "p90 limit (= --e2e-ms)")):
+        pl.add_argument(flag, dest=dest, type=_number("float", dest), default=None, help=text)
+    pl.add_argument("--hardware", default=None, help="ID[,ID...] (default: every device with a rental price)")
+    pl.add_argument("--weights", default=None, help="FMT[,FMT...]")
+    pl.add_argument("--runtime", default=None, help="vllm, tensorrt-llm, llama.cpp or mlc")
+    pl.add_argument("--max-devices", dest="max_devices", type=_number("int", "max_devices"), default=8)
+    pl.add_argument("--prefix-cache-hit", dest="prefix_cache_hit", type=_number("float", "prefix_cache_hit"),
+                    default=0.0, help="share of each prompt served from the prefix cache (0-1)")
+    pl.add_argument("--json", action="store_true")
+    pl.set_defaults(func=_cmd_plan)
+
+
 def _cmd_catalog(a) -> int:
     from scenarios.engine.catalog import load_formats, load_hardware, load_models
     items = {"hardware": load_hardware, "models": load_models, "formats": load_formats}[a.what]().values()
@@ -120,10 +159,15 @@ def _number(kind: str, name: str, **limits):
     return conv
 
 
+def _batch(text):
+    """--batch N, or 'max' (the throughput-optimal concurrency that fits one replica)."""
+    return "max" if str(text).strip().lower() == "max" else _number("int", "batch")(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="venture-lab", description="AI Venture Lab cost engine: serving, training, catalogs.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser,
-                           metavar="{estimate,catalog,scenario}")
+                           metavar="{estimate,plan,catalog,scenario}")
 
     est = sub.add_parser("estimate", help="serving or training estimates")
     est_sub = est.add_subparsers(dest="kind", required=True, parser_class=_Parser, metavar="{inference,training}")
@@ -133,7 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     inf.add_argument("--weights", default=None, help="weight format (default fp16; bf16 without an fp16 path)")
     inf.add_argument("--kv-cache", dest="kv_cache", default=None, help="KV-cache format (default: activation dtype)")
     inf.add_argument("--runtime", default=None, help="llama.cpp, vllm, tensorrt-llm, executorch, mlc, pytorch")
-    inf.add_argument("--batch", type=_number("int", "batch"), default=1)
+    inf.add_argument("--batch", type=_batch, default=1, help="sequences in flight, or max (ARCHITECTURE 4.3)")
     inf.add_argument("--prompt-tokens", dest="prompt_tokens", type=_number("int", "prompt_tokens"), default=512)
     inf.add_argument("--output-tokens", dest="output_tokens", type=_number("int", "output_tokens"), default=128)
     inf.add_argument("--devices", type=_number("int", "devices"), default=1)
@@ -157,6 +201,8 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--no-activation-checkpointing", dest="no_activation_checkpointing", action="store_true")
     tr.add_argument("--json", action="store_true")
     tr.set_defaults(func=_cmd_training)
+
+    _add_plan(sub)
 
     cat = sub.add_parser("catalog", help="list hardware, models or weight formats")
     cat.add_argument("what", choices=("hardware", "models", "formats"))

@@ -147,3 +147,27 @@ def catalog_table(what: str, items: Iterable) -> str:
     rows = ["\t".join(cols)]
     rows += ["\t".join("" if getattr(x, c) is None else str(getattr(x, c)) for c in cols) for x in items]
     return "\n".join(rows)
+
+
+# ------------------------------------------------------------------------------------- plan
+def _plan_line(c: dict) -> str:
+    return (f"{c['replicas']} x {c['devices_per_replica']} {c['hardware']} ({c['weights']}, {c['runtime']}, "
+            f"{c['concurrency_per_replica']} in flight): {fmt_usd(c['usd_per_hour'])}/h, "
+            f"{fmt_usd(c['usd_per_million_tokens'])} per 1M output tokens, TTFT p90 {fmt_number(c['ttft_ms_p90'])} ms, "
+            f"TPOT {fmt_number(c['tpot_ms'])} ms, end-to-end p90 {fmt_number(c['e2e_ms_p90'])} ms")
+
+
+def plan_text(d: dict) -> str:
+    """The plain-text report of `venture-lab plan` (its ``to_dict()``)."""
+    i = d["inputs"]
+    lines = [(f"{i['model']} at {fmt_number(i['rate_per_s'])} requests/s, prompt {i['prompt_tokens']}, output "
+              f"{i['output_tokens']} ({fmt_number(d['configurations_searched'])} configurations searched)")]
+    if d["best"] is None:
+        lines.append("nothing meets these limits; here is why:")
+    else:
+        lines.append("best: " + _plan_line(d["best"]))
+        lines.append("Pareto front ($ per 1M output tokens vs tokens/s per user):")
+        lines += ["  " + _plan_line(c) for c in d["candidates"]]
+    lines += [f"  not {x['hardware']} / {x['weights']}: {x['reason']}" for x in d["infeasible"]]
+    return "\n".join(lines)
+

@@ -16,6 +16,7 @@ from scenarios.engine import speed
 from scenarios.engine.assumption import Assumption, result_dict
 from scenarios.engine.catalog import get_format, get_hardware, get_model, load_models
 from scenarios.engine.estimate import INTEGER_FIELDS, OUTPUT_FIELDS, InferenceEstimate, ServingColumns
+from scenarios.engine.concurrency import best_concurrency, is_max
 from scenarios.engine.memory import RUNTIME_OVERHEAD_GB
 from scenarios.engine.serving_core import ALLREDUCE_LATENCY_S, serving_arrays
 from scenarios.engine.serving_inputs import RUNTIMES_BY_CLASS
@@ -38,7 +39,7 @@ class InferenceRequest:
     weights: str | None = None
     kv_cache: str | None = None
     runtime: str | None = None
-    batch: int = 1
+    batch: int | str = 1          # or "max": the throughput-optimal concurrency that fits (ARCHITECTURE 4.3)
     prompt_tokens: int = 512
     output_tokens: int = 128
     devices: int = 1
@@ -47,6 +48,7 @@ class InferenceRequest:
 
 
 REQUEST_FIELDS = tuple(f.name for f in fields(InferenceRequest))
+_MAX_BATCH_ARGS = ("model", "hardware", "weights", "kv_cache", "runtime", "prompt_tokens", "output_tokens", "devices")
 
 
 def _clean(v):
@@ -134,6 +136,8 @@ def estimate_inference(req: InferenceRequest) -> InferenceEstimate:
     if not isinstance(req, InferenceRequest):
         raise VentureLabError("request", "must be an InferenceRequest", got=type(req).__name__)
     args = {k: getattr(req, k) for k in REQUEST_FIELDS}
+    if is_max(args["batch"]):    # ARCHITECTURE 4.3 --batch max: the throughput-optimal concurrency that fits
+        args["batch"] = int(best_concurrency(**{k: args[k] for k in _MAX_BATCH_ARGS})[0])
     for k in ("batch", "prompt_tokens", "output_tokens", "devices"):
         args[k] = parse_number(args[k], k, integer=True)
     args["utilisation"] = parse_number(args["utilisation"], "utilisation")

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scenarios.engine import speed
+from scenarios.engine import batching, speed
 from scenarios.engine.estimate import BAND_SUFFIXES, RECORD_COLUMNS, ServingColumns
 from scenarios.engine.flops import decode_flops_per_token, matmul_params, prefill_flops
 from scenarios.engine.memory import (kv_cache_bytes, kv_values_per_token_per_layer, mean_cached_token_layers,
@@ -140,26 +140,34 @@ def times_stage(r: ResolvedRequests, w: Work, factors=None) -> Times:
     return Times(prediction=sp, comm_s_per_step=comm_decode, prefill_s=prefill, decode_s=decode)
 
 
-def speed_columns(r: ResolvedRequests, t: Times) -> dict[str, np.ndarray]:
+def speed_columns(r: ResolvedRequests, t: Times, b: batching.SteadyState) -> dict[str, np.ndarray]:
     """Tokens/s and latencies (NaN without a prompt / without output); a speed's low end comes
-    from the time's high end."""
+    from the time's high end.  Batch 1 is one request alone; batch > 1 is the steady state of
+    continuous batching at that concurrency (scenarios/engine/batching.py, ARCHITECTURE 4.3), or
+    static batches (prefill of the batch, then its decode) on runtimes without it."""
     B, P, O = r.batch, r.prompt_tokens, r.output_tokens
     has_p, has_o = P > 0, O > 0
+    one, cont = B <= 1, b.continuous
     out = {}
     for i, (s, inv) in enumerate(zip(BAND_SUFFIXES, (0, 2, 1))):
+        static_thr = B * O / np.maximum(t.prefill_s[inv] + O * t.decode_s[inv], 1e-30)
+        thr = np.where(one, B / t.decode_s[inv], np.where(cont, b.throughput_tokens_per_s[i], static_thr))
+        ttft = np.where(one | ~cont, t.prefill_s[i], b.ttft_s[i])
+        tpot = np.where(one | ~cont, t.decode_s[i], b.step_s[i])
         out[f"prefill_tokens_per_s{s}"] = np.where(has_p, B * P / np.maximum(t.prefill_s[inv], 1e-30), np.nan)
-        out[f"ttft_ms{s}"] = np.where(has_p, 1000.0 * t.prefill_s[i], np.nan)
+        out[f"ttft_ms{s}"] = np.where(has_p, 1000.0 * ttft, np.nan)
         out[f"decode_tokens_per_s{s}"] = np.where(has_o, 1.0 / t.decode_s[inv], np.nan)
-        out[f"throughput_tokens_per_s{s}"] = np.where(has_o, B / t.decode_s[inv], np.nan)
-        out[f"tpot_ms{s}"] = np.where(has_o, 1000.0 * t.decode_s[i], np.nan)
+        out[f"throughput_tokens_per_s{s}"] = np.where(has_o, thr, np.nan)
+        out[f"tpot_ms{s}"] = np.where(has_o, 1000.0 * tpot, np.nan)
     return out
 
 
-def money_columns(r: ResolvedRequests, t: Times) -> dict[str, np.ndarray]:
+def money_columns(r: ResolvedRequests, t: Times, speeds: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """$, energy and battery per output token at the utilisation, the prefill included.
 
     Paid device-hours are busy time / utilisation; energy adds the idle draw of the unpaid share and
     the facility overhead (PUE) in a datacenter (scenarios/engine/prices.py operating assumptions).
+    At batch > 1 the busy time per output token is 1 / the steady-state throughput.
     """
     from scenarios.engine.prices import operating_assumptions
     ops = operating_assumptions()
@@ -170,7 +178,8 @@ def money_columns(r: ResolvedRequests, t: Times) -> dict[str, np.ndarray]:
     idle = ops["idle_power_fraction"].expected if "idle_power_fraction" in ops else 0.2
     out = {"price_per_hour_used": price, "pue_used": pue}
     for i, s in enumerate(BAND_SUFFIXES):
-        busy_s = t.prefill_s[i] + O * t.decode_s[i]
+        busy_s = np.where(B <= 1, t.prefill_s[i] + O * t.decode_s[i],
+                          tokens_out / speeds[f"throughput_tokens_per_s{BAND_SUFFIXES[(0, 2, 1)[i]]}"])
         dev_hours = N * busy_s / 3600.0 / util
         out[f"usd_per_million_tokens{s}"] = np.where(has_o & np.isfinite(price), price * dev_hours / tokens_out * 1e6,
                                                      np.nan)
@@ -250,12 +259,13 @@ def serving_arrays(model, hardware, weights=None, kv_cache=None, runtime=None, b
     mem = memory_stage(r)
     w = work_stage(r)
     t = times_stage(r, w, factors)
+    speeds = speed_columns(r, t, batching.from_requests(r, w, factors, ALLREDUCE_LATENCY_S))
     columns = {
         "model": r.model_id, "hardware": r.hardware_id, "weights": r.weights, "kv_cache": r.kv_cache,
         "runtime": r.runtime, "batch": r.batch, "prompt_tokens": r.prompt_tokens, "output_tokens": r.output_tokens,
         "devices": r.devices, "price_per_hour": r.price_per_hour, "utilisation": r.utilisation,
         "hw_class": r.hw_class, "hardware_obj": r.hardware_obj, "model_obj": r.model_obj, "error": r.error,
-        **memory_columns(r, mem), **speed_columns(r, t), **money_columns(r, t),
+        **memory_columns(r, mem), **speeds, **money_columns(r, t, speeds),
         **roofline_columns(r, mem, w, t),
         "prefill_flops": w.prefill_flops, "decode_flops_per_token": w.decode_flops_per_token,
         "weight_bytes_per_step": w.weight_bytes_per_step, "kv_bytes_per_token_read": w.kv_bytes_per_token_read,

@@ -85,7 +85,9 @@ def test_fp8_peak_on_geforce_ada_is_the_fp32_accumulate_rate():
     est = estimate_inference(InferenceRequest("llama-3.1-8b", "nvidia-rtx-4090", weights="fp8",
                                               runtime="tensorrt-llm", batch=8, prompt_tokens=2048,
                                               output_tokens=1))
-    assert est.prefill_flops / (est.ttft_ms / 1000.0) <= 330.4e12 * 1.001   # expected time (eff <= 1)
+    # the batch's prefill time (at batch > 1 TTFT is one prompt's chunks beside the decodes, ARCHITECTURE 4.3)
+    prefill_s = 8 * 2048 / est.prefill_tokens_per_s
+    assert est.prefill_flops / prefill_s <= 330.4e12 * 1.001   # expected time (eff <= 1)
 
 
 def test_prefill_efficiency_is_only_borrowed_on_the_same_peak_path():

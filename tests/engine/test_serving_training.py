@@ -71,11 +71,16 @@ def test_zero_tokens_give_nulls_not_numbers():
 
 def test_price_and_energy_arithmetic():
     e = estimate_inference(InferenceRequest("llama-2-7b", "nvidia-l4", weights="int8", price_per_hour=1.0,
-                                            utilisation=1.0, batch=4))
+                                            utilisation=1.0, batch=1))
     busy_s = e.ttft_ms / 1000 + 128 * e.tpot_ms / 1000
-    assert e.usd_per_million_tokens == pytest.approx(1.0 * busy_s / 3600 / (4 * 128) * 1e6)
+    assert e.usd_per_million_tokens == pytest.approx(1.0 * busy_s / 3600 / 128 * 1e6)
     # energy at full utilisation: TDP x time x PUE / tokens
-    assert e.energy_j_per_token == pytest.approx(72 * busy_s * e.pue_used / (4 * 128))
+    assert e.energy_j_per_token == pytest.approx(72 * busy_s * e.pue_used / 128)
+    # batch > 1: continuous batching, busy time per output token = 1 / steady-state throughput
+    e = estimate_inference(InferenceRequest("llama-2-7b", "nvidia-l4", weights="int8", price_per_hour=1.0,
+                                            utilisation=1.0, batch=4))
+    assert e.usd_per_million_tokens == pytest.approx(1.0 / e.throughput_tokens_per_s / 3600 * 1e6)
+    assert e.energy_j_per_token == pytest.approx(72 / e.throughput_tokens_per_s * e.pue_used)
     assert estimate_inference(InferenceRequest("llama-2-7b", "nvidia-a10")).usd_per_million_tokens is None
 
 
