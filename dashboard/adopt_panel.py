@@ -31,9 +31,9 @@ def _quantity_label(name: str) -> str:
     return f"{target}: {label}" if target else label
 
 
-def quantities_frame(adoption: Adoption) -> pd.DataFrame:
-    return pd.DataFrame([{t("adopt.col.quantity"): _quantity_label(q.name), t("adopt.col.value"): fmt_number(q.value)}
-                         for q in adoption.quantities])
+def quantities_frame(adoption: Adoption, suffix: str = "") -> pd.DataFrame:
+    return pd.DataFrame([{t("adopt.col.quantity"): _quantity_label(q.name),
+                          t("adopt.col.value") + suffix: fmt_number(q.value)} for q in adoption.quantities])
 
 
 def assumptions_frame(adoption: Adoption) -> pd.DataFrame:
@@ -41,17 +41,20 @@ def assumptions_frame(adoption: Adoption) -> pd.DataFrame:
                           t("adopt.col.source"): a.source} for a in adoption.assumptions])
 
 
-def _figures(adoption: Adoption) -> None:
+def _figures(adoption: Adoption, suffix: str) -> None:
     c1, c2 = st.columns(2)
     with c1:
-        band_metric(t("adopt.usd_month"), adoption.usd_month, unit="USD", help=t("adopt.usd_month_help"))
+        band_metric(t("adopt.usd_month") + suffix, adoption.usd_month, unit="USD", help=t("adopt.usd_month_help"))
     with c2:
-        band_metric(t("adopt.usd_once"), adoption.usd_once, unit="USD", help=t("adopt.usd_once_help"))
+        band_metric(t("adopt.usd_once") + suffix, adoption.usd_once, unit="USD", help=t("adopt.usd_once_help"))
 
 
-def adopt_panel(technique: str, measured: Mapping[str, float]) -> Adoption | None:
+def adopt_panel(technique: str, measured: Mapping[str, float], *, clock_note: str = "") -> Adoption | None:
     """Draw the panel for ``technique`` with the demo's ``measured`` numbers; returns the price
-    (None, with the reason shown, where the measured effect cannot be priced)."""
+    (None, with the reason shown, where the measured effect cannot be priced). ``clock_note``
+    follows every label of a figure made from a timing on this computer (the training-speed demo),
+    so readers and the page snapshot know it changes from run to run."""
+    suffix = f" ({clock_note})" if clock_note else ""
     tech = TECHNIQUES[technique]
     name = t(f"adopt.tech.{technique}")
     st.header(t("adopt.title", technique=name), anchor=f"adopt-{technique}")
@@ -63,8 +66,8 @@ def adopt_panel(technique: str, measured: Mapping[str, float]) -> Adoption | Non
         st.warning(t("adopt.cannot_price", message=str(err)), icon=":material/warning:")
         return None
     st.caption(t("adopt.scale", preset=tech.preset))
-    _figures(adoption)
-    st.dataframe(quantities_frame(adoption), hide_index=True, width="stretch")
+    _figures(adoption, suffix)
+    st.dataframe(quantities_frame(adoption, suffix), hide_index=True, width="stretch")
     with st.expander(t("adopt.assumptions"), icon=":material/fact_check:"):
         st.dataframe(assumptions_frame(adoption), hide_index=True, width="stretch")
     url = f"/scenarios?scn_id={tech.preset}&{ADOPT_PARAM}={quote(adopt_value(technique, dict(pairs)), safe=':,=')}"

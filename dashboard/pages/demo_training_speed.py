@@ -151,4 +151,4 @@ st.caption(t("spd.engine_note"))
 # ------------------------------------------------------------------ adopt it (issue 15)
 from dashboard.adopt_panel import adopt_panel  # noqa: E402  (kept in the panel block, apart from the page's inputs)
 
-adopt_panel("mixed-precision", {"speedup": res.speedup})
+adopt_panel("mixed-precision", {"speedup": res.speedup}, clock_note=t("adopt.clock_note"))
