@@ -9,6 +9,7 @@ so no model is trained twice; knobs start from cheap settings where a page train
 from __future__ import annotations
 
 import math
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -207,6 +208,18 @@ def test_scenario_page_applies_adopt_link_by_the_engine_amount():
     adoption = _priced("fraud-screening", measured)
     assert metric_value(at, "Monthly burn with") == fmt_usd(burn + adoption.usd_month.expected) != fmt_usd(burn)
     assert any("Applied from the link" in i.value for i in at.info)
+
+
+def test_the_demo_panels_link_opens_its_scenario_with_the_measured_effect_applied():
+    at = open_page("dashboard/pages/demo_games.py")
+    link = next(m.value for m in at.markdown if "/scenarios?" in m.value)
+    query = parse_qs(urlsplit(link[link.index("(") + 1:link.rindex(")")]).query)
+    assert query["scn_id"] == ["games"]
+    scn = open_page("dashboard/pages/scenarios_home.py", query={k: v[0] for k, v in query.items()})
+    assert_clean(scn)
+    from dashboard.cached.scenarios import preset_yaml, run_yaml
+    burn = run_yaml(preset_yaml("games")).result.unit.burn_usd_month
+    assert metric_value(scn, "Monthly burn with") == fmt_usd(burn + _cheat(0.02).usd_month.expected)
 
 
 def test_scenario_page_names_a_bad_adopt_value_and_keeps_its_figures():
