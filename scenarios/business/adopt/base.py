@@ -109,7 +109,7 @@ def signed(r: Range, factor: float) -> Range:
     return Range(ends[0], r.expected * factor, ends[1])
 
 
-def check_share(name: str, value: float, *, allow_one: bool = True) -> float:
+def check_share(name: str, value: float) -> float:
     """A measured rate in [0, 1] (a recall, an accuracy)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
             or not 0.0 <= value <= 1.0:

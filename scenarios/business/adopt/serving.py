@@ -4,7 +4,7 @@ customer service). Formulas: docs/adopt.md."""
 
 from __future__ import annotations
 
-from scenarios.business.adopt.base import ZERO, Adoption, Quantity, band, check_positive, check_share, constant, sourced
+from scenarios.business.adopt.base import ZERO, Adoption, Quantity, check_positive, check_share, constant, sourced
 from scenarios.business.economics import cost_model, evaluate, option_cost_usd_month, requests_per_month
 from scenarios.business.runner import capacities, power_defaults
 from scenarios.business.scenario import Scenario
@@ -119,5 +119,5 @@ def labelled_data(scenario: Scenario, *, labelled_examples: float, accuracy: flo
          Quantity("requests_misrouted", (1.0 - acc) * r, "requests"))
     assumptions = (sourced()["text_label_usd_per_item"].assumption(),
                    Assumption("requests", "the scenario's requests a month", "", f"scenario {scenario.id}"))
-    return Adoption("labelled-data", scenario.id, ZERO, band(lambda x: x, once), q, assumptions,
+    return Adoption("labelled-data", scenario.id, ZERO, once, q, assumptions,
                     (("labelled_examples", n), ("accuracy", acc), ("baseline_accuracy", base)))
