@@ -70,13 +70,13 @@ def _dp(epochs: int):
 
 
 def test_medical_more_dp_epochs_cost_more_extra_training():
-    at = open_page("dashboard/pages/demo_medical.py", query={"med_dp_epochs": "10"})
-    _shows(at, _dp(10))
-    at.slider(key="med_dp_epochs").set_value(20).run()
+    at = open_page("dashboard/pages/demo_medical.py", query={"med_dp_epochs": "5", "med_rounds": "5"})
+    _shows(at, _dp(5))
+    at.slider(key="med_dp_epochs").set_value(10).run()
     assert_clean(at)
-    more = _dp(20)
+    more = _dp(10)
     _shows(at, more)
-    assert more.usd_once.expected > _dp(10).usd_once.expected > 0
+    assert more.usd_once.expected > _dp(5).usd_once.expected > 0
 
 
 def _adversarial(steps: int):
@@ -110,13 +110,13 @@ def test_games_larger_review_budget_costs_more_and_catches_more():
 
 
 def _speech(copies: int):
-    r = spk_cached.run_kws(KwsConfig(aug_copies=copies))
+    r = spk_cached.run_kws(KwsConfig(aug_copies=copies, epochs=8))
     return _priced("noise-augmentation", {"copies": copies, "accuracy_plain": r.accuracy_plain[-1],
                                           "accuracy_augmented": r.accuracy_augmented[-1]})
 
 
 def test_speech_more_noisy_copies_stand_in_for_more_recorded_audio():
-    at = open_page("dashboard/pages/demo_speech.py", query={"spk_copies": "1"})
+    at = open_page("dashboard/pages/demo_speech.py", query={"spk_copies": "1", "spk_epochs": "8"})
     _shows(at, _speech(1))
     at.select_slider(key="spk_copies").set_value(2).run()
     _shows(at, _speech(2))
@@ -124,7 +124,7 @@ def test_speech_more_noisy_copies_stand_in_for_more_recorded_audio():
 
 
 def _early(patience: int):
-    r = ovf_cached.run_overfitting(OverfitConfig(n_train=50, patience=patience))
+    r = ovf_cached.run_overfitting(OverfitConfig(n_train=50, hidden_units=16, patience=patience))
     v = r.variants
     return _priced("early-stopping", {"epochs_run": v["early_stopping"].epochs_run, "epochs_max": 120,
                                       "accuracy_stopped": v["early_stopping"].test_acc,
@@ -132,7 +132,7 @@ def _early(patience: int):
 
 
 def test_overfitting_more_patience_runs_more_epochs_and_saves_less():
-    at = open_page("dashboard/pages/demo_overfitting.py", query={"ovf_n": "50", "ovf_patience": "5"})
+    at = open_page("dashboard/pages/demo_overfitting.py", query={"ovf_n": "50", "ovf_hidden": "16", "ovf_patience": "5"})
     _shows(at, _early(5))
     at.select_slider(key="ovf_patience").set_value(60).run()
     _shows(at, _early(60))
@@ -150,7 +150,7 @@ def test_training_speed_panel_saves_when_bf16_measured_faster():
 
 
 def test_compression_harder_pruning_lowers_latency_on_the_edge_target():
-    at = open_page("dashboard/pages/demo_compression.py")
+    at = open_page("dashboard/pages/demo_compression.py", query={"comp_epochs": "5", "comp_hidden": "32"})
     assert_clean(at)
     before = metric_value(at, MONTH)
     edge = [r for r in at.dataframe if "Quantity" in r.value.columns][-1].value
@@ -167,7 +167,7 @@ def test_compression_harder_pruning_lowers_latency_on_the_edge_target():
 
 
 def test_nlp_training_on_one_language_labels_less_and_routes_worse():
-    at = open_page("dashboard/pages/demo_nlp.py")
+    at = open_page("dashboard/pages/demo_nlp.py", query={"nlp_steps": "50"})
     both = nlp_cached.intent(seed=0, train_langs="both", ngram_max=3, c=10.0)
     a_both = _priced("labelled-data", {"labelled_examples": both.n_train, "accuracy": both.intent.accuracy,
                                        "baseline_accuracy": both.intent.baseline_accuracy})
