@@ -176,3 +176,14 @@ ptable = pd.DataFrame(
 )
 st.dataframe(ptable, hide_index=True, width="stretch")
 st.caption(t("comp.edge_source"))
+
+# ------------------------------------------------------------------ adopt it (issue 15)
+from dashboard.adopt_panel import adopt_panel  # noqa: E402  (kept in the panel block, apart from the page's inputs)
+
+# ids as options (no translated format_func): a bound widget writes its shown label to the URL
+adopt_variant = st.selectbox(t("comp.adopt_variant"), ["pruned-structured", "student-distilled", "int8",
+                                                      "pruned-unstructured"], key="comp_adopt_variant", bind=BIND)
+chosen, full = res.variant(adopt_variant), res.variant("fp32")
+adopt_panel("compression", {"flops_kept": chosen.gflops_per_input / full.gflops_per_input,
+                            "params_kept": chosen.params / full.params,
+                            "int8": 1.0 if chosen.weights_format == "int8" else 0.0})

@@ -131,3 +131,12 @@ st.plotly_chart(contributions(cr.contributions, feat, t("fin.contrib_title"), t(
                               t("fin.towards_default"), t("fin.towards_repay")), width="stretch")
 st.caption(t("fin.portfolio", approve=f"{cr.approval_rate:.0%}", bad=f"{cr.default_rate_approved:.1%}",
              base=f"{cr.default_rate:.1%}"))
+
+# ------------------------------------------------------------------ adopt it (issue 15)
+from dashboard.adopt_panel import adopt_panel  # noqa: E402  (kept in the panel block, apart from the page's inputs)
+from models.fraud import FEATURES  # noqa: E402
+
+chosen = res.methods[method]
+adopt_panel("fraud-screening", {
+    "recall": chosen.recall, "false_positive_rate": chosen.fp / max(chosen.fp + chosen.tn, 1),
+    "fraud_rate": (chosen.tp + chosen.fn) / res.n_test, "n_features": len(FEATURES)})

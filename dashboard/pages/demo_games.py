@@ -130,3 +130,9 @@ c2.plotly_chart(charts.policy_map(g.grid, g.q_table, g.greedy_path, ARROWS, {
     "value": t("game.value"), "row": t("game.row"), "col": t("game.col"), "path": t("game.path")}),
     width="stretch")
 st.caption(t("game.rl_caption"))
+
+# ------------------------------------------------------------------ adopt it (issue 15)
+from dashboard.adopt_panel import adopt_panel  # noqa: E402  (kept in the panel block, apart from the page's inputs)
+
+adopt_panel("cheat-review", {"review_budget": cfg.review_budget, "precision": res.precision_at_budget,
+                             "recall": res.recall_at_budget, "cheat_rate": res.cheat_rate})

@@ -114,3 +114,10 @@ st.dataframe(pd.DataFrame({t("med.site"): range(1, len(fed.site_sizes) + 1),
                            t("med.site_malignant"): [f"{v:.0%}" for v in fed.site_malignant_share],
                            t("med.site_local_acc"): [f"{v:.1%}" for v in fed.local_only_accuracy]}),
              hide_index=True, width="stretch")
+
+# ------------------------------------------------------------------ adopt it (issue 15)
+from dashboard.adopt_panel import adopt_panel  # noqa: E402  (kept in the panel block, apart from the page's inputs)
+
+adopt_panel("dp-sgd", {"epochs": dp_epochs, "accuracy_private": dp.accuracy, "accuracy_plain": plain.accuracy})
+adopt_panel("fedavg", {"rounds": rounds, "local_epochs": local, "sites": sites,
+                       "accuracy_federated": fed.federated_accuracy, "accuracy_central": fed.centralised_accuracy})

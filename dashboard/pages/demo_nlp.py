@@ -147,3 +147,9 @@ pts = on_demand_sweep("char_scaling", cached.char_scaling, scale_knobs, button=t
                       key="nlp_run_sweep", hint=t("nlp.sweep_hint"))
 if pts is not None:
     st.plotly_chart(charts.scaling(pts), width="stretch")
+
+# ------------------------------------------------------------------ adopt it (issue 15)
+from dashboard.adopt_panel import adopt_panel  # noqa: E402  (kept in the panel block, apart from the page's inputs)
+
+adopt_panel("labelled-data", {"labelled_examples": res.n_train, "accuracy": res.intent.accuracy,
+                              "baseline_accuracy": res.intent.baseline_accuracy})

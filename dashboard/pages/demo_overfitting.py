@@ -153,3 +153,9 @@ c2.plotly_chart(charts.variant_bars(
 drop = V["none"].test_acc - V["none"].shifted_acc
 st.markdown(t("ovf.shift_summary", drop=f"{100 * drop:.0f}", aug=f"{100 * (V['augmentation'].test_acc - V['augmentation'].shifted_acc):.0f}"))
 st.caption(t("ovf.data_note", majority=f"{res.majority_baseline:.0%}"))
+
+# ------------------------------------------------------------------ adopt it (issue 15)
+from dashboard.adopt_panel import adopt_panel  # noqa: E402  (kept in the panel block, apart from the page's inputs)
+
+adopt_panel("early-stopping", {"epochs_run": V["early_stopping"].epochs_run, "epochs_max": cfg.epochs,
+                               "accuracy_stopped": V["early_stopping"].test_acc, "accuracy_full": V["none"].test_acc})

@@ -103,3 +103,10 @@ table = pd.DataFrame(
 )
 st.dataframe(table, hide_index=True, width="stretch")
 csv_download(t("demo.download_csv"), table, f"top{top_k}_user{user}.csv", key="rec_dl")
+
+# ------------------------------------------------------------------ adopt it (issue 15)
+from dashboard.adopt_panel import adopt_panel  # noqa: E402  (kept in the panel block, apart from the page's inputs)
+
+adopt_panel("cold-start-routing", {"cold_share": cfg.cold_users / (cfg.n_users + cfg.cold_users),
+                                   "rmse_cold": res.rmse_cold, "rmse_warm": res.rmse_warm,
+                                   "rmse_popularity_cold": res.rmse_item_mean_cold})

@@ -79,3 +79,9 @@ st.plotly_chart(charts.confusion(cm, res.classes, {
     "title": t("spk.cm_title", snr=f"{res.snr_db[-1]:g}"), "x": t("spk.predicted"), "y": t("spk.actual"),
     "share": t("spk.share")}), width="stretch")
 st.caption(t("spk.data_note"))
+
+# ------------------------------------------------------------------ adopt it (issue 15)
+from dashboard.adopt_panel import adopt_panel  # noqa: E402  (kept in the panel block, apart from the page's inputs)
+
+adopt_panel("noise-augmentation", {"copies": cfg.aug_copies, "accuracy_plain": res.accuracy_plain[-1],
+                                   "accuracy_augmented": res.accuracy_augmented[-1]})

@@ -147,3 +147,8 @@ if model == DEMO_MODEL:
     st.markdown(t("spd.compare_text", mfu=f"{proj.mfu_used:.0%}", ep=f"{proj.engine_params:,.0f}",
                   mp=f"{model_cfg.n_params:,}"))
 st.caption(t("spd.engine_note"))
+
+# ------------------------------------------------------------------ adopt it (issue 15)
+from dashboard.adopt_panel import adopt_panel  # noqa: E402  (kept in the panel block, apart from the page's inputs)
+
+adopt_panel("mixed-precision", {"speedup": res.speedup}, clock_note=t("adopt.clock_note"))

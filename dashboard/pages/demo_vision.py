@@ -134,3 +134,12 @@ if lat:
             st.dataframe(pd.DataFrame(first["assumptions"], columns=[t("vis.col.name"), t("vis.col.value"),
                                                                      t("vis.col.unit"), t("vis.col.source")]),
                          hide_index=True, width="stretch")
+
+# ------------------------------------------------------------------ adopt it (issue 15)
+from dashboard.adopt_panel import adopt_panel  # noqa: E402  (kept in the panel block, apart from the page's inputs)
+
+adopt_model = st.segmented_control(t("vis.adopt_model"), ["resnet-50", "vit-b-16"], default="resnet-50",
+                                   key="vis_adopt_model", bind=BIND, required=True)
+adopt_panel(f"adversarial-{adopt_model}", {
+    "pgd_steps": cfg.pgd_steps, "robust_accuracy_standard": res.recipes["standard"].pgd_accuracy,
+    "robust_accuracy_adversarial": res.recipes["adversarial"].pgd_accuracy})

@@ -5,6 +5,7 @@ import hashlib
 
 import streamlit as st
 
+from dashboard.adopt_panel import scenario_adopt_note
 from dashboard.cached import scenarios as cached
 from dashboard.i18n import current_language, t
 from dashboard.scenario_editor import edit_form
@@ -119,6 +120,8 @@ with explain_errors(), st.spinner(t("scn.running")):
     full = cached.run_yaml(yaml_text)
 st.info(verdict_text(full.result), icon=":material/lightbulb:")
 headline(full)
+# A demo's "adopt it" link (adopt=technique:measured,...) applies the technique to these figures.
+scenario_adopt_note(yaml_text, full.result.unit.burn_usd_month, scenario.funding.cash_usd)
 sanity_warnings(full.result)
 
 st.subheader(t("scn.section.build_vs_buy"), anchor="build-vs-buy")
