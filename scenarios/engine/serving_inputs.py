@@ -28,6 +28,7 @@ RUNTIMES_BY_CLASS = {
     "cpu-sbc": ("llama.cpp", "pytorch", "executorch"),
     "tpu": ("vllm", "pytorch"),
     "amd": ("vllm", "llama.cpp", "pytorch", "mlc"),
+    "cpu-server": ("llama.cpp", "onnxruntime", "openvino", "pytorch", "vllm"),
 }
 DEFAULTS = {"batch": 1, "prompt_tokens": 512, "output_tokens": 128, "devices": 1, "utilisation": 0.5}
 LIMITS = {"batch": (1, 1_000_000), "prompt_tokens": (0, 100_000_000), "output_tokens": (0, 100_000_000),
@@ -300,8 +301,8 @@ def resolve_requests(model, hardware, weights, kv_cache, runtime, batch, prompt_
     rt = _runtimes(runtime, hw_class, n, errors)
     model_obj = _obj_array(models)[mi]
     for r in np.nonzero(~m.token_model & ~errors.bad)[0]:
-        errors.mark_row(r, VentureLabError("model", "is a per-input vision model: use estimate_vision "
-                                           "(latency per image)", got=model_obj[r].id))
+        errors.mark_row(r, VentureLabError("model", "is a per-input model: its figures are per input "
+                                           "(latency_ms, inputs_per_s), not per token", got=model_obj[r].id))
     return ResolvedRequests(
         error=errors.errors, bad=errors.bad, model_id=model_id, hardware_id=hardware_id, model_obj=model_obj,
         hardware_obj=_obj_array(hws)[hi], m=m, hw_class=hw_class, hw=_hardware_columns(hws, hi),
