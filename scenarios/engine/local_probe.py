@@ -129,3 +129,9 @@ def write_device_file(r: ProbeResult, output: str | None = None) -> Path:
     except OSError as exc:
         raise VentureLabError("output", f"cannot write ({exc.strerror})", got=str(output or path)) from None
     return path
+
+
+def hardware_of(r: ProbeResult):
+    """The catalog record the device file describes (the same checks as a file read back)."""
+    from scenarios.engine.user_files import hardware_from_dict
+    return hardware_from_dict(device_fields(r))

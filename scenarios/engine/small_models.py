@@ -48,7 +48,10 @@ TREE_CYCLES_PER_VISIT = {"cpu": (6.0, 12.0, 24.0), "gpu": (20.0, 40.0, 100.0)}
 # Boards and phones: no per-core table; ASSUMED 4 cores x 8 FP32 lanes (2 x 128-bit NEON FMA pipes).
 GENERIC_CPU = {"cores": 4, "flops_per_cycle": 16.0}
 GPU_CALL_MS = (0.1, 0.3, 1.0)   # ASSUMED kernel launches + PCIe copies for one small call, low/expected/high
-UNCALIBRATED_BAND = (0.4, 2.5)  # multipliers on time where no published row covers the class and metric
+UNCALIBRATED_BAND = (0.4, 2.5)
+# Weights up to the cores' cache stay there between calls: ASSUMED 4 MB per core (L2 + L3 share:
+# Sapphire Rapids 2 + 1.9 MB, Zen 4 1 + 4 MB, Graviton 1-2 MB + shared L3; vendors' datasheets)
+CACHE_BYTES_PER_CORE = 4 * 2 ** 20  # multipliers on time where no published row covers the class and metric
 
 
 @dataclass(frozen=True)
@@ -137,9 +140,19 @@ def _scalar_hz(hw) -> tuple[float, str]:
 
 
 def _workers(hw) -> int:
+    """Cores serving inputs side by side: the per-core table, a measured device's own count (its
+    notes), else the generic board / phone figure; a GPU is one stream."""
     if hw.id in cpu_paths():
         return int(cpu_paths()[hw.id]["physical_cores"])
-    return GENERIC_CPU["cores"] if hw.hw_class in CPU_CLASSES else 1
+    cores = _cores_in_name(hw.name)
+    return cores or (GENERIC_CPU["cores"] if hw.hw_class in CPU_CLASSES else 1)
+
+
+def _cores_in_name(name: str) -> int | None:
+    """The CPU count a calibrate-local device states in its name ("This machine (8 CPUs, measured)")."""
+    import re
+    m = re.search(r"\((\d+) CPUs, measured\)", name)
+    return int(m.group(1)) if m else None
 
 
 @dataclass(frozen=True)
@@ -167,6 +180,13 @@ def _tree_speed(hw, spec, batch: int) -> _Speed:
     return _Speed(lat, (ips[2], ips[1], ips[0]), False, f"tree node visits on {kind} lanes (assumed cost)", notes)
 
 
+def _eff_bw() -> float:
+    """Share of memory bandwidth CPU cores reach streaming weights: the LLM calibration's fitted
+    decode efficiency of the CPU-board group (the one measured CPU memory path)."""
+    from scenarios.engine.groups import load_factors
+    return float(load_factors()["groups"].get("cpu-sbc|llama.cpp", {}).get("eff_bw", 0.7))
+
+
 def _cpu_dense_speed(hw, spec, weights: str, batch: int) -> _Speed:
     flops = float(spec.gflops_per_input) * 1e9
     path = cal.path_of(weights)
@@ -177,14 +197,20 @@ def _cpu_dense_speed(hw, spec, weights: str, batch: int) -> _Speed:
         raise VentureLabError("weights", f"no calibrated {path} path for {hw.hw_class}", got=weights,
                               accepted=sorted({k[1] for k in fac if k[0] == hw.hw_class}))
     workers = _workers(hw)
-    lat = cal.CPU_CALL_MS / 1e3 + batch * flops / (e_lat * cal.peak_ops_per_s(hw, "fp32"))
+    # one input alone also streams the weights from memory once per call (a 25M-parameter fp32 MLP
+    # reads 100 MB: bandwidth-bound on a laptop, negligible on the calibration servers)
+    streamed = max(0.0, spec.params * get_format(weights).bits_per_weight / 8 - CACHE_BYTES_PER_CORE * workers)
+    weight_s = streamed / (hw.memory_bandwidth_gb_s * 1e9 * _eff_bw())
+    lat = cal.CPU_CALL_MS / 1e3 + max(batch * flops / (e_lat * cal.peak_ops_per_s(hw, "fp32")), weight_s)
     ips = batch / (cal.CPU_CALL_MS / 1e3 / workers + batch * flops / (e_thr * cal.peak_ops_per_s(hw, path)))
     b_lat = cal.band(hw.hw_class, "latency_ms") or UNCALIBRATED_BAND
     b_ips = cal.band(hw.hw_class, "inputs_per_s") or (1 / UNCALIBRATED_BAND[1], 1 / UNCALIBRATED_BAND[0])
     notes = (Assumption("efficiency_throughput", round(e_thr, 4), "of peak", f"fitted on published {hw.hw_class} "
                         f"rows, {path} path (data/calibration/small_model_measurements.csv)"),
              Assumption("efficiency_latency", round(e_lat, 4), "of fp32 vector peak", "fitted likewise"),
-             Assumption("call_overhead_ms", cal.CPU_CALL_MS, "ms", "ASSUMED per session.run, range 0.02-0.2 ms"))
+             Assumption("call_overhead_ms", cal.CPU_CALL_MS, "ms", "ASSUMED per session.run, range 0.02-0.2 ms"),
+             Assumption("bandwidth_efficiency", round(_eff_bw(), 3), "of memory bandwidth",
+                        "the fitted decode bandwidth share of CPU cores (cpu-sbc|llama.cpp, data/fitted_factors.json)"))
     return _Speed((lat * b_lat[0], lat, lat * b_lat[1]), (ips * b_ips[0], ips, ips * b_ips[1]), True,
                   f"{hw.hw_class}|{path} (fitted on published OpenVINO rows, leave-one-hardware-out band)", notes)
 
@@ -283,4 +309,34 @@ def fill_per_input_rows(rows: list[dict], records: list[dict]) -> list[dict]:
     for row, rec in zip(rows, records):
         m = _cell(row, "model")
         out.append(per_input_record(row, rec) if m in models and not models[m].is_token_model else rec)
+    return out
+
+
+@dataclass(frozen=True)
+class SelfCheckRow:
+    """One of this machine's own models: measured batch-1 latency against the engine's prediction."""
+
+    name: str
+    gflops_per_input: float
+    params: int
+    measured_ms: float
+    predicted_ms: float
+    predicted_ms_low: float
+    predicted_ms_high: float
+    predicted_over_measured: float
+    inside_band: bool
+
+
+def self_check(hw, models: list[tuple[str, float, int, float]]) -> list[SelfCheckRow]:
+    """``models``: (name, GFLOPs per input, parameters, measured ms) measured on the CPU that ``hw``
+    (a ``calibrate-local`` device) describes; each predicted by the server-CPU path in fp32."""
+    from types import SimpleNamespace
+    if hw.hw_class != "cpu-server":
+        raise VentureLabError("hardware", "the self-check runs on a measured CPU device", got=hw.id,
+                              accepted="a calibrate-local device file (hw_class cpu-server)")
+    out = []
+    for name, gflops, params, measured in models:
+        spec = SimpleNamespace(gflops_per_input=gflops, params=params)
+        lo, ex, hi = (1e3 * t for t in _cpu_dense_speed(hw, spec, "fp32", 1).latency_s)
+        out.append(SelfCheckRow(name, gflops, int(params), measured, ex, lo, hi, ex / measured, lo <= measured <= hi))
     return out
