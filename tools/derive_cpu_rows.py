@@ -39,10 +39,8 @@ INSTANCES = {
     "intel-xeon-platinum-8380-2s": ("Intel Xeon Platinum 8380 x2 (OpenVINO benchmark server)", 512, None, "",
                                     "", 18718.0, "OpenVINO 2024.1 benchmark table Price column (2 x $9,359)"),
 }
-COLUMNS = ("id,name,category,hw_class,memory_gb,memory_bandwidth_gb_s,peak_tflops_fp32,peak_tflops_fp16,"
-           "peak_tops_int8,peak_tops_int4,npu_tops_int8,tdp_w,battery_wh,usable_memory_gb,interconnect_gb_s,"
-           "compute_formats,usd_per_hour,price_as_of,price_source,purchase_usd,purchase_source,source,verified,"
-           "derived,ranges,notes").split(",")
+with open(DATA / "hardware.csv", newline="", encoding="utf-8") as _fh:
+    COLUMNS = next(csv.reader(_fh))          # the catalog's own header, in its order
 
 
 def row(p: dict) -> dict:

@@ -21,6 +21,7 @@ workers + work)``; a GPU runs one stream.
 from __future__ import annotations
 
 import csv
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -278,7 +279,7 @@ def estimate_small_model(model: str, hardware: str, weights: str | None = None, 
 
 def _cell(row: dict, name: str):
     v = row.get(name)
-    return None if v is None or (isinstance(v, float) and v != v) or str(v).strip() == "" else str(v).strip()
+    return None if v is None or (isinstance(v, float) and math.isnan(v)) or str(v).strip() == "" else str(v).strip()
 
 
 def per_input_record(row: dict, template: dict) -> dict:
