@@ -5,7 +5,9 @@
     venture-lab estimate training --model ... --hardware ... --tokens N [...] [--json]
     venture-lab plan --model ID --rate PER_S [--prompt-tokens N] [--output-tokens N] [--ttft-ms P90] [--tpot-ms MS]
                      [--e2e-ms P90 | --latency-ms P90] [--hardware ID,...] [--weights FMT,...] [--runtime NAME] [--json]
+    venture-lab estimate inference --model ID --hardware ID[,ID...] --rate PER_S [--latency-ms MS] [--api ID[,ID]]
     venture-lab catalog hardware|models|formats [--json]
+    venture-lab calibrate-local [--output PATH] [--json]
     venture-lab scenario run FILE [--json] | scenario validate FILE | scenario pdf FILE --output PATH
                                                                     (registered by scenarios.business.commands)
 
@@ -29,7 +31,8 @@ FLAG_OF = {"model": "--model", "hardware": "--hardware", "weights": "--weights",
            "utilisation": "--utilisation", "tokens": "--tokens", "mfu": "--mfu", "zero_stage": "--zero-stage",
            "micro_batch": "--micro-batch", "seq_len": "--seq-len", "tensor_parallel": "--tensor-parallel",
            "rate": "--rate", "ttft_ms": "--ttft-ms", "tpot_ms": "--tpot-ms", "e2e_ms": "--e2e-ms",
-           "max_devices": "--max-devices", "prefix_cache_hit": "--prefix-cache-hit"}
+           "max_devices": "--max-devices", "prefix_cache_hit": "--prefix-cache-hit",
+           "latency_ms": "--latency-ms", "api": "--api", "output": "--output"}
 
 
 class CliError(Exception):
@@ -62,6 +65,11 @@ def _cmd_inference(a) -> int:
         return _cmd_inference_csv(a)
     if not a.model or not a.hardware:
         raise CliError("venture-lab estimate inference: --model and --hardware are required (or --from-csv FILE)")
+    if _per_input(a.model):
+        return _cmd_per_input(a)
+    if a.rate is not None or a.latency_ms is not None or a.api is not None:
+        raise VentureLabError("rate", "--rate, --latency-ms and --api compare per-input models (tabular, trees, "
+                              "encoders, CNNs); for an LLM at a request rate use plan", got=a.model)
     from scenarios.engine.serving import InferenceRequest, estimate_inference
     req = InferenceRequest(model=a.model, hardware=a.hardware, weights=a.weights, kv_cache=a.kv_cache,
                            runtime=a.runtime, batch=a.batch, prompt_tokens=a.prompt_tokens,
@@ -69,6 +77,34 @@ def _cmd_inference(a) -> int:
                            utilisation=a.utilisation)
     est = estimate_inference(req)
     print(render.to_json(est.to_dict()) if a.json else render.inference_text(est.to_dict()))
+    return 0
+
+
+def _per_input(model: str) -> bool:
+    """A catalog model answered per input (ARCHITECTURE 4.3); config files are token models."""
+    from scenarios.engine.catalog import load_models
+    spec = load_models().get(model)
+    return spec is not None and not spec.is_token_model
+
+
+def _cmd_per_input(a) -> int:
+    hardware = [h.strip() for h in a.hardware.split(",") if h.strip()]
+    if a.rate is None:
+        if len(hardware) != 1 or a.latency_ms is not None or a.api is not None:
+            raise VentureLabError("rate", "a list of --hardware, --latency-ms and --api go with --rate PER_S",
+                                  got=a.hardware)
+        from scenarios.engine.small_models import estimate_small_model
+        est = estimate_small_model(a.model, hardware[0], weights=a.weights, runtime=a.runtime, batch=a.batch,
+                                   price_per_hour=a.price_per_hour, utilisation=a.utilisation)
+        d = est.to_dict()
+        print(render.to_json(d) if a.json else render.per_input_text(d))
+        return 0
+    from scenarios.engine.serving_at_rate import compare_at_rate
+    apis = tuple(x.strip() for x in a.api.split(",") if x.strip()) if a.api is not None else \
+        ("stripe-radar-fraud-teams",)
+    res = compare_at_rate(a.model, hardware, a.rate, 50.0 if a.latency_ms is None else a.latency_ms, apis=apis,
+                          runtime=a.runtime, weights=a.weights).to_dict()
+    print(render.to_json(res) if a.json else render.rate_text(res))
     return 0
 
 
@@ -82,8 +118,10 @@ def _cmd_inference_csv(a) -> int:
         raise VentureLabError("--from-csv", f"cannot read CSV file ({type(exc).__name__})", got=a.from_csv) from None
     df.columns = [str(c).strip() for c in df.columns]
     df = df.replace({"": None})
+    from scenarios.engine.small_models import PER_INPUT_FIELDS, fill_per_input_rows
     records = estimate_inference_table(df).to_dict(orient="records")
-    lines = (render.csv_json_lines(records, OUTPUT_FIELDS, REQUEST_FIELDS) if a.json
+    records = fill_per_input_rows(df.to_dict(orient="records"), records)
+    lines = (render.csv_json_lines(records, OUTPUT_FIELDS, REQUEST_FIELDS, PER_INPUT_FIELDS) if a.json
              else render.csv_text_lines(records))
     for line in lines:
         print(line)
@@ -140,6 +178,16 @@ def _add_plan(sub) -> None:
     pl.set_defaults(func=_cmd_plan)
 
 
+def _cmd_calibrate_local(a) -> int:
+    from scenarios.engine.local_probe import output_path, probe, write_device_file
+    output_path(a.output)                      # a bad --output fails before the measuring
+    result = probe()
+    path = write_device_file(result, a.output)
+    d = {**result.to_dict(), "device_file": str(path)}
+    print(render.to_json(d) if a.json else render.local_probe_text(d))
+    return 0
+
+
 def _cmd_catalog(a) -> int:
     from scenarios.engine.catalog import load_formats, load_hardware, load_models
     items = {"hardware": load_hardware, "models": load_models, "formats": load_formats}[a.what]().values()
@@ -167,7 +215,7 @@ def _batch(text):
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="venture-lab", description="AI Venture Lab cost engine: serving, training, catalogs.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser,
-                           metavar="{estimate,plan,catalog,scenario}")
+                           metavar="{estimate,plan,catalog,calibrate-local,scenario}")
 
     est = sub.add_parser("estimate", help="serving or training estimates")
     est_sub = est.add_subparsers(dest="kind", required=True, parser_class=_Parser, metavar="{inference,training}")
@@ -184,6 +232,12 @@ def build_parser() -> argparse.ArgumentParser:
     inf.add_argument("--price-per-hour", dest="price_per_hour", type=_number("float", "price_per_hour"), default=None)
     inf.add_argument("--utilisation", type=_number("float", "utilisation"), default=0.5)
     inf.add_argument("--from-csv", dest="from_csv", default=None, help="one estimate per CSV row")
+    inf.add_argument("--rate", type=_number("float", "rate", minimum=1e-6, maximum=1e9), default=None,
+                     help="per-input models: inputs per second to serve (compares --hardware ID,ID and an API)")
+    inf.add_argument("--latency-ms", dest="latency_ms", type=_number("float", "latency_ms", minimum=1e-3,
+                                                                        maximum=1e7), default=None,
+                     help="with --rate: the latency limit per input (default 50)")
+    inf.add_argument("--api", default=None, help="with --rate: hosted scoring API id(s) from data/scoring_api_prices.csv")
     inf.add_argument("--json", action="store_true")
     inf.set_defaults(func=_cmd_inference)
 
@@ -203,6 +257,10 @@ def build_parser() -> argparse.ArgumentParser:
     tr.set_defaults(func=_cmd_training)
 
     _add_plan(sub)
+    cal = sub.add_parser("calibrate-local", help="measure this computer and write a device file")
+    cal.add_argument("--output", default=None, help="device file to write (default user_devices/this-machine.yaml)")
+    cal.add_argument("--json", action="store_true")
+    cal.set_defaults(func=_cmd_calibrate_local)
 
     cat = sub.add_parser("catalog", help="list hardware, models or weight formats")
     cat.add_argument("what", choices=("hardware", "models", "formats"))

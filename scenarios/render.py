@@ -71,6 +71,46 @@ def inference_text(d: dict) -> str:
     return "\n".join(lines)
 
 
+_PER_INPUT_LINES = (("latency_ms", " ms"), ("inputs_per_s", " inputs/s"),
+                    ("usd_per_million_inputs", " $ per 1M inputs"), ("energy_j_per_input", " J per input"))
+
+
+def per_input_text(d: dict) -> str:
+    """The plain-text report of one per-input estimate (tabular, tree, encoder or CNN model)."""
+    i = d["inputs"]
+    lines = [f"{i['model']} on {i['hardware']} ({i['weights']} weights, runtime {d['runtime']}, batch {i['batch']})",
+             f"  weights {_fig(d['weights_gb'], ' GB')}; fits: {_fig(d['fits'])}; "
+             f"{_fig(d['gflops_per_input'])} GFLOPs per input"]
+    for key, unit in _PER_INPUT_LINES:
+        if d.get(key) is not None:
+            lines.append(f"  {key}: {_fig(d[key], unit)}  (low {_fig(d[key + '_low'])}, high {_fig(d[key + '_high'])})")
+    lines.append(f"  speed model: {d['basis']}")
+    return "\n".join(lines)
+
+
+def rate_text(d: dict) -> str:
+    """The plain-text comparison of devices and APIs serving a per-input model at a rate."""
+    lines = [f"{d['model']} at {_fig(d['rate_per_s'])} inputs/s within {_fig(d['latency_ms_limit'], ' ms')}"]
+    for o in d["options"]:
+        sized = "" if o["usd_per_month_right_sized"] is None else \
+            f"; {o['vcpus_needed']} vCPUs of the family: {fmt_usd(o['usd_per_month_right_sized'])}/month"
+        speed = "" if o["latency_ms"] is None else \
+            f"batch {o['batch']}, latency {_fig(o['latency_ms'], ' ms')} (meets: {_fig(o['meets_latency'])}), " \
+            f"{o['devices_needed']} device(s), "
+        lines.append(f"  {o['option']} ({o['kind']}): {speed}{fmt_usd(o['usd_per_month'])}/month "
+                     f"(low {fmt_usd(o['usd_per_month_low'])}, high {fmt_usd(o['usd_per_month_high'])}){sized}"
+                     + (f"  [{o['note']}]" if o["note"] else ""))
+    lines.append(f"  cheapest within the limit: {d['cheapest'] or 'none'}")
+    return "\n".join(lines)
+
+
+def local_probe_text(d: dict) -> str:
+    """The plain-text report of ``calibrate-local``."""
+    return (f"this machine: {_fig(d['matmul_gflops'], ' GFLOP/s')} fp32 matmul, "
+            f"{_fig(d['memory_bandwidth_gb_s'], ' GB/s')} memory bandwidth, {d['cores']} cores "
+            f"(measured in {_fig(d['seconds'], ' s')})\n  device file: {d['device_file']}")
+
+
 def training_text(d: dict) -> str:
     """The plain-text report of one training estimate (its ``to_dict()``)."""
     i = d["inputs"]
@@ -98,7 +138,7 @@ def _whole(v):
 
 
 def csv_json_lines(records: Iterable[dict], output_fields: Iterable[str],
-                   request_fields: Iterable[str]) -> Iterator[str]:
+                   request_fields: Iterable[str], extra_fields: Iterable[str] = ()) -> Iterator[str]:
     """One JSON object per estimated row (ARCHITECTURE 4.2 --from-csv --json): its outputs, the
     inputs it used and its runtime, or ``{"row": N, "error": ...}`` for a row that failed."""
     output_fields, request_fields = tuple(output_fields), tuple(request_fields)
@@ -107,6 +147,7 @@ def csv_json_lines(records: Iterable[dict], output_fields: Iterable[str],
             yield to_json({"row": n, "error": rec["error"]})
             continue
         out = {"row": n, **{k: rec[k] for k in output_fields}}
+        out.update({k: rec[k] for k in extra_fields if k in rec})    # per-input models (ARCHITECTURE 4.3)
         out.update({k: _whole(out[k]) for k in _WHOLE_OUTPUTS})
         inputs = {k: rec[k] for k in request_fields}
         inputs.update({k: int(inputs[k]) for k in _WHOLE_INPUTS})

@@ -14,6 +14,7 @@ import streamlit as st
 
 from dashboard.cached.sweeps import grid_sweep
 from models import credit, fraud
+from scenarios.engine.serving_at_rate import RateComparison, compare_at_rate
 
 Progress = Callable[[float], None] | None
 FRAUD_RATES = (0.001, 0.002, 0.005, 0.01, 0.02)
@@ -31,3 +32,13 @@ def fraud_sweep_key(cfg: fraud.FraudConfig) -> fraud.FraudConfig:
 def fraud_rate_sweep(cfg: fraud.FraudConfig, progress: Progress = None) -> dict[float, fraud.FraudResult]:
     """The fraud demo at every rate of :data:`FRAUD_RATES`, other knobs fixed."""
     return grid_sweep("fraud", run_fraud, fraud_sweep_key(cfg), "fraud_rate", FRAUD_RATES, progress)
+
+# The fraud question's candidates (ARCHITECTURE 4.3 server CPUs, an L4) and the hosted scoring API
+SCORING_HARDWARE = ("aws-c7i-8xlarge", "aws-c7a-8xlarge", "aws-c7g-8xlarge", "aws-c8g-8xlarge", "gcp-c4-standard-32",
+                    "nvidia-l4")
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def scoring_at_rate(model: str, rate_per_s: float, latency_ms: float) -> RateComparison:
+    """The cost engine's comparison of self-hosted devices and the scoring API at a request rate."""
+    return compare_at_rate(model, list(SCORING_HARDWARE), rate_per_s, latency_ms)

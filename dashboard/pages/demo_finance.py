@@ -16,6 +16,7 @@ from dashboard.charts.demo_lab import contributions, sweep_lines
 from dashboard.i18n import t
 from dashboard.state import BIND
 from dashboard.ui import csv_download, explain_errors, page_header
+from scenarios.units import fmt_usd
 from models.credit import CreditConfig
 from models.fraud import METHODS, FraudConfig
 
@@ -104,6 +105,26 @@ with st.expander(t("fin.sweep_title"), icon=":material/stacked_line_chart:",
         st.plotly_chart(sweep_lines(
             rates, {mm: [sweep[r].methods[mm].recall for r in rates] for mm in METHODS}, NAMES,
             t("fin.sweep_chart"), t("fin.fraud_rate_axis"), t("fin.recall")), width="stretch")
+
+# ------------------------------------------------------------------ serving the scorer at a rate
+st.header(t("fin.h.serving"), anchor="serving-at-a-rate")
+st.markdown(t("fin.serving_text"))
+c1, c2, c3 = st.columns(3)
+scorer = c1.selectbox(t("fin.scorer"), ["xgboost-500-trees", "tabular-mlp"], key="fin_scorer", bind=BIND)
+req_rate = c2.number_input(t("fin.req_rate"), 1.0, 1_000_000.0, 2000.0, step=100.0, key="fin_req_rate", bind=BIND)
+limit_ms = c3.number_input(t("fin.limit_ms"), 1.0, 10_000.0, 50.0, step=5.0, key="fin_limit_ms", bind=BIND)
+with explain_errors():
+    cmp = cached.scoring_at_rate(scorer, float(req_rate), float(limit_ms))
+    st.dataframe(pd.DataFrame([{
+        t("fin.sv.option"): o.option, t("fin.sv.kind"): t(f"fin.sv.kind.{o.kind}"),
+        t("fin.sv.latency"): None if o.latency_ms is None else round(o.latency_ms, 3),
+        t("fin.sv.meets"): "" if o.meets_latency is None else (t("fin.sv.yes") if o.meets_latency else t("fin.sv.no")),
+        t("fin.sv.devices"): o.devices_needed, t("fin.sv.usd_month"): fmt_usd(o.usd_per_month),
+        t("fin.sv.right_sized"): "" if o.usd_per_month_right_sized is None else
+        f"{fmt_usd(o.usd_per_month_right_sized)} ({o.vcpus_needed} vCPU)"} for o in cmp.options]),
+        hide_index=True, width="stretch")
+    st.markdown(t("fin.serving_answer", cheapest=cmp.cheapest or t("fin.sv.none")))
+st.caption(t("fin.serving_note"))
 
 # ------------------------------------------------------------------ credit reasons
 st.header(t("fin.h.credit"), anchor="credit-reasons")

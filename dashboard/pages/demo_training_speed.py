@@ -12,6 +12,7 @@ import os
 import pandas as pd
 import streamlit as st
 
+from dashboard.cached import selfcheck
 from dashboard.cached import training_speed as cached
 from dashboard.cached.sweeps import mark_swept, sweep_done
 from dashboard.cached.training_speed import DEMO_MODEL
@@ -147,6 +148,19 @@ if model == DEMO_MODEL:
     st.markdown(t("spd.compare_text", mfu=f"{proj.mfu_used:.0%}", ep=f"{proj.engine_params:,.0f}",
                   mp=f"{model_cfg.n_params:,}"))
 st.caption(t("spd.engine_note"))
+
+# ------------------------------------------------------------------ the estimator checks itself
+st.header(t("spd.h.selfcheck"), anchor="estimator-self-check")
+probe, _ = selfcheck.this_machine()
+st.markdown(t("spd.selfcheck_text", gflops=fmt_number(probe.matmul_gflops), bw=fmt_number(probe.memory_bandwidth_gb_s),
+              cores=probe.cores))
+rows = selfcheck.self_check()
+st.dataframe(pd.DataFrame([{
+    t("spd.sc.model"): r.name, t("spd.sc.gflops"): fmt_number(r.gflops_per_input * 1e3),
+    t("spd.sc.measured"): fmt_number(r.measured_ms), t("spd.sc.predicted"): fmt_number(r.predicted_ms),
+    t("spd.sc.band"): f"{fmt_number(r.predicted_ms_low)} – {fmt_number(r.predicted_ms_high)}",
+    t("spd.sc.ratio"): f"{r.predicted_over_measured:.2f}"} for r in rows]), hide_index=True, width="stretch")
+st.caption(t("spd.selfcheck_note"))
 
 # ------------------------------------------------------------------ adopt it (issue 15)
 from dashboard.adopt_panel import adopt_panel  # noqa: E402  (kept in the panel block, apart from the page's inputs)

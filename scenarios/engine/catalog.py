@@ -20,11 +20,12 @@ from scenarios.units import Range, parse_number
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
-CATEGORIES = ("datacenter-gpu", "workstation-gpu", "edge", "sbc", "laptop", "mobile")
-HW_CLASSES = ("nvidia-datacenter", "nvidia-consumer", "jetson", "apple", "phone", "cpu-sbc", "tpu", "amd")
+CATEGORIES = ("datacenter-gpu", "workstation-gpu", "edge", "sbc", "laptop", "mobile", "cpu-server")
+HW_CLASSES = ("nvidia-datacenter", "nvidia-consumer", "jetson", "apple", "phone", "cpu-sbc", "tpu", "amd",
+              "cpu-server")
 ATTENTION_TYPES = ("mha", "gqa", "mla", "sliding-window-mix", "none")
 MODEL_KINDS = ("decoder-llm", "encoder", "encoder-decoder", "speech", "vision-cnn", "vision-transformer",
-               "detector", "custom")
+               "detector", "custom", "tabular", "tree-ensemble")
 # on-device targets: no datacenter facility overhead (PUE 1), battery where there is one
 ON_DEVICE_CATEGORIES = ("edge", "sbc", "laptop", "mobile")
 
@@ -144,7 +145,11 @@ class ModelSpec:
 
     @property
     def is_token_model(self) -> bool:
-        """A model with a per-token KV cache (LLMs, encoders); CNNs work per input instead."""
+        """A model that generates tokens (LLMs, encoder-decoders, speech); CNNs, tabular and tree
+        models work per input, and so does an encoder with a FLOPs-per-input figure (bert-base as a
+        classifier: one sequence in, one label out; ARCHITECTURE 4.3)."""
+        if self.kind == "encoder" and self.gflops_per_input:
+            return False
         return self.kind in ("decoder-llm", "encoder", "encoder-decoder", "speech") and bool(self.layers)
 
     def to_dict(self) -> dict:

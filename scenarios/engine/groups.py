@@ -23,7 +23,8 @@ import numpy as np
 from scenarios.engine.catalog import HW_CLASSES
 from scenarios.errors import VentureLabError
 
-RUNTIMES: tuple[str, ...] = ("llama.cpp", "vllm", "tensorrt-llm", "executorch", "mlc", "pytorch")
+RUNTIMES: tuple[str, ...] = ("llama.cpp", "vllm", "tensorrt-llm", "executorch", "mlc", "pytorch", "onnxruntime",
+                             "openvino")
 
 # The usual serving software per hardware class (ARCHITECTURE.md 4.2 "runtime by hardware class").
 #  - llama.cpp on Apple (Metal backend; the de-facto local runtime, and what the calibration rows
@@ -42,6 +43,9 @@ _DEFAULT_RUNTIME = {
     "cpu-sbc": "llama.cpp",
     "tpu": "vllm",
     "amd": "vllm",
+    # llama.cpp for LLMs on server CPUs (its CPU kernels are what the published CPU rows measure);
+    # the small non-LLM models default to ONNX Runtime there (scenarios/engine/small_models.py)
+    "cpu-server": "llama.cpp",
 }
 
 # Weight format -> family for the dequantisation factors. Family, not format, keeps the
@@ -67,6 +71,8 @@ NEAREST_CLASS = {
     "cpu-sbc": ("phone", "apple", "jetson", "nvidia-consumer"),
     "tpu": ("nvidia-datacenter", "amd", "nvidia-consumer"),
     "amd": ("nvidia-datacenter", "nvidia-consumer", "tpu"),
+    # a server CPU's nearest measured software path is the other CPUs (board, phone cores)
+    "cpu-server": ("cpu-sbc", "phone", "apple", "nvidia-consumer"),
 }
 NEAREST_RUNTIME = {
     "llama.cpp": ("mlc", "executorch", "pytorch", "vllm", "tensorrt-llm"),
@@ -75,6 +81,9 @@ NEAREST_RUNTIME = {
     "vllm": ("tensorrt-llm", "pytorch", "mlc", "llama.cpp", "executorch"),
     "tensorrt-llm": ("vllm", "pytorch", "mlc", "llama.cpp", "executorch"),
     "pytorch": ("vllm", "tensorrt-llm", "mlc", "llama.cpp", "executorch"),
+    # CPU graph runtimes: nearest is another CPU path (llama.cpp's CPU kernels, then ExecuTorch/XNNPACK)
+    "onnxruntime": ("openvino", "llama.cpp", "executorch", "pytorch", "mlc", "vllm", "tensorrt-llm"),
+    "openvino": ("onnxruntime", "llama.cpp", "executorch", "pytorch", "mlc", "vllm", "tensorrt-llm"),
 }
 
 # Which peak a (runtime, format family) computes on. "fp8" means: the 8-bit tensor peak where the
@@ -93,6 +102,10 @@ _PEAK_PATH = {
     ("pytorch", "float"): "fp16", ("pytorch", "8bit"): "fp16", ("pytorch", "4bit"): "fp16",
     ("mlc", "float"): "fp16", ("mlc", "8bit"): "fp16", ("mlc", "4bit"): "fp16",
     ("executorch", "float"): "fp16", ("executorch", "8bit"): "int8", ("executorch", "4bit"): "int8",
+    # ONNX Runtime (MLAS) and OpenVINO on CPUs: bf16 on the AMX / BFMMLA path (the fp16 column of a
+    # cpu-server row), int8 on VNNI / AMX-INT8 / SMMLA; 4-bit weights are dequantised to int8 activations
+    ("onnxruntime", "float"): "fp16", ("onnxruntime", "8bit"): "int8", ("onnxruntime", "4bit"): "int8",
+    ("openvino", "float"): "fp16", ("openvino", "8bit"): "int8", ("openvino", "4bit"): "int8",
 }
 # Classes whose llama.cpp backend dequantises to half on the GPU ALUs (see above).
 _GPU_ALU_DEQUANT_CLASSES = ("apple",)

@@ -18,7 +18,8 @@ from scenarios.engine.catalog import ModelSpec
 # by hardware class.  ASSUMED from typical `nvidia-smi` readings of an idle vLLM / llama.cpp process;
 # listed in every estimate's assumptions.
 RUNTIME_OVERHEAD_GB = {"nvidia-datacenter": 1.0, "nvidia-consumer": 0.6, "amd": 1.0, "tpu": 0.5,
-                       "jetson": 0.5, "apple": 0.3, "phone": 0.2, "cpu-sbc": 0.1}
+                       "jetson": 0.5, "apple": 0.3, "phone": 0.2, "cpu-sbc": 0.1,
+                       "cpu-server": 0.3}
 
 ATTN_CODES = {"none": 0, "mha": 1, "gqa": 1, "mla": 2, "sliding-window-mix": 3}
 

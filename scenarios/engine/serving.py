@@ -313,11 +313,27 @@ def _vision_assumptions(spec, basis: str, gflops: float, hw) -> tuple[Assumption
     return out
 
 
+def _small_as_vision(model, hardware, weights, batch, runtime) -> VisionEstimate:
+    from scenarios.engine.small_models import estimate_small_model
+    e = estimate_small_model(model, hardware, weights=weights, runtime=runtime, batch=batch)
+    bound = "node visits" if get_model(model).kind == "tree-ensemble" else "compute"
+    return VisionEstimate(e.latency_ms, e.latency_ms_low, e.latency_ms_high, e.inputs_per_s, e.inputs_per_s_low,
+                          e.inputs_per_s_high, e.energy_j_per_input, bound, e.weights_gb, e.fits,
+                          e.gflops_per_input, {k: e.inputs[k] for k in ("model", "hardware", "weights", "batch",
+                                                                         "runtime")},
+                          e.runtime, e.assumptions + (Assumption("speed_model", e.basis, "", "small_models"),))
+
+
 def estimate_vision(model: str, hardware: str, weights: str | None = None, batch: int = 1,
                     runtime: str | None = None, gflops_per_input: float | None = None) -> VisionEstimate:
     """Latency per input and inputs/s for a vision or speech model (or ``model="custom"`` with the
-    caller's own ``gflops_per_input``), from FLOPs and weight bytes by roofline."""
+    caller's own ``gflops_per_input``), from FLOPs and weight bytes by roofline.  Server CPUs and tree
+    ensembles take the calibrated per-input model (scenarios/engine/small_models.py), so the app and
+    ``estimate inference`` give one figure."""
     hw = get_hardware(hardware)
+    if model != "custom" and gflops_per_input is None and (
+            hw.hw_class == "cpu-server" or get_model(model).kind == "tree-ensemble"):
+        return _small_as_vision(model, hw.id, weights, batch, runtime)
     b = parse_number(batch, "batch", integer=True, minimum=1, maximum=1_000_000)
     spec, params, layers, g = _vision_work(model, gflops_per_input)
     fmt = get_format(weights or ("fp16" if hw.has_fp16 else "bf16"))

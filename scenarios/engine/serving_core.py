@@ -116,10 +116,22 @@ def work_stage(r: ResolvedRequests) -> Work:
         kv_bytes_per_token_read=kv_read)
 
 
+def compute_devices(r: ResolvedRequests) -> np.ndarray:
+    """Devices whose bandwidth and peaks add up for one token: N under tensor parallel, 1 under
+    llama.cpp's layer split (the layers run one device after another)."""
+    return np.where((r.runtime == "llama.cpp") & (r.devices > 1), 1.0, r.devices)
+
+
 def times_stage(r: ResolvedRequests, w: Work, factors=None) -> Times:
     """Roofline times on N devices' bandwidth and peaks, plus tensor parallel's 2 all-reduces per
-    layer (ring: 2 (N - 1) / N of the activations each) and MoE prefill's extra expert reads."""
-    m, B, P, N, hw = r.m, r.batch, r.prompt_tokens, r.devices, r.hw
+    layer (ring: 2 (N - 1) / N of the activations each) and MoE prefill's extra expert reads.
+
+    llama.cpp splits layers instead (its default ``--split-mode layer``, ARCHITECTURE 4.3): each
+    device runs its share of the layers one after another, so a token takes one device's time
+    (bandwidth and peaks are not multiplied) plus N - 1 hand-offs of the activations."""
+    m, B, P, hw = r.m, r.batch, r.prompt_tokens, r.hw
+    layer_split = (r.runtime == "llama.cpp") & (r.devices > 1)
+    N = compute_devices(r)
     sp = speed.predict(r.hw_class, r.runtime, r.weights, prefill_flops=w.prefill_flops,
                        decode_flops_per_token=w.decode_flops_per_token, weight_bytes=w.weight_bytes_per_step,
                        kv_bytes_read_per_token=w.kv_bytes_per_token_read, bandwidth_bytes_s=hw.bandwidth_bytes_s * N,
@@ -128,9 +140,12 @@ def times_stage(r: ResolvedRequests, w: Work, factors=None) -> Times:
                        peak_int4=hw.peak_int4 * N, fp4_capable=hw.fp4_capable, factors=factors)
     ring = np.where(N > 1, 2.0 * (N - 1.0) / N, 0.0)
     ic = hw.interconnect_bytes_s
-    comm_decode = np.where(N > 1, 2.0 * m.layers * (ring * B * m.hidden * 2.0 / ic + ALLREDUCE_LATENCY_S), 0.0)
+    hops = np.where(layer_split, r.devices - 1.0, 0.0)       # activations handed to the next device
+    comm_decode = np.where(N > 1, 2.0 * m.layers * (ring * B * m.hidden * 2.0 / ic + ALLREDUCE_LATENCY_S),
+                           hops * (B * m.hidden * 2.0 / ic + ALLREDUCE_LATENCY_S))
     comm_prefill = np.where((N > 1) & (P > 0),
-                            2.0 * m.layers * (ring * B * P * m.hidden * 2.0 / ic + ALLREDUCE_LATENCY_S), 0.0)
+                            2.0 * m.layers * (ring * B * P * m.hidden * 2.0 / ic + ALLREDUCE_LATENCY_S),
+                            np.where(P > 0, hops * (B * P * m.hidden * 2.0 / ic + ALLREDUCE_LATENCY_S), 0.0))
     moe = m.experts > 0
     extra_prefill = np.where(moe & (P > 0), (w.weight_bytes_prefill - w.weight_bytes_per_step)
                              / (hw.bandwidth_bytes_s * N * np.maximum(sp.eff_bw, 1e-3)), 0.0)
@@ -201,7 +216,7 @@ def roofline_columns(r: ResolvedRequests, mem: Memory, w: Work, t: Times) -> dic
     return {
         "arithmetic_intensity": r.batch * w.decode_flops_per_token / np.maximum(step_bytes, 1.0),
         "arithmetic_intensity_prefill": np.where(has_p, w.prefill_flops / np.maximum(prefill_bytes, 1.0), np.nan),
-        "ridge_point": t.prediction.peak_flops_used / (r.hw.bandwidth_bytes_s * r.devices),
+        "ridge_point": t.prediction.peak_flops_used / (r.hw.bandwidth_bytes_s * compute_devices(r)),
         "bound_prefill": np.where(has_p, np.where(t.prediction.prefill_compute_bound, "compute", "bandwidth"), None),
         "bound_decode": np.where(has_o, np.where(t.prediction.decode_compute_bound, "compute", "bandwidth"), None),
     }

@@ -28,7 +28,9 @@ RUNTIMES_BY_CLASS = {
     "cpu-sbc": ("llama.cpp", "pytorch", "executorch"),
     "tpu": ("vllm", "pytorch"),
     "amd": ("vllm", "llama.cpp", "pytorch", "mlc"),
+    "cpu-server": ("llama.cpp", "onnxruntime", "openvino", "pytorch", "vllm"),
 }
+UNJOINABLE_CLASSES = ("phone", "cpu-sbc")
 DEFAULTS = {"batch": 1, "prompt_tokens": 512, "output_tokens": 128, "devices": 1, "utilisation": 0.5}
 LIMITS = {"batch": (1, 1_000_000), "prompt_tokens": (0, 100_000_000), "output_tokens": (0, 100_000_000),
           "devices": (1, 4096), "price_per_hour": (0, 10_000), "utilisation": (0.001, 1.0)}
@@ -299,9 +301,13 @@ def resolve_requests(model, hardware, weights, kv_cache, runtime, batch, prompt_
     fmt = _formats(weights, kv_cache, np.array([h.has_fp16 for h in hws])[hi], n, errors)
     rt = _runtimes(runtime, hw_class, n, errors)
     model_obj = _obj_array(models)[mi]
+    # a phone or one single-board computer cannot be joined to another (ARCHITECTURE 4.3)
+    for r in np.nonzero(np.isin(hw_class, UNJOINABLE_CLASSES) & (num["devices"] > 1) & ~errors.bad)[0]:
+        errors.mark_row(r, VentureLabError("devices", "a phone or a single-board computer runs a model alone",
+                                           got=int(num["devices"][r]), accepted="1"))
     for r in np.nonzero(~m.token_model & ~errors.bad)[0]:
-        errors.mark_row(r, VentureLabError("model", "is a per-input vision model: use estimate_vision "
-                                           "(latency per image)", got=model_obj[r].id))
+        errors.mark_row(r, VentureLabError("model", "is a per-input model: its figures are per input "
+                                           "(latency_ms, inputs_per_s), not per token", got=model_obj[r].id))
     return ResolvedRequests(
         error=errors.errors, bad=errors.bad, model_id=model_id, hardware_id=hardware_id, model_obj=model_obj,
         hardware_obj=_obj_array(hws)[hi], m=m, hw_class=hw_class, hw=_hardware_columns(hws, hi),

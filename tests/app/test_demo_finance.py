@@ -39,3 +39,16 @@ def test_fraud_rate_sweep_runs_on_demand():
     at.button(key="fin_sweep_btn").click().run()
     assert_clean(at)
     assert len(at.get("plotly_chart")) == charts_before + 1
+
+
+def test_fraud_serving_table_compares_cpus_an_l4_and_the_api():
+    from scenarios.engine.serving_at_rate import compare_at_rate
+    at = open_page(FIN, query={"fin_req_rate": "2000", "fin_limit_ms": "50"})
+    assert_clean(at)
+    table = next(df.value for df in at.dataframe if "$ per month" in df.value.columns)
+    expected = compare_at_rate("xgboost-500-trees", ["aws-c7i-8xlarge", "aws-c7a-8xlarge", "aws-c7g-8xlarge",
+                                                     "aws-c8g-8xlarge", "gcp-c4-standard-32", "nvidia-l4"], 2000, 50)
+    assert list(table["Option"]) == [o.option for o in expected.options]
+    api = table[table["Option"] == "stripe-radar-fraud-teams"].iloc[0]
+    assert api["Kind"] == "API" and api["$ per month"].startswith("$")
+    assert any(expected.cheapest in m.value for m in at.markdown)

@@ -53,3 +53,12 @@ def test_engine_projection_for_the_demo_model():
 def test_engine_projection_for_a_catalog_model_favours_tensor_parallel_more():
     p = project_training("llama-3-8b", "nvidia-h100-sxm", (1, 8))
     assert p.tensor[-1].speedup > 1.0
+
+
+def test_self_check_table_shows_measured_and_predicted_latency_here():
+    at = open_page(SPD, query=QUICK)
+    assert_clean(at)
+    table = next(df.value for df in at.dataframe if "Predicted latency here (ms)" in df.value.columns)
+    assert len(table) == 3 and "tabular-mlp (64-256-256-64-1)" in set(table["Model"])
+    for col in ("Measured latency here (ms)", "Predicted latency here (ms)"):
+        assert all(float(v.replace(",", "")) > 0 for v in table[col])

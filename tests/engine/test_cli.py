@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from scenarios.engine.catalog import load_hardware
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -84,7 +86,7 @@ def test_training_json_and_catalog_json(tmp_path):
         assert k in d
     assert d["inputs"]["tokens"] == 2e12 and d["inputs"]["devices"] == 1000
     cat = run("catalog", "hardware", "--json")
-    assert cat.returncode == 0 and len(json.loads(cat.stdout)) == 61
+    assert cat.returncode == 0 and len(json.loads(cat.stdout)) == len(load_hardware())
 
 
 def test_device_file_and_hf_config_paths(tmp_path):
