@@ -25,7 +25,8 @@ FLAG_OF = {"model": "--model", "hardware": "--hardware", "weights": "--weights",
            "runtime": "--runtime", "batch": "--batch", "prompt_tokens": "--prompt-tokens",
            "output_tokens": "--output-tokens", "devices": "--devices", "price_per_hour": "--price-per-hour",
            "utilisation": "--utilisation", "tokens": "--tokens", "mfu": "--mfu", "zero_stage": "--zero-stage",
-           "micro_batch": "--micro-batch", "seq_len": "--seq-len", "tensor_parallel": "--tensor-parallel"}
+           "micro_batch": "--micro-batch", "seq_len": "--seq-len", "tensor_parallel": "--tensor-parallel",
+           "from_csv": "--from-csv"}
 
 
 class CliError(Exception):
@@ -72,8 +73,12 @@ def _cmd_inference_csv(a) -> int:
     import pandas as pd
 
     from scenarios.engine.serving import OUTPUT_FIELDS, REQUEST_FIELDS, estimate_inference_table
+    from scenarios.safe_load import open_regular
     try:
-        df = pd.read_csv(a.from_csv, dtype=str, keep_default_na=False, skipinitialspace=True)
+        with open_regular(a.from_csv, "from_csv") as fh:     # a FIFO or a folder: one line, no hang
+            df = pd.read_csv(fh, dtype=str, keep_default_na=False, skipinitialspace=True)
+    except VentureLabError:
+        raise
     except (OSError, ValueError, pd.errors.ParserError) as exc:
         raise VentureLabError("--from-csv", f"cannot read CSV file ({type(exc).__name__})", got=a.from_csv) from None
     df.columns = [str(c).strip() for c in df.columns]
@@ -120,6 +125,21 @@ def _number(kind: str, name: str, **limits):
     return conv
 
 
+def _text(name: str, max_chars: int = 4096):
+    """argparse type for an id, a format name or a path: empty text is refused (``--weights ""``
+    must not silently mean the default) and so is text longer than any id or path."""
+    def conv(text: str) -> str:
+        if not text.strip():
+            raise argparse.ArgumentTypeError(str(VentureLabError(name, "is empty; leave the option out "
+                                                                 "for its default", got=text)))
+        if len(text) > max_chars:
+            raise argparse.ArgumentTypeError(str(VentureLabError(
+                name, f"is longer than {max_chars} characters", got=f"{len(text)} characters")))
+        return text
+    conv.__name__ = name
+    return conv
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="venture-lab", description="AI Venture Lab cost engine: serving, training, catalogs.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser,
@@ -128,24 +148,24 @@ def build_parser() -> argparse.ArgumentParser:
     est = sub.add_parser("estimate", help="serving or training estimates")
     est_sub = est.add_subparsers(dest="kind", required=True, parser_class=_Parser, metavar="{inference,training}")
     inf = est_sub.add_parser("inference", help="serving speed, memory, cost and energy")
-    inf.add_argument("--model", help="model id or path to a Hugging Face config.json")
-    inf.add_argument("--hardware", help="hardware id or path to a device file (YAML/JSON/TOML)")
-    inf.add_argument("--weights", default=None, help="weight format (default fp16; bf16 without an fp16 path)")
-    inf.add_argument("--kv-cache", dest="kv_cache", default=None, help="KV-cache format (default: activation dtype)")
-    inf.add_argument("--runtime", default=None, help="llama.cpp, vllm, tensorrt-llm, executorch, mlc, pytorch")
+    inf.add_argument("--model", type=_text("model"), help="model id or path to a Hugging Face config.json")
+    inf.add_argument("--hardware", type=_text("hardware"), help="hardware id or path to a device file (YAML/JSON/TOML)")
+    inf.add_argument("--weights", type=_text("weights", 64), default=None, help="weight format (default fp16; bf16 without an fp16 path)")
+    inf.add_argument("--kv-cache", dest="kv_cache", type=_text("kv_cache", 64), default=None, help="KV-cache format (default: activation dtype)")
+    inf.add_argument("--runtime", type=_text("runtime", 64), default=None, help="llama.cpp, vllm, tensorrt-llm, executorch, mlc, pytorch")
     inf.add_argument("--batch", type=_number("int", "batch"), default=1)
     inf.add_argument("--prompt-tokens", dest="prompt_tokens", type=_number("int", "prompt_tokens"), default=512)
     inf.add_argument("--output-tokens", dest="output_tokens", type=_number("int", "output_tokens"), default=128)
     inf.add_argument("--devices", type=_number("int", "devices"), default=1)
     inf.add_argument("--price-per-hour", dest="price_per_hour", type=_number("float", "price_per_hour"), default=None)
     inf.add_argument("--utilisation", type=_number("float", "utilisation"), default=0.5)
-    inf.add_argument("--from-csv", dest="from_csv", default=None, help="one estimate per CSV row")
+    inf.add_argument("--from-csv", dest="from_csv", type=_text("from_csv"), default=None, help="one estimate per CSV row")
     inf.add_argument("--json", action="store_true")
     inf.set_defaults(func=_cmd_inference)
 
     tr = est_sub.add_parser("training", help="pre-training compute, time, cost, energy")
-    tr.add_argument("--model", required=True)
-    tr.add_argument("--hardware", required=True)
+    tr.add_argument("--model", type=_text("model"), required=True)
+    tr.add_argument("--hardware", type=_text("hardware"), required=True)
     tr.add_argument("--tokens", required=True, type=_number("float", "tokens"))
     tr.add_argument("--devices", type=_number("int", "devices"), default=1)
     tr.add_argument("--mfu", type=_number("float", "mfu"), default=None)
@@ -163,7 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
     cat.add_argument("--json", action="store_true")
     cat.set_defaults(func=_cmd_catalog)
 
-    from scenarios.business import commands as scenario_cli   # `scenario run|validate`
+    from scenarios.business import commands as scenario_cli  # `scenario run|validate`
     scenario_cli.register(sub)
     return p
 

@@ -18,13 +18,24 @@ from scenarios.engine.catalog import get_format, get_hardware, get_model, load_m
 from scenarios.engine.estimate import INTEGER_FIELDS, OUTPUT_FIELDS, InferenceEstimate, ServingColumns
 from scenarios.engine.memory import RUNTIME_OVERHEAD_GB
 from scenarios.engine.serving_core import ALLREDUCE_LATENCY_S, serving_arrays
-from scenarios.engine.serving_inputs import RUNTIMES_BY_CLASS
+from scenarios.engine.serving_inputs import RUNTIMES_BY_CLASS, SINGLE_DEVICE_CLASSES
 from scenarios.errors import VentureLabError
 from scenarios.units import parse_number
 
-__all__ = ["InferenceRequest", "InferenceEstimate", "OUTPUT_FIELDS", "REQUEST_FIELDS", "VisionEstimate",
-           "estimate_inference", "estimate_inference_table", "max_batch_that_fits", "replica_requests_per_s",
-           "devices_for_rate", "largest_model_that_fits", "estimate_vision"]
+__all__ = [
+    "OUTPUT_FIELDS",
+    "REQUEST_FIELDS",
+    "InferenceEstimate",
+    "InferenceRequest",
+    "VisionEstimate",
+    "devices_for_rate",
+    "estimate_inference",
+    "estimate_inference_table",
+    "estimate_vision",
+    "largest_model_that_fits",
+    "max_batch_that_fits",
+    "replica_requests_per_s",
+]
 
 
 @dataclass(frozen=True)
@@ -141,6 +152,12 @@ def estimate_inference(req: InferenceRequest) -> InferenceEstimate:
     cols = serving_arrays(**args)
     if cols.error[0] is not None:
         raise cols.error[0]
+    # phones and single-board computers have no link to split one replica over (ARCHITECTURE 4.3);
+    # checked for one estimate (the CLI's --devices, the app); the bulk paths keep their recorded rows
+    hw_class = get_hardware(req.hardware).hw_class
+    if args["devices"] > 1 and hw_class in SINGLE_DEVICE_CLASSES:
+        raise VentureLabError("devices", f"{hw_class} devices cannot be joined to run one replica",
+                              got=args["devices"], accepted="1")
     return _row_estimate(cols, 0, args["price_per_hour"])
 
 
