@@ -83,7 +83,11 @@ def _cmd_inference_csv(a) -> int:
         raise VentureLabError("--from-csv", f"cannot read CSV file ({type(exc).__name__})", got=a.from_csv) from None
     df.columns = [str(c).strip() for c in df.columns]
     df = df.replace({"": None})
-    records = estimate_inference_table(df).to_dict(orient="records")
+    try:
+        records = estimate_inference_table(df).to_dict(orient="records")
+    except VentureLabError as err:       # a whole-file problem (columns): name the flag and the file
+        raise VentureLabError("from_csv", f"{err.field}: {err.problem}", got=a.from_csv,
+                              accepted=err.accepted) from None
     lines = (render.csv_json_lines(records, OUTPUT_FIELDS, REQUEST_FIELDS) if a.json
              else render.csv_text_lines(records))
     for line in lines:

@@ -25,7 +25,7 @@ _SUFFIX = {"k": 1e3, "K": 1e3, "m": 1e6, "M": 1e6, "b": 1e9, "B": 1e9, "g": 1e9,
            "t": 1e12, "T": 1e12, "p": 1e15, "P": 1e15}
 # Matched with fullmatch on stripped text of at most MAX_NUMBER_CHARS: no surrounding \s* to
 # backtrack over, so a run of spaces inside ("1<64k spaces>x") fails in linear time.
-_NUMBER = re.compile(r"([+-]?(?:\d+(?:_\d+)*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,4})?)\s*([kKmMbBgGtTpP]?)")
+_NUMBER = re.compile(r"([+-]?(?:\d+(?:_\d+)*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,4})?)\s*([kKmMbBgGtTpP]?)", re.ASCII)
 MAX_NUMBER_CHARS = 64            # '1_000_000_000_000.5e+12 T' is 25; anything longer is not a figure
 MAX_ABS_INT = 10 ** 30           # above every real figure (a training run's FLOPs ~1e26)
 

@@ -255,12 +255,13 @@ def hardware_from_row(r: CatalogRow) -> Hardware:
     # system (100 TB, 1 PB/s, an exaFLOP/s, 100 kW); the catalog's rows sit well inside them.
     hid = r.text("id")
     memory_gb = r.num("memory_gb", minimum=1e-3, maximum=1e5)
+    fp16_tflops = r.num("peak_tflops_fp16", minimum=1e-6, maximum=1e6)   # checked first: fp32 may derive from it
     hw = Hardware(
         id=hid, name=r.text("name", required=False) or hid,
         category=r.choice("category", CATEGORIES), hw_class=r.choice("hw_class", HW_CLASSES),
         memory_gb=memory_gb, memory_bandwidth_gb_s=r.num("memory_bandwidth_gb_s", minimum=1e-2, maximum=1e6),
         peak_tflops_fp32=r.num("peak_tflops_fp32", minimum=1e-6, maximum=1e6),
-        peak_tflops_fp16=r.num("peak_tflops_fp16", minimum=1e-6, maximum=1e6),
+        peak_tflops_fp16=fp16_tflops,
         peak_tops_int8=r.num("peak_tops_int8", minimum=1e-6, maximum=1e6),
         peak_tops_int4=r.num("peak_tops_int4", minimum=1e-6, maximum=1e6),
         tdp_w=r.num("tdp_w", minimum=1e-2, maximum=1e5),
