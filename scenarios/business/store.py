@@ -158,6 +158,10 @@ class ScenarioStore:
         """The kept previous versions of a scenario (overwritten or deleted), newest first."""
         return self.files.history(scenario_id)
 
+    def history_ids(self) -> list[str]:
+        """Scenarios with kept versions, deleted ones included (what a restore can bring back)."""
+        return self.files.history_ids()
+
     def version(self, scenario_id: str, version: str) -> Scenario:
         """A kept version, parsed (for a preview before restoring it)."""
         return parse_text(self.files.version_bytes(scenario_id, version))

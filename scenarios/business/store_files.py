@@ -138,6 +138,13 @@ class FileFolder:
                 out.append(Version(p.stem, int(p.stem.split("-")[0]) / 1e9, p.lstat().st_size))
         return sorted(out, key=lambda v: v.version, reverse=True)
 
+    def history_ids(self) -> list[str]:
+        """Ids with kept versions (saved now or deleted), sorted."""
+        root = self.folder / HISTORY_DIR
+        if not root.is_dir():
+            return []
+        return sorted(p.name for p in root.iterdir() if self.id_re.fullmatch(p.name) and self.history(p.name))
+
     def version_bytes(self, item_id: str, version: str) -> bytes:
         if not isinstance(version, str) or not _VERSION_RE.fullmatch(version):
             raise VentureLabError("version", "is not a kept version of this id", got=version)

@@ -126,8 +126,8 @@ def device_cases() -> list[dict]:
         "dup-nested": (DEVICE + "ranges: {tdp_w: [1, 2, 3], tdp_w: [1, 2, 4]}\n", ["tdp_w"]),
         "alias": ("base: &b 16\nmemory_gb: *b\nmemory_bandwidth_gb_s: 100\npeak_tflops_fp16: 20\n", ["alias"]),
         "merge-key": ("<<: {memory_gb: 16}\nmemory_bandwidth_gb_s: 100\npeak_tflops_fp16: 20\n", ["merge"]),
-        "billion-laughs": ("a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
-                           "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n", ["alias"]),
+        "billion-laughs": (("a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+                            "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"), ["alias"]),
         "bandwidth-tiny": (DEVICE.replace("100", "1e-300"), ["memory_bandwidth_gb_s", "0.01"]),
         "memory-huge": (DEVICE.replace("memory_gb: 16", "memory_gb: 1e9"), ["memory_gb", "0.001 to 100000"]),
         "memory-400-digits": ([DEVICE.replace("memory_gb: 16\n", ""), "memory_gb: ", DIGITS_400, "\n"], ["memory_gb"]),
