@@ -57,6 +57,8 @@ def _one_line(err: Exception) -> str:
 def _cmd_inference(a) -> int:
     if a.from_csv:
         return _cmd_inference_csv(a)
+    if a.format:
+        raise CliError("venture-lab estimate inference: --format applies to --from-csv output only")
     if not a.model or not a.hardware:
         raise CliError("venture-lab estimate inference: --model and --hardware are required (or --from-csv FILE)")
     from scenarios.engine.serving import InferenceRequest, estimate_inference
@@ -69,34 +71,58 @@ def _cmd_inference(a) -> int:
     return 0
 
 
+CSV_CHUNK_ROWS = 20_000      # rows per vectorised call: bounded memory (ARCHITECTURE 4.3)
+
+
 def _cmd_inference_csv(a) -> int:
+    """``--from-csv``: read, estimate and write one chunk of rows at a time."""
     import pandas as pd
 
-    from scenarios.engine.serving import OUTPUT_FIELDS, REQUEST_FIELDS, estimate_inference_table
     from scenarios.safe_load import open_regular
+    fmt = a.format or ("jsonl" if a.json else "table")
+    rows = bad = 0
     try:
         with open_regular(a.from_csv, "from_csv") as fh:     # a FIFO or a folder: one line, no hang
-            df = pd.read_csv(fh, dtype=str, keep_default_na=False, skipinitialspace=True)
+            reader = pd.read_csv(fh, dtype=str, keep_default_na=False, skipinitialspace=True,
+                                 chunksize=CSV_CHUNK_ROWS)
+            if fmt == "table":
+                sys.stdout.write(next(render.csv_text_lines([])) + "\n")
+            for chunk in reader:
+                n_bad = _csv_chunk(chunk, fmt, rows + 1, a.from_csv)
+                rows, bad = rows + len(chunk), bad + n_bad
     except VentureLabError:
         raise
     except (OSError, ValueError, pd.errors.ParserError) as exc:
-        raise VentureLabError("--from-csv", f"cannot read CSV file ({type(exc).__name__})", got=a.from_csv) from None
-    df.columns = [str(c).strip() for c in df.columns]
-    df = df.replace({"": None})
-    try:
-        records = estimate_inference_table(df).to_dict(orient="records")
-    except VentureLabError as err:       # a whole-file problem (columns): name the flag and the file
-        raise VentureLabError("from_csv", f"{err.field}: {err.problem}", got=a.from_csv,
-                              accepted=err.accepted) from None
-    lines = (render.csv_json_lines(records, OUTPUT_FIELDS, REQUEST_FIELDS) if a.json
-             else render.csv_text_lines(records))
-    for line in lines:
-        print(line)
-    if records and all(rec["error"] for rec in records):   # the per-row errors are in the output;
-        print(f"venture-lab: error: --from-csv: none of the {len(records)} rows could be estimated "
-              f"(see the error column) (got {a.from_csv!r})", file=sys.stderr)     # stderr says why rc=2
+        raise VentureLabError("from_csv", f"cannot read CSV file ({type(exc).__name__})", got=a.from_csv) from None
+    if rows and bad == rows:      # the per-row errors are in the output; stderr says why rc=2
+        print(f"venture-lab: error: --from-csv: none of the {rows} rows could be estimated "
+              f"(see the error column) (got {a.from_csv!r})", file=sys.stderr)
         return 2
     return 0
+
+
+def _csv_chunk(chunk, fmt: str, start: int, path: str) -> int:
+    """Estimate one chunk and write it in ``fmt``; returns how many of its rows failed."""
+    from scenarios.engine.serving import OUTPUT_FIELDS, REQUEST_FIELDS, estimate_inference_table
+    chunk.columns = [str(c).strip() for c in chunk.columns]
+    chunk = chunk.replace({"": None})
+    try:
+        table = estimate_inference_table(chunk)
+    except VentureLabError as err:       # a whole-file problem (columns): name the flag and the file
+        raise VentureLabError("from_csv", f"{err.field}: {err.problem}", got=path, accepted=err.accepted) from None
+    if fmt == "csv":
+        data = render.csv_full_chunk(table, REQUEST_FIELDS, OUTPUT_FIELDS, start, header=start == 1)
+        sys.stdout.flush()
+        if hasattr(sys.stdout, "buffer"):
+            sys.stdout.buffer.write(data)
+        else:                             # captured output (tests): text only
+            sys.stdout.write(data.decode("utf-8"))
+    else:
+        records = table.to_dict(orient="records")
+        lines = (render.csv_json_lines(records, OUTPUT_FIELDS, REQUEST_FIELDS, start) if fmt == "jsonl"
+                 else render.csv_text_lines(records, start, header=False))
+        sys.stdout.write("".join(line + "\n" for line in lines))
+    return int((table["error"] != "").sum())
 
 
 def _cmd_training(a) -> int:
@@ -164,6 +190,8 @@ def build_parser() -> argparse.ArgumentParser:
     inf.add_argument("--price-per-hour", dest="price_per_hour", type=_number("float", "price_per_hour"), default=None)
     inf.add_argument("--utilisation", type=_number("float", "utilisation"), default=0.5)
     inf.add_argument("--from-csv", dest="from_csv", type=_text("from_csv"), default=None, help="one estimate per CSV row")
+    inf.add_argument("--format", choices=("jsonl", "csv"), default=None,
+                     help="with --from-csv: JSON lines (as --json) or one CSV row per input row")
     inf.add_argument("--json", action="store_true")
     inf.set_defaults(func=_cmd_inference)
 

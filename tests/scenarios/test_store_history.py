@@ -17,8 +17,8 @@ BOARD = {"name": "My Board", "memory_gb": 16.0, "memory_bandwidth_gb_s": 100.0, 
 
 
 def _save_at(folder: str, name: str, barrier, results) -> None:
-    from tests.scenarios.conftest import golden_dict
     from scenarios.business.scenario import from_dict
+    from tests.scenarios.conftest import golden_dict
     scenario = from_dict({**golden_dict(), "id": "same-new-id", "name": name})
     barrier.wait()
     try:
