@@ -72,7 +72,7 @@ def write_atomically(path: Path, content: str | bytes, *, overwrite: bool, exist
     writer made a moment ago, is an error), otherwise replaced through a temp file keeping the
     previous version; a link at ``path`` is refused either way."""
     folder = FileFolder(path.parent, re.compile(re.escape(path.stem)), "is not this file's name",
-                        suffix=path.suffix)
+                        suffix=path.suffix, clean=False)
     data = content.encode("utf-8") if isinstance(content, str) else content
     if overwrite:
         return folder.replace(path.stem, data)

@@ -33,7 +33,8 @@ HISTORY_DIR = ".history"
 HISTORY_KEEP = 10                # previous versions kept per id
 ORPHAN_AGE_S = 60.0              # a save takes milliseconds; a temp file this old is a crash's
 MAX_FILE_BYTES = 1_000_000
-_TEMP_RE = re.compile(r"\..+\.[A-Za-z0-9_]{6,}\.tmp")
+# what _write_temp's mkstemp makes: ".<id><suffix>.<8 random characters>.tmp"
+_TEMP_RE = re.compile(r"\.[a-z0-9][a-z0-9._-]*\.(?:yaml|yml|json)\.[A-Za-z0-9_]{8}\.tmp")
 _VERSION_RE = re.compile(r"\d{19,20}-[0-9a-z_]{4,12}")
 
 
@@ -48,9 +49,11 @@ class Version:
 class FileFolder:
     """Files ``<folder>/<id><suffix>`` with the guarantees of the module docstring."""
 
-    def __init__(self, folder: str | os.PathLike, id_re: re.Pattern, rule: str, suffix: str = ".yaml"):
+    def __init__(self, folder: str | os.PathLike, id_re: re.Pattern, rule: str, suffix: str = ".yaml",
+                 clean: bool = True):
         self.folder, self.id_re, self.rule, self.suffix = Path(folder), id_re, rule, suffix
-        self.clean_orphans()
+        if clean:                 # a store's own folder; never a folder the store does not own
+            self.clean_orphans()
 
     # ------------------------------------------------------------------ names
     def check_id(self, item_id: object) -> str:

@@ -102,8 +102,11 @@ def test_no_link_is_followed_by_get_save_or_delete(tmp_path, golden):
 def test_orphan_temp_files_are_removed_when_the_store_opens(tmp_path):
     old = tmp_path / ".golden.yaml.abc12345.tmp"
     fresh = tmp_path / ".other.yaml.def67890.tmp"
-    for p in (old, fresh):
+    not_ours = tmp_path / ".notes.txt.abc12345.tmp"
+    for p in (old, fresh, not_ours):
         p.write_text("half a file")
-    os.utime(old, (time.time() - 3600, time.time() - 3600))
+    for p in (old, not_ours):
+        os.utime(p, (time.time() - 3600, time.time() - 3600))
     ScenarioStore(tmp_path)
     assert not old.exists() and fresh.exists()     # a save in flight right now keeps its temp file
+    assert not_ours.exists()                       # only the store's own temp names are removed
