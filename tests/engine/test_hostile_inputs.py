@@ -19,12 +19,21 @@ def _one_line(capsys) -> str:
     return lines[0]
 
 
+def _refusal_s(capsys, value: str) -> float:
+    """Best of three: seconds for the CLI to refuse ``--batch value`` (one line naming --batch)."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        rc = cli.main([*INF, "--hardware", "nvidia-h100-sxm", "--batch", value])
+        best = min(best, time.perf_counter() - started)
+        assert rc == 2 and "--batch" in _one_line(capsys)
+    return best
+
+
 def test_a_number_with_64k_spaces_inside_is_refused_in_milliseconds(capsys):
-    started = time.perf_counter()
-    rc = cli.main([*INF, "--hardware", "nvidia-h100-sxm", "--batch", "1" + " " * 65536 + "x"])
-    elapsed_s = time.perf_counter() - started
-    assert rc == 2 and "--batch" in _one_line(capsys)
-    assert elapsed_s < 0.05, f"parsing took {elapsed_s:.3f} s (budget 0.05 s; it was quadratic in the spaces)"
+    # against the same refusal of a short value, so the machine's load cancels out
+    extra_s = _refusal_s(capsys, "1" + " " * 65536 + "x") - _refusal_s(capsys, "1 x")
+    assert extra_s < 0.05, f"64k spaces added {extra_s:.3f} s (budget 0.05 s; parsing was quadratic in them)"
 
 
 def test_an_oversized_device_file_is_refused_without_reading_it_whole(tmp_path, capsys):
