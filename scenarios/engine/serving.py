@@ -163,25 +163,30 @@ def estimate_inference(req: InferenceRequest) -> InferenceEstimate:
 
 def _table_column(df, name: str, pre_err: np.ndarray):
     """One request column of a DataFrame: text cells stripped (empty -> None), number cells parsed
-    (``32k``); an unparsable cell puts its VentureLabError in ``pre_err`` and takes the default."""
+    (``32k``); an unparsable cell puts its VentureLabError in ``pre_err`` and takes the default.
+    Each distinct cell is parsed once (a bulk file repeats a few models, devices and sizes)."""
+    import pandas as pd
+
     default = getattr(InferenceRequest, name, None) if name not in ("model", "hardware") else None
     if name not in df.columns:
         return default
-    raw = df[name].to_numpy(dtype=object)
+    codes, uniques = pd.factorize(df[name].to_numpy(dtype=object), use_na_sentinel=True)
     if name in ("model", "hardware", "weights", "kv_cache", "runtime"):
-        return np.array([None if _blank(v) else str(v).strip() for v in raw], dtype=object)
+        texts = np.array([None if _blank(v) else str(v).strip() for v in uniques] + [None], dtype=object)
+        return texts[codes]                       # code -1 (a missing cell) takes the trailing None
     fallback = np.nan if name == "price_per_hour" else float(default)
-    vals = np.empty(len(raw), dtype=float)
-    for i, v in enumerate(raw):
+    parsed = np.full(len(uniques) + 1, fallback, dtype=float)
+    errors: dict[int, VentureLabError] = {}
+    for k, v in enumerate(uniques):
         if _blank(v):
-            vals[i] = fallback
             continue
         try:
-            vals[i] = parse_number(v, name)
+            parsed[k] = parse_number(v, name)
         except VentureLabError as exc:
-            pre_err[i] = exc
-            vals[i] = fallback
-    return vals
+            errors[k] = exc
+    for k, exc in errors.items():
+        pre_err[codes == k] = exc
+    return parsed[codes]
 
 
 def _blank(v) -> bool:
