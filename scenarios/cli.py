@@ -118,9 +118,9 @@ def _csv_chunk(chunk, fmt: str, start: int, path: str) -> int:
         else:                             # captured output (tests): text only
             sys.stdout.write(data.decode("utf-8"))
     else:
-        records = table.to_dict(orient="records")
-        lines = (render.csv_json_lines(records, OUTPUT_FIELDS, REQUEST_FIELDS, start) if fmt == "jsonl"
-                 else render.csv_text_lines(records, start, header=False))
+        lines = (render.csv_json_lines(render.native_records(table), OUTPUT_FIELDS, REQUEST_FIELDS, start,
+                                       native=True) if fmt == "jsonl"
+                 else render.csv_text_lines(table.to_dict(orient="records"), start, header=False))
         sys.stdout.write("".join(line + "\n" for line in lines))
     return int((table["error"] != "").sum())
 

@@ -97,15 +97,25 @@ def _whole(v):
     return int(v) if v is not None and math.isfinite(v) else None
 
 
+def native_records(table) -> list[dict]:
+    """A DataFrame's rows as dicts of plain Python values with NaN and infinity as None: what
+    :func:`to_json` does value by value, done column by column (the bulk path's JSON lines)."""
+    import numpy as np
+    t = table.replace([np.inf, -np.inf], np.nan)
+    return t.astype(object).where(t.notna(), None).to_dict(orient="records")
+
+
 def csv_json_lines(records: Iterable[dict], output_fields: Iterable[str],
-                   request_fields: Iterable[str], start: int = 1) -> Iterator[str]:
+                   request_fields: Iterable[str], start: int = 1, native: bool = False) -> Iterator[str]:
     """One JSON object per estimated row (ARCHITECTURE 4.2 --from-csv --json): its outputs, the
     inputs it used and its runtime, or ``{"row": N, "error": ...}`` for a row that failed
-    (``start``: the first record's row number, for a file read in chunks)."""
+    (``start``: the first record's row number, for a file read in chunks; ``native``: the records
+    come from :func:`native_records`, so each is written without a per-value pass)."""
     output_fields, request_fields = tuple(output_fields), tuple(request_fields)
+    dumps = (lambda obj: json.dumps(obj, default=str)) if native else to_json
     for n, rec in enumerate(records, start=start):
         if rec["error"]:
-            yield to_json({"row": n, "error": rec["error"]})
+            yield dumps({"row": n, "error": rec["error"]})
             continue
         out = {"row": n, **{k: rec[k] for k in output_fields}}
         out.update({k: _whole(out[k]) for k in _WHOLE_OUTPUTS})
@@ -113,7 +123,7 @@ def csv_json_lines(records: Iterable[dict], output_fields: Iterable[str],
         inputs.update({k: int(inputs[k]) for k in _WHOLE_INPUTS})
         out["inputs"] = inputs
         out["runtime"] = rec["runtime"]
-        yield to_json(out)
+        yield dumps(out)
 
 
 def _csv_cell(v) -> str:
