@@ -32,7 +32,8 @@ FLAG_OF = {"model": "--model", "hardware": "--hardware", "weights": "--weights",
            "micro_batch": "--micro-batch", "seq_len": "--seq-len", "tensor_parallel": "--tensor-parallel",
            "rate": "--rate", "ttft_ms": "--ttft-ms", "tpot_ms": "--tpot-ms", "e2e_ms": "--e2e-ms",
            "max_devices": "--max-devices", "prefix_cache_hit": "--prefix-cache-hit",
-           "latency_ms": "--latency-ms", "api": "--api", "output": "--output"}
+           "latency_ms": "--latency-ms", "api": "--api", "output": "--output",
+           "from_csv": "--from-csv"}
 
 
 class CliError(Exception):
@@ -63,6 +64,8 @@ def _one_line(err: Exception) -> str:
 def _cmd_inference(a) -> int:
     if a.from_csv:
         return _cmd_inference_csv(a)
+    if a.format:
+        raise CliError("venture-lab estimate inference: --format applies to --from-csv output only")
     if not a.model or not a.hardware:
         raise CliError("venture-lab estimate inference: --model and --hardware are required (or --from-csv FILE)")
     if _per_input(a.model):
@@ -108,28 +111,66 @@ def _cmd_per_input(a) -> int:
     return 0
 
 
+CSV_CHUNK_ROWS = 20_000      # rows per vectorised call: bounded memory (ARCHITECTURE 4.3)
+
+
 def _cmd_inference_csv(a) -> int:
+    """``--from-csv``: read, estimate and write one chunk of rows at a time."""
     import pandas as pd
 
-    from scenarios.engine.serving import OUTPUT_FIELDS, REQUEST_FIELDS, estimate_inference_table
+    from scenarios.safe_load import open_regular
+    fmt = a.format or ("jsonl" if a.json else "table")
+    rows = bad = 0
     try:
-        df = pd.read_csv(a.from_csv, dtype=str, keep_default_na=False, skipinitialspace=True)
+        with open_regular(a.from_csv, "from_csv") as fh:     # a FIFO or a folder: one line, no hang
+            reader = pd.read_csv(fh, dtype=str, keep_default_na=False, skipinitialspace=True,
+                                 chunksize=CSV_CHUNK_ROWS)
+            if fmt == "table":
+                sys.stdout.write(next(render.csv_text_lines([])) + "\n")
+            for chunk in reader:
+                n_bad = _csv_chunk(chunk, fmt, rows + 1, a.from_csv)
+                rows, bad = rows + len(chunk), bad + n_bad
+    except VentureLabError:
+        raise
     except (OSError, ValueError, pd.errors.ParserError) as exc:
-        raise VentureLabError("--from-csv", f"cannot read CSV file ({type(exc).__name__})", got=a.from_csv) from None
-    df.columns = [str(c).strip() for c in df.columns]
-    df = df.replace({"": None})
-    from scenarios.engine.small_models import PER_INPUT_FIELDS, fill_per_input_rows
-    records = estimate_inference_table(df).to_dict(orient="records")
-    records = fill_per_input_rows(df.to_dict(orient="records"), records)
-    lines = (render.csv_json_lines(records, OUTPUT_FIELDS, REQUEST_FIELDS, PER_INPUT_FIELDS) if a.json
-             else render.csv_text_lines(records))
-    for line in lines:
-        print(line)
-    if records and all(rec["error"] for rec in records):   # the per-row errors are in the output;
-        print(f"venture-lab: error: --from-csv: none of the {len(records)} rows could be estimated "
-              f"(see the error column) (got {a.from_csv!r})", file=sys.stderr)     # stderr says why rc=2
+        raise VentureLabError("from_csv", f"cannot read CSV file ({type(exc).__name__})", got=a.from_csv) from None
+    if rows and bad == rows:      # the per-row errors are in the output; stderr says why rc=2
+        print(f"venture-lab: error: --from-csv: none of the {rows} rows could be estimated "
+              f"(see the error column) (got {a.from_csv!r})", file=sys.stderr)
         return 2
     return 0
+
+
+def _csv_chunk(chunk, fmt: str, start: int, path: str) -> int:
+    """Estimate one chunk and write it in ``fmt``; returns how many of its rows failed. Rows whose
+    model is a per-input model (ARCHITECTURE 4.3) are answered by the small-model path."""
+    from scenarios.engine.serving import OUTPUT_FIELDS, REQUEST_FIELDS, estimate_inference_table
+    from scenarios.engine.small_models import PER_INPUT_FIELDS, fill_per_input_rows, per_input_model_ids
+    chunk.columns = [str(c).strip() for c in chunk.columns]
+    chunk = chunk.replace({"": None})
+    try:
+        table = estimate_inference_table(chunk)
+    except VentureLabError as err:       # a whole-file problem (columns): name the flag and the file
+        raise VentureLabError("from_csv", f"{err.field}: {err.problem}", got=path, accepted=err.accepted) from None
+    records = render.native_records(table)
+    if "model" in chunk.columns and chunk["model"].isin(per_input_model_ids()).any():
+        records = fill_per_input_rows(chunk.to_dict(orient="records"), records)
+        table = None                      # the per-input figures are in the records only
+    if fmt == "csv":
+        import pandas as pd
+        data = render.csv_full_chunk(pd.DataFrame(records) if table is None else table, REQUEST_FIELDS,
+                                     (*OUTPUT_FIELDS, *PER_INPUT_FIELDS), start, header=start == 1)
+        sys.stdout.flush()
+        if hasattr(sys.stdout, "buffer"):
+            sys.stdout.buffer.write(data)
+        else:                             # captured output (tests): text only
+            sys.stdout.write(data.decode("utf-8"))
+    else:
+        lines = (render.csv_json_lines(records, OUTPUT_FIELDS, REQUEST_FIELDS, start, native=True,
+                                       extra_fields=PER_INPUT_FIELDS) if fmt == "jsonl"
+                 else render.csv_text_lines(records, start, header=False))
+        sys.stdout.write("".join(line + "\n" for line in lines))
+    return sum(1 for rec in records if rec["error"])
 
 
 def _cmd_training(a) -> int:
@@ -212,6 +253,21 @@ def _batch(text):
     return "max" if str(text).strip().lower() == "max" else _number("int", "batch")(text)
 
 
+def _text(name: str, max_chars: int = 4096):
+    """argparse type for an id, a format name or a path: empty text is refused (``--weights ""``
+    must not silently mean the default) and so is text longer than any id or path."""
+    def conv(text: str) -> str:
+        if not text.strip():
+            raise argparse.ArgumentTypeError(str(VentureLabError(name, "is empty; leave the option out "
+                                                                 "for its default", got=text)))
+        if len(text) > max_chars:
+            raise argparse.ArgumentTypeError(str(VentureLabError(
+                name, f"is longer than {max_chars} characters", got=f"{len(text)} characters")))
+        return text
+    conv.__name__ = name
+    return conv
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="venture-lab", description="AI Venture Lab cost engine: serving, training, catalogs.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser,
@@ -220,30 +276,32 @@ def build_parser() -> argparse.ArgumentParser:
     est = sub.add_parser("estimate", help="serving or training estimates")
     est_sub = est.add_subparsers(dest="kind", required=True, parser_class=_Parser, metavar="{inference,training}")
     inf = est_sub.add_parser("inference", help="serving speed, memory, cost and energy")
-    inf.add_argument("--model", help="model id or path to a Hugging Face config.json")
-    inf.add_argument("--hardware", help="hardware id or path to a device file (YAML/JSON/TOML)")
-    inf.add_argument("--weights", default=None, help="weight format (default fp16; bf16 without an fp16 path)")
-    inf.add_argument("--kv-cache", dest="kv_cache", default=None, help="KV-cache format (default: activation dtype)")
-    inf.add_argument("--runtime", default=None, help="llama.cpp, vllm, tensorrt-llm, executorch, mlc, pytorch")
+    inf.add_argument("--model", type=_text("model"), help="model id or path to a Hugging Face config.json")
+    inf.add_argument("--hardware", type=_text("hardware"), help="hardware id or path to a device file (YAML/JSON/TOML)")
+    inf.add_argument("--weights", type=_text("weights", 64), default=None, help="weight format (default fp16; bf16 without an fp16 path)")
+    inf.add_argument("--kv-cache", dest="kv_cache", type=_text("kv_cache", 64), default=None, help="KV-cache format (default: activation dtype)")
+    inf.add_argument("--runtime", type=_text("runtime", 64), default=None, help="llama.cpp, vllm, tensorrt-llm, executorch, mlc, pytorch")
     inf.add_argument("--batch", type=_batch, default=1, help="sequences in flight, or max (ARCHITECTURE 4.3)")
     inf.add_argument("--prompt-tokens", dest="prompt_tokens", type=_number("int", "prompt_tokens"), default=512)
     inf.add_argument("--output-tokens", dest="output_tokens", type=_number("int", "output_tokens"), default=128)
     inf.add_argument("--devices", type=_number("int", "devices"), default=1)
     inf.add_argument("--price-per-hour", dest="price_per_hour", type=_number("float", "price_per_hour"), default=None)
     inf.add_argument("--utilisation", type=_number("float", "utilisation"), default=0.5)
-    inf.add_argument("--from-csv", dest="from_csv", default=None, help="one estimate per CSV row")
+    inf.add_argument("--from-csv", dest="from_csv", type=_text("from_csv"), default=None, help="one estimate per CSV row")
+    inf.add_argument("--format", choices=("jsonl", "csv"), default=None,
+                     help="with --from-csv: JSON lines (as --json) or one CSV row per input row")
     inf.add_argument("--rate", type=_number("float", "rate", minimum=1e-6, maximum=1e9), default=None,
                      help="per-input models: inputs per second to serve (compares --hardware ID,ID and an API)")
     inf.add_argument("--latency-ms", dest="latency_ms", type=_number("float", "latency_ms", minimum=1e-3,
                                                                         maximum=1e7), default=None,
                      help="with --rate: the latency limit per input (default 50)")
-    inf.add_argument("--api", default=None, help="with --rate: hosted scoring API id(s) from data/scoring_api_prices.csv")
+    inf.add_argument("--api", type=_text("api"), default=None, help="with --rate: hosted scoring API id(s) from data/scoring_api_prices.csv")
     inf.add_argument("--json", action="store_true")
     inf.set_defaults(func=_cmd_inference)
 
     tr = est_sub.add_parser("training", help="pre-training compute, time, cost, energy")
-    tr.add_argument("--model", required=True)
-    tr.add_argument("--hardware", required=True)
+    tr.add_argument("--model", type=_text("model"), required=True)
+    tr.add_argument("--hardware", type=_text("hardware"), required=True)
     tr.add_argument("--tokens", required=True, type=_number("float", "tokens"))
     tr.add_argument("--devices", type=_number("int", "devices"), default=1)
     tr.add_argument("--mfu", type=_number("float", "mfu"), default=None)
@@ -267,7 +325,7 @@ def build_parser() -> argparse.ArgumentParser:
     cat.add_argument("--json", action="store_true")
     cat.set_defaults(func=_cmd_catalog)
 
-    from scenarios.business import commands as scenario_cli   # `scenario run|validate`
+    from scenarios.business import commands as scenario_cli  # `scenario run|validate`
     scenario_cli.register(sub)
     return p
 

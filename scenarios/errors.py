@@ -7,7 +7,7 @@ what would have been accepted, so the CLI can print one line and the app one mes
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 
 class VentureLabError(ValueError):
@@ -31,7 +31,7 @@ class VentureLabError(ValueError):
         self.accepted = accepted
         msg = f"{field}: {problem}"
         if got is not None:
-            shown = repr(got) if isinstance(got, str) else str(got)
+            shown = repr(got) if isinstance(got, str) else _shown(got)
             if len(shown) > 80:
                 shown = shown[:77] + "..."
             msg += f" (got {shown})"
@@ -45,6 +45,14 @@ class VentureLabError(ValueError):
         # Pickle by the constructor's own arguments (the app's cache stores results by pickling);
         # the default would call __init__ with the message alone.
         return _rebuild, (self.field, self.problem, self.got, self.accepted)
+
+
+def _shown(got: object) -> str:
+    # str() of an integer over 4300 digits raises ValueError (Python's int_max_str_digits), and
+    # a long one says nothing more than its size
+    if isinstance(got, int) and not isinstance(got, bool) and got.bit_length() > 256:
+        return f"an integer of ~{int(got.bit_length() * 0.30103) + 1} digits"
+    return str(got)
 
 
 def _rebuild(field: str, problem: str, got: object, accepted: str | None) -> VentureLabError:

@@ -137,14 +137,26 @@ def _whole(v):
     return int(v) if v is not None and math.isfinite(v) else None
 
 
+def native_records(table) -> list[dict]:
+    """A DataFrame's rows as dicts of plain Python values with NaN and infinity as None: what
+    :func:`to_json` does value by value, done column by column (the bulk path's JSON lines)."""
+    import numpy as np
+    t = table.replace([np.inf, -np.inf], np.nan)
+    return t.astype(object).where(t.notna(), None).to_dict(orient="records")
+
+
 def csv_json_lines(records: Iterable[dict], output_fields: Iterable[str],
-                   request_fields: Iterable[str], extra_fields: Iterable[str] = ()) -> Iterator[str]:
+                   request_fields: Iterable[str], start: int = 1, native: bool = False,
+                   extra_fields: Iterable[str] = ()) -> Iterator[str]:
     """One JSON object per estimated row (ARCHITECTURE 4.2 --from-csv --json): its outputs, the
-    inputs it used and its runtime, or ``{"row": N, "error": ...}`` for a row that failed."""
+    inputs it used and its runtime, or ``{"row": N, "error": ...}`` for a row that failed
+    (``start``: the first record's row number, for a file read in chunks; ``native``: the records
+    come from :func:`native_records`, so each is written without a per-value pass)."""
     output_fields, request_fields = tuple(output_fields), tuple(request_fields)
-    for n, rec in enumerate(records, start=1):
+    dumps = (lambda obj: json.dumps(obj, default=str)) if native else to_json
+    for n, rec in enumerate(records, start=start):
         if rec["error"]:
-            yield to_json({"row": n, "error": rec["error"]})
+            yield dumps({"row": n, "error": rec["error"]})
             continue
         out = {"row": n, **{k: rec[k] for k in output_fields}}
         out.update({k: rec[k] for k in extra_fields if k in rec})    # per-input models (ARCHITECTURE 4.3)
@@ -153,7 +165,7 @@ def csv_json_lines(records: Iterable[dict], output_fields: Iterable[str],
         inputs.update({k: int(inputs[k]) for k in _WHOLE_INPUTS})
         out["inputs"] = inputs
         out["runtime"] = rec["runtime"]
-        yield to_json(out)
+        yield dumps(out)
 
 
 def _csv_cell(v) -> str:
@@ -165,11 +177,36 @@ def _csv_cell(v) -> str:
     return '"' + s.replace('"', '""') + '"' if ("," in s or '"' in s) else s
 
 
-def csv_text_lines(records: Iterable[dict]) -> Iterator[str]:
+def csv_text_lines(records: Iterable[dict], start: int = 1, header: bool = True) -> Iterator[str]:
     """A CSV table (header first) of the main figures of each row, errors included."""
-    yield ",".join(("row",) + CSV_TEXT_COLUMNS)
-    for n, rec in enumerate(records, start=1):
+    if header:
+        yield ",".join(("row",) + CSV_TEXT_COLUMNS)
+    for n, rec in enumerate(records, start=start):
         yield ",".join([str(n)] + [_csv_cell(rec[c]) for c in CSV_TEXT_COLUMNS])
+
+
+def csv_full_chunk(table, request_fields: Iterable[str], output_fields: Iterable[str], start: int,
+                   header: bool) -> bytes:
+    """``--from-csv --format csv``: one CSV row per input row with the JSON keys as columns (row,
+    the inputs used, every output, error), UTF-8. Arrow's C++ writer formats the ~50 float columns
+    about 10x faster than pandas' (bench/RESULTS.md, bulk CLI); pandas writes where it is missing."""
+    cols = ["row", *request_fields, *output_fields, "error"]
+    out = table.reindex(columns=cols[1:])
+    out.insert(0, "row", range(start, start + len(out)))
+    for k in (*_WHOLE_INPUTS, *_WHOLE_OUTPUTS):
+        if k in out.columns:
+            out[k] = out[k].astype("Float64").round().astype("Int64")
+    try:
+        import io
+
+        import pyarrow as pa
+        import pyarrow.csv as pa_csv
+    except ImportError:
+        return out.to_csv(index=False, header=header, lineterminator="\n").encode("utf-8")
+    buf = io.BytesIO()
+    pa_csv.write_csv(pa.Table.from_pandas(out, preserve_index=False), buf,
+                     pa_csv.WriteOptions(include_header=header, quoting_style="needed"))
+    return buf.getvalue()
 
 
 # ------------------------------------------------------------------------------------- catalogs

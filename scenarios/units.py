@@ -23,7 +23,11 @@ GIGA = 1e9
 
 _SUFFIX = {"k": 1e3, "K": 1e3, "m": 1e6, "M": 1e6, "b": 1e9, "B": 1e9, "g": 1e9, "G": 1e9,
            "t": 1e12, "T": 1e12, "p": 1e15, "P": 1e15}
-_NUMBER = re.compile(r"^\s*([+-]?(?:\d+(?:_\d+)*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*([kKmMbBgGtTpP]?)\s*$")
+# Matched with fullmatch on stripped text of at most MAX_NUMBER_CHARS: no surrounding \s* to
+# backtrack over, so a run of spaces inside ("1<64k spaces>x") fails in linear time.
+_NUMBER = re.compile(r"([+-]?(?:\d+(?:_\d+)*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,4})?)\s*([kKmMbBgGtTpP]?)", re.ASCII)
+MAX_NUMBER_CHARS = 64            # '1_000_000_000_000.5e+12 T' is 25; anything longer is not a figure
+MAX_ABS_INT = 10 ** 30           # above every real figure (a training run's FLOPs ~1e26)
 
 
 def parse_number(value: object, field: str, *, integer: bool = False, minimum: float | None = None,
@@ -78,8 +82,14 @@ def _as_float(value: object, field: str) -> float:
     """A Python or numpy number, or text with an optional suffix, as a float (NaN and inf pass)."""
     if isinstance(value, bool):
         raise VentureLabError(field, "must be a number, not true/false", got=value)
-    if isinstance(value, (int, float)):
+    if isinstance(value, int):
+        # checked before float(): a 400-digit integer would raise OverflowError there
+        if abs(value) > MAX_ABS_INT:
+            raise VentureLabError(field, "is too large to be a real figure", got=f"~{int(value.bit_length() * 0.30103) + 1} digits",
+                                  accepted=f"magnitudes up to 1e{len(str(MAX_ABS_INT)) - 1}")
         return float(value)
+    if isinstance(value, float):
+        return value
     if hasattr(value, "item") and not isinstance(value, str):  # numpy scalar
         try:
             return float(value.item())
@@ -87,7 +97,11 @@ def _as_float(value: object, field: str) -> float:
             raise VentureLabError(field, "must be a number", got=str(value)) from None
     if not isinstance(value, str):
         raise VentureLabError(field, "must be a number", got=type(value).__name__)
-    match = _NUMBER.match(value)
+    text = value.strip()
+    if len(text) > MAX_NUMBER_CHARS:
+        raise VentureLabError(field, f"is longer than {MAX_NUMBER_CHARS} characters for a number",
+                              got=value, accepted="e.g. 512, 2e12, 2T, 500B, 7M, 32k")
+    match = _NUMBER.fullmatch(text)
     if not match:
         raise VentureLabError(field, "must be a number, optionally with a suffix k, M, B, T",
                               got=value, accepted="e.g. 512, 2e12, 2T, 500B, 7M, 32k")

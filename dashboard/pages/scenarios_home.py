@@ -9,6 +9,7 @@ from dashboard.adopt_panel import scenario_adopt_note
 from dashboard.cached import scenarios as cached
 from dashboard.i18n import current_language, t
 from dashboard.scenario_editor import edit_form
+from dashboard.scenario_history import history_expander
 from dashboard.scenario_view import headline, options_frame, sanity_warnings, verdict_text
 from dashboard.state import BIND, seed_from_url
 from dashboard.ui import explain_errors
@@ -89,6 +90,10 @@ if upload is not None:
             new_id = store.unique_id(up.id) if taken else up.id
             store.save(up.replace(id=new_id))
         _switch_to(new_id)
+
+restored = history_expander(store, scn_id)
+if restored:
+    _switch_to(restored)
 
 if draft and draft["id"] == scn_id:
     st.info(t("scn.unsaved"), icon=":material/edit_note:")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 from scenarios.errors import VentureLabError
@@ -56,24 +57,23 @@ def _whole(flag: str, lo: int, hi: int):
 
 
 def _load(path: str):
-    from pathlib import Path
-
     from scenarios.business.scenario import load, load_preset, preset_ids
 
     accepted = "a scenario YAML file, or a preset id: " + ", ".join(preset_ids())
     if not path.strip():
         raise VentureLabError("file", "is empty: give a scenario file path or a preset id", got=path,
                               accepted=accepted)
-    if not Path(path).exists() and path in preset_ids():
+    # os.path.exists/isfile answer False for a path the OS refuses (a 5,000-character name)
+    if not os.path.exists(path) and path in preset_ids():
         return load_preset(path)
     try:
         return load(path)
     except VentureLabError as err:
         # whole-file problems ("is not UTF-8 text", "is empty") carry no value: name the file, and
         # say what is accepted when the path is not a file at all
-        if err.field == "file" and (err.got is None or not Path(path).is_file()):
+        if err.field == "file" and (err.got is None or not os.path.isfile(path)):
             raise VentureLabError("file", err.problem, got=path,
-                                  accepted=err.accepted or (None if Path(path).is_file() else accepted)) from None
+                                  accepted=err.accepted or (None if os.path.isfile(path) else accepted)) from None
         raise
 
 

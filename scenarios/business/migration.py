@@ -19,6 +19,11 @@ def _migrate_v1(d: dict) -> dict:
     ``funding_usd``; targets without ids (the serving target named by its list index)."""
     d = dict(d)
     d.pop("version", None)
+    for block, kind in (("traffic", dict), ("targets", list)):
+        # checked before the renames below read them: `targets: 7` is a one-line error, not a crash
+        if d.get(block) is not None and not isinstance(d[block], kind):
+            raise VentureLabError(block, f"must be a {'mapping' if kind is dict else 'list'}",
+                                  got=type(d[block]).__name__)
     traffic = dict(d.get("traffic") or {})
     if "tokens_in" in traffic:
         traffic["prompt_tokens"] = traffic.pop("tokens_in")

@@ -18,7 +18,7 @@ import typing
 from typing import Any
 
 from scenarios.errors import VentureLabError
-from scenarios.units import parse_number
+from scenarios.units import MAX_ABS_INT, parse_number
 
 MAX_STR = 2_000
 NUMBER_FORMS = "e.g. 512, 0.6, 1e10, 1.0e+10, 10B, 2T, 7M, 32k"
@@ -61,11 +61,15 @@ def _check_scalar(path: str, tp: Any, value: Any, meta: dict) -> Any:
         if meta.get("choices") and value not in meta["choices"]:
             raise VentureLabError(path, "is not one of the accepted values", got=value,
                                   accepted=meta["choices"])
-        if meta.get("pattern") and not meta["pattern"].match(value):
+        if meta.get("pattern") and not meta["pattern"].fullmatch(value):   # "abc\n" too
             raise VentureLabError(path, "must be lowercase letters, digits and '-' (max 64)", got=value)
         return value
     if tp in (int, float):
         value = _number(path, value, whole=tp is int)
+        lo, hi = meta.get("lo"), meta.get("hi")
+        if isinstance(value, int) and abs(value) > MAX_ABS_INT:   # before float(): OverflowError
+            raise VentureLabError(path, "is out of range", got=f"~{int(value.bit_length() * 0.30103) + 1} digits",
+                                  accepted=f"{lo} to {hi}")
         if not math.isfinite(value):
             raise VentureLabError(path, "must be a finite number", got=value)
         if tp is int:
@@ -74,7 +78,6 @@ def _check_scalar(path: str, tp: Any, value: Any, meta: dict) -> Any:
             value = int(value)
         else:
             value = float(value)
-        lo, hi = meta.get("lo"), meta.get("hi")
         if (lo is not None and value < lo) or (hi is not None and value > hi):
             raise VentureLabError(path, "is out of range", got=value, accepted=f"{lo} to {hi}")
         return value

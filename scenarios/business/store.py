@@ -4,13 +4,20 @@ Each store is one folder of small text files, one file per id, so a team can kee
 and the CLI reads the same files the app writes (``venture-lab scenario run FILE``,
 ``--hardware PATH``, ``--model PATH``). Every store gives the same guarantees:
 
-- an id is checked against one pattern before any path is built from it, so no input can reach
-  outside the folder (``../x``, ``/etc/passwd``);
-- only files named ``<id>.yaml`` are read, written or deleted, and links are never followed;
-- a write goes to a temp file in the same folder, is flushed to disk (``fsync``) and then renamed
-  over the target (``os.replace``), so a reader or a crash never leaves half a file;
-- an existing file is replaced only when the caller passes ``overwrite=True``;
+- an id is matched in full against one pattern before any path is built, so no input can reach
+  outside the folder (``../x``, ``/etc/passwd``, ``abc\n``);
+- only files named ``<id>.yaml`` are read, written or deleted, and links are never followed
+  (reads open with ``O_NOFOLLOW``; writes and deletes refuse a link);
+- a new file is created atomically (a fsync-ed temp file ``os.link``-ed to its name): of two
+  writers saving the same new id exactly one wins and the other gets "already exists";
+- an existing file is replaced only when the caller passes ``overwrite=True``, through a fsync-ed
+  temp file and ``os.replace``, so a reader or a crash never sees half a file;
+- every overwrite and delete keeps the previous version (the last 10 per id, in ``.history/``),
+  listed by ``history(id)`` and brought back by ``restore(id, version)``;
+- temp files a crashed save left behind are removed when the store is opened;
 - one bad file is reported with its reason and skipped; it never hides the others.
+
+The mechanics live in :mod:`scenarios.business.store_files`.
 
 Folders: ``VENTURE_LAB_SCENARIO_DIR`` (default ``./user_scenarios``) and ``VENTURE_LAB_DEVICE_DIR``
 (default ``./user_devices``), both git-ignored.
@@ -31,7 +38,6 @@ Examples
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import tempfile
@@ -40,14 +46,17 @@ from pathlib import Path
 
 import yaml
 
-from scenarios.business.scenario import ID_RE, Scenario, load, load_preset, preset_ids, to_yaml
+from scenarios import safe_load
+from scenarios.business.safe_yaml import MAX_FILE_BYTES as MAX_SCENARIO_BYTES
+from scenarios.business.scenario import ID_RE, Scenario, load_preset, parse_text, preset_ids, to_yaml
+from scenarios.business.store_files import FileFolder, Version
 from scenarios.engine import catalog
 from scenarios.errors import VentureLabError
 
 SCENARIO_DIR_ENV = "VENTURE_LAB_SCENARIO_DIR"
 DEVICE_DIR_ENV = "VENTURE_LAB_DEVICE_DIR"
 # A device id is "custom-" plus a slug of at most 60 characters (see device_id_for).
-DEVICE_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+DEVICE_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")      # matched in full (re.fullmatch)
 DEVICE_SUFFIXES = (".yaml", ".yml")
 MAX_DEVICE_FILES = 200           # the listing reads at most this many files per rerun
 MAX_CONFIG_BYTES = 256_000       # a real config.json is a few kB; anything larger is not one
@@ -55,55 +64,32 @@ _NOT_SLUG = re.compile(r"[^a-z0-9-]+")
 
 
 # ---------------------------------------------------------------------------------------
-# One safe way to write a file
+# One safe way to write a single file
 # ---------------------------------------------------------------------------------------
 def write_atomically(path: Path, content: str | bytes, *, overwrite: bool, exists_message: str) -> Path:
-    """Write ``content`` (text is UTF-8 encoded) to ``path`` through a flushed temp file and
-    ``os.replace``.
-
-    A crash mid-write leaves the previous file intact and no temp file behind. An existing
-    file is replaced only with ``overwrite=True``; a link at ``path`` is refused either way.
-    """
+    """Write ``content`` (text is UTF-8 encoded) to the file ``path`` with the store's guarantees:
+    created atomically when new (with ``overwrite=False`` a file that exists, even one another
+    writer made a moment ago, is an error), otherwise replaced through a temp file keeping the
+    previous version; a link at ``path`` is refused either way."""
+    folder = FileFolder(path.parent, re.compile(re.escape(path.stem)), "is not this file's name",
+                        suffix=path.suffix, clean=False)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    if overwrite:
+        return folder.replace(path.stem, data)
     if path.is_symlink():
-        raise VentureLabError("id", "is a link, not a file; the store does not follow links",
-                              got=path.name)
-    if path.exists() and not overwrite:
-        raise VentureLabError("id", exists_message, got=path.name)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(content.encode("utf-8") if isinstance(content, str) else content)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        _unlink_quietly(tmp)
-        raise
-    return path
-
-
-def _unlink_quietly(path: str) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
-
-
-def _checked_id(value: object, pattern: re.Pattern, rule: str) -> str:
-    if not isinstance(value, str) or not pattern.match(value):
-        raise VentureLabError("id", rule, got=value)
-    return value
+        raise VentureLabError("id", "is a link, not a file; the store does not follow links", got=path.name)
+    return folder.create(path.stem, data, exists_message)
 
 
 # ---------------------------------------------------------------------------------------
 # Scenarios
 # ---------------------------------------------------------------------------------------
+SCENARIO_EXISTS = "a scenario with this id already exists; choose overwrite to replace it"
+
+
 def save(scenario: Scenario, path: str | os.PathLike, *, overwrite: bool = False) -> Path:
     """Write one scenario file atomically; an existing file is replaced only if asked."""
-    return write_atomically(Path(path), to_yaml(scenario), overwrite=overwrite,
-                            exists_message="a scenario file with this name exists; choose "
-                                           "overwrite to replace it")
+    return write_atomically(Path(path), to_yaml(scenario), overwrite=overwrite, exists_message=SCENARIO_EXISTS)
 
 
 def default_scenario_dir() -> Path:
@@ -122,34 +108,35 @@ class ScenarioStore:
 
     def __init__(self, folder: str | os.PathLike | None = None):
         self.folder = Path(folder) if folder is not None else default_scenario_dir()
+        self.files = FileFolder(self.folder, ID_RE, "must be lowercase letters, digits and '-' (max 64)")
 
     def path_for(self, scenario_id: str) -> Path:
-        _checked_id(scenario_id, ID_RE, "must be lowercase letters, digits and '-' (max 64)")
-        return self.folder / f"{scenario_id}.yaml"
+        return self.files.path_for(scenario_id)
 
     def list(self) -> StoreListing:
         found: dict[str, Scenario] = {}
         errors: dict[str, str] = {}
-        if not self.folder.is_dir():
-            return StoreListing(found, errors)
-        for p in sorted(self.folder.glob("*.yaml")):
-            if not ID_RE.match(p.stem) or p.is_symlink():
-                continue
+        for sid in self.files.ids():
             try:
-                s = load(p)
-                if s.id != p.stem:
-                    raise VentureLabError("id", "must match the file name", got=s.id,
-                                          accepted=p.stem)
-                found[p.stem] = s
+                found[sid] = self._read(sid)
             except VentureLabError as err:
-                errors[p.name] = str(err)
+                errors[f"{sid}.yaml"] = str(err)
         return StoreListing(found, errors)
 
+    def _read(self, scenario_id: str) -> Scenario | None:
+        raw = self.files.read(scenario_id, MAX_SCENARIO_BYTES)
+        if raw is None:
+            return None
+        s = parse_text(raw)
+        if s.id != scenario_id:
+            raise VentureLabError("id", "must match the file name", got=s.id, accepted=scenario_id)
+        return s
+
     def get(self, scenario_id: str) -> Scenario:
-        """A saved scenario, else the preset of that id."""
-        p = self.path_for(scenario_id)
-        if p.is_file() and not p.is_symlink():
-            return load(p)
+        """A saved scenario, else the preset of that id (a link is never read)."""
+        saved = self._read(scenario_id)
+        if saved is not None:
+            return saved
         if scenario_id in preset_ids():
             return load_preset(scenario_id)
         raise VentureLabError("scn_id", "no saved scenario or preset has this id", got=scenario_id)
@@ -158,13 +145,33 @@ class ScenarioStore:
         if scenario.id in preset_ids():
             raise VentureLabError("id", "is a preset's id; choose another id for your copy",
                                   got=scenario.id)
-        return save(scenario, self.path_for(scenario.id), overwrite=overwrite)
+        data = to_yaml(scenario).encode("utf-8")
+        if overwrite:
+            return self.files.replace(scenario.id, data)
+        return self.files.create(scenario.id, data, SCENARIO_EXISTS)
 
     def delete(self, scenario_id: str) -> None:
-        p = self.path_for(scenario_id)
-        if p.is_symlink() or not p.is_file():
-            raise VentureLabError("id", "no saved scenario file with this id", got=scenario_id)
-        p.unlink()
+        """Remove a saved scenario; it stays restorable from :meth:`history`."""
+        self.files.delete(scenario_id, "no saved scenario file with this id")
+
+    def history(self, scenario_id: str) -> list[Version]:
+        """The kept previous versions of a scenario (overwritten or deleted), newest first."""
+        return self.files.history(scenario_id)
+
+    def history_ids(self) -> list[str]:
+        """Scenarios with kept versions, deleted ones included (what a restore can bring back)."""
+        return self.files.history_ids()
+
+    def version(self, scenario_id: str, version: str) -> Scenario:
+        """A kept version, parsed (for a preview before restoring it)."""
+        return parse_text(self.files.version_bytes(scenario_id, version))
+
+    def restore(self, scenario_id: str, version: str) -> Path:
+        """Make a kept version current again; the version it replaces is kept in turn."""
+        scenario = self.version(scenario_id, version)     # a version that no longer loads is refused
+        if scenario.id != scenario_id:
+            raise VentureLabError("version", "holds another scenario id", got=scenario.id, accepted=scenario_id)
+        return self.files.restore(scenario_id, version)
 
     def unique_id(self, base: str) -> str:
         """``base``, or ``base-2``, ``base-3``... whichever is free (and not a preset)."""
@@ -213,24 +220,28 @@ class DeviceStore:
 
     def __init__(self, folder: str | os.PathLike | None = None):
         self.folder = Path(folder) if folder is not None else default_device_dir()
+        self.files = FileFolder(self.folder, DEVICE_ID_RE, "must be lowercase letters, digits and '-' (max 80)")
 
     def path_for(self, device_id: str) -> Path:
-        _checked_id(device_id, DEVICE_ID_RE, "must be lowercase letters, digits and '-' (max 80)")
-        return self.folder / f"{device_id}.yaml"
+        return self.files.path_for(device_id)
 
     def save(self, fields: dict, *, overwrite: bool = False) -> str:
         """Validate a device with the engine and save it as ``<id>.yaml``; return the id.
 
         The id comes from ``fields["name"]`` (:func:`device_id_for`); a bad field raises the
-        engine's error naming it, before anything is written.
+        engine's error naming it, before anything is written. Two names with one id ("My Board",
+        "my board!!") meet the same guarantees as two scenarios: the second is refused without
+        ``overwrite``, and an overwrite keeps the first in :meth:`history`.
         """
         fields = dict(fields)
         fields["id"] = device_id_for(str(fields.get("name") or ""))
         catalog.hardware_from_dict(fields)
-        text = yaml.safe_dump(fields, sort_keys=False, allow_unicode=True)
-        write_atomically(self.path_for(fields["id"]), text, overwrite=overwrite,
-                         exists_message="a device with this name is saved; choose overwrite to "
-                                        "replace it")
+        data = yaml.safe_dump(fields, sort_keys=False, allow_unicode=True).encode("utf-8")
+        if overwrite:
+            self.files.replace(fields["id"], data)
+        else:
+            self.files.create(fields["id"], data, "a device with this name is saved; choose overwrite "
+                                                  "to replace it")
         return fields["id"]
 
     def list(self) -> DeviceListing:
@@ -241,7 +252,7 @@ class DeviceStore:
         if not self.folder.is_dir():
             return DeviceListing(found, errors)
         files = sorted(p for p in self.folder.iterdir()
-                       if p.suffix in DEVICE_SUFFIXES and DEVICE_ID_RE.match(p.stem))
+                       if p.suffix in DEVICE_SUFFIXES and DEVICE_ID_RE.fullmatch(p.stem))
         for p in files[:MAX_DEVICE_FILES]:
             if p.is_symlink() or not p.is_file():
                 continue
@@ -256,10 +267,17 @@ class DeviceStore:
         return DeviceListing(found, errors)
 
     def delete(self, device_id: str) -> None:
-        p = self.path_for(device_id)
-        if p.is_symlink() or not p.is_file():
-            raise VentureLabError("id", "no saved device file with this id", got=device_id)
-        p.unlink()
+        """Remove a saved device; it stays restorable from :meth:`history`."""
+        self.files.delete(device_id, "no saved device file with this id")
+
+    def history(self, device_id: str) -> list[Version]:
+        return self.files.history(device_id)
+
+    def restore(self, device_id: str, version: str) -> Path:
+        """Make a kept version of a device current again (checked by the engine first)."""
+        data = safe_load.parse_yaml(self.files.version_bytes(device_id, version), origin="version")
+        catalog.hardware_from_dict(data)
+        return self.files.restore(device_id, version)
 
 
 # ---------------------------------------------------------------------------------------
@@ -284,7 +302,13 @@ def save_model_config(data: bytes, filename: str, folder: str | os.PathLike | No
     digest = hashlib.sha256(data).hexdigest()[:16]
     root = Path(folder) if folder is not None else default_upload_dir()
     path = root / digest / f"{name or 'uploaded-model'}.json"
-    write_atomically(path, data, overwrite=True, exists_message="")
+    if path.is_symlink():
+        raise VentureLabError("config.json", "its stored copy is a link; the store does not follow links")
+    try:   # the name is the content's digest: a file already there holds these very bytes
+        write_atomically(path, data, overwrite=False, exists_message="exists")
+    except VentureLabError as err:
+        if err.problem != "exists":
+            raise
     return path
 
 
@@ -292,11 +316,10 @@ def _parse_model_config(data: bytes) -> dict:
     if len(data) > MAX_CONFIG_BYTES:
         raise VentureLabError("config.json", f"is {len(data) // 1000} kB; a model config is a few kB",
                               accepted=f"files under {MAX_CONFIG_BYTES // 1000} kB")
-    try:
-        config = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
-        raise VentureLabError("config.json", f"is not valid JSON ({type(err).__name__})",
-                              accepted="a Hugging Face config.json") from None
+    try:   # duplicate keys, NaN and huge integers refused (scenarios.safe_load)
+        config = safe_load.parse_json(data, origin="config.json")
+    except VentureLabError as err:
+        raise VentureLabError(err.field, err.problem, accepted="a Hugging Face config.json") from None
     if not isinstance(config, dict):
         raise VentureLabError("config.json", "must be a JSON object of model fields",
                               got=type(config).__name__, accepted="a Hugging Face config.json")

@@ -195,20 +195,23 @@ class CatalogRow:
         return v
 
     def num(self, name: str, *, required: bool = True, positive: bool = True, integer: bool = False,
-            maximum: float | None = None) -> float | None:
+            maximum: float | None = None, minimum: float | None = None) -> float | None:
+        """A number within its physical range ``minimum``..``maximum`` (the message says which);
+        missing is allowed only when not ``required``. NaN is refused, not read as missing: a
+        device file's ``usd_per_hour: .nan`` is no price to silently drop."""
         raw = self.row.get(name)
-        if raw is None or (isinstance(raw, str) and not raw.strip()) or \
-                (isinstance(raw, float) and raw != raw):
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
             if required:
                 raise VentureLabError(self._field(name), "is missing")
             return None
         if isinstance(raw, str) and integer and raw.strip().endswith(".0"):
             raw = raw.strip()[:-2]
-        value = parse_number(raw, self._field(name), integer=integer, maximum=maximum)
-        if positive and value <= 0:
-            raise VentureLabError(self._field(name), "must be > 0", got=raw)
-        if value < 0:
-            raise VentureLabError(self._field(name), "must be >= 0", got=raw)
+        value = parse_number(raw, self._field(name), integer=integer)
+        lo = minimum if minimum is not None else 0
+        accepted = f"{lo:g} to {maximum:g}" if maximum is not None else f">= {lo:g}"
+        if (positive and value <= 0) or value < lo or (maximum is not None and value > maximum):
+            raise VentureLabError(self._field(name), "is outside the physical range" if value > 0 else
+                                  ("must be > 0" if positive else "must be >= 0"), got=raw, accepted=accepted)
         return value
 
     def flag(self, name: str) -> bool:
@@ -253,26 +256,29 @@ def _parse_ranges(r: CatalogRow) -> dict[str, Range]:
 
 
 def hardware_from_row(r: CatalogRow) -> Hardware:
+    # Physical ranges: from a microcontroller (1 MB, 10 MB/s, 1 MFLOP/s, 10 mW) to a rack-scale
+    # system (100 TB, 1 PB/s, an exaFLOP/s, 100 kW); the catalog's rows sit well inside them.
     hid = r.text("id")
-    memory_gb = r.num("memory_gb", maximum=1e5)
+    memory_gb = r.num("memory_gb", minimum=1e-3, maximum=1e5)
+    fp16_tflops = r.num("peak_tflops_fp16", minimum=1e-6, maximum=1e6)   # checked first: fp32 may derive from it
     hw = Hardware(
         id=hid, name=r.text("name", required=False) or hid,
         category=r.choice("category", CATEGORIES), hw_class=r.choice("hw_class", HW_CLASSES),
-        memory_gb=memory_gb, memory_bandwidth_gb_s=r.num("memory_bandwidth_gb_s", maximum=1e6),
-        peak_tflops_fp32=r.num("peak_tflops_fp32", maximum=1e6),
-        peak_tflops_fp16=r.num("peak_tflops_fp16", maximum=1e6),
-        peak_tops_int8=r.num("peak_tops_int8", maximum=1e6),
-        peak_tops_int4=r.num("peak_tops_int4", maximum=1e6),
-        tdp_w=r.num("tdp_w", maximum=1e5),
-        usable_memory_gb=r.num("usable_memory_gb", required=False, maximum=1e5) or memory_gb,
-        interconnect_gb_s=r.num("interconnect_gb_s", required=False, maximum=1e6) or 64.0,
+        memory_gb=memory_gb, memory_bandwidth_gb_s=r.num("memory_bandwidth_gb_s", minimum=1e-2, maximum=1e6),
+        peak_tflops_fp32=r.num("peak_tflops_fp32", minimum=1e-6, maximum=1e6),
+        peak_tflops_fp16=fp16_tflops,
+        peak_tops_int8=r.num("peak_tops_int8", minimum=1e-6, maximum=1e6),
+        peak_tops_int4=r.num("peak_tops_int4", minimum=1e-6, maximum=1e6),
+        tdp_w=r.num("tdp_w", minimum=1e-2, maximum=1e5),
+        usable_memory_gb=r.num("usable_memory_gb", required=False, minimum=1e-3, maximum=1e5) or memory_gb,
+        interconnect_gb_s=r.num("interconnect_gb_s", required=False, minimum=1e-3, maximum=1e6) or 64.0,
         compute_formats=tuple(filter(None, r.text("compute_formats", required=False).split("|")))
         or ("fp32", "fp16"),
-        npu_tops_int8=r.num("npu_tops_int8", required=False, maximum=1e6),
-        usd_per_hour=r.num("usd_per_hour", required=False, maximum=1e4),
+        npu_tops_int8=r.num("npu_tops_int8", required=False, minimum=1e-6, maximum=1e6),
+        usd_per_hour=r.num("usd_per_hour", required=False, minimum=1e-4, maximum=1e4),
         price_as_of=r.text("price_as_of", required=False), price_source=r.text("price_source", required=False),
-        purchase_usd=r.num("purchase_usd", required=False, maximum=1e8),
-        battery_wh=r.num("battery_wh", required=False, maximum=1e4),
+        purchase_usd=r.num("purchase_usd", required=False, minimum=1e-2, maximum=1e8),
+        battery_wh=r.num("battery_wh", required=False, minimum=1e-2, maximum=1e4),
         source=r.text("source", required=False), verified=r.flag("verified"),
         derived=tuple(filter(None, r.text("derived", required=False).split("|"))),
         ranges=_parse_ranges(r), notes=r.text("notes", required=False),
@@ -283,7 +289,7 @@ def hardware_from_row(r: CatalogRow) -> Hardware:
 
 
 def _int_or_none(r: CatalogRow, name: str) -> int | None:
-    v = r.num(name, required=False, integer=True, maximum=1e12)
+    v = r.num(name, required=False, integer=True, minimum=1, maximum=1e12)
     return int(v) if v is not None else None
 
 
@@ -291,8 +297,8 @@ def _model_from_row(r: CatalogRow) -> ModelSpec:
     m = ModelSpec(
         id=r.text("id"), name=r.text("name", required=False) or r.text("id"),
         family=r.text("family", required=False), kind=r.choice("kind", MODEL_KINDS),
-        params_b=r.num("params_b", maximum=1e5),
-        active_params_b=r.num("active_params_b", required=False, maximum=1e5),
+        params_b=r.num("params_b", minimum=1e-6, maximum=1e5),
+        active_params_b=r.num("active_params_b", required=False, minimum=1e-6, maximum=1e5),
         layers=_int_or_none(r, "layers"), hidden_size=_int_or_none(r, "hidden_size"),
         attention_heads=_int_or_none(r, "attention_heads"), kv_heads=_int_or_none(r, "kv_heads"),
         head_dim=_int_or_none(r, "head_dim"), ffn_size=_int_or_none(r, "ffn_size"),
@@ -304,7 +310,7 @@ def _model_from_row(r: CatalogRow) -> ModelSpec:
         sliding_window=_int_or_none(r, "sliding_window"),
         sliding_window_layers=r.text("sliding_window_layers", required=False),
         kv_lora_rank=_int_or_none(r, "kv_lora_rank"), qk_rope_head_dim=_int_or_none(r, "qk_rope_head_dim"),
-        gflops_per_input=r.num("gflops_per_input", required=False, maximum=1e9),
+        gflops_per_input=r.num("gflops_per_input", required=False, minimum=1e-9, maximum=1e9),
         input_resolution=r.text("input_resolution", required=False),
         source=r.text("source", required=False), verified=r.flag("verified"), notes=r.text("notes", required=False),
     )
@@ -359,7 +365,7 @@ def load_formats() -> dict[str, WeightFormat]:
     """Weight formats of data/formats.csv by id (validated; cached)."""
     def build(r: CatalogRow) -> WeightFormat:
         return WeightFormat(
-            id=r.text("id"), bits_per_weight=r.num("bits_per_weight", maximum=64),
+            id=r.text("id"), bits_per_weight=r.num("bits_per_weight", minimum=0.5, maximum=64),
             activation_dtype=r.choice("activation_dtype", ("fp32", "fp16", "bf16")),
             compute_dtype=r.text("compute_dtype"), kind=r.text("kind", required=False),
             block_size=_int_or_none(r, "block_size"), scale_format=r.text("scale_format", required=False),

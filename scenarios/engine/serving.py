@@ -19,13 +19,24 @@ from scenarios.engine.estimate import INTEGER_FIELDS, OUTPUT_FIELDS, InferenceEs
 from scenarios.engine.concurrency import best_concurrency, is_max
 from scenarios.engine.memory import RUNTIME_OVERHEAD_GB
 from scenarios.engine.serving_core import ALLREDUCE_LATENCY_S, serving_arrays
-from scenarios.engine.serving_inputs import RUNTIMES_BY_CLASS
+from scenarios.engine.serving_inputs import RUNTIMES_BY_CLASS, SINGLE_DEVICE_CLASSES
 from scenarios.errors import VentureLabError
 from scenarios.units import parse_number
 
-__all__ = ["InferenceRequest", "InferenceEstimate", "OUTPUT_FIELDS", "REQUEST_FIELDS", "VisionEstimate",
-           "estimate_inference", "estimate_inference_table", "max_batch_that_fits", "replica_requests_per_s",
-           "devices_for_rate", "largest_model_that_fits", "estimate_vision"]
+__all__ = [
+    "OUTPUT_FIELDS",
+    "REQUEST_FIELDS",
+    "InferenceEstimate",
+    "InferenceRequest",
+    "VisionEstimate",
+    "devices_for_rate",
+    "estimate_inference",
+    "estimate_inference_table",
+    "estimate_vision",
+    "largest_model_that_fits",
+    "max_batch_that_fits",
+    "replica_requests_per_s",
+]
 
 
 @dataclass(frozen=True)
@@ -145,30 +156,41 @@ def estimate_inference(req: InferenceRequest) -> InferenceEstimate:
     cols = serving_arrays(**args)
     if cols.error[0] is not None:
         raise cols.error[0]
+    # phones and single-board computers have no link to split one replica over (ARCHITECTURE 4.3);
+    # checked for one estimate (the CLI's --devices, the app); the bulk paths keep their recorded rows
+    hw_class = get_hardware(req.hardware).hw_class
+    if args["devices"] > 1 and hw_class in SINGLE_DEVICE_CLASSES:
+        raise VentureLabError("devices", f"{hw_class} devices cannot be joined to run one replica",
+                              got=args["devices"], accepted="1")
     return _row_estimate(cols, 0, args["price_per_hour"])
 
 
 def _table_column(df, name: str, pre_err: np.ndarray):
     """One request column of a DataFrame: text cells stripped (empty -> None), number cells parsed
-    (``32k``); an unparsable cell puts its VentureLabError in ``pre_err`` and takes the default."""
+    (``32k``); an unparsable cell puts its VentureLabError in ``pre_err`` and takes the default.
+    Each distinct cell is parsed once (a bulk file repeats a few models, devices and sizes)."""
+    import pandas as pd
+
     default = getattr(InferenceRequest, name, None) if name not in ("model", "hardware") else None
     if name not in df.columns:
         return default
-    raw = df[name].to_numpy(dtype=object)
+    codes, uniques = pd.factorize(df[name].to_numpy(dtype=object), use_na_sentinel=True)
     if name in ("model", "hardware", "weights", "kv_cache", "runtime"):
-        return np.array([None if _blank(v) else str(v).strip() for v in raw], dtype=object)
+        texts = np.array([None if _blank(v) else str(v).strip() for v in uniques] + [None], dtype=object)
+        return texts[codes]                       # code -1 (a missing cell) takes the trailing None
     fallback = np.nan if name == "price_per_hour" else float(default)
-    vals = np.empty(len(raw), dtype=float)
-    for i, v in enumerate(raw):
+    parsed = np.full(len(uniques) + 1, fallback, dtype=float)
+    errors: dict[int, VentureLabError] = {}
+    for k, v in enumerate(uniques):
         if _blank(v):
-            vals[i] = fallback
             continue
         try:
-            vals[i] = parse_number(v, name)
+            parsed[k] = parse_number(v, name)
         except VentureLabError as exc:
-            pre_err[i] = exc
-            vals[i] = fallback
-    return vals
+            errors[k] = exc
+    for k, exc in errors.items():
+        pre_err[codes == k] = exc
+    return parsed[codes]
 
 
 def _blank(v) -> bool:

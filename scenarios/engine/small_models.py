@@ -301,6 +301,12 @@ def per_input_record(row: dict, template: dict) -> dict:
     return rec
 
 
+def per_input_model_ids() -> frozenset[str]:
+    """The catalog's per-input models (answered per input, not per token)."""
+    from scenarios.engine.catalog import load_models
+    return frozenset(m for m, spec in load_models().items() if not spec.is_token_model)
+
+
 def fill_per_input_rows(rows: list[dict], records: list[dict]) -> list[dict]:
     """``records`` (the token table's answer, one per row) with every row whose model is a catalog
     per-input model answered by :func:`estimate_small_model` instead (ARCHITECTURE 4.3)."""

@@ -10,10 +10,10 @@ goes through the same checks as a row of data/hardware.csv, so a bad value raise
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
+from scenarios import safe_load
 from scenarios.engine.catalog import CatalogRow, Hardware, ModelSpec, hardware_from_row
 from scenarios.engine.hfconfig import model_from_hf_config
 from scenarios.errors import VentureLabError
@@ -34,19 +34,20 @@ def looks_like_path(text: str) -> bool:
 
 
 def read_structured(path: Path, field_name: str) -> dict:
-    """The mapping in a small JSON, YAML or TOML file (by suffix; anything else is read as JSON)."""
+    """The mapping in a small JSON, YAML or TOML file (by suffix; anything else is read as JSON).
+
+    The read refuses FIFOs, devices and folders and stops past :data:`MAX_FILE_BYTES`; YAML and
+    JSON go through the guarded parsers (no aliases, no duplicate keys: :mod:`scenarios.safe_load`)."""
+    raw = safe_load.read_limited(path, field_name, MAX_FILE_BYTES)
+    origin = f"{field_name} file {path.name[:60]}"
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise VentureLabError(field_name, f"cannot read file ({exc.strerror})", got=str(path)) from None
-    except ValueError:  # e.g. an embedded NUL byte: not a path the OS can open
-        raise VentureLabError(field_name, "not a readable file path", got=str(path)) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise VentureLabError(field_name, "file is larger than 1 MB; expected a small config file",
-                              got=str(path))
-    try:
-        data = _parse(raw.decode("utf-8"), path.suffix.lower())
-    except Exception as exc:  # noqa: BLE001 - any parser error becomes one clear line
+        data = _parse(safe_load.decode_utf8(raw, origin), path.suffix.lower(), origin)
+    except VentureLabError as err:
+        if err.field == origin:
+            raise VentureLabError(field_name, f"cannot parse file: {err.problem}", got=str(path),
+                                  accepted="JSON, YAML or TOML") from None
+        raise VentureLabError(field_name, f"in {path.name[:60]}: {err}") from None
+    except Exception as exc:  # noqa: BLE001 - any TOML parser error becomes one clear line
         raise VentureLabError(field_name, f"cannot parse file ({type(exc).__name__})", got=str(path),
                               accepted="JSON, YAML or TOML") from None
     if not isinstance(data, dict):
@@ -54,15 +55,15 @@ def read_structured(path: Path, field_name: str) -> dict:
     return data
 
 
-def _parse(text: str, suffix: str):
-    # the TOML and YAML parsers load only for files that need them (the CLI starts fast)
+def _parse(text: str, suffix: str, origin: str):
+    # the TOML parser loads only for files that need it (the CLI starts fast); TOML itself
+    # refuses duplicate keys and has no aliases
     if suffix == ".toml":
         import tomllib
         return tomllib.loads(text)
     if suffix in (".yaml", ".yml"):
-        import yaml
-        return yaml.safe_load(text)
-    return json.loads(text)
+        return safe_load.parse_yaml(text, origin=origin, max_bytes=MAX_FILE_BYTES)
+    return safe_load.parse_json(text, origin=origin)
 
 
 def hardware_from_file(path: Path) -> Hardware:
