@@ -1,0 +1,121 @@
+"""The URL-bound widgets of every page, found by opening the pages, and what a page shows.
+
+Shared by the URL round-trip test (test_url_roundtrip.py), the URL fuzz test (test_url_fuzz.py)
+and the knob tests (test_knobs.py). A page's widgets come from dashboard/url_registry.py's
+REGISTRY as the page fills it while it draws: a widget added to a page with ``bound(...)`` is
+tested without touching these files.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+
+from dashboard.navigation import all_pages
+from dashboard.url_registry import NUMERIC_KINDS, REGISTRY, BoundWidget
+from tests.app.conftest import open_page
+
+PAGES = [p.path for p in all_pages()]
+# The language switch is in the shared sidebar, so it registers on every page; it is tested once,
+# on the home page (tests/app/test_language_link.py covers its codes).
+SHARED_KEYS = {"lang"}
+
+
+# Every widget kind a page may key (to find keyed inputs the registry lacks).
+INPUT_KINDS = ("slider", "number_input", "select_slider", "selectbox", "multiselect", "toggle", "text_input",
+               "button_group", "checkbox", "radio", "text_area", "date_input", "color_picker", "time_input")
+
+
+@dataclass(frozen=True)
+class DefaultView:
+    """A page opened from a bare link: its bound widgets, every keyed input, its figures."""
+
+    specs: dict[str, BoundWidget]
+    input_keys: frozenset[str]
+    figures: dict
+
+
+@functools.lru_cache(maxsize=None)
+def default_view(page: str) -> DefaultView:
+    at = open_registered(page)
+    assert not at.exception, [e.value for e in at.exception]
+    specs = {k: v for k, v in REGISTRY.items() if k not in SHARED_KEYS or page.endswith("home.py")}
+    keys = frozenset(w.key for kind in INPUT_KINDS for w in getattr(at, kind) if w.key)
+    return DefaultView(specs, keys, figures(at))
+
+
+def open_registered(page: str, query: dict | None = None):
+    """Open ``page``; REGISTRY then holds the bound widgets this run drew."""
+    REGISTRY.clear()
+    return open_page(page, query=query)
+
+
+def figures(at) -> dict:
+    """What the page shows as figures: metric cards, tables and chart data."""
+    charts = [e.proto.spec for e in at.get("plotly_chart")]
+    charts += [e.proto.spec for e in at.get("arrow_vega_lite_chart")]
+    return {
+        "metrics": [(m.label, m.value) for m in at.metric],
+        "tables": [d.value.to_csv() for d in at.dataframe] + [t.value.to_csv() for t in at.table],
+        "charts": charts,
+        "images": len(at.get("imgs")),
+    }
+
+
+def texts(at) -> list[str]:
+    """The page's headings and paragraphs (for pages that show no figure)."""
+    return [h.value for h in at.header] + [h.value for h in at.subheader] + [m.value for m in at.markdown]
+
+
+def widget_value(at, key: str):
+    """The value the widget with ``key`` shows (None when the page did not draw it)."""
+    for kind in ("slider", "number_input", "select_slider", "selectbox", "multiselect", "toggle",
+                 "text_input", "button_group"):
+        for w in getattr(at, kind):
+            if w.key == key:
+                return w.value
+    return None
+
+
+def same_value(shown, wanted) -> bool:
+    if isinstance(wanted, float) and isinstance(shown, (int, float)):
+        return math.isclose(shown, wanted, rel_tol=1e-9, abs_tol=1e-12)
+    if isinstance(wanted, (list, tuple)) and isinstance(shown, (list, tuple)):
+        return list(shown) == list(wanted)
+    if isinstance(shown, (list, tuple)) and len(shown) == 1:  # a single-choice button group
+        return shown[0] == wanted
+    return shown == wanted
+
+
+def other_value(spec: BoundWidget):
+    """A valid value other than the default, and the string the link carries for it.
+
+    One step down from the default where the range allows (fewer epochs, a smaller model:
+    cheaper to train), else one step up.
+    """
+    if spec.kind in NUMERIC_KINDS:
+        return _other_number(spec)
+    if spec.kind == "toggle":
+        return (not spec.default), str(not spec.default).lower()
+    if spec.kind == "text_input":
+        return "refund my order please", "refund my order please"
+    if spec.multi:
+        chosen = list(spec.default or [])
+        value = chosen[:-1] if len(chosen) > 1 else chosen + [o for o in spec.options if o not in chosen][:1]
+        return value, [spec.labels[spec.options.index(o)] for o in value]
+    i = spec.options.index(spec.default) if spec.default in spec.options else 0
+    j = i - 1 if i > 0 else i + 1
+    return spec.options[j], spec.labels[j]
+
+
+def _other_number(spec: BoundWidget):
+    low, high = spec.low, spec.high
+    default = spec.default if spec.default is not None else (low + high) / 2
+    step = spec.step or (1 if spec.integer else (high - low) / 10)
+    value = default - step if default - step >= low else default + step
+    if spec.integer:
+        value = int(round(value))
+        return value, str(value)
+    value = round(value, 10)
+    return value, repr(value)
