@@ -67,16 +67,18 @@ class BoundWidget:
     max_selections: int | None = None
 
     def accepted(self) -> str:
-        """The accepted values in words, for the note."""
+        """The accepted values in words (in the page's language), for the note."""
+        from dashboard.i18n import t
+
         if self.kind in NUMERIC_KINDS:
-            whole = " (whole numbers)" if self.integer else ""
-            return f"{_num(self.low)} to {_num(self.high)}{whole}"
+            key = "url.accepted.whole_range" if self.integer else "url.accepted.range"
+            return t(key, low=_num(self.low), high=_num(self.high))
         if self.kind == "toggle":
             return "true, false"
         if self.kind == "text_input":
-            return f"text up to {self.max_chars} characters"
+            return t("url.accepted.text", n=self.max_chars)
         shown = ", ".join(self.labels[:8])
-        return shown + (f", ... ({len(self.labels)} in all)" if len(self.labels) > 8 else "")
+        return shown + (t("url.accepted.more", n=len(self.labels)) if len(self.labels) > 8 else "")
 
 
 # key -> spec, filled as pages draw their widgets (one server process shares it; the specs of a
@@ -131,32 +133,33 @@ def _choice_spec(kind: str, a: dict) -> BoundWidget:
 
 
 def bad_reason(spec: BoundWidget, values: list[str]) -> str | None:
-    """Why the link's values for ``spec`` cannot seed it (None when they can)."""
+    """Why the link's values for ``spec`` cannot seed it, as a code of ``url.why.*`` in
+    data/i18n/core.yaml (None when they can)."""
     if not values:
         return None
     if len(values) > 1 and not spec.multi:
-        return "given more than once"
+        return "repeated"
     if spec.kind in NUMERIC_KINDS:
         return _number_reason(spec, values[0])
     if spec.kind == "toggle":
-        return None if values[0].lower() in ("true", "false") else "not true or false"
+        return None if values[0].lower() in ("true", "false") else "not_bool"
     if spec.kind == "text_input":
-        return None if len(values[0]) <= spec.max_chars else "too long"
+        return None if len(values[0]) <= spec.max_chars else "too_long"
     if spec.max_selections is not None and len(values) > spec.max_selections:
-        return "too many choices"
-    return None if all(v in spec.labels for v in values) else "not one of the choices"
+        return "too_many"
+    return None if all(v in spec.labels for v in values) else "unknown_choice"
 
 
 def _number_reason(spec: BoundWidget, text: str) -> str | None:
     if len(text) > MAX_NUMBER_CHARS or not _NUMBER.fullmatch(text.strip()):
-        return "not a number"
+        return "not_number"
     value = float(text)
     if not math.isfinite(value):
-        return "not a finite number"
+        return "not_finite"
     if spec.integer and not value.is_integer():
-        return "not a whole number"
+        return "not_whole"
     if (spec.low is not None and value < spec.low) or (spec.high is not None and value > spec.high):
-        return "out of range"
+        return "out_of_range"
     return None
 
 
@@ -176,7 +179,8 @@ def _check(spec: BoundWidget, container) -> None:
     from dashboard.i18n import t
 
     # The value itself is not echoed: it came from a link, and the note is rendered as Markdown.
-    container.warning(t("url.bad_value", param=spec.key, why=reason, accepted=spec.accepted()),
+    container.warning(t("url.bad_value", param=spec.key, why=t(f"url.why.{reason}"),
+                                        accepted=spec.accepted()),
                       icon=":material/link_off:")
 
 
