@@ -12,8 +12,9 @@ from dashboard.scenario_view import headline, options_frame, sanity_warnings, ve
 from dashboard.state import seed_from_url
 from dashboard.ui import explain_errors
 from dashboard.url_registry import bound
+from scenarios.business.scenario import ID_RE as SCENARIO_ID_RE
+from scenarios.business.scenario import from_dict, parse_text, preset_ids, to_yaml
 from scenarios.errors import VentureLabError
-from scenarios.business.scenario import ID_RE as SCENARIO_ID_RE, from_dict, parse_text, preset_ids, to_yaml
 
 PENDING, DRAFT, CONFIRM, SEEN = "_scn_pending_id", "_scn_draft", "_scn_confirm_delete", "_scn_upload_seen"
 

@@ -13,10 +13,9 @@ speech, overfitting, NLP, compression); the other five take 9-20 s each in `make
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import importlib
 import re
+from dataclasses import dataclass
 
 import pytest
 from streamlit.runtime.caching.cache_utils import CachedFunc
@@ -45,8 +44,9 @@ KNOBS = [
     # Throughput and the bf16 speed-up are timed here; the gradient error is computed.
     Knob("demo_training_speed", "spd_seed", 1, ("spd.m.grad",)),
     # The int8 latency card and its table are timed; accuracy and size are computed.
-    Knob("demo_compression", "comp_prune", 0.3, ("comp.metric.unstructured_acc", "comp.metric.unstructured_download",
-                                                 "comp.metric.structured_acc", "comp.metric.structured_size"), slow=True),
+    Knob("demo_compression", "comp_prune", 0.3,
+         ("comp.metric.unstructured_acc", "comp.metric.unstructured_download", "comp.metric.structured_acc",
+          "comp.metric.structured_size"), slow=True),
     # Attack strength; the robustness table also lists training times, so the attacked cards.
     Knob("demo_vision", "vis_eps", 0.05, ("FGSM", ("vis.pgd_label", {"n": 7})), slow=True),
     Knob("demo_speech", "spk_seed", 1, slow=True),

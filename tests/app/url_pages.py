@@ -38,7 +38,7 @@ class DefaultView:
     figures: dict
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def default_view(page: str) -> DefaultView:
     at = open_registered(page)
     assert not at.exception, [e.value for e in at.exception]
@@ -55,15 +55,23 @@ def open_registered(page: str, query: dict | None = None):
 
 def figures(at) -> dict:
     """What the page shows as figures: metric cards, tables and chart data."""
-    # Chart data only: plotly's layout can differ between the first figure of a process and the
-    # next (a legend title that appears as {} once), which is no figure of the page.
-    charts = [json.dumps(json.loads(e.proto.spec)["data"], sort_keys=True) for e in at.get("plotly_chart")]
+    charts = [json.dumps(_dropped_empty(json.loads(e.proto.spec)), sort_keys=True) for e in at.get("plotly_chart")]
     return {
         "metrics": [(m.label, m.value) for m in at.metric],
         "tables": [d.value.to_csv() for d in at.dataframe] + [t.value.to_csv() for t in at.table],
         "charts": charts,
         "images": len(at.get("imgs")),
     }
+
+
+def _dropped_empty(spec):
+    """A chart spec without empty entries: plotly writes an unset legend title as {} in the first
+    figure of a process and leaves it out of the next ones, which is no change of the page."""
+    if isinstance(spec, dict):
+        return {k: _dropped_empty(v) for k, v in spec.items() if v not in ({}, None)}
+    if isinstance(spec, list):
+        return [_dropped_empty(v) for v in spec]
+    return spec
 
 
 def texts(at) -> list[str]:
@@ -118,7 +126,7 @@ def _other_number(spec: BoundWidget):
     step = spec.step or (1 if spec.integer else (high - low) / 10)
     value = default - step if default - step >= low else default + step
     if spec.integer:
-        value = int(round(value))
+        value = round(value)
         return value, str(value)
     value = round(value, 10)
     return value, repr(value)
