@@ -16,16 +16,8 @@ import pytest
 from dashboard.url_registry import REGISTRY
 from tests.app.conftest import assert_clean, open_page
 from tests.app.url_pages import (
-    PAGES,
-    SHARED_KEYS,
-    default_view,
-    figures,
-    open_registered,
-    other_value,
-    same_value,
-    texts,
-    widget_value,
-)
+    CONDITIONAL, PAGES, SHARED_KEYS, default_view, figures, label_of, open_registered, other_value, same_value, texts,
+    widget_value)
 
 # Demo pages whose link with every knob moved trains or times models for more than ~5 s here
 # (2 shared cores; measured 7-22 s each, 80 s together): they run under `make slow`. The
@@ -74,3 +66,17 @@ def test_every_bound_widget_takes_its_value_from_the_link(page):
             work.append(({}, hidden))
         if revealed:  # drawn only with this link (srv_rate with srv_load=rate): keep the link
             work.append(({**base, **{k: other_value(s)[1] for k, s in specs.items()}}, revealed))
+
+
+@pytest.mark.parametrize("key", sorted(CONDITIONAL))
+def test_a_widget_drawn_only_with_another_setting_takes_its_value_from_the_link(key):
+    page, revealer, option = CONDITIONAL[key]
+    base = {revealer: label_of(default_view(page).specs[revealer], option)}
+    at = open_registered(page, base)
+    assert key in REGISTRY, f"{page} with {base} does not draw {key}"
+    before, spec = figures(at), REGISTRY[key]
+    value, label = other_value(spec)
+    at = open_page(page, query={**base, key: label})
+    assert_clean(at)
+    assert same_value(widget_value(at, key), value), (key, label, widget_value(at, key))
+    assert figures(at) != before or texts(at) != texts(open_page(page, query=base)), f"{key}={label} changed nothing"

@@ -24,6 +24,19 @@ HOME = "dashboard/pages/home.py"
 SHARED_KEYS = {"lang"}
 
 
+# Bound widgets that a bare link does not draw: key -> (page, the widget that reveals it, its
+# option that does). The round-trip test opens that link first; the registry test accepts them.
+CONDITIONAL = {
+    "srv_rate": ("dashboard/pages/cost_serving.py", "srv_load", "rate"),
+    "meth_catalog": ("dashboard/pages/methodology.py", "meth_part", "sources"),
+}
+
+
+def label_of(spec: BoundWidget, option) -> str:
+    """The string a link carries for ``option`` of a choice widget."""
+    return spec.labels[spec.options.index(option)]
+
+
 # Every widget kind a page may key (to find keyed inputs the registry lacks).
 INPUT_KINDS = ("slider", "number_input", "select_slider", "selectbox", "multiselect", "toggle", "text_input",
                "button_group", "checkbox", "radio", "text_area", "date_input", "color_picker", "time_input")
