@@ -16,8 +16,18 @@ import pytest
 from dashboard.url_registry import REGISTRY
 from tests.app.conftest import assert_clean, open_page
 from tests.app.url_pages import (
-    CONDITIONAL, PAGES, SHARED_KEYS, default_view, figures, label_of, open_registered, other_value, same_value, texts,
-    widget_value)
+    CONDITIONAL,
+    PAGES,
+    SHARED_KEYS,
+    default_view,
+    figures,
+    label_of,
+    open_registered,
+    other_value,
+    same_value,
+    texts,
+    widget_value,
+)
 
 # Demo pages whose link with every knob moved trains or times models for more than ~5 s here
 # (2 shared cores; measured 7-22 s each, 80 s together): they run under `make slow`. The
