@@ -16,11 +16,13 @@ import streamlit as st
 
 from dashboard.i18n import LANG_KEY, LANGUAGE_NAMES, current_language
 from dashboard.state import seed_from_url
+from dashboard.url_registry import check_ids
 
 
 def id_selectbox(label: str, options: Sequence[str], key: str, format_func: Callable[[str], str],
                  container=None, help: str | None = None) -> str:
     """A selectbox whose URL query parameter ``key`` carries the option id, not its label."""
+    check_ids(key, list(options), options[0], container)
     seed_from_url(key, list(options))
     value = (container or st).selectbox(label, list(options), format_func=format_func, key=key, help=help)
     if st.query_params.get(key) != value:

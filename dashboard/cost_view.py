@@ -10,8 +10,8 @@ import streamlit as st
 from dashboard.cached import cost as cached
 from dashboard.charts.cost import short_name
 from dashboard.i18n import t
-from dashboard.state import BIND
 from dashboard.ui import band_metric, explain_errors, fmt_number
+from dashboard.url_registry import bound
 from scenarios.engine.catalog import CATEGORIES, HW_CLASSES
 from scenarios.engine.estimate import BAND_SUFFIXES
 from scenarios.units import Range, fmt_plain
@@ -133,9 +133,9 @@ def price_overrides(targets, hardware) -> dict[str, float]:
         catalog_price = hw.usd_per_hour if hw else None
         hint = (t("cost.srv.catalog_price", price=fmt_plain(catalog_price, 3), date=hw.price_as_of or "?")
                 if catalog_price else t("cost.srv.no_catalog_price"))
-        value = cols[i % 2].number_input(
+        value = bound(cols[i % 2].number_input,
             f"{short_name(hw) if hw else device_id} ($/h)", min_value=0.0, max_value=10_000.0, value=None,
-            step=0.1, placeholder=hint, key=f"srv_usd_{device_id}", bind=BIND)
+            step=0.1, placeholder=hint, key=f"srv_usd_{device_id}")
         if value is not None:
             prices[device_id] = float(value)
     return prices

@@ -1,10 +1,13 @@
 """Session-state and URL conventions.
 
-Every input that shapes a view is bound to the URL with Streamlit's native binding::
+Every input that shapes a view is bound to the URL with Streamlit's native binding, through
+one helper (dashboard/url_registry.py) that records the widget in the registry of URL-bound
+widgets and checks the link's value before the widget reads it::
 
-    st.selectbox(t("..."), options, key="srv_model", bind="query-params")
+    bound(st.selectbox, t("..."), options, key="srv_model")
 
-so a shared link reproduces the view. Rules:
+so a shared link reproduces the view, and a bad value in it falls back to the default with a
+note. Never pass ``bind=`` in a page: tests/app/test_url_registry.py fails on it. Rules:
 
 * The widget ``key`` is the query-parameter name. Prefix it with the page's short
   prefix (``srv_`` serving, ``trn_`` training, ``fraud_`` demo, ...) so that names never
@@ -58,7 +61,8 @@ def seed_from_url(key: str, options: list[str], *, multi: bool = False) -> bool:
     as ``?lang=zh`` where the binding expects the label, id pickers that keep the id in the URL
     (dashboard/atlas_ui.py), and AppTest, which reaches a page by switching from the entrypoint
     and so skips the binding's seeding. Where the binding did seed the widget it changes nothing.
-    Unknown values are ignored (the widget falls back to its default). Returns True if seeded.
+    Unknown values seed nothing; the link check (dashboard/url_registry.py) notes them. Returns
+    True if seeded.
     """
     import streamlit as st
 

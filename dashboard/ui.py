@@ -9,7 +9,8 @@ from typing import Iterator
 import streamlit as st
 
 from dashboard.i18n import LANG_KEY, LANGUAGE_NAMES, LANGUAGES, t
-from dashboard.state import BIND, seed_from_url
+from dashboard.state import seed_from_url
+from dashboard.url_registry import bound
 from scenarios import units
 from scenarios.units import Range
 from scenarios.errors import VentureLabError
@@ -35,13 +36,12 @@ def sidebar() -> None:
     # lang=zh or lang=en instead. Seed the switch from such a code on the first run.
     seed_from_url(LANG_KEY, list(LANGUAGES))
     with st.sidebar:
-        st.segmented_control(
+        bound(st.segmented_control,
             "Language / 语言",
             options=list(LANGUAGES),
             format_func=LANGUAGE_NAMES.get,
             default="en",
             key=LANG_KEY,
-            bind=BIND,
             required=True,
         )
 

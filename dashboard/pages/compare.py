@@ -7,8 +7,9 @@ import streamlit as st
 from dashboard.cached import scenarios as cached
 from dashboard.i18n import current_language, t
 from dashboard.scenario_view import verdict_text
-from dashboard.state import BIND, seed_from_url
+from dashboard.state import seed_from_url
 from dashboard.ui import explain_errors
+from dashboard.url_registry import bound
 from scenarios.units import fmt_grouped, fmt_pct, fmt_usd
 
 st.title(t("cmpr.title"))
@@ -16,8 +17,8 @@ st.caption(t("cmpr.intro"))
 ids, names, _ = cached.scenario_ids()
 st.header(t("cmpr.section.pick"), anchor="compare")
 seeded = seed_from_url("cmpr_ids", ids, multi=True)
-chosen = st.multiselect(t("cmpr.pick"), ids, default=None if seeded or "cmpr_ids" in st.session_state else ids[:2],
-                        max_selections=4, key="cmpr_ids", bind=BIND)  # ids in the URL: no format_func
+chosen = bound(st.multiselect, t("cmpr.pick"), ids, default=None if seeded or "cmpr_ids" in st.session_state else ids[:2],
+                        max_selections=4, key="cmpr_ids")  # ids in the URL: no format_func
 st.caption(" · ".join(f"{i}: {names.get(i, i)}" for i in chosen))
 if len(chosen) < 2:
     st.info(t("cmpr.need_two"), icon=":material/info:")

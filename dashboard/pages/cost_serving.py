@@ -12,8 +12,8 @@ from dashboard import cost_view as view
 from dashboard.cached import cost as cached
 from dashboard.charts import cost as charts
 from dashboard.i18n import t
-from dashboard.state import BIND
 from dashboard.ui import band_metric, explain_errors, fmt_number, page_header
+from dashboard.url_registry import bound
 from scenarios.errors import VentureLabError
 from scenarios.units import Range, fmt_plain
 
@@ -40,41 +40,41 @@ def device_label(device_id: str) -> str:
 # ---------------------------------------------------------------- inputs
 with st.container(border=True):
     c1, c2, c3 = st.columns([1.2, 2, 1])
-    source = c1.segmented_control(t("cost.srv.model_source"), ["catalog", "upload"],
+    source = bound(c1.segmented_control, t("cost.srv.model_source"), ["catalog", "upload"],
                                   format_func=lambda s: t(f"cost.srv.source.{s}"), default="catalog",
-                                  required=True, key="srv_src", bind=BIND)
+                                  required=True, key="srv_src")
     if source == "upload":
         upload = c2.file_uploader(t("cost.srv.upload"), type=["json"], key="srv_upload",
                                   help=t("cost.srv.upload_help"))
     else:
         llms = cached.llm_ids()
-        model_id = c2.selectbox(t("cost.model"), llms, index=llms.index(DEFAULT_MODEL) if DEFAULT_MODEL in llms else 0,
-                                format_func=lambda m: cached.models()[m].name, key="srv_model", bind=BIND)
-    weights = c3.selectbox(t("cost.srv.weights"), formats,
+        model_id = bound(c2.selectbox, t("cost.model"), llms, index=llms.index(DEFAULT_MODEL) if DEFAULT_MODEL in llms else 0,
+                                format_func=lambda m: cached.models()[m].name, key="srv_model")
+    weights = bound(c3.selectbox, t("cost.srv.weights"), formats,
                            index=formats.index(DEFAULT_WEIGHTS) if DEFAULT_WEIGHTS in formats else 0,
-                           key="srv_weights", bind=BIND, help=t("cost.srv.weights_help"))
+                           key="srv_weights", help=t("cost.srv.weights_help"))
     c1, c2, c3, c4 = st.columns(4)
-    prompt_tokens = c1.number_input(t("cost.srv.prompt"), 0, 1_000_000, 512, step=128, key="srv_prompt", bind=BIND)
-    output_tokens = c2.number_input(t("cost.srv.output"), 0, 1_000_000, 128, step=64, key="srv_output", bind=BIND)
-    batch = c3.number_input(t("cost.srv.batch"), 1, 4096, 1, key="srv_batch", bind=BIND,
+    prompt_tokens = bound(c1.number_input, t("cost.srv.prompt"), 0, 1_000_000, 512, step=128, key="srv_prompt")
+    output_tokens = bound(c2.number_input, t("cost.srv.output"), 0, 1_000_000, 128, step=64, key="srv_output")
+    batch = bound(c3.number_input, t("cost.srv.batch"), 1, 4096, 1, key="srv_batch",
                             help=t("cost.srv.batch_help"))
-    utilisation = c4.slider(t("cost.srv.util"), 0.05, 1.0, 0.5, step=0.05, key="srv_util", bind=BIND,
+    utilisation = bound(c4.slider, t("cost.srv.util"), 0.05, 1.0, 0.5, step=0.05, key="srv_util",
                             help=t("cost.srv.util_help"))
-    load = c1.segmented_control(t("cost.srv.load"), ["batch", "rate"], format_func=lambda s: t(f"cost.srv.load.{s}"),
-                                default="batch", required=True, key="srv_load", bind=BIND)
-    devices = c3.number_input(t("cost.srv.devices"), 1, 64, 1, key="srv_devices", bind=BIND,
+    load = bound(c1.segmented_control, t("cost.srv.load"), ["batch", "rate"], format_func=lambda s: t(f"cost.srv.load.{s}"),
+                                default="batch", required=True, key="srv_load")
+    devices = bound(c3.number_input, t("cost.srv.devices"), 1, 64, 1, key="srv_devices",
                               help=t("cost.srv.devices_help"))
     rate = None
     if load == "rate":
-        rate = c2.number_input(t("cost.srv.rate"), 0.01, 1e6, 10.0, key="srv_rate", bind=BIND,
+        rate = bound(c2.number_input, t("cost.srv.rate"), 0.01, 1e6, 10.0, key="srv_rate",
                                help=t("cost.srv.rate_help"))
 
     with st.expander(t("cost.srv.custom_title"), icon=":material/add_circle:"):
         view.custom_device_form(hardware)
         saved = cached.saved_devices()
         device_ids = list(hardware) + [d for d in saved if d not in hardware]
-    targets = st.multiselect(t("cost.srv.targets"), device_ids, default=DEFAULT_TARGETS,
-                             format_func=device_label, max_selections=MAX_TARGETS, key="srv_targets", bind=BIND,
+    targets = bound(st.multiselect, t("cost.srv.targets"), device_ids, default=DEFAULT_TARGETS,
+                             format_func=device_label, max_selections=MAX_TARGETS, key="srv_targets",
                              help=t("cost.srv.targets_help"))
     with st.expander(t("cost.srv.prices_title"), icon=":material/sell:"):
         prices = view.price_overrides(targets, hardware)
@@ -129,8 +129,8 @@ for i, r in enumerate(ok):
 rows = view.chart_rows(ok)
 # One chart at a time, chosen in the URL: a link can point at the roofline, and a rerun
 # builds one figure instead of six.
-chart = st.segmented_control(t("cost.srv.chart"), CHARTS, format_func=lambda c: t(f"cost.tab.{c}"),
-                             default="memory", required=True, key="srv_chart", bind=BIND)
+chart = bound(st.segmented_control, t("cost.srv.chart"), CHARTS, format_func=lambda c: t(f"cost.tab.{c}"),
+                             default="memory", required=True, key="srv_chart")
 if chart == "memory":
     st.plotly_chart(charts.memory_chart(rows), key="srv_fig_memory",
                     config=charts.png_config("serving-memory"))
@@ -174,10 +174,10 @@ with st.expander(t("cost.assumptions"), icon=":material/fact_check:"):
 # ---------------------------------------------------------------- reverse question
 st.subheader(t("cost.srv.reverse_title"), anchor="largest-model")
 c1, c2 = st.columns(2)
-rev_device = c1.selectbox(t("cost.srv.reverse_device"), device_ids, format_func=device_label,
+rev_device = bound(c1.selectbox, t("cost.srv.reverse_device"), device_ids, format_func=device_label,
                           index=device_ids.index("nvidia-jetson-agx-orin-64gb") if "nvidia-jetson-agx-orin-64gb" in device_ids else 0,
-                          key="srv_rev_hw", bind=BIND)
-rev_speed = c2.number_input(t("cost.srv.reverse_speed"), 0.1, 100_000.0, 20.0, key="srv_rev_tps", bind=BIND)
+                          key="srv_rev_hw")
+rev_speed = bound(c2.number_input, t("cost.srv.reverse_speed"), 0.1, 100_000.0, 20.0, key="srv_rev_tps")
 with explain_errors():
     try:
         candidates = cached.largest_model(rev_device, weights, float(rev_speed), int(prompt_tokens),

@@ -10,8 +10,8 @@ from dashboard import cost_view as view
 from dashboard.cached import cost as cached
 from dashboard.charts import cost as charts
 from dashboard.i18n import t
-from dashboard.state import BIND
 from dashboard.ui import band_metric, explain_errors, page_header
+from dashboard.url_registry import bound
 from scenarios.units import Range, fmt_plain, fmt_si
 
 DEFAULT_MODEL = "llama-3.1-8b"
@@ -26,23 +26,22 @@ device_ids += [d for d in cached.saved_devices() if d not in hardware]
 
 with st.container(border=True):
     c1, c2, c3 = st.columns(3)
-    model_id = c1.selectbox(t("cost.model"), llms, index=llms.index(DEFAULT_MODEL) if DEFAULT_MODEL in llms else 0,
-                            format_func=lambda m: cached.models()[m].name, key="trn_model", bind=BIND)
-    device_id = c2.selectbox(t("cost.trn.device"), device_ids, index=device_ids.index(DEFAULT_DEVICE)
+    model_id = bound(c1.selectbox, t("cost.model"), llms, index=llms.index(DEFAULT_MODEL) if DEFAULT_MODEL in llms else 0,
+                            format_func=lambda m: cached.models()[m].name, key="trn_model")
+    device_id = bound(c2.selectbox, t("cost.trn.device"), device_ids, index=device_ids.index(DEFAULT_DEVICE)
                              if DEFAULT_DEVICE in device_ids else 0,
                              format_func=lambda d: hardware[d].name if d in hardware else d,
-                             key="trn_hw", bind=BIND)
-    tokens_b = c3.number_input(t("cost.trn.tokens"), 0.001, 1_000_000.0, 1000.0, step=100.0,
-                               key="trn_tokens_b", bind=BIND, help=t("cost.trn.tokens_help"))
+                             key="trn_hw")
+    tokens_b = bound(c3.number_input, t("cost.trn.tokens"), 0.001, 1_000_000.0, 1000.0, step=100.0,
+                               key="trn_tokens_b", help=t("cost.trn.tokens_help"))
     c1, c2, c3, c4 = st.columns(4)
-    devices = c1.number_input(t("cost.trn.devices"), 1, 100_000, 64, key="trn_devices", bind=BIND)
-    mfu = c2.number_input(t("cost.trn.mfu"), 0.01, 1.0, value=None, step=0.05, key="trn_mfu", bind=BIND,
+    devices = bound(c1.number_input, t("cost.trn.devices"), 1, 100_000, 64, key="trn_devices")
+    mfu = bound(c2.number_input, t("cost.trn.mfu"), 0.01, 1.0, value=None, step=0.05, key="trn_mfu",
                           placeholder=t("cost.trn.mfu_default"), help=t("cost.trn.mfu_help"))
-    price = c3.number_input(t("cost.trn.price"), 0.0, 10_000.0, value=None, step=0.1, key="trn_price",
-                            bind=BIND, placeholder=t("cost.trn.price_default"), help=t("cost.trn.price_help"))
-    zero = c4.selectbox(t("cost.trn.zero"), [0, 1, 2, 3], index=1, key="trn_zero", bind=BIND,
+    price = bound(c3.number_input, t("cost.trn.price"), 0.0, 10_000.0, value=None, step=0.1, key="trn_price", placeholder=t("cost.trn.price_default"), help=t("cost.trn.price_help"))
+    zero = bound(c4.selectbox, t("cost.trn.zero"), [0, 1, 2, 3], index=1, key="trn_zero",
                         help=t("cost.trn.zero_help"))
-    ckpt = st.toggle(t("cost.trn.ckpt"), value=True, key="trn_ckpt", bind=BIND, help=t("cost.trn.ckpt_help"))
+    ckpt = bound(st.toggle, t("cost.trn.ckpt"), value=True, key="trn_ckpt", help=t("cost.trn.ckpt_help"))
 
 args = (model_id, device_id, float(tokens_b) * 1e9, int(devices), mfu, price, int(zero), bool(ckpt))
 with explain_errors(), st.spinner(t("cost.trn.working")):

@@ -8,8 +8,8 @@ from dashboard.cached import compression as cached
 from dashboard.charts import compression as charts
 from dashboard.demo_lab import on_demand_sweep
 from dashboard.i18n import t
-from dashboard.state import BIND
 from dashboard.ui import csv_download, explain_errors, metric_row, page_header
+from dashboard.url_registry import bound
 
 page_header("comp.title", "comp.intro")
 
@@ -29,24 +29,23 @@ def points(variant, reference) -> str:
 
 with st.expander(t("demo.knobs"), expanded=True):
     c1, c2, c3 = st.columns(3)
-    seed = c1.number_input(t("demo.seed"), 0, 9999, 0, key="comp_seed", bind=BIND)
-    hidden = c2.select_slider(
-        t("comp.knob.hidden"), [32, 64, 128, 256, 512], 128, key="comp_hidden", bind=BIND
+    seed = bound(c1.number_input, t("demo.seed"), 0, 9999, 0, key="comp_seed")
+    hidden = bound(c2.select_slider,
+        t("comp.knob.hidden"), [32, 64, 128, 256, 512], 128, key="comp_hidden"
     )
-    epochs = c3.slider(t("comp.knob.epochs"), 5, 60, 20, 5, key="comp_epochs", bind=BIND)
-    prune = c1.slider(t("comp.knob.prune"), 0.0, 0.95, 0.5, 0.05, key="comp_prune", bind=BIND)
-    finetune = c2.slider(t("comp.knob.finetune"), 0, 10, 3, key="comp_finetune", bind=BIND)
-    l1 = c3.select_slider(t("comp.knob.l1"), [0.0, 0.01, 0.03, 0.1, 0.3, 1.0], 0.3, key="comp_l1", bind=BIND)
-    student = c1.select_slider(t("comp.knob.student"), [4, 8, 16, 32, 64], 16, key="comp_student", bind=BIND)
-    labels = c2.select_slider(
+    epochs = bound(c3.slider, t("comp.knob.epochs"), 5, 60, 20, 5, key="comp_epochs")
+    prune = bound(c1.slider, t("comp.knob.prune"), 0.0, 0.95, 0.5, 0.05, key="comp_prune")
+    finetune = bound(c2.slider, t("comp.knob.finetune"), 0, 10, 3, key="comp_finetune")
+    l1 = bound(c3.select_slider, t("comp.knob.l1"), [0.0, 0.01, 0.03, 0.1, 0.3, 1.0], 0.3, key="comp_l1")
+    student = bound(c1.select_slider, t("comp.knob.student"), [4, 8, 16, 32, 64], 16, key="comp_student")
+    labels = bound(c2.select_slider,
         t("comp.knob.labels"),
         [0.02, 0.05, 0.1, 0.2, 0.5, 1.0],
         0.1,
         format_func=lambda v: f"{v:.0%}",
         key="comp_labels",
-        bind=BIND,
     )
-    temp = c3.slider(t("comp.knob.temperature"), 1.0, 10.0, 4.0, 0.5, key="comp_temp", bind=BIND)
+    temp = bound(c3.slider, t("comp.knob.temperature"), 1.0, 10.0, 4.0, 0.5, key="comp_temp")
 
 knobs = dict(
     seed=int(seed),
@@ -148,11 +147,10 @@ csv_download(t("demo.download_csv"), table, "compression_variants.csv", key="com
 
 st.header(t("comp.h.edge"), anchor="edge-projection")
 st.markdown(t("comp.edge_text"))
-ref = st.selectbox(
+ref = bound(st.selectbox,
     t("comp.knob.reference"),
     ["resnet-50", "mobilenet-v3-large", "yolov8n", "this-mlp"],
     key="comp_ref",
-    bind=BIND,
     help=t("comp.ref.help"),
 )
 with explain_errors():
@@ -181,8 +179,8 @@ st.caption(t("comp.edge_source"))
 from dashboard.adopt_panel import adopt_panel  # noqa: E402  (kept in the panel block, apart from the page's inputs)
 
 # ids as options (no translated format_func): a bound widget writes its shown label to the URL
-adopt_variant = st.selectbox(t("comp.adopt_variant"), ["pruned-structured", "student-distilled", "int8",
-                                                      "pruned-unstructured"], key="comp_adopt_variant", bind=BIND)
+adopt_variant = bound(st.selectbox, t("comp.adopt_variant"), ["pruned-structured", "student-distilled", "int8",
+                                                      "pruned-unstructured"], key="comp_adopt_variant")
 chosen, full = res.variant(adopt_variant), res.variant("fp32")
 adopt_panel("compression", {"flops_kept": chosen.gflops_per_input / full.gflops_per_input,
                             "params_kept": chosen.params / full.params,

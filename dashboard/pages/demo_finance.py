@@ -14,8 +14,8 @@ from dashboard.cached.sweeps import sweep_done
 from dashboard.charts import finance as charts
 from dashboard.charts.demo_lab import contributions, sweep_lines
 from dashboard.i18n import t
-from dashboard.state import BIND
 from dashboard.ui import csv_download, explain_errors, page_header
+from dashboard.url_registry import bound
 from scenarios.units import fmt_usd
 from models.credit import CreditConfig
 from models.fraud import METHODS, FraudConfig
@@ -25,19 +25,19 @@ NAMES = {m: t(f"fin.method.{m}") for m in METHODS}
 
 with st.container(border=True):
     c1, c2, c3 = st.columns(3)
-    rate_pct = c1.select_slider(t("fin.fraud_rate"), options=[0.1, 0.2, 0.5, 1.0, 2.0], value=0.5,
-                                format_func=lambda v: f"{v:g} %", key="fin_rate", bind=BIND,
+    rate_pct = bound(c1.select_slider, t("fin.fraud_rate"), options=[0.1, 0.2, 0.5, 1.0, 2.0], value=0.5,
+                                format_func=lambda v: f"{v:g} %", key="fin_rate",
                                 help=t("fin.fraud_rate_help"))
-    n_tx = c2.select_slider(t("fin.n_tx"), options=[20_000, 40_000, 100_000, 200_000], value=40_000,
-                            format_func=lambda v: f"{v:,}", key="fin_n", bind=BIND)
-    signal = c3.slider(t("fin.signal"), 0.5, 2.5, 1.5, step=0.25, key="fin_signal", bind=BIND,
+    n_tx = bound(c2.select_slider, t("fin.n_tx"), options=[20_000, 40_000, 100_000, 200_000], value=40_000,
+                            format_func=lambda v: f"{v:,}", key="fin_n")
+    signal = bound(c3.slider, t("fin.signal"), 0.5, 2.5, 1.5, step=0.25, key="fin_signal",
                        help=t("fin.signal_help"))
     c1, c2, c3 = st.columns(3)
-    cost_fn = c1.number_input(t("fin.cost_fn"), 0.0, 100_000.0, 250.0, step=50.0, key="fin_cost_fn", bind=BIND,
+    cost_fn = bound(c1.number_input, t("fin.cost_fn"), 0.0, 100_000.0, 250.0, step=50.0, key="fin_cost_fn",
                               help=t("fin.cost_fn_help"))
-    cost_fp = c2.number_input(t("fin.cost_fp"), 0.0, 10_000.0, 5.0, step=1.0, key="fin_cost_fp", bind=BIND,
+    cost_fp = bound(c2.number_input, t("fin.cost_fp"), 0.0, 10_000.0, 5.0, step=1.0, key="fin_cost_fp",
                               help=t("fin.cost_fp_help"))
-    seed = c3.number_input(t("fin.seed"), 0, 10_000, 0, key="fin_seed", bind=BIND)
+    seed = bound(c3.number_input, t("fin.seed"), 0, 10_000, 0, key="fin_seed")
 
 cfg = FraudConfig(n_transactions=int(n_tx), fraud_rate=rate_pct / 100, cost_missed_fraud_usd=float(cost_fn),
                   cost_false_alarm_usd=float(cost_fp), signal_strength=float(signal), seed=int(seed))
@@ -59,7 +59,7 @@ st.caption(t("fin.metrics_source"))
 c1, c2 = st.columns(2)
 c1.plotly_chart(charts.pr_curves(res.pr_curves, NAMES, cfg.fraud_rate, t("fin.pr_title"), t("fin.recall"),
                                  t("fin.precision"), t("fin.chance")), width="stretch")
-method = c2.selectbox(t("fin.cm_method"), METHODS, format_func=NAMES.get, index=1, key="fin_cm", bind=BIND)
+method = bound(c2.selectbox, t("fin.cm_method"), METHODS, format_func=NAMES.get, index=1, key="fin_cm")
 m = res.methods[method]
 c2.plotly_chart(charts.confusion(m.tn, m.fp, m.fn, m.tp, (t("fin.legit"), t("fin.fraud")),
                                  t("fin.cm_title", method=NAMES[method]), t("fin.predicted"), t("fin.actual")),
@@ -110,9 +110,9 @@ with st.expander(t("fin.sweep_title"), icon=":material/stacked_line_chart:",
 st.header(t("fin.h.serving"), anchor="serving-at-a-rate")
 st.markdown(t("fin.serving_text"))
 c1, c2, c3 = st.columns(3)
-scorer = c1.selectbox(t("fin.scorer"), ["xgboost-500-trees", "tabular-mlp"], key="fin_scorer", bind=BIND)
-req_rate = c2.number_input(t("fin.req_rate"), 1.0, 1_000_000.0, 2000.0, step=100.0, key="fin_req_rate", bind=BIND)
-limit_ms = c3.number_input(t("fin.limit_ms"), 1.0, 10_000.0, 50.0, step=5.0, key="fin_limit_ms", bind=BIND)
+scorer = bound(c1.selectbox, t("fin.scorer"), ["xgboost-500-trees", "tabular-mlp"], key="fin_scorer")
+req_rate = bound(c2.number_input, t("fin.req_rate"), 1.0, 1_000_000.0, 2000.0, step=100.0, key="fin_req_rate")
+limit_ms = bound(c3.number_input, t("fin.limit_ms"), 1.0, 10_000.0, 50.0, step=5.0, key="fin_limit_ms")
 with explain_errors():
     cmp = cached.scoring_at_rate(scorer, float(req_rate), float(limit_ms))
     st.dataframe(pd.DataFrame([{
@@ -130,9 +130,9 @@ st.caption(t("fin.serving_note"))
 st.header(t("fin.h.credit"), anchor="credit-reasons")
 st.markdown(t("fin.credit_text"))
 c1, c2 = st.columns(2)
-applicant = c1.number_input(t("fin.applicant"), 0, 1_799, 0, key="fin_applicant", bind=BIND,
+applicant = bound(c1.number_input, t("fin.applicant"), 0, 1_799, 0, key="fin_applicant",
                             help=t("fin.applicant_help"))
-max_pd = c2.slider(t("fin.max_pd"), 0.05, 0.5, 0.15, step=0.01, key="fin_max_pd", bind=BIND,
+max_pd = bound(c2.slider, t("fin.max_pd"), 0.05, 0.5, 0.15, step=0.01, key="fin_max_pd",
                    help=t("fin.max_pd_help"))
 with explain_errors():
     cr = cached.run_credit(CreditConfig(max_default_probability=float(max_pd), applicant=int(applicant),

@@ -11,8 +11,8 @@ import streamlit as st
 from dashboard.cached import games as cached
 from dashboard.charts import games as charts
 from dashboard.i18n import t
-from dashboard.state import BIND
 from dashboard.ui import csv_download, explain_errors, page_header
+from dashboard.url_registry import bound
 from models.games import CHEAT_TYPES, FEATURES, CheatConfig
 from models.games_rl import ARROWS, MAPS, GridConfig
 
@@ -25,18 +25,18 @@ st.header(t("game.h.cheat"), anchor="cheat-detection")
 st.markdown(t("game.cheat_text"))
 with st.container(border=True):
     c1, c2, c3 = st.columns(3)
-    n_players = c1.select_slider(t("game.players"), [1000, 2000, 5000, 10000, 20000], value=5000,
-                                 format_func=lambda v: f"{v:,}", key="game_players", bind=BIND)
-    rate_pct = c2.select_slider(t("game.cheat_rate"), [0.5, 1.0, 2.0, 5.0, 10.0], value=2.0,
-                                format_func=lambda v: f"{v:g} %", key="game_rate", bind=BIND,
+    n_players = bound(c1.select_slider, t("game.players"), [1000, 2000, 5000, 10000, 20000], value=5000,
+                                 format_func=lambda v: f"{v:,}", key="game_players")
+    rate_pct = bound(c2.select_slider, t("game.cheat_rate"), [0.5, 1.0, 2.0, 5.0, 10.0], value=2.0,
+                                format_func=lambda v: f"{v:g} %", key="game_rate",
                                 help=t("game.cheat_rate_help"))
-    strength = c3.slider(t("game.strength"), 0.0, 1.0, 0.6, step=0.1, key="game_strength", bind=BIND,
+    strength = bound(c3.slider, t("game.strength"), 0.0, 1.0, 0.6, step=0.1, key="game_strength",
                          help=t("game.strength_help"))
     c1, c2, c3 = st.columns(3)
-    budget_pct = c1.select_slider(t("game.budget"), [0.5, 1.0, 2.0, 3.0, 5.0, 10.0], value=2.0,
-                                  format_func=lambda v: f"{v:g} %", key="game_budget", bind=BIND,
+    budget_pct = bound(c1.select_slider, t("game.budget"), [0.5, 1.0, 2.0, 3.0, 5.0, 10.0], value=2.0,
+                                  format_func=lambda v: f"{v:g} %", key="game_budget",
                                   help=t("game.budget_help"))
-    seed = c2.number_input(t("game.seed"), 0, 10_000, 0, key="game_seed", bind=BIND)
+    seed = bound(c2.number_input, t("game.seed"), 0, 10_000, 0, key="game_seed")
 
 cfg = CheatConfig(seed=int(seed), n_players=int(n_players), cheat_rate=rate_pct / 100,
                   strength=float(strength), review_budget=budget_pct / 100)
@@ -62,10 +62,10 @@ c2.plotly_chart(charts.recall_by_type(res.recall_by_type, KINDS, {
 
 feats = list(FEATURES)
 c1, c2 = st.columns(2)
-fx = c1.selectbox(t("game.fx"), feats, index=feats.index("reaction_ms"), format_func=FEAT.get,
-                  key="game_fx", bind=BIND)
-fy = c2.selectbox(t("game.fy"), feats, index=feats.index("headshot_share"), format_func=FEAT.get,
-                  key="game_fy", bind=BIND)
+fx = bound(c1.selectbox, t("game.fx"), feats, index=feats.index("reaction_ms"), format_func=FEAT.get,
+                  key="game_fx")
+fy = bound(c2.selectbox, t("game.fy"), feats, index=feats.index("headshot_share"), format_func=FEAT.get,
+                  key="game_fy")
 st.plotly_chart(charts.cheat_scatter(res.X, res.kind, res.flagged, feats.index(fx), feats.index(fy), KINDS, {
     "title": t("game.scatter_title"), "x": f"{FEAT[fx]} ({FEATURES[fx]})", "y": f"{FEAT[fy]} ({FEATURES[fy]})",
     "flagged": t("game.flagged"), "not_flagged": t("game.not_flagged")}), width="stretch")
@@ -89,18 +89,18 @@ st.header(t("game.h.rl"), anchor="q-learning")
 st.markdown(t("game.rl_text"))
 with st.container(border=True):
     c1, c2, c3 = st.columns(3)
-    map_id = c1.selectbox(t("game.map"), list(MAPS), format_func=lambda m: t(f"game.map.{m}"),
-                          key="game_map", bind=BIND)
-    episodes = c2.select_slider(t("game.episodes"), [50, 100, 200, 300, 500, 1000], value=300,
-                                key="game_episodes", bind=BIND)
-    slip = c3.slider(t("game.slip"), 0.0, 0.3, 0.0, step=0.05, key="game_slip", bind=BIND,
+    map_id = bound(c1.selectbox, t("game.map"), list(MAPS), format_func=lambda m: t(f"game.map.{m}"),
+                          key="game_map")
+    episodes = bound(c2.select_slider, t("game.episodes"), [50, 100, 200, 300, 500, 1000], value=300,
+                                key="game_episodes")
+    slip = bound(c3.slider, t("game.slip"), 0.0, 0.3, 0.0, step=0.05, key="game_slip",
                      help=t("game.slip_help"))
     c1, c2, c3 = st.columns(3)
-    alpha = c1.slider(t("game.alpha"), 0.05, 1.0, 0.5, step=0.05, key="game_alpha", bind=BIND,
+    alpha = bound(c1.slider, t("game.alpha"), 0.05, 1.0, 0.5, step=0.05, key="game_alpha",
                       help=t("game.alpha_help"))
-    epsilon = c2.slider(t("game.epsilon"), 0.0, 0.5, 0.1, step=0.05, key="game_epsilon", bind=BIND,
+    epsilon = bound(c2.slider, t("game.epsilon"), 0.0, 0.5, 0.1, step=0.05, key="game_epsilon",
                         help=t("game.epsilon_help"))
-    gamma = c3.slider(t("game.gamma"), 0.5, 1.0, 0.99, step=0.01, key="game_gamma", bind=BIND,
+    gamma = bound(c3.slider, t("game.gamma"), 0.5, 1.0, 0.99, step=0.01, key="game_gamma",
                       help=t("game.gamma_help"))
 
 gcfg = GridConfig(seed=int(seed), map_id=map_id, episodes=int(episodes), alpha=float(alpha),

@@ -16,21 +16,21 @@ from dashboard.cached.sweeps import sweep_done
 from dashboard.charts import medical as charts
 from dashboard.charts.demo_lab import contributions, sweep_lines
 from dashboard.i18n import t
-from dashboard.state import BIND
 from dashboard.ui import explain_errors, page_header
+from dashboard.url_registry import bound
 from models.medical import ExplainConfig
 from models.medical_privacy import DPConfig, FedConfig
 
 page_header("med.title", "med.intro")
-seed = st.number_input(t("med.seed"), 0, 10_000, 0, key="med_seed", bind=BIND)
+seed = bound(st.number_input, t("med.seed"), 0, 10_000, 0, key="med_seed")
 
 # ------------------------------------------------------------------ explainability
 st.header(t("med.h.explain"), anchor="explainability")
 st.markdown(t("med.explain_text"))
 c1, c2 = st.columns(2)
-reg_c = c1.select_slider(t("med.c"), options=[0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0], value=0.1,
-                         key="med_c", bind=BIND, help=t("med.c_help"))
-patient = c2.number_input(t("med.patient"), 0, 170, 0, key="med_patient", bind=BIND, help=t("med.patient_help"))
+reg_c = bound(c1.select_slider, t("med.c"), options=[0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0], value=0.1,
+                         key="med_c", help=t("med.c_help"))
+patient = bound(c2.number_input, t("med.patient"), 0, 170, 0, key="med_patient", help=t("med.patient_help"))
 with explain_errors(), st.spinner(t("med.training")):
     ex = cached.run_explain(ExplainConfig(regularisation_c=float(reg_c), patient=int(patient), seed=int(seed)))
 c1, c2, c3 = st.columns(3)
@@ -54,12 +54,12 @@ st.header(t("med.h.dp"), anchor="differential-privacy")
 st.markdown(t("med.dp_text"))
 EPS_OPTIONS = ["0.1", "0.3", "1", "3", "10", "none"]
 c1, c2, c3 = st.columns(3)
-eps_s = c1.select_slider(t("med.epsilon"), options=EPS_OPTIONS, value="1", key="med_eps", bind=BIND,
+eps_s = bound(c1.select_slider, t("med.epsilon"), options=EPS_OPTIONS, value="1", key="med_eps",
                          format_func=lambda v: t("med.no_privacy") if v == "none" else f"ε = {v}",
                          help=t("med.epsilon_help"))
-clip = c2.select_slider(t("med.clip"), options=[0.1, 0.5, 1.0, 2.0, 5.0], value=1.0, key="med_clip", bind=BIND,
+clip = bound(c2.select_slider, t("med.clip"), options=[0.1, 0.5, 1.0, 2.0, 5.0], value=1.0, key="med_clip",
                         help=t("med.clip_help"))
-dp_epochs = c3.slider(t("med.dp_epochs"), 5, 60, 20, step=5, key="med_dp_epochs", bind=BIND)
+dp_epochs = bound(c3.slider, t("med.dp_epochs"), 5, 60, 20, step=5, key="med_dp_epochs")
 eps = math.inf if eps_s == "none" else float(eps_s)
 dp_cfg = DPConfig(epsilon=eps, max_grad_norm=float(clip), epochs=int(dp_epochs), seed=int(seed))
 with explain_errors(), st.spinner(t("med.dp_training")):
@@ -91,11 +91,10 @@ with st.container(border=True):
 st.header(t("med.h.fed"), anchor="federated-learning")
 st.markdown(t("med.fed_text"))
 c1, c2, c3, c4 = st.columns(4)
-sites = c1.slider(t("med.sites"), 2, 10, 5, key="med_sites", bind=BIND)
-alpha = c2.select_slider(t("med.alpha"), options=[0.1, 0.3, 1.0, 3.0, 100.0], value=0.3, key="med_alpha",
-                         bind=BIND, help=t("med.alpha_help"))
-rounds = c3.slider(t("med.rounds"), 5, 100, 30, step=5, key="med_rounds", bind=BIND)
-local = c4.slider(t("med.local_epochs"), 1, 10, 2, key="med_local", bind=BIND)
+sites = bound(c1.slider, t("med.sites"), 2, 10, 5, key="med_sites")
+alpha = bound(c2.select_slider, t("med.alpha"), options=[0.1, 0.3, 1.0, 3.0, 100.0], value=0.3, key="med_alpha", help=t("med.alpha_help"))
+rounds = bound(c3.slider, t("med.rounds"), 5, 100, 30, step=5, key="med_rounds")
+local = bound(c4.slider, t("med.local_epochs"), 1, 10, 2, key="med_local")
 with explain_errors(), st.spinner(t("med.fed_training")):
     fed = cached.run_fedavg(FedConfig(n_hospitals=int(sites), non_iid_alpha=float(alpha), rounds=int(rounds),
                                       local_epochs=int(local), seed=int(seed)))

@@ -7,8 +7,8 @@ from dashboard.cached import nlp as cached
 from dashboard.charts import nlp as charts
 from dashboard.demo_lab import on_demand_sweep
 from dashboard.i18n import t
-from dashboard.state import BIND
 from dashboard.ui import csv_download, explain_errors, metric_row, page_header
+from dashboard.url_registry import bound
 
 page_header("nlp.title", "nlp.intro")
 
@@ -26,17 +26,16 @@ def task_cards(task, accuracy_key: str) -> tuple:
 
 with st.expander(t("demo.knobs"), expanded=True):
     c1, c2, c3, c4 = st.columns(4)
-    seed = c1.number_input(t("demo.seed"), 0, 9999, 0, key="nlp_seed", bind=BIND)
+    seed = bound(c1.number_input, t("demo.seed"), 0, 9999, 0, key="nlp_seed")
     # ids as options (no translated format_func): a bound widget writes its shown label to the URL
-    langs = c2.selectbox(
+    langs = bound(c2.selectbox,
         t("nlp.knob.train_langs"),
         ["both", "en", "zh"],
         key="nlp_langs",
-        bind=BIND,
         help=t("nlp.train_langs_help"),
     )
-    ngram = c3.slider(t("nlp.knob.ngram"), 1, 5, 3, key="nlp_ngram", bind=BIND)
-    c_reg = c4.select_slider(t("nlp.knob.c"), [0.1, 1.0, 10.0, 100.0], 10.0, key="nlp_c", bind=BIND)
+    ngram = bound(c3.slider, t("nlp.knob.ngram"), 1, 5, 3, key="nlp_ngram")
+    c_reg = bound(c4.select_slider, t("nlp.knob.c"), [0.1, 1.0, 10.0, 100.0], 10.0, key="nlp_c")
 
 knobs = dict(seed=int(seed), train_langs=langs, ngram_max=int(ngram), c=float(c_reg))
 with explain_errors(), st.spinner(t("demo.training")):
@@ -64,7 +63,7 @@ c1, c2 = st.columns(2)
 c1.plotly_chart(charts.confusion(res.intent, intent_label), width="stretch")
 c2.plotly_chart(charts.per_language(res), width="stretch")
 
-text = st.text_input(t("nlp.try_label"), value=t("nlp.try_default"), key="nlp_text", bind=BIND, max_chars=500)
+text = bound(st.text_input, t("nlp.try_label"), value=t("nlp.try_default"), key="nlp_text", max_chars=500)
 if text.strip():
     with explain_errors():
         pred = cached.intent_predict(text, **knobs)
@@ -107,10 +106,10 @@ csv_download(t("nlp.download_data"), df, "customer_service_utterances.csv", key=
 st.header(t("nlp.h.char"), anchor="char-transformer")
 st.markdown(t("nlp.char_text"))
 k1, k2, k3, k4 = st.columns(4)
-layers = k1.slider(t("nlp.knob.layers"), 1, 4, 2, key="nlp_layers", bind=BIND)
-width = k2.select_slider(t("nlp.knob.width"), [16, 32, 48, 64], 32, key="nlp_width", bind=BIND)
-steps = k3.select_slider(t("nlp.knob.steps"), [50, 100, 200, 500, 1000], 200, key="nlp_steps", bind=BIND)
-lr = k4.select_slider(t("nlp.knob.lr"), [1e-3, 3e-3, 1e-2], 3e-3, key="nlp_lr", bind=BIND)
+layers = bound(k1.slider, t("nlp.knob.layers"), 1, 4, 2, key="nlp_layers")
+width = bound(k2.select_slider, t("nlp.knob.width"), [16, 32, 48, 64], 32, key="nlp_width")
+steps = bound(k3.select_slider, t("nlp.knob.steps"), [50, 100, 200, 500, 1000], 200, key="nlp_steps")
+lr = bound(k4.select_slider, t("nlp.knob.lr"), [1e-3, 3e-3, 1e-2], 3e-3, key="nlp_lr")
 lm_knobs = dict(
     seed=int(seed),
     n_layer=int(layers),

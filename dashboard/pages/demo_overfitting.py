@@ -14,8 +14,8 @@ from dashboard.cached import overfitting as cached
 from dashboard.cached.sweeps import mark_swept, sweep_done
 from dashboard.charts import overfitting as charts
 from dashboard.i18n import t
-from dashboard.state import BIND
 from dashboard.ui import csv_download, explain_errors, page_header
+from dashboard.url_registry import bound
 from models.overfitting import SHIFT_KINDS, VARIANTS, OverfitConfig
 
 page_header("ovf.title", "ovf.intro")
@@ -23,25 +23,24 @@ NAMES = {v: t(f"ovf.v.{v}") for v in VARIANTS}
 
 with st.container(border=True):
     c1, c2, c3 = st.columns(3)
-    n_train = c1.select_slider(t("ovf.n_train"), [50, 100, 150, 300, 600], value=150, key="ovf_n", bind=BIND,
+    n_train = bound(c1.select_slider, t("ovf.n_train"), [50, 100, 150, 300, 600], value=150, key="ovf_n",
                                help=t("ovf.n_train_help"))
-    noise_pct = c2.select_slider(t("ovf.label_noise"), [0, 5, 10, 20, 30], value=10,
-                                 format_func=lambda v: f"{v} %", key="ovf_noise", bind=BIND,
+    noise_pct = bound(c2.select_slider, t("ovf.label_noise"), [0, 5, 10, 20, 30], value=10,
+                                 format_func=lambda v: f"{v} %", key="ovf_noise",
                                  help=t("ovf.label_noise_help"))
-    hidden = c3.select_slider(t("ovf.hidden"), [16, 32, 64, 128, 256, 512], value=128, key="ovf_hidden",
-                              bind=BIND, help=t("ovf.hidden_help"))
+    hidden = bound(c3.select_slider, t("ovf.hidden"), [16, 32, 64, 128, 256, 512], value=128, key="ovf_hidden", help=t("ovf.hidden_help"))
     c1, c2, c3 = st.columns(3)
-    dropout = c1.slider(t("ovf.dropout"), 0.0, 0.8, 0.5, step=0.1, key="ovf_dropout", bind=BIND,
+    dropout = bound(c1.slider, t("ovf.dropout"), 0.0, 0.8, 0.5, step=0.1, key="ovf_dropout",
                         help=t("ovf.dropout_help"))
-    wd = c2.select_slider(t("ovf.wd"), [0.001, 0.003, 0.01, 0.03, 0.1], value=0.03, key="ovf_wd", bind=BIND,
+    wd = bound(c2.select_slider, t("ovf.wd"), [0.001, 0.003, 0.01, 0.03, 0.1], value=0.03, key="ovf_wd",
                           help=t("ovf.wd_help"))
-    patience = c3.select_slider(t("ovf.patience"), [5, 10, 15, 30, 60], value=15, key="ovf_patience", bind=BIND,
+    patience = bound(c3.select_slider, t("ovf.patience"), [5, 10, 15, 30, 60], value=15, key="ovf_patience",
                                 help=t("ovf.patience_help"))
     c1, c2, c3 = st.columns(3)
-    shift = c1.selectbox(t("ovf.shift"), SHIFT_KINDS, format_func=lambda k: t(f"ovf.shift.{k}"),
-                         key="ovf_shift", bind=BIND, help=t("ovf.shift_help"))
-    strength = c2.slider(t("ovf.strength"), 0.0, 1.0, 0.5, step=0.1, key="ovf_strength", bind=BIND)
-    seed = c3.number_input(t("ovf.seed"), 0, 10_000, 0, key="ovf_seed", bind=BIND)
+    shift = bound(c1.selectbox, t("ovf.shift"), SHIFT_KINDS, format_func=lambda k: t(f"ovf.shift.{k}"),
+                         key="ovf_shift", help=t("ovf.shift_help"))
+    strength = bound(c2.slider, t("ovf.strength"), 0.0, 1.0, 0.5, step=0.1, key="ovf_strength")
+    seed = bound(c3.number_input, t("ovf.seed"), 0, 10_000, 0, key="ovf_seed")
 
 cfg = OverfitConfig(seed=int(seed), n_train=int(n_train), label_noise=noise_pct / 100, hidden_units=int(hidden),
                     dropout=float(dropout), weight_decay=float(wd), patience=int(patience), shift_kind=shift,
@@ -76,10 +75,10 @@ def sweep_block(kind: str, title_key: str, text_key: str, run):
 st.header(t("ovf.h.curves"), anchor="learning-curves")
 st.markdown(t("ovf.curves_text", n=res.n_train, noise=noise_pct))
 c1, c2 = st.columns(2)
-metric = c1.segmented_control(t("ovf.metric"), ["loss", "acc"], default="loss",
-                              format_func=lambda m: t(f"ovf.metric.{m}"), key="ovf_metric", bind=BIND, required=True)
-other = c2.selectbox(t("ovf.compare"), [v for v in VARIANTS if v != "none"], index=3, format_func=NAMES.get,
-                     key="ovf_compare", bind=BIND)
+metric = bound(c1.segmented_control, t("ovf.metric"), ["loss", "acc"], default="loss",
+                              format_func=lambda m: t(f"ovf.metric.{m}"), key="ovf_metric", required=True)
+other = bound(c2.selectbox, t("ovf.compare"), [v for v in VARIANTS if v != "none"], index=3, format_func=NAMES.get,
+                     key="ovf_compare")
 st.plotly_chart(charts.epoch_curves({"none": V["none"].history, other: V[other].history}, NAMES, metric, {
     "train": t("ovf.train"), "val": t("ovf.val"), "title": t("ovf.curves_title"), "x": t("ovf.epoch_axis"),
     "y": t(f"ovf.metric.{metric}")}), width="stretch")
@@ -112,7 +111,7 @@ if ms:
 # ------------------------------------------------------------------ cross-validation
 st.header(t("ovf.h.cv"), anchor="cross-validation")
 st.markdown(t("ovf.cv_text"))
-k = st.select_slider(t("ovf.k"), [3, 5, 10], value=5, key="ovf_k", bind=BIND)
+k = bound(st.select_slider, t("ovf.k"), [3, 5, 10], value=5, key="ovf_k")
 done = sweep_done("cv", cfg, k)
 if st.button(t("ovf.run_cv"), key="ovf_btn_cv") or done:
     pbar = st.progress(0.0, text=t("ovf.sweeping"))

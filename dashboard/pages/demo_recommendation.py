@@ -7,26 +7,25 @@ from dashboard.cached import recommendation as cached
 from dashboard.charts import recommendation as charts
 from dashboard.demo_lab import on_demand_sweep
 from dashboard.i18n import t
-from dashboard.state import BIND
 from dashboard.ui import csv_download, explain_errors, metric_row, page_header
+from dashboard.url_registry import bound
 
 page_header("rec.title", "rec.intro")
 
 with st.expander(t("demo.knobs"), expanded=True):
     c1, c2, c3 = st.columns(3)
-    seed = c1.number_input(t("demo.seed"), 0, 9999, 0, key="rec_seed", bind=BIND)
-    density = c2.select_slider(
+    seed = bound(c1.number_input, t("demo.seed"), 0, 9999, 0, key="rec_seed")
+    density = bound(c2.select_slider,
         t("rec.knob.density"),
         [0.01, 0.02, 0.03, 0.05, 0.08, 0.1, 0.2, 0.4],
         0.08,
         format_func=lambda v: f"{v:.0%}",
         key="rec_density",
-        bind=BIND,
     )
-    noise = c3.slider(t("rec.knob.noise"), 0.0, 1.5, 0.5, 0.1, key="rec_noise", bind=BIND)
-    factors = c1.slider(t("rec.knob.factors"), 1, 20, 4, key="rec_factors", bind=BIND)
-    reg = c2.select_slider(t("rec.knob.reg"), [0.1, 0.5, 1.0, 2.0, 5.0, 10.0], 2.0, key="rec_reg", bind=BIND)
-    cold_ratings = c3.slider(t("rec.knob.cold_ratings"), 0, 10, 2, key="rec_cold", bind=BIND)
+    noise = bound(c3.slider, t("rec.knob.noise"), 0.0, 1.5, 0.5, 0.1, key="rec_noise")
+    factors = bound(c1.slider, t("rec.knob.factors"), 1, 20, 4, key="rec_factors")
+    reg = bound(c2.select_slider, t("rec.knob.reg"), [0.1, 0.5, 1.0, 2.0, 5.0, 10.0], 2.0, key="rec_reg")
+    cold_ratings = bound(c3.slider, t("rec.knob.cold_ratings"), 0, 10, 2, key="rec_cold")
 
 knobs = dict(
     seed=int(seed),
@@ -77,8 +76,8 @@ c2.plotly_chart(charts.rmse_by_history(res), width="stretch")
 st.header(t("rec.h.topk"), anchor="top-k")
 st.markdown(t("rec.topk_text"))
 u1, u2 = st.columns(2)
-user = u1.number_input(t("rec.knob.user"), 0, cfg.n_users + cfg.cold_users - 1, 0, key="rec_user", bind=BIND)
-top_k = u2.slider(t("rec.knob.top_k"), 3, 20, 10, key="rec_k", bind=BIND)
+user = bound(u1.number_input, t("rec.knob.user"), 0, cfg.n_users + cfg.cold_users - 1, 0, key="rec_user")
+top_k = bound(u2.slider, t("rec.knob.top_k"), 3, 20, 10, key="rec_k")
 with explain_errors():
     res_u = cached.recommender(**knobs, user_index=int(user), top_k=int(top_k))
 kind = t("rec.user_cold") if res_u.user_is_cold else t("rec.user_warm")

@@ -11,8 +11,8 @@ import streamlit as st
 from dashboard.cached import speech as cached
 from dashboard.charts import speech as charts
 from dashboard.i18n import t
-from dashboard.state import BIND
 from dashboard.ui import explain_errors, page_header
+from dashboard.url_registry import bound
 from models.speech import HOP, NOISE_KINDS, KwsConfig
 
 page_header("spk.title", "spk.intro")
@@ -22,17 +22,17 @@ st.header(t("spk.h.kws"), anchor="keyword-spotting")
 st.markdown(t("spk.kws_text"))
 with st.container(border=True):
     c1, c2, c3 = st.columns(3)
-    noise = c1.selectbox(t("spk.noise"), NOISE_KINDS, index=1, format_func=lambda k: t(f"spk.noise.{k}"),
-                         key="spk_noise", bind=BIND, help=t("spk.noise_help"))
-    aug_low = c2.select_slider(t("spk.aug_low"), [-5, 0, 5, 10, 20], value=0, format_func=lambda v: f"{v} dB",
-                               key="spk_aug_low", bind=BIND, help=t("spk.aug_range_help"))
-    aug_high = c3.select_slider(t("spk.aug_high"), [10, 20, 30, 40], value=20, format_func=lambda v: f"{v} dB",
-                                key="spk_aug_high", bind=BIND, help=t("spk.aug_range_help"))
+    noise = bound(c1.selectbox, t("spk.noise"), NOISE_KINDS, index=1, format_func=lambda k: t(f"spk.noise.{k}"),
+                         key="spk_noise", help=t("spk.noise_help"))
+    aug_low = bound(c2.select_slider, t("spk.aug_low"), [-5, 0, 5, 10, 20], value=0, format_func=lambda v: f"{v} dB",
+                               key="spk_aug_low", help=t("spk.aug_range_help"))
+    aug_high = bound(c3.select_slider, t("spk.aug_high"), [10, 20, 30, 40], value=20, format_func=lambda v: f"{v} dB",
+                                key="spk_aug_high", help=t("spk.aug_range_help"))
     c1, c2, c3 = st.columns(3)
-    copies = c1.select_slider(t("spk.copies"), [1, 2, 3, 4], value=2, key="spk_copies", bind=BIND,
+    copies = bound(c1.select_slider, t("spk.copies"), [1, 2, 3, 4], value=2, key="spk_copies",
                               help=t("spk.copies_help"))
-    epochs = c2.select_slider(t("spk.epochs"), [8, 12, 16, 24, 32], value=16, key="spk_epochs", bind=BIND)
-    seed = c3.number_input(t("spk.seed"), 0, 10_000, 0, key="spk_seed", bind=BIND, help=t("spk.seed_help"))
+    epochs = bound(c2.select_slider, t("spk.epochs"), [8, 12, 16, 24, 32], value=16, key="spk_epochs")
+    seed = bound(c3.number_input, t("spk.seed"), 0, 10_000, 0, key="spk_seed", help=t("spk.seed_help"))
 
 cfg = KwsConfig(seed=int(seed), noise_kind=noise, aug_snr_low_db=float(min(aug_low, aug_high)),
                 aug_snr_high_db=float(max(aug_low, aug_high)), aug_copies=int(copies), epochs=int(epochs))
@@ -72,8 +72,8 @@ table = pd.DataFrame({t("spk.snr_axis"): res.snr_db, t("spk.plain"): res.accurac
                       t("spk.augmented"): res.accuracy_augmented})
 st.download_button(t("spk.download"), table.to_csv(index=False).encode(), "kws_accuracy_vs_snr.csv", "text/csv")
 
-which = st.segmented_control(t("spk.cm_model"), ["augmented", "plain"], default="augmented",
-                             format_func=lambda k: t(f"spk.{k}"), key="spk_cm", bind=BIND, required=True)
+which = bound(st.segmented_control, t("spk.cm_model"), ["augmented", "plain"], default="augmented",
+                             format_func=lambda k: t(f"spk.{k}"), key="spk_cm", required=True)
 cm = res.confusion_augmented if which == "augmented" else res.confusion_plain
 st.plotly_chart(charts.confusion(cm, res.classes, {
     "title": t("spk.cm_title", snr=f"{res.snr_db[-1]:g}"), "x": t("spk.predicted"), "y": t("spk.actual"),

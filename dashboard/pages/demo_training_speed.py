@@ -18,8 +18,8 @@ from dashboard.cached.sweeps import mark_swept, sweep_done
 from dashboard.cached.training_speed import DEMO_MODEL
 from dashboard.charts import training_speed as charts
 from dashboard.i18n import t
-from dashboard.state import BIND
 from dashboard.ui import explain_errors, fmt_number, page_header
+from dashboard.url_registry import bound
 from models.training_speed import SPEED_MODEL, SpeedConfig
 from scenarios.engine.catalog import load_hardware, load_models
 
@@ -30,19 +30,19 @@ model_cfg = SPEED_MODEL
 
 with st.container(border=True):
     c1, c2, c3 = st.columns(3)
-    batch = c1.select_slider(t("spd.batch"), [1, 4, 8, 16, 32, 64], value=16, key="spd_batch", bind=BIND)
+    batch = bound(c1.select_slider, t("spd.batch"), [1, 4, 8, 16, 32, 64], value=16, key="spd_batch")
     cpus = os.cpu_count() or 1
     if cpus > 1:
-        threads = c2.select_slider(t("spd.threads"), list(range(1, cpus + 1)), value=1,
-                                   key="spd_threads", bind=BIND, help=t("spd.threads_help"))
+        threads = bound(c2.select_slider, t("spd.threads"), list(range(1, cpus + 1)), value=1,
+                                   key="spd_threads", help=t("spd.threads_help"))
     else:  # a one-option slider cannot be drawn
         threads = 1
         c2.caption(t("spd.one_cpu"))
-    repeats = c3.select_slider(t("spd.repeats"), [2, 3, 5, 10], value=3, key="spd_repeats", bind=BIND,
+    repeats = bound(c3.select_slider, t("spd.repeats"), [2, 3, 5, 10], value=3, key="spd_repeats",
                                help=t("spd.repeats_help"))
     c1, c2, c3 = st.columns(3)
-    steps = c1.select_slider(t("spd.steps"), [1, 3, 5, 10], value=3, key="spd_steps", bind=BIND)
-    seed = c2.number_input(t("spd.seed"), 0, 10_000, 0, key="spd_seed", bind=BIND)
+    steps = bound(c1.select_slider, t("spd.steps"), [1, 3, 5, 10], value=3, key="spd_steps")
+    seed = bound(c2.number_input, t("spd.seed"), 0, 10_000, 0, key="spd_seed")
     if c3.button(t("spd.remeasure"), key="spd_remeasure", help=t("spd.remeasure_help")):
         st.session_state["spd_nonce"] = st.session_state.get("spd_nonce", 0) + 1
 nonce = st.session_state.get("spd_nonce", 0)
@@ -67,7 +67,7 @@ c3.metric(t("spd.m.gflops"), f"{f.achieved_gflop_s:.2f}", help=t("spd.m.gflops_h
 with st.expander(t("spd.sweep_title"), icon=":material/stacked_line_chart:",
                  expanded=sweep_done("spd", cfg, nonce)):
     st.markdown(t("spd.sweep_text"))
-    with_bf16 = st.toggle(t("spd.sweep_bf16"), value=False, key="spd_sweep_bf16", bind=BIND)
+    with_bf16 = bound(st.toggle, t("spd.sweep_bf16"), value=False, key="spd_sweep_bf16")
     dtypes = ("fp32", "bf16") if with_bf16 else ("fp32",)
     if st.button(t("spd.sweep_run"), key="spd_sweep_btn") or sweep_done("spd", cfg, nonce, dtypes):
         bar = st.progress(0.0, text=t("spd.measuring"))
@@ -124,10 +124,10 @@ gpus = {h.id: h.name for h in load_hardware().values()
         if h.category in ("datacenter-gpu", "workstation-gpu") and h.interconnect_gb_s}
 models = [DEMO_MODEL] + [m.id for m in load_models().values() if m.kind == "decoder-llm"]
 c1, c2 = st.columns(2)
-hw = c1.selectbox(t("spd.hw"), list(gpus), index=list(gpus).index("nvidia-h100-sxm") if "nvidia-h100-sxm" in gpus else 0,
-                  format_func=gpus.get, key="spd_hw", bind=BIND)
-model = c2.selectbox(t("spd.model"), models, format_func=lambda m: t("spd.this_model") if m == DEMO_MODEL else m,
-                     key="spd_model", bind=BIND, help=t("spd.model_help"))
+hw = bound(c1.selectbox, t("spd.hw"), list(gpus), index=list(gpus).index("nvidia-h100-sxm") if "nvidia-h100-sxm" in gpus else 0,
+                  format_func=gpus.get, key="spd_hw")
+model = bound(c2.selectbox, t("spd.model"), models, format_func=lambda m: t("spd.this_model") if m == DEMO_MODEL else m,
+                     key="spd_model", help=t("spd.model_help"))
 with explain_errors():
     proj = cached.engine_projection(model, hw, (1, 2, 4, 8, 16, 32, 64), None if model != DEMO_MODEL
                                     else cfg.batch_size * model_cfg.block_size)

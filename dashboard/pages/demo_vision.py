@@ -14,8 +14,8 @@ from dashboard.cached import vision as cached
 from dashboard.charts import vision as charts
 from dashboard.charts.demo_lab import sweep_lines
 from dashboard.i18n import t
-from dashboard.state import BIND
 from dashboard.ui import explain_errors, page_header
+from dashboard.url_registry import bound
 from models.vision_robustness import CORRUPTIONS, N_TEST, TRAININGS, VisionConfig
 
 page_header("vis.title", "vis.intro")
@@ -25,16 +25,16 @@ COND = {"clean": t("vis.cond.clean"), **{k: t(f"vis.cond.{k}") for k in CORRUPTI
 
 with st.container(border=True):
     c1, c2, c3, c4 = st.columns(4)
-    noise = c1.slider(t("vis.noise"), 0.0, 0.8, 0.3, step=0.05, key="vis_noise", bind=BIND, help=t("vis.noise_help"))
-    blur = c2.slider(t("vis.blur"), 0.0, 2.0, 1.0, step=0.25, key="vis_blur", bind=BIND, help=t("vis.blur_help"))
-    occ = c3.slider(t("vis.occlusion"), 0, 6, 4, key="vis_occ", bind=BIND, help=t("vis.occlusion_help"))
-    eps = c4.select_slider(t("vis.eps"), options=[0.02, 0.05, 0.1, 0.15, 0.2], value=0.1, key="vis_eps", bind=BIND,
+    noise = bound(c1.slider, t("vis.noise"), 0.0, 0.8, 0.3, step=0.05, key="vis_noise", help=t("vis.noise_help"))
+    blur = bound(c2.slider, t("vis.blur"), 0.0, 2.0, 1.0, step=0.25, key="vis_blur", help=t("vis.blur_help"))
+    occ = bound(c3.slider, t("vis.occlusion"), 0, 6, 4, key="vis_occ", help=t("vis.occlusion_help"))
+    eps = bound(c4.select_slider, t("vis.eps"), options=[0.02, 0.05, 0.1, 0.15, 0.2], value=0.1, key="vis_eps",
                            help=t("vis.eps_help"))
     c1, c2, c3, c4 = st.columns(4)
-    epochs = c1.slider(t("vis.epochs"), 2, 30, 8, key="vis_epochs", bind=BIND)
-    steps = c2.slider(t("vis.pgd_steps"), 1, 20, 7, key="vis_pgd", bind=BIND)
-    img = c3.number_input(t("vis.image"), 0, N_TEST - 1, 0, key="vis_img", bind=BIND)
-    seed = c4.number_input(t("vis.seed"), 0, 10_000, 0, key="vis_seed", bind=BIND)
+    epochs = bound(c1.slider, t("vis.epochs"), 2, 30, 8, key="vis_epochs")
+    steps = bound(c2.slider, t("vis.pgd_steps"), 1, 20, 7, key="vis_pgd")
+    img = bound(c3.number_input, t("vis.image"), 0, N_TEST - 1, 0, key="vis_img")
+    seed = bound(c4.number_input, t("vis.seed"), 0, 10_000, 0, key="vis_seed")
 
 cfg = VisionConfig(epochs=int(epochs), noise_std=float(noise), blur_sigma_px=float(blur), occlusion_px=int(occ),
                    attack_eps=float(eps), pgd_steps=int(steps), saliency_index=int(img), seed=int(seed))
@@ -50,8 +50,8 @@ cols[0].metric(t("vis.cond.clean"), f"{std.clean_accuracy:.1%}", delta=t("vis.ch
 for col, k in zip(cols[1:], CORRUPTIONS):
     col.metric(COND[k], f"{std.corrupted_accuracy[k]:.1%}",
                delta=f"{(std.corrupted_accuracy[k] - std.clean_accuracy) * 100:+.1f} pt")
-kind = st.segmented_control(t("vis.curve_for"), list(CORRUPTIONS), format_func=COND.get, default="noise",
-                            required=True, key="vis_curve", bind=BIND)
+kind = bound(st.segmented_control, t("vis.curve_for"), list(CORRUPTIONS), format_func=COND.get, default="noise",
+                            required=True, key="vis_curve")
 sev, _ = res.severity_curves[kind]["standard"]
 st.plotly_chart(sweep_lines(sev, {tr: res.severity_curves[kind][tr][1] for tr in TRAININGS}, NAMES,
                             t("vis.severity_title", c=COND[kind]), t(f"vis.severity_axis.{kind}"),
@@ -98,13 +98,13 @@ st.header(t("vis.h.edge"), anchor="edge-latency")
 gflops = res.flops_per_image / 1e9
 st.markdown(t("vis.edge_text", flops=f"{res.flops_per_image:,}", params=f"{res.params:,}"))
 c1, c2 = st.columns(2)
-fps = c1.select_slider(t("vis.fps"), options=[10, 15, 30, 60, 120], value=30, key="vis_fps", bind=BIND,
+fps = bound(c1.select_slider, t("vis.fps"), options=[10, 15, 30, 60, 120], value=30, key="vis_fps",
                        help=t("vis.fps_help"))
-weights = c2.segmented_control(t("vis.weights"), ["fp16", "int8"], default="fp16", required=True,
-                               key="vis_weights", bind=BIND)
-targets = st.multiselect(t("vis.targets"), list(cached.EDGE_TARGETS), default=list(cached.EDGE_TARGETS[:5]),
+weights = bound(c2.segmented_control, t("vis.weights"), ["fp16", "int8"], default="fp16", required=True,
+                               key="vis_weights")
+targets = bound(st.multiselect, t("vis.targets"), list(cached.EDGE_TARGETS), default=list(cached.EDGE_TARGETS[:5]),
                          format_func=lambda h: cached.hardware_names(cached.EDGE_TARGETS).get(h, h),
-                         key="vis_targets", bind=BIND)
+                         key="vis_targets")
 budget_ms = 1000.0 / fps
 with explain_errors():
     lat = cached.edge_latency(gflops, tuple(targets), weights) if targets else []
@@ -138,8 +138,8 @@ if lat:
 # ------------------------------------------------------------------ adopt it (issue 15)
 from dashboard.adopt_panel import adopt_panel  # noqa: E402  (kept in the panel block, apart from the page's inputs)
 
-adopt_model = st.segmented_control(t("vis.adopt_model"), ["resnet-50", "vit-b-16"], default="resnet-50",
-                                   key="vis_adopt_model", bind=BIND, required=True)
+adopt_model = bound(st.segmented_control, t("vis.adopt_model"), ["resnet-50", "vit-b-16"], default="resnet-50",
+                                   key="vis_adopt_model", required=True)
 adopt_panel(f"adversarial-{adopt_model}", {
     "pgd_steps": cfg.pgd_steps, "robust_accuracy_standard": res.recipes["standard"].pgd_accuracy,
     "robust_accuracy_adversarial": res.recipes["adversarial"].pgd_accuracy})

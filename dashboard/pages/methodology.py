@@ -8,8 +8,8 @@ import streamlit as st
 
 from dashboard.cached import cost as cached
 from dashboard.i18n import t
-from dashboard.state import BIND
 from dashboard.ui import page_header
+from dashboard.url_registry import bound
 
 # Terms in the order a reader of the cost pages meets them; one meaning each across the product
 # (ARCHITECTURE 4.2 utilisation, 4.3 denominators). Texts: data/i18n/cost.yaml meth.term.* / meth.def.*
@@ -17,9 +17,9 @@ GLOSSARY = ("usd_per_m_output", "usd_per_m_io", "utilisation", "peak_load_share"
             "throughput", "prefill_decode", "band", "percentiles", "mfu", "replica", "devices_per_replica")
 
 page_header("meth.title", "meth.intro")
-part = st.segmented_control(t("meth.part"), ["formulas", "glossary", "errors", "sources"],
+part = bound(st.segmented_control, t("meth.part"), ["formulas", "glossary", "errors", "sources"],
                             format_func=lambda p: t(f"meth.part.{p}"), default="formulas",
-                            required=True, key="meth_part", bind=BIND)
+                            required=True, key="meth_part")
 
 if part == "formulas":
     text = cached.methodology_for_page()
@@ -51,9 +51,9 @@ elif part == "errors":
 else:
     st.subheader(t("meth.sources_title"), anchor="data-sources")
     st.markdown(cached.data_readme())
-    which = st.segmented_control(t("meth.catalog"), ["hardware", "models", "formats"],
+    which = bound(st.segmented_control, t("meth.catalog"), ["hardware", "models", "formats"],
                                  format_func=lambda c: t(f"meth.catalog.{c}"), default="hardware",
-                                 required=True, key="meth_catalog", bind=BIND)
+                                 required=True, key="meth_catalog")
     table = cached.provenance_table(which)
     c1, c2 = st.columns(2)
     c1.metric(t("meth.rows"), len(table))

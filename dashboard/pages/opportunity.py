@@ -6,8 +6,8 @@ import streamlit as st
 from dashboard.cached import atlas as cached
 from dashboard.charts import atlas as charts
 from dashboard.i18n import current_language, pick, t
-from dashboard.state import BIND
 from dashboard.ui import explain_errors, fmt_number, page_header
+from dashboard.url_registry import bound
 
 lang = current_language()
 page_header("opp.title", "opp.intro")
@@ -21,8 +21,8 @@ weights: dict[str, float] = {}
 cols = st.columns(3)
 for i, c in enumerate(defaults.criteria):
     with cols[i % 3]:
-        weights[c.id] = st.slider(crit_names[c.id], 0, 100, int(round(c.weight * 100)), step=5,
-                                  key=f"opp_w_{c.id.replace('-', '_')}", bind=BIND,
+        weights[c.id] = bound(st.slider, crit_names[c.id], 0, 100, int(round(c.weight * 100)), step=5,
+                                  key=f"opp_w_{c.id.replace('-', '_')}",
                                   help=pick(c.note, lang))
 
 with st.spinner(t("opp.running_engine")), explain_errors():
@@ -45,11 +45,9 @@ scores = edited.rename(index={v: k for k, v in names.items()},
 
 with st.expander(t("opp.robust.settings")):
     r1, r2, r3 = st.columns(3)
-    concentration = r1.slider(t("opp.robust.concentration"), 0, 100, 20, step=5, key="opp_spread",
-                              bind=BIND, help=t("opp.robust.concentration_help"))
-    n_samples = r2.selectbox(t("opp.robust.samples"), [1000, 5000, 20000], index=1, key="opp_samples",
-                             bind=BIND)
-    seed = r3.number_input(t("opp.robust.seed"), 0, 10_000, 0, step=1, key="opp_seed", bind=BIND)
+    concentration = bound(r1.slider, t("opp.robust.concentration"), 0, 100, 20, step=5, key="opp_spread", help=t("opp.robust.concentration_help"))
+    n_samples = bound(r2.selectbox, t("opp.robust.samples"), [1000, 5000, 20000], index=1, key="opp_samples")
+    seed = bound(r3.number_input, t("opp.robust.seed"), 0, 10_000, 0, step=1, key="opp_seed")
 
 with explain_errors():
     if sum(weights.values()) <= 0:

@@ -9,8 +9,9 @@ import streamlit as st
 from dashboard.cached import scenarios as cached
 from dashboard.i18n import current_language, t
 from dashboard.scenario_view import assumptions_frame, headline, sanity_warnings, verdict_text
-from dashboard.state import BIND, seed_from_url
+from dashboard.state import seed_from_url
 from dashboard.ui import explain_errors
+from dashboard.url_registry import bound
 from scenarios.business.pdf import data_version, price_dates, product_version
 from scenarios.business.price_age import today as price_today
 
@@ -33,7 +34,7 @@ ids, names, _ = cached.scenario_ids()
 seed_from_url("pitch_id", ids)
 with st.sidebar:
     # ids, not names, in the URL: a bound selectbox writes the shown label into it
-    pitch_id = st.selectbox(t("pitch.pick"), ids, key="pitch_id", bind=BIND)
+    pitch_id = bound(st.selectbox, t("pitch.pick"), ids, key="pitch_id")
 with explain_errors():
     scenario, text = cached.load_scenario_yaml(pitch_id)
     with st.spinner(t("scn.running")):

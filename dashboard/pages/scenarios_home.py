@@ -11,10 +11,12 @@ from dashboard.i18n import current_language, t
 from dashboard.scenario_editor import edit_form
 from dashboard.scenario_history import history_expander
 from dashboard.scenario_view import headline, options_frame, sanity_warnings, verdict_text
-from dashboard.state import BIND, seed_from_url
+from dashboard.state import seed_from_url
 from dashboard.ui import explain_errors
-from scenarios.errors import VentureLabError
+from dashboard.url_registry import bound
+from scenarios.business.scenario import ID_RE as SCENARIO_ID_RE
 from scenarios.business.scenario import from_dict, parse_text, preset_ids, to_yaml
+from scenarios.errors import VentureLabError
 
 PENDING, DRAFT, CONFIRM, SEEN = "_scn_pending_id", "_scn_draft", "_scn_confirm_delete", "_scn_upload_seen"
 
@@ -28,12 +30,15 @@ if PENDING in st.session_state:
 ids, names, bad_files = cached.scenario_ids()
 st.header(t("scn.section.pick"), anchor="scenarios")
 asked = st.query_params.get("scn_id")
-if asked and asked not in ids and "scn_id" not in st.session_state:  # a link to a deleted scenario
+# A link to a deleted scenario: say so, by its id. Anything that is not id-shaped (markup, a
+# 5,000-character value) is never echoed; the URL check of bound() notes it instead.
+if asked and asked not in ids and "scn_id" not in st.session_state and SCENARIO_ID_RE.fullmatch(asked):
     st.warning(t("scn.unknown_id", id=asked), icon=":material/link_off:")
+    del st.query_params["scn_id"]
 seed_from_url("scn_id", ids)
 # No format_func: a bound selectbox writes the *shown* label into the URL, and the link must
 # carry the id (scn_id=nlp). The name is shown next to it instead.
-scn_id = st.selectbox(t("scn.pick"), ids, key="scn_id", bind=BIND, help=t("scn.pick_help"))
+scn_id = bound(st.selectbox, t("scn.pick"), ids, key="scn_id", help=t("scn.pick_help"))
 st.caption(f"{names.get(scn_id, scn_id)}" + (f" · {t('scn.preset')}" if scn_id in preset_ids() else ""))
 if bad_files:
     with st.expander(t("scn.bad_files", n=len(bad_files)), icon=":material/warning:"):
