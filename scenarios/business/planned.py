@@ -51,10 +51,10 @@ def plan_request(scenario: Scenario, t: Target, power_w_default: float | None = 
 
 
 def target_runtime(t: Target) -> str:
-    """The runtime the engine serves this hardware with by default (speed.default_runtime)."""
+    """The target's runtime, else the one the engine serves this hardware with by default."""
     from scenarios.engine import catalog, groups
 
-    return groups.default_runtime(catalog.get_hardware(t.hardware).hw_class)
+    return t.runtime or groups.default_runtime(catalog.get_hardware(t.hardware).hw_class)
 
 
 def planned(scenario: Scenario, t: Target, power_w_default: float | None = None) -> tuple[dict | None, dict]:
@@ -83,3 +83,29 @@ def planned_capacity(scenario: Scenario, t: Target, estimate, power_w_default: f
     return Capacity(t.id, best["max_rate_per_replica"], best["max_rate_per_replica_low"],
                     best["max_rate_per_replica_high"], t.devices_per_replica, True, "",
                     decode_tokens_per_s=est.get("decode_tokens_per_s"), engine={**est, "plan": best})
+
+
+def scenario_from_plan(inputs: dict, best: dict, usd_per_hour: float, *, scenario_id: str = "capacity-plan",
+                       name: str = "Capacity plan") -> dict:
+    """A scenario (plain data, schema version 3) that serves the plan's ``best`` configuration:
+    one rented target with ``batch: auto``, its runtime and devices, at ``usd_per_hour`` per device,
+    with the plan's rate as ``requests_per_day`` at a peak factor and peak load share of 1, so
+    the scenario sizes replicas for exactly that rate and re-plans the same configuration."""
+    from scenarios.business.migration import SCHEMA_VERSION
+
+    limits = {k: inputs.get(src) for k, src in (("ttft_ms_p90", "ttft_ms_p90_limit"), ("tpot_ms", "tpot_ms_limit"),
+                                                 ("e2e_ms_p90", "e2e_ms_p90_limit")) if inputs.get(src) is not None}
+    return {
+        "schema_version": SCHEMA_VERSION, "id": scenario_id, "name": name, "domain": "nlp",
+        "model": inputs["model"], "weights": best["weights"], "workload": "llm",
+        "description": "Written by the Capacity planner page from its cheapest configuration.",
+        "traffic": {"requests_per_day": inputs["rate_per_s"] * 86_400.0, "prompt_tokens": int(inputs["prompt_tokens"]),
+                    "output_tokens": int(inputs["output_tokens"]), "peak_factor": 1.0,
+                    "prefix_cache_hit": float(inputs.get("prefix_cache_hit") or 0.0)},
+        "pricing": {"model": "per-request", "usd_per_request": 0.0},
+        "targets": [{"id": "planned", "kind": "rented-gpu", "hardware": best["hardware"], "batch": AUTO,
+                     "runtime": best["runtime"], "devices_per_replica": int(best["devices_per_replica"]),
+                     "usd_per_hour": float(usd_per_hour), "source": "hardware catalog rental price"}],
+        "serving_target": "planned", "limits": {**limits, "source": "Capacity planner inputs"},
+        "operating": {"peak_load_share": 1.0},
+    }

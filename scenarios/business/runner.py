@@ -53,7 +53,7 @@ def _engine_request(scenario: Scenario, t: Target, batch: int):
 
     tr, op = scenario.traffic, scenario.operating
     return serving.InferenceRequest(
-        model=scenario.model, hardware=t.hardware, weights=scenario.weights, batch=batch,
+        model=scenario.model, hardware=t.hardware, weights=scenario.weights, batch=batch, runtime=t.runtime,
         prompt_tokens=tr.prompt_tokens, output_tokens=tr.output_tokens,
         devices=t.devices_per_replica, price_per_hour=t.usd_per_hour, utilisation=op.peak_load_share)
 

@@ -116,6 +116,8 @@ class Target:
                             "replica; auto: the capacity plan's under the limits (ARCHITECTURE 4.3)")
     devices_per_replica: int = spec(1, lo=1, hi=64, doc="tensor-parallel devices per replica")
     min_replicas: int = spec(1, lo=0, hi=100_000, doc="replicas kept up however low the traffic")
+    runtime: str | None = spec(None, doc="serving software (vllm, tensorrt-llm, llama.cpp, ...); "
+                               "none: the engine's default for the hardware")
     # api
     provider: str | None = spec(None)
     api_model: str | None = spec(None)
