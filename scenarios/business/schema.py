@@ -93,7 +93,7 @@ def _number_or_word(path: str, tp: Any, value: Any, meta: dict) -> Any:
     try:
         return _check_scalar(path, number_tp, value, meta)
     except VentureLabError as exc:
-        accepted = f"{' or '.join(words)}, or {exc.accepted or 'a number'}"
+        accepted = f"{' or '.join(words)} or a number" + (f" ({exc.accepted})" if exc.accepted else "")
         raise VentureLabError(path, exc.problem, got=exc.got, accepted=accepted) from None
 
 

@@ -74,7 +74,7 @@ def test_a_bad_batch_word_is_one_line_naming_auto(tmp_path):
     p.write_text(yaml.safe_dump(d))
     proc = _cli("scenario", "run", str(p))
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
-    assert "targets[1].batch" in proc.stderr and "accepted: auto or" in proc.stderr
+    assert "targets[1].batch" in proc.stderr and "accepted: auto or a number" in proc.stderr
 
 
 def test_one_configuration_one_figure_in_scenario_plan_estimate_and_pdf(tmp_path):
