@@ -38,7 +38,8 @@ EXPLORE: list[PageSpec] = [
     page("opportunity", "leaderboard"),
 ]
 
-ESTIMATE: list[PageSpec] = [page("cost_serving", "bolt"), page("cost_training", "model_training")]
+ESTIMATE: list[PageSpec] = [page("cost_serving", "bolt"), page("cost_training", "model_training"),
+                            page("capacity_planner", "query_stats")]
 
 DEMOS: list[PageSpec] = [
     page("demo_finance", "credit_card"),

@@ -36,6 +36,7 @@ PAGE_PREFIXES: dict[str, str] = {
     "opp": "Opportunity scoring",
     "srv": "Cost explorer: serving",
     "trn": "Cost explorer: training and fine-tuning",
+    "cap": "Capacity planner",
     "fin": "Demo lab: finance, fraud and credit",
     "med": "Demo lab: medical, explainability and privacy",
     "vis": "Demo lab: vision robustness",

@@ -194,7 +194,7 @@ def _cmd_plan(a) -> int:
     req = PlanRequest(model=a.model, rate_per_s=a.rate, prompt_tokens=a.prompt_tokens, output_tokens=a.output_tokens,
                       ttft_ms=a.ttft_ms, tpot_ms=a.tpot_ms, e2e_ms=a.e2e_ms if a.e2e_ms is not None else a.latency_ms,
                       hardware=ids(a.hardware), weights=ids(a.weights), runtime=a.runtime, max_devices=a.max_devices,
-                      prefix_cache_hit=a.prefix_cache_hit)
+                      prefix_cache_hit=a.prefix_cache_hit, usd_per_hour=a.price_per_hour)
     d = plan(req).to_dict()
     print(render.to_json(d) if a.json else render.plan_text(d))
     return 0
@@ -215,6 +215,8 @@ def _add_plan(sub) -> None:
     pl.add_argument("--max-devices", dest="max_devices", type=_number("int", "max_devices"), default=8)
     pl.add_argument("--prefix-cache-hit", dest="prefix_cache_hit", type=_number("float", "prefix_cache_hit"),
                     default=0.0, help="share of each prompt served from the prefix cache (0-1)")
+    pl.add_argument("--price-per-hour", dest="price_per_hour", type=_number("float", "price_per_hour"), default=None,
+                    help="USD per device-hour, replacing the catalog's (a scenario target's own price)")
     pl.add_argument("--json", action="store_true")
     pl.set_defaults(func=_cmd_plan)
 

@@ -85,6 +85,10 @@ def _latency_figures(scenario: Scenario, t: Target, cap: Capacity | None) -> dic
     if cap is None or not cap.engine:
         return None
     e = cap.engine
+    if e.get("plan"):
+        # batch auto (planned.py): the plan's own percentiles under Poisson arrivals at the target's share
+        p = e["plan"]
+        return {"ttft_ms_p90": p["ttft_ms_p90"], "tpot_ms": p["tpot_ms"], "e2e_ms_p90": p["e2e_ms_p90"]}
     if scenario.workload == "per-input":
         return {"per_input_ms_p90": e.get("latency_ms_high")}
     prefill_share = 1.0 - scenario.traffic.prefix_cache_hit

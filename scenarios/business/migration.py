@@ -11,6 +11,7 @@ from typing import Any
 from scenarios.errors import VentureLabError
 
 SCHEMA_VERSION = 3
+V2_DEFAULT_BATCH = 8    # a target's batch where a version 1 or 2 file gave none
 
 
 def _migrate_v1(d: dict) -> dict:
@@ -56,8 +57,12 @@ def _migrate_v2(d: dict) -> dict:
     device time doing useful work, ARCHITECTURE 4.2): version 3 names them ``peak_load_share``.
     The fields version 3 adds (limits, constraints, regions, prefix_cache_hit, batch_share and the
     targets' batch prices, node prices) default to "no limit", cloud, no cache, no batch traffic and
-    per-device prices: a version 2 file keeps its figures."""
+    per-device prices: a version 2 file keeps its figures. Version 3 targets' ``batch`` defaults
+    to ``auto`` (the capacity plan's concurrency); a version 2 target that gave none meant 8."""
     d = dict(d)
+    if isinstance(d.get("targets"), list):
+        d["targets"] = [{**t, "batch": V2_DEFAULT_BATCH} if isinstance(t, dict) and "batch" not in t else t
+                        for t in d["targets"]]
     for block in ("operating", "uncertainty"):
         part = d.get(block)
         if isinstance(part, dict) and "utilisation" in part:

@@ -11,8 +11,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from scenarios.business.economics import (SECONDS_PER_MONTH, Capacity, ScenarioResult, cost_models, evaluate,
-                                 requests_per_month)
+from scenarios.business import planned
+from scenarios.business.economics import (SECONDS_PER_MONTH, SELF_HOSTED, Capacity, ScenarioResult, cost_models,
+                                          evaluate, requests_per_month)
 from scenarios.errors import VentureLabError
 from scenarios.business.scenario import Scenario, Target
 from scenarios.business.uncertainty import MonteCarloResult, TornadoBar, monte_carlo, tornado
@@ -47,15 +48,35 @@ def _peak_rps(scenario: Scenario) -> float:
     return requests_per_month(scenario) / SECONDS_PER_MONTH * scenario.traffic.peak_factor
 
 
-def _llm_capacity(scenario: Scenario, t: Target) -> Capacity:
+def _engine_request(scenario: Scenario, t: Target, batch: int):
     from scenarios.engine import serving
 
     tr, op = scenario.traffic, scenario.operating
-    req = serving.InferenceRequest(
-        model=scenario.model, hardware=t.hardware, weights=scenario.weights, batch=t.batch,
+    return serving.InferenceRequest(
+        model=scenario.model, hardware=t.hardware, weights=scenario.weights, batch=batch, runtime=t.runtime,
         prompt_tokens=tr.prompt_tokens, output_tokens=tr.output_tokens,
         devices=t.devices_per_replica, price_per_hour=t.usd_per_hour, utilisation=op.peak_load_share)
-    est = serving.estimate_inference(req)
+
+
+def _auto_capacity(scenario: Scenario, t: Target) -> Capacity:
+    """``batch: auto`` on rented, owned or edge hardware: the plan's concurrency and capacity
+    (scenarios/business/planned.py)."""
+    from scenarios.engine import serving
+
+    def estimate(batch: int) -> dict:
+        return serving.estimate_inference(_engine_request(scenario, t, batch)).to_dict()
+
+    return planned.planned_capacity(scenario, t, estimate, power_defaults(scenario).get(t.id))
+
+
+def _llm_capacity(scenario: Scenario, t: Target) -> Capacity:
+    from scenarios.engine import serving
+
+    if planned.is_auto(t) and t.kind in SELF_HOSTED:
+        return _auto_capacity(scenario, t)
+    batch = 1 if planned.is_auto(t) else t.batch     # a phone serves its one user
+    tr, op = scenario.traffic, scenario.operating
+    est = serving.estimate_inference(_engine_request(scenario, t, batch))
 
     # prompt tokens found in the prefix cache skip prefill: only the rest is computed
     prefill_share = 1.0 - tr.prefix_cache_hit
@@ -63,7 +84,7 @@ def _llm_capacity(scenario: Scenario, t: Target) -> Capacity:
     def rps(ttft_ms: float | None, tpot_ms: float | None) -> float:
         # the engine's replica rule (the one devices_for_rate counts with), on its latency band
         ttft_ms = None if ttft_ms is None else ttft_ms * prefill_share
-        return serving.replica_requests_per_s(t.batch, tr.output_tokens, ttft_ms, tpot_ms)
+        return serving.replica_requests_per_s(batch, tr.output_tokens, ttft_ms, tpot_ms)
 
     a = rps(est.ttft_ms_low, est.tpot_ms_low)
     b = rps(est.ttft_ms_high, est.tpot_ms_high)
@@ -110,7 +131,8 @@ def _misfit_note(t: Target, est) -> str:
 def _vision_capacity(scenario: Scenario, t: Target) -> Capacity:
     from scenarios.engine import serving
 
-    est = serving.estimate_vision(scenario.model, t.hardware, weights=scenario.weights, batch=t.batch)
+    batch = planned.PER_INPUT_AUTO_BATCH if planned.is_auto(t) else t.batch
+    est = serving.estimate_vision(scenario.model, t.hardware, weights=scenario.weights, batch=batch)
     per = scenario.traffic.inputs_per_request
 
     def rps(v: float | None) -> float:

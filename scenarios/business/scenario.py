@@ -112,9 +112,12 @@ class Target:
     id: str = spec(pattern=ID_RE)
     kind: str = spec(choices=TARGET_KINDS)
     hardware: str | None = spec(None, doc="hardware catalog id (not for api)")
-    batch: int = spec(8, lo=1, hi=4096, doc="concurrent sequences per replica")
+    batch: int | str = spec("auto", lo=1, hi=4096, words=("auto",), doc="concurrent sequences per "
+                            "replica; auto: the capacity plan's under the limits (ARCHITECTURE 4.3)")
     devices_per_replica: int = spec(1, lo=1, hi=64, doc="tensor-parallel devices per replica")
     min_replicas: int = spec(1, lo=0, hi=100_000, doc="replicas kept up however low the traffic")
+    runtime: str | None = spec(None, doc="serving software (vllm, tensorrt-llm, llama.cpp, ...); "
+                               "none: the engine's default for the hardware")
     # api
     provider: str | None = spec(None)
     api_model: str | None = spec(None)

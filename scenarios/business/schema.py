@@ -25,9 +25,11 @@ NUMBER_FORMS = "e.g. 512, 0.6, 1e10, 1.0e+10, 10B, 2T, 7M, 32k"
 
 
 def spec(default: Any = dataclasses.MISSING, *, lo: float | None = None, hi: float | None = None,
-         choices: tuple[str, ...] | None = None, pattern: re.Pattern | None = None, doc: str = ""):
-    """A dataclass field with its bounds and a one-line doc (``default`` left out: required)."""
-    meta = {"lo": lo, "hi": hi, "choices": choices, "pattern": pattern, "doc": doc}
+         choices: tuple[str, ...] | None = None, pattern: re.Pattern | None = None, doc: str = "",
+         words: tuple[str, ...] | None = None):
+    """A dataclass field with its bounds and a one-line doc (``default`` left out: required).
+    ``words``: a number field (typed ``int | str``) that also takes these words (``batch: auto``)."""
+    meta = {"lo": lo, "hi": hi, "choices": choices, "pattern": pattern, "doc": doc, "words": words}
     if default is dataclasses.MISSING:
         return dataclasses.field(metadata=meta)
     return dataclasses.field(default=default, metadata=meta)
@@ -84,6 +86,20 @@ def _check_scalar(path: str, tp: Any, value: Any, meta: dict) -> Any:
     raise TypeError(tp)  # pragma: no cover - schema bug
 
 
+def _number_or_word(path: str, tp: Any, value: Any, meta: dict) -> Any:
+    """A field typed ``int | str`` (or ``float | str``): one of ``meta['words']`` (case and
+    surrounding spaces ignored), else a number within the field's bounds."""
+    words = meta["words"]
+    if isinstance(value, str) and value.strip().lower() in words:
+        return value.strip().lower()
+    number_tp = next(a for a in typing.get_args(tp) if a in (int, float))
+    try:
+        return _check_scalar(path, number_tp, value, meta)
+    except VentureLabError as exc:
+        accepted = f"{' or '.join(words)} or a number" + (f" ({exc.accepted})" if exc.accepted else "")
+        raise VentureLabError(path, exc.problem, got=exc.got, accepted=accepted) from None
+
+
 def _number(path: str, value: Any, *, whole: bool) -> float | int:
     """A number as YAML gave it, or as text in the forms units.parse_number reads: YAML 1.1 reads
     ``1e10`` and ``10B`` as text (its floats need a point and a signed exponent: ``1.0e+10``)."""
@@ -128,6 +144,8 @@ def _convert(path: str, tp: Any, value: Any, meta: dict) -> Any:
         if optional:
             return None
         raise VentureLabError(path, "must not be empty")
+    if meta.get("words"):
+        return _number_or_word(path, tp, value, meta)
     if dataclasses.is_dataclass(tp):
         return build(tp, value, path)
     if typing.get_origin(tp) is tuple:

@@ -7,7 +7,8 @@ x concurrency (sequences in flight per replica) is one row of one vectorised pas
    sustains there ``max_rate = throughput / O`` (Little's law), and whether the paged KV cache of
    ``c`` sequences fits;
 2. replicas = ceil(rate / max_rate), $ per hour = replicas x devices x the catalog price;
-3. configurations whose TPOT and mean latencies meet the limits are ranked by cost, and checked in
+3. configurations whose TPOT and mean latencies meet the limits are ranked by cost (at equal cost
+   the one with the largest ``max_rate``, room to grow at the same bill, then the lowest TPOT), and checked in
    that order with the latency percentiles of scenarios/engine/queueing.py at ``max_rate`` (the
    busiest a replica runs; fewer requests only shorten the queue), the first that passes is
    ``best``.  Checking at ``max_rate`` keeps each configuration's feasibility independent of the
@@ -57,6 +58,7 @@ class PlanRequest:
     runtime: str | None = None
     max_devices: int = 8
     prefix_cache_hit: float = 0.0      # share of each prompt found in the prefix cache (its prefill is skipped)
+    usd_per_hour: float | None = None  # per device, replacing the catalog's (a scenario target's own price)
 
 
 def check_request(req: PlanRequest) -> None:
@@ -79,6 +81,8 @@ def check_request(req: PlanRequest) -> None:
         raise VentureLabError("prefix_cache_hit", "must be a share in 0..1 (1 excluded)", got=req.prefix_cache_hit)
     if req.max_devices < 1:
         raise VentureLabError("max_devices", "must be >= 1", got=req.max_devices)
+    if req.usd_per_hour is not None and not (np.isfinite(req.usd_per_hour) and req.usd_per_hour >= 0):
+        raise VentureLabError("usd_per_hour", "must be a number >= 0", got=req.usd_per_hour)
 
 
 def _options(req: PlanRequest) -> list[tuple]:
@@ -152,7 +156,8 @@ def build_grid(req: PlanRequest, opts: list[tuple]) -> Grid:
     ss = batching.from_requests(r, w, None, ALLREDUCE_LATENCY_S)
     O = float(req.output_tokens)
     return Grid(hardware=r.hardware_id, weights=r.weights, runtime=r.runtime, devices=r.devices,
-                concurrency=conc, kv_slots=np.where(r.bad, 0.0, slots), price=r.hw.catalog_usd_per_hour,
+                concurrency=conc, kv_slots=np.where(r.bad, 0.0, slots),
+                price=r.hw.catalog_usd_per_hour if req.usd_per_hour is None else np.full(n, float(req.usd_per_hour)),
                 tpot_s=ss.step_s, ttft_s=ss.ttft_s, max_rate=tuple(x / O for x in ss.throughput_tokens_per_s),
                 step_model=batching.step_model(r, w, None, ALLREDUCE_LATENCY_S))
 
@@ -244,10 +249,17 @@ def pareto_front(usd_per_million: np.ndarray, tokens_per_user: np.ndarray, idx: 
     return np.array(front, dtype=np.int64)
 
 
-def plan(req: PlanRequest) -> PlanResult:
-    """The cheapest configuration meeting ``req``'s limits, the Pareto front and the infeasible options."""
+def plan_configuration(req: PlanRequest, hardware: str, weights: str, runtime: str, devices: int) -> PlanResult:
+    """``plan`` over the concurrencies of one (hardware, weights, runtime, devices) only: a scenario
+    target whose ``batch`` is ``auto`` (scenarios/business/runner.py)."""
+    return plan(req, [(hardware, weights, runtime, int(devices))])
+
+
+def plan(req: PlanRequest, opts: list[tuple] | None = None) -> PlanResult:
+    """The cheapest configuration meeting ``req``'s limits, the Pareto front and the infeasible
+    options; ``opts`` (hardware, weights, runtime, devices) narrows the search (default: every one)."""
     check_request(req)
-    opts = _options(req)
+    opts = _options(req) if opts is None else opts
     if not opts:
         raise VentureLabError("hardware", "no continuous-batching runtime and weight format to search on it",
                               got=",".join(req.hardware or ()), accepted=tuple(FORMATS_BY_RUNTIME))
@@ -258,7 +270,9 @@ def plan(req: PlanRequest) -> PlanResult:
     speed = 1.0 / g.tpot_s[0]
     cand = np.nonzero(ok)[0]
     checked: dict[int, bool] = {}
-    best = _cheapest_passing(req, g, cand[np.lexsort((g.tpot_s[0][cand], usd_h[cand]))], checked)
+    # equal cost (the same replicas): the most headroom per replica first, then the fastest
+    best = _cheapest_passing(req, g, cand[np.lexsort((g.tpot_s[0][cand], -g.max_rate[0][cand], usd_h[cand]))],
+                             checked)
     front = pareto_front(usd_m, speed, cand) if len(cand) else cand
     todo = np.array([i for i in front[:64] if i not in checked], dtype=np.int64)
     checked.update(zip(todo.tolist(), passes(req, g, todo).tolist()))

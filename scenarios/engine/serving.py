@@ -214,6 +214,10 @@ def estimate_inference_table(df):
     if len(df) == 0:
         return pd.DataFrame(columns=[*REQUEST_FIELDS, *OUTPUT_FIELDS, "error"])
     pre_err = np.full(len(df), None, dtype=object)
+    max_rows = np.array([is_max(v) for v in df["batch"]], dtype=bool) if "batch" in df.columns else None
+    if max_rows is not None and max_rows.any():
+        df = df.copy()
+        df.loc[max_rows, "batch"] = None            # parsed as the default, then replaced below
     cols = {name: _table_column(df, name, pre_err) for name in REQUEST_FIELDS}
     for name, stand_in in (("model", "llama-2-7b"), ("hardware", "nvidia-h100-sxm")):
         missing = np.array([v is None for v in cols[name]], dtype=bool)
@@ -221,10 +225,22 @@ def estimate_inference_table(df):
             if pre_err[i] is None:
                 pre_err[i] = VentureLabError(name, "is empty")
         cols[name] = np.where(missing, stand_in, cols[name])
+    if max_rows is not None and max_rows.any():
+        cols["batch"] = _max_batch_column(cols, max_rows)
     out = serving_arrays(**cols, row_errors=pre_err)
     table = {k: getattr(out, k) for k in (*REQUEST_FIELDS, *OUTPUT_FIELDS)}
     table["error"] = np.array(["" if e is None else str(e) for e in out.error], dtype=object)
     return pd.DataFrame(table)
+
+
+def _max_batch_column(cols: dict, max_rows: np.ndarray) -> np.ndarray:
+    """The batch column with each ``max`` row's cell set to its throughput-optimal concurrency
+    (ARCHITECTURE 4.3: `--from-csv` accepts `max`), one vectorised call over those rows."""
+    idx = np.nonzero(max_rows)[0]
+    sub = {k: (cols[k][idx] if isinstance(cols[k], np.ndarray) else cols[k]) for k in _MAX_BATCH_ARGS}
+    batch = np.array(cols["batch"], dtype=float)
+    batch[idx] = best_concurrency(**sub)
+    return batch
 
 
 def max_batch_that_fits(req: InferenceRequest) -> int:
