@@ -384,9 +384,7 @@ class SqlDeviceStore:
         return DeviceListing(found, errors)
 
     def _cache_folder(self):
-        if self._cache_dir is None:     # private to this process: 0700, removed with the temp dir
-            self._cache_dir = tempfile.mkdtemp(prefix="venture-lab-devices-")
-        return Path(self._cache_dir)
+        return Path(self._cache_dir) if self._cache_dir is not None else _process_device_folder()
 
     def delete(self, device_id: str, *, user: str | None = None) -> None:
         self.rows.delete(device_id, "no saved device with this id", user=user)
@@ -398,3 +396,15 @@ class SqlDeviceStore:
         catalog.hardware_from_dict(safe_load.parse_yaml(self.rows.version_bytes(device_id, version),
                                                         origin="version"))
         return self.rows.restore(device_id, version, user=user)
+
+
+_device_folder: list[Path] = []
+
+
+def _process_device_folder() -> Path:
+    """One folder per process (``mkdtemp``: mode 0700) for the engine's copies of stored devices;
+    its files are named by content, so it grows only with distinct device versions."""
+    with _engines_lock:
+        if not _device_folder:
+            _device_folder.append(Path(tempfile.mkdtemp(prefix="venture-lab-devices-")))
+        return _device_folder[0]
