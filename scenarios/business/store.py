@@ -97,6 +97,13 @@ def default_scenario_dir() -> Path:
 
 
 @dataclass(frozen=True)
+class ItemInfo:
+    """What a page keeps from opening a saved item: the version it saw and its owner."""
+    version: int | None           # None: the folder store, which has no version numbers
+    owner: str | None             # None: no owner recorded (the folder store, single-user saves)
+
+
+@dataclass(frozen=True)
 class StoreListing:
     scenarios: dict[str, Scenario]      # id -> scenario, the files that loaded
     errors: dict[str, str]              # file name -> why it was refused
@@ -141,9 +148,8 @@ class ScenarioStore:
             return load_preset(scenario_id)
         raise VentureLabError("scn_id", "no saved scenario or preset has this id", got=scenario_id)
 
-    def info(self, scenario_id: str):
+    def info(self, scenario_id: str) -> ItemInfo | None:
         """The folder keeps no version numbers or owners: ``ItemInfo(None, None)`` when saved."""
-        from scenarios.business.store_sql import ItemInfo
         return ItemInfo(None, None) if scenario_id in self.files.ids() else None
 
     def save(self, scenario: Scenario, *, overwrite: bool = False, expected_version: int | None = None,

@@ -21,13 +21,13 @@ is hand-written. What it adds to the folder store's guarantees:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
 
 from pathlib import Path
 
@@ -37,7 +37,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from scenarios import safe_load
 from scenarios.business.scenario import ID_RE, load_preset, parse_text, preset_ids, to_yaml
-from scenarios.business.store import (DEVICE_ID_RE, MAX_DEVICE_FILES, SCENARIO_EXISTS, DeviceListing,
+from scenarios.business.store import (DEVICE_ID_RE, MAX_DEVICE_FILES, SCENARIO_EXISTS, DeviceListing, ItemInfo,
                                       StoreListing, device_id_for, write_atomically)
 from scenarios.business.store_files import HISTORY_KEEP, MAX_FILE_BYTES, Version
 from scenarios.engine import catalog
@@ -104,11 +104,19 @@ def editors_from_env() -> frozenset[str]:
     return frozenset(u.strip() for u in (os.environ.get(EDITORS_ENV) or "").split(",") if u.strip())
 
 
-@dataclass(frozen=True)
-class ItemInfo:
-    """What a page keeps from opening an item: the version it saw and its owner."""
-    version: int | None           # None: the folder store, which has no version numbers
-    owner: str | None
+def _answers(method):
+    """A database that is down or refuses a query is the store's error, not a traceback: the page
+    shows it as any bad input (a dropped pooled connection is replaced first: ``pool_pre_ping``)."""
+    @functools.wraps(method)
+    def call(*args, **kwargs):
+        try:
+            return method(*args, **kwargs)
+        except sa.exc.DBAPIError as exc:
+            if isinstance(exc, IntegrityError):
+                raise
+            raise VentureLabError(STORE_URL_ENV, "the database did not answer; try again in a moment",
+                                  got=type(exc.orig).__name__) from None
+    return call
 
 
 class SqlRows:
@@ -127,15 +135,18 @@ class SqlRows:
         return sa.and_(table.c.kind == self.kind, table.c.id == self.check_id(item_id))
 
     # ------------------------------------------------------------------ read
+    @_answers
     def ids(self) -> list[str]:
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(ITEMS.c.id).where(ITEMS.c.kind == self.kind).order_by(ITEMS.c.id))
             return [r.id for r in rows if self.id_re.fullmatch(r.id)]
 
+    @_answers
     def read(self, item_id: str) -> bytes | None:
         row = self._row(item_id)
         return None if row is None else bytes(row.content)
 
+    @_answers
     def info(self, item_id: str) -> ItemInfo | None:
         row = self._row(item_id)
         return None if row is None else ItemInfo(row.version, row.owner)
@@ -145,6 +156,7 @@ class SqlRows:
             return conn.execute(sa.select(ITEMS).where(self._key(ITEMS, item_id))).first()
 
     # ------------------------------------------------------------------ write
+    @_answers
     def create(self, item_id: str, content: bytes, exists_message: str, user: str | None = None) -> None:
         """Insert a new item; the primary key makes exactly one of concurrent creators win."""
         _check_size(content)
@@ -155,6 +167,7 @@ class SqlRows:
         except IntegrityError:
             raise VentureLabError("id", exists_message, got=item_id) from None
 
+    @_answers
     def replace(self, item_id: str, content: bytes, *, expected_version: int | None = None,
                 user: str | None = None, owner_if_new: str | None = None) -> int:
         """Write over an item (or create it), keeping the previous content; returns the new version.
@@ -185,6 +198,7 @@ class SqlRows:
                 raise VentureLabError("id", CHANGED, got=item_id)
         raise VentureLabError("id", "is being saved by others right now; try again", got=item_id)
 
+    @_answers
     def delete(self, item_id: str, missing_message: str, *, user: str | None = None,
                expected_version: int | None = None) -> None:
         """Remove an item; its content stays restorable from history."""
@@ -219,6 +233,7 @@ class SqlRows:
         if old:
             conn.execute(sa.delete(HISTORY).where(self._key(HISTORY, item_id), HISTORY.c.version.in_(old)))
 
+    @_answers
     def history(self, item_id: str) -> list[Version]:
         """The kept previous versions of an id, newest first."""
         query = (sa.select(HISTORY.c.version, HISTORY.c.saved_at_s, sa.func.length(HISTORY.c.content).label("n"))
@@ -226,6 +241,7 @@ class SqlRows:
         with self.engine.connect() as conn:
             return [Version(r.version, r.saved_at_s, r.n) for r in conn.execute(query)]
 
+    @_answers
     def history_ids(self) -> list[str]:
         query = sa.select(HISTORY.c.id).where(HISTORY.c.kind == self.kind).distinct().order_by(HISTORY.c.id)
         with self.engine.connect() as conn:
@@ -234,6 +250,7 @@ class SqlRows:
     def version_bytes(self, item_id: str, version: str) -> bytes:
         return bytes(self._version_row(item_id, version).content)
 
+    @_answers
     def _version_row(self, item_id: str, version: str):
         if not isinstance(version, str) or not _VERSION_RE.fullmatch(version):
             raise VentureLabError("version", "is not a kept version of this id", got=version)
@@ -245,6 +262,7 @@ class SqlRows:
                                   accepted=[v.version for v in self.history(item_id)] or "none kept")
         return row
 
+    @_answers
     def restore(self, item_id: str, version: str, *, user: str | None = None) -> int:
         """Make a kept version current again (the content it replaces is kept in turn). A deleted
         item comes back with its owner; only that owner or an editor may bring it back."""

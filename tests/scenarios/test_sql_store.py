@@ -156,3 +156,13 @@ def test_the_backend_is_chosen_by_the_store_url(tmp_path, monkeypatch, golden):
     monkeypatch.setenv("VENTURE_LAB_STORE_URL", "nosuchdb://x")
     with pytest.raises(VentureLabError, match="VENTURE_LAB_STORE_URL"):
         store_mod.open_scenario_store()
+
+
+def test_a_database_that_fails_is_a_clear_error_not_a_traceback(tmp_path, golden):
+    store = sql_store(tmp_path)
+    store.save(golden)
+    with store.rows.engine.begin() as conn:       # the tables vanish under a running app
+        conn.exec_driver_sql("DROP TABLE venture_lab_items")
+    for call in (store.list, lambda: store.get("golden"), lambda: store.save(golden, overwrite=True)):
+        with pytest.raises(VentureLabError, match="VENTURE_LAB_STORE_URL: the database did not answer"):
+            call()
