@@ -201,3 +201,36 @@ def test_saved_on_one_replica_listed_by_the_other_and_not_deletable_by_another_u
         forged.get_by_text(t("auth.sign_in_required", lang="en")).wait_for(timeout=TIMEOUT_MS)
         browser.close()
     assert SqlScenarioStore(postgres_url).get("nlp-copy").id == "nlp-copy"      # still there, alice's
+
+
+def test_postgres_keeps_the_store_guarantees(postgres_url):
+    """What tests/scenarios/test_sql_store.py checks on SQLite, on PostgreSQL (READ COMMITTED, an
+    aborted transaction after a unique violation): one of two concurrent creators wins, a stale
+    save is refused, ten versions are kept."""
+    import threading
+
+    from scenarios.business.scenario import load_preset
+    from scenarios.errors import VentureLabError
+
+    store, plan = SqlScenarioStore(postgres_url), load_preset("games").replace(id="pg-race", name="A")
+    barrier, outcome = threading.Barrier(4), []
+
+    def create(name: str) -> None:
+        barrier.wait()
+        try:
+            store.save(plan.replace(name=name), user=name)
+            outcome.append("saved")
+        except VentureLabError as err:
+            outcome.append(str(err))
+    threads = [threading.Thread(target=create, args=(n,)) for n in "ABCD"]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(30)
+    assert outcome.count("saved") == 1 and all("already exists" in o for o in outcome if o != "saved")
+    opened = store.info("pg-race").version
+    for i in range(11):
+        store.save(plan.replace(name=f"Edit {i}"), overwrite=True, expected_version=opened + i)
+    with pytest.raises(VentureLabError, match="changed since you opened it"):
+        store.save(plan.replace(name="stale"), overwrite=True, expected_version=opened)
+    assert store.get("pg-race").name == "Edit 10" and len(store.history("pg-race")) == 10
