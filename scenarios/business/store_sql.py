@@ -28,7 +28,6 @@ import re
 import tempfile
 import threading
 import time
-
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -37,8 +36,16 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from scenarios import safe_load
 from scenarios.business.scenario import ID_RE, load_preset, parse_text, preset_ids, to_yaml
-from scenarios.business.store import (DEVICE_ID_RE, MAX_DEVICE_FILES, SCENARIO_EXISTS, DeviceListing, ItemInfo,
-                                      StoreListing, device_id_for, write_atomically)
+from scenarios.business.store import (
+    DEVICE_ID_RE,
+    MAX_DEVICE_FILES,
+    SCENARIO_EXISTS,
+    DeviceListing,
+    ItemInfo,
+    StoreListing,
+    device_id_for,
+    write_atomically,
+)
 from scenarios.business.store_files import HISTORY_KEEP, MAX_FILE_BYTES, Version
 from scenarios.engine import catalog
 from scenarios.errors import VentureLabError

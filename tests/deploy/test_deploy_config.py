@@ -65,8 +65,8 @@ def test_headers_agree_between_nginx_and_the_app():
                             store_sql.EDITORS_ENV}
     assert headers[auth.SECRET_HEADER] == "${VENTURE_LAB_PROXY_SECRET}"
     assert headers["Upgrade"] == "$http_upgrade" and "location /_stcore/stream" in TEMPLATE
-    assert re.search(r"^\s*(hash \$remote_addr consistent|ip_hash);", TEMPLATE, re.M)
-    assert re.search(r"^\s*auth_basic_user_file \$\{VENTURE_LAB_HTPASSWD\};", TEMPLATE, re.M)
+    assert re.search(r"^\s*(hash \$remote_addr consistent|ip_hash);", TEMPLATE, re.MULTILINE)
+    assert re.search(r"^\s*auth_basic_user_file \$\{VENTURE_LAB_HTPASSWD\};", TEMPLATE, re.MULTILINE)
 
 
 def test_the_docs_name_what_the_files_use():
@@ -91,7 +91,7 @@ def test_nginx_accepts_the_config():
         with open(f"{prefix}/nginx.conf", "w") as fh:
             fh.write(conf)
         done = subprocess.run([nginx, "-t", "-e", "stderr", "-p", prefix, "-c", f"{prefix}/nginx.conf"],
-                              capture_output=True, text=True, timeout=30)
+                              capture_output=True, text=True, timeout=30, check=False)
     assert done.returncode == 0, done.stderr
     assert "test is successful" in done.stderr
 

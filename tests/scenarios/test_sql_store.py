@@ -108,7 +108,7 @@ def test_two_threads_creating_one_id_exactly_one_wins(tmp_path, golden):
         store = SqlScenarioStore(f"sqlite:///{tmp_path / f'r{round_no}.db'}")
         barrier, outcome = threading.Barrier(2), {}
 
-        def save(name: str) -> None:
+        def save(name: str, store=store, barrier=barrier, outcome=outcome) -> None:
             barrier.wait()
             try:
                 store.save(golden.replace(id="same-new-id", name=name))
