@@ -71,3 +71,19 @@ def test_a_page_saves_with_the_version_it_opened(team_db):
     fresh.checkbox(key="scn_ed_shared_overwrite").check()
     next(b for b in fresh.button if b.label == t("scn.ed.save", lang="en")).click().run()
     assert not fresh.error and team_db.get("shared").name == "My edit"
+
+
+def test_a_device_saved_from_the_form_goes_to_the_team_database_and_is_estimated(team_db):
+    from scenarios.business.store_sql import SqlDeviceStore
+    from tests.app.test_cost_serving import results
+
+    at = open_page("dashboard/pages/cost_serving.py")
+    at.text_input(key="srv_dev_name").input("Team NPU")
+    at.number_input(key="srv_dev_mem").set_value(32.0)
+    at.button[0].click()  # the form's only submit button
+    at.run()
+    assert not at.exception and not at.error
+    url = str(team_db.rows.engine.url)
+    assert list(SqlDeviceStore(url).list().paths) == ["custom-team-npu"]
+    assert "custom-team-npu" in at.multiselect(key="srv_targets").value
+    assert "custom-team-npu" in results(at).index
