@@ -2,7 +2,7 @@
 PYTHON ?= python3
 PORT ?= 8501
 
-.PHONY: run install install-test browser fonts test slow bench calibrate snapshot
+.PHONY: run install install-test browser fonts servers test slow bench calibrate snapshot
 
 install:
 	$(PYTHON) -m pip install -q -e .
@@ -22,7 +22,20 @@ browser:
 	  else echo "note: pdftoppm missing and not root: the PDF screenshot will be skipped"; fi; \
 	fi
 
-install-test: browser fonts
+# nginx for the deploy tests (tests/deploy: `nginx -t` on deploy/nginx, and the proxy of the live
+# team-stack test); PostgreSQL is Debian's (apt-get install postgresql) where the machine lacks it.
+# Debian's nginx-light; no service is started (the tests run their own nginx on loopback).
+servers:
+	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then \
+	  if [ "$$(id -u)" = 0 ]; then (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null)); \
+	  else echo "note: nginx missing and not root: the deploy tests will be skipped"; fi; \
+	fi
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null)); \
+	  else echo "note: PostgreSQL missing and not root: the team-stack test will be skipped"; fi; \
+	fi
+
+install-test: browser fonts servers
 	$(PYTHON) -m pip install -q -e ".[test]"
 
 # Every test except those marked slow (timing budgets, long sweeps: `make slow`).

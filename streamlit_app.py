@@ -9,6 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import navigation
+from dashboard.auth import current_user
 from dashboard.i18n import t
 from dashboard.ui import sidebar
 
@@ -24,6 +25,9 @@ st.set_page_config(
 )
 
 sidebar()  # language switch first: page titles below are translated with it
+# Team mode (VENTURE_LAB_USER_HEADER): no page opens without the proxy's signed-in user.
+if user := current_user():
+    st.sidebar.caption(t("auth.signed_in_as", user=user))
 
 pages = {
     t(section): [

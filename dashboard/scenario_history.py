@@ -12,7 +12,7 @@ from dashboard.ui import explain_errors
 from scenarios.business.store import ScenarioStore
 
 
-def history_expander(store: ScenarioStore, current_id: str) -> str | None:
+def history_expander(store: ScenarioStore, current_id: str, user: str | None = None) -> str | None:
     """Draw the expander; returns the id just restored (the caller opens it), else None."""
     ids = store.history_ids()
     with st.expander(t("scn.history", n=len(ids)), icon=":material/history:"):
@@ -28,7 +28,7 @@ def history_expander(store: ScenarioStore, current_id: str) -> str | None:
                               key="scn_history_version")
         if st.button(t("scn.history_restore"), key="scn_btn_history_restore", icon=":material/restore:"):
             with explain_errors():
-                store.restore(pick, chosen)
+                store.restore(pick, chosen, user=user)
                 st.toast(t("scn.history_restored", id=pick), icon=":material/check:")
                 return pick
     return None

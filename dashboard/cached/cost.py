@@ -9,13 +9,16 @@ hands the engine's answers back unchanged.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
 
+from dashboard.auth import current_user
 from scenarios.business import store
+from scenarios.business.store_sql import STORE_URL_ENV
 from scenarios.engine import catalog, serving, training
 from scenarios.engine.catalog import Hardware
 from scenarios.engine.estimate import InferenceEstimate
@@ -62,7 +65,11 @@ def save_device(fields: dict) -> str:
     The form is also the device's editor: saving a name that is already saved replaces that
     device, so the store is asked to overwrite.
     """
-    device_id = store.DeviceStore(device_dir()).save(fields, overwrite=True)
+    user = current_user()
+    if os.environ.get(STORE_URL_ENV):    # the team database; owners are checked there
+        device_id = store.open_device_store().save(fields, overwrite=True, user=user)
+    else:
+        device_id = store.DeviceStore(device_dir()).save(fields, overwrite=True, user=user)
     _saved_devices_in.clear()
     return device_id
 
@@ -70,13 +77,16 @@ def save_device(fields: dict) -> str:
 def saved_devices() -> dict[str, str]:
     """Saved custom devices that load cleanly: id -> path of the device file (a broken file is
     skipped here; the form never writes one)."""
-    return _saved_devices_in(str(device_dir()))
+    current_user()      # team mode: no store access without a signed-in user
+    return _saved_devices_in(os.environ.get(STORE_URL_ENV) or str(device_dir()))
 
 
 @st.cache_data(ttl=30, show_spinner=False)
 def _saved_devices_in(folder: str) -> dict[str, str]:
     # keyed by the folder, so a process that moves VENTURE_LAB_DEVICE_DIR never sees another's devices
-    return {dev_id: str(path) for dev_id, path in store.DeviceStore(Path(folder)).list().paths.items()}
+    # (or by the store URL: then the files are the SQL store's per-process copies for the engine)
+    devices = store.open_device_store() if folder == os.environ.get(STORE_URL_ENV) else store.DeviceStore(Path(folder))
+    return {dev_id: str(path) for dev_id, path in devices.list().paths.items()}
 
 
 def target_ref(device_id: str) -> str:

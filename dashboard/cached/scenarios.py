@@ -10,12 +10,13 @@ import datetime as _dt
 
 import streamlit as st
 
+from dashboard.auth import current_user
 from scenarios.engine import catalog
 from scenarios.business.cash import cash_for_run
 from scenarios.business.pdf import build_pdf
 from scenarios.business.runner import FullRun, run
 from scenarios.business.scenario import Scenario, load_preset, parse_text, preset_ids, to_yaml
-from scenarios.business.store import ScenarioStore, StoreListing
+from scenarios.business.store import ScenarioStore, StoreListing, open_scenario_store
 
 SAMPLES = 10_000
 
@@ -53,8 +54,10 @@ def preset_names() -> dict[str, str]:
 
 
 def store() -> ScenarioStore:
-    """The saved-scenario folder (VENTURE_LAB_SCENARIO_DIR, default ./user_scenarios)."""
-    return ScenarioStore()
+    """The saved-scenario store: the team database (VENTURE_LAB_STORE_URL) or the folder
+    (VENTURE_LAB_SCENARIO_DIR, default ./user_scenarios). In team mode only for a signed-in user."""
+    current_user()
+    return open_scenario_store()
 
 
 def listing() -> StoreListing:

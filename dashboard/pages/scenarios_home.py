@@ -6,6 +6,7 @@ import hashlib
 import streamlit as st
 
 from dashboard.adopt_panel import scenario_adopt_note
+from dashboard.auth import current_user
 from dashboard.cached import scenarios as cached
 from dashboard.i18n import current_language, t
 from dashboard.scenario_editor import edit_form
@@ -19,6 +20,7 @@ from scenarios.business.scenario import from_dict, parse_text, preset_ids, to_ya
 from scenarios.errors import VentureLabError
 
 PENDING, DRAFT, CONFIRM, SEEN = "_scn_pending_id", "_scn_draft", "_scn_confirm_delete", "_scn_upload_seen"
+OPENED = "_scn_opened"      # (id, version) this session opened: a save over a newer version is refused
 
 st.title(t("scn.title"))
 st.caption(t("scn.intro"))
@@ -45,18 +47,26 @@ if bad_files:
         for name, why in bad_files.items():
             st.warning(f"{name}: {why}")
 
+store = cached.store()
+user = current_user()
+info = None if scn_id in preset_ids() else store.info(scn_id)
+if info is not None and st.session_state.get(OPENED, (None,))[0] != scn_id:
+    st.session_state[OPENED] = (scn_id, info.version)
+opened_version = st.session_state[OPENED][1] if info is not None else None
+if info is not None and info.owner:
+    st.caption(t("scn.owner", owner=info.owner))
 with explain_errors():
     saved_scenario, saved_yaml = cached.load_scenario_yaml(scn_id)
 draft = st.session_state.get(DRAFT)
 yaml_text = draft["yaml"] if draft and draft["id"] == scn_id else saved_yaml
 scenario = cached.parse(yaml_text)
 is_preset = scn_id in preset_ids()
-store = cached.store()
 
 
 def _switch_to(new_id: str) -> None:
     st.session_state[PENDING] = new_id
     st.session_state.pop(DRAFT, None)
+    st.session_state.pop(OPENED, None)      # the next run reads the version it opens
     st.rerun()
 
 
@@ -65,7 +75,7 @@ c1, c2, c3, c4 = st.columns(4)
 if c1.button(t("scn.duplicate"), key="scn_btn_duplicate", icon=":material/content_copy:", help=t("scn.duplicate_help")):
     with explain_errors():
         new_id = store.unique_id(f"{scenario.id}-copy")
-        store.save(scenario.replace(id=new_id, name=f"{scenario.name} ({t('scn.copy')})"))
+        store.save(scenario.replace(id=new_id, name=f"{scenario.name} ({t('scn.copy')})"), user=user)
     _switch_to(new_id)
 c2.download_button(t("scn.download"), yaml_text, file_name=f"{scenario.id}.yaml", mime="application/x-yaml",
                    icon=":material/download:", key="scn_btn_download")
@@ -77,7 +87,7 @@ if st.session_state.get(CONFIRM) == scn_id and not is_preset:
     d1, d2 = st.columns(2)
     if d1.button(t("scn.delete_yes"), type="primary", key="scn_btn_delete_yes"):
         with explain_errors():
-            store.delete(scn_id)
+            store.delete(scn_id, user=user, expected_version=opened_version)
         st.session_state.pop(CONFIRM, None)
         _switch_to(preset_ids()[0])
     if d2.button(t("scn.delete_no"), key="scn_btn_delete_no"):
@@ -93,10 +103,10 @@ if upload is not None:
             up = parse_text(raw, origin=upload.name)
             taken = up.id in ids
             new_id = store.unique_id(up.id) if taken else up.id
-            store.save(up.replace(id=new_id))
+            store.save(up.replace(id=new_id), user=user)
         _switch_to(new_id)
 
-restored = history_expander(store, scn_id)
+restored = history_expander(store, scn_id, user)
 if restored:
     _switch_to(restored)
 
@@ -116,7 +126,8 @@ with st.expander(t("scn.edit"), icon=":material/tune:", expanded=False):
                 st.session_state[DRAFT] = {"id": scn_id, "yaml": to_yaml(edited)}
                 st.rerun()
             try:  # an existing file is replaced only with the overwrite box ticked
-                store.save(edited, overwrite=overwrite)
+                store.save(edited, overwrite=overwrite, user=user,
+                           expected_version=opened_version if edited.id == scn_id else None)
             except VentureLabError as err:
                 st.error(t("common.bad_input", message=str(err)), icon=":material/error:")
             else:

@@ -97,6 +97,13 @@ def default_scenario_dir() -> Path:
 
 
 @dataclass(frozen=True)
+class ItemInfo:
+    """What a page keeps from opening a saved item: the version it saw and its owner."""
+    version: int | None           # None: the folder store, which has no version numbers
+    owner: str | None             # None: no owner recorded (the folder store, single-user saves)
+
+
+@dataclass(frozen=True)
 class StoreListing:
     scenarios: dict[str, Scenario]      # id -> scenario, the files that loaded
     errors: dict[str, str]              # file name -> why it was refused
@@ -141,7 +148,15 @@ class ScenarioStore:
             return load_preset(scenario_id)
         raise VentureLabError("scn_id", "no saved scenario or preset has this id", got=scenario_id)
 
-    def save(self, scenario: Scenario, *, overwrite: bool = False) -> Path:
+    def info(self, scenario_id: str) -> ItemInfo | None:
+        """The folder keeps no version numbers or owners: ``ItemInfo(None, None)`` when saved."""
+        return ItemInfo(None, None) if scenario_id in self.files.ids() else None
+
+    def save(self, scenario: Scenario, *, overwrite: bool = False, expected_version: int | None = None,
+             user: str | None = None) -> Path:
+        """``expected_version`` is the SQL store's (a folder has none: ignored); ``user`` is team
+        mode's, which keeps owners in the SQL store only (refused here)."""
+        _single_user(user)
         if scenario.id in preset_ids():
             raise VentureLabError("id", "is a preset's id; choose another id for your copy",
                                   got=scenario.id)
@@ -150,8 +165,9 @@ class ScenarioStore:
             return self.files.replace(scenario.id, data)
         return self.files.create(scenario.id, data, SCENARIO_EXISTS)
 
-    def delete(self, scenario_id: str) -> None:
+    def delete(self, scenario_id: str, *, user: str | None = None, expected_version: int | None = None) -> None:
         """Remove a saved scenario; it stays restorable from :meth:`history`."""
+        _single_user(user)
         self.files.delete(scenario_id, "no saved scenario file with this id")
 
     def history(self, scenario_id: str) -> list[Version]:
@@ -166,8 +182,9 @@ class ScenarioStore:
         """A kept version, parsed (for a preview before restoring it)."""
         return parse_text(self.files.version_bytes(scenario_id, version))
 
-    def restore(self, scenario_id: str, version: str) -> Path:
+    def restore(self, scenario_id: str, version: str, *, user: str | None = None) -> Path:
         """Make a kept version current again; the version it replaces is kept in turn."""
+        _single_user(user)
         scenario = self.version(scenario_id, version)     # a version that no longer loads is refused
         if scenario.id != scenario_id:
             raise VentureLabError("version", "holds another scenario id", got=scenario.id, accepted=scenario_id)
@@ -185,6 +202,27 @@ class ScenarioStore:
         while f"{base}-{n}" in taken:
             n += 1
         return f"{base}-{n}"
+
+
+def _single_user(user: str | None) -> None:
+    if user is not None:
+        raise VentureLabError("VENTURE_LAB_STORE_URL", "team mode keeps owners in the SQL store; set it "
+                              "to the team database", accepted="sqlite:///PATH or postgresql+psycopg2://...")
+
+
+def open_scenario_store(editors=None):
+    """The scenario store the app uses: the SQL store when ``VENTURE_LAB_STORE_URL`` is set (a
+    team), else the folder (one machine). Both have the same public API."""
+    from scenarios.business.store_sql import STORE_URL_ENV, SqlScenarioStore
+    url = os.environ.get(STORE_URL_ENV)
+    return SqlScenarioStore(url, editors) if url else ScenarioStore()
+
+
+def open_device_store(editors=None):
+    """The device store the app uses, selected as :func:`open_scenario_store` selects."""
+    from scenarios.business.store_sql import STORE_URL_ENV, SqlDeviceStore
+    url = os.environ.get(STORE_URL_ENV)
+    return SqlDeviceStore(url, editors) if url else DeviceStore()
 
 
 # ---------------------------------------------------------------------------------------
@@ -225,7 +263,7 @@ class DeviceStore:
     def path_for(self, device_id: str) -> Path:
         return self.files.path_for(device_id)
 
-    def save(self, fields: dict, *, overwrite: bool = False) -> str:
+    def save(self, fields: dict, *, overwrite: bool = False, user: str | None = None) -> str:
         """Validate a device with the engine and save it as ``<id>.yaml``; return the id.
 
         The id comes from ``fields["name"]`` (:func:`device_id_for`); a bad field raises the
@@ -233,6 +271,7 @@ class DeviceStore:
         "my board!!") meet the same guarantees as two scenarios: the second is refused without
         ``overwrite``, and an overwrite keeps the first in :meth:`history`.
         """
+        _single_user(user)
         fields = dict(fields)
         fields["id"] = device_id_for(str(fields.get("name") or ""))
         catalog.hardware_from_dict(fields)
@@ -266,15 +305,17 @@ class DeviceStore:
             found[hw.id] = p
         return DeviceListing(found, errors)
 
-    def delete(self, device_id: str) -> None:
+    def delete(self, device_id: str, *, user: str | None = None) -> None:
         """Remove a saved device; it stays restorable from :meth:`history`."""
+        _single_user(user)
         self.files.delete(device_id, "no saved device file with this id")
 
     def history(self, device_id: str) -> list[Version]:
         return self.files.history(device_id)
 
-    def restore(self, device_id: str, version: str) -> Path:
+    def restore(self, device_id: str, version: str, *, user: str | None = None) -> Path:
         """Make a kept version of a device current again (checked by the engine first)."""
+        _single_user(user)
         data = safe_load.parse_yaml(self.files.version_bytes(device_id, version), origin="version")
         catalog.hardware_from_dict(data)
         return self.files.restore(device_id, version)
