@@ -59,16 +59,21 @@ def summary(found: dict[str, str]) -> dict:
             "survivors": sorted(k for k, v in found.items() if k not in eq and v not in KILLED | UNCHECKED)}
 
 
-def render(s: dict, names: list[str]) -> str:
+def _row(scope: str, s: dict) -> str:
+    return (f"| {scope} | {s['checked']} | {s['killed']} | {s['equivalent']} | {s['kill_rate']:.1%} | "
+            + ", ".join(f"{k} {v}" for k, v in sorted(s["counts"].items())) + " |")
+
+
+def render(s: dict, names: list[str], per_name: dict[str, dict] | None = None) -> str:
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     scope = ", ".join(f"`{n}`" for n in names) if names else "every mutant of scenarios/engine and scenarios/business"
+    rows = [_row(f"`{n}`", one) for n, one in (per_name or {}).items()] if len(names) > 1 else []
     lines = [
         "## Mutation testing", "",
         f"`python -m tools.mutation` (mutmut, configured in pyproject.toml [tool.mutmut]) on {when}; scope: {scope}.",
-        "", "| mutants checked | killed (incl. timeout) | equivalent (excluded) | kill rate | by status |",
-        "|---:|---:|---:|---:|---|",
-        f"| {s['checked']} | {s['killed']} | {s['equivalent']} | {s['kill_rate']:.1%} | "
-        + ", ".join(f"{k} {v}" for k, v in sorted(s["counts"].items())) + " |", "",
+        "Kill rate = (killed + timeout) / (checked - equivalent).",
+        "", "| scope | mutants checked (less equivalent) | killed (incl. timeout) | equivalent (excluded) | kill rate "
+        "| by status |", "|---|---:|---:|---:|---:|---|", *rows, _row("all", s), "",
         "Equivalent mutants and why: tools/mutation_equivalents.txt. Surviving mutants:", "",
     ]
     lines += [f"- `{name}`" for name in s["survivors"]] or ["- none"]
@@ -85,8 +90,9 @@ def main(argv: list[str]) -> int:
     if not args.report_only:
         subprocess.run(["mutmut", "run", "--max-children", str(args.max_children), *args.names], cwd=ROOT,
                        check=False)
-    s = summary(statuses(args.names))
-    text = render(s, args.names)
+    found = statuses(args.names)
+    per_name = {n: summary(statuses([n])) for n in args.names}
+    text = render(summary(found), args.names, per_name)
     print(text)
     if args.write:
         sys.path.insert(0, str(ROOT))
