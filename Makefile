@@ -2,7 +2,7 @@
 PYTHON ?= python3
 PORT ?= 8501
 
-.PHONY: run install install-test browser fonts servers test slow bench calibrate snapshot
+.PHONY: run install install-test browser fonts servers test slow bench calibrate snapshot regressions mutation
 
 install:
 	$(PYTHON) -m pip install -q -e .
@@ -66,3 +66,15 @@ fonts:
 snapshot:
 	$(PYTHON) -m tools.cli_snapshot write
 	$(PYTHON) -m tools.page_snapshot write
+
+# Each planted bug of tests/regressions/*.patch applied to a scratch copy: at least one test of its
+# selection (tests/regressions/catchers.json) must fail. Prints patch -> catching test(s).
+regressions: install-test
+	$(PYTHON) -m tests.regressions.run
+
+# Mutation testing of scenarios/engine and scenarios/business with their fast unit tests (mutmut,
+# configured in setup.cfg). Long on 2 cores, so not in CI; `tools/mutation.py` runs it and prints
+# the kill rate (bench/RESULTS.md records the last run).
+mutation: install-test
+	$(PYTHON) -m pip install -q -e ".[mutation]"
+	$(PYTHON) -m tools.mutation

@@ -1,9 +1,17 @@
 """Real-browser tests: the app served by `streamlit run`, driven by Debian's Chromium.
 
-One server per test session (module-scoped start is too slow on 2 cores), health-polled
-before the first test; one browser; a fresh page per test with console errors collected.
-Screenshots land in tests/e2e/screenshots/ (git-ignored; CI keeps them as artifacts).
-Skipped with a reason where /usr/bin/chromium is absent, so the suite runs on a laptop.
+Written in Streamlit's own e2e style (streamlit/e2e_playwright): elements are found by their
+``st-key-<key>`` class or their ``data-testid``, never by English label text; every wait is on a
+condition (``expect(...)``, a script-run counter, the status widget gone), never a fixed sleep
+(tests/test_e2e_style.py enforces it); figures are read only once the app is idle.
+
+One server per test session (module-scoped start is too slow on 2 cores), started when its first
+log line says it listens, then health-checked; one browser; a fresh page per test with console
+errors collected. Screenshots land in tests/e2e/screenshots/ (git-ignored; CI keeps them).
+
+Without /usr/bin/chromium (or Playwright) the tests skip with a reason, so the suite runs on a
+laptop; with ``REQUIRE_E2E=1`` (set by .ci/run) they fail instead, so CI can never pass by
+skipping them. Each test module sets ``pytestmark = pytest.mark.e2e`` (``pytest -m e2e``).
 """
 
 from __future__ import annotations
@@ -12,7 +20,7 @@ import os
 import socket
 import subprocess
 import sys
-import time
+import threading
 import urllib.request
 from pathlib import Path
 
@@ -25,12 +33,49 @@ DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+REQUIRE_E2E = os.environ.get("REQUIRE_E2E", "") not in ("", "0")
 
-pytestmark = pytest.mark.e2e
+# Counts finished script runs: each time stApp's data-test-script-state leaves "running". Installed
+# before the page's own scripts, so no run is missed; a wait compares the count before and after an
+# input change, so it cannot read the figures of the run before (the race an idle check alone has).
+RUN_COUNTER_JS = """
+window.__vlRuns = 0;
+new MutationObserver(records => {
+    for (const r of records) {
+        if (r.oldValue === 'running' && r.target.getAttribute('data-test-script-state') !== 'running') {
+            window.__vlRuns += 1;
+        }
+    }
+}).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
+                      attributeFilter: ['data-test-script-state']});
+"""
+IDLE_JS = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    return !!app && app.getAttribute('data-test-connection-state') === 'CONNECTED'
+        && app.getAttribute('data-test-script-state') === 'notRunning'
+        && !document.querySelector('[data-testid="stStatusWidget"]')
+        && !document.querySelector('[data-stale="true"]');
+}"""
 
-if not CHROMIUM.exists():  # pragma: no cover - depends on the machine
-    pytest.skip(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)",
-                allow_module_level=True)
+
+def browser_missing_reason() -> str | None:
+    if not CHROMIUM.exists():
+        return f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "browser tests need Playwright (pip install -e '.[test]')"
+    return None
+
+
+def require_browser() -> None:
+    """Skip (on a laptop) or fail (REQUIRE_E2E=1, in CI) when the browser cannot run."""
+    reason = browser_missing_reason()
+    if reason is None:
+        return
+    if REQUIRE_E2E:
+        pytest.fail(f"REQUIRE_E2E=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
 
 
 def _free_port() -> int:
@@ -39,21 +84,32 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_healthy(base_url: str, timeout_s: float = 60.0) -> float:
-    """Poll /_stcore/health until it answers ok; return the time it took."""
-    start = time.perf_counter()
-    while time.perf_counter() - start < timeout_s:
-        try:
-            with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as resp:
-                if resp.read().decode().strip() == "ok":
-                    return time.perf_counter() - start
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"the app did not answer its health check within {timeout_s:.0f} s")
+def wait_listening(proc: subprocess.Popen, log, timeout_s: float = 90.0) -> None:
+    """Block on the server's own output until it prints its URL (it listens from then on); copy
+    every line to ``log``. A server that exits or stays silent fails the session."""
+    listening = threading.Event()
+
+    def pump():
+        for line in proc.stdout:
+            log.write(line)
+            log.flush()
+            if "URL:" in line:
+                listening.set()
+        listening.set()  # the server exited: stop waiting, the check below says so
+
+    threading.Thread(target=pump, daemon=True).start()
+    if not listening.wait(timeout_s) or proc.poll() is not None:
+        raise RuntimeError(f"the app did not start listening within {timeout_s:.0f} s (log: {log.name})")
+
+
+def check_healthy(base_url: str) -> None:
+    with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=30) as resp:
+        assert resp.read().decode().strip() == "ok"
 
 
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory):
+    require_browser()
     port = _free_port()
     env = dict(os.environ, VENTURE_LAB_SCENARIO_DIR=str(tmp_path_factory.mktemp("scenarios")))
     log = open(tmp_path_factory.mktemp("server") / "streamlit.log", "w")  # noqa: SIM115
@@ -61,11 +117,12 @@ def app_url(tmp_path_factory):
         [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_healthy(base)
+        wait_listening(proc, log)
+        check_healthy(base)
         yield base
     finally:
         proc.terminate()
@@ -78,6 +135,7 @@ def app_url(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def browser():
+    require_browser()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -92,17 +150,23 @@ def _is_base_path_probe(failed: str) -> bool:
 
 
 class PageSession:
-    """A browser tab on the app that records console errors."""
+    """A browser tab on the app that records console errors and counts finished script runs."""
 
     def __init__(self, page, base_url: str):
         self.page = page
         self.base_url = base_url
         self.console_errors: list[str] = []
+        # On the context, so a tab the app opens (a markdown link) counts its runs from the start.
+        page.context.add_init_script(RUN_COUNTER_JS)
         page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
         page.on("pageerror", lambda e: self.console_errors.append(str(e)))
         # The console says only "404"; keep the URL of every failed response to name it.
         self.failed_responses: list[str] = []
         page.on("response", lambda r: r.status >= 400 and self.failed_responses.append(f"{r.status} {r.url}"))
+
+    def adopt(self, page) -> None:
+        """Follow a new tab the app opened (a markdown link); the context gave it the counter."""
+        self.page = page
 
     def goto(self, path: str = "", **query: str) -> None:
         from urllib.parse import urlencode
@@ -116,42 +180,51 @@ class PageSession:
         self.page.goto(url)
         self.wait_rendered()
 
-    def wait_rendered(self, timeout_ms: int = 60_000) -> None:
-        """After a page load: wait for the page's title (every page has one), then idle.
-        Idle alone can pass before the first script run has even started."""
-        self.page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=timeout_ms)
+    def reload(self) -> None:
+        """Open the current URL afresh: a new session, figures from the link alone."""
+        self.page.goto(self.page.url)
+        self.wait_rendered()
+
+    def runs(self) -> int:
+        return int(self.page.evaluate("() => window.__vlRuns || 0"))
+
+    def wait_rendered(self, timeout_ms: int = 120_000) -> None:
+        """After a page load: at least one script run has finished, the page's title is drawn,
+        the app is idle and the page has stopped growing (a first run can read idle between its
+        first elements and the rest)."""
+        self.page.wait_for_function("() => (window.__vlRuns || 0) >= 1", timeout=timeout_ms)
         self.wait_idle(timeout_ms)
+        self.page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=timeout_ms)
         self.wait_stable(timeout_ms)
 
-    def wait_stable(self, timeout_ms: int = 60_000, quiet_ms: int = 600) -> None:
-        """Wait until the page stops growing: the count of rendered elements and skeletons
-        unchanged for ``quiet_ms``. The running flag alone can read idle between the first
-        elements and the rest of a first run."""
+    def wait_stable(self, timeout_ms: int = 120_000, quiet_frames: int = 30) -> None:
+        """Wait until the page stops growing: the count of rendered elements and skeletons the
+        same over ``quiet_frames`` consecutive animation frames, and the app idle."""
         self.page.wait_for_function(
-            """([quiet]) => {
+            """([quiet, idle]) => {
                 const n = document.querySelectorAll('[data-testid="stElementContainer"]').length
                         + 100000 * document.querySelectorAll('[data-testid="stSkeleton"]').length;
-                const now = performance.now();
-                if (window.__vlCount !== n) { window.__vlCount = n; window.__vlSince = now; return false; }
-                return now - window.__vlSince >= quiet;
-            }""", arg=[quiet_ms], timeout=timeout_ms, polling=100)
+                if (window.__vlCount !== n) { window.__vlCount = n; window.__vlSame = 0; return false; }
+                window.__vlSame += 1;
+                return window.__vlSame >= quiet && eval(idle)();
+            }""", arg=[quiet_frames, IDLE_JS], timeout=timeout_ms, polling="raf")
 
-    def settle(self) -> None:
-        """After an input change: the rerun has finished and stale elements are gone."""
-        self.page.wait_for_timeout(150)  # let the rerun start: idle can read true before it does
-        self.wait_idle()
-        self.wait_stable()
+    def rerun(self):
+        """Context manager around an input change: on exit, the rerun it started has finished
+        (the run counter moved) and the app is idle, so figures read next are the new ones."""
+        return _Rerun(self)
 
-    def wait_idle(self, timeout_ms: int = 60_000) -> None:
-        """Wait until the app has rendered and no script run is in progress."""
-        page = self.page
-        page.get_by_test_id("stApp").wait_for(timeout=timeout_ms)
-        page.wait_for_function(
-            "() => document.querySelector('[data-testid=\"stApp\"]')?.dataset?.teststate !== 'running'"
-            " && !document.querySelector('[data-testid=\"stStatusWidget\"]')",
-            timeout=timeout_ms,
-        )
-        page.wait_for_timeout(300)  # let plotly finish drawing before a screenshot
+    def wait_idle(self, timeout_ms: int = 120_000) -> None:
+        """Wait until the app is connected, no script run is in progress, the status widget
+        ("Running...") is gone and no element is stale."""
+        self.page.wait_for_function(IDLE_JS, timeout=timeout_ms)
+
+    def next_frames(self, frames: int = 2) -> None:
+        """Let the browser draw (plotly redraws on resize) before a screenshot."""
+        self.page.evaluate("""n => new Promise(done => {
+            const step = k => k <= 0 ? done(true) : requestAnimationFrame(() => step(k - 1));
+            step(n);
+        })""", frames)
 
     def query(self) -> dict[str, str]:
         from urllib.parse import parse_qsl, urlparse
@@ -167,7 +240,6 @@ class PageSession:
         SHOTS.mkdir(parents=True, exist_ok=True)
         path = SHOTS / f"{name}.png"
         self.wait_idle()
-        self.wait_stable()
         page = self.page
         size = page.viewport_size
         content_px = page.evaluate(
@@ -176,7 +248,7 @@ class PageSession:
         tall = min(max(int(content_px) + 40, size["height"]), 12_000)
         if tall > size["height"]:
             page.set_viewport_size({"width": size["width"], "height": tall})
-            page.wait_for_timeout(400)  # plotly redraws on resize
+            self.next_frames(3)
         try:
             page.screenshot(path=str(path), full_page=True)
         finally:
@@ -184,41 +256,33 @@ class PageSession:
         return path
 
     def metric_values(self) -> list[str]:
-        """The values of every st.metric on the page, in page order."""
+        """The values of every st.metric on the page, in page order (read once idle)."""
+        self.wait_idle()
         return self.page.get_by_test_id("stMetricValue").all_inner_texts()
 
-    def wait_metrics(self, predicate, timeout_s: float = 30.0) -> list[str]:
-        """Poll the metric values until ``predicate(values)`` holds (a rerun changes values in
-        place, so element counts cannot tell when it is done); return the last values."""
-        deadline = time.monotonic() + timeout_s
-        values = self.metric_values()
-        while not predicate(values) and time.monotonic() < deadline:
-            self.page.wait_for_timeout(200)
-            values = self.metric_values()
-        return values
+    def widget(self, key: str):
+        """The element of the widget with this key (Streamlit's ``st-key-<key>`` class)."""
+        return self.page.locator(f".st-key-{key}")
 
-    def set_number(self, label: str, value: float | int) -> None:
-        """Type a value into the st.number_input with this label and commit it."""
-        box = self.page.get_by_label(label, exact=True)
-        box.fill(str(value))
-        box.press("Enter")
-        self.settle()
+    def set_number(self, key: str, value: float | int) -> None:
+        """Type a value into the st.number_input with this key and commit it."""
+        box = self.widget(key).locator("input")
+        with self.rerun():
+            box.fill(str(value))
+            box.press("Enter")
 
-    def segment(self, option: str) -> None:
-        """Click ``option`` in an st.segmented_control / st.pills (they have no role name)."""
-        self.page.get_by_test_id("stButtonGroup").get_by_text(option, exact=True).first.click()
-        self.settle()
-
-    def choose(self, label: str, option: str) -> None:
-        """Pick ``option`` in the st.selectbox with this label."""
-        self.page.get_by_label(label, exact=True).click()
-        self.page.get_by_role("option", name=option, exact=True).click()
-        self.settle()
+    def segment(self, key: str, option: str) -> None:
+        """Click ``option`` in the st.segmented_control / st.pills with this key."""
+        with self.rerun():
+            # segmented_control / pills options are <button role="radio"> inside the keyed element
+            self.widget(key).locator("button").filter(has_text=option).first.click()
 
     def assert_no_errors(self) -> None:
+        from playwright.sync_api import expect
+
         page = self.page
-        assert page.get_by_test_id("stException").count() == 0, "the page shows an exception"
-        assert page.get_by_test_id("stAlertContentError").count() == 0, "the page shows an error box"
+        expect(page.get_by_test_id("stException")).to_have_count(0)
+        expect(page.get_by_test_id("stAlertContentError")).to_have_count(0)
         # Chromium reports blocked network for the closed machine; only app errors count.
         real = [e for e in self.console_errors if "net::" not in e and "favicon" not in e]
         # Opened at /<page>, Streamlit's client first probes /<page>/_stcore/{health,host-config}
@@ -227,6 +291,22 @@ class PageSession:
         if not unexplained:
             real = [e for e in real if "status of 404" not in e]
         assert real == [], f"browser console errors: {real}; failed responses: {self.failed_responses}"
+
+
+class _Rerun:
+    def __init__(self, session: PageSession):
+        self.session = session
+
+    def __enter__(self):
+        self.before = self.session.runs()
+        return self
+
+    def __exit__(self, exc_type, *_):
+        if exc_type is None:
+            self.session.page.wait_for_function(
+                "([before, idle]) => (window.__vlRuns || 0) > before && eval(idle)()",
+                arg=[self.before, IDLE_JS], timeout=120_000)
+        return False
 
 
 @pytest.fixture(params=[("desktop", DESKTOP), ("phone", PHONE)], ids=lambda p: p[0])

@@ -10,7 +10,12 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urlparse
 
+import pytest
+from playwright.sync_api import expect
+
 from scenarios.atlas.domains import CHALLENGE_IDS, DOMAIN_IDS
+
+pytestmark = pytest.mark.e2e
 
 DOMAIN, CHALLENGE = "medical", "data-privacy"
 # Opening a non-root page by URL makes Streamlit's frontend probe /<page>/_stcore/health and
@@ -42,55 +47,52 @@ def _click_cell(tab, domain: str, challenge: str) -> None:
     point = tab.page.locator(".js-plotly-plot .scatterlayer .trace").first.locator("path.point").nth(index)
     # The point is transparent (it sits on the heatmap cell): click it where it is drawn.
     point.scroll_into_view_if_needed()
-    point.click(force=True)
-    tab.page.wait_for_timeout(500)
-    tab.wait_idle()
+    with tab.rerun():
+        point.click(force=True)
 
 
-def _choose(tab, label: str, option: str) -> None:
-    """Pick ``option`` in the selectbox labelled ``label`` with the keyboard, as a screen-reader
-    or phone user would (type to filter, Enter to choose)."""
-    box = tab.page.get_by_test_id("stSelectbox").filter(has_text=label).first
+def _choose(tab, key: str, option: str) -> None:
+    """Pick ``option`` in the selectbox with this key with the keyboard, as a screen-reader or
+    phone user would (type to filter, Enter to choose)."""
+    box = tab.widget(key)
     box.scroll_into_view_if_needed()
     box.locator("input").click()
     tab.page.keyboard.type(option)
-    tab.page.get_by_role("option").filter(has_text=option).first.wait_for()
-    tab.page.keyboard.press("Enter")
-    tab.page.wait_for_timeout(300)
-    tab.wait_idle()
+    expect(tab.page.get_by_role("option").filter(has_text=option).first).to_be_visible()
+    with tab.rerun():
+        tab.page.keyboard.press("Enter")
 
 
 def test_matrix_to_domain_to_demo(tab):
     not_found = _watch_404s(tab)
     tab.goto("atlas")
-    tab.page.get_by_text("Importance by domain").first.wait_for()
+    expect(tab.page.locator(".js-plotly-plot").first).to_be_visible()
     tab.screenshot(f"atlas-{tab.viewport_name}")
     if tab.viewport_name == "desktop":
         _click_cell(tab, DOMAIN, CHALLENGE)
     else:
-        _choose(tab, "Domain", "Medical")
-        _choose(tab, "Challenge", "Data privacy")
+        _choose(tab, "atlas_domain", "Medical")
+        _choose(tab, "atlas_challenge", "Data privacy")
     # The rerun that follows a selection writes the URL; on a loaded machine it can lag the click.
     tab.page.wait_for_url(re.compile(rf"atlas_domain={DOMAIN}.*atlas_challenge={CHALLENGE}|"
                                      rf"atlas_challenge={CHALLENGE}.*atlas_domain={DOMAIN}"), timeout=30_000)
     tab.wait_idle()
     assert tab.query().get("atlas_domain") == DOMAIN
     assert tab.query().get("atlas_challenge") == CHALLENGE
-    tab.page.get_by_role("heading", name="Medical × Data privacy").wait_for()
+    expect(tab.page.get_by_role("heading", name="Medical × Data privacy")).to_be_visible()
     tab.screenshot(f"atlas-cell-{tab.viewport_name}")
     _assert_clean(tab, not_found)
 
     # The selection survives a reload of the URL.
-    tab.page.goto(tab.page.url)
-    tab.wait_idle()
-    tab.page.get_by_role("heading", name="Medical × Data privacy").wait_for()
+    tab.reload()
+    expect(tab.page.get_by_role("heading", name="Medical × Data privacy")).to_be_visible()
 
     # Atlas -> domain page (st.page_link, same tab).
-    tab.page.get_by_role("link", name=re.compile("Open the Medical page")).click()
+    tab.page.get_by_test_id("stPageLink").locator('a[href*="domain"]').first.click()
     tab.page.wait_for_url(re.compile(r"/domain\?"))
-    tab.wait_idle()
+    tab.wait_rendered()
     assert urlparse(tab.page.url).path == "/domain" and tab.query().get("dom_id") == DOMAIN
-    tab.page.get_by_role("heading", name="Rules and risks").wait_for()
+    expect(tab.page.get_by_role("heading", name="Rules and risks")).to_be_visible()
     tab.screenshot(f"domain-{DOMAIN}-{tab.viewport_name}")
     _assert_clean(tab, not_found)
 
@@ -102,7 +104,7 @@ def test_matrix_to_domain_to_demo(tab):
     demo.wait_for_load_state()
     url = urlparse(demo.url)
     assert url.path == "/demo-medical" and unquote(url.fragment) == "differential-privacy", demo.url
-    tab.page = demo
+    tab.adopt(demo)
     tab.wait_idle()
     section = demo.locator("#differential-privacy")
     missing = demo.get_by_text("Page not found")
@@ -114,28 +116,24 @@ def test_matrix_to_domain_to_demo(tab):
 def test_domain_page_by_url_and_opportunity(tab):
     not_found = _watch_404s(tab)
     tab.goto("domain", dom_id="autonomous-driving")
-    tab.page.get_by_role("heading", name="Autonomous driving").first.wait_for()
-    tab.page.get_by_text("$ per 1,000 tasks").first.wait_for()
+    expect(tab.page.get_by_role("heading", name="Autonomous driving").first).to_be_visible()
+    expect(tab.page.get_by_text("$ per 1,000 tasks").first).to_be_visible()
     tab.screenshot(f"domain-autonomous-driving-{tab.viewport_name}")
     _assert_clean(tab, not_found)
 
     # A shared link reproduces the view: the sample count in the URL is the one in the chart title.
     tab.goto("opportunity", opp_w_market_pull="100", opp_samples="20000")
-    tab.page.get_by_text("How robust is the top 3? (20000 weight draws)").first.wait_for()
+    robust = tab.page.get_by_text("How robust is the top 3? (20000 weight draws)").first
+    expect(robust).to_be_visible()
     assert tab.query().get("opp_w_market_pull") == "100"
     # Changing a weight with the keyboard puts it in the URL; reloading that URL keeps it.
-    def defensibility():
-        return tab.page.get_by_test_id("stSlider").filter(has_text="Defensibility").get_by_role("slider")
-
-    defensibility().focus()                                  # default 20, step 5
-    tab.page.keyboard.press("ArrowRight")
-    tab.page.wait_for_timeout(500)
-    tab.wait_idle()
+    slider = tab.widget("opp_w_defensibility")
+    slider.get_by_role("slider").focus()                      # default 20, step 5
+    with tab.rerun():
+        tab.page.keyboard.press("ArrowRight")
     assert tab.query().get("opp_w_defensibility") == "25", tab.query()
-    tab.page.goto(tab.page.url)
-    tab.wait_idle()
-    shown = tab.page.get_by_test_id("stSlider").filter(has_text="Defensibility").get_by_test_id("stSliderThumbValue")
-    assert shown.inner_text().strip() == "25"
-    tab.page.get_by_text("How robust is the top 3? (20000 weight draws)").first.wait_for()
+    tab.reload()
+    expect(tab.widget("opp_w_defensibility").get_by_test_id("stSliderThumbValue")).to_have_text("25")
+    expect(tab.page.get_by_text("How robust is the top 3? (20000 weight draws)").first).to_be_visible()
     tab.screenshot(f"opportunity-{tab.viewport_name}")
     _assert_clean(tab, not_found)

@@ -7,7 +7,12 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
+import pytest
+from playwright.sync_api import expect
+
 from tests.e2e.conftest import DESKTOP, PageSession
+
+pytestmark = pytest.mark.e2e
 
 
 def test_home_page_requests_only_its_own_host(browser, app_url):
@@ -17,8 +22,9 @@ def test_home_page_requests_only_its_own_host(browser, app_url):
     context.on("websocket", lambda ws: requested.append(ws.url))
     try:
         tab = PageSession(context.new_page(), app_url)
+        # The favicon is set by the first script run; goto waits for that run to finish.
         tab.goto()
-        tab.page.wait_for_timeout(1500)          # the favicon is set after the first script run
+        expect(tab.page.locator("link[rel~='icon']").first).to_be_attached()
         icon = tab.page.eval_on_selector("link[rel~='icon']", "e => e.href")
     finally:
         context.close()

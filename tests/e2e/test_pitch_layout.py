@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+pytestmark = pytest.mark.e2e
+
 # Presets whose pitch shows five cards (serving, margin, per user, runway, devices at peak): the
 # narrowest columns. Ids, so the check holds whatever the presets' figures become.
 FIVE_CARD_PRESETS = ("autonomous-driving", "vision")
@@ -57,7 +59,7 @@ def layout_problems(metrics: list[dict]) -> list[str]:
 def test_pitch_metrics_never_overlap_or_overflow(tab, lang):
     for preset in FIVE_CARD_PRESETS:
         tab.goto("pitch", pitch_id=preset, lang=LANGS[lang])
-        tab.page.get_by_test_id("stMetricValue").first.wait_for()
+        tab.wait_idle()
         metrics = tab.page.evaluate(_MEASURE)
         tab.screenshot(f"pitch-layout-{preset}-{lang}-{tab.viewport_name}")
         assert len(metrics) == 5, f"{preset}: expected five metric cards, got {len(metrics)}"

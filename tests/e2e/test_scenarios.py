@@ -9,8 +9,11 @@ import subprocess
 from urllib.parse import urlencode
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import SHOTS
+
+pytestmark = pytest.mark.e2e
 
 
 def _watch_stcore_404(tab) -> list[str]:
@@ -40,18 +43,18 @@ def _shot(tab, name: str, height: int = 3400, plots: int = 0) -> None:
     the run to finish and for ``plots`` charts, so no half-drawn page is kept."""
     tab.wait_idle()
     if plots:
-        tab.page.wait_for_function(f"() => document.querySelectorAll('.js-plotly-plot').length >= {plots}",
-                                   timeout=60_000)
+        expect(tab.page.locator(".js-plotly-plot").nth(plots - 1)).to_be_attached(timeout=60_000)
     size = tab.page.viewport_size
     tab.page.set_viewport_size({"width": size["width"], "height": height if size["width"] > 600 else height * 2})
-    tab.page.wait_for_timeout(700)  # let plotly resize
+    tab.next_frames(3)  # let plotly resize
     tab.screenshot(name)
     tab.page.set_viewport_size(size)
 
 
 def _verdict(tab) -> str:
     box = tab.page.get_by_test_id("stAlertContentInfo").first
-    box.wait_for()
+    expect(box).to_be_visible()
+    tab.wait_idle()
     return box.inner_text()
 
 
@@ -80,7 +83,7 @@ def test_save_reload_compare_pitch_export(tab):
     _assert_clean(tab, probes)
 
     # duplicate: the app saves a copy and switches to it; the URL carries the new id
-    tab.page.get_by_role("button", name="Duplicate as new").click()
+    tab.widget("scn_btn_duplicate").get_by_role("button").click()
     tab.page.wait_for_function("() => location.search.includes('finance-copy')", timeout=60_000)
     tab.wait_idle()
     new_id = tab.query()["scn_id"]
@@ -89,29 +92,29 @@ def test_save_reload_compare_pitch_export(tab):
     # reload by URL in the same tab: same figures
     tab.goto("scenarios", scn_id=new_id)
     assert _verdict(tab) == before
-    tab.page.get_by_text("Build vs buy").first.wait_for()
+    expect(tab.page.get_by_text("Build vs buy").first).to_be_visible()
     _shot(tab, f"scenarios-saved-{view}", plots=4)
     _assert_clean(tab, probes)
 
     # compare the preset with the saved copy (selection in the URL)
     tab.page.goto(f"{tab.base_url}/compare?" + urlencode([("cmpr_ids", "finance"), ("cmpr_ids", new_id)]))
-    tab.wait_idle()
-    tab.page.get_by_test_id("stDataFrame").first.wait_for(timeout=60_000)
+    tab.wait_rendered()
+    expect(tab.page.get_by_test_id("stDataFrame").first).to_be_visible(timeout=60_000)
     if view == "desktop":  # the grid renders only the columns in view: at 390 px the delta is off-screen
-        tab.page.get_by_text(f"Δ {new_id} vs finance").first.wait_for(state="attached", timeout=60_000)
-    tab.page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length === 3",
-                               timeout=60_000)
+        expect(tab.page.get_by_text(f"Δ {new_id} vs finance").first).to_be_attached(timeout=60_000)
+    expect(tab.page.locator(".js-plotly-plot")).to_have_count(3, timeout=60_000)
     _shot(tab, f"compare-{view}", 2000, plots=3)
     _assert_clean(tab, probes)
 
     # pitch mode and the one-page PDF
     tab.goto("pitch", pitch_id=new_id)
-    tab.page.get_by_text("Download one-page PDF").wait_for(timeout=60_000)
+    pdf_button = tab.widget("pitch_pdf").get_by_role("button")
+    expect(pdf_button).to_be_visible(timeout=60_000)
     assert tab.query().get("pitch_id") == new_id
     _shot(tab, f"pitch-{view}", 1700, plots=1)
     _assert_clean(tab, probes)
     with tab.page.expect_download(timeout=60_000) as dl:
-        tab.page.get_by_text("Download one-page PDF").click()
+        pdf_button.click()
     SHOTS.mkdir(parents=True, exist_ok=True)
     pdf_path = SHOTS / f"pitch-{view}.pdf"
     dl.value.save_as(pdf_path)
@@ -131,8 +134,7 @@ def test_upload_refuses_hostile_file_then_accepts_a_good_one(tab, tmp_path):
     bomb.write_text("a: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n")
     uploader.set_input_files(str(bomb))
     err = tab.page.get_by_test_id("stAlertContentError").first
-    err.wait_for(timeout=60_000)
-    assert "aliases" in err.inner_text()
+    expect(err).to_contain_text("aliases", timeout=60_000)
     assert tab.query()["scn_id"] == "games"  # nothing saved, still on the same scenario
 
     from scenarios.business.scenario import load_preset, to_yaml
@@ -142,10 +144,10 @@ def test_upload_refuses_hostile_file_then_accepts_a_good_one(tab, tmp_path):
     tab.page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(good))
     tab.page.wait_for_function("() => location.search.includes('from-upload')", timeout=60_000)
     tab.wait_idle()
-    tab.page.get_by_text("Uploaded game").first.wait_for(timeout=60_000)
+    expect(tab.page.get_by_text("Uploaded game").first).to_be_visible(timeout=60_000)
     # and the file downloads back as the same scenario
     with tab.page.expect_download(timeout=60_000) as dl:
-        tab.page.get_by_role("button", name="Download scenario file").click()
+        tab.widget("scn_btn_download").get_by_role("button").click()
     path = tmp_path / "down.yaml"
     dl.value.save_as(path)
     from scenarios.business.scenario import load
