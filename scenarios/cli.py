@@ -33,7 +33,8 @@ FLAG_OF = {"model": "--model", "hardware": "--hardware", "weights": "--weights",
            "rate": "--rate", "ttft_ms": "--ttft-ms", "tpot_ms": "--tpot-ms", "e2e_ms": "--e2e-ms",
            "max_devices": "--max-devices", "prefix_cache_hit": "--prefix-cache-hit",
            "latency_ms": "--latency-ms", "api": "--api", "output": "--output",
-           "from_csv": "--from-csv"}
+           "from_csv": "--from-csv", "parallel": "--parallel", "speculative": "--speculative",
+           "spec_acceptance": "--spec-acceptance"}
 
 
 class CliError(Exception):
@@ -77,7 +78,8 @@ def _cmd_inference(a) -> int:
     req = InferenceRequest(model=a.model, hardware=a.hardware, weights=a.weights, kv_cache=a.kv_cache,
                            runtime=a.runtime, batch=a.batch, prompt_tokens=a.prompt_tokens,
                            output_tokens=a.output_tokens, devices=a.devices, price_per_hour=a.price_per_hour,
-                           utilisation=a.utilisation)
+                           utilisation=a.utilisation, parallel=a.parallel, prefix_cache_hit=a.prefix_cache_hit,
+                           speculative=a.speculative, spec_acceptance=a.spec_acceptance)
     est = estimate_inference(req)
     print(render.to_json(est.to_dict()) if a.json else render.inference_text(est.to_dict()))
     return 0
@@ -250,6 +252,21 @@ def _number(kind: str, name: str, **limits):
     return conv
 
 
+def _serving_options(inf):
+    """ARCHITECTURE 4.3: how the devices split one replica, the prefix cache, speculative decoding."""
+    inf.add_argument("--parallel", type=_text("parallel", 16), default=None,
+                     help="tp, pp, layer or ep (default: layer on llama.cpp, tp elsewhere)")
+    inf.add_argument("--prefix-cache-hit", dest="prefix_cache_hit", default=0.0,
+                     type=_number("float", "prefix_cache_hit", minimum=0, maximum=1),
+                     help="share of each prompt served from the prefix cache (0-1)")
+    inf.add_argument("--speculative", type=_text("speculative", 200), default="none",
+                     help="none, eagle, mtp or draft:MODEL_ID")
+    inf.add_argument("--spec-acceptance", dest="spec_acceptance", default=None,
+                     type=_number("float", "spec_acceptance", minimum=0, maximum=1),
+                     help="share of drafted tokens accepted (0-1; default: the method's published figure)")
+    return inf
+
+
 def _batch(text):
     """--batch N, or 'max' (the throughput-optimal concurrency that fits one replica)."""
     return "max" if str(text).strip().lower() == "max" else _number("int", "batch")(text)
@@ -277,7 +294,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     est = sub.add_parser("estimate", help="serving or training estimates")
     est_sub = est.add_subparsers(dest="kind", required=True, parser_class=_Parser, metavar="{inference,training}")
-    inf = est_sub.add_parser("inference", help="serving speed, memory, cost and energy")
+    inf = _serving_options(est_sub.add_parser("inference", help="serving speed, memory, cost and energy"))
     inf.add_argument("--model", type=_text("model"), help="model id or path to a Hugging Face config.json")
     inf.add_argument("--hardware", type=_text("hardware"), help="hardware id or path to a device file (YAML/JSON/TOML)")
     inf.add_argument("--weights", type=_text("weights", 64), default=None, help="weight format (default fp16; bf16 without an fp16 path)")
