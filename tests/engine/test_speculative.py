@@ -55,3 +55,11 @@ def test_mtp_and_draft_models_and_the_acceptance_flag():
 ])
 def test_bad_speculation_input_is_one_line(args, words):
     assert_one_line_error(("estimate", "inference", *REQ, *args), *words)
+
+
+def test_the_text_report_names_the_split_and_the_options():
+    from tests.engine.cli_inproc import cli
+    rc, out, err = cli("estimate", "inference", *REQ, "--parallel", "pp", "--speculative", "mtp",
+                       "--prefix-cache-hit", "0.25")
+    assert rc == 0, err
+    assert "devices 4, pp split" in out and "prefix cache hit 0.25" in out and "speculative mtp (acceptance 0.875" in out
