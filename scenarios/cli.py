@@ -70,6 +70,9 @@ def _cmd_inference(a) -> int:
     if not a.model or not a.hardware:
         raise CliError("venture-lab estimate inference: --model and --hardware are required (or --from-csv FILE)")
     if _per_input(a.model):
+        if a.parallel or a.prefix_cache_hit or a.speculative.strip().lower() != "none" or a.spec_acceptance is not None:
+            raise VentureLabError("parallel", "--parallel, --prefix-cache-hit and --speculative apply to models "
+                                  "that generate tokens", got=a.model)
         return _cmd_per_input(a)
     if a.rate is not None or a.latency_ms is not None or a.api is not None:
         raise VentureLabError("rate", "--rate, --latency-ms and --api compare per-input models (tabular, trees, "

@@ -63,3 +63,8 @@ def test_the_text_report_names_the_split_and_the_options():
                        "--prefix-cache-hit", "0.25")
     assert rc == 0, err
     assert "devices 4, pp split" in out and "prefix cache hit 0.25" in out and "speculative mtp (acceptance 0.875" in out
+
+
+def test_per_input_models_refuse_the_token_options():
+    assert_one_line_error(("estimate", "inference", "--model", "resnet-50", "--hardware", "aws-c7i-8xlarge",
+                           "--speculative", "eagle"), "generate tokens")
