@@ -219,7 +219,7 @@ def _add_plan(sub) -> None:
     pl.add_argument("--runtime", default=None, help="vllm, tensorrt-llm, llama.cpp or mlc")
     pl.add_argument("--max-devices", dest="max_devices", type=_number("int", "max_devices"), default=8)
     pl.add_argument("--prefix-cache-hit", dest="prefix_cache_hit", type=_number("float", "prefix_cache_hit"),
-                    default=0.0, help="share of each prompt served from the prefix cache (0-1)")
+                    default=0.0, help="share of each prompt served from the prefix cache (0 up to 1, 1 excluded)")
     pl.add_argument("--price-per-hour", dest="price_per_hour", type=_number("float", "price_per_hour"), default=None,
                     help="USD per device-hour, replacing the catalog's (a scenario target's own price)")
     pl.add_argument("--json", action="store_true")
@@ -261,7 +261,7 @@ def _serving_options(inf):
                      help="tp, pp, layer or ep (default: layer on llama.cpp, tp elsewhere)")
     inf.add_argument("--prefix-cache-hit", dest="prefix_cache_hit", default=0.0,
                      type=_number("float", "prefix_cache_hit", minimum=0, maximum=1),
-                     help="share of each prompt served from the prefix cache (0-1)")
+                     help="share of each prompt served from the prefix cache (0 up to 1, 1 excluded)")
     inf.add_argument("--speculative", type=_text("speculative", 200), default="none",
                      help="none, eagle, mtp or draft:MODEL_ID")
     inf.add_argument("--spec-acceptance", dest="spec_acceptance", default=None,

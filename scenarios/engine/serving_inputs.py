@@ -317,7 +317,7 @@ def resolve_requests(model, hardware, weights, kv_cache, runtime, batch, prompt_
         errors.mark_row(r, VentureLabError("model", "is a per-input model: its figures are per input "
                                            "(latency_ms, inputs_per_s), not per token", got=model_obj[r].id))
     parallel = resolve_parallel(parallel, rt, m.experts, n, errors)
-    hit = resolve_share(prefix_cache_hit, "prefix_cache_hit", n, errors)
+    hit = resolve_share(prefix_cache_hit, "prefix_cache_hit", n, errors, one_allowed=False)
     spec = resolve_speculative(speculative, spec_acceptance, m, n, errors)
     return ResolvedRequests(
         parallel=parallel, prefix_cache_hit=np.where(np.isnan(hit), 0.0, hit), spec=spec,

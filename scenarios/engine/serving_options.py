@@ -83,8 +83,9 @@ def resolve_parallel(parallel, runtime: np.ndarray, experts: np.ndarray, n: int,
     return out
 
 
-def resolve_share(values, name: str, n: int, errors) -> np.ndarray:
-    """A share in 0..1 per row (None -> NaN: the caller's default)."""
+def resolve_share(values, name: str, n: int, errors, one_allowed: bool = True) -> np.ndarray:
+    """A share in 0..1 per row (None -> NaN: the caller's default); ``one_allowed=False`` refuses 1
+    (a prompt wholly in the prefix cache still computes its last token, as `plan` refuses it)."""
     items, inv = _items(values, n)
     out = np.full(n, np.nan)
     for k, v in enumerate(items):
@@ -94,8 +95,9 @@ def resolve_share(values, name: str, n: int, errors) -> np.ndarray:
             x = float(v)
         except (TypeError, ValueError):
             x = np.nan
-        if not (0.0 <= x <= 1.0):
-            errors.mark(inv == k, VentureLabError(name, "must be a number in 0..1", got=v, accepted="0..1"))
+        if not (0.0 <= x <= 1.0) or (x == 1.0 and not one_allowed):
+            span = "0..1" if one_allowed else "0..1 (1 excluded)"
+            errors.mark(inv == k, VentureLabError(name, f"must be a number in {span}", got=v, accepted=span))
             continue
         out[inv == k] = x
     return out

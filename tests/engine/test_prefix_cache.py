@@ -27,6 +27,6 @@ def test_cached_prompts_shorten_ttft_under_continuous_batching():
     assert most["throughput_tokens_per_s"] > none["throughput_tokens_per_s"]
 
 
-@pytest.mark.parametrize("bad", ["1.5", "-0.1", "lots", "nan"])
+@pytest.mark.parametrize("bad", ["1.5", "1", "-0.1", "lots", "nan"])
 def test_a_share_outside_0_1_is_one_line(bad):
     assert_one_line_error(("estimate", "inference", *REQ, "--prefix-cache-hit", bad), "prefix_cache_hit")
