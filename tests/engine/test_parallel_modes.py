@@ -58,6 +58,7 @@ def test_bad_split_is_one_line_and_the_csv_column_matches_the_flag(tmp_path):
     path.write_text("model,hardware,devices,batch,parallel\nllama-3-70b,nvidia-h100-sxm,4,64,pp\n"
                     "llama-3-70b,nvidia-h100-sxm,2,1,ep\n")
     rc, out, err = cli("estimate", "inference", "--from-csv", str(path), "--json")
+    assert rc == 0, err
     rows = [json.loads(x) for x in out.splitlines()]
     one = estimate(*BIG, "--devices", "4", "--batch", "64", "--parallel", "pp")
     assert rows[0]["inputs"]["parallel"] == "pp" and rows[0]["throughput_tokens_per_s"] == one["throughput_tokens_per_s"]

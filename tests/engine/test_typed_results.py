@@ -13,8 +13,14 @@ import pandas as pd
 import pytest
 
 from scenarios.engine import catalog, serving, speed
-from scenarios.engine.estimate import (INPUT_COLUMNS, OPTION_COLUMNS, OUTPUT_FIELDS, RECORD_COLUMNS, InferenceEstimate,
-                                       ServingColumns)
+from scenarios.engine.estimate import (
+    INPUT_COLUMNS,
+    OPTION_COLUMNS,
+    OUTPUT_FIELDS,
+    RECORD_COLUMNS,
+    InferenceEstimate,
+    ServingColumns,
+)
 from scenarios.engine.serving_core import serving_arrays
 from scenarios.errors import VentureLabError
 
