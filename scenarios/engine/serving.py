@@ -64,7 +64,8 @@ class InferenceRequest:
 
 
 REQUEST_FIELDS = tuple(f.name for f in fields(InferenceRequest))
-_MAX_BATCH_ARGS = ("model", "hardware", "weights", "kv_cache", "runtime", "prompt_tokens", "output_tokens", "devices")
+_MAX_BATCH_ARGS = ("model", "hardware", "weights", "kv_cache", "runtime", "prompt_tokens", "output_tokens", "devices",
+                   "parallel", "speculative")
 
 
 def _clean(v):

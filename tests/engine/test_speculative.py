@@ -68,3 +68,10 @@ def test_the_text_report_names_the_split_and_the_options():
 def test_per_input_models_refuse_the_token_options():
     assert_one_line_error(("estimate", "inference", "--model", "resnet-50", "--hardware", "aws-c7i-8xlarge",
                            "--speculative", "eagle"), "generate tokens")
+
+
+def test_batch_max_leaves_room_for_the_draft_model():
+    req = ("--model", "llama-3-8b", "--hardware", "nvidia-l4", "--batch", "max")
+    plain, spec = estimate(*req), estimate(*req, "--speculative", "draft:llama-3.2-1b")
+    assert spec["fits"] and plain["fits"]
+    assert spec["inputs"]["batch"] < plain["inputs"]["batch"]
