@@ -33,7 +33,8 @@ FLAG_OF = {"model": "--model", "hardware": "--hardware", "weights": "--weights",
            "rate": "--rate", "ttft_ms": "--ttft-ms", "tpot_ms": "--tpot-ms", "e2e_ms": "--e2e-ms",
            "max_devices": "--max-devices", "prefix_cache_hit": "--prefix-cache-hit",
            "latency_ms": "--latency-ms", "api": "--api", "output": "--output",
-           "from_csv": "--from-csv"}
+           "from_csv": "--from-csv", "parallel": "--parallel", "speculative": "--speculative",
+           "spec_acceptance": "--spec-acceptance"}
 
 
 class CliError(Exception):
@@ -69,6 +70,9 @@ def _cmd_inference(a) -> int:
     if not a.model or not a.hardware:
         raise CliError("venture-lab estimate inference: --model and --hardware are required (or --from-csv FILE)")
     if _per_input(a.model):
+        if a.parallel or a.prefix_cache_hit or a.speculative.strip().lower() != "none" or a.spec_acceptance is not None:
+            raise VentureLabError("parallel", "--parallel, --prefix-cache-hit and --speculative apply to models "
+                                  "that generate tokens", got=a.model)
         return _cmd_per_input(a)
     if a.rate is not None or a.latency_ms is not None or a.api is not None:
         raise VentureLabError("rate", "--rate, --latency-ms and --api compare per-input models (tabular, trees, "
@@ -77,7 +81,8 @@ def _cmd_inference(a) -> int:
     req = InferenceRequest(model=a.model, hardware=a.hardware, weights=a.weights, kv_cache=a.kv_cache,
                            runtime=a.runtime, batch=a.batch, prompt_tokens=a.prompt_tokens,
                            output_tokens=a.output_tokens, devices=a.devices, price_per_hour=a.price_per_hour,
-                           utilisation=a.utilisation)
+                           utilisation=a.utilisation, parallel=a.parallel, prefix_cache_hit=a.prefix_cache_hit,
+                           speculative=a.speculative, spec_acceptance=a.spec_acceptance)
     est = estimate_inference(req)
     print(render.to_json(est.to_dict()) if a.json else render.inference_text(est.to_dict()))
     return 0
@@ -214,7 +219,7 @@ def _add_plan(sub) -> None:
     pl.add_argument("--runtime", default=None, help="vllm, tensorrt-llm, llama.cpp or mlc")
     pl.add_argument("--max-devices", dest="max_devices", type=_number("int", "max_devices"), default=8)
     pl.add_argument("--prefix-cache-hit", dest="prefix_cache_hit", type=_number("float", "prefix_cache_hit"),
-                    default=0.0, help="share of each prompt served from the prefix cache (0-1)")
+                    default=0.0, help="share of each prompt served from the prefix cache (0 up to 1, 1 excluded)")
     pl.add_argument("--price-per-hour", dest="price_per_hour", type=_number("float", "price_per_hour"), default=None,
                     help="USD per device-hour, replacing the catalog's (a scenario target's own price)")
     pl.add_argument("--json", action="store_true")
@@ -250,6 +255,21 @@ def _number(kind: str, name: str, **limits):
     return conv
 
 
+def _serving_options(inf):
+    """ARCHITECTURE 4.3: how the devices split one replica, the prefix cache, speculative decoding."""
+    inf.add_argument("--parallel", type=_text("parallel", 16), default=None,
+                     help="tp, pp, layer or ep (default: layer on llama.cpp, tp elsewhere)")
+    inf.add_argument("--prefix-cache-hit", dest="prefix_cache_hit", default=0.0,
+                     type=_number("float", "prefix_cache_hit", minimum=0, maximum=1),
+                     help="share of each prompt served from the prefix cache (0 up to 1, 1 excluded)")
+    inf.add_argument("--speculative", type=_text("speculative", 200), default="none",
+                     help="none, eagle, mtp or draft:MODEL_ID")
+    inf.add_argument("--spec-acceptance", dest="spec_acceptance", default=None,
+                     type=_number("float", "spec_acceptance", minimum=0, maximum=1),
+                     help="share of drafted tokens accepted (0-1; default: the method's published figure)")
+    return inf
+
+
 def _batch(text):
     """--batch N, or 'max' (the throughput-optimal concurrency that fits one replica)."""
     return "max" if str(text).strip().lower() == "max" else _number("int", "batch")(text)
@@ -277,7 +297,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     est = sub.add_parser("estimate", help="serving or training estimates")
     est_sub = est.add_subparsers(dest="kind", required=True, parser_class=_Parser, metavar="{inference,training}")
-    inf = est_sub.add_parser("inference", help="serving speed, memory, cost and energy")
+    inf = _serving_options(est_sub.add_parser("inference", help="serving speed, memory, cost and energy"))
     inf.add_argument("--model", type=_text("model"), help="model id or path to a Hugging Face config.json")
     inf.add_argument("--hardware", type=_text("hardware"), help="hardware id or path to a device file (YAML/JSON/TOML)")
     inf.add_argument("--weights", type=_text("weights", 64), default=None, help="weight format (default fp16; bf16 without an fp16 path)")

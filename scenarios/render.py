@@ -57,7 +57,7 @@ def inference_text(d: dict) -> str:
     i = d["inputs"]
     lines = [f"{i['model']} on {i['hardware']} ({i['weights']} weights, {i['kv_cache']} KV, runtime "
              f"{d['runtime']}, batch {i['batch']}, prompt {i['prompt_tokens']}, output {i['output_tokens']}, "
-             f"devices {i['devices']})",
+             f"devices {i['devices']}{_split(i)})",
              f"  memory: weights {_fig(d['weights_gb'], ' GB')}, KV {_fig(d['kv_cache_gb'], ' GB')}, working "
              f"{_fig(d['working_memory_gb'], ' GB')}, total {_fig(d['total_memory_gb'], ' GB')}; fits: "
              f"{_fig(d['fits'])}; devices needed {d['devices_needed']}; max batch {d['max_batch']}"]
@@ -68,7 +68,25 @@ def inference_text(d: dict) -> str:
     lines.append(f"  bound: prefill {d['bound_prefill']}, decode {d['bound_decode']}; arithmetic intensity "
                  f"{_fig(d['arithmetic_intensity'])} FLOP/B vs ridge {_fig(d['ridge_point'])}")
     lines.append(f"  speed model: {d['basis']}")
-    return "\n".join(lines)
+    options = _options(d)
+    return "\n".join(lines + ([options] if options else []))
+
+
+def _split(i: dict) -> str:
+    """How the devices split the replica (ARCHITECTURE 4.3), shown where there are several."""
+    return f", {i['parallel']} split" if i.get("parallel") and i["devices"] > 1 else ""
+
+
+def _options(d: dict) -> str:
+    """The prefix cache and speculative decoding, where the request uses them."""
+    i, parts = d["inputs"], []
+    if i.get("prefix_cache_hit"):
+        parts.append(f"prefix cache hit {_fig(i['prefix_cache_hit'])}")
+    if i.get("speculative") not in (None, "none"):
+        gain = next((a["value"] for a in d["assumptions"] if a["name"] == "spec_decode_speedup"), None)
+        parts.append(f"speculative {i['speculative']} (acceptance {_fig(i['spec_acceptance'])}, "
+                     f"decode x{_fig(gain)} at this batch)")
+    return "  serving options: " + "; ".join(parts) if parts else ""
 
 
 _PER_INPUT_LINES = (("latency_ms", " ms"), ("inputs_per_s", " inputs/s"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from scenarios.engine import batching
+from scenarios.engine import batching, replica_split
 from scenarios.engine.memory import split_weight_bytes
 from scenarios.engine.serving_core import memory_stage
 from scenarios.engine.serving_inputs import resolve_requests
@@ -23,14 +23,17 @@ def is_max(value) -> bool:
 
 
 def best_concurrency(model, hardware, weights=None, kv_cache=None, runtime=None, prompt_tokens=512,
-                     output_tokens=128, devices=1) -> np.ndarray:
+                     output_tokens=128, devices=1, parallel=None, speculative=None) -> np.ndarray:
     """The concurrency ``--batch max`` runs at, per row (at least 1; rows that cannot run get 1 and
-    their error from the estimate itself)."""
+    their error from the estimate itself).  The weights held include a speculative draft's and, under
+    expert parallel, the shared weights replicated on every device (as the estimate's memory)."""
     r = resolve_requests(model, hardware, weights, kv_cache, runtime, 1, prompt_tokens, output_tokens,
-                         devices, None, 0.5, None)
+                         devices, None, 0.5, None, parallel=parallel, speculative=speculative)
     m = r.m
     weights_bytes = split_weight_bytes(m.params - m.experts * r.expert_params, m.experts * r.expert_params,
-                                       r.bits, r.expert_only)
+                                       r.bits, r.expert_only) + r.spec.draft_params * r.bits / 8.0
+    weights_bytes = weights_bytes + np.where(replica_split.expert_rows(r),
+                                             (r.devices - 1.0) * replica_split.shared_weight_bytes(r), 0.0)
     paged = batching.max_concurrency(m, r.hw.usable_bytes, r.hw.overhead_gb * 1e9, r.devices, weights_bytes,
                                      r.act_bytes, r.prompt_tokens, r.output_tokens, r.kv_bits, r.runtime)
     static = memory_stage(r).max_batch

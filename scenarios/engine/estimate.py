@@ -107,13 +107,17 @@ OUTPUT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(InferenceEstimate)
 INTEGER_FIELDS = ("devices_needed", "max_batch")
 # The request as the core resolved it (ids, defaults filled in), one column each.
 INPUT_COLUMNS = ("model", "hardware", "weights", "kv_cache", "runtime", "batch", "prompt_tokens",
-                 "output_tokens", "devices", "price_per_hour", "utilisation")
+                 "output_tokens", "devices", "price_per_hour", "utilisation", "parallel", "prefix_cache_hit",
+                 "speculative", "spec_acceptance")
+# What the serving options did, for the assumptions (ARCHITECTURE 4.3): speculation's drafted tokens
+# per step, the draft's cost per target step, and its speed-up of decode at the row's batch.
+OPTION_COLUMNS = ("spec_draft_tokens", "spec_draft_cost", "spec_speedup")
 # Columns for building one estimate's assumptions: the resolved catalog records and class.
 RECORD_COLUMNS = ("hw_class", "hardware_obj", "model_obj")
 
 ServingColumns = make_dataclass(
     "ServingColumns",
-    [(name, np.ndarray) for name in (*INPUT_COLUMNS, *RECORD_COLUMNS, *OUTPUT_FIELDS, "error")],
+    [(name, np.ndarray) for name in (*INPUT_COLUMNS, *OPTION_COLUMNS, *RECORD_COLUMNS, *OUTPUT_FIELDS, "error")],
     frozen=True,
     namespace={"__doc__": (
         "Serving estimates for many requests: one numpy array per field, row i is request i.\n\n"

@@ -15,11 +15,12 @@ import numpy as np
 from scenarios.engine import speed
 from scenarios.engine.assumption import Assumption, result_dict
 from scenarios.engine.catalog import get_format, get_hardware, get_model, load_models
-from scenarios.engine.estimate import INTEGER_FIELDS, OUTPUT_FIELDS, InferenceEstimate, ServingColumns
+from scenarios.engine.estimate import INTEGER_FIELDS, OPTION_COLUMNS, OUTPUT_FIELDS, InferenceEstimate, ServingColumns
 from scenarios.engine.concurrency import best_concurrency, is_max
 from scenarios.engine.memory import RUNTIME_OVERHEAD_GB
 from scenarios.engine.serving_core import ALLREDUCE_LATENCY_S, serving_arrays
 from scenarios.engine.serving_inputs import RUNTIMES_BY_CLASS, SINGLE_DEVICE_CLASSES
+from scenarios.engine.serving_options import option_assumptions
 from scenarios.errors import VentureLabError
 from scenarios.units import parse_number
 
@@ -56,10 +57,15 @@ class InferenceRequest:
     devices: int = 1
     price_per_hour: float | None = None
     utilisation: float = 0.5
+    parallel: str | None = None   # tp, pp, layer or ep; None: layer on llama.cpp, tp elsewhere (ARCHITECTURE 4.3)
+    prefix_cache_hit: float = 0.0     # share of each prompt served from the prefix cache (0-1)
+    speculative: str = "none"         # none, eagle, mtp or draft:MODEL_ID
+    spec_acceptance: float | None = None   # share of drafted tokens accepted; None: the method's figure
 
 
 REQUEST_FIELDS = tuple(f.name for f in fields(InferenceRequest))
-_MAX_BATCH_ARGS = ("model", "hardware", "weights", "kv_cache", "runtime", "prompt_tokens", "output_tokens", "devices")
+_MAX_BATCH_ARGS = ("model", "hardware", "weights", "kv_cache", "runtime", "prompt_tokens", "output_tokens", "devices",
+                   "parallel", "speculative")
 
 
 def _clean(v):
@@ -107,7 +113,7 @@ def _base_assumptions(values: dict, inputs: dict, hw) -> list[Assumption]:
     ]
 
 
-def _assumptions(values: dict, inputs: dict, hw, model) -> tuple[Assumption, ...]:
+def _assumptions(values: dict, inputs: dict, hw, model, options: dict) -> tuple[Assumption, ...]:
     """The base assumptions, then those that apply to this request only."""
     out = _base_assumptions(values, inputs, hw)
     if values["price_per_hour_used"] is not None:
@@ -124,6 +130,7 @@ def _assumptions(values: dict, inputs: dict, hw, model) -> tuple[Assumption, ...
         out.append(Assumption("context_length_exceeded", model.context_length, "tokens",
                               "prompt + output exceed the model's trained context: speed is estimated, "
                               "output quality is not guaranteed"))
+    out += option_assumptions(inputs, options, hw)
     if hw.derived:
         out.append(Assumption("derived_hardware_fields", ", ".join(hw.derived), "", hw.notes[:300]))
     return tuple(out)
@@ -139,7 +146,8 @@ def _row_estimate(cols: ServingColumns, i: int, given_price) -> InferenceEstimat
         inputs[k] = int(inputs[k])
     inputs["price_per_hour"] = given_price
     return InferenceEstimate(**values, inputs=inputs, runtime=inputs["runtime"],
-                             assumptions=_assumptions(values, inputs, cols.hardware_obj[i], cols.model_obj[i]))
+                             assumptions=_assumptions(values, inputs, cols.hardware_obj[i], cols.model_obj[i],
+                                                      {k: _clean(getattr(cols, k)[i]) for k in OPTION_COLUMNS}))
 
 
 def estimate_inference(req: InferenceRequest) -> InferenceEstimate:
@@ -175,10 +183,10 @@ def _table_column(df, name: str, pre_err: np.ndarray):
     if name not in df.columns:
         return default
     codes, uniques = pd.factorize(df[name].to_numpy(dtype=object), use_na_sentinel=True)
-    if name in ("model", "hardware", "weights", "kv_cache", "runtime"):
+    if name in ("model", "hardware", "weights", "kv_cache", "runtime", "parallel", "speculative"):
         texts = np.array([None if _blank(v) else str(v).strip() for v in uniques] + [None], dtype=object)
         return texts[codes]                       # code -1 (a missing cell) takes the trailing None
-    fallback = np.nan if name == "price_per_hour" else float(default)
+    fallback = np.nan if default is None else float(default)
     parsed = np.full(len(uniques) + 1, fallback, dtype=float)
     errors: dict[int, VentureLabError] = {}
     for k, v in enumerate(uniques):

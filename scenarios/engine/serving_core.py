@@ -16,13 +16,13 @@ tokens/s, $, joules and battery.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from scenarios.engine import batching, speed
+from scenarios.engine import batching, replica_split, speculative, speed
 from scenarios.engine.estimate import BAND_SUFFIXES, RECORD_COLUMNS, ServingColumns
-from scenarios.engine.flops import decode_flops_per_token, matmul_params, prefill_flops
+from scenarios.engine.flops import decode_flops_per_token, prefill_flops
 from scenarios.engine.memory import (kv_cache_bytes, kv_values_per_token_per_layer, mean_cached_token_layers,
                                      split_weight_bytes, working_memory_bytes)
 from scenarios.engine.serving_inputs import ResolvedRequests, resolve_requests
@@ -66,9 +66,10 @@ class Times:
     """Seconds per prefill and per decode step, expected / low / high (in BAND_SUFFIXES order)."""
 
     prediction: speed.SpeedPrediction      # the roofline on the N devices, before communication
-    comm_s_per_step: np.ndarray            # tensor-parallel all-reduces of one decode step
+    comm_s_per_step: np.ndarray            # the split's communication of one decode step
     prefill_s: tuple[np.ndarray, np.ndarray, np.ndarray]
     decode_s: tuple[np.ndarray, np.ndarray, np.ndarray]
+    spec_multiplier: np.ndarray            # decode time per token with speculation / without (1: none)
 
 
 def memory_stage(r: ResolvedRequests) -> Memory:
@@ -77,22 +78,24 @@ def memory_stage(r: ResolvedRequests) -> Memory:
     ctx = P + r.output_tokens
     experts = m.experts
     weights = split_weight_bytes(m.params - experts * r.expert_params, experts * r.expert_params,
-                                 r.bits, r.expert_only)
+                                 r.bits, r.expert_only) + r.spec.draft_params * r.bits / 8.0
     kv = kv_cache_bytes(m, ctx, B, r.kv_bits)
     acts = working_memory_bytes(m, B, np.maximum(P, 1.0), r.act_bytes, 0.0)
     overhead = r.hw.overhead_gb * 1e9
     room = r.hw.usable_bytes - overhead
+    # expert parallel replicates the shared weights on every device (replica_split.py)
+    copies = np.where(replica_split.expert_rows(r), (N - 1.0) * replica_split.shared_weight_bytes(r), 0.0)
     need = np.where(room > 0, np.ceil((weights + kv + acts) / np.maximum(room, 1.0)), np.inf)
     # whole nodes: 1, 2, 4 or 8 devices, then multiples of 8
     pow2 = 2.0 ** np.ceil(np.log2(np.maximum(need, 1.0)))
     per_seq = kv_cache_bytes(m, ctx, 1.0, r.kv_bits) + working_memory_bytes(m, 1.0, np.maximum(P, 1.0),
                                                                              r.act_bytes, 0.0)
-    per_device = (weights + kv + acts) / N + overhead
+    per_device = (weights + copies + kv + acts) / N + overhead
     return Memory(
         weights=weights, kv_cache=kv, activations=acts, working=acts + overhead * N, per_device=per_device,
         fits=per_device <= r.hw.usable_bytes,
         devices_needed=np.where(need <= 8, pow2, np.ceil(need / 8.0) * 8.0),
-        max_batch=np.floor(np.maximum(room * N - weights, 0.0) / np.maximum(per_seq, 1.0)),
+        max_batch=np.floor(np.maximum(room * N - weights - copies, 0.0) / np.maximum(per_seq, 1.0)),
         # Beyond the trained context the model still runs (RoPE extrapolates, quality degrades): the
         # estimate is computed and flagged, not refused.
         within_context=~((m.context > 0) & (ctx > m.context) & m.token_model))
@@ -101,58 +104,67 @@ def memory_stage(r: ResolvedRequests) -> Memory:
 def work_stage(r: ResolvedRequests) -> Work:
     """FLOPs and bytes read.  MoE: the shared weights plus the experts a step touches."""
     m, B, P = r.m, r.batch, r.prompt_tokens
-    experts, k = m.experts, m.experts_per_token
-    shared = np.maximum(matmul_params(m) - k * r.expert_params, 0.0)   # dense: every matmul weight
-
-    def touched(tokens):   # expected distinct experts hit by `tokens` routed tokens (uniform routing)
-        return experts * (1.0 - (1.0 - k / np.maximum(experts, 1.0)) ** np.maximum(tokens, 1.0))
-
     kv_read = (kv_values_per_token_per_layer(m) * mean_cached_token_layers(m, P, P + np.maximum(r.output_tokens, 1.0))
                * r.kv_bits / 8.0)
+    cached = 1.0 - r.prefix_cache_hit          # prompt tokens found in the prefix cache are not prefilled
     return Work(
-        prefill_flops=prefill_flops(m, P, B), decode_flops_per_token=decode_flops_per_token(m, P, r.output_tokens),
-        weight_bytes_per_step=split_weight_bytes(shared, touched(B) * r.expert_params, r.bits, r.expert_only),
-        weight_bytes_prefill=split_weight_bytes(shared, touched(B * P) * r.expert_params, r.bits, r.expert_only),
+        prefill_flops=prefill_flops(m, P, B) * cached,
+        decode_flops_per_token=decode_flops_per_token(m, P, r.output_tokens),
+        weight_bytes_per_step=replica_split.step_weight_bytes(r, B),
+        weight_bytes_prefill=replica_split.step_weight_bytes(r, B * P * cached),
         kv_bytes_per_token_read=kv_read)
 
 
 def compute_devices(r: ResolvedRequests) -> np.ndarray:
-    """Devices whose bandwidth and peaks add up for one token: N under tensor parallel, 1 under
-    llama.cpp's layer split (the layers run one device after another)."""
-    return np.where((r.runtime == "llama.cpp") & (r.devices > 1), 1.0, r.devices)
+    """Devices whose bandwidth and peaks add up for one step (scenarios/engine/replica_split.py)."""
+    return replica_split.compute_devices(r)
+
+
+def _roofline(r: ResolvedRequests, w: Work, v: replica_split.DeviceView, decode_flops, factors):
+    hw, N = r.hw, compute_devices(r)
+    return speed.predict(r.hw_class, r.runtime, r.weights, prefill_flops=v.prefill_flops,
+                         decode_flops_per_token=decode_flops, weight_bytes=v.weight_bytes,
+                         kv_bytes_read_per_token=w.kv_bytes_per_token_read, bandwidth_bytes_s=hw.bandwidth_bytes_s * N,
+                         batch=v.batch, layers=np.maximum(r.m.layers, 1.0), peak_fp32=hw.peak_fp32 * N,
+                         peak_fp16=hw.peak_fp16 * N, peak_int8=hw.peak_int8 * N, fp8_capable=hw.fp8_capable,
+                         peak_int4=hw.peak_int4 * N, fp4_capable=hw.fp4_capable, factors=factors)
 
 
 def times_stage(r: ResolvedRequests, w: Work, factors=None) -> Times:
-    """Roofline times on N devices' bandwidth and peaks, plus tensor parallel's 2 all-reduces per
-    layer (ring: 2 (N - 1) / N of the activations each) and MoE prefill's extra expert reads.
-
-    llama.cpp splits layers instead (its default ``--split-mode layer``, ARCHITECTURE 4.3): each
-    device runs its share of the layers one after another, so a token takes one device's time
-    (bandwidth and peaks are not multiplied) plus N - 1 hand-offs of the activations."""
-    m, B, P, hw = r.m, r.batch, r.prompt_tokens, r.hw
-    layer_split = (r.runtime == "llama.cpp") & (r.devices > 1)
+    """Roofline times of the busiest device set under each row's split, plus the split's
+    communication (scenarios/engine/replica_split.py: tensor parallel's all-reduces, the layer /
+    pipeline hand-offs, expert parallel's all-to-all) and MoE prefill's extra expert reads; with
+    speculative decoding each decode step's time x the speculative multiplier
+    (scenarios/engine/speculative.py).  A cached prompt prefix is neither computed nor sent."""
+    m, P, hw = r.m, r.prompt_tokens, r.hw
     N = compute_devices(r)
-    sp = speed.predict(r.hw_class, r.runtime, r.weights, prefill_flops=w.prefill_flops,
-                       decode_flops_per_token=w.decode_flops_per_token, weight_bytes=w.weight_bytes_per_step,
-                       kv_bytes_read_per_token=w.kv_bytes_per_token_read, bandwidth_bytes_s=hw.bandwidth_bytes_s * N,
-                       batch=B, layers=np.maximum(m.layers, 1.0), peak_fp32=hw.peak_fp32 * N,
-                       peak_fp16=hw.peak_fp16 * N, peak_int8=hw.peak_int8 * N, fp8_capable=hw.fp8_capable,
-                       peak_int4=hw.peak_int4 * N, fp4_capable=hw.fp4_capable, factors=factors)
-    ring = np.where(N > 1, 2.0 * (N - 1.0) / N, 0.0)
-    ic = hw.interconnect_bytes_s
-    hops = np.where(layer_split, r.devices - 1.0, 0.0)       # activations handed to the next device
-    comm_decode = np.where(N > 1, 2.0 * m.layers * (ring * B * m.hidden * 2.0 / ic + ALLREDUCE_LATENCY_S),
-                           hops * (B * m.hidden * 2.0 / ic + ALLREDUCE_LATENCY_S))
-    comm_prefill = np.where((N > 1) & (P > 0),
-                            2.0 * m.layers * (ring * B * P * m.hidden * 2.0 / ic + ALLREDUCE_LATENCY_S),
-                            np.where(P > 0, hops * (B * P * m.hidden * 2.0 / ic + ALLREDUCE_LATENCY_S), 0.0))
+    v = replica_split.device_view(r, w)
+    sp = _roofline(r, w, v, w.decode_flops_per_token, factors)
+    comm_decode, comm_prefill = replica_split.comm_s(r, v, P * (1.0 - r.prefix_cache_hit), ALLREDUCE_LATENCY_S)
+    comm_prefill = np.where(P > 0, comm_prefill, 0.0)
     moe = m.experts > 0
-    extra_prefill = np.where(moe & (P > 0), (w.weight_bytes_prefill - w.weight_bytes_per_step)
+    extra_prefill = np.where(moe & (P > 0), (v.weight_bytes_prefill - v.weight_bytes)
                              / (hw.bandwidth_bytes_s * N * np.maximum(sp.eff_bw, 1e-3)), 0.0)
     prefill = tuple(t + comm_prefill + extra_prefill for t in (sp.prefill_s, sp.prefill_s_low, sp.prefill_s_high))
     decode = tuple(t + comm_decode for t in (sp.decode_s_per_token, sp.decode_s_per_token_low,
                                              sp.decode_s_per_token_high))
-    return Times(prediction=sp, comm_s_per_step=comm_decode, prefill_s=prefill, decode_s=decode)
+    mult = np.ones_like(decode[0])
+    if speculative.any_speculation(r):
+        verify = _roofline(r, w, v, speculative.verify_work(r, w).decode_flops_per_token, factors)
+        mult = speculative.time_per_token_multiplier(r.spec, decode[0], verify.decode_s_per_token + comm_decode)
+        decode = tuple(t * mult for t in decode)
+    return Times(prediction=sp, comm_s_per_step=comm_decode, prefill_s=prefill, decode_s=decode, spec_multiplier=mult)
+
+
+def steady_stage(r: ResolvedRequests, w: Work, factors=None) -> tuple[batching.SteadyState, np.ndarray]:
+    """Continuous batching under each row's split, on the prompt tokens the prefix cache leaves,
+    with speculation's multiplier at that concurrency (returned too: 1 without speculation)."""
+    rp = replace(r, prompt_tokens=r.prompt_tokens * (1.0 - r.prefix_cache_hit)) if r.prefix_cache_hit.any() else r
+    ss = replica_split.steady_state(rp, w, factors, ALLREDUCE_LATENCY_S)
+    if speculative.any_speculation(r):
+        verify = replica_split.steady_state(rp, speculative.verify_work(r, w), factors, ALLREDUCE_LATENCY_S)
+        return speculative.apply_to_steady(r, ss, verify)
+    return ss, np.ones_like(r.batch)
 
 
 def speed_columns(r: ResolvedRequests, t: Times, b: batching.SteadyState) -> dict[str, np.ndarray]:
@@ -255,7 +267,8 @@ def _blank_error_rows(columns: dict[str, np.ndarray], bad: np.ndarray) -> dict[s
 
 def serving_arrays(model, hardware, weights=None, kv_cache=None, runtime=None, batch=1, prompt_tokens=512,
                    output_tokens=128, devices=1, price_per_hour=None, utilisation=0.5,
-                   factors=None, row_errors=None) -> ServingColumns:
+                   factors=None, row_errors=None, parallel=None, prefix_cache_hit=None, speculative=None,
+                   spec_acceptance=None) -> ServingColumns:
     """Serving estimates for many requests at once (each argument a scalar, a 1-D sequence or an
     :class:`~scenarios.engine.serving_inputs.Indexed`).
 
@@ -267,18 +280,26 @@ def serving_arrays(model, hardware, weights=None, kv_cache=None, runtime=None, b
     Returns :class:`ServingColumns`: one array per output field (NaN where not meaningful), the
     resolved inputs, and ``error`` (a VentureLabError per bad row, None for good rows).
     ``row_errors`` lets a caller mark rows it already found bad (e.g. an unparsable cell) with
-    their VentureLabError.
+    their VentureLabError.  ``parallel`` (tp, pp, layer, ep; None: the runtime's default),
+    ``prefix_cache_hit`` (0-1), ``speculative`` (none, eagle, mtp, draft:MODEL_ID) and
+    ``spec_acceptance`` (0-1; None: the method's published figure) are ARCHITECTURE 4.3's options.
     """
     r = resolve_requests(model, hardware, weights, kv_cache, runtime, batch, prompt_tokens, output_tokens,
-                         devices, price_per_hour, utilisation, row_errors)
+                         devices, price_per_hour, utilisation, row_errors, parallel, prefix_cache_hit, speculative,
+                         spec_acceptance)
     mem = memory_stage(r)
     w = work_stage(r)
     t = times_stage(r, w, factors)
-    speeds = speed_columns(r, t, batching.from_requests(r, w, factors, ALLREDUCE_LATENCY_S))
+    steady, steady_mult = steady_stage(r, w, factors)
+    speeds = speed_columns(r, t, steady)
+    spec_mult = np.where((r.batch > 1) & steady.continuous, steady_mult, t.spec_multiplier)
     columns = {
         "model": r.model_id, "hardware": r.hardware_id, "weights": r.weights, "kv_cache": r.kv_cache,
         "runtime": r.runtime, "batch": r.batch, "prompt_tokens": r.prompt_tokens, "output_tokens": r.output_tokens,
         "devices": r.devices, "price_per_hour": r.price_per_hour, "utilisation": r.utilisation,
+        "parallel": r.parallel, "prefix_cache_hit": r.prefix_cache_hit, "speculative": r.spec.method,
+        "spec_acceptance": r.spec.acceptance, "spec_draft_tokens": r.spec.draft_tokens,
+        "spec_draft_cost": r.spec.draft_cost, "spec_speedup": 1.0 / spec_mult,
         "hw_class": r.hw_class, "hardware_obj": r.hardware_obj, "model_obj": r.model_obj, "error": r.error,
         **memory_columns(r, mem), **speeds, **money_columns(r, t, speeds),
         **roofline_columns(r, mem, w, t),

@@ -16,6 +16,7 @@ from scenarios.engine import speed
 from scenarios.engine.catalog import Hardware, get_hardware, get_model, load_formats
 from scenarios.engine.flops import expert_params
 from scenarios.engine.memory import RUNTIME_OVERHEAD_GB, ModelArrays, expert_only_format, model_arrays
+from scenarios.engine.serving_options import SpecColumns, resolve_parallel, resolve_share, resolve_speculative
 from scenarios.errors import VentureLabError
 
 # Runtimes that exist for a hardware class (ARCHITECTURE 4.2 names); others are refused with the list.
@@ -121,6 +122,10 @@ class ResolvedRequests:
     act_bytes: np.ndarray       # bytes per activation value (fp32: 4, fp16/bf16: 2)
     expert_params: np.ndarray   # parameters of one routed expert (0 for dense models)
     expert_only: np.ndarray     # format quantises only the routed experts (MXFP4 on MoE)
+    # ARCHITECTURE 4.3 serving options (scenarios/engine/serving_options.py)
+    parallel: np.ndarray        # tp, pp, layer or ep: how `devices` split one replica
+    prefix_cache_hit: np.ndarray  # share of each prompt served from the prefix cache
+    spec: SpecColumns           # speculative decoding
 
 
 def _missing(v) -> bool:
@@ -284,14 +289,15 @@ def _row_count(values) -> int:
 
 
 def resolve_requests(model, hardware, weights, kv_cache, runtime, batch, prompt_tokens, output_tokens,
-                     devices, price_per_hour, utilisation, row_errors=None) -> ResolvedRequests:
+                     devices, price_per_hour, utilisation, row_errors=None, parallel=None, prefix_cache_hit=None,
+                     speculative=None, spec_acceptance=None) -> ResolvedRequests:
     """Stage 1 of the serving core (arguments as :func:`scenarios.engine.serving_core.serving_arrays`).
 
     A row keeps its first problem, checked in this order: model, hardware, the numbers, weights,
-    KV cache, runtime, then whether the model generates tokens at all.
+    KV cache, runtime, whether the model generates tokens at all, then the serving options.
     """
     n = _row_count((model, hardware, weights, kv_cache, runtime, batch, prompt_tokens, output_tokens,
-                    devices, price_per_hour, utilisation))
+                    devices, price_per_hour, utilisation, parallel, prefix_cache_hit, speculative, spec_acceptance))
     errors = RowErrors(n, row_errors)
     models, mi, model_id = _records(model, n, get_model, errors, _STAND_IN_MODEL)
     hws, hi, hardware_id = _records(hardware, n, get_hardware, errors, _STAND_IN_HARDWARE)
@@ -310,7 +316,11 @@ def resolve_requests(model, hardware, weights, kv_cache, runtime, batch, prompt_
     for r in np.nonzero(~m.token_model & ~errors.bad)[0]:
         errors.mark_row(r, VentureLabError("model", "is a per-input model: its figures are per input "
                                            "(latency_ms, inputs_per_s), not per token", got=model_obj[r].id))
+    parallel = resolve_parallel(parallel, rt, m.experts, n, errors)
+    hit = resolve_share(prefix_cache_hit, "prefix_cache_hit", n, errors, one_allowed=False)
+    spec = resolve_speculative(speculative, spec_acceptance, m, n, errors)
     return ResolvedRequests(
+        parallel=parallel, prefix_cache_hit=np.where(np.isnan(hit), 0.0, hit), spec=spec,
         error=errors.errors, bad=errors.bad, model_id=model_id, hardware_id=hardware_id, model_obj=model_obj,
         hardware_obj=_obj_array(hws)[hi], m=m, hw_class=hw_class, hw=_hardware_columns(hws, hi),
         **num, **fmt, runtime=rt, expert_params=expert_params(m),

@@ -34,7 +34,8 @@ def test_json_keys_and_bands_of_one_estimate():
         assert d[f"{k}_low"] <= d[k] <= d[f"{k}_high"], k
     assert d["inputs"] == {"model": "llama-3-8b", "hardware": "nvidia-h100-sxm", "weights": "fp16",
                            "kv_cache": "fp16", "runtime": "vllm", "batch": 1, "prompt_tokens": 512,
-                           "output_tokens": 128, "devices": 1, "price_per_hour": None, "utilisation": 0.5}
+                           "output_tokens": 128, "devices": 1, "price_per_hour": None, "utilisation": 0.5,
+                           "parallel": "tp", "prefix_cache_hit": 0.0, "speculative": "none", "spec_acceptance": None}
     assert d["tpot_ms"] == pytest.approx(1000 / d["decode_tokens_per_s"])
     assert {a["name"] for a in d["assumptions"]} >= {"speed_model", "pue", "utilisation", "price_per_hour"}
 

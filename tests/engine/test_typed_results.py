@@ -13,7 +13,14 @@ import pandas as pd
 import pytest
 
 from scenarios.engine import catalog, serving, speed
-from scenarios.engine.estimate import INPUT_COLUMNS, OUTPUT_FIELDS, RECORD_COLUMNS, InferenceEstimate, ServingColumns
+from scenarios.engine.estimate import (
+    INPUT_COLUMNS,
+    OPTION_COLUMNS,
+    OUTPUT_FIELDS,
+    RECORD_COLUMNS,
+    InferenceEstimate,
+    ServingColumns,
+)
 from scenarios.engine.serving_core import serving_arrays
 from scenarios.errors import VentureLabError
 
@@ -28,7 +35,7 @@ def _cli_json(*argv: str) -> dict:
 
 def test_columns_estimate_and_cli_json_have_exactly_the_same_output_fields():
     columns = [f.name for f in dataclasses.fields(ServingColumns)]
-    assert [c for c in columns if c not in (*INPUT_COLUMNS, *RECORD_COLUMNS, "error")] == list(OUTPUT_FIELDS)
+    assert [c for c in columns if c not in (*INPUT_COLUMNS, *OPTION_COLUMNS, *RECORD_COLUMNS, "error")] == list(OUTPUT_FIELDS)
     estimate = [f.name for f in dataclasses.fields(InferenceEstimate)]
     assert estimate == [*OUTPUT_FIELDS, "inputs", "runtime", "assumptions"]
     d = _cli_json("--model", "llama-3-8b", "--hardware", "nvidia-l4")
