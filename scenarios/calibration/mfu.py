@@ -8,7 +8,7 @@ peak).  The fit (:func:`scenarios.engine.speed.mfu_log_terms`) is
 
 d comes from runs of one model at several device counts (Llama 3.1 405B on 8,192 and 16,384 GPUs),
 not from the spread across teams.
-with x = log10(active params_b) - 1 and xd = log10(devices / 8,192) above 8,192 devices, else 0.  ``reported`` marks runs that
+with x = log10(active params_b) - 1 (sizes outside the runs' 0.07-540B held at the nearest end) and xd = log10(devices / 8,192) above 8,192 devices, else 0.  ``reported`` marks runs that
 state a throughput MFU rather than wall-clock hours: those leave out restarts, evaluation and
 stalls (Llama 3.1 405B: 41-43 % reported, 36 % from the card's GPU-hours), so the estimate, which
 answers GPU-hours, uses g = 0.  The effects other than the intercepts shrink toward 0 (a ridge):
@@ -109,7 +109,8 @@ def fit_mfu(tr: pd.DataFrame) -> dict:
     coef, *_ = np.linalg.lstsq(np.vstack([A, reg]), np.concatenate([y, np.zeros(len(free))]), rcond=None)
     out = {"intercept": {g: float(coef[i]) for i, g in enumerate(gens)}, "x_center": MFU_CENTER_LOG10_B,
            "devices_from": devices_from(tr), "peak_ref_tflops": PEAK_REF_TFLOPS,
-           "devices_slope": d_slope}
+           "devices_slope": d_slope,
+           "params_range_b": [float(tr["params_b"].min()), float(tr["params_b"].max())]}
     out.update({EFFECTS[j]: float(coef[len(gens) + i]) for i, j in enumerate(free)})
     return out
 

@@ -287,7 +287,9 @@ def mfu_log_terms(m: Mapping[str, Any], params_b, peak_tflops=None, devices=None
     The device term starts at ``devices_from``, the smallest count the evidence covers: below it the
     count does not move the MFU (nothing published measures that).  Unknown counts (None / NaN): 0.
     """
-    p = np.asarray(params_b, dtype=float)
+    # sizes outside the published runs' range take the nearest end's value (no extrapolation)
+    lo_b, hi_b = m.get("params_range_b", (0.0, np.inf))
+    p = np.clip(np.asarray(params_b, dtype=float), max(lo_b, 1e-12), hi_b)
     x = np.log10(p) - m.get("x_center", 0.0)
     pk = 0.0 if peak_tflops is None else np.log2(np.asarray(peak_tflops, float) / m.get("peak_ref_tflops", 312.0))
     d = np.asarray(np.nan if devices is None else devices, dtype=float)
