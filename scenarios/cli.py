@@ -34,7 +34,8 @@ FLAG_OF = {"model": "--model", "hardware": "--hardware", "weights": "--weights",
            "max_devices": "--max-devices", "prefix_cache_hit": "--prefix-cache-hit",
            "latency_ms": "--latency-ms", "api": "--api", "output": "--output",
            "from_csv": "--from-csv", "parallel": "--parallel", "speculative": "--speculative",
-           "spec_acceptance": "--spec-acceptance"}
+           "spec_acceptance": "--spec-acceptance",
+           "precision": "--precision"}
 
 
 class CliError(Exception):
@@ -183,7 +184,7 @@ def _cmd_training(a) -> int:
     req = TrainingRequest(model=a.model, hardware=a.hardware, tokens=a.tokens, devices=a.devices, mfu=a.mfu,
                           price_per_hour=a.price_per_hour, zero_stage=a.zero_stage,
                           activation_checkpointing=not a.no_activation_checkpointing, micro_batch=a.micro_batch,
-                          seq_len=a.seq_len, tensor_parallel=a.tensor_parallel)
+                          seq_len=a.seq_len, tensor_parallel=a.tensor_parallel, precision=a.precision)
     d = estimate_training(req).to_dict()
     print(render.to_json(d) if a.json else render.training_text(d))
     return 0
@@ -290,6 +291,26 @@ def _text(name: str, max_chars: int = 4096):
     return conv
 
 
+def _add_training_parser(est_sub) -> None:
+    """`estimate training`: its flags (the engine checks the values)."""
+    tr = est_sub.add_parser("training", help="pre-training compute, time, cost, energy")
+    tr.add_argument("--model", type=_text("model"), required=True)
+    tr.add_argument("--hardware", type=_text("hardware"), required=True)
+    tr.add_argument("--tokens", required=True, type=_number("float", "tokens"))
+    tr.add_argument("--devices", type=_number("int", "devices"), default=1)
+    tr.add_argument("--mfu", type=_number("float", "mfu"), default=None)
+    tr.add_argument("--price-per-hour", dest="price_per_hour", type=_number("float", "price_per_hour"), default=None)
+    tr.add_argument("--zero-stage", dest="zero_stage", type=_number("int", "zero_stage"), default=1)
+    tr.add_argument("--micro-batch", dest="micro_batch", type=_number("int", "micro_batch"), default=1)
+    tr.add_argument("--seq-len", dest="seq_len", type=_number("int", "seq_len"), default=None)
+    tr.add_argument("--tensor-parallel", dest="tensor_parallel", type=_number("int", "tensor_parallel"), default=1)
+    tr.add_argument("--precision", type=_text("precision"), default="bf16",
+                    help="bf16 (default) or fp8 (hardware with fp8 tensor cores; MFU still over the 16-bit peak)")
+    tr.add_argument("--no-activation-checkpointing", dest="no_activation_checkpointing", action="store_true")
+    tr.add_argument("--json", action="store_true")
+    tr.set_defaults(func=_cmd_training)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="venture-lab", description="AI Venture Lab cost engine: serving, training, catalogs.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser,
@@ -321,20 +342,7 @@ def build_parser() -> argparse.ArgumentParser:
     inf.add_argument("--json", action="store_true")
     inf.set_defaults(func=_cmd_inference)
 
-    tr = est_sub.add_parser("training", help="pre-training compute, time, cost, energy")
-    tr.add_argument("--model", type=_text("model"), required=True)
-    tr.add_argument("--hardware", type=_text("hardware"), required=True)
-    tr.add_argument("--tokens", required=True, type=_number("float", "tokens"))
-    tr.add_argument("--devices", type=_number("int", "devices"), default=1)
-    tr.add_argument("--mfu", type=_number("float", "mfu"), default=None)
-    tr.add_argument("--price-per-hour", dest="price_per_hour", type=_number("float", "price_per_hour"), default=None)
-    tr.add_argument("--zero-stage", dest="zero_stage", type=_number("int", "zero_stage"), default=1)
-    tr.add_argument("--micro-batch", dest="micro_batch", type=_number("int", "micro_batch"), default=1)
-    tr.add_argument("--seq-len", dest="seq_len", type=_number("int", "seq_len"), default=None)
-    tr.add_argument("--tensor-parallel", dest="tensor_parallel", type=_number("int", "tensor_parallel"), default=1)
-    tr.add_argument("--no-activation-checkpointing", dest="no_activation_checkpointing", action="store_true")
-    tr.add_argument("--json", action="store_true")
-    tr.set_defaults(func=_cmd_training)
+    _add_training_parser(est_sub)
 
     _add_plan(sub)
     cal = sub.add_parser("calibrate-local", help="measure this computer and write a device file")

@@ -177,8 +177,18 @@ def summarise(lo_df: pd.DataFrame, insample: pd.DataFrame, f: dict) -> dict:
         "insample_median_abs_err_prefill_pct": err_pct(insample[insample["kind"] == "prefill"]["log_ratio"]),
         "loho_band_coverage_pct": float(cov["inside"].mean() * 100),
         "median_band_high_over_low": float(cov["high_over_low"].median()),
+        "min_class_band_coverage_pct": float(cov.groupby("hw_class")["inside"].mean().min() * 100),
+        "max_group_median_high_over_low_calibrated": _max_group_hol(cov[cov["calibrated"]]),
+        "max_group_median_high_over_low_fallback": _max_group_hol(cov[~cov["calibrated"]]),
         "rows_used": int(len(insample)),
     }
+
+
+def _max_group_hol(cov: pd.DataFrame) -> float:
+    """The widest group's median high/low band ratio (0 when no row)."""
+    if not len(cov):
+        return 0.0
+    return float(cov.groupby(cov["hw_class"] + "|" + cov["runtime"])["high_over_low"].median().max())
 
 
 def _round(o, nd=6):

@@ -39,7 +39,7 @@ from scenarios.errors import VentureLabError
 __all__ = ["DEFAULT_FACTORS", "FAMILIES", "FORMAT_FAMILY", "HW_CLASSES", "NEAREST_CLASS", "NEAREST_RUNTIME",
            "RUNTIMES", "GroupFactors", "default_runtime", "load_factors", "lookup_groups", "peak_path",
            "resolve_group", "select_peak_flops", "SpeedPrediction", "roofline", "predict", "hw_generation",
-           "mfu_for", "MfuPrediction", "DEFAULT_MFU", "GENERATION_FALLBACK", "ASSUMED_RIDGE_FLOP_PER_BYTE"]
+           "mfu_for", "mfu_log_terms", "PRECISIONS", "MfuPrediction", "DEFAULT_MFU", "GENERATION_FALLBACK", "ASSUMED_RIDGE_FLOP_PER_BYTE"]
 
 
 # Assumed ridge point (FLOP per byte) when a device has no peak figure at all (e.g. a custom
@@ -245,13 +245,16 @@ def hw_generation(hardware_id: str) -> str:
 
 
 DEFAULT_MFU = {
-    # log(mfu) = intercept[gen] + slope * x + curvature * x**2, x = log10(params_b)
+    # log(mfu) = intercept[gen] + slope * x + peak_slope * x * log2(peak / peak_ref) + devices_slope * xd
+    #            + moe + fp8, x = log10(params_b) - x_center, xd = log10(max(devices, devices_from) / devices_from)
     "intercept": {"ampere": float(np.log(0.4)), "volta": float(np.log(0.25)),
                   "tpu-v3": float(np.log(0.3))},
-    "slope": 0.0, "curvature": 0.0, "x_center": 0.0,
+    "slope": 0.0, "peak_slope": 0.0, "devices_slope": 0.0, "moe": 0.0, "fp8": 0.0,
+    "x_center": 0.0, "devices_from": 1.0, "peak_ref_tflops": 312.0,
     "band": [0.75, 1.35], "uncalibrated_band": [0.5, 1.6],
     "min": 0.05, "max": 0.75,
 }
+PRECISIONS = ("bf16", "fp8")
 
 
 @dataclass(frozen=True)
@@ -265,8 +268,41 @@ class MfuPrediction:
     basis: np.ndarray
 
 
-def mfu_for(generation_or_hardware, params_b, factors: Mapping[str, Any] | None = None) -> MfuPrediction:
-    """Expected MFU and its band for training, by accelerator generation and model size.
+def _mfu_generations(g: np.ndarray, known: set) -> tuple[np.ndarray, np.ndarray]:
+    """(generation of each row, generation whose fit it uses)."""
+    gens = np.array([x if x in known or x in GENERATION_FALLBACK else hw_generation(str(x)) for x in g],
+                    dtype=object)
+    used = np.array([x if x in known else GENERATION_FALLBACK.get(x, "ampere") for x in gens], dtype=object)
+    used = np.array([x if x in known else next(iter(known)) for x in used], dtype=object)
+    return gens, used
+
+
+def mfu_log_terms(m: Mapping[str, Any], params_b, peak_tflops=None, devices=None, moe=False,
+                  fp8=False) -> np.ndarray:
+    """The terms of log(mfu) besides the generation's intercept (shared by the fit and the estimate).
+
+    A model's size helps MFU more on a faster chip (small models cannot keep a fast chip busy:
+    Llama 3 8B on H100 logs ~0.2 of peak, 405B ~0.36); more devices cost communication (Llama 3
+    405B: 43 % on 8,192 GPUs, 41 % on 16,384); MoE routing and FP8 each move it by a fitted factor.
+    The device term starts at ``devices_from``, the smallest count the evidence covers: below it the
+    count does not move the MFU (nothing published measures that).  Unknown counts (None / NaN): 0.
+    """
+    # sizes outside the published runs' range take the nearest end's value (no extrapolation)
+    lo_b, hi_b = m.get("params_range_b", (0.0, np.inf))
+    p = np.clip(np.asarray(params_b, dtype=float), max(lo_b, 1e-12), hi_b)
+    x = np.log10(p) - m.get("x_center", 0.0)
+    pk = 0.0 if peak_tflops is None else np.log2(np.asarray(peak_tflops, float) / m.get("peak_ref_tflops", 312.0))
+    d = np.asarray(np.nan if devices is None else devices, dtype=float)
+    lo = m.get("devices_from", 1.0)
+    xd = np.where(np.isfinite(d), np.log10(np.maximum(np.nan_to_num(d, nan=lo), lo) / lo), 0.0)
+    return (m["slope"] * x + m.get("peak_slope", 0.0) * x * pk + m.get("devices_slope", 0.0) * xd
+            + m.get("moe", 0.0) * np.asarray(moe, float) + m.get("fp8", 0.0) * np.asarray(fp8, float))
+
+
+def mfu_for(generation_or_hardware, params_b, factors: Mapping[str, Any] | None = None, *,
+            peak_tflops=None, devices=None, moe=False, fp8=False) -> MfuPrediction:
+    """Expected MFU and its band for training, by accelerator generation, model size, chip peak,
+    device count, MoE and precision.
 
     Parameters
     ----------
@@ -274,12 +310,15 @@ def mfu_for(generation_or_hardware, params_b, factors: Mapping[str, Any] | None 
         A generation ('ampere', 'hopper', ...) or a hardware id (mapped by :func:`hw_generation`).
     params_b : float or array
         Model parameters in billions (MoE: active parameters).
+    peak_tflops, devices, moe, fp8 : optional
+        The chip's dense 16-bit peak, the device count, whether the model is MoE, FP8 training.
 
     Returns
     -------
     :class:`MfuPrediction` (arrays: mfu, mfu_low, mfu_high, calibrated, basis).
-    MFU here counts model FLOPs = 6 N D + the attention term 12 * layers * hidden * seq per token
-    (PaLM, Chowdhery et al. 2022 App. B), the same count the training estimate uses.
+    MFU counts model FLOPs = 6 N D + the attention term 12 * layers * hidden * seq per token
+    (PaLM, Chowdhery et al. 2022 App. B) over the dense 16-bit peak (also for FP8 runs, as
+    DeepSeek-V3 and Meta state theirs), the same count the training estimate uses.
     """
     f = factors or load_factors()
     m = f.get("mfu") or DEFAULT_MFU
@@ -290,15 +329,10 @@ def mfu_for(generation_or_hardware, params_b, factors: Mapping[str, Any] | None 
     g = np.broadcast_to(g, (n,))
     if not np.all(np.isfinite(p)) or np.any(p <= 0):
         raise VentureLabError("params_b", "must be a finite number > 0")
-    known = set(m["intercept"])
-    gens = np.array([x if x in known or x in GENERATION_FALLBACK else hw_generation(str(x)) for x in g],
-                    dtype=object)
-    used = np.array([x if x in known else GENERATION_FALLBACK.get(x, "ampere") for x in gens], dtype=object)
-    used = np.array([x if x in known else next(iter(known)) for x in used], dtype=object)
+    gens, used = _mfu_generations(g, set(m["intercept"]))
     cal = gens == used
-    x = np.log10(p) - m.get("x_center", 0.0)
     icpt = np.array([m["intercept"][u] for u in used])
-    mfu = np.exp(icpt + m["slope"] * x + m["curvature"] * x ** 2)
+    mfu = np.exp(icpt + mfu_log_terms(m, p, peak_tflops, devices, moe, fp8))
     mfu = np.clip(mfu, m.get("min", 0.05), m.get("max", 0.75))
     lo = np.where(cal, m["band"][0], m["uncalibrated_band"][0])
     hi = np.where(cal, m["band"][1], m["uncalibrated_band"][1])

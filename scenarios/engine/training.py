@@ -44,6 +44,7 @@ class TrainingRequest:
     micro_batch: int = 1
     seq_len: int | None = None
     tensor_parallel: int = 1
+    precision: str = "bf16"
 
 
 @dataclass(frozen=True)
@@ -82,11 +83,23 @@ def _training_peak(hw: Hardware) -> float:
     return hw.peak_tflops_fp16 * 1e12
 
 
-def _mfu(hw: Hardware, active_params_b: float, override) -> tuple[float, float, float, bool, str]:
+def _precision(value, hw: Hardware) -> bool:
+    """True for FP8 training (the hardware must list fp8 among its compute formats)."""
+    if value not in speed.PRECISIONS:
+        raise VentureLabError("precision", "is not a training precision", got=value, accepted=speed.PRECISIONS)
+    if value == "fp8" and "fp8" not in hw.compute_formats:
+        raise VentureLabError("precision", f"fp8 is not a compute format of {hw.id}", got=value,
+                              accepted=("bf16",))
+    return value == "fp8"
+
+
+def _mfu(hw: Hardware, active_params_b: float, override, devices: int = 1, moe: bool = False,
+         fp8: bool = False) -> tuple[float, float, float, bool, str]:
+    """MFU over the dense 16-bit peak (FP8 runs included: the fit's fp8 effect carries the gain)."""
     if override is not None:
         mfu = parse_number(override, "mfu", minimum=0.001, maximum=1.0)
         return mfu, mfu, mfu, True, "given by the user"
-    r = speed.mfu_for(hw.id, active_params_b)
+    r = speed.mfu_for(hw.id, active_params_b, peak_tflops=hw.peak_tflops_fp16, devices=devices, moe=moe, fp8=fp8)
     return float(r.mfu[0]), float(r.mfu_low[0]), float(r.mfu_high[0]), bool(r.calibrated[0]), str(r.basis[0])
 
 
@@ -162,7 +175,9 @@ def estimate_training(req: TrainingRequest) -> TrainingEstimate:
     s = _training_setup(req, m, hw)
     q_dim = (m.attention_heads or 0) * (m.head_dim or (m.hidden_size // max(m.attention_heads or 1, 1)))
     flops = float(training_flops(m.active_params, s.tokens, m.layers, q_dim, s.seq_len))
-    mfu, mfu_lo, mfu_hi, cal, basis = _mfu(hw, m.active_params / 1e9, req.mfu)
+    fp8 = _precision(req.precision, hw)
+    moe = bool(m.active_params and m.params and m.active_params < m.params)
+    mfu, mfu_lo, mfu_hi, cal, basis = _mfu(hw, m.active_params / 1e9, req.mfu, s.devices, moe, fp8)
     peak = _training_peak(hw)
     hours = [flops / (peak * x) / 3600.0 for x in (mfu, mfu_hi, mfu_lo)]    # expected, low, high
     from scenarios.engine.prices import operating_assumptions
@@ -184,7 +199,7 @@ def estimate_training(req: TrainingRequest) -> TrainingEstimate:
         inputs={"model": m.id, "hardware": hw.id, "tokens": s.tokens, "devices": s.devices, "mfu": req.mfu,
                 "price_per_hour": req.price_per_hour, "zero_stage": s.zero_stage,
                 "activation_checkpointing": bool(req.activation_checkpointing), "micro_batch": s.micro_batch,
-                "seq_len": s.seq_len, "tensor_parallel": s.tensor_parallel},
+                "seq_len": s.seq_len, "tensor_parallel": s.tensor_parallel, "precision": req.precision},
         assumptions=_training_assumptions(req, hw, s, peak, mfu, basis, pue))
 
 

@@ -138,7 +138,7 @@ def test_vectorised_matches_scalar_calls():
 
 
 def test_mfu_fallback_generation_flagged_and_wider():
-    r = speed.mfu_for(["nvidia-a100-80gb-sxm", "nvidia-h100-sxm"], 7.0)
+    r = speed.mfu_for(["nvidia-a100-80gb-sxm", "nvidia-b200"], 7.0)
     assert r.calibrated.tolist() == [True, False]
     assert "fallback" in r.basis[1]
     assert r.mfu_high[1] / r.mfu_low[1] > r.mfu_high[0] / r.mfu_low[0]
