@@ -110,7 +110,7 @@ def test_new_classes_formats_and_window_patterns_answer_through_the_cli(tmp_path
                     "gemma-3-12b,nvidia-h100-sxm,bf16,32000,0\n"
                     "qwen3-8b,nvidia-rtx-5090,q6_k,512,128\n")
     res = subprocess.run([sys.executable, "-m", "scenarios.cli", "estimate", "inference", "--from-csv", str(rows),
-                          "--json"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+                          "--json"], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
     assert res.returncode == 0, res.stderr
     gb10, gaudi, gemma, qwen = (json.loads(line) for line in res.stdout.splitlines())
     assert gb10["inputs"]["runtime"] == "llama.cpp" and gb10["decode_tokens_per_s"] > 0
