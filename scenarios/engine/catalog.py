@@ -9,20 +9,22 @@ those files.
 
 from __future__ import annotations
 
-import csv
 import functools
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from scenarios.engine.catalog_rows import CatalogRow, read_csv
 from scenarios.errors import VentureLabError
-from scenarios.units import Range, parse_number
+from scenarios.units import Range
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
 CATEGORIES = ("datacenter-gpu", "workstation-gpu", "edge", "sbc", "laptop", "mobile", "cpu-server")
+# ARCHITECTURE 4.3 adds gaudi (Intel Gaudi), amd-consumer (Radeon cards) and gb10 (NVIDIA's desk
+# Grace Blackwell); groups.REPORTING_CLASS maps each class to the class its accuracy is reported under.
 HW_CLASSES = ("nvidia-datacenter", "nvidia-consumer", "jetson", "apple", "phone", "cpu-sbc", "tpu", "amd",
-              "cpu-server")
+              "cpu-server", "gaudi", "amd-consumer", "gb10")
 ATTENTION_TYPES = ("mha", "gqa", "mla", "sliding-window-mix", "none")
 MODEL_KINDS = ("decoder-llm", "encoder", "encoder-decoder", "speech", "vision-cnn", "vision-transformer",
                "detector", "custom", "tabular", "tree-ensemble")
@@ -125,7 +127,9 @@ class ModelSpec:
     # DeepSeek-V3); the default counts it, like Mixtral's 12.9B (scenarios/engine/memory.py conventions).
     active_excludes_embedding: bool = False
     sliding_window: int | None = None
-    sliding_window_layers: str = ""          # "all" or "alternate" (every other layer is local)
+    # "all", "alternate" (every other layer is local) or "L:G" (L local layers then G global ones,
+    # repeating: Gemma 3's "5:1", Llama 4's chunked-attention "3:1")
+    sliding_window_layers: str = ""
     kv_lora_rank: int | None = None          # MLA latent width (DeepSeek-V2/V3)
     qk_rope_head_dim: int | None = None      # MLA decoupled RoPE key width
     gflops_per_input: float | None = None    # vision / speech: FLOPs per image or audio window
@@ -144,6 +148,19 @@ class ModelSpec:
         return (self.active_params_b if self.active_params_b else self.params_b) * 1e9
 
     @property
+    def local_layers(self) -> int:
+        """Layers whose KV cache the sliding window caps (the pattern starts with local layers, as
+        Gemma 2/3, gpt-oss and Llama 4 do: layer i is global when (i + 1) % (L + G) > L - 1)."""
+        layers, kind = self.layers or 0, self.sliding_window_layers
+        if kind == "all":
+            return layers
+        pattern = _window_pattern(kind)
+        if pattern is None:
+            return 0
+        local, period = pattern[0], sum(pattern)
+        return (layers // period) * local + min(layers % period, local)
+
+    @property
     def is_token_model(self) -> bool:
         """A model that generates tokens (LLMs, encoder-decoders, speech); CNNs, tabular and tree
         models work per input, and so does an encoder with a FLOPs-per-input figure (bert-base as a
@@ -154,6 +171,16 @@ class ModelSpec:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+def _window_pattern(kind: str) -> tuple[int, int] | None:
+    """(local, global) layers per period of a sliding-window pattern; "alternate" is (1, 1)."""
+    if kind == "alternate":
+        return 1, 1
+    parts = kind.split(":")
+    if len(parts) == 2 and all(p.isdigit() and 0 < int(p) < 1000 for p in parts):
+        return int(parts[0]), int(parts[1])
+    return None
 
 
 @dataclass(frozen=True)
@@ -178,69 +205,6 @@ class WeightFormat:
 
 
 # --------------------------------------------------------------------------- loading helpers
-class CatalogRow:
-    """Typed access to one CSV row with errors that name file, row and field."""
-
-    def __init__(self, where: str, row: dict):
-        self.where, self.row = where, row
-
-    def _field(self, name: str) -> str:
-        return f"{self.where} field {name}"
-
-    def text(self, name: str, required: bool = True) -> str:
-        v = self.row.get(name)
-        v = "" if v is None else str(v).strip()
-        if required and not v:
-            raise VentureLabError(self._field(name), "is empty")
-        return v
-
-    def num(self, name: str, *, required: bool = True, positive: bool = True, integer: bool = False,
-            maximum: float | None = None, minimum: float | None = None) -> float | None:
-        """A number within its physical range ``minimum``..``maximum`` (the message says which);
-        missing is allowed only when not ``required``. NaN is refused, not read as missing: a
-        device file's ``usd_per_hour: .nan`` is no price to silently drop."""
-        raw = self.row.get(name)
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
-            if required:
-                raise VentureLabError(self._field(name), "is missing")
-            return None
-        if isinstance(raw, str) and integer and raw.strip().endswith(".0"):
-            raw = raw.strip()[:-2]
-        value = parse_number(raw, self._field(name), integer=integer)
-        lo = minimum if minimum is not None else 0
-        accepted = f"{lo:g} to {maximum:g}" if maximum is not None else f">= {lo:g}"
-        if (positive and value <= 0) or value < lo or (maximum is not None and value > maximum):
-            raise VentureLabError(self._field(name), "is outside the physical range" if value > 0 else
-                                  ("must be > 0" if positive else "must be >= 0"), got=raw, accepted=accepted)
-        return value
-
-    def flag(self, name: str) -> bool:
-        v = self.row.get(name)
-        if isinstance(v, bool):
-            return v
-        v = "" if v is None else str(v).strip().lower()
-        if v in ("true", "1", "yes"):
-            return True
-        if v in ("false", "0", "no", ""):
-            return False
-        raise VentureLabError(self._field(name), "must be true or false", got=v)
-
-    def choice(self, name: str, choices: tuple[str, ...]) -> str:
-        v = self.text(name)
-        if v not in choices:
-            raise VentureLabError(self._field(name), "unknown value", got=v, accepted=choices)
-        return v
-
-
-def read_csv(path: Path) -> list[dict]:
-    """Rows of a data/ CSV file as dicts; an unreadable file is a VentureLabError naming it."""
-    try:
-        with open(path, newline="", encoding="utf-8") as fh:
-            return list(csv.DictReader(fh))
-    except OSError as exc:
-        raise VentureLabError(str(path), f"cannot read catalog file ({exc.strerror})") from None
-
-
 def _parse_ranges(r: CatalogRow) -> dict[str, Range]:
     text = r.text("ranges", required=False)
     out = {}
@@ -326,9 +290,9 @@ def _check_model(m: ModelSpec, where) -> None:
     if m.attention_type == "sliding-window-mix":
         if not m.sliding_window:
             raise VentureLabError(where("sliding_window"), "is required for attention_type sliding-window-mix")
-        if m.sliding_window_layers not in ("all", "alternate"):
+        if m.sliding_window_layers != "all" and _window_pattern(m.sliding_window_layers) is None:
             raise VentureLabError(where("sliding_window_layers"), "unknown value", got=m.sliding_window_layers,
-                                  accepted=("all", "alternate"))
+                                  accepted=("all", "alternate", "L:G (local:global layers, e.g. 5:1)"))
     if m.attention_heads and m.kv_heads and m.kv_heads > m.attention_heads:
         raise VentureLabError(where("kv_heads"), "cannot exceed attention_heads", got=m.kv_heads)
     if m.kind in ("decoder-llm",) and not (m.layers and m.hidden_size and m.attention_heads):

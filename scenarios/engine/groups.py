@@ -46,6 +46,11 @@ _DEFAULT_RUNTIME = {
     # llama.cpp for LLMs on server CPUs (its CPU kernels are what the published CPU rows measure);
     # the small non-LLM models default to ONNX Runtime there (scenarios/engine/small_models.py)
     "cpu-server": "llama.cpp",
+    # vLLM on Gaudi (Intel's vLLM plugin for HPUs is the serving path Intel documents); llama.cpp on
+    # Radeon cards (ROCm/Vulkan backends) and on GB10 desk boxes, like the other consumer/desk GPUs
+    "gaudi": "vllm",
+    "amd-consumer": "llama.cpp",
+    "gb10": "llama.cpp",
 }
 
 # Weight format -> family for the dequantisation factors. Family, not format, keeps the
@@ -53,7 +58,10 @@ _DEFAULT_RUNTIME = {
 FORMAT_FAMILY = {
     "fp32": "float", "fp16": "float", "bf16": "float",
     "fp8": "8bit", "int8": "8bit", "q8_0": "8bit",
-    "int4": "4bit", "q4_0": "4bit", "q4_k_m": "4bit", "mxfp4": "4bit", "nvfp4": "4bit",
+    "int4": "4bit", "q4_0": "4bit", "q4_k_m": "4bit", "mxfp4": "4bit", "nvfp4": "4bit", "w4a16": "4bit",
+    # 5- and 6-bit k-quants run the same super-block dequantising kernels as q4_k_m (llama.cpp MMQ /
+    # mul_mat_vec_q), so they share its family's factors; their bytes come from bits_per_weight
+    "q5_k_m": "4bit", "q6_k": "4bit",
 }
 FAMILIES = ("float", "8bit", "4bit")
 
@@ -73,7 +81,26 @@ NEAREST_CLASS = {
     "amd": ("nvidia-datacenter", "nvidia-consumer", "tpu"),
     # a server CPU's nearest measured software path is the other CPUs (board, phone cores)
     "cpu-server": ("cpu-sbc", "phone", "apple", "nvidia-consumer"),
+    # Gaudi: another HBM datacenter accelerator behind vLLM; Radeon cards: GDDR consumer cards;
+    # GB10: NVIDIA's CUDA software path on LPDDR unified memory (consumer cards, then Jetson's
+    # unified LPDDR, then Apple's)
+    "gaudi": ("nvidia-datacenter", "amd", "tpu", "nvidia-consumer"),
+    "amd-consumer": ("nvidia-consumer", "amd", "gb10", "apple"),
+    "gb10": ("nvidia-consumer", "jetson", "apple", "nvidia-datacenter"),
 }
+
+# The class each hw_class's accuracy is reported under (ARCHITECTURE 4.3; docs/methodology.md). Phones
+# split by the runtime's compute path: see :func:`reporting_class`.
+REPORTING_CLASS = {
+    "nvidia-datacenter": "datacenter GPU", "amd": "datacenter GPU", "tpu": "datacenter GPU",
+    "gaudi": "datacenter GPU",
+    "nvidia-consumer": "consumer/desk GPU", "amd-consumer": "consumer/desk GPU", "gb10": "consumer/desk GPU",
+    "apple": "Apple", "jetson": "edge", "cpu-sbc": "edge", "cpu-server": "server CPU",
+}
+# Phone runtimes by the compute path they run on (ARCHITECTURE 4.3): ExecuTorch's XNNPACK and
+# llama.cpp run on the CPU cores, MLC on the GPU, QNN (Genie) on the NPU.
+PHONE_PATH_BY_RUNTIME = {"executorch": "phone CPU", "llama.cpp": "phone CPU", "onnxruntime": "phone CPU",
+                         "mlc": "phone GPU", "qnn": "phone NPU"}
 NEAREST_RUNTIME = {
     "llama.cpp": ("mlc", "executorch", "pytorch", "vllm", "tensorrt-llm"),
     "mlc": ("llama.cpp", "executorch", "tensorrt-llm", "vllm", "pytorch"),
@@ -161,6 +188,18 @@ def default_runtime(hw_class: str) -> str:
     if hw_class not in _DEFAULT_RUNTIME:
         raise VentureLabError("hw_class", "unknown hardware class", got=hw_class, accepted=HW_CLASSES)
     return _DEFAULT_RUNTIME[hw_class]
+
+
+def reporting_class(hw_class: str, runtime: str) -> str:
+    """The ARCHITECTURE 4.3 reporting class of a (hardware class, runtime) pair."""
+    if hw_class == "phone":
+        if runtime not in PHONE_PATH_BY_RUNTIME:
+            raise VentureLabError("runtime", "no phone compute path for this runtime", got=runtime,
+                                  accepted=tuple(PHONE_PATH_BY_RUNTIME))
+        return PHONE_PATH_BY_RUNTIME[runtime]
+    if hw_class not in REPORTING_CLASS:
+        raise VentureLabError("hw_class", "unknown hardware class", got=hw_class, accepted=HW_CLASSES)
+    return REPORTING_CLASS[hw_class]
 
 
 def resolve_group(hw_class: str, runtime: str, factors: Mapping[str, Any] | None = None,

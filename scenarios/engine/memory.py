@@ -19,7 +19,7 @@ from scenarios.engine.catalog import ModelSpec
 # listed in every estimate's assumptions.
 RUNTIME_OVERHEAD_GB = {"nvidia-datacenter": 1.0, "nvidia-consumer": 0.6, "amd": 1.0, "tpu": 0.5,
                        "jetson": 0.5, "apple": 0.3, "phone": 0.2, "cpu-sbc": 0.1,
-                       "cpu-server": 0.3}
+                       "cpu-server": 0.3, "gaudi": 1.0, "amd-consumer": 0.6, "gb10": 0.6}
 
 ATTN_CODES = {"none": 0, "mha": 1, "gqa": 1, "mla": 2, "sliding-window-mix": 3}
 
@@ -120,11 +120,9 @@ def model_arrays(models: Sequence[ModelSpec]) -> ModelArrays:
     heads = col(lambda m: m.attention_heads)
     head_dim = col(lambda m: m.head_dim or ((m.hidden_size or 0) // (m.attention_heads or 1)))
     window = col(lambda m: m.sliding_window)
-    # sliding-window layers: "all" -> every layer local; "alternate" -> ceil(L/2) local (Gemma 2 and
-    # gpt-oss start with a local layer).
-    n_local = np.array([(m.layers or 0) if m.sliding_window_layers == "all" else
-                        -(-(m.layers or 0) // 2) if m.sliding_window_layers == "alternate" else 0
-                        for m in models], dtype=float)
+    # sliding-window layers: "all", "alternate" (ceil(L/2) local: Gemma 2 and gpt-oss start with a
+    # local layer) or "L:G" (Gemma 3's 5:1) -> ModelSpec.local_layers
+    n_local = np.array([m.local_layers for m in models], dtype=float)
     return ModelArrays(
         params=col(lambda m: m.params), active_params=col(lambda m: m.active_params),
         layers=col(lambda m: m.layers), hidden=col(lambda m: m.hidden_size), heads=heads,

@@ -30,6 +30,9 @@ RUNTIMES_BY_CLASS = {
     "tpu": ("vllm", "pytorch"),
     "amd": ("vllm", "llama.cpp", "pytorch", "mlc"),
     "cpu-server": ("llama.cpp", "onnxruntime", "openvino", "pytorch", "vllm"),
+    "gaudi": ("vllm", "pytorch"),
+    "amd-consumer": ("llama.cpp", "vllm", "pytorch", "mlc"),
+    "gb10": ("llama.cpp", "vllm", "tensorrt-llm", "pytorch", "mlc"),
 }
 UNJOINABLE_CLASSES = ("phone", "cpu-sbc")
 DEFAULTS = {"batch": 1, "prompt_tokens": 512, "output_tokens": 128, "devices": 1, "utilisation": 0.5}

@@ -53,8 +53,9 @@ def test_catalogs_hold_every_contract_id():
     assert {"aws-c7i-8xlarge", "aws-c7a-8xlarge", "aws-c7g-8xlarge", "aws-c8g-8xlarge",
             "gcp-c4-standard-32"} <= {h for h in hw if hw[h].hw_class == "cpu-server"}
     assert set(REQUIRED_MODELS) <= set(load_models())
+    # 4.1's formats plus 4.3's q5_k_m, q6_k and w4a16
     assert set(load_formats()) == {"fp32", "fp16", "bf16", "fp8", "int8", "int4", "q8_0", "q4_0", "q4_k_m",
-                                   "mxfp4", "nvfp4"}
+                                   "mxfp4", "nvfp4", "q5_k_m", "q6_k", "w4a16"}
 
 
 def test_every_device_has_every_figure_an_estimate_needs():
