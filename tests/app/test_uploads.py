@@ -99,3 +99,33 @@ def test_medical_page_trains_on_breast_cancer_and_survives_ten_hostile_files():
         assert len(_message(at)) == 1 and "\n" not in _message(at)[0], (name, _message(at))
         # the built-in demo above still renders its figures
         assert [m.value for m in at.metric][: len(builtin)] == builtin, name
+
+
+def test_finance_page_trains_the_four_methods_on_its_sample_and_refuses_text_features():
+    from dashboard.cached.finance import sample_csv
+
+    at = open_page("dashboard/pages/demo_finance.py")
+    tables = len(at.dataframe)
+    at.get("file_uploader")[0].upload("sample.csv", sample_csv(), "text/csv").run()
+    assert not at.exception and not _message(at)
+    assert len(at.dataframe) == tables + 1 and len(at.dataframe[-1].value) == 4   # baseline .. threshold
+    uploader = at.get("file_uploader")[0]
+    uploader.clear()
+    uploader.upload("text.csv", b"amount,merchant,label\n" + b"3.5,shop,yes\n4.0,cafe,no\n" * 20, "text/csv").run()
+    assert not at.exception
+    assert _message(at) == ["This file can't be used: column 'merchant': free text where numbers are expected "
+                            "(got 'shop'); accepted: numbers (e.g. 3.5, -1, 1e-3)"]
+    assert len(at.dataframe) == tables   # the built-in demo's tables still render
+
+
+def test_nlp_page_trains_on_an_intents_csv_and_its_download_neutralises_formulas():
+    at = open_page("dashboard/pages/demo_nlp.py")
+    raw = (FIXTURES / "intents.csv").read_bytes() + b'"=HYPERLINK(""http://x"")",order_status\n'
+    at.get("file_uploader")[0].upload("intents.csv", raw, "text/csv").run()
+    assert not at.exception and not _message(at)
+    assert any("prefixed with '" in c.value for c in at.caption)
+    uploader = at.get("file_uploader")[0]
+    uploader.clear()
+    uploader.upload("one.csv", ("text,intent\n" + "\n".join(f"hi {i},greet" for i in range(30))).encode(),
+                    "text/csv").run()
+    assert not at.exception and len(_message(at)) == 1 and "has 1 class" in _message(at)[0]
