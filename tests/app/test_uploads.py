@@ -20,7 +20,7 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 BREAST_CANCER = (FIXTURES / "breast_cancer.csv").read_bytes()
 MED = "dashboard/pages/demo_medical.py"
 # Measured: the fixture (scikit-learn's 569 biopsies) gives 97.1 % test accuracy at seed 0, the
-# same as the built-in data; docs/demos.md states "at least 95 %".
+# same as the built-in data; docs/own-data.md states "at least 95 %".
 MIN_ACCURACY = 0.95
 
 
