@@ -176,15 +176,20 @@ def _evaluate(name, y, p, thr, cfg) -> MethodResult:
 
 
 @single_threaded
-def run_fraud(cfg: FraudConfig = FraudConfig()) -> FraudResult:
-    """Generate, train the four variants, evaluate on the test split. Deterministic for a seed."""
+def run_fraud(cfg: FraudConfig = FraudConfig(), data=None) -> FraudResult:
+    """Generate, train the four variants, evaluate on the test split. Deterministic for a seed.
+
+    ``data`` is ``(X, y with 1 = fraud)`` from the user's upload (models.user_data) in place of
+    the generated transactions; the split, models and scoring are the same.
+    """
     cfg.validate()
     from imblearn.over_sampling import SMOTE
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import precision_recall_curve
     from sklearn.preprocessing import StandardScaler
 
-    X, y = make_transactions(cfg.n_transactions, cfg.fraud_rate, cfg.seed, cfg.signal_strength)
+    X, y = (make_transactions(cfg.n_transactions, cfg.fraud_rate, cfg.seed, cfg.signal_strength)
+            if data is None else data)
     tr, va, te = _split(len(y), cfg.seed)
     scaler = StandardScaler().fit(X[tr])
     Xtr, Xva, Xte = scaler.transform(X[tr]), scaler.transform(X[va]), scaler.transform(X[te])

@@ -37,12 +37,16 @@ def load_cancer():
     return d.data.astype(float), (d.target == 0).astype(int), tuple(str(n) for n in d.feature_names)
 
 
-def split_scale(seed: int, test_fraction: float = 0.3):
-    """Stratified split and a scaler fitted on the training part only."""
+def split_scale(seed: int, test_fraction: float = 0.3, data=None):
+    """Stratified split and a scaler fitted on the training part only.
+
+    ``data`` is ``(X, y, feature names)`` from the user's upload (models.user_data); ``None``
+    means the bundled biopsies.
+    """
     from sklearn.model_selection import train_test_split
     from sklearn.preprocessing import StandardScaler
 
-    X, y, names = load_cancer()
+    X, y, names = load_cancer() if data is None else data
     Xtr, Xte, ytr, yte = train_test_split(X, y, test_size=test_fraction, random_state=seed, stratify=y)
     sc = StandardScaler().fit(Xtr)
     return sc.transform(Xtr), sc.transform(Xte), ytr, yte, names, sc
@@ -77,13 +81,15 @@ class ExplainResult:
 
 
 @single_threaded
-def run_explain(cfg: ExplainConfig = ExplainConfig()) -> ExplainResult:
+def run_explain(cfg: ExplainConfig = ExplainConfig(), data=None) -> ExplainResult:
+    """Fit, score and explain; ``data`` as in :func:`split_scale` (the same pipeline either way)."""
     cfg.validate()
     from sklearn.inspection import permutation_importance
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import roc_auc_score
 
-    Xtr, Xte, ytr, yte, names, _ = split_scale(cfg.seed)
+    Xtr, Xte, ytr, yte, names, _ = split_scale(cfg.seed, data=data)
+    patient = min(cfg.patient, len(yte) - 1)  # an upload's test split may hold fewer patients
     model = LogisticRegression(C=cfg.regularisation_c, max_iter=2000).fit(Xtr, ytr)
     p = model.predict_proba(Xte)[:, 1]
     pred = (p >= 0.5).astype(int)
@@ -92,7 +98,7 @@ def run_explain(cfg: ExplainConfig = ExplainConfig()) -> ExplainResult:
 
     w, b = model.coef_[0], float(model.intercept_[0])
     mean_tr = Xtr.mean(0)
-    x = Xte[cfg.patient]
+    x = Xte[patient]
     phi = w * (x - mean_tr)                  # linear SHAP, exact
     base = float(b + w @ mean_tr)
     top = np.argsort(-np.abs(phi))[: cfg.top_k]
@@ -111,5 +117,5 @@ def run_explain(cfg: ExplainConfig = ExplainConfig()) -> ExplainResult:
         shap_other_log_odds=rest,
         patient_log_odds=logit,
         patient_probability=float(1 / (1 + np.exp(-logit))),
-        patient_label=int(yte[cfg.patient]),
+        patient_label=int(yte[patient]),
     )

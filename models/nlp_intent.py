@@ -154,6 +154,26 @@ def fit_models(config: IntentConfig):
     return intent_model, sentiment_model, train, test
 
 
+def run_intent_on(config: IntentConfig, texts, intents) -> TaskResult:
+    """The intent classifier's pipeline and scoring on the user's (text, intent) rows
+    (models.user_data.read_intents): stratified by intent where the test split can hold every
+    intent, ``train_langs`` ignored (an upload has no language column)."""
+    config.validate()
+    import math
+
+    import pandas as pd
+    from sklearn.model_selection import train_test_split
+    from threadpoolctl import threadpool_limits
+
+    df = pd.DataFrame({"text": list(texts), "intent": list(intents), "lang": ""})
+    n_test = math.ceil(len(df) * config.test_fraction)
+    stratify = df["intent"] if n_test >= df["intent"].nunique() else None
+    train, test = train_test_split(df, test_size=config.test_fraction, random_state=config.seed, stratify=stratify)
+    with threadpool_limits(limits=1):
+        model = _pipeline(config).fit(train["text"].tolist(), train["intent"])
+    return _score("intent", model, test, "intent", train["intent"])
+
+
 def run_intent(config: IntentConfig = IntentConfig()) -> IntentResult:
     """Train and score the intent and sentiment classifiers on a held-out split."""
     t0 = time.perf_counter()

@@ -42,3 +42,24 @@ SCORING_HARDWARE = ("aws-c7i-8xlarge", "aws-c7a-8xlarge", "aws-c7g-8xlarge", "aw
 def scoring_at_rate(model: str, rate_per_s: float, latency_ms: float) -> RateComparison:
     """The cost engine's comparison of self-hosted devices and the scoring API at a request rate."""
     return compare_at_rate(model, list(SCORING_HARDWARE), rate_per_s, latency_ms)
+
+
+@st.cache_data(show_spinner=False)
+def sample_csv() -> bytes:
+    """The page's sample upload: 2,000 generated transactions, 2 % fraud, label ``is_fraud`` last."""
+    import csv
+    import io
+
+    X, y = fraud.make_transactions(2_000, 0.02, seed=0, signal_strength=1.5)
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow([*fraud.FEATURES, "is_fraud"])
+    w.writerows([*(f"{v:.4g}" for v in row), int(lab)] for row, lab in zip(X, y))
+    return buf.getvalue().encode("utf-8")
+
+
+def fraud_upload(cfg: fraud.FraudConfig, data) -> fraud.FraudResult:
+    """The four imbalance methods on an upload, memoised in this session only (dashboard.user_upload)."""
+    from dashboard.user_upload import session_memo
+
+    return session_memo("fin_fraud", data.digest, (cfg, data.label), lambda: fraud.run_fraud(cfg, data=(data.X, data.y)))

@@ -33,3 +33,25 @@ def dp_sweep(cfg: medical_privacy.DPConfig,
              progress: Progress = None) -> dict[float, medical_privacy.DPResult]:
     """Accuracy at every epsilon of :data:`models.medical_privacy.EPSILON_GRID`, other knobs fixed."""
     return grid_sweep("dp", run_dp, dp_sweep_key(cfg), "epsilon", medical_privacy.EPSILON_GRID, progress)
+
+
+@st.cache_data(show_spinner=False)
+def sample_csv() -> bytes:
+    """The page's sample upload: the first 80 bundled biopsies, label ``diagnosis`` last."""
+    import csv
+    import io
+
+    X, y, names = medical.load_cancer()
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow([*names, "diagnosis"])
+    w.writerows([*(f"{v:g}" for v in row), "malignant" if lab else "benign"] for row, lab in zip(X[:80], y[:80]))
+    return buf.getvalue().encode("utf-8")
+
+
+def explain_upload(cfg: medical.ExplainConfig, data) -> medical.ExplainResult:
+    """The explainability run on an upload, memoised in this session only (dashboard.user_upload)."""
+    from dashboard.user_upload import session_memo
+
+    return session_memo("med_explain", data.digest, (cfg, data.label),
+                        lambda: medical.run_explain(cfg, data=(data.X, data.y, data.feature_names)))

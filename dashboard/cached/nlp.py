@@ -44,3 +44,22 @@ def char_scaling(progress: Progress = None, **knobs):
     from models.char_transformer import TrainConfig, scaling_sweep
 
     return memo("char_scaling", lambda p: scaling_sweep(TrainConfig(**knobs), progress=p), progress, knobs)
+
+
+@st.cache_data(show_spinner=False)
+def sample_csv() -> bytes:
+    """The page's sample upload: 12 English messages of each intent from the built-in table."""
+    from models.user_data import to_csv_bytes
+
+    df = utterances()
+    df = df[df["lang"] == "en"].groupby("intent", group_keys=False).head(12)
+    return to_csv_bytes(["text", "intent"], df[["text", "intent"]].values.tolist())
+
+
+def intent_upload(data, **knobs):
+    """The intent classifier on an upload, memoised in this session only (dashboard.user_upload)."""
+    from dashboard.user_upload import session_memo
+    from models.nlp_intent import IntentConfig, run_intent_on
+
+    return session_memo("nlp_intent", data.digest, tuple(sorted(knobs.items())),
+                        lambda: run_intent_on(IntentConfig(**knobs), data.texts, data.intents))

@@ -44,7 +44,7 @@ with st.container(border=True):
                                   format_func=lambda s: t(f"cost.srv.source.{s}"), default="catalog",
                                   required=True, key="srv_src")
     if source == "upload":
-        upload = c2.file_uploader(t("cost.srv.upload"), type=["json"], key="srv_upload",
+        upload = c2.file_uploader(t("cost.srv.upload"), type=["json"], key="srv_upload", max_upload_size=2,
                                   help=t("cost.srv.upload_help"))
     else:
         llms = cached.llm_ids()

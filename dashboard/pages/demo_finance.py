@@ -161,3 +161,29 @@ chosen = res.methods[method]
 adopt_panel("fraud-screening", {
     "recall": chosen.recall, "false_positive_rate": chosen.fp / max(chosen.fp + chosen.tn, 1),
     "fraud_rate": (chosen.tp + chosen.fn) / res.n_test, "n_features": len(FEATURES)})
+
+# ------------------------------------------------------------------ your own data (issue 15)
+# One block, apart from the built-in demo: the four imbalance methods above on the visitor's CSV,
+# with the page's costs; the rarer class of the label is the "fraud" one.
+from dashboard.user_upload import run_or_refuse, tabular_upload  # noqa: E402
+
+st.header(t("upload.title"), anchor="your-data")
+upload = tabular_upload("fin", cached.sample_csv())
+if upload is not None:
+    mine = run_or_refuse(lambda: cached.fraud_upload(cfg, upload))
+    if mine is not None:
+        st.subheader(t("upload.fin_result"))
+        st.dataframe(pd.DataFrame([{
+            t("fin.col.method"): NAMES[m.method], t("fin.col.threshold"): round(m.threshold, 3),
+            t("fin.col.precision"): round(m.precision, 3), t("fin.col.recall"): round(m.recall, 3),
+            t("fin.col.f1"): round(m.f1, 3), "ROC-AUC": round(m.roc_auc, 3), "PR-AUC": round(m.pr_auc, 3),
+            t("fin.col.caught"): f"{m.tp} / {m.tp + m.fn}", t("fin.col.false_alarms"): m.fp,
+        } for m in mine.methods.values()]), hide_index=True, width="stretch")
+        c1, c2 = st.columns(2)
+        c1.plotly_chart(charts.pr_curves(mine.pr_curves, NAMES, float(upload.y.mean()), t("fin.pr_title"),
+                                         t("fin.recall"), t("fin.precision"), t("fin.chance")),
+                        width="stretch", key="fin_upload_pr")
+        mm = mine.methods[method]
+        c2.plotly_chart(charts.confusion(mm.tn, mm.fp, mm.fn, mm.tp, (upload.negative_class, upload.positive_class),
+                                         t("fin.cm_title", method=NAMES[method]), t("fin.predicted"),
+                                         t("fin.actual")), width="stretch", key="fin_upload_cm")

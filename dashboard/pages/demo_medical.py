@@ -120,3 +120,29 @@ from dashboard.adopt_panel import adopt_panel  # noqa: E402  (kept in the panel 
 adopt_panel("dp-sgd", {"epochs": dp_epochs, "accuracy_private": dp.accuracy, "accuracy_plain": plain.accuracy})
 adopt_panel("fedavg", {"rounds": rounds, "local_epochs": local, "sites": sites,
                        "accuracy_federated": fed.federated_accuracy, "accuracy_central": fed.centralised_accuracy})
+
+# ------------------------------------------------------------------ your own data (issue 15)
+# One block, apart from the built-in demo: the explainability model above on the visitor's CSV.
+from dashboard.user_upload import run_or_refuse, tabular_upload  # noqa: E402
+
+st.header(t("upload.title"), anchor="your-data")
+upload = tabular_upload("med", cached.sample_csv())
+if upload is not None:
+    mine = run_or_refuse(lambda: cached.explain_upload(
+        ExplainConfig(regularisation_c=float(reg_c), patient=int(patient), seed=int(seed)), upload))
+    if mine is not None:
+        st.subheader(t("upload.med_result"))
+        c1, c2, c3 = st.columns(3)
+        c1.metric(t("med.accuracy"), f"{mine.accuracy:.1%}",
+                  delta=t("med.vs_majority", maj=f"{mine.majority_accuracy:.1%}"), delta_color="off")
+        c2.metric(t("med.sensitivity"), f"{mine.recall_malignant:.1%}", help=t("med.sensitivity_help"))
+        c3.metric("ROC-AUC", f"{mine.roc_auc:.3f}")
+        c1, c2 = st.columns(2)
+        c1.plotly_chart(charts.importance_bars(mine.importance_mean, mine.importance_std, t("med.importance_title"),
+                                               t("med.importance_axis"), ""), width="stretch", key="med_upload_importance")
+        shap = dict(mine.shap_log_odds)
+        shap[t("med.other_features")] = mine.shap_other_log_odds
+        truth = upload.positive_class if mine.patient_label == 1 else upload.negative_class
+        c2.plotly_chart(contributions(shap, {}, t("med.shap_title", p=f"{mine.patient_probability:.1%}", truth=truth),
+                                      t("med.shap_axis"), "", t("med.towards_malignant"), t("med.towards_benign")),
+                        width="stretch", key="med_upload_shap")

@@ -152,3 +152,25 @@ from dashboard.adopt_panel import adopt_panel  # noqa: E402  (kept in the panel 
 
 adopt_panel("labelled-data", {"labelled_examples": res.n_train, "accuracy": res.intent.accuracy,
                               "baseline_accuracy": res.intent.baseline_accuracy})
+
+# ------------------------------------------------------------------ your own data (issue 15)
+# One block, apart from the built-in demo: the intent classifier above on the visitor's
+# (text, intent) CSV, with the page's knobs. Texts come back only through user_data.to_csv_bytes,
+# which makes formula-like cells inert.
+from dashboard.user_upload import intents_upload, run_or_refuse  # noqa: E402
+from models.user_data import to_csv_bytes  # noqa: E402
+
+st.header(t("upload.title"), anchor="your-data")
+upload = intents_upload("nlp", cached.sample_csv())
+if upload is not None:
+    mine = run_or_refuse(lambda: cached.intent_upload(upload, **knobs))
+    if mine is not None:
+        st.subheader(t("upload.nlp_result"))
+        metric_row(*task_cards(mine, "nlp.metric.intent_acc"))
+        st.plotly_chart(charts.confusion(mine), width="stretch", key="nlp_upload_cm")
+        if mine.errors:
+            header = [t("nlp.col.text"), t("nlp.col.true"), t("nlp.col.predicted")]
+            rows = [[e[0], e[2], e[3]] for e in mine.errors]
+            st.dataframe(pd.DataFrame(rows, columns=header), hide_index=True, width="stretch")
+            st.download_button(t("upload.download"), to_csv_bytes(header, rows), "intent_errors.csv", "text/csv",
+                               key="nlp_upload_errors")

@@ -9,12 +9,13 @@ import numpy as np
 
 def load_digits_split(seed: int, test_fraction: float):
     """Digits scaled to 0..1, stratified split. Returns float32 arrays (X_tr, X_te, y_tr, y_te)."""
-    from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
 
-    data = load_digits()
-    X = (data.data / 16.0).astype(np.float32)
-    y = data.target.astype(np.int64)
+    from models.digits_data import digits_flat
+
+    data, target = digits_flat()  # load_digits' arrays without importing sklearn.datasets
+    X = (data / 16.0).astype(np.float32)
+    y = target.astype(np.int64)
     return train_test_split(X, y, test_size=test_fraction, random_state=seed, stratify=y)
 
 
