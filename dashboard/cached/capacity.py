@@ -14,10 +14,11 @@ from scenarios.engine.plan_curve import RateCurve, latency_against_rate
 
 
 def _request(model: str, rate: float, prompt: int, output: int, limits: tuple, hardware: tuple,
-             max_devices: int) -> PlanRequest:
+             max_devices: int, length_sigma: float = 0.0) -> PlanRequest:
     ttft, tpot, e2e = limits
     return PlanRequest(model=model, rate_per_s=rate, prompt_tokens=prompt, output_tokens=output, ttft_ms=ttft,
-                       tpot_ms=tpot, e2e_ms=e2e, hardware=hardware or None, max_devices=max_devices)
+                       tpot_ms=tpot, e2e_ms=e2e, hardware=hardware or None, max_devices=max_devices,
+                       length_sigma=length_sigma)
 
 
 @st.cache_resource(show_spinner=False)
@@ -28,28 +29,30 @@ def rentable_hardware() -> dict:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def plan_dict(model: str, rate: float, prompt: int, output: int, limits: tuple, hardware: tuple,
-              max_devices: int) -> dict:
-    """`venture-lab plan --json` for these inputs (``limits``: ttft p90, tpot, e2e p90 in ms or None)."""
-    return plan(_request(model, rate, prompt, output, limits, hardware, max_devices)).to_dict()
+              max_devices: int, length_sigma: float = 0.0) -> dict:
+    """`venture-lab plan --json` for these inputs (``limits``: ttft p90, tpot, e2e p90 in ms or None;
+    ``length_sigma``: log-normal spread of the lengths, the Python API's option)."""
+    return plan(_request(model, rate, prompt, output, limits, hardware, max_devices, length_sigma)).to_dict()
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def fronts_by_hardware(model: str, rate: float, prompt: int, output: int, limits: tuple, hardware: tuple,
-                       max_devices: int) -> dict[str, list[dict]]:
+                       max_devices: int, length_sigma: float = 0.0) -> dict[str, list[dict]]:
     """Each hardware's own Pareto front (its best first), for the chart's background points."""
     out = {}
     for h in hardware:
-        d = plan_dict(model, rate, prompt, output, limits, (h,), max_devices)
+        d = plan_dict(model, rate, prompt, output, limits, (h,), max_devices, length_sigma)
         out[h] = ([d["best"]] if d["best"] else []) + d["candidates"]
     return out
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def rate_curve(model: str, rate: float, prompt: int, output: int, limits: tuple, best: tuple) -> RateCurve:
+def rate_curve(model: str, rate: float, prompt: int, output: int, limits: tuple, best: tuple,
+               length_sigma: float = 0.0) -> RateCurve:
     """Latency percentiles against per-replica rate for ``best`` (hardware, weights, runtime,
     devices, concurrency)."""
     hw, w, rt, devices, conc = best
-    req = _request(model, rate, prompt, output, limits, (hw,), int(devices))
+    req = _request(model, rate, prompt, output, limits, (hw,), int(devices), length_sigma)
     return latency_against_rate(req, hw, w, rt, int(devices), int(conc))
 
 

@@ -56,6 +56,7 @@ with st.container(border=True):
     ttft = bound(c1.number_input, t("cap.ttft"), 0.0, 1e7, 1000.0, step=100.0, key="cap_ttft", help=t("cap.no_limit"))
     tpot = bound(c2.number_input, t("cap.tpot"), 0.0, 1e6, 50.0, step=5.0, key="cap_tpot", help=t("cap.no_limit"))
     e2e = bound(c3.number_input, t("cap.e2e"), 0.0, 1e8, 0.0, step=1000.0, key="cap_e2e", help=t("cap.no_limit"))
+    sigma = bound(st.slider, t("cap.sigma"), 0.0, 1.5, 0.0, step=0.1, key="cap_sigma", help=t("cap.sigma_help"))
     targets = bound(st.multiselect, t("cap.targets"), list(rentable), default=DEFAULT_TARGETS,
                     format_func=lambda h: rentable[h].name, key="cap_hw", help=t("cap.targets_help"))
 
@@ -64,7 +65,7 @@ if not targets:
     st.stop()
 
 limits = tuple(float(v) if v else None for v in (ttft, tpot, e2e))      # 0: no limit
-args = (model, float(rate), int(prompt), int(output), limits, tuple(targets), int(max_devices))
+args = (model, float(rate), int(prompt), int(output), limits, tuple(targets), int(max_devices), float(sigma))
 with explain_errors():
     result = cached.plan_dict(*args)
     by_hardware = cached.fronts_by_hardware(*args)
@@ -96,7 +97,7 @@ st.plotly_chart(charts.pareto_figure(by_hardware, [best] + list(result["candidat
                                      list(result["candidates"]), best), width="stretch")
 if best is not None:
     curve = cached.rate_curve(model, float(rate), int(prompt), int(output), limits, tuple(
-        best[k] for k in ("hardware", "weights", "runtime", "devices_per_replica", "concurrency_per_replica")))
+        best[k] for k in ("hardware", "weights", "runtime", "devices_per_replica", "concurrency_per_replica")), float(sigma))
     st.plotly_chart(charts.latency_figure(curve, float(rate) / best["replicas"]), width="stretch")
     st.caption(t("cap.latency_caption", rate=f"{float(rate) / best['replicas']:.3g}"))
 

@@ -59,6 +59,10 @@ class PlanRequest:
     max_devices: int = 8
     prefix_cache_hit: float = 0.0      # share of each prompt found in the prefix cache (its prefill is skipped)
     usd_per_hour: float | None = None  # per device, replacing the catalog's (a scenario target's own price)
+    length_sigma: float = 0.0          # log-normal sigma of prompt and output lengths around their means (0: fixed)
+
+# A sigma of 2 already puts the 99th-percentile request at e^4.65 ~ 100x the median length.
+MAX_LENGTH_SIGMA = 2.0
 
 
 def check_request(req: PlanRequest) -> None:
@@ -79,6 +83,9 @@ def check_request(req: PlanRequest) -> None:
         raise VentureLabError("output_tokens", "must be >= 1 (prompt_tokens >= 0)", got=req.output_tokens)
     if not 0.0 <= req.prefix_cache_hit < 1.0:
         raise VentureLabError("prefix_cache_hit", "must be a share in 0..1 (1 excluded)", got=req.prefix_cache_hit)
+    if not (np.isfinite(req.length_sigma) and 0.0 <= req.length_sigma <= MAX_LENGTH_SIGMA):
+        raise VentureLabError("length_sigma", f"must be a log-normal sigma in 0..{MAX_LENGTH_SIGMA}",
+                              got=req.length_sigma)
     if req.max_devices < 1:
         raise VentureLabError("max_devices", "must be >= 1", got=req.max_devices)
     if req.usd_per_hour is not None and not (np.isfinite(req.usd_per_hour) and req.usd_per_hour >= 0):
@@ -199,7 +206,7 @@ def percentiles(req: PlanRequest, g: Grid, idx: np.ndarray, rate) -> queueing.Lo
     """Latency percentiles of configurations ``idx`` at per-replica ``rate``."""
     sm = batching.StepModel(**{k: np.asarray(getattr(g.step_model, k))[idx] for k in g.step_model.__dataclass_fields__})
     return queueing.latency_under_load(sm, g.kv_slots[idx], rate, req.prompt_tokens * (1.0 - req.prefix_cache_hit),
-                                       float(req.output_tokens))
+                                       float(req.output_tokens), length_sigma=req.length_sigma)
 
 
 def passes(req: PlanRequest, g: Grid, idx: np.ndarray) -> np.ndarray:
@@ -286,7 +293,8 @@ def plan(req: PlanRequest, opts: list[tuple] | None = None) -> PlanResult:
                       inputs={"model": req.model, "rate_per_s": req.rate_per_s, "prompt_tokens": req.prompt_tokens,
                               "output_tokens": req.output_tokens, "ttft_ms_p90_limit": req.ttft_ms,
                               "tpot_ms_limit": req.tpot_ms, "e2e_ms_p90_limit": req.e2e_ms,
-                              "max_devices": req.max_devices, "prefix_cache_hit": req.prefix_cache_hit})
+                              "max_devices": req.max_devices, "prefix_cache_hit": req.prefix_cache_hit,
+                              "length_sigma": req.length_sigma})
 
 
 def _infeasible(g: Grid, first: np.ndarray, checked: dict) -> tuple[dict, ...]:

@@ -73,3 +73,18 @@ def test_chinese_renders_clean():
     at = open_page(PAGE, lang="zh", query=QUERY)
     assert_clean(at)
     assert at.title[0].value == t("cap.title", lang="zh")
+
+
+def test_a_length_spread_in_the_link_lengthens_the_latency_curve():
+    """cap_sigma (the log-normal spread of lengths) reaches the latency chart: the same cheapest
+    configuration's p99 end-to-end curve lies higher with the spread than without it."""
+    def p99_e2e(at):
+        spec = json.loads(at.get("plotly_chart")[-1].proto.spec)
+        traces = [tr for tr in spec["data"] if "p99" in tr.get("name", "") and tr.get("y")]
+        return [y for tr in traces for y in tr["y"] if y is not None]
+    fixed = open_page(PAGE, query=QUERY)
+    spread = open_page(PAGE, query={**QUERY, "cap_sigma": "0.8"})
+    assert_clean(fixed)
+    assert_clean(spread)
+    assert next(s.value for s in spread.slider if s.key == "cap_sigma") == pytest.approx(0.8)
+    assert max(p99_e2e(spread)) > max(p99_e2e(fixed))
