@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from models import _optim
 from models._config import check, check_ranges
 from models._threads import single_threaded
 from scenarios.errors import VentureLabError
@@ -240,7 +241,7 @@ def train_cnn(Xtr, ytr, cfg: VisionConfig, training: str):
     gen = torch.Generator().manual_seed(cfg.seed)
     rng = np.random.default_rng(cfg.seed + 1)
     model = build_cnn(cfg.cnn)
-    opt = torch.optim.Adam(model.parameters(), lr=cfg.learning_rate)
+    opt = _optim.Adam(model.parameters(), lr=cfg.learning_rate)
     X, y = torch.from_numpy(Xtr), torch.from_numpy(ytr).long()
     start = time.perf_counter()
     for _ in range(cfg.epochs):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from models import _optim
+
 import numpy as np
 
 
@@ -74,7 +76,7 @@ def train(model, X, y, epochs: int, seed: int, *, teacher_logits=None, temperatu
 
     gen = torch.Generator().manual_seed(seed)
     Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    opt = _optim.Adam(model.parameters(), lr=lr)
     n = len(Xt)
     model.train()
     for _ in range(epochs):
