@@ -11,7 +11,7 @@ import numpy as np
 
 def load_digits_split(seed: int, test_fraction: float):
     """Digits scaled to 0..1, stratified split. Returns float32 arrays (X_tr, X_te, y_tr, y_te)."""
-    from sklearn.model_selection import train_test_split
+    from models._split import train_test_split
 
     from models.digits_data import digits_flat
 
