@@ -58,13 +58,13 @@ DEMOS = {
 # Where the CPU goes, measured by hand with getrusage around each step in a fresh process
 # (2026-12-07, load average 5-9): the fixed costs every torch demo pays before training.
 FLOOR_NOTE = """Where a torch demo's seconds go before any training (getrusage, fresh process, same machine):
-interpreter 0.06 s, `import streamlit` 0.4–0.5 s, `import torch` 1.4–1.6 s, and the first
-`optimizer.step()` of any `torch.optim` optimizer 1.5 s more: torch 2.13's step imports
-`torch._dynamo` (`_use_grad_for_differentiable` calls `torch._dynamo.graph_break()`), even in eager
-mode. `import sklearn.model_selection` adds 1.1 s where a demo splits with scikit-learn. Together about
-4.5 s of the 5 s budget for a demo that uses all three; what is left for training is well under a
-second, so the demos over the target need a smaller default run or no `torch.optim` on the default
-path, not only lazier imports.
+interpreter 0.06 s, `import streamlit` 0.4–0.5 s, `import torch` 1.4–1.6 s. Avoided on the default
+paths since issue 15: `torch._dynamo` (1.5 s; torch 2.13 imports it on a `torch.optim` optimizer's
+first `step()` and in `FlopCounterMode`: the demos use models/_optim.py, bit-identical updates),
+`sklearn.model_selection` (1.1 s; models/_split.py gives scikit-learn's split rows) and imbalanced-learn
+(the overfitting demo's SMOTE is numpy). Still paid: scikit-learn's `linear_model` imports
+`model_selection` itself (NLP, medical, finance), and opacus' `make_private` needs a `torch.optim`
+optimizer, so medical's DP-SGD run imports `torch._dynamo`.
 """
 
 CHILD = r"""

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 
 import numpy as np
 
+from models import _optim
 from models._config import check_choice, check_ranges
 from models.tiny_gpt import GPTConfig, build_gpt
 from models.torch_threads import torch_threads
@@ -172,7 +173,7 @@ def _train(config: TrainConfig, progress: Progress | None) -> CharLMResult:
     torch.manual_seed(config.seed)
     gen = torch.Generator().manual_seed(config.seed)
     model = build_gpt(cfg)
-    opt = torch.optim.AdamW(model.parameters(), lr=config.learning_rate, weight_decay=0.01)
+    opt = _optim.AdamW(model.parameters(), lr=config.learning_rate, weight_decay=0.01)
     rec = _Recorder(model, corpus, config)
     model.train()
     rec.record(0)

@@ -43,7 +43,7 @@ def split_scale(seed: int, test_fraction: float = 0.3, data=None):
     ``data`` is ``(X, y, feature names)`` from the user's upload (models.user_data); ``None``
     means the bundled biopsies.
     """
-    from sklearn.model_selection import train_test_split
+    from models._split import train_test_split
     from sklearn.preprocessing import StandardScaler
 
     X, y, names = load_cancer() if data is None else data

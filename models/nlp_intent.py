@@ -135,7 +135,7 @@ def _score(task: str, model, test, y_col: str, train_labels) -> TaskResult:
 def fit_models(config: IntentConfig):
     """Fit both classifiers; returns (intent_model, sentiment_model, train, test) DataFrames."""
     config.validate()
-    from sklearn.model_selection import train_test_split
+    from models._split import train_test_split
 
     df = load_utterances()
     # stratify by language x intent so both languages and every intent are in both splits
@@ -162,7 +162,7 @@ def run_intent_on(config: IntentConfig, texts, intents) -> TaskResult:
     import math
 
     import pandas as pd
-    from sklearn.model_selection import train_test_split
+    from models._split import train_test_split
     from threadpoolctl import threadpool_limits
 
     df = pd.DataFrame({"text": list(texts), "intent": list(intents), "lang": ""})

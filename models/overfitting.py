@@ -29,6 +29,7 @@ from typing import Callable
 
 import numpy as np
 
+from models import _optim
 from models._config import check, check_choice, check_ranges
 from models.torch_threads import torch_threads
 from scenarios.errors import VentureLabError
@@ -159,15 +160,38 @@ def augment(images: np.ndarray, labels: np.ndarray, rng: np.random.Generator, co
 
 
 def smote(images: np.ndarray, labels: np.ndarray, seed: int, factor: int = 3):
-    """Synthetic images interpolated between same-digit neighbours (imbalanced-learn's SMOTE)."""
-    from imblearn.over_sampling import SMOTE
+    """Synthetic images interpolated between same-digit neighbours: SMOTE (Chawla et al. 2002).
 
+    Written with numpy, not imbalanced-learn: importing imblearn pulls scikit-learn's neighbours,
+    calibration and model-selection modules, over a second of the demo's 5 CPU-s cold start
+    (issue 15; bench/demo_cold_start.py). It makes imbalanced-learn 0.x's draws
+    (``SMOTE._make_samples``: a fresh ``RandomState(seed)`` per class, ``randint`` over the
+    neighbour table, then ``uniform`` steps) on the k nearest same-class neighbours by Euclidean
+    distance; tests/models/test_overfitting_smote.py checks the images equal imblearn's on seeds
+    0-2 (where two neighbours are at exactly the same distance the order, and so a few synthetic
+    images, can differ from imblearn's).
+    """
     counts = np.bincount(labels, minlength=10)
     k = int(max(1, min(5, counts[counts > 0].min() - 1)))
-    target = {c: int(n * factor) for c, n in enumerate(counts) if n > 1}
-    X, y = SMOTE(sampling_strategy=target, k_neighbors=k, random_state=seed).fit_resample(
-        images.reshape(len(images), -1), labels)
-    return X.reshape(-1, 8, 8).astype(np.float32), y
+    X = images.reshape(len(images), -1)
+    out_X, out_y = [X.copy()], [labels.copy()]
+    for c, n in enumerate(counts):
+        n_new = int(n * factor) - int(n)
+        if n <= 1 or n_new == 0:
+            continue
+        Xc = X[labels == c]
+        X64 = Xc.astype(np.float64)
+        sq = (X64 ** 2).sum(1)
+        dist2 = np.maximum(sq[:, None] - 2 * X64 @ X64.T + sq[None, :], 0)
+        np.fill_diagonal(dist2, -1.0)  # each image is its own first neighbour, dropped below
+        nns = np.argsort(dist2, axis=1, kind="stable")[:, 1:k + 1]
+        rs = np.random.RandomState(seed)
+        idx = rs.randint(low=0, high=nns.size, size=n_new)
+        steps = rs.uniform(size=n_new)[:, None]
+        rows, cols = np.floor_divide(idx, nns.shape[1]), np.mod(idx, nns.shape[1])
+        out_X.append((Xc[rows] + steps * (Xc[nns[rows, cols]] - Xc[rows])).astype(X.dtype))
+        out_y.append(np.full(n_new, c, dtype=labels.dtype))
+    return np.vstack(out_X).reshape(-1, 8, 8).astype(np.float32), np.concatenate(out_y)
 
 
 # ---------------------------------------------------------------- model
@@ -191,7 +215,7 @@ def fit(train, val, test, shifted, *, hidden: int, dropout: float, weight_decay:
     # Weight decay as a classic L2 penalty: weight_decay * w is added to each gradient before
     # Adam's scaling. (Decoupled AdamW decay barely changed the gap in 120 full-batch steps: Adam's
     # scale-free updates let the net memorise anyway; measured on 3 seeds while building this.)
-    opt = torch.optim.Adam(model.parameters(), lr=cfg.learning_rate, weight_decay=weight_decay)
+    opt = _optim.Adam(model.parameters(), lr=cfg.learning_rate, weight_decay=weight_decay)
     xt, yt = torch.from_numpy(train[0]), torch.from_numpy(train[1])
     xv, yv = torch.from_numpy(val[0]), torch.from_numpy(val[1])
     hist = {"train_loss": [], "val_loss": [], "train_acc": [], "val_acc": []}

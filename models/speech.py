@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from models import _optim
 from models._config import check, check_choice, check_ranges
 from models.torch_threads import torch_threads
 
@@ -214,7 +215,7 @@ def _train(features: np.ndarray, labels: np.ndarray, n_classes: int, epochs: int
 
     torch.manual_seed(seed)
     model = _build_cnn(features.shape[1], n_classes)
-    opt = torch.optim.Adam(model.parameters(), lr=3e-3)
+    opt = _optim.Adam(model.parameters(), lr=3e-3)
     x = torch.from_numpy(features)
     y = torch.from_numpy(labels)
     gen = torch.Generator().manual_seed(seed)

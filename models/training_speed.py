@@ -35,6 +35,7 @@ from typing import Callable
 
 import numpy as np
 
+from models import _optim
 from models._config import check, check_ranges
 from models.tiny_gpt import GPTConfig, build_gpt
 from models.torch_threads import torch_threads
@@ -178,7 +179,7 @@ def time_steps(model_cfg: GPTConfig, batch_size: int, threads: int, dtype: str,
     with torch_threads(threads):
         torch.manual_seed(seed)
         model = build_gpt(model_cfg)
-        opt = torch.optim.AdamW(model.parameters(), lr=1e-3)
+        opt = _optim.AdamW(model.parameters(), lr=1e-3)
         x, y = bigram_batches(model_cfg, batch_size, 1, seed)[0]
 
         def step():
@@ -233,7 +234,7 @@ def _train_in(dtype: str, model_cfg: GPTConfig, batch_size: int, steps: int, see
     grad = torch.cat([p.grad.flatten().float() for p in model.parameters()])
     first_loss = float(loss.detach())
     model.zero_grad()
-    opt = torch.optim.AdamW(model.parameters(), lr=3e-3)
+    opt = _optim.AdamW(model.parameters(), lr=3e-3)
     curve = []
     for x, y in batches[:steps]:
         opt.zero_grad(set_to_none=True)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from models import _optim
+
 import numpy as np
 
 
 def load_digits_split(seed: int, test_fraction: float):
     """Digits scaled to 0..1, stratified split. Returns float32 arrays (X_tr, X_te, y_tr, y_te)."""
-    from sklearn.model_selection import train_test_split
+    from models._split import train_test_split
 
     from models.digits_data import digits_flat
 
@@ -74,7 +76,7 @@ def train(model, X, y, epochs: int, seed: int, *, teacher_logits=None, temperatu
 
     gen = torch.Generator().manual_seed(seed)
     Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    opt = _optim.Adam(model.parameters(), lr=lr)
     n = len(Xt)
     model.train()
     for _ in range(epochs):
