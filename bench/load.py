@@ -420,6 +420,11 @@ def report(single: SingleServer, rates: dict[str, tuple], load1: str) -> str:
 
 
 async def run(args) -> str:
+    return report(*await measure(args))
+
+
+async def measure(args) -> tuple[SingleServer, dict[str, tuple], str]:
+    """(the single-server phase, the throughput of each setup, the load average before)."""
     from playwright.async_api import async_playwright
 
     load1 = " / ".join(f"{x:.2f}" for x in os.getloadavg())
@@ -436,7 +441,7 @@ async def run(args) -> str:
             await browser.close()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    return report(single, rates, load1)
+    return single, rates, load1
 
 
 def main(argv: list[str] | None = None) -> int:
