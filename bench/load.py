@@ -165,7 +165,8 @@ async def view(page, base: str, name: str, path: str, batch: str, views: Views) 
         return
     quiet_s = QUIET_POLLS * POLL_MS / 1000  # the quiet window is part of the wait, not of the page's work
     if batch and not await shows_batch(page, batch):
-        seen = await page.locator(".st-key-srv_batch input").first.input_value()
+        box = page.locator(".st-key-srv_batch input")
+        seen = await box.first.input_value(timeout=5_000) if await box.count() else "no input"
         views.problems.append(f"{path}: cross-talk: srv_batch shows {seen!r}, this session set {batch!r}")
         quiet_s = -BATCH_WAIT_MS / 1000
     views.settle_s.setdefault(name, []).append(time.perf_counter() - t0 - quiet_s)
@@ -215,7 +216,7 @@ def every_page_path() -> list[tuple[str, str, str]]:
 
 
 async def sample_peak(pid: int, stop: asyncio.Event, peak: list[float]) -> None:
-    while not stop.is_set():
+    while not stop.is_set() and Path(f"/proc/{pid}").exists():
         peak[0] = max(peak[0], rss_mb(pid))
         try:
             await asyncio.wait_for(stop.wait(), 0.5)
@@ -434,8 +435,7 @@ async def measure(args) -> tuple[SingleServer, dict[str, tuple], str]:
         async with async_playwright() as pw:
             browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             single = await single_server(browser, workdir, args.sessions, args.warm, args.settle_wait_s)
-            print(f"bench.load: single server done: {single.views.count()} views, "
-                  f"{len(single.views.problems)} problems", flush=True)
+            print(report(single, {}, load1), flush=True)  # kept in the log should the rest fail
             rates = {} if args.no_replicas else await throughput(browser, workdir,
                                                                  args.replica_sessions or args.sessions)
             await browser.close()
