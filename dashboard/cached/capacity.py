@@ -21,7 +21,7 @@ def _request(model: str, rate: float, prompt: int, output: int, limits: tuple, h
                        length_sigma=length_sigma)
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=1)  # no arguments: one entry
 def rentable_hardware() -> dict:
     """Hardware with a rental price in the catalog (what `plan` prices), id -> Hardware."""
     return {k: h for k, h in catalog.load_hardware().items() if h.usd_per_hour}

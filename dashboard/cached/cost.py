@@ -31,18 +31,18 @@ def device_dir() -> Path:
 
 
 # ---------------------------------------------------------------- catalogs
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=1)  # no arguments: one entry
 def hardware() -> dict:
     """The hardware catalog (id -> Hardware), loaded and validated once per process."""
     return catalog.load_hardware()
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=1)  # no arguments: one entry
 def models() -> dict:
     return catalog.load_models()
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=1)  # no arguments: one entry
 def formats() -> dict:
     return catalog.load_formats()
 
@@ -81,7 +81,8 @@ def saved_devices() -> dict[str, str]:
     return _saved_devices_in(os.environ.get(STORE_URL_ENV) or str(device_dir()))
 
 
-@st.cache_data(ttl=30, show_spinner=False)
+# one per store folder/URL (one per process in practice); the ttl picks up devices saved elsewhere
+@st.cache_data(ttl=30, max_entries=8, show_spinner=False)
 def _saved_devices_in(folder: str) -> dict[str, str]:
     # keyed by the folder, so a process that moves VENTURE_LAB_DEVICE_DIR never sees another's devices
     # (or by the store URL: then the files are the SQL store's per-process copies for the engine)
@@ -99,7 +100,8 @@ def device_info(device_id: str):
     return _device_info(target_ref(device_id))
 
 
-@st.cache_data(show_spinner=False)
+# catalog ids plus saved device files (users add these): bounded, small records
+@st.cache_data(max_entries=256, show_spinner=False)
 def _device_info(ref: str):
     return catalog.get_hardware(ref)
 
@@ -113,7 +115,8 @@ def model_from_upload(data: bytes, filename: str) -> str:
     return str(store.save_model_config(data, filename))
 
 
-@st.cache_data(show_spinner=False)
+# catalog ids plus uploaded config.json refs (users add these): bounded, small records
+@st.cache_data(max_entries=256, show_spinner=False)
 def model_info(model_ref: str):
     return catalog.get_model(model_ref)
 
@@ -246,28 +249,28 @@ def demote_headings(markdown: str, levels: int) -> str:
     return "\n".join(out)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(max_entries=1, show_spinner=False)  # no arguments: one entry
 def methodology_markdown() -> str:
     """docs/methodology.md as written (the error table is parsed from it)."""
     path = ROOT / "docs" / "methodology.md"
     return path.read_text(encoding="utf-8") if path.is_file() else ""
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(max_entries=1, show_spinner=False)  # no arguments: one entry
 def methodology_for_page() -> str:
     """docs/methodology.md without its own title, headings one level down."""
     text = re.sub(r"\A# [^\n]*\n", "", methodology_markdown())
     return demote_headings(text, 1)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(max_entries=1, show_spinner=False)  # no arguments: one entry
 def data_readme() -> str:
     """data/README.md with its headings under the page's section heading."""
     path = ROOT / "data" / "README.md"
     return demote_headings(path.read_text(encoding="utf-8"), 2) if path.is_file() else ""
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(max_entries=1, show_spinner=False)  # no arguments: one entry
 def calibration_error_table():
     """The per-class error table (in-sample and leave-one-hardware-out) exactly as the
     calibration command wrote it into docs/methodology.md; None when it is not there.
@@ -300,7 +303,7 @@ def calibration_error_table():
     return table
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(max_entries=1, show_spinner=False)  # no arguments: one entry
 def calibration_summary() -> dict:
     """The headline calibration numbers the fit stored with the factors."""
     from scenarios.engine import speed
@@ -308,7 +311,8 @@ def calibration_summary() -> dict:
     return dict(speed.load_factors().get("summary", {}))
 
 
-@st.cache_data(show_spinner=False)
+# one per catalog (a handful of names)
+@st.cache_data(max_entries=8, show_spinner=False)
 def provenance_table(which: str):
     """One catalog's rows with their source and verified flag (and derived fields)."""
     import pandas as pd

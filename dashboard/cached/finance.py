@@ -44,7 +44,7 @@ def scoring_at_rate(model: str, rate_per_s: float, latency_ms: float) -> RateCom
     return compare_at_rate(model, list(SCORING_HARDWARE), rate_per_s, latency_ms)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=1)  # no arguments: one entry
 def sample_csv() -> bytes:
     """The page's sample upload: 2,000 generated transactions, 2 % fraud, label ``is_fraud`` last."""
     import csv

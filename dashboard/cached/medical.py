@@ -35,7 +35,7 @@ def dp_sweep(cfg: medical_privacy.DPConfig,
     return grid_sweep("dp", run_dp, dp_sweep_key(cfg), "epsilon", medical_privacy.EPSILON_GRID, progress)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=1)  # no arguments: one entry
 def sample_csv() -> bytes:
     """The page's sample upload: the first 80 bundled biopsies, label ``diagnosis`` last."""
     import csv

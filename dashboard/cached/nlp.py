@@ -27,7 +27,7 @@ def intent_predict(text: str, **knobs):
     return predict_text(IntentConfig(**knobs), text)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=1)  # no arguments: one entry
 def utterances():
     from models.nlp_intent import load_utterances
 
@@ -46,7 +46,7 @@ def char_scaling(progress: Progress = None, **knobs):
     return memo("char_scaling", lambda p: scaling_sweep(TrainConfig(**knobs), progress=p), progress, knobs)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=1)  # no arguments: one entry
 def sample_csv() -> bytes:
     """The page's sample upload: 12 English messages of each intent from the built-in table."""
     from models.user_data import to_csv_bytes

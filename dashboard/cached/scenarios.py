@@ -37,7 +37,8 @@ def pdf_for_yaml(yaml_text: str, lang: str = "en", today: str = "") -> bytes:
                      today=_dt.date.fromisoformat(today) if today else None)
 
 
-@st.cache_data(show_spinner=False)
+# one per preset id (a handful; an unknown id raises, and raises are not cached)
+@st.cache_data(show_spinner=False, max_entries=64)
 def preset_yaml(preset_id: str) -> str:
     return to_yaml(load_preset(preset_id))
 
@@ -48,7 +49,7 @@ def parse(yaml_text: str) -> Scenario:
     return parse_text(yaml_text)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=1)  # no arguments: one entry
 def preset_names() -> dict[str, str]:
     return {pid: parse(preset_yaml(pid)).name for pid in preset_ids()}
 
@@ -84,7 +85,7 @@ def load_scenario_yaml(scenario_id: str) -> tuple[Scenario, str]:
     return s, to_yaml(s)
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=1)  # no arguments: one entry
 def catalog_ids() -> dict[str, list[str]]:
     return {"models": sorted(catalog.load_models()), "hardware": sorted(catalog.load_hardware()),
             "formats": sorted(catalog.load_formats())}

@@ -11,7 +11,7 @@ from models.latency_check import LatencyConfig, measure
 from scenarios.engine import local_probe, small_models
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=1)  # no arguments: one entry
 def this_machine():
     """(probe result, device record): measured once per server process (a few seconds)."""
     r = local_probe.probe()

@@ -47,7 +47,7 @@ class _ProgressStore:
                 self._data.popitem(last=False)
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=1)  # one store per process; it bounds itself (64 runs)
 def _store() -> _ProgressStore:
     return _ProgressStore()
 
@@ -73,18 +73,20 @@ def is_cached(name: str, **knobs) -> bool:
     return _store().get(_key(name, knobs)) is not None
 
 
-@st.cache_resource(show_spinner=False)
-def _swept() -> set:
-    """Sweep keys that have completed in this server process (so their points are cached)."""
-    return set()
+@st.cache_resource(show_spinner=False, max_entries=1)  # one per process; it bounds itself
+def _swept() -> _ProgressStore:
+    """Sweep keys that have completed in this server process (so their points are cached): the
+    last 512, so a stream of distinct sweeps cannot grow it without limit (an evicted key only
+    means the sweep is run again, its points mostly still cached)."""
+    return _ProgressStore(max_entries=512)
 
 
 def sweep_done(*key) -> bool:
-    return key in _swept()
+    return _swept().get(key) is not None
 
 
 def mark_swept(*key) -> None:
-    _swept().add(key)
+    _swept().put(key, True)
 
 
 def grid_sweep(kind: str, run: Callable, base, field: str, grid,

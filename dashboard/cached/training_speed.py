@@ -45,12 +45,12 @@ def batch_thread_sweep(cfg: SpeedConfig, dtypes: tuple[str, ...], nonce: int = 0
     return out
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=1)  # no arguments: one entry
 def machine_info() -> training_speed.MachineInfo:
     return training_speed.machine_info()
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=1)  # no arguments: one entry
 def bf16_rounding_examples() -> list[tuple[float, float, float]]:
     return training_speed.bf16_rounding_examples()
 

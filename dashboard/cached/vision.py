@@ -49,7 +49,8 @@ def edge_latency(gflops_per_input: float, hardware: tuple[str, ...], weights: st
     return rows
 
 
-@st.cache_data(show_spinner=False)
+# a few id tuples per page layout: small dicts, bounded all the same
+@st.cache_data(show_spinner=False, max_entries=32)
 def hardware_names(ids: tuple[str, ...]) -> dict[str, str]:
     """Display names of catalog devices (an id the catalog lacks shows as itself)."""
     hw = load_hardware()
