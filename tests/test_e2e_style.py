@@ -40,8 +40,12 @@ def test_no_fixed_sleep_in_browser_tests(path):
 
 def _module_marks(path: Path) -> list[str]:
     tree = ast.parse(path.read_text())
-    return [ast.unparse(node.value) for node in tree.body if isinstance(node, ast.Assign)
-            and any(isinstance(t, ast.Name) and t.id == "pytestmark" for t in node.targets)]
+    marks = []
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "pytestmark" for t in node.targets):
+            values = node.value.elts if isinstance(node.value, (ast.List, ast.Tuple)) else [node.value]
+            marks += [ast.unparse(v) for v in values]
+    return marks
 
 
 @pytest.mark.parametrize("path", e2e_modules(), ids=lambda p: p.name)

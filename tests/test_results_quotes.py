@@ -17,7 +17,7 @@ RESULTS = (ROOT / "bench" / "RESULTS.md").read_text(encoding="utf-8")
 METHODOLOGY = (ROOT / "docs" / "methodology.md").read_text(encoding="utf-8")
 NUMBER = r"(\d+(?:\.\d+)?)"
 # (file, a phrase on the quoting line): the quotes this module checks
-CHECKED_QUOTES = {("docs/scenarios.md", "10,000 samples take")}
+CHECKED_QUOTES = {("docs/scenarios.md", "10,000 samples take"), ("docs/methodology.md", "s CPU, on one core of a loaded machine")}
 
 
 def section(text: str, heading: str) -> str:
@@ -40,6 +40,16 @@ def test_monte_carlo_timing_quoted_in_scenarios_doc_is_the_results_range():
     doc = (ROOT / "docs" / "scenarios.md").read_text(encoding="utf-8")
     low, high = numbers(r"10,000 samples take (\d+)-(\d+) ms here \(bench/RESULTS.md", doc)
     assert (int(low), int(high)) == (round(min(walls)), round(max(walls)))
+
+
+def test_plan_timing_quoted_in_methodology_is_the_capacity_planner_row():
+    row = numbers(r"\n\| ([\d,]+) \| " + NUMBER + r" \| " + NUMBER + r" \| " + NUMBER + r" \|",
+                  section(RESULTS, "## Capacity planner").strip())
+    configs, best_wall_s, _, best_cpu_s = row
+    doc = (ROOT / "docs" / "methodology.md").read_text(encoding="utf-8")
+    quoted = numbers(r"\(([\d,]+) configurations by default in\s+" + NUMBER + r" s wall, " + NUMBER
+                     + r" s CPU, on one core", doc)
+    assert quoted == (configs, f"{float(best_wall_s):.2f}", f"{float(best_cpu_s):.2f}")
 
 
 def test_external_validation_figures_match_between_results_and_methodology():

@@ -86,8 +86,9 @@ class FileFolder:
             raise VentureLabError("id", f"cannot be read ({exc.strerror})", got=item_id) from None
         try:
             return safe_load.read_limited(p, "id", max_bytes, follow_links=False)
-        except VentureLabError as err:
-            raise VentureLabError("id", f"{err.problem}; the store does not follow links", got=item_id) from None
+        except VentureLabError as err:     # say why only where a link was refused, not for a failing disk
+            why = "; the store does not follow links" if os.path.islink(p) else ""
+            raise VentureLabError("id", f"{err.problem}{why}", got=item_id) from None
 
     # ------------------------------------------------------------------ write
     def create(self, item_id: str, content: bytes, exists_message: str) -> Path:
@@ -211,9 +212,12 @@ class FileFolder:
         fd = os.open(self.folder / ".lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
-            yield
+            try:
+                yield
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)   # released even if the close below fails
         finally:
-            os.close(fd)           # closing the descriptor releases the lock
+            os.close(fd)
 
 
 def _write_temp(folder: Path, name: str, content: bytes) -> str:

@@ -14,7 +14,7 @@ from scenarios.business.runner import capacities, power_defaults
 from scenarios.business.scenario import load_preset
 from scenarios.units import fmt_usd
 
-pytestmark = pytest.mark.slow   # two pages, one of them the Scenarios page's Monte Carlo: ~30 s here
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]   # two pages, one of them the Scenarios page's Monte Carlo: ~30 s here
 
 
 def test_games_panel_link_applies_the_review_cost_on_the_scenarios_page(tab):

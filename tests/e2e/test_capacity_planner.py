@@ -4,6 +4,10 @@ Screenshots land in tests/e2e/screenshots/capacity-planner-*.png (look at them).
 
 from __future__ import annotations
 
+import pytest
+
+pytestmark = pytest.mark.e2e
+
 TOLERANCE_PX = 1.0
 
 # The widths of the document and of Streamlit's scrolling main container against what is visible,

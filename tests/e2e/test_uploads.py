@@ -10,7 +10,7 @@ import pytest
 
 from tests.e2e.conftest import DESKTOP, PageSession
 
-pytestmark = pytest.mark.slow   # one page, two uploads, a model fit each: ~40 s here
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]   # one page, two uploads, a model fit each: ~40 s here
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
