@@ -275,13 +275,13 @@ def _figure_boxes(pdf: FPDF, figs: list[tuple[str, str, str]], width: float) -> 
     """One grey box per headline figure: label, the value as large as fits, the detail."""
     box_w = width / len(figs)
     y0 = pdf.get_y()
-    for i, (label, value, detail) in enumerate(figs):
+    for i, (caption, value, detail) in enumerate(figs):
         x0 = MARGIN_MM + i * box_w
         pdf.set_fill_color(243, 244, 246)
         pdf.rect(x0 + 1, y0, box_w - 2, 24, style="F")
         pdf.set_xy(x0 + 2, y0 + 1.5)
         pdf.set_font(FONT, size=7.5)
-        pdf.cell(box_w - 4, 4, label)
+        pdf.cell(box_w - 4, 4, caption)
         pdf.set_xy(x0 + 2, y0 + 6.5)
         size = 17.0
         pdf.set_font(FONT, "B", size)
