@@ -4,6 +4,7 @@ so that two copies (two scenarios side by side) can share a page."""
 from __future__ import annotations
 
 import contextlib
+import re
 from typing import Iterator
 
 import streamlit as st
@@ -44,6 +45,16 @@ def sidebar() -> None:
             key=LANG_KEY,
             required=True,
         )
+
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def as_text(text: str) -> str:
+    """User text (a scenario name, a region, a provider) for st.markdown/st.title: every markdown
+    and HTML special character backslash-escaped, so it shows as the characters typed and can
+    never become a link, an image or markup."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text)).replace("\n", " ")
 
 
 def page_header(title_key: str, intro_key: str | None = None) -> None:

@@ -2,7 +2,6 @@
 point, the one-line verdict and the assumptions with sources and dates; PDF export.
 The scenario comes from the URL (`pitch_id`); the picker sits in the sidebar, out of the way."""
 
-import html
 
 import streamlit as st
 
@@ -10,7 +9,7 @@ from dashboard.cached import scenarios as cached
 from dashboard.i18n import current_language, t
 from dashboard.scenario_view import assumptions_frame, headline, sanity_warnings, verdict_text
 from dashboard.state import seed_from_url
-from dashboard.ui import explain_errors
+from dashboard.ui import as_text, explain_errors
 from dashboard.url_registry import bound
 from scenarios.business.pdf import data_version, price_dates, product_version
 from scenarios.business.price_age import today as price_today
@@ -24,10 +23,10 @@ st.markdown("""<style>
 [data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * {
     white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
     overflow-wrap: anywhere; min-width: 0; max-width: 100%; height: auto; }
-.pitch-verdict { font-size: 1.45rem; font-weight: 600; line-height: 1.35; padding: 0.8rem 1rem;
+.st-key-pitch_verdict { font-size: 1.45rem; font-weight: 600; line-height: 1.35; padding: 0.8rem 1rem;
                  background: #EEF2FF; border-left: 6px solid #4F46E5; border-radius: 6px; }
 @media (max-width: 640px) { [data-testid="stMetricValue"] { font-size: 1.6rem; }
-                            .pitch-verdict { font-size: 1.1rem; } }
+                            .st-key-pitch_verdict { font-size: 1.1rem; } }
 </style>""", unsafe_allow_html=True)
 
 ids, names, _ = cached.scenario_ids()
@@ -40,13 +39,14 @@ with explain_errors():
     with st.spinner(t("scn.running")):
         full = cached.run_yaml(text)
 
-st.title(scenario.name)
+st.title(as_text(scenario.name))
 st.header(t("pitch.section"), anchor="pitch")
 st.caption(t("pitch.stamp", version=product_version(), data=data_version(),
              dates=", ".join(price_dates(scenario)) or t("common.na")))
-# The verdict names targets and regions from the scenario file (user text): escaped, it shows as
-# characters inside the page's own box and can never become markup.
-st.markdown(f'<div class="pitch-verdict">{html.escape(verdict_text(full.result))}</div>', unsafe_allow_html=True)
+# The verdict names targets and regions from the scenario file (user text): it is drawn as escaped
+# markdown inside a keyed container that the static CSS above styles, never through HTML.
+with st.container(key="pitch_verdict"):
+    st.markdown(as_text(verdict_text(full.result)))
 st.write("")
 headline(full, pitch=True)
 sanity_warnings(full.result)

@@ -79,18 +79,20 @@ def test_a_scenario_that_runs_out_of_cash_marks_the_month(tmp_path, monkeypatch)
 
 
 def test_text_from_a_scenario_file_reaches_the_pitch_verdict_as_text_not_markup(tmp_path, monkeypatch):
-    """The verdict is drawn inside the page's own HTML box: a region written as markup in a shared
-    scenario file must show as characters, never become an element of the page."""
+    """The verdict and the title carry user text (a region, a name written as markup in a shared
+    scenario file): they reach the page as escaped markdown, never through HTML, so the markup
+    shows as the characters typed."""
     from scenarios.business.store import ScenarioStore
 
     monkeypatch.setenv("VENTURE_LAB_SCENARIO_DIR", str(tmp_path))
     base = load_preset(PRESET)
     payload = '<img src=x onerror="alert(1)">'
-    hostile = base.replace(id="hostile", name="Hostile region",
+    hostile = base.replace(id="hostile", name="[Hostile](javascript:alert(1)) region",
                            constraints=base.constraints.__class__(deployment="cloud", region=payload))
     ScenarioStore(tmp_path).save(hostile)
     at = open_page(PITCH, query={"pitch_id": "hostile"})
     assert_clean(at)
-    boxes = [m.value for m in at.markdown if m.value.startswith("<div class=\"pitch-verdict\"")]
-    assert len(boxes) == 1
-    assert payload not in boxes[0] and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in boxes[0]
+    assert all(payload not in m.value for m in at.markdown if m.proto.allow_html)
+    shown = [m.value for m in at.markdown if "alert" in m.value]
+    assert shown and all(payload not in v and r"\<img src=x" in v for v in shown if "img" in v)
+    assert at.title[0].value.startswith(r"\[Hostile\]\(javascript:alert\(1\)\)")
