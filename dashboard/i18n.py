@@ -14,10 +14,7 @@ Usage in a page::
 
 from __future__ import annotations
 
-import functools
-from pathlib import Path
-
-import yaml
+from scenarios.business.labels import I18N_DIR, catalog  # noqa: F401 - one catalog for the app and the PDF, read through the guarded loader
 
 LANGUAGES = ("en", "zh")
 LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
@@ -25,20 +22,6 @@ DEFAULT_LANGUAGE = "en"
 # Session-state / URL key of the language switch (see dashboard/state.py).
 LANG_KEY = "lang"
 
-I18N_DIR = Path(__file__).resolve().parent.parent / "data" / "i18n"
-
-
-@functools.lru_cache(maxsize=1)
-def catalog() -> dict[str, dict[str, str]]:
-    """Every key from every file in data/i18n, merged. Duplicate keys are an error."""
-    merged: dict[str, dict[str, str]] = {}
-    for path in sorted(I18N_DIR.glob("*.yaml")):
-        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for key, texts in entries.items():
-            if key in merged:
-                raise ValueError(f"i18n key {key!r} is defined twice (again in {path.name})")
-            merged[key] = texts
-    return merged
 
 
 def current_language() -> str:

@@ -192,6 +192,13 @@ def parse_yaml(text: str | bytes, *, origin: str = "file", max_bytes: int = 1_00
             loader.dispose()
 
 
+def read_yaml_file(path: str | os.PathLike, *, max_bytes: int = 1_000_000, max_nodes: int = MAX_NODES) -> Any:
+    """A YAML file read through the same guards as user files (regular file, size cap, no aliases,
+    no duplicate keys), errors naming the file."""
+    origin = os.path.basename(os.fspath(path))
+    return parse_yaml(read_limited(path, origin, max_bytes), origin=origin, max_bytes=max_bytes, max_nodes=max_nodes)
+
+
 # --------------------------------------------------------------------------------- JSON
 def _json_pairs(origin: str):
     def hook(pairs: list) -> dict:

@@ -20,9 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
-import yaml
-
 from scenarios.errors import VentureLabError
+from scenarios.safe_load import read_yaml_file
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
@@ -151,18 +150,9 @@ class Atlas:
 # --- loading and validation -------------------------------------------------------------
 
 def read_yaml(path: Path) -> Any:
-    """Parse one content file, refusing unreadable, huge or non-YAML files with a clear error."""
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as err:
-        raise VentureLabError(path.name, "cannot be read", got=str(err)) from err
-    if len(raw) > MAX_FILE_BYTES:
-        raise VentureLabError(path.name, f"is larger than {MAX_FILE_BYTES} bytes", got=len(raw))
-    try:
-        return yaml.safe_load(raw.decode("utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
-        raise VentureLabError(path.name, "is not valid YAML", got=str(err).splitlines()[0]) from err
+    """Parse one content file through the guarded loader (a regular file within the size cap, no
+    aliases, no duplicate keys), refusing anything else with a clear error naming the file."""
+    return read_yaml_file(path, max_bytes=MAX_FILE_BYTES)
 
 
 class _Reader:
