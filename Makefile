@@ -60,7 +60,7 @@ fonts:
 	  else echo "note: no CJK font and not root: Chinese text in screenshots shows as boxes"; fi; \
 	fi
 
-# Re-record every CLI output over the whole catalog and every page's figures on its defaults
+# Re-record the CLI outputs over the catalog (tools/cli_snapshot.py says which) and every page's figures on its defaults
 # (tests/snapshots/). Only for changes that move figures on purpose: review the diff first with
 # `python -m tools.cli_snapshot diff` and `python -m tools.page_snapshot diff`.
 snapshot:

@@ -1,4 +1,4 @@
-"""Refactors keep every figure: the CLI over the whole catalog and every page on its defaults.
+"""Refactors keep every figure: the CLI over the catalog and every page on its defaults.
 
 The snapshots under tests/snapshots/ were recorded from the public surfaces (``venture-lab``'s own
 ``main`` and the pages opened from the entrypoint) and are regenerated only by ``make snapshot``,

@@ -4,8 +4,9 @@
     python -m tools.cli_snapshot check     # compare today's output with the snapshot (what the test does)
 
 The snapshot is what `venture-lab` prints, driven through its own ``main`` (the public surface):
-``estimate inference --from-csv`` over every model x device x weight format and a few batch /
-length shapes, single ``estimate inference --json`` calls (with assumptions) for every model on a
+``estimate inference --from-csv`` over every model x device (default weights), every weight
+format on representative models and devices, and a few batch / length shapes (a spread, not the
+full cross product: the file stays a few MB and every branch of the engine is still reached), single ``estimate inference --json`` calls (with assumptions) for every model on a
 spread of devices, ``estimate training --json`` for every LLM on a few accelerators, the three
 ``catalog`` listings and ``scenario run --json`` for every preset.  A refactor must reproduce it to
 1e-9 relative; a change that moves figures on purpose regenerates it with ``make snapshot`` and its
@@ -51,6 +52,13 @@ SHAPES = [  # (batch, prompt_tokens, output_tokens, devices)
 SINGLE_DEVICES = ("nvidia-h100-sxm", "nvidia-l4", "nvidia-rtx-4090", "nvidia-jetson-agx-orin-64gb",
                   "apple-m2-max-38c", "qualcomm-snapdragon-8-gen-3", "raspberry-pi-5-8gb", "google-tpu-v5e")
 TRAIN_DEVICES = ("nvidia-h100-sxm", "nvidia-a100-sxm-80gb", "google-tpu-v5e")
+# Models that between them reach every branch of the engine: dense small and large, mixture of
+# experts, latent attention, sliding and local windows, encoders, vision and tree models.
+REP_MODELS = ("llama-3.1-8b", "llama-3-70b", "mixtral-8x7b", "deepseek-v3", "gemma-3-12b", "gpt-oss-20b",
+              "qwen3-30b-a3b", "mistral-7b", "bert-base", "resnet-50", "xgboost-500-trees", "whisper-small")
+SHAPE_MODELS = REP_MODELS[:6]
+SHAPE_DEVICES = ("nvidia-h100-sxm", "nvidia-rtx-4090", "nvidia-jetson-agx-orin-64gb")
+SIGNIFICANT_DIGITS = 12          # stored precision: far below the 1e-9 check, a third smaller file
 
 
 def _run(argv: list[str]) -> tuple[int, str, str]:
@@ -77,8 +85,7 @@ def records() -> list[dict]:
     models = [m["id"] for m in cat["models"]]
     devices = [h["id"] for h in cat["hardware"]]
     formats = [f["id"] for f in cat["formats"]]
-    rows = [(m, h, f, 1, 512, 128, 1) for m in models for h in devices for f in formats]
-    rows += [(m, h, "", b, p, o, d) for m in models for h in devices for (b, p, o, d) in SHAPES]
+    rows = _csv_rows(models, cat["hardware"], formats)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "requests.csv"
         with path.open("w", newline="") as fh:
@@ -106,12 +113,42 @@ def records() -> list[dict]:
     return recs
 
 
+def _csv_rows(models: list[str], hardware: list[dict], formats: list[str]) -> list[tuple]:
+    """The --from-csv rows: every model on every device at default weights, every format on the
+    representative models x two devices per hardware class (and every model on one H100), the
+    shapes on representative models x every device and every model x three devices."""
+    devices = [h["id"] for h in hardware]
+    by_class: dict[str, list[str]] = {}
+    for h in sorted(hardware, key=lambda h: h["id"]):
+        by_class.setdefault(h["hw_class"], []).append(h["id"])
+    rep_devices = sorted({i for ids in by_class.values() for i in (ids[0], ids[-1])}
+                         | {d for d in SINGLE_DEVICES if d in devices})
+    reps = [m for m in REP_MODELS if m in models]
+    rows = [(m, h, "", 1, 512, 128, 1) for m in models for h in devices]
+    rows += [(m, h, f, 1, 512, 128, 1) for m in reps for h in rep_devices for f in formats]
+    rows += [(m, "nvidia-h100-sxm", f, 1, 512, 128, 1) for m in models for f in formats]
+    rows += [(m, h, "", *shape) for m in SHAPE_MODELS if m in models for h in devices for shape in SHAPES]
+    rows += [(m, h, "", *shape) for m in models for h in SHAPE_DEVICES if h in devices for shape in SHAPES]
+    return list(dict.fromkeys(rows))
+
+
+def _rounded(value):
+    """``value`` with every float kept to SIGNIFICANT_DIGITS (the stored form)."""
+    if isinstance(value, float) and math.isfinite(value):
+        return float(f"{value:.{SIGNIFICANT_DIGITS}g}")
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_rounded(v) for v in value]
+    return value
+
+
 def write(path: Path = SNAPSHOT) -> int:
     recs = records()
     path.parent.mkdir(parents=True, exist_ok=True)
     with gzip.open(path, "wt", encoding="utf-8", compresslevel=9) as fh:
         for r in recs:
-            fh.write(json.dumps(r, sort_keys=True) + "\n")
+            fh.write(json.dumps(_rounded(r), sort_keys=True, separators=(",", ":")) + "\n")
     return len(recs)
 
 
