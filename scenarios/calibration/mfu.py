@@ -62,9 +62,9 @@ def load_training(hw: dict, path: Path = TRAINING_CSV) -> pd.DataFrame:
     return pd.DataFrame(recs)
 
 
-def _effect_columns(tr: pd.DataFrame) -> np.ndarray:
+def _effect_columns(tr: pd.DataFrame, d_from: float) -> np.ndarray:
     """One column per effect: each effect's log-MFU term at coefficient 1."""
-    base = {**speed.DEFAULT_MFU, "x_center": MFU_CENTER_LOG10_B, "devices_from": devices_from(tr),
+    base = {**speed.DEFAULT_MFU, "x_center": MFU_CENTER_LOG10_B, "devices_from": d_from,
             "peak_ref_tflops": PEAK_REF_TFLOPS}
     cols = []
     for e in EFFECTS[:-1]:
@@ -99,7 +99,8 @@ def fit_mfu(tr: pd.DataFrame) -> dict:
     """Least squares on log MFU: an intercept per generation, the effects with a ridge toward 0;
     the device-count slope is taken from within-model pairs and held fixed."""
     gens = sorted(tr["generation"].unique())
-    cols = _effect_columns(tr)
+    d_from = devices_from(tr)
+    cols = _effect_columns(tr, d_from)
     d_slope = devices_slope_within_runs(tr)
     free = [i for i, e in enumerate(EFFECTS) if e != "devices_slope"]
     A = np.column_stack([(tr["generation"] == g).to_numpy(float) for g in gens] + [cols[:, free]])
@@ -108,7 +109,7 @@ def fit_mfu(tr: pd.DataFrame) -> dict:
     reg[:, len(gens):] = np.eye(len(free)) * np.sqrt(RIDGE)
     coef, *_ = np.linalg.lstsq(np.vstack([A, reg]), np.concatenate([y, np.zeros(len(free))]), rcond=None)
     out = {"intercept": {g: float(coef[i]) for i, g in enumerate(gens)}, "x_center": MFU_CENTER_LOG10_B,
-           "devices_from": devices_from(tr), "peak_ref_tflops": PEAK_REF_TFLOPS,
+           "devices_from": d_from, "peak_ref_tflops": PEAK_REF_TFLOPS,
            "devices_slope": d_slope,
            "params_range_b": [float(tr["params_b"].min()), float(tr["params_b"].max())]}
     out.update({EFFECTS[j]: float(coef[len(gens) + i]) for i, j in enumerate(free)})

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from scenarios.engine import batching, replica_split
-from scenarios.engine.memory import split_weight_bytes
-from scenarios.engine.serving_core import memory_stage
+from scenarios.engine import batching
+from scenarios.engine.serving_core import held_weight_bytes, memory_stage
 from scenarios.engine.serving_inputs import resolve_requests
 
 
@@ -30,10 +29,7 @@ def best_concurrency(model, hardware, weights=None, kv_cache=None, runtime=None,
     r = resolve_requests(model, hardware, weights, kv_cache, runtime, 1, prompt_tokens, output_tokens,
                          devices, None, 0.5, None, parallel=parallel, speculative=speculative)
     m = r.m
-    weights_bytes = split_weight_bytes(m.params - m.experts * r.expert_params, m.experts * r.expert_params,
-                                       r.bits, r.expert_only) + r.spec.draft_params * r.bits / 8.0
-    weights_bytes = weights_bytes + np.where(replica_split.expert_rows(r),
-                                             (r.devices - 1.0) * replica_split.shared_weight_bytes(r), 0.0)
+    weights_bytes = sum(held_weight_bytes(r))
     paged = batching.max_concurrency(m, r.hw.usable_bytes, r.hw.overhead_gb * 1e9, r.devices, weights_bytes,
                                      r.act_bytes, r.prompt_tokens, r.output_tokens, r.kv_bits, r.runtime)
     static = memory_stage(r).max_batch

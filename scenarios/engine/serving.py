@@ -19,7 +19,7 @@ from scenarios.engine.estimate import INTEGER_FIELDS, OPTION_COLUMNS, OUTPUT_FIE
 from scenarios.engine.concurrency import best_concurrency, is_max
 from scenarios.engine.memory import RUNTIME_OVERHEAD_GB
 from scenarios.engine.serving_core import ALLREDUCE_LATENCY_S, serving_arrays
-from scenarios.engine.serving_inputs import RUNTIMES_BY_CLASS, SINGLE_DEVICE_CLASSES
+from scenarios.engine.serving_inputs import RUNTIMES_BY_CLASS
 from scenarios.engine.serving_options import option_assumptions
 from scenarios.errors import VentureLabError
 from scenarios.units import parse_number
@@ -164,12 +164,6 @@ def estimate_inference(req: InferenceRequest) -> InferenceEstimate:
     cols = serving_arrays(**args)
     if cols.error[0] is not None:
         raise cols.error[0]
-    # phones and single-board computers have no link to split one replica over (ARCHITECTURE 4.3);
-    # checked for one estimate (the CLI's --devices, the app); the bulk paths keep their recorded rows
-    hw_class = get_hardware(req.hardware).hw_class
-    if args["devices"] > 1 and hw_class in SINGLE_DEVICE_CLASSES:
-        raise VentureLabError("devices", f"{hw_class} devices cannot be joined to run one replica",
-                              got=args["devices"], accepted="1")
     return _row_estimate(cols, 0, args["price_per_hour"])
 
 

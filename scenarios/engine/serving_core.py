@@ -72,19 +72,25 @@ class Times:
     spec_multiplier: np.ndarray            # decode time per token with speculation / without (1: none)
 
 
+def held_weight_bytes(r: ResolvedRequests) -> tuple[np.ndarray, np.ndarray]:
+    """Weight bytes one replica holds: the model at its true bits plus a speculative draft's, and
+    the extra copies expert parallel keeps of the shared weights on every device (replica_split.py)."""
+    m = r.m
+    weights = split_weight_bytes(m.params - m.experts * r.expert_params, m.experts * r.expert_params,
+                                 r.bits, r.expert_only) + r.spec.draft_params * r.bits / 8.0
+    copies = np.where(replica_split.expert_rows(r), (r.devices - 1.0) * replica_split.shared_weight_bytes(r), 0.0)
+    return weights, copies
+
+
 def memory_stage(r: ResolvedRequests) -> Memory:
     """Weights at their true bits, KV by attention type, working memory; fit per device."""
     m, B, P, N = r.m, r.batch, r.prompt_tokens, r.devices
     ctx = P + r.output_tokens
-    experts = m.experts
-    weights = split_weight_bytes(m.params - experts * r.expert_params, experts * r.expert_params,
-                                 r.bits, r.expert_only) + r.spec.draft_params * r.bits / 8.0
+    weights, copies = held_weight_bytes(r)
     kv = kv_cache_bytes(m, ctx, B, r.kv_bits)
     acts = working_memory_bytes(m, B, np.maximum(P, 1.0), r.act_bytes, 0.0)
     overhead = r.hw.overhead_gb * 1e9
     room = r.hw.usable_bytes - overhead
-    # expert parallel replicates the shared weights on every device (replica_split.py)
-    copies = np.where(replica_split.expert_rows(r), (N - 1.0) * replica_split.shared_weight_bytes(r), 0.0)
     need = np.where(room > 0, np.ceil((weights + kv + acts) / np.maximum(room, 1.0)), np.inf)
     # whole nodes: 1, 2, 4 or 8 devices, then multiples of 8
     pow2 = 2.0 ** np.ceil(np.log2(np.maximum(need, 1.0)))
@@ -115,13 +121,8 @@ def work_stage(r: ResolvedRequests) -> Work:
         kv_bytes_per_token_read=kv_read)
 
 
-def compute_devices(r: ResolvedRequests) -> np.ndarray:
-    """Devices whose bandwidth and peaks add up for one step (scenarios/engine/replica_split.py)."""
-    return replica_split.compute_devices(r)
-
-
 def _roofline(r: ResolvedRequests, w: Work, v: replica_split.DeviceView, decode_flops, factors):
-    hw, N = r.hw, compute_devices(r)
+    hw, N = r.hw, replica_split.compute_devices(r)
     return speed.predict(r.hw_class, r.runtime, r.weights, prefill_flops=v.prefill_flops,
                          decode_flops_per_token=decode_flops, weight_bytes=v.weight_bytes,
                          kv_bytes_read_per_token=w.kv_bytes_per_token_read, bandwidth_bytes_s=hw.bandwidth_bytes_s * N,
@@ -137,7 +138,7 @@ def times_stage(r: ResolvedRequests, w: Work, factors=None) -> Times:
     speculative decoding each decode step's time x the speculative multiplier
     (scenarios/engine/speculative.py).  A cached prompt prefix is neither computed nor sent."""
     m, P, hw = r.m, r.prompt_tokens, r.hw
-    N = compute_devices(r)
+    N = replica_split.compute_devices(r)
     v = replica_split.device_view(r, w)
     sp = _roofline(r, w, v, w.decode_flops_per_token, factors)
     comm_decode, comm_prefill = replica_split.comm_s(r, v, P * (1.0 - r.prefix_cache_hit), ALLREDUCE_LATENCY_S)
@@ -228,7 +229,7 @@ def roofline_columns(r: ResolvedRequests, mem: Memory, w: Work, t: Times) -> dic
     return {
         "arithmetic_intensity": r.batch * w.decode_flops_per_token / np.maximum(step_bytes, 1.0),
         "arithmetic_intensity_prefill": np.where(has_p, w.prefill_flops / np.maximum(prefill_bytes, 1.0), np.nan),
-        "ridge_point": t.prediction.peak_flops_used / (r.hw.bandwidth_bytes_s * compute_devices(r)),
+        "ridge_point": t.prediction.peak_flops_used / (r.hw.bandwidth_bytes_s * replica_split.compute_devices(r)),
         "bound_prefill": np.where(has_p, np.where(t.prediction.prefill_compute_bound, "compute", "bandwidth"), None),
         "bound_decode": np.where(has_o, np.where(t.prediction.decode_compute_bound, "compute", "bandwidth"), None),
     }

@@ -34,12 +34,11 @@ RUNTIMES_BY_CLASS = {
     "amd-consumer": ("llama.cpp", "vllm", "pytorch", "mlc"),
     "gb10": ("llama.cpp", "vllm", "tensorrt-llm", "pytorch", "mlc"),
 }
+# classes whose devices cannot be joined into one replica (ARCHITECTURE 4.3: phones, one SBC)
 UNJOINABLE_CLASSES = ("phone", "cpu-sbc")
 DEFAULTS = {"batch": 1, "prompt_tokens": 512, "output_tokens": 128, "devices": 1, "utilisation": 0.5}
 LIMITS = {"batch": (1, 1_000_000), "prompt_tokens": (0, 100_000_000), "output_tokens": (0, 100_000_000),
           "devices": (1, 4096), "price_per_hour": (0, 10_000), "utilisation": (0.001, 1.0)}
-# classes whose devices cannot be split into one replica (ARCHITECTURE 4.3: phones, one SBC)
-SINGLE_DEVICE_CLASSES = ("phone", "cpu-sbc")
 WHOLE_NUMBERS = ("batch", "prompt_tokens", "output_tokens", "devices")
 # Stand-ins that keep the arrays well-formed on rows whose model / hardware could not be resolved
 # (those rows carry their error and show no figures).

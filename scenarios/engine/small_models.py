@@ -20,7 +20,6 @@ workers + work)``; a GPU runs one stream.
 
 from __future__ import annotations
 
-import csv
 import math
 from dataclasses import dataclass
 from functools import lru_cache
@@ -29,6 +28,7 @@ from pathlib import Path
 from scenarios.engine import small_models_fit as cal
 from scenarios.engine.assumption import Assumption
 from scenarios.engine.catalog import get_format, get_hardware, get_model
+from scenarios.engine.catalog_rows import read_csv
 from scenarios.engine.estimate import OUTPUT_FIELDS
 from scenarios.errors import VentureLabError
 from scenarios.units import parse_number
@@ -106,8 +106,7 @@ def is_small_model(model: str) -> bool:
 
 @lru_cache(maxsize=1)
 def cpu_paths() -> dict[str, dict]:
-    with open(CPU_PATHS, newline="", encoding="utf-8") as fh:
-        return {r["hardware"]: r for r in csv.DictReader(fh)}
+    return {r["hardware"]: r for r in read_csv(CPU_PATHS)}
 
 
 def _runtime(hw, runtime: str | None) -> str:
@@ -310,13 +309,8 @@ def per_input_model_ids() -> frozenset[str]:
 def fill_per_input_rows(rows: list[dict], records: list[dict]) -> list[dict]:
     """``records`` (the token table's answer, one per row) with every row whose model is a catalog
     per-input model answered by :func:`estimate_small_model` instead (ARCHITECTURE 4.3)."""
-    from scenarios.engine.catalog import load_models
-    models = load_models()
-    out = []
-    for row, rec in zip(rows, records):
-        m = _cell(row, "model")
-        out.append(per_input_record(row, rec) if m in models and not models[m].is_token_model else rec)
-    return out
+    ids = per_input_model_ids()
+    return [per_input_record(row, rec) if _cell(row, "model") in ids else rec for row, rec in zip(rows, records)]
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,6 @@ how far a device the fit has not seen lands.  The data are tiny, so the fit runs
 
 from __future__ import annotations
 
-import csv
 import math
 from dataclasses import dataclass
 from functools import lru_cache
@@ -30,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from scenarios.engine.catalog import get_hardware, get_model
-from scenarios.errors import VentureLabError
+from scenarios.engine.catalog_rows import read_csv
 
 MEASUREMENTS = Path(__file__).resolve().parents[2] / "data" / "calibration" / "small_model_measurements.csv"
 METRICS = ("inputs_per_s", "latency_ms")
@@ -77,18 +76,12 @@ class Measurement:
 @lru_cache(maxsize=1)
 def measurements() -> tuple[Measurement, ...]:
     """The published rows, each resolved against the catalogs (a row naming an unknown id fails loudly)."""
-    try:
-        with open(MEASUREMENTS, newline="", encoding="utf-8") as fh:
-            rows = list(csv.DictReader(fh))
-    except OSError as exc:
-        raise VentureLabError(str(MEASUREMENTS), f"cannot read ({exc.strerror})") from None
     out = []
-    for r in rows:
+    for r in read_csv(MEASUREMENTS):
         hw, spec = get_hardware(r["hardware"]), get_model(r["model"])
-        path = path_of(r["weights"])
-        out.append(Measurement(spec.id, hw.id, hw.hw_class, group_path(path, r["metric"]), r["metric"],
-                               float(r["value"]), float(spec.gflops_per_input),
-                               peak_ops_per_s(hw, group_path(path, r["metric"])), r["source"]))
+        group = group_path(path_of(r["weights"]), r["metric"])
+        out.append(Measurement(spec.id, hw.id, hw.hw_class, group, r["metric"], float(r["value"]),
+                               float(spec.gflops_per_input), peak_ops_per_s(hw, group), r["source"]))
     return tuple(out)
 
 
