@@ -10,8 +10,16 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.i18n import t
-from scenarios.business.scenario import (DEPLOYMENTS, DOMAINS, PRICING_MODELS, TARGET_KINDS, Latency,
-                                         Limits, Scenario, Target)
+from scenarios.business.scenario import (
+    DEPLOYMENTS,
+    DOMAINS,
+    PRICING_MODELS,
+    TARGET_KINDS,
+    Latency,
+    Limits,
+    Scenario,
+    Target,
+)
 
 # An API's measured latency is a nested block in the file (targets[].latency); the table shows it
 # as flat columns named latency.<field>, joined back by targets_from_frame.

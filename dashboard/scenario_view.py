@@ -8,11 +8,11 @@ import streamlit as st
 
 from dashboard.i18n import current_language, t
 from dashboard.ui import fmt_grouped, fmt_number, fmt_pct, fmt_usd, note_metric
-from scenarios.business.economics import SELF_HOSTED, ScenarioResult
 from scenarios.business.assumptions import assumption_rows, price_date
-from scenarios.business.price_age import priced_kinds
-from scenarios.business.scenario import Scenario
+from scenarios.business.economics import SELF_HOSTED, ScenarioResult
+from scenarios.business.price_age import PRICED_KINDS
 from scenarios.business.runner import FullRun
+from scenarios.business.scenario import Scenario
 
 
 def verdict_text(result: ScenarioResult) -> str:
@@ -98,7 +98,7 @@ def options_frame(result: ScenarioResult, workload: str, scenario: Scenario) -> 
             t("scn.col.meets"): t("scn.col.unmet", which="; ".join(o.unmet)) if o.unmet
             else t("scn.col.meets_yes"),
             t("scn.col.note"): o.note or ("" if o.feasible else t("scn.col.infeasible")),
-            t("price.col"): price_date(tg, current_language()) if tg.kind in priced_kinds() else "",
+            t("price.col"): price_date(tg, current_language()) if tg.kind in PRICED_KINDS else "",
         })
     return pd.DataFrame(rows)
 

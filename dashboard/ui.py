@@ -13,8 +13,8 @@ from dashboard.i18n import LANG_KEY, LANGUAGE_NAMES, LANGUAGES, t
 from dashboard.state import seed_from_url
 from dashboard.url_registry import bound
 from scenarios import units
-from scenarios.units import Range
 from scenarios.errors import VentureLabError
+from scenarios.units import Range
 
 _CSS = """
 <style>

@@ -96,8 +96,13 @@ def _per_input(model: str) -> bool:
     return spec is not None and not spec.is_token_model
 
 
+def _id_list(text: str) -> tuple[str, ...]:
+    """``ID[,ID...]`` as its ids (spaces and empty items dropped)."""
+    return tuple(x.strip() for x in text.split(",") if x.strip())
+
+
 def _cmd_per_input(a) -> int:
-    hardware = [h.strip() for h in a.hardware.split(",") if h.strip()]
+    hardware = list(_id_list(a.hardware))
     if a.rate is None:
         if len(hardware) != 1 or a.latency_ms is not None or a.api is not None:
             raise VentureLabError("rate", "a list of --hardware, --latency-ms and --api go with --rate PER_S",
@@ -109,8 +114,7 @@ def _cmd_per_input(a) -> int:
         print(render.to_json(d) if a.json else render.per_input_text(d))
         return 0
     from scenarios.engine.serving_at_rate import compare_at_rate
-    apis = tuple(x.strip() for x in a.api.split(",") if x.strip()) if a.api is not None else \
-        ("stripe-radar-fraud-teams",)
+    apis = _id_list(a.api) if a.api is not None else ("stripe-radar-fraud-teams",)
     res = compare_at_rate(a.model, hardware, a.rate, 50.0 if a.latency_ms is None else a.latency_ms, apis=apis,
                           runtime=a.runtime, weights=a.weights).to_dict()
     print(render.to_json(res) if a.json else render.rate_text(res))
@@ -194,7 +198,7 @@ def _cmd_plan(a) -> int:
     from scenarios.engine.plan import PlanRequest, plan
 
     def ids(text):
-        return tuple(x.strip() for x in text.split(",") if x.strip()) if text else None
+        return _id_list(text) if text else None
     if a.latency_ms is not None and a.e2e_ms is not None:
         raise CliError("venture-lab plan: give --e2e-ms or --latency-ms (the same p90 limit), not both")
     req = PlanRequest(model=a.model, rate_per_s=a.rate, prompt_tokens=a.prompt_tokens, output_tokens=a.output_tokens,

@@ -47,11 +47,16 @@ class VentureLabError(ValueError):
         return _rebuild, (self.field, self.problem, self.got, self.accepted)
 
 
+def int_digits(n: int) -> int:
+    """About how many decimal digits ``n`` has, without str() (which refuses over 4300 digits)."""
+    return int(abs(n).bit_length() * 0.30103) + 1
+
+
 def _shown(got: object) -> str:
     # str() of an integer over 4300 digits raises ValueError (Python's int_max_str_digits), and
     # a long one says nothing more than its size
     if isinstance(got, int) and not isinstance(got, bool) and got.bit_length() > 256:
-        return f"an integer of ~{int(got.bit_length() * 0.30103) + 1} digits"
+        return f"an integer of ~{int_digits(got)} digits"
     return str(got)
 
 

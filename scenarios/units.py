@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 
-from scenarios.errors import VentureLabError
+from scenarios.errors import VentureLabError, int_digits
 
 GB = 1e9
 TB = 1e12
@@ -85,7 +85,7 @@ def _as_float(value: object, field: str) -> float:
     if isinstance(value, int):
         # checked before float(): a 400-digit integer would raise OverflowError there
         if abs(value) > MAX_ABS_INT:
-            raise VentureLabError(field, "is too large to be a real figure", got=f"~{int(value.bit_length() * 0.30103) + 1} digits",
+            raise VentureLabError(field, "is too large to be a real figure", got=f"~{int_digits(value)} digits",
                                   accepted=f"magnitudes up to 1e{len(str(MAX_ABS_INT)) - 1}")
         return float(value)
     if isinstance(value, float):

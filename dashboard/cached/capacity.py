@@ -3,7 +3,6 @@ keyed by the inputs (plain strings, numbers and tuples) and handed back unchange
 
 from __future__ import annotations
 
-
 import streamlit as st
 
 from scenarios.business.planned import scenario_from_plan

@@ -25,6 +25,7 @@ from scenarios.engine.estimate import InferenceEstimate
 from scenarios.engine.training import FinetuneEstimate, TrainingEstimate
 from scenarios.errors import VentureLabError
 
+
 def device_dir() -> Path:
     """The folder of saved custom devices, absolute (the form's caption shows it)."""
     return store.default_device_dir().resolve()

@@ -11,12 +11,12 @@ import datetime as _dt
 import streamlit as st
 
 from dashboard.auth import current_user
-from scenarios.engine import catalog
 from scenarios.business.cash import cash_for_run
 from scenarios.business.pdf import build_pdf
 from scenarios.business.runner import FullRun, run
 from scenarios.business.scenario import Scenario, load_preset, parse_text, preset_ids, to_yaml
 from scenarios.business.store import ScenarioStore, StoreListing, open_scenario_store
+from scenarios.engine import catalog
 
 SAMPLES = 10_000
 

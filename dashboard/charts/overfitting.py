@@ -5,9 +5,9 @@ Pure builders: results and translated labels in, ``go.Figure`` out; no st.* call
 
 from __future__ import annotations
 
-from plotly.subplots import make_subplots
 import numpy as np
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from dashboard.charts.demo_lab import PALETTE, layout
 

@@ -16,9 +16,9 @@ from dashboard.charts.demo_lab import contributions, sweep_lines
 from dashboard.i18n import t
 from dashboard.ui import csv_download, explain_errors, page_header
 from dashboard.url_registry import bound
-from scenarios.units import fmt_usd
 from models.credit import CreditConfig
 from models.fraud import METHODS, FraudConfig
+from scenarios.units import fmt_usd
 
 page_header("fin.title", "fin.intro")
 NAMES = {m: t(f"fin.method.{m}") for m in METHODS}

@@ -8,7 +8,7 @@ import math
 
 from scenarios.business.economics import VOLUME_DIGITS
 from scenarios.business.labels import label
-from scenarios.business.price_age import price_age, priced_kinds
+from scenarios.business.price_age import PRICED_KINDS, price_age
 from scenarios.business.scenario import Scenario, Target
 from scenarios.units import fmt_grouped, fmt_pct, fmt_plain, fmt_usd
 
@@ -22,7 +22,7 @@ def usd_short(x: float | None) -> str:
 
 def price_date(t: Target, lang: str = "en", on: _dt.date | None = None) -> str:
     """A target's price date with its age ("as of 2026-09-20 (78 days old)"); a phone's date as written."""
-    return price_age(t.as_of, on).text(lang) if t.kind in priced_kinds() else t.as_of
+    return price_age(t.as_of, on).text(lang) if t.kind in PRICED_KINDS else t.as_of
 
 
 def target_value(scenario: Scenario, t: Target, lang: str = "en") -> str:

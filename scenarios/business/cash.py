@@ -20,9 +20,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scenarios.business.economics import (PROJECTION_MONTHS, CostModel, cost_models,
-                                          option_cost_usd_month, projection, requests_per_month,
-                                          revenue_usd_month)
+from scenarios.business.economics import (
+    PROJECTION_MONTHS,
+    CostModel,
+    cost_models,
+    option_cost_usd_month,
+    projection,
+    requests_per_month,
+    revenue_usd_month,
+)
 from scenarios.business.runner import FullRun, power_defaults
 from scenarios.business.scenario import Scenario
 from scenarios.business.uncertainty import input_quantiles, input_ranges, triangular_ppf

@@ -38,12 +38,19 @@ from typing import Any
 
 import numpy as np
 
-from scenarios.errors import VentureLabError
-# the results live in results.py; importers of this module find them here too
-from scenarios.business.results import (Capacity, OptionFigures, SanityWarning, ScenarioResult,
-                                        UnitEconomics, Verdict)
 from scenarios.business.constraints import unmet
+
+# the results live in results.py; importers of this module find them here too
+from scenarios.business.results import (
+    Capacity,
+    OptionFigures,
+    SanityWarning,
+    ScenarioResult,
+    UnitEconomics,
+    Verdict,
+)
 from scenarios.business.scenario import Scenario, Target
+from scenarios.errors import VentureLabError
 from scenarios.units import fmt_grouped, fmt_number
 
 # A volume in a verdict is a round figure a founder repeats: two significant digits (14B, 6.4B)

@@ -50,7 +50,7 @@ STAND_INS = {"\u2716": "\u00d7"}     # heavy multiplication x (the cliff on the 
 @lru_cache(maxsize=1)
 def font_characters() -> frozenset[str]:
     """The characters both embedded weights can draw (their cmaps, read from data/fonts/)."""
-    from fontTools.ttLib import TTFont     # fpdf2's own font reader: import only when a PDF is made
+    from fontTools.ttLib import TTFont  # fpdf2's own font reader: import only when a PDF is made
 
     cmaps = []
     for name in FONT_FILES.values():

@@ -16,7 +16,12 @@ Per-input workloads have no planner: ``auto`` is one input per batch (the lowest
 
 from __future__ import annotations
 
-from scenarios.business.economics import HOURS_PER_MONTH, SECONDS_PER_MONTH, requests_per_month, replica_usd_month
+from scenarios.business.economics import (
+    HOURS_PER_MONTH,
+    SECONDS_PER_MONTH,
+    replica_usd_month,
+    requests_per_month,
+)
 from scenarios.business.results import Capacity
 from scenarios.business.scenario import Scenario, Target
 
@@ -26,6 +31,11 @@ PER_INPUT_AUTO_BATCH = 1
 
 def is_auto(t: Target) -> bool:
     return t.batch == AUTO
+
+
+def vision_batch(t: Target):
+    """The batch a per-input target is estimated at: its own, or PER_INPUT_AUTO_BATCH under `auto`."""
+    return PER_INPUT_AUTO_BATCH if is_auto(t) else t.batch
 
 
 def sizing_rate_per_s(scenario: Scenario) -> float:

@@ -76,7 +76,6 @@ def price_age(as_of: str, on: _dt.date | None = None) -> PriceAge:
     return PriceAge(as_of or "", d, None if d is None else (on - d).days)
 
 
-def priced_kinds() -> tuple[str, ...]:
-    """Target kinds whose price is a market price that ages: API list prices, GPU rental rates,
-    purchase prices of owned and edge hardware (a phone's price is the user's, not the company's)."""
-    return ("api", "rented-gpu", "owned-gpu", "edge")
+# Target kinds whose price is a market price that ages: API list prices, GPU rental rates,
+# purchase prices of owned and edge hardware (a phone's price is the user's, not the company's).
+PRICED_KINDS = ("api", "rented-gpu", "owned-gpu", "edge")

@@ -7,7 +7,7 @@ import datetime as _dt
 
 from scenarios.business.assumptions import batch_note, price_date
 from scenarios.business.economics import SELF_HOSTED
-from scenarios.business.price_age import priced_kinds
+from scenarios.business.price_age import PRICED_KINDS
 from scenarios.units import fmt_grouped, fmt_pct, fmt_usd
 
 
@@ -49,7 +49,7 @@ def option_lines(scenario, result, today: _dt.date | None = None) -> list[str]:
         if o.unmet:
             out.append(f"      does not meet: {'; '.join(o.unmet)}")
         t = targets[o.target_id]
-        if t.kind in priced_kinds():
+        if t.kind in PRICED_KINDS:
             out.append(f"      price {price_date(t, 'en', today)}")
     return out
 

@@ -12,11 +12,10 @@ import math
 from dataclasses import dataclass
 
 from scenarios.business import planned
-from scenarios.business.economics import (SECONDS_PER_MONTH, SELF_HOSTED, Capacity, ScenarioResult, cost_models,
-                                          evaluate, requests_per_month)
-from scenarios.errors import VentureLabError
+from scenarios.business.economics import SELF_HOSTED, Capacity, ScenarioResult, cost_models, evaluate
 from scenarios.business.scenario import Scenario, Target
 from scenarios.business.uncertainty import MonteCarloResult, TornadoBar, monte_carlo, tornado
+from scenarios.errors import VentureLabError
 from scenarios.units import fmt_plain
 
 # On a phone the model must at least keep up with reading: adults read ~238 words a minute
@@ -42,10 +41,6 @@ def check_references(scenario: Scenario) -> None:
         if t.hardware is not None and t.hardware not in hardware:
             raise VentureLabError(f"targets[{i}].hardware", "is not in the hardware catalog",
                                   got=t.hardware, accepted=sorted(hardware))
-
-
-def _peak_rps(scenario: Scenario) -> float:
-    return requests_per_month(scenario) / SECONDS_PER_MONTH * scenario.traffic.peak_factor
 
 
 def _engine_request(scenario: Scenario, t: Target, batch: int):
@@ -75,7 +70,7 @@ def _llm_capacity(scenario: Scenario, t: Target) -> Capacity:
     if planned.is_auto(t) and t.kind in SELF_HOSTED:
         return _auto_capacity(scenario, t)
     batch = 1 if planned.is_auto(t) else t.batch     # a phone serves its one user
-    tr, op = scenario.traffic, scenario.operating
+    tr = scenario.traffic
     est = serving.estimate_inference(_engine_request(scenario, t, batch))
 
     # prompt tokens found in the prefix cache skip prefill: only the rest is computed
@@ -102,7 +97,7 @@ def _llm_capacity(scenario: Scenario, t: Target) -> Capacity:
     elif fits and t.kind != "api" and tr.prefix_cache_hit == 0:
         # replicas for the peak, with the peak_load_share headroom, from the engine's own rule
         # (which prefills every prompt token: with a prefix cache the cost formula's count stands)
-        replicas = serving.devices_for_rate(est, _peak_rps(scenario) / op.peak_load_share)
+        replicas = serving.devices_for_rate(est, planned.sizing_rate_per_s(scenario))
         devices_at_peak = max(int(replicas), t.min_replicas) * t.devices_per_replica
     return Capacity(
         t.id, expected, low, high, t.devices_per_replica, fits, note,
@@ -131,8 +126,7 @@ def _misfit_note(t: Target, est) -> str:
 def _vision_capacity(scenario: Scenario, t: Target) -> Capacity:
     from scenarios.engine import serving
 
-    batch = planned.PER_INPUT_AUTO_BATCH if planned.is_auto(t) else t.batch
-    est = serving.estimate_vision(scenario.model, t.hardware, weights=scenario.weights, batch=batch)
+    est = serving.estimate_vision(scenario.model, t.hardware, weights=scenario.weights, batch=planned.vision_batch(t))
     per = scenario.traffic.inputs_per_request
 
     def rps(v: float | None) -> float:

@@ -17,7 +17,7 @@ import types
 import typing
 from typing import Any
 
-from scenarios.errors import VentureLabError
+from scenarios.errors import VentureLabError, int_digits
 from scenarios.units import MAX_ABS_INT, parse_number
 
 MAX_STR = 2_000
@@ -70,7 +70,7 @@ def _check_scalar(path: str, tp: Any, value: Any, meta: dict) -> Any:
         value = _number(path, value, whole=tp is int)
         lo, hi = meta.get("lo"), meta.get("hi")
         if isinstance(value, int) and abs(value) > MAX_ABS_INT:   # before float(): OverflowError
-            raise VentureLabError(path, "is out of range", got=f"~{int(value.bit_length() * 0.30103) + 1} digits",
+            raise VentureLabError(path, "is out of range", got=f"~{int_digits(value)} digits",
                                   accepted=f"{lo} to {hi}")
         if not math.isfinite(value):
             raise VentureLabError(path, "must be a finite number", got=value)

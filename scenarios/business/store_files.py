@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import math
 import os
 import re
 import stat
@@ -52,7 +53,7 @@ class FileFolder:
     def __init__(self, folder: str | os.PathLike, id_re: re.Pattern, rule: str, suffix: str = ".yaml",
                  clean: bool = True):
         self.folder, self.id_re, self.rule, self.suffix = Path(folder), id_re, rule, suffix
-        if clean:                 # a store's own folder; never a folder the store does not own
+        if clean and _due_for_cleaning(self.folder):   # a store's own folder, never one it does not own
             self.clean_orphans()
 
     # ------------------------------------------------------------------ names
@@ -218,6 +219,19 @@ class FileFolder:
                 fcntl.flock(fd, fcntl.LOCK_UN)   # released even if the close below fails
         finally:
             os.close(fd)
+
+
+_LAST_CLEANED_S: dict[str, float] = {}     # folder -> when this process last swept it
+
+
+def _due_for_cleaning(folder: Path) -> bool:
+    """Sweep a folder for orphans at most once per ORPHAN_AGE_S per process: the app opens a store
+    on every action, and a temp file younger than that is never removed anyway."""
+    key, now_s = os.fspath(folder), time.monotonic()
+    if now_s - _LAST_CLEANED_S.get(key, -math.inf) < ORPHAN_AGE_S:
+        return False
+    _LAST_CLEANED_S[key] = now_s
+    return True
 
 
 def _write_temp(folder: Path, name: str, content: bytes) -> str:

@@ -27,8 +27,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scenarios.business.economics import (CostModel, option_cost_usd_month, requests_per_month,
-                                          revenue_usd_month)
+from scenarios.business.economics import (
+    CostModel,
+    option_cost_usd_month,
+    requests_per_month,
+    revenue_usd_month,
+)
 from scenarios.business.scenario import Scenario
 from scenarios.units import Range
 

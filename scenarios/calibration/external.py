@@ -46,7 +46,7 @@ def load_external(path: Path = EXTERNAL_CSV) -> pd.DataFrame:
 def evaluate(df: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per measurement: prediction, band, signed error % (pred / measured - 1), inside band,
     and the calibration basis the estimate used."""
-    from scenarios.engine.serving import estimate_inference_table   # lazy: keeps `--help` light
+    from scenarios.engine.serving import estimate_inference_table  # lazy: keeps `--help` light
     df = load_external() if df is None else df
     est = estimate_inference_table(df[list(REQUEST_COLUMNS)])
     out = df.copy()

@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from scenarios.engine.memory import (
+    ModelArrays,
+    cached_token_layers,
+    matmul_param_count,
+    mean_cached_token_layers,
+    routed_expert_param_count,
+)
 from scenarios.errors import VentureLabError
-from scenarios.engine.memory import (ModelArrays, cached_token_layers, matmul_param_count,
-                                     mean_cached_token_layers, routed_expert_param_count)
 
 # Chinchilla (Hoffmann et al. 2022, 'Training Compute-Optimal Large Language Models',
 # arXiv:2203.15556): approaches 1-2 give ~20 tokens per parameter; approach 3 fits

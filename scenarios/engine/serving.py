@@ -15,8 +15,14 @@ import numpy as np
 from scenarios.engine import speed
 from scenarios.engine.assumption import Assumption, result_dict
 from scenarios.engine.catalog import get_format, get_hardware, get_model, load_models
-from scenarios.engine.estimate import INTEGER_FIELDS, OPTION_COLUMNS, OUTPUT_FIELDS, InferenceEstimate, ServingColumns
 from scenarios.engine.concurrency import best_concurrency, is_max
+from scenarios.engine.estimate import (
+    INTEGER_FIELDS,
+    OPTION_COLUMNS,
+    OUTPUT_FIELDS,
+    InferenceEstimate,
+    ServingColumns,
+)
 from scenarios.engine.memory import RUNTIME_OVERHEAD_GB
 from scenarios.engine.serving_core import ALLREDUCE_LATENCY_S, serving_arrays
 from scenarios.engine.serving_inputs import RUNTIMES_BY_CLASS

@@ -23,8 +23,13 @@ import numpy as np
 from scenarios.engine import batching, replica_split, speculative, speed
 from scenarios.engine.estimate import BAND_SUFFIXES, RECORD_COLUMNS, ServingColumns
 from scenarios.engine.flops import decode_flops_per_token, prefill_flops
-from scenarios.engine.memory import (kv_cache_bytes, kv_values_per_token_per_layer, mean_cached_token_layers,
-                                     split_weight_bytes, working_memory_bytes)
+from scenarios.engine.memory import (
+    kv_cache_bytes,
+    kv_values_per_token_per_layer,
+    mean_cached_token_layers,
+    split_weight_bytes,
+    working_memory_bytes,
+)
 from scenarios.engine.serving_inputs import ResolvedRequests, resolve_requests
 
 # NCCL all-reduce latency per call on one node (ASSUMED ~10 us small-message latency; NVIDIA NCCL

@@ -31,9 +31,21 @@ import numpy as np
 
 # The speed model's public names: the group lookup lives in scenarios/engine/groups.py, the
 # roofline and the training MFU here; callers reach the whole model as ``speed.<name>``.
-from scenarios.engine.groups import (DEFAULT_FACTORS, FAMILIES, FORMAT_FAMILY, HW_CLASSES, NEAREST_CLASS,
-                                     NEAREST_RUNTIME, RUNTIMES, GroupFactors, default_runtime, load_factors,
-                                     lookup_groups, peak_path, resolve_group)
+from scenarios.engine.groups import (
+    DEFAULT_FACTORS,
+    FAMILIES,
+    FORMAT_FAMILY,
+    HW_CLASSES,
+    NEAREST_CLASS,
+    NEAREST_RUNTIME,
+    RUNTIMES,
+    GroupFactors,
+    default_runtime,
+    load_factors,
+    lookup_groups,
+    peak_path,
+    resolve_group,
+)
 from scenarios.errors import VentureLabError
 
 __all__ = ["DEFAULT_FACTORS", "FAMILIES", "FORMAT_FAMILY", "HW_CLASSES", "NEAREST_CLASS", "NEAREST_RUNTIME",

@@ -15,9 +15,14 @@ import numpy as np
 from scenarios.engine import speed
 from scenarios.engine.assumption import Assumption, result_dict
 from scenarios.engine.catalog import Hardware, get_hardware, get_model
-from scenarios.errors import VentureLabError
 from scenarios.engine.flops import chinchilla_optimal, training_flops  # noqa: F401  (re-exported)
-from scenarios.engine.memory import RUNTIME_OVERHEAD_GB, lora_params, training_activation_bytes, training_state_bytes
+from scenarios.engine.memory import (
+    RUNTIME_OVERHEAD_GB,
+    lora_params,
+    training_activation_bytes,
+    training_state_bytes,
+)
+from scenarios.errors import VentureLabError
 from scenarios.units import parse_number
 
 # QLoRA stores the frozen base in 4-bit NormalFloat with double quantisation: 4 + 0.127 bits per

@@ -3,6 +3,7 @@ constants from data/adoption_assumptions.csv), the band rule, and the adopt= val
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pytest
@@ -87,6 +88,15 @@ def test_driving_adversarial_resnet_50_by_hand():
     assert a.quantity("plain_training_usd") == pytest.approx(usd)
     assert a.usd_once.expected == pytest.approx(7 * usd)                        # K = 7 extra passes
     assert a.quantity("robust_accuracy_bought_pts") == pytest.approx(50.0)
+
+
+def test_compression_prices_targets_whose_batch_is_left_to_the_plan():
+    """A vision scenario whose targets leave `batch` out (schema 3: `auto`) is priced at the batch
+    the scenario itself serves a per-input model at, not refused as "batch must be a number"."""
+    preset = load_preset("vision")
+    auto = preset.replace(targets=tuple(dataclasses.replace(t, batch="auto") for t in preset.targets))
+    a = price("compression", EXAMPLES["compression"], auto)
+    assert a.quantity("edge-orin-nano.latency_ms_after") < a.quantity("edge-orin-nano.latency_ms_before")
 
 
 def test_vision_compression_by_hand():

@@ -27,7 +27,13 @@ from scenarios.business.adopt.base import Adoption, Quantity, SourcedRange, sour
 from scenarios.business.adopt.risk import cheat_review, fraud_screening
 from scenarios.business.adopt.serving import cold_start_routing, compression, labelled_data
 from scenarios.business.adopt.training import (
-    adversarial_training, dp_sgd, early_stopping, fedavg, mixed_precision, noise_augmentation)
+    adversarial_training,
+    dp_sgd,
+    early_stopping,
+    fedavg,
+    mixed_precision,
+    noise_augmentation,
+)
 from scenarios.business.scenario import Scenario
 from scenarios.errors import VentureLabError
 

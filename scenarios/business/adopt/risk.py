@@ -5,7 +5,16 @@ from __future__ import annotations
 
 import math
 
-from scenarios.business.adopt.base import ZERO, Adoption, Quantity, band, check_positive, check_share, constant, sourced
+from scenarios.business.adopt.base import (
+    ZERO,
+    Adoption,
+    Quantity,
+    band,
+    check_positive,
+    check_share,
+    constant,
+    sourced,
+)
 from scenarios.business.economics import HOURS_PER_MONTH, SECONDS_PER_MONTH, requests_per_month
 from scenarios.business.scenario import Scenario
 from scenarios.engine.assumption import Assumption

@@ -4,8 +4,17 @@ customer service). Formulas: docs/adopt.md."""
 
 from __future__ import annotations
 
-from scenarios.business.adopt.base import ZERO, Adoption, Quantity, check_positive, check_share, constant, sourced
+from scenarios.business.adopt.base import (
+    ZERO,
+    Adoption,
+    Quantity,
+    check_positive,
+    check_share,
+    constant,
+    sourced,
+)
 from scenarios.business.economics import cost_model, evaluate, option_cost_usd_month, requests_per_month
+from scenarios.business.planned import vision_batch
 from scenarios.business.runner import capacities, power_defaults
 from scenarios.business.scenario import Scenario
 from scenarios.engine.assumption import Assumption
@@ -56,8 +65,9 @@ def compression(scenario: Scenario, *, flops_kept: float, params_kept: float, in
     bits = {f.id: f.bits_per_weight for f in load_formats().values()}
     q, delta = [], Range.point(0.0)
     for t in _self_hosted_targets(scenario):
-        before = estimate_vision(spec.id, t.hardware, weights=scenario.weights, batch=t.batch)
-        after = estimate_vision(spec.id, t.hardware, weights=fmt, batch=t.batch,
+        batch = vision_batch(t)
+        before = estimate_vision(spec.id, t.hardware, weights=scenario.weights, batch=batch)
+        after = estimate_vision(spec.id, t.hardware, weights=fmt, batch=batch,
                                 gflops_per_input=spec.gflops_per_input * flops)
         mult = before.latency_ms / after.latency_ms
         q += [Quantity(f"{t.id}.latency_ms_before", before.latency_ms, "ms"),

@@ -5,8 +5,21 @@ on the vision preset) and noise augmentation (speech). Formulas: docs/adopt.md."
 from __future__ import annotations
 
 from scenarios.business.adopt.base import (
-    TRAINING_DEVICES, ZERO, Adoption, Quantity, band, check_positive, check_share, constant, image_training_usd, llm_pass_usd,
-    monthly, signed, sourced, training_assumptions)
+    TRAINING_DEVICES,
+    ZERO,
+    Adoption,
+    Quantity,
+    band,
+    check_positive,
+    check_share,
+    constant,
+    image_training_usd,
+    llm_pass_usd,
+    monthly,
+    signed,
+    sourced,
+    training_assumptions,
+)
 from scenarios.business.scenario import Scenario
 from scenarios.engine.assumption import Assumption
 from scenarios.engine.catalog import get_model
