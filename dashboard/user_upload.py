@@ -37,20 +37,12 @@ def _uploaded(prefix: str, kind: str, sample: bytes) -> bytes | None:
     st.markdown(t(f"upload.{kind}_text", mb=user_data.MAX_MB, rows=f"{user_data.MAX_ROWS:,}",
                   cols=user_data.MAX_COLUMNS))
     c1, c2 = st.columns([3, 1])
-    c2.download_button(t("upload.sample"), user_data.to_csv_bytes(*_rows(sample)), f"sample_{prefix}.csv",
+    c2.download_button(t("upload.sample"), sample, f"sample_{prefix}.csv",
                        "text/csv", key=f"{prefix}_upload_sample")
     # the per-widget cap is the browser's check; models.user_data checks the size again
     f = c1.file_uploader(t("upload.label"), type=["csv"], key=f"{prefix}_upload",
                          max_upload_size=user_data.MAX_MB)
     return None if f is None else f.getvalue()
-
-
-def _rows(raw: bytes) -> tuple[list[str], list[list[str]]]:
-    import csv
-    import io
-
-    rows = list(csv.reader(io.StringIO(raw.decode("utf-8"))))
-    return rows[0], rows[1:]
 
 
 def _refuse(err: VentureLabError) -> None:

@@ -66,11 +66,8 @@ def save_device(fields: dict) -> str:
     The form is also the device's editor: saving a name that is already saved replaces that
     device, so the store is asked to overwrite.
     """
-    user = current_user()
-    if os.environ.get(STORE_URL_ENV):    # the team database; owners are checked there
-        device_id = store.open_device_store().save(fields, overwrite=True, user=user)
-    else:
-        device_id = store.DeviceStore(device_dir()).save(fields, overwrite=True, user=user)
+    # the team database (owners are checked there) or the device folder
+    device_id = store.open_device_store(folder=device_dir()).save(fields, overwrite=True, user=current_user())
     _saved_devices_in.clear()
     return device_id
 
@@ -87,7 +84,7 @@ def saved_devices() -> dict[str, str]:
 def _saved_devices_in(folder: str) -> dict[str, str]:
     # keyed by the folder, so a process that moves VENTURE_LAB_DEVICE_DIR never sees another's devices
     # (or by the store URL: then the files are the SQL store's per-process copies for the engine)
-    devices = store.open_device_store() if folder == os.environ.get(STORE_URL_ENV) else store.DeviceStore(Path(folder))
+    devices = store.open_device_store(folder=Path(folder))     # the database when its URL is set
     return {dev_id: str(path) for dev_id, path in devices.list().paths.items()}
 
 

@@ -47,15 +47,11 @@ def scoring_at_rate(model: str, rate_per_s: float, latency_ms: float) -> RateCom
 @st.cache_data(show_spinner=False, max_entries=1)  # no arguments: one entry
 def sample_csv() -> bytes:
     """The page's sample upload: 2,000 generated transactions, 2 % fraud, label ``is_fraud`` last."""
-    import csv
-    import io
+    from models.user_data import to_csv_bytes
 
     X, y = fraud.make_transactions(2_000, 0.02, seed=0, signal_strength=1.5)
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow([*fraud.FEATURES, "is_fraud"])
-    w.writerows([*(f"{v:.4g}" for v in row), int(lab)] for row, lab in zip(X, y))
-    return buf.getvalue().encode("utf-8")
+    # numbers, not text: a negative number written as text would be quoted as a formula cell
+    return to_csv_bytes([*fraud.FEATURES, "is_fraud"], [[*(float(f"{v:.4g}") for v in row), int(lab)] for row, lab in zip(X, y)])
 
 
 def fraud_upload(cfg: fraud.FraudConfig, data) -> fraud.FraudResult:

@@ -38,15 +38,11 @@ def dp_sweep(cfg: medical_privacy.DPConfig,
 @st.cache_data(show_spinner=False, max_entries=1)  # no arguments: one entry
 def sample_csv() -> bytes:
     """The page's sample upload: the first 80 bundled biopsies, label ``diagnosis`` last."""
-    import csv
-    import io
+    from models.user_data import to_csv_bytes
 
     X, y, names = medical.load_cancer()
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow([*names, "diagnosis"])
-    w.writerows([*(f"{v:g}" for v in row), "malignant" if lab else "benign"] for row, lab in zip(X[:80], y[:80]))
-    return buf.getvalue().encode("utf-8")
+    return to_csv_bytes([*names, "diagnosis"],
+                        [[*(float(f"{v:g}") for v in row), "malignant" if lab else "benign"] for row, lab in zip(X[:80], y[:80])])
 
 
 def explain_upload(cfg: medical.ExplainConfig, data) -> medical.ExplainResult:

@@ -70,6 +70,7 @@ with explain_errors():
     result = cached.plan_dict(*args)
     by_hardware = cached.fronts_by_hardware(*args)
 best = result["best"]
+rows = ([best] if best else []) + list(result["candidates"])      # the cheapest first, then the Pareto front
 
 # ---------------------------------------------------------------- the cheapest configuration
 st.subheader(t("cap.best_title"), anchor="cheapest")
@@ -88,18 +89,17 @@ else:
         band_metric(t("cap.ttft_p90"), band(best, "ttft_ms_p90"), unit="ms")
     with c[3]:
         band_metric(t("cap.tpot_shown"), band(best, "tpot_ms"), unit="ms")
-    rows = [best] + list(result["candidates"])
     st.dataframe(pd.DataFrame([{t(f"cap.col.{k}"): r[k] for k in TABLE_KEYS} for r in rows]),
                  hide_index=True, width="stretch")
 
 # ---------------------------------------------------------------- charts
-st.plotly_chart(charts.pareto_figure(by_hardware, [best] + list(result["candidates"]) if best else
-                                     list(result["candidates"]), best), width="stretch")
+st.plotly_chart(charts.pareto_figure(by_hardware, rows, best), width="stretch")
 if best is not None:
     curve = cached.rate_curve(model, float(rate), int(prompt), int(output), limits, tuple(
         best[k] for k in ("hardware", "weights", "runtime", "devices_per_replica", "concurrency_per_replica")), float(sigma))
-    st.plotly_chart(charts.latency_figure(curve, float(rate) / best["replicas"]), width="stretch")
-    st.caption(t("cap.latency_caption", rate=f"{float(rate) / best['replicas']:.3g}"))
+    per_replica = float(rate) / best["replicas"]
+    st.plotly_chart(charts.latency_figure(curve, per_replica), width="stretch")
+    st.caption(t("cap.latency_caption", rate=f"{per_replica:.3g}"))
 
 # ---------------------------------------------------------------- infeasible, and the scenario
 if result["infeasible"]:

@@ -23,6 +23,16 @@ from scenarios.units import fmt_usd
 page_header("fin.title", "fin.intro")
 NAMES = {m: t(f"fin.method.{m}") for m in METHODS}
 
+
+def methods_table(result) -> pd.DataFrame:
+    """One row per imbalance method of a fraud run (the built-in data's or an upload's)."""
+    return pd.DataFrame([{
+        t("fin.col.method"): NAMES[m.method], t("fin.col.threshold"): round(m.threshold, 3),
+        t("fin.col.precision"): round(m.precision, 3), t("fin.col.recall"): round(m.recall, 3),
+        t("fin.col.f1"): round(m.f1, 3), "ROC-AUC": round(m.roc_auc, 3), "PR-AUC": round(m.pr_auc, 3),
+        t("fin.col.caught"): f"{m.tp} / {m.tp + m.fn}", t("fin.col.false_alarms"): m.fp,
+    } for m in result.methods.values()])
+
 with st.container(border=True):
     c1, c2, c3 = st.columns(3)
     rate_pct = bound(c1.select_slider, t("fin.fraud_rate"), options=[0.1, 0.2, 0.5, 1.0, 2.0], value=0.5,
@@ -47,12 +57,7 @@ with explain_errors(), st.spinner(t("fin.training")):
 # ------------------------------------------------------------------ class imbalance
 st.header(t("fin.h.imbalance"), anchor="class-imbalance")
 st.markdown(t("fin.imbalance_text", n_test=f"{res.n_test:,}", n_fraud=res.n_test_fraud))
-table = pd.DataFrame([{
-    t("fin.col.method"): NAMES[m.method], t("fin.col.threshold"): round(m.threshold, 3),
-    t("fin.col.precision"): round(m.precision, 3), t("fin.col.recall"): round(m.recall, 3),
-    t("fin.col.f1"): round(m.f1, 3), "ROC-AUC": round(m.roc_auc, 3), "PR-AUC": round(m.pr_auc, 3),
-    t("fin.col.caught"): f"{m.tp} / {m.tp + m.fn}", t("fin.col.false_alarms"): m.fp,
-} for m in res.methods.values()])
+table = methods_table(res)
 st.dataframe(table, hide_index=True, width="stretch")
 csv_download(t("fin.download"), table, "fraud_methods.csv")
 st.caption(t("fin.metrics_source"))
@@ -173,12 +178,7 @@ if upload is not None:
     mine = run_or_refuse(lambda: cached.fraud_upload(cfg, upload))
     if mine is not None:
         st.subheader(t("upload.fin_result"))
-        st.dataframe(pd.DataFrame([{
-            t("fin.col.method"): NAMES[m.method], t("fin.col.threshold"): round(m.threshold, 3),
-            t("fin.col.precision"): round(m.precision, 3), t("fin.col.recall"): round(m.recall, 3),
-            t("fin.col.f1"): round(m.f1, 3), "ROC-AUC": round(m.roc_auc, 3), "PR-AUC": round(m.pr_auc, 3),
-            t("fin.col.caught"): f"{m.tp} / {m.tp + m.fn}", t("fin.col.false_alarms"): m.fp,
-        } for m in mine.methods.values()]), hide_index=True, width="stretch")
+        st.dataframe(methods_table(mine), hide_index=True, width="stretch")
         c1, c2 = st.columns(2)
         c1.plotly_chart(charts.pr_curves(mine.pr_curves, NAMES, float(upload.y.mean()), t("fin.pr_title"),
                                          t("fin.recall"), t("fin.precision"), t("fin.chance")),

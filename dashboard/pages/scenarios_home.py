@@ -13,7 +13,7 @@ from dashboard.scenario_editor import edit_form
 from dashboard.scenario_history import history_expander
 from dashboard.scenario_view import headline, options_frame, sanity_warnings, verdict_text
 from dashboard.state import seed_from_url
-from dashboard.ui import explain_errors
+from dashboard.ui import as_text, explain_errors
 from dashboard.url_registry import bound
 from scenarios.business.scenario import ID_RE as SCENARIO_ID_RE
 from scenarios.business.scenario import from_dict, parse_text, preset_ids, to_yaml
@@ -41,7 +41,8 @@ seed_from_url("scn_id", ids)
 # No format_func: a bound selectbox writes the *shown* label into the URL, and the link must
 # carry the id (scn_id=nlp). The name is shown next to it instead.
 scn_id = bound(st.selectbox, t("scn.pick"), ids, key="scn_id", help=t("scn.pick_help"))
-st.caption(f"{names.get(scn_id, scn_id)}" + (f" · {t('scn.preset')}" if scn_id in preset_ids() else ""))
+is_preset = scn_id in preset_ids()
+st.caption(as_text(names.get(scn_id, scn_id)) + (f" · {t('scn.preset')}" if is_preset else ""))
 if bad_files:
     with st.expander(t("scn.bad_files", n=len(bad_files)), icon=":material/warning:"):
         for name, why in bad_files.items():
@@ -49,18 +50,17 @@ if bad_files:
 
 store = cached.store()
 user = current_user()
-info = None if scn_id in preset_ids() else store.info(scn_id)
+info = None if is_preset else store.info(scn_id)
 if info is not None and st.session_state.get(OPENED, (None,))[0] != scn_id:
     st.session_state[OPENED] = (scn_id, info.version)
 opened_version = st.session_state[OPENED][1] if info is not None else None
 if info is not None and info.owner:
-    st.caption(t("scn.owner", owner=info.owner))
+    st.caption(t("scn.owner", owner=as_text(info.owner)))
 with explain_errors():
     saved_scenario, saved_yaml = cached.load_scenario_yaml(scn_id)
 draft = st.session_state.get(DRAFT)
 yaml_text = draft["yaml"] if draft and draft["id"] == scn_id else saved_yaml
 scenario = cached.parse(yaml_text)
-is_preset = scn_id in preset_ids()
 
 
 def _switch_to(new_id: str) -> None:

@@ -218,11 +218,12 @@ def open_scenario_store(editors=None):
     return SqlScenarioStore(url, editors) if url else ScenarioStore()
 
 
-def open_device_store(editors=None):
-    """The device store the app uses, selected as :func:`open_scenario_store` selects."""
+def open_device_store(editors=None, folder: str | os.PathLike | None = None):
+    """The device store the app uses, selected as :func:`open_scenario_store` selects (``folder``:
+    the file store's folder when no database is set; default :func:`default_device_dir`)."""
     from scenarios.business.store_sql import STORE_URL_ENV, SqlDeviceStore
     url = os.environ.get(STORE_URL_ENV)
-    return SqlDeviceStore(url, editors) if url else DeviceStore()
+    return SqlDeviceStore(url, editors) if url else DeviceStore(folder)
 
 
 # ---------------------------------------------------------------------------------------

@@ -129,3 +129,15 @@ def test_nlp_page_trains_on_an_intents_csv_and_its_download_neutralises_formulas
     uploader.upload("one.csv", ("text,intent\n" + "\n".join(f"hi {i},greet" for i in range(30))).encode(),
                     "text/csv").run()
     assert not at.exception and len(_message(at)) == 1 and "has 1 class" in _message(at)[0]
+
+
+@pytest.mark.parametrize("page", ["finance", "medical"])
+def test_the_sample_file_a_page_offers_uploads_back_cleanly(page):
+    """The sample a page offers for download is itself a valid upload: no number in it was
+    quoted as a formula cell (a negative value written as text would be)."""
+    import importlib
+
+    raw = importlib.import_module(f"dashboard.cached.{page}").sample_csv()
+    assert b"'-" not in raw
+    data = user_data.read_tabular(raw)
+    assert data.X.shape[0] >= 20 and data.X.shape[1] >= 2
