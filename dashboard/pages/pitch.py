@@ -23,10 +23,12 @@ st.markdown("""<style>
 [data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * {
     white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
     overflow-wrap: anywhere; min-width: 0; max-width: 100%; height: auto; }
-.st-key-pitch_verdict { font-size: 1.45rem; font-weight: 600; line-height: 1.35; padding: 0.8rem 1rem;
+.st-key-pitch_verdict { font-size: 1.45rem; font-weight: 600; line-height: 1.35; padding: 0.8rem 1rem 1rem;
                  background: #EEF2FF; border-left: 6px solid #4F46E5; border-radius: 6px; }
 @media (max-width: 640px) { [data-testid="stMetricValue"] { font-size: 1.6rem; }
                             .st-key-pitch_verdict { font-size: 1.1rem; } }
+.st-key-pitch_verdict p { font-size: inherit !important; font-weight: inherit; line-height: inherit; margin: 0; }
+.st-key-pitch_verdict [data-testid="stMarkdownContainer"] { margin-bottom: 0 !important; }
 </style>""", unsafe_allow_html=True)
 
 ids, names, _ = cached.scenario_ids()
