@@ -99,7 +99,8 @@ if best is not None:
         best[k] for k in ("hardware", "weights", "runtime", "devices_per_replica", "concurrency_per_replica")), float(sigma))
     per_replica = float(rate) / best["replicas"]
     st.plotly_chart(charts.latency_figure(curve, per_replica), width="stretch")
-    st.caption(t("cap.latency_caption", rate=f"{per_replica:.3g}"))
+    lengths = t("cap.lengths_spread", sigma=f"{float(sigma):.2g}") if sigma else t("cap.lengths_fixed")
+    st.caption(t("cap.latency_caption", rate=f"{per_replica:.3g}", lengths=lengths))
 
 # ---------------------------------------------------------------- infeasible, and the scenario
 if result["infeasible"]:
