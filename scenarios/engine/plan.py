@@ -73,7 +73,10 @@ def check_request(req: PlanRequest) -> None:
     positive("rate", req.rate_per_s)
     for name in ("ttft_ms", "tpot_ms", "e2e_ms"):
         positive(name, getattr(req, name))
-    get_model(req.model)
+    if not get_model(req.model).is_token_model:     # a per-input model has no tokens, KV cache or TPOT
+        raise VentureLabError("model", "is answered per input, not per token: compare devices at a rate with "
+                              "`estimate inference --model ID --hardware ID,ID --rate PER_S --latency-ms MS`",
+                              got=req.model)
     for h in req.hardware or ():
         get_hardware(h)
     if req.runtime is not None and req.runtime not in FORMATS_BY_RUNTIME:

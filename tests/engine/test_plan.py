@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -105,3 +107,12 @@ def test_prefix_cache_hits_never_raise_cost_and_cut_ttft():
 def test_prefix_cache_hit_out_of_range_is_exit_2(hit):
     assert_one_line_error(run("plan", "--model", "llama-3.1-8b", "--rate", "2", "--prefix-cache-hit", hit),
                           "--prefix-cache-hit")
+
+
+def test_plan_refuses_a_per_input_model_with_the_command_that_answers_it():
+    """A vision or tabular model has no tokens to plan: one line naming the command that compares
+    devices at a rate, exit 2 (not a list of 'KV cache does not fit' reasons)."""
+    res = subprocess.run([sys.executable, "-m", "scenarios.cli", "plan", "--model", "resnet-50", "--rate", "100",
+                          "--latency-ms", "50"], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 2 and res.stdout == ""
+    assert len(res.stderr.strip().splitlines()) == 1 and "--rate PER_S" in res.stderr
