@@ -3,14 +3,15 @@ sane, ordered bands."""
 
 from __future__ import annotations
 
+import copy
 import math
 
 import pytest
 import yaml
 
 from scenarios.atlas.domains import DATA_DIR, DOMAIN_IDS, load_atlas
-from scenarios.errors import VentureLabError
 from scenarios.atlas.workloads import HOURS_PER_YEAR, load_presets, load_presets_from, run_preset
+from scenarios.errors import VentureLabError
 
 PRESET_IDS = sorted(load_presets())
 
@@ -115,7 +116,7 @@ def test_bad_preset_file_is_refused(tmp_path, field, value):
 
 def test_a_preset_id_used_twice_is_refused(tmp_path):
     doc = yaml.safe_load((DATA_DIR / "domain_workloads.yaml").read_text(encoding="utf-8"))
-    doc["presets"].append(dict(doc["presets"][0]))
+    doc["presets"].append(copy.deepcopy(doc["presets"][0]))   # a copy, not shared objects: no YAML aliases
     path = tmp_path / "domain_workloads.yaml"
     path.write_text(yaml.safe_dump(doc, allow_unicode=True))
     with pytest.raises(VentureLabError, match=r"presets\[\d+\]\.id: is defined twice"):
