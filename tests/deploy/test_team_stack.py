@@ -5,7 +5,10 @@ and Chromium signed in through nginx.
 - a request without credentials, or with a wrong password, gets 401 from nginx;
 - alice saves a scenario (Duplicate) on replica A's page; with A stopped, bob's page, served by
   replica B through the same nginx, lists it with its owner; bob cannot delete it;
-- a browser that reaches a replica directly with a forged user header is asked to sign in.
+- a browser that reaches a replica directly with a forged user header is asked to sign in;
+- with no replica answering, a signed-in request gets the self-reloading 503 page, not a bare 502.
+
+On a failure the replicas' and nginx's logs are attached to the message.
 
 Skipped where nginx, PostgreSQL or Chromium is missing; ``REQUIRE_SERVERS=1`` (CI) fails instead.
 """
@@ -172,7 +175,24 @@ def _open(browser, url: str, **context):
     return page
 
 
-def test_saved_on_one_replica_listed_by_the_other_and_not_deletable_by_another_user(stack, postgres_url):
+def _logs(workdir: Path) -> str:
+    """The last lines of each server's log, for a failure message."""
+    parts = []
+    for name in ("a.log", "b.log", "error.log", "access.log"):
+        path = workdir / name
+        lines = path.read_text(errors="replace").splitlines()[-25:] if path.exists() else ["(none)"]
+        parts.append(f"--- {name}\n" + "\n".join(lines))
+    return "\n".join(parts)
+
+
+def test_saved_on_one_replica_listed_by_the_other_and_not_deletable_by_another_user(stack, postgres_url, workdir):
+    try:
+        _save_on_a_read_on_b(stack, postgres_url)
+    except Exception as err:
+        raise AssertionError(f"{err}\n{_logs(workdir)}") from err
+
+
+def _save_on_a_read_on_b(stack, postgres_url) -> None:
     from playwright.sync_api import sync_playwright
 
     base, a, b = stack
@@ -188,6 +208,8 @@ def test_saved_on_one_replica_listed_by_the_other_and_not_deletable_by_another_u
         assert SqlScenarioStore(postgres_url).info("nlp-copy").owner == "alice"
         b.wait_healthy()
         a.stop()                                    # from now on nginx can reach only B
+        # B refused alice's first requests while it was starting, so nginx may still be leaving it
+        # out (fail_timeout): bob then sees the self-reloading 503 page until it is let back in.
         bob = _open(browser, f"{base}/scenarios?scn_id=nlp-copy",
                     http_credentials={"username": "bob", "password": USERS["bob"]})
         bob.get_by_text(t("auth.signed_in_as", lang="en", user="bob")).wait_for(timeout=TIMEOUT_MS)
@@ -234,3 +256,18 @@ def test_postgres_keeps_the_store_guarantees(postgres_url):
     with pytest.raises(VentureLabError, match="changed since you opened it"):
         store.save(plan.replace(name="stale"), overwrite=True, expected_version=opened)
     assert store.get("pg-race").name == "Edit 10" and len(store.history("pg-race")) == 10
+
+
+def test_with_no_replica_answering_a_user_gets_a_page_that_reloads_itself(stack):
+    base, a, b = stack
+    a.stop()
+    b.stop()
+    request = urllib.request.Request(f"{base}/scenarios")
+    request.add_header("Authorization", "Basic " + base64.b64encode(f"bob:{USERS['bob']}".encode()).decode())
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(request, timeout=30)
+    err = caught.value
+    body = err.read().decode()
+    assert err.code == 503 and err.headers["Retry-After"] == "3" and "no-store" in err.headers["Cache-Control"]
+    assert 'http-equiv="refresh" content="3"' in body and "restarting" in body
+    assert _status(f"{base}/") == 401           # sign-in is still asked for first
