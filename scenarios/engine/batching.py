@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from scenarios.engine import speed
+from scenarios.engine.columns import factorize, map_distinct
 from scenarios.engine.memory import kv_cache_bytes, working_memory_bytes
 
 FACTORS_PATH = Path(__file__).resolve().parents[2] / "data" / "batching_factors.json"
@@ -89,22 +90,21 @@ def load_batching_factors(path: str | Path | None = None) -> dict:
 
 def runtime_table(runtime) -> dict[str, np.ndarray]:
     """Each row's runtime settings as arrays (unknown runtimes batch statically)."""
-    rts = np.atleast_1d(np.asarray(runtime, dtype=object))
-    rows = [RUNTIMES.get(str(r), _STATIC) for r in rts]
-    return {"block_tokens": np.array([x.block_tokens for x in rows], float),
-            "memory_fraction": np.array([x.memory_fraction for x in rows], float),
-            "of_free": np.array([x.of_free for x in rows], bool),
-            "token_budget": np.array([x.token_budget for x in rows], float),
-            "max_sequences": np.array([x.max_sequences for x in rows], float),
-            "continuous": np.array([x.continuous for x in rows], bool)}
+    uniques, inverse = factorize(np.atleast_1d(np.asarray(runtime, dtype=object)))
+    rows = [RUNTIMES.get(str(r), _STATIC) for r in uniques]       # one per distinct runtime
+    return {"block_tokens": np.array([x.block_tokens for x in rows], float)[inverse],
+            "memory_fraction": np.array([x.memory_fraction for x in rows], float)[inverse],
+            "of_free": np.array([x.of_free for x in rows], bool)[inverse],
+            "token_budget": np.array([x.token_budget for x in rows], float)[inverse],
+            "max_sequences": np.array([x.max_sequences for x in rows], float)[inverse],
+            "continuous": np.array([x.continuous for x in rows], bool)[inverse]}
 
 
 def runtime_factor(factors: dict, key: str, runtime) -> np.ndarray:
     """A fitted per-runtime factor for each row (the family's, else the pooled default)."""
     table = factors.get(key, {})
     default = table.get("default", 1.0)
-    rts = np.atleast_1d(np.asarray(runtime, dtype=object))
-    return np.array([table.get(str(r), default) for r in rts], float)
+    return map_distinct(lambda r: table.get(str(r), default), np.atleast_1d(np.asarray(runtime, dtype=object)), float)
 
 
 def paged_kv_bytes(m, prompt_tokens, output_tokens, kv_bits, block_tokens) -> np.ndarray:

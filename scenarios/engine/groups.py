@@ -21,6 +21,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from scenarios.engine.catalog import HW_CLASSES
+from scenarios.engine.columns import factorize
 from scenarios.errors import VentureLabError
 
 RUNTIMES: tuple[str, ...] = ("llama.cpp", "vllm", "tensorrt-llm", "executorch", "mlc", "pytorch", "onnxruntime",
@@ -347,8 +348,8 @@ def lookup_groups(hw_class, runtime, weight_format, n: int, factors: Mapping[str
     fitted efficiencies and sets the format factors to 1; the bands still come from the groups.
     """
     f = factors or load_factors()
-    keys = [np.unique(_str_arr(v, n).astype(str), return_inverse=True) for v in (hw_class, runtime, weight_format)]
-    (ucls, icls), (urt, irt), (ufmt, ifmt) = keys
+    keys = [factorize(_str_arr(v, n)) for v in (hw_class, runtime, weight_format)]
+    (ucls, icls), (urt, irt), (ufmt, ifmt) = [([str(u) for u in uniq], inv) for uniq, inv in keys]
     code = (icls * len(urt) + irt) * len(ufmt) + ifmt
     ucode, inv = np.unique(code, return_inverse=True)
     per_combo = [_one_group(ucls[c // (len(ufmt) * len(urt))], urt[(c // len(ufmt)) % len(urt)],

@@ -15,6 +15,7 @@ import numpy as np
 from scenarios.engine import speed
 from scenarios.engine.assumption import Assumption, result_dict
 from scenarios.engine.catalog import get_format, get_hardware, get_model, load_models
+from scenarios.engine.columns import map_distinct
 from scenarios.engine.concurrency import best_concurrency, is_max
 from scenarios.engine.estimate import (
     INTEGER_FIELDS,
@@ -222,13 +223,13 @@ def estimate_inference_table(df):
     if len(df) == 0:
         return pd.DataFrame(columns=[*REQUEST_FIELDS, *OUTPUT_FIELDS, "error"])
     pre_err = np.full(len(df), None, dtype=object)
-    max_rows = np.array([is_max(v) for v in df["batch"]], dtype=bool) if "batch" in df.columns else None
+    max_rows = map_distinct(is_max, df["batch"].to_numpy(dtype=object), bool) if "batch" in df.columns else None
     if max_rows is not None and max_rows.any():
         df = df.copy()
         df.loc[max_rows, "batch"] = None            # parsed as the default, then replaced below
     cols = {name: _table_column(df, name, pre_err) for name in REQUEST_FIELDS}
     for name, stand_in in (("model", "llama-2-7b"), ("hardware", "nvidia-h100-sxm")):
-        missing = np.array([v is None for v in cols[name]], dtype=bool)
+        missing = np.equal(cols[name], None)
         for i in np.nonzero(missing)[0]:
             if pre_err[i] is None:
                 pre_err[i] = VentureLabError(name, "is empty")
