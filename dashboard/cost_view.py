@@ -160,14 +160,17 @@ def custom_device_form(hardware) -> None:
         price = c1.number_input(t("cost.dev.price"), 0.0, 10_000.0, 0.0, key="srv_dev_price",
                                 help=t("cost.dev.optional"))
         source = c2.text_input(t("cost.dev.source"), max_chars=200, key="srv_dev_source")
-        submitted = st.form_submit_button(t("cost.dev.save"), icon=":material/save:")
+        c1, c2 = st.columns([1, 2])
+        submitted = c1.form_submit_button(t("cost.dev.save"), icon=":material/save:")
+        overwrite = c2.checkbox(t("cost.dev.overwrite"), value=False, key="srv_dev_overwrite",
+                                help=t("cost.dev.overwrite_help"))
     if submitted:
         fields = {"name": name, "category": category, "hw_class": hw_class, "memory_gb": memory,
                   "memory_bandwidth_gb_s": bandwidth, "peak_tflops_fp16": fp16,
                   "peak_tops_int8": int8 or None, "tdp_w": tdp, "usd_per_hour": price or None,
                   "source": source or t("cost.dev.default_source"), "verified": False}
         with explain_errors():
-            device_id = cached.save_device(fields)
+            device_id = cached.save_device(fields, overwrite=overwrite)
         chosen = list(st.session_state.get("srv_targets", []))
         if device_id not in chosen and len(chosen) < 8:
             st.session_state["srv_targets"] = chosen + [device_id]

@@ -59,33 +59,49 @@ def slug(text: str) -> str:
     return store.slug(text)
 
 
-def save_device(fields: dict) -> str:
+def save_device(fields: dict, overwrite: bool = False) -> str:
     """Validate a custom device with the engine, save it as ``<id>.yaml``; return the id
     (``custom-<name>``, so it never shadows a catalog device).
 
-    The form is also the device's editor: saving a name that is already saved replaces that
-    device, so the store is asked to overwrite.
+    A name already saved is refused unless ``overwrite`` (the form's "replace" box), as for
+    scenarios; an overwrite names the version this page listed, so one saved by someone else in
+    the meantime is refused with "changed since you opened it" (the team database; a folder
+    keeps no versions).
     """
-    # the team database (owners are checked there) or the device folder
-    device_id = store.open_device_store(folder=device_dir()).save(fields, overwrite=True, user=current_user())
-    _saved_devices_in.clear()
-    return device_id
+    device_id = store.device_id_for(str(fields.get("name") or ""))
+    expected = saved_device_versions().get(device_id) if overwrite else None
+    try:
+        # the team database (owners are checked there) or the device folder
+        return store.open_device_store(folder=device_dir()).save(
+            fields, overwrite=overwrite, expected_version=expected, user=current_user())
+    finally:
+        _saved_devices_in.clear()     # saved or refused: the next listing is read afresh
 
 
 def saved_devices() -> dict[str, str]:
     """Saved custom devices that load cleanly: id -> path of the device file (a broken file is
     skipped here; the form never writes one)."""
     current_user()      # team mode: no store access without a signed-in user
-    return _saved_devices_in(os.environ.get(STORE_URL_ENV) or str(device_dir()))
+    return {dev_id: path for dev_id, (path, _) in _saved_devices_in(_device_store_key()).items()}
+
+
+def saved_device_versions() -> dict[str, int | None]:
+    """The version of each saved device as the page listed it (None: a folder, no versions)."""
+    current_user()
+    return {dev_id: version for dev_id, (_, version) in _saved_devices_in(_device_store_key()).items()}
+
+
+def _device_store_key() -> str:
+    return os.environ.get(STORE_URL_ENV) or str(device_dir())
 
 
 # one per store folder/URL (one per process in practice); the ttl picks up devices saved elsewhere
 @st.cache_data(ttl=30, max_entries=8, show_spinner=False)
-def _saved_devices_in(folder: str) -> dict[str, str]:
+def _saved_devices_in(folder: str) -> dict[str, tuple[str, int | None]]:
     # keyed by the folder, so a process that moves VENTURE_LAB_DEVICE_DIR never sees another's devices
     # (or by the store URL: then the files are the SQL store's per-process copies for the engine)
-    devices = store.open_device_store(folder=Path(folder))     # the database when its URL is set
-    return {dev_id: str(path) for dev_id, path in devices.list().paths.items()}
+    listing = store.open_device_store(folder=Path(folder)).list()   # the database when its URL is set
+    return {dev_id: (str(path), listing.versions.get(dev_id)) for dev_id, path in listing.paths.items()}
 
 
 def target_ref(device_id: str) -> str:

@@ -41,7 +41,7 @@ import hashlib
 import os
 import re
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -251,6 +251,7 @@ def default_device_dir() -> Path:
 class DeviceListing:
     paths: dict[str, Path]              # id -> device file, the files that loaded
     errors: dict[str, str]              # file name -> why it was refused
+    versions: dict[str, int | None] = field(default_factory=dict)   # id -> version (SQL store only)
 
 
 class DeviceStore:
@@ -264,8 +265,10 @@ class DeviceStore:
     def path_for(self, device_id: str) -> Path:
         return self.files.path_for(device_id)
 
-    def save(self, fields: dict, *, overwrite: bool = False, user: str | None = None) -> str:
+    def save(self, fields: dict, *, overwrite: bool = False, expected_version: int | None = None,
+             user: str | None = None) -> str:
         """Validate a device with the engine and save it as ``<id>.yaml``; return the id.
+        ``expected_version`` is the SQL store's (a folder keeps no version numbers: ignored).
 
         The id comes from ``fields["name"]`` (:func:`device_id_for`); a bad field raises the
         engine's error naming it, before anything is written. Two names with one id ("My Board",
@@ -305,6 +308,10 @@ class DeviceStore:
                 continue
             found[hw.id] = p
         return DeviceListing(found, errors)
+
+    def info(self, device_id: str) -> ItemInfo | None:
+        """The folder keeps no version numbers or owners: ``ItemInfo(None, None)`` when saved."""
+        return ItemInfo(None, None) if self.files.read(device_id) is not None else None
 
     def delete(self, device_id: str, *, user: str | None = None) -> None:
         """Remove a saved device; it stays restorable from :meth:`history`."""

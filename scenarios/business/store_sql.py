@@ -154,6 +154,11 @@ class SqlRows:
         return None if row is None else bytes(row.content)
 
     @_answers
+    def row(self, item_id: str):
+        """The stored row (``content``, ``version``, ``owner`` ...), or None."""
+        return self._row(item_id)
+
+    @_answers
     def info(self, item_id: str) -> ItemInfo | None:
         row = self._row(item_id)
         return None if row is None else ItemInfo(row.version, row.owner)
@@ -376,25 +381,31 @@ class SqlDeviceStore:
         self.folder = "the team database"
         self._cache_dir = cache_dir
 
-    def save(self, fields: dict, *, overwrite: bool = False, user: str | None = None) -> str:
-
+    def save(self, fields: dict, *, overwrite: bool = False, expected_version: int | None = None,
+             user: str | None = None) -> str:
+        """Save; returns the id. ``expected_version``: the version the page listed (a newer one
+        is refused with "changed since you opened it", as for scenarios)."""
         fields = dict(fields)
         fields["id"] = device_id_for(str(fields.get("name") or ""))
         catalog.hardware_from_dict(fields)
         data = yaml.safe_dump(fields, sort_keys=False, allow_unicode=True).encode("utf-8")
         if overwrite:
-            self.rows.replace(fields["id"], data, user=user)
+            self.rows.replace(fields["id"], data, expected_version=expected_version, user=user)
         else:
             self.rows.create(fields["id"], data, "a device with this name is saved; choose overwrite "
                                                  "to replace it", user)
         return fields["id"]
 
+    def info(self, device_id: str) -> ItemInfo | None:
+        return self.rows.info(device_id)
+
     def list(self):
-        found, errors = {}, {}
+        found, errors, versions = {}, {}, {}
         for device_id in self.rows.ids()[:MAX_DEVICE_FILES]:
-            data = self.rows.read(device_id)
-            if data is None:
+            row = self.rows.row(device_id)
+            if row is None:
                 continue
+            data = bytes(row.content)
             path = self._cache_folder() / hashlib.sha256(data).hexdigest()[:16] / f"{device_id}.yaml"
             try:
                 if not path.exists():
@@ -405,8 +416,8 @@ class SqlDeviceStore:
             except VentureLabError as err:
                 errors[f"{device_id}.yaml"] = str(err)
                 continue
-            found[device_id] = path
-        return DeviceListing(found, errors)
+            found[device_id], versions[device_id] = path, row.version
+        return DeviceListing(found, errors, versions)
 
     def _cache_folder(self):
         return Path(self._cache_dir) if self._cache_dir is not None else _process_device_folder()

@@ -159,6 +159,58 @@ def test_a_custom_device_is_saved_listed_and_estimated(tmp_path):
     assert_row_is_engine(row, engine(hardware=str(saved[0])))
 
 
+def _save_device(at, name: str, memory_gb: float, overwrite: bool = False):
+    at.text_input(key="srv_dev_name").input(name)
+    at.number_input(key="srv_dev_mem").set_value(memory_gb)
+    if overwrite:
+        at.checkbox(key="srv_dev_overwrite").check()
+    next(b for b in at.button if b.label == t("cost.dev.save", lang="en")).click()
+    return at.run()
+
+
+def test_a_saved_device_name_is_refused_unless_overwrite_is_ticked_and_the_old_one_stays_restorable(tmp_path):
+    """"My Board" and "my board!!" have one id: the second save is refused with a message naming
+    the choice; ticked, it replaces the first, which the history keeps (issue 13)."""
+    from scenarios.business.store import DeviceStore
+
+    at = _save_device(open_page(PAGE), "My Board", 16.0)
+    assert_clean(at)
+    path = tmp_path / "devices" / "custom-my-board.yaml"
+    first = path.read_bytes()
+    at = _save_device(at, "my board!!", 99.0)
+    assert not at.exception
+    assert any("a device with this name is saved; choose overwrite" in e.value for e in at.error)
+    assert path.read_bytes() == first                               # nothing lost or replaced
+    at = _save_device(open_page(PAGE), "my board!!", 99.0, overwrite=True)
+    assert_clean(at)
+    store = DeviceStore(tmp_path / "devices")
+    assert store.list().paths and "memory_gb: 99.0" in path.read_text()
+    [kept] = store.history("custom-my-board")
+    assert store.files.version_bytes("custom-my-board", kept.version) == first
+
+
+def test_in_a_team_an_overwrite_of_a_device_changed_since_the_page_listed_it_is_refused(tmp_path, monkeypatch):
+    from scenarios.business.store_sql import SqlDeviceStore
+
+    url = f"sqlite:///{tmp_path / 'team.db'}"
+    monkeypatch.setenv("VENTURE_LAB_STORE_URL", url)
+    db = SqlDeviceStore(url, cache_dir=str(tmp_path / "cache"))
+    board = {"name": "Lab board", "category": "edge", "hw_class": "jetson", "memory_gb": 16.0,
+             "memory_bandwidth_gb_s": 100.0, "peak_tflops_fp16": 10.0, "tdp_w": 30.0, "source": "test",
+             "verified": False}
+    db.save(board)
+    at = open_page(PAGE)                                  # lists custom-lab-board at version 1
+    assert_clean(at)
+    db.save({**board, "memory_gb": 64.0}, overwrite=True)   # a colleague saves version 2 meanwhile
+    at = _save_device(at, "Lab board", 8.0, overwrite=True)
+    assert not at.exception
+    assert any("changed since you opened it" in e.value for e in at.error)
+    assert db.info("custom-lab-board").version == 2
+    at = _save_device(open_page(PAGE), "Lab board", 8.0, overwrite=True)   # listed afresh: saves
+    assert_clean(at)
+    assert db.info("custom-lab-board").version == 3
+
+
 def test_an_invalid_custom_device_is_refused_with_a_message():
     at = open_page(PAGE)
     at.text_input(key="srv_dev_name").input("   ")
