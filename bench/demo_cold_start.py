@@ -62,9 +62,13 @@ interpreter 0.06 s, `import streamlit` 0.4–0.5 s, `import torch` 1.4–1.6 s. 
 paths since issue 15: `torch._dynamo` (1.5 s; torch 2.13 imports it on a `torch.optim` optimizer's
 first `step()` and in `FlopCounterMode`: the demos use models/_optim.py, bit-identical updates),
 `sklearn.model_selection` (1.1 s; models/_split.py gives scikit-learn's split rows) and imbalanced-learn
-(the overfitting demo's SMOTE is numpy). Still paid: scikit-learn's `linear_model` imports
-`model_selection` itself (NLP, medical, finance), and opacus' `make_private` needs a `torch.optim`
-optimizer, so medical's DP-SGD run imports `torch._dynamo`.
+(the overfitting demo's SMOTE is numpy); since 2026-12-07 also in medical's DP-SGD run (opacus gets
+models/_optim.py's `torch_sgd`, a `torch.optim.SGD` without the dynamo wrappers: 0.93 -> 0.31 CPU-s).
+Also since then: the app process defaults to one BLAS / OpenMP thread (dashboard/__init__.py): idle
+library threads had spun on the second core, 0.3-0.4 CPU-s of the NLP and medical runs at the same
+wall time; Adam's update is one `torch._foreach_*` call per operation (bit-identical). Still paid:
+scikit-learn's `linear_model` imports `model_selection` itself (NLP, medical, finance), and
+`import sklearn` imports `scipy.stats` (about 1 s of the NLP and medical runs).
 """
 
 CHILD = r"""

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from models._optim import torch_sgd
 from models._config import check, check_ranges
 from models._threads import single_threaded
 from models.medical import split_scale
@@ -77,7 +78,7 @@ def run_dp(cfg: DPConfig = DPConfig()) -> DPResult:
     gen = torch.Generator().manual_seed(cfg.seed)
     loader = DataLoader(ds, batch_size=cfg.batch_size, shuffle=True, generator=gen)
     model = torch.nn.Linear(Xtr.shape[1], 1)
-    opt = torch.optim.SGD(model.parameters(), lr=cfg.learning_rate)
+    opt = torch_sgd(model.parameters(), lr=cfg.learning_rate)   # a torch.optim.SGD, without dynamo
     sigma, eps_spent, engine = 0.0, math.inf, None
     if math.isfinite(cfg.epsilon):
         from opacus import PrivacyEngine
