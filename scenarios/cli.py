@@ -131,6 +131,7 @@ def _cmd_inference_csv(a) -> int:
     from scenarios.safe_load import open_regular
     fmt = a.format or ("jsonl" if a.json else "table")
     rows = bad = 0
+    writer = _CsvWriter()
     try:
         with open_regular(a.from_csv, "from_csv") as fh:     # a FIFO or a folder: one line, no hang
             reader = pd.read_csv(fh, dtype=str, keep_default_na=False, skipinitialspace=True,
@@ -138,12 +139,15 @@ def _cmd_inference_csv(a) -> int:
             if fmt == "table":
                 sys.stdout.write(next(render.csv_text_lines([])) + "\n")
             for chunk in reader:
-                n_bad = _csv_chunk(chunk, fmt, rows + 1, a.from_csv)
+                n_bad = _csv_chunk(chunk, fmt, rows + 1, a.from_csv, writer)
                 rows, bad = rows + len(chunk), bad + n_bad
+            writer.wait()
     except VentureLabError:
         raise
     except (OSError, ValueError, pd.errors.ParserError) as exc:
         raise VentureLabError("from_csv", f"cannot read CSV file ({type(exc).__name__})", got=a.from_csv) from None
+    finally:
+        writer.close()
     if rows and bad == rows:      # the per-row errors are in the output; stderr says why rc=2
         print(f"venture-lab: error: --from-csv: none of the {rows} rows could be estimated "
               f"(see the error column) (got {a.from_csv!r})", file=sys.stderr)
@@ -151,7 +155,43 @@ def _cmd_inference_csv(a) -> int:
     return 0
 
 
-def _csv_chunk(chunk, fmt: str, start: int, path: str) -> int:
+class _CsvWriter:
+    """``--format csv``: formats and writes each chunk on a second thread while the main thread
+    estimates the next (Arrow's writer runs without the GIL). One chunk at most waits, so memory
+    stays bounded; chunks are written in order; a write error is raised at the next chunk."""
+
+    def __init__(self):
+        self._pool = None
+        self._pending = None
+
+    def submit(self, frame, header: bool) -> None:
+        self.wait()
+        if self._pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="csv-writer")
+        self._pending = self._pool.submit(_write_csv, frame, header)
+
+    def wait(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.result()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+
+
+def _write_csv(frame, header: bool) -> None:
+    data = render.csv_bytes(frame, header)
+    sys.stdout.flush()
+    if hasattr(sys.stdout, "buffer"):
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:                             # captured output (tests): text only
+        sys.stdout.write(data.decode("utf-8"))
+
+
+def _csv_chunk(chunk, fmt: str, start: int, path: str, writer: _CsvWriter) -> int:
     """Estimate one chunk and write it in ``fmt``; returns how many of its rows failed. Rows whose
     model is a per-input model (ARCHITECTURE 4.3) are answered by the small-model path."""
     from scenarios.engine.serving import OUTPUT_FIELDS, REQUEST_FIELDS, estimate_inference_table
@@ -176,13 +216,9 @@ def _csv_chunk(chunk, fmt: str, start: int, path: str) -> int:
         n_bad = sum(1 for rec in records if rec["error"])
     if fmt == "csv":
         import pandas as pd
-        data = render.csv_full_chunk(pd.DataFrame(records) if table is None else table, REQUEST_FIELDS,
-                                     (*OUTPUT_FIELDS, *PER_INPUT_FIELDS), start, header=start == 1)
-        sys.stdout.flush()
-        if hasattr(sys.stdout, "buffer"):
-            sys.stdout.buffer.write(data)
-        else:                             # captured output (tests): text only
-            sys.stdout.write(data.decode("utf-8"))
+        frame = render.csv_full_frame(pd.DataFrame(records) if table is None else table, REQUEST_FIELDS,
+                                      (*OUTPUT_FIELDS, *PER_INPUT_FIELDS), start)
+        writer.submit(frame, header=start == 1)
     else:
         lines = (render.csv_json_lines(records, OUTPUT_FIELDS, REQUEST_FIELDS, start, native=True,
                                        extra_fields=PER_INPUT_FIELDS) if fmt == "jsonl"

@@ -203,28 +203,32 @@ def csv_text_lines(records: Iterable[dict], start: int = 1, header: bool = True)
         yield ",".join([str(n)] + [_csv_cell(rec[c]) for c in CSV_TEXT_COLUMNS])
 
 
-def csv_full_chunk(table, request_fields: Iterable[str], output_fields: Iterable[str], start: int,
-                   header: bool) -> bytes:
-    """``--from-csv --format csv``: one CSV row per input row with the JSON keys as columns (row,
-    the inputs used, every output, error), UTF-8. Arrow's C++ writer formats the ~50 float columns
-    about 10x faster than pandas' (bench/RESULTS.md, bulk CLI); pandas writes where it is missing."""
+def csv_full_frame(table, request_fields: Iterable[str], output_fields: Iterable[str], start: int):
+    """``--from-csv --format csv``: the table of one chunk as written: one row per input row with
+    the JSON keys as columns (row, the inputs used, every output, error), whole numbers as integers."""
     cols = ["row", *request_fields, *output_fields, "error"]
     out = table.reindex(columns=cols[1:])
     out.insert(0, "row", range(start, start + len(out)))
     for k in (*_WHOLE_INPUTS, *_WHOLE_OUTPUTS):
         if k in out.columns:
             out[k] = out[k].astype("Float64").round().astype("Int64")
-    try:
-        import io
+    return out
 
+
+def csv_bytes(frame, header: bool) -> bytes:
+    """A :func:`csv_full_frame` as UTF-8 CSV. Arrow's C++ writer formats the ~50 float columns about
+    10x faster than pandas' and without holding the GIL, so the CLI formats one chunk on a second
+    thread while it estimates the next (bench/RESULTS.md, bulk CLI); pandas writes where Arrow is
+    missing."""
+    try:
         import pyarrow as pa
         import pyarrow.csv as pa_csv
     except ImportError:
-        return out.to_csv(index=False, header=header, lineterminator="\n").encode("utf-8")
-    buf = io.BytesIO()
-    pa_csv.write_csv(pa.Table.from_pandas(out, preserve_index=False), buf,
+        return frame.to_csv(index=False, header=header, lineterminator="\n").encode("utf-8")
+    sink = pa.BufferOutputStream()
+    pa_csv.write_csv(pa.Table.from_pandas(frame, preserve_index=False), sink,
                      pa_csv.WriteOptions(include_header=header, quoting_style="needed"))
-    return buf.getvalue()
+    return sink.getvalue().to_pybytes()
 
 
 # ------------------------------------------------------------------------------------- catalogs

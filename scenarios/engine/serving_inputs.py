@@ -14,6 +14,7 @@ import numpy as np
 
 from scenarios.engine import speed
 from scenarios.engine.catalog import Hardware, get_hardware, get_model, load_formats
+from scenarios.engine.columns import factorize
 from scenarios.engine.flops import expert_params
 from scenarios.engine.memory import RUNTIME_OVERHEAD_GB, ModelArrays, expert_only_format, model_arrays
 from scenarios.engine.serving_options import SpecColumns, resolve_parallel, resolve_share, resolve_speculative
@@ -148,6 +149,12 @@ def _factorize(values, n: int):
         return values.items, values.index
     if _length(values) is None:
         return [values], np.zeros(n, dtype=np.int64)
+    try:        # the usual column of ids, paths and blanks: one dict pass (scenarios/engine/columns.py)
+        items, inv = factorize(values)
+        if all(isinstance(v, (str, type(None))) for v in items):
+            return items, inv
+    except TypeError:           # an unhashable value: keyed by identity below
+        pass
     seen: dict = {}
     items: list = []
     inv = np.empty(n, dtype=np.int64)

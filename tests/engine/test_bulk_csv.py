@@ -52,3 +52,21 @@ def test_format_csv_holds_the_json_lines_figures(capsys, tmp_path, monkeypatch):
 def test_format_without_from_csv_is_a_usage_error(capsys):
     rc = cli.main(["estimate", "inference", "--model", "llama-3-8b", "--hardware", "nvidia-l4", "--format", "csv"])
     assert rc == 2 and "--from-csv" in capsys.readouterr().err
+
+
+def test_the_command_writes_many_chunks_in_order_to_a_file(capsys, tmp_path, monkeypatch):
+    """The real command (its own process, stdout a file): chunks are formatted on a second thread
+    while the next is estimated; what lands in the file is what one in-process chunk gives."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    path = tmp_path / "rows.csv"
+    path.write_text(ROWS[0] + "\n" + "\n".join(ROWS[1:] * 6_000) + "\n")        # 42,000 rows: 3 chunks
+    out = tmp_path / "out.csv"
+    with out.open("wb") as fh:
+        subprocess.run([sys.executable, "-m", "scenarios.cli", "estimate", "inference", "--from-csv", str(path),
+                        "--format", "csv"], stdout=fh, check=True, cwd=Path(cli.__file__).resolve().parents[1])
+    monkeypatch.setattr(cli, "CSV_CHUNK_ROWS", 100_000)
+    assert cli.main(["estimate", "inference", "--from-csv", str(path), "--format", "csv"]) == 0
+    assert out.read_text(encoding="utf-8") == capsys.readouterr().out
