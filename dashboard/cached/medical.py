@@ -45,6 +45,35 @@ def sample_csv() -> bytes:
                         [[*(float(f"{v:g}") for v in row), "malignant" if lab else "benign"] for row, lab in zip(X[:80], y[:80])])
 
 
+def privacy_rows(data, seed: int):
+    """The upload's rows the DP-SGD and FedAvg runs use: at most MAX_PRIVACY_ROWS, drawn at random."""
+    return medical_privacy.privacy_rows((data.X, data.y, data.feature_names), seed)
+
+
+def upload_delta(cfg: medical_privacy.DPConfig, n_rows: int) -> medical_privacy.DPConfig:
+    """The DP run's config for an upload: delta below one over its rows (the usual rule; the
+    built-in 1e-3 is for about 400 training rows)."""
+    return replace(cfg, delta=min(cfg.delta, 0.5 / n_rows))
+
+
+def dp_upload(cfg: medical_privacy.DPConfig, data) -> medical_privacy.DPResult:
+    """DP-SGD on an upload's :func:`privacy_rows` (with :func:`upload_delta`), memoised in this
+    session only."""
+    from dashboard.user_upload import session_memo
+
+    rows = privacy_rows(data, cfg.seed)
+    cfg = upload_delta(cfg, len(rows[1]))
+    return session_memo("med_dp", data.digest, (cfg, data.label), lambda: medical_privacy.run_dp(cfg, data=rows))
+
+
+def fedavg_upload(cfg: medical_privacy.FedConfig, data) -> medical_privacy.FedResult:
+    """FedAvg on an upload's :func:`privacy_rows`, memoised in this session only."""
+    from dashboard.user_upload import session_memo
+
+    return session_memo("med_fed", data.digest, (cfg, data.label),
+                        lambda: medical_privacy.run_fedavg(cfg, data=privacy_rows(data, cfg.seed)))
+
+
 def explain_upload(cfg: medical.ExplainConfig, data) -> medical.ExplainResult:
     """The explainability run on an upload, memoised in this session only (dashboard.user_upload)."""
     from dashboard.user_upload import session_memo

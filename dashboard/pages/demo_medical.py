@@ -7,6 +7,7 @@ Inputs (all in the URL, prefix ``med_``) -> cached model runs (dashboard.cached.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
@@ -96,8 +97,9 @@ alpha = bound(c2.select_slider, t("med.alpha"), options=[0.1, 0.3, 1.0, 3.0, 100
 rounds = bound(c3.slider, t("med.rounds"), 5, 100, 30, step=5, key="med_rounds")
 local = bound(c4.slider, t("med.local_epochs"), 1, 10, 2, key="med_local")
 with explain_errors(), st.spinner(t("med.fed_training")):
-    fed = cached.run_fedavg(FedConfig(n_hospitals=int(sites), non_iid_alpha=float(alpha), rounds=int(rounds),
-                                      local_epochs=int(local), seed=int(seed)))
+    fed_cfg = FedConfig(n_hospitals=int(sites), non_iid_alpha=float(alpha), rounds=int(rounds),
+                        local_epochs=int(local), seed=int(seed))
+    fed = cached.run_fedavg(fed_cfg)
 c1, c2, c3 = st.columns(3)
 c1.metric(t("med.fed_acc"), f"{fed.federated_accuracy:.1%}",
           delta=f"{(fed.federated_accuracy - fed.centralised_accuracy) * 100:+.1f} pt", delta_color="off")
@@ -122,7 +124,8 @@ adopt_panel("fedavg", {"rounds": rounds, "local_epochs": local, "sites": sites,
                        "accuracy_federated": fed.federated_accuracy, "accuracy_central": fed.centralised_accuracy})
 
 # ------------------------------------------------------------------ your own data (issue 15)
-# One block, apart from the built-in demo: the explainability model above on the visitor's CSV.
+# One block, apart from the built-in demo: the explainability, DP-SGD and FedAvg runs above on the
+# visitor's CSV, with the same knobs.
 from dashboard.user_upload import run_or_refuse, tabular_upload  # noqa: E402
 
 st.header(t("upload.title"), anchor="your-data")
@@ -146,3 +149,31 @@ if upload is not None:
         c2.plotly_chart(contributions(shap, {}, t("med.shap_title", p=f"{mine.patient_probability:.1%}", truth=truth),
                                       t("med.shap_axis"), "", t("med.towards_malignant"), t("med.towards_benign")),
                         width="stretch", key="med_upload_shap")
+        # DP-SGD and FedAvg on the same file, with the knobs set above
+        with st.spinner(t("med.dp_training")):
+            my_dp = run_or_refuse(lambda: cached.dp_upload(dp_cfg, upload))
+            my_plain = run_or_refuse(lambda: cached.dp_upload(replace(dp_cfg, epsilon=math.inf), upload))
+        if my_dp is not None and my_plain is not None:
+            st.subheader(t("upload.med_dp_result"))
+            c1, c2, c3 = st.columns(3)
+            c1.metric(t("med.dp_accuracy"), f"{my_dp.accuracy:.1%}",
+                      delta=f"{(my_dp.accuracy - my_plain.accuracy) * 100:+.1f} pt",
+                      help=t("med.dp_accuracy_help", plain=f"{my_plain.accuracy:.1%}"))
+            c2.metric(t("med.sigma"), f"{my_dp.noise_multiplier:.2f}", help=t("med.sigma_help"))
+            c3.metric(t("med.eps_spent"), "∞" if math.isinf(my_dp.epsilon_spent) else f"{my_dp.epsilon_spent:.2f}",
+                      help=t("med.eps_spent_help"))
+            used = len(cached.privacy_rows(upload, int(seed))[1])
+            st.caption(t("upload.med_dp_delta", delta=f"{my_dp.config.delta:.2g}", rows=f"{used:,}"))
+            if used < len(upload.y):
+                st.caption(t("upload.med_privacy_rows", used=f"{used:,}", rows=f"{len(upload.y):,}"))
+        with st.spinner(t("med.fed_training")):
+            my_fed = run_or_refuse(lambda: cached.fedavg_upload(fed_cfg, upload))
+        if my_fed is not None:
+            st.subheader(t("upload.med_fed_result"))
+            c1, c2, c3 = st.columns(3)
+            c1.metric(t("med.fed_acc"), f"{my_fed.federated_accuracy:.1%}",
+                      delta=f"{(my_fed.federated_accuracy - my_fed.centralised_accuracy) * 100:+.1f} pt",
+                      delta_color="off")
+            c2.metric(t("med.central_acc"), f"{my_fed.centralised_accuracy:.1%}")
+            c3.metric(t("med.local_acc"), f"{sum(my_fed.local_only_accuracy) / len(my_fed.local_only_accuracy):.1%}",
+                      help=t("med.local_acc_help"))

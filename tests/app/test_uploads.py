@@ -14,6 +14,7 @@ import pytest
 
 from models import user_data
 from scenarios.errors import VentureLabError
+from dashboard.i18n import t
 from tests.app.conftest import open_page
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -101,6 +102,33 @@ def test_medical_page_trains_on_breast_cancer_and_survives_ten_hostile_files():
         assert [m.value for m in at.metric][: len(builtin)] == builtin, name
 
 
+def test_medical_page_runs_dp_sgd_and_fedavg_on_the_upload_with_the_pages_knobs():
+    """The DP-SGD and FedAvg sections run on the uploaded file too, at the knobs set above, and
+    show what the models give on the same rows (delta below one over the rows)."""
+    import math
+
+    from models.medical_privacy import DPConfig, FedConfig, run_dp, run_fedavg
+    from models.user_data import read_tabular
+
+    at = open_page(MED)
+    at.select_slider(key="med_eps").set_value("3")
+    at.slider(key="med_rounds").set_value(10).run()
+    at.get("file_uploader")[0].upload("breast_cancer.csv", BREAST_CANCER, "text/csv").run()
+    at.selectbox(key="med_upload_label").set_value("target").run()
+    assert not at.exception and not _message(at)
+    data = read_tabular(BREAST_CANCER, label="target")
+    rows = (data.X, data.y, data.feature_names)
+    dp = run_dp(DPConfig(epsilon=3.0, delta=0.5 / len(data.y)), data=rows)
+    plain = run_dp(DPConfig(epsilon=math.inf, delta=0.5 / len(data.y)), data=rows)
+    fed = run_fedavg(FedConfig(rounds=10), data=rows)
+    shown = {m.label: m.value for m in at.metric[-6:]}
+    assert shown[t("med.dp_accuracy", lang="en")] == f"{dp.accuracy:.1%}"
+    assert shown[t("med.eps_spent", lang="en")] == f"{dp.epsilon_spent:.2f}" and dp.epsilon_spent <= 3.0
+    assert shown[t("med.fed_acc", lang="en")] == f"{fed.federated_accuracy:.1%}"
+    assert shown[t("med.central_acc", lang="en")] == f"{fed.centralised_accuracy:.1%}"
+    assert dp.accuracy <= plain.accuracy + 0.02 and fed.federated_accuracy >= 0.9     # private costs accuracy
+
+
 def test_finance_page_trains_the_four_methods_on_its_sample_and_refuses_text_features():
     from dashboard.cached.finance import sample_csv
 
@@ -141,3 +169,25 @@ def test_the_sample_file_a_page_offers_uploads_back_cleanly(page):
     assert b"'-" not in raw
     data = user_data.read_tabular(raw)
     assert data.X.shape[0] >= 20 and data.X.shape[1] >= 2
+
+
+def test_dp_and_fedavg_on_a_large_upload_use_a_stated_random_share_of_its_rows():
+    """More than MAX_PRIVACY_ROWS rows: the privacy runs take a seeded random share with the classes
+    in proportion, and the page says how many of how many rows they used."""
+    import numpy as np
+
+    from models.medical_privacy import MAX_PRIVACY_ROWS, privacy_rows
+
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(12_000, 4))
+    y = (rng.random(12_000) < 0.2).astype(int)
+    Xs, ys, _ = privacy_rows((X, y, ["a", "b", "c", "d"]), seed=0)
+    assert abs(len(ys) - MAX_PRIVACY_ROWS) <= 2 and abs(ys.mean() - y.mean()) < 0.002
+    assert len(privacy_rows((X[:100], y[:100], None), seed=0)[1]) == 100      # small files: every row
+    lines = ["a,b,c,d,label"] + [f"{a:.4f},{b:.4f},{c:.4f},{d:.4f},{'yes' if lab else 'no'}"
+                                 for (a, b, c, d), lab in zip(X[:6_000], y[:6_000])]
+    at = open_page(MED)
+    at.get("file_uploader")[0].upload("big.csv", "\n".join(lines).encode(), "text/csv").run()
+    assert not at.exception and not _message(at)
+    note = t("upload.med_privacy_rows", lang="en", used=f"{MAX_PRIVACY_ROWS:,}", rows="6,000")
+    assert any(c.value == note for c in at.caption)
