@@ -21,6 +21,7 @@ next to the widget names the parameter and what it accepts.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import math
 import re
@@ -93,10 +94,17 @@ def _num(value: float | None) -> str:
     return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
 
 
+@functools.lru_cache(maxsize=64)
+def _signature(func: Callable) -> inspect.Signature:
+    # inspect.signature unwraps Streamlit's decorators each time: about 1 ms per widget per rerun
+    return inspect.signature(func)
+
+
 def _spec(widget: Callable, args: tuple, kwargs: dict) -> BoundWidget:
     """Read the widget's bounds, options and default off its own signature."""
     kind = widget.__name__
-    call = inspect.signature(widget).bind(*args, **kwargs)
+    func = widget.__func__           # a DeltaGenerator method: its signature read once per process
+    call = _signature(func).bind(widget.__self__, *args, **kwargs)
     call.apply_defaults()
     a = call.arguments
     if kind in NUMERIC_KINDS:
