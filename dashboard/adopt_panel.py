@@ -16,7 +16,7 @@ import streamlit as st
 from dashboard.atlas_ui import with_lang
 from dashboard.cached import adopt as cached
 from dashboard.i18n import t
-from dashboard.ui import band_metric, fmt_number, fmt_usd
+from dashboard.ui import band_metric, error_text, fmt_number, fmt_usd
 from scenarios.business.adopt import TECHNIQUES, Adoption, adopt_value, parse_adopt
 from scenarios.errors import VentureLabError
 
@@ -63,7 +63,7 @@ def adopt_panel(technique: str, measured: Mapping[str, float], *, clock_note: st
     try:
         adoption = cached.in_preset(technique, pairs)
     except VentureLabError as err:
-        st.warning(t("adopt.cannot_price", message=str(err)), icon=":material/warning:")
+        st.warning(t("adopt.cannot_price", message=error_text(err)), icon=":material/warning:")
         return None
     st.caption(t("adopt.scale", preset=tech.preset))
     _figures(adoption, suffix)
@@ -85,7 +85,7 @@ def scenario_adopt_note(yaml_text: str, burn_usd_month: float, cash_usd: float) 
         technique, measured = parse_adopt(raw)
         adoption = cached.in_scenario(technique, tuple(sorted(measured.items())), yaml_text)
     except VentureLabError as err:
-        st.warning(t("adopt.bad_value", message=str(err)), icon=":material/link_off:")
+        st.warning(t("adopt.bad_value", message=error_text(err)), icon=":material/link_off:")
         return None
     name = t(f"adopt.tech.{technique}")
     st.info(t("adopt.applied", technique=name, month=fmt_usd(adoption.usd_month.expected),

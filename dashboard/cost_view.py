@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard.cached import cost as cached
 from dashboard.charts.cost import short_name
 from dashboard.i18n import t
-from dashboard.ui import band_metric, explain_errors, fmt_number
+from dashboard.ui import band_metric, explain_errors, fmt_number, folder_label
 from dashboard.url_registry import bound
 from scenarios.engine.catalog import CATEGORIES, HW_CLASSES
 from scenarios.engine.estimate import BAND_SUFFIXES
@@ -144,7 +144,7 @@ def price_overrides(targets, hardware) -> dict[str, float]:
 def custom_device_form(hardware) -> None:
     """Add a device by its specs; it is saved as a device file (the CLI's --hardware PATH
     reads the same file) and becomes selectable as a target."""
-    st.caption(t("cost.dev.help", folder=str(cached.device_dir())))
+    st.caption(t("cost.dev.help", folder=folder_label(cached.device_dir())))
     with st.form("srv_device_form", clear_on_submit=False, border=False):
         c1, c2 = st.columns(2)
         name = c1.text_input(t("cost.dev.name"), max_chars=60, key="srv_dev_name")

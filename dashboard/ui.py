@@ -10,6 +10,7 @@ from typing import Iterator
 import streamlit as st
 
 from dashboard.i18n import LANG_KEY, LANGUAGE_NAMES, LANGUAGES, t
+from dashboard.public_text import error_text, folder_label  # noqa: F401  (pages import them from here too)
 from dashboard.state import seed_from_url
 from dashboard.url_registry import bound
 from scenarios import units
@@ -113,7 +114,7 @@ def explain_errors() -> Iterator[None]:
     try:
         yield
     except VentureLabError as err:
-        st.error(t("common.bad_input", message=str(err)), icon=":material/error:")
+        st.error(t("common.bad_input", message=error_text(err)), icon=":material/error:")
         st.stop()
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import streamlit as st
 
 from dashboard.i18n import t
+from dashboard.public_text import error_text
 from models import user_data
 from scenarios.errors import VentureLabError
 
@@ -46,7 +47,7 @@ def _uploaded(prefix: str, kind: str, sample: bytes) -> bytes | None:
 
 
 def _refuse(err: VentureLabError) -> None:
-    st.error(t("upload.refused", message=str(err)), icon=":material/error:")
+    st.error(t("upload.refused", message=error_text(err)), icon=":material/error:")
 
 
 def tabular_upload(prefix: str, sample: bytes) -> user_data.TabularData | None:

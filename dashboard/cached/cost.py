@@ -122,16 +122,16 @@ def _device_info(ref: str):
 
 # ---------------------------------------------------------------- uploaded models
 @st.cache_data(max_entries=32, show_spinner=False)
-def model_from_upload(data: bytes, filename: str) -> str:
-    """Check an uploaded Hugging Face config.json and store it; return the path to hand to
-    the engine as the model. Raises VentureLabError with a clear message when it is not one.
-    """
-    return str(store.save_model_config(data, filename))
+def model_from_upload(data: bytes, filename: str):
+    """Check an uploaded Hugging Face config.json; return its ModelSpec, which the engine takes as
+    the model (nothing is written to disk). Raises VentureLabError with a clear message when it is
+    not one."""
+    return store.model_from_upload(data, filename)
 
 
-# catalog ids plus uploaded config.json refs (users add these): bounded, small records
+# catalog ids plus uploaded models (users add these): bounded, small records
 @st.cache_data(max_entries=256, show_spinner=False)
-def model_info(model_ref: str):
+def model_info(model_ref):
     return catalog.get_model(model_ref)
 
 
@@ -148,7 +148,7 @@ class TargetResult:
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
-def serving_side_by_side(model_ref: str, targets: tuple[str, ...], weights: str,
+def serving_side_by_side(model_ref, targets: tuple[str, ...], weights: str,
                          prompt_tokens: int, output_tokens: int, batch: int, utilisation: float,
                          prices: tuple[tuple[str, float | None], ...] = (),
                          requests_per_s: float | None = None,

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard.public_text import error_text
+
 from models import vision_robustness
 from scenarios.engine.catalog import load_hardware
 from scenarios.engine.serving import estimate_vision
@@ -39,7 +41,7 @@ def edge_latency(gflops_per_input: float, hardware: tuple[str, ...], weights: st
             try:
                 est = estimate_vision(model=model, hardware=hw, weights=weights, gflops_per_input=gf)
             except VentureLabError as err:
-                rows.append({"device": hw, "model": model, "error": str(err)})
+                rows.append({"device": hw, "model": model, "error": error_text(err)})
                 continue
             rows.append({"device": hw, "model": model, "latency_ms": est.latency_ms,
                          "low": est.latency_ms_low, "high": est.latency_ms_high,

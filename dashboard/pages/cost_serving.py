@@ -12,7 +12,7 @@ from dashboard import cost_view as view
 from dashboard.cached import cost as cached
 from dashboard.charts import cost as charts
 from dashboard.i18n import t
-from dashboard.ui import band_metric, explain_errors, fmt_number, page_header
+from dashboard.ui import band_metric, error_text, explain_errors, fmt_number, page_header
 from dashboard.url_registry import bound
 from scenarios.errors import VentureLabError
 from scenarios.units import Range, fmt_plain
@@ -102,7 +102,7 @@ st.subheader(t("cost.srv.results_title", model=model.name, params=fmt_plain(mode
              anchor="side-by-side")
 for r in results:
     if r.error:
-        st.warning(t("cost.srv.target_error", device=device_label(r.device_id), message=r.error),
+        st.warning(t("cost.srv.target_error", device=device_label(r.device_id), message=error_text(r.error)),
                    icon=":material/warning:")
 if any(r.estimate is not None and not r.estimate.within_context for r in results):
     st.warning(t("cost.srv.beyond_context", tokens=int(prompt_tokens) + int(output_tokens),

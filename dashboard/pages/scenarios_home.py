@@ -13,7 +13,7 @@ from dashboard.scenario_editor import edit_form
 from dashboard.scenario_history import history_expander
 from dashboard.scenario_view import headline, options_frame, sanity_warnings, verdict_text
 from dashboard.state import seed_from_url
-from dashboard.ui import as_text, explain_errors
+from dashboard.ui import as_text, error_text, explain_errors, folder_label
 from dashboard.url_registry import bound
 from scenarios.business.scenario import ID_RE as SCENARIO_ID_RE
 from scenarios.business.scenario import from_dict, parse_text, preset_ids, to_yaml
@@ -83,7 +83,7 @@ if c3.button(t("scn.delete"), key="scn_btn_delete", icon=":material/delete:", di
              help=t("scn.delete_preset") if is_preset else None):
     st.session_state[CONFIRM] = scn_id
 if st.session_state.get(CONFIRM) == scn_id and not is_preset:
-    st.warning(t("scn.delete_confirm", id=scn_id, folder=str(store.folder)))
+    st.warning(t("scn.delete_confirm", id=scn_id, folder=folder_label(store.folder)))
     d1, d2 = st.columns(2)
     if d1.button(t("scn.delete_yes"), type="primary", key="scn_btn_delete_yes"):
         with explain_errors():
@@ -97,14 +97,23 @@ upload = c4.file_uploader(t("scn.upload"), type=["yaml", "yml"], key="scn_upload
 if upload is not None:
     raw = upload.getvalue()
     digest = hashlib.sha256(raw).hexdigest()
-    if st.session_state.get(SEEN) != digest:
-        st.session_state[SEEN] = digest
-        with explain_errors():
+    seen = st.session_state.get(SEEN)
+    if not seen or seen[0] != digest:
+        # A refused file keeps its one-line message while it sits in the uploader; the open
+        # scenario below keeps rendering (the page is not stopped for a bad upload).
+        try:
             up = parse_text(raw, origin=upload.name)
             taken = up.id in ids
             new_id = store.unique_id(up.id) if taken else up.id
             store.save(up.replace(id=new_id), user=user)
-        _switch_to(new_id)
+        except VentureLabError as err:
+            st.session_state[SEEN] = (digest, error_text(err))
+        else:
+            st.session_state[SEEN] = (digest, None)
+            _switch_to(new_id)
+    refused = st.session_state[SEEN][1]
+    if refused:
+        st.error(t("common.bad_input", message=refused), icon=":material/error:")
 
 restored = history_expander(store, scn_id, user)
 if restored:
@@ -120,7 +129,7 @@ with st.expander(t("scn.edit"), icon=":material/tune:", expanded=False):
         try:
             edited = from_dict(data)
         except VentureLabError as err:
-            st.error(t("common.bad_input", message=str(err)), icon=":material/error:")
+            st.error(t("common.bad_input", message=error_text(err)), icon=":material/error:")
         else:
             if action == "apply":
                 st.session_state[DRAFT] = {"id": scn_id, "yaml": to_yaml(edited)}
@@ -129,9 +138,9 @@ with st.expander(t("scn.edit"), icon=":material/tune:", expanded=False):
                 store.save(edited, overwrite=overwrite, user=user,
                            expected_version=opened_version if edited.id == scn_id else None)
             except VentureLabError as err:
-                st.error(t("common.bad_input", message=str(err)), icon=":material/error:")
+                st.error(t("common.bad_input", message=error_text(err)), icon=":material/error:")
             else:
-                st.toast(t("scn.saved", id=edited.id, folder=str(store.folder)), icon=":material/check:")
+                st.toast(t("scn.saved", id=edited.id, folder=folder_label(store.folder)), icon=":material/check:")
                 _switch_to(edited.id)
 
 # ---- results

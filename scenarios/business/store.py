@@ -37,10 +37,8 @@ Examples
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,6 +49,7 @@ from scenarios.business.safe_yaml import MAX_FILE_BYTES as MAX_SCENARIO_BYTES
 from scenarios.business.scenario import ID_RE, Scenario, load_preset, parse_text, preset_ids, to_yaml
 from scenarios.business.store_files import FileFolder, Version
 from scenarios.engine import catalog
+from scenarios.engine.catalog import ModelSpec
 from scenarios.errors import VentureLabError
 
 SCENARIO_DIR_ENV = "VENTURE_LAB_SCENARIO_DIR"
@@ -332,33 +331,19 @@ class DeviceStore:
 # ---------------------------------------------------------------------------------------
 # Uploaded model configs
 # ---------------------------------------------------------------------------------------
-def default_upload_dir() -> Path:
-    return Path(tempfile.gettempdir()) / "venture-lab-uploads"
+def model_from_upload(data: bytes, filename: str) -> ModelSpec:
+    """Check an uploaded Hugging Face ``config.json`` and return the model it describes.
 
-
-def save_model_config(data: bytes, filename: str, folder: str | os.PathLike | None = None) -> Path:
-    """Check an uploaded Hugging Face ``config.json`` and store it; return its path, which the
-    engine takes as a model (``--model PATH``).
-
-    Files are addressed by their content (``<folder>/<sha256 prefix>/<name>.json``), so the same
-    upload always maps to the same path and rewriting it changes nothing.
+    Nothing is written: the engine takes the :class:`ModelSpec` itself as a model, so an upload lives
+    only in the visitor's session (an earlier version stored every upload under a fixed folder in
+    /tmp that nothing removed). The id is ``custom:<name>``, the name from the file name or, for a
+    file called config.json, from the config's ``_name_or_path`` / ``model_type``.
     """
     config = _parse_model_config(data)
     name = slug(Path(filename).stem) or "uploaded-model"
     if name == "config":
         name = slug(str(config.get("_name_or_path") or config.get("model_type") or "uploaded-model"))
-    catalog.model_from_hf_config(config, name)
-    digest = hashlib.sha256(data).hexdigest()[:16]
-    root = Path(folder) if folder is not None else default_upload_dir()
-    path = root / digest / f"{name or 'uploaded-model'}.json"
-    if path.is_symlink():
-        raise VentureLabError("config.json", "its stored copy is a link; the store does not follow links")
-    try:   # the name is the content's digest: a file already there holds these very bytes
-        write_atomically(path, data, overwrite=False, exists_message="exists")
-    except VentureLabError as err:
-        if err.problem != "exists":
-            raise
-    return path
+    return catalog.model_from_hf_config(config, name or "uploaded-model")
 
 
 def _parse_model_config(data: bytes) -> dict:

@@ -14,7 +14,7 @@ import numpy as np
 
 from scenarios.engine import speed
 from scenarios.engine.assumption import Assumption, result_dict
-from scenarios.engine.catalog import get_format, get_hardware, get_model, load_models
+from scenarios.engine.catalog import ModelSpec, get_format, get_hardware, get_model, load_models
 from scenarios.engine.columns import map_distinct
 from scenarios.engine.concurrency import best_concurrency, is_max
 from scenarios.engine.estimate import (
@@ -53,7 +53,7 @@ class InferenceRequest:
     ``kv_cache=None``: the weights' activation dtype; ``runtime=None``: the usual one for the
     hardware class; ``price_per_hour=None``: the catalog rental price where there is one."""
 
-    model: str
+    model: str | ModelSpec        # a catalog id, a config.json path, or a ModelSpec (an upload held in memory)
     hardware: str
     weights: str | None = None
     kv_cache: str | None = None

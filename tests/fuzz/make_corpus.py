@@ -239,6 +239,17 @@ def config_cases() -> list[dict]:
         cases.append({"id": f"config-path-{i}", "argv": ["estimate", "inference", "--model", path,
                                                          "--hardware", "nvidia-h100-sxm", "--json"],
                       "fifos": ["fifo.json"], "files": {"m/x.txt": "x"}, "expect": err("--model")})
+    # model files may be YAML too (the engine reads JSON, YAML or TOML by suffix): aliases and
+    # duplicate keys are refused there as in device files
+    for name, (body, names) in {
+        "billion-laughs": (("a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+                            "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"), ["alias"]),
+        "dup-hidden": ("".join(f"{k}: {v}\n" for k, v in CONFIG.items()) + "hidden_size: 99999\n",
+                       ["hidden_size", "twice"]),
+    }.items():
+        cases.append({"id": f"config-yaml-{name}", "argv": ["estimate", "inference", "--model", "{tmp}/m/config.yaml",
+                                                             "--hardware", "nvidia-h100-sxm", "--json"],
+                      "files": {"m/config.yaml": body}, "expect": err("--model", *names)})
     cases.append({"id": "config-ok", "argv": ["estimate", "inference", "--model", "{tmp}/tiny-llama/config.json",
                                               "--hardware", "nvidia-h100-sxm", "--json"],
                   "files": {"tiny-llama/config.json": json.dumps(CONFIG)}, "expect": ok(inputs__model="custom:tiny-llama")})

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 
 import pytest
 import yaml
 
-from scenarios.business.store import DeviceStore, save_model_config
-from scenarios.engine import catalog
+from scenarios.business.store import DeviceStore, model_from_upload
+from scenarios.engine import catalog, serving
 from scenarios.errors import VentureLabError
 
 BOARD = {"name": "Acme NPU board", "category": "edge", "hw_class": "jetson", "memory_gb": 32.0,
@@ -139,25 +140,27 @@ def test_the_device_folder_comes_from_the_environment(tmp_path, monkeypatch):
     assert str(DeviceStore().folder) == "user_devices"
 
 
-def test_an_uploaded_config_is_stored_by_content_and_read_as_the_same_model(tmp_path):
+def test_an_uploaded_config_is_read_in_memory_as_the_same_model_and_nothing_is_written(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))   # where the old store wrote uploads
+    monkeypatch.chdir(tmp_path)
     data = json.dumps(CONFIG).encode()
-    path = save_model_config(data, "my-1b.json", folder=tmp_path)
-    assert path.name == "my-1b.json" and path.read_bytes() == data
-    assert save_model_config(data, "my-1b.json", folder=tmp_path) == path
-    other = save_model_config(json.dumps({**CONFIG, "num_hidden_layers": 8}).encode(), "my-1b.json",
-                              folder=tmp_path)
-    assert other != path and path.read_bytes() == data
-    assert catalog.get_model(str(path)).params_b == pytest.approx(
-        catalog.model_from_hf_config(CONFIG, "my-1b").params_b)
-
-
-def test_an_upload_named_config_takes_the_models_own_name(tmp_path):
-    path = save_model_config(json.dumps(CONFIG).encode(), "config.json", folder=tmp_path)
-    assert path.name == "llama.json"
-
-
-@pytest.mark.parametrize("content", [b"{not json", b"[1, 2]", b"\xff\xfe", b"{" + b" " * 300_000 + b"}"])
-def test_an_upload_that_is_not_a_config_is_refused_and_not_stored(tmp_path, content):
-    with pytest.raises(VentureLabError, match="config.json"):
-        save_model_config(content, "config.json", folder=tmp_path)
+    spec = model_from_upload(data, "my-1b.json")
+    assert spec.id == "custom:my-1b" and spec.name == "my-1b"
+    assert spec.params_b == pytest.approx(catalog.model_from_hf_config(CONFIG, "my-1b").params_b)
+    assert catalog.get_model(spec) is spec
+    estimate = serving.estimate_inference(serving.InferenceRequest(model=spec, hardware="nvidia-h100-sxm"))
+    assert estimate.decode_tokens_per_s > 0
+    other = model_from_upload(json.dumps({**CONFIG, "num_hidden_layers": 8}).encode(), "my-1b.json")
+    assert other.params_b < spec.params_b
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_upload_named_config_takes_the_models_own_name():
+    assert model_from_upload(json.dumps(CONFIG).encode(), "config.json").name == "llama"
+
+
+@pytest.mark.parametrize("content", [b"{not json", b"[1, 2]", b"\xff\xfe", b"{" + b" " * 300_000 + b"}",
+                                     b'{"num_hidden_layers": ' + b"9" * 5001 + b"}"])
+def test_an_upload_that_is_not_a_config_is_refused_naming_the_file(content):
+    with pytest.raises(VentureLabError, match="config.json"):
+        model_from_upload(content, "config.json")
