@@ -1,0 +1,58 @@
+"""Phones by compute path (issue 10): published on-device measurements kept out of every fit, each
+with its path, a dated source and a verified flag; the methodology section is the check's output."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from scenarios.calibration import phones
+from scenarios.engine.catalog import load_hardware
+
+
+@pytest.fixture(scope="module")
+def rows():
+    return phones.load_phones()
+
+
+def test_every_row_has_a_path_a_dated_source_and_a_verified_flag(rows):
+    assert set(rows["path"]) == set(phones.PATHS)
+    assert rows["source"].str.contains(r"https?://").all()
+    assert rows["source"].str.contains(r"\b20\d\d\b").all(), "every source carries the year it was published"
+    assert rows["verified"].map(type).eq(bool).all()
+    assert (rows["value"] > 0).all() and rows["batch"].eq(1).all()
+
+
+def test_each_path_holds_at_least_eight_rows_from_two_catalog_phones(rows):
+    catalog = load_hardware()
+    for path in phones.PATHS:
+        sel = rows[(rows["path"] == path) & rows["hardware"].isin(catalog)]
+        assert len(sel) >= 8 and sel["hardware"].nunique() >= 2, path
+        assert {catalog[h].hw_class for h in sel["hardware"]} == {"phone"}
+
+
+def test_the_methodology_section_is_the_checks_current_output():
+    ev = phones.evaluate()
+    text = (phones.external.METHODOLOGY).read_text(encoding="utf-8")
+    assert phones.methodology_section(ev) in text, "run: python -m scenarios.calibration.phones --write"
+    # every row is either answered by the engine or says why not
+    assert (ev["answered"] | ev["reason"].ne("")).all()
+    assert ev.loc[ev["answered"], "predicted"].astype(float).gt(0).all()
+
+
+def test_a_row_the_engine_refuses_names_the_runtime(rows):
+    asked = rows[(rows["runtime"] == "executorch") & rows["metric"].eq("decode_tokens_per_s")].head(2)
+    ev = phones.evaluate(asked.assign(runtime="tensorrt-llm").reset_index(drop=True))
+    assert (~ev["answered"]).all()
+    assert ev["reason"].str.contains("runtime tensorrt-llm").all()
+
+
+@pytest.mark.parametrize("column, value, word", [("path", "tpu", "tpu"), ("metric", "joules", "joules")])
+def test_a_file_with_an_unknown_path_or_metric_is_refused_by_name(tmp_path, rows, column, value, word):
+    bad = rows.head(2).copy()
+    bad.loc[bad.index[0], column] = value
+    bad.to_csv(tmp_path / "p.csv", index=False)
+    with pytest.raises(ValueError, match=re.escape(word)):
+        phones.load_phones(tmp_path / "p.csv")
+
