@@ -96,3 +96,24 @@ def test_text_from_a_scenario_file_reaches_the_pitch_verdict_as_text_not_markup(
     shown = [m.value for m in at.markdown if "alert" in m.value]
     assert shown and all(payload not in v and r"\<img src=x" in v for v in shown if "img" in v)
     assert at.title[0].value.startswith(r"\[Hostile\]\(javascript:alert\(1\)\)")
+
+
+def test_an_api_provider_written_as_markup_shows_as_typed_on_the_pitch_page(tmp_path, monkeypatch):
+    """The issue's case: a shared scenario whose API provider is an iframe with a script. Every place
+    the pitch page prints the provider (verdict, options, assumptions) shows the characters typed."""
+    import dataclasses
+
+    from scenarios.business.store import ScenarioStore
+
+    monkeypatch.setenv("VENTURE_LAB_SCENARIO_DIR", str(tmp_path))
+    base = load_preset("nlp")
+    payload = '<iframe srcdoc="<script>alert(1)</script>">'
+    targets = tuple(dataclasses.replace(t, provider=payload) if t.kind == "api" else t for t in base.targets)
+    ScenarioStore(tmp_path).save(base.replace(id="hostile-api", targets=targets))
+    at = open_page(PITCH, query={"pitch_id": "hostile-api"})
+    assert_clean(at)
+    assert all("iframe" not in m.value for m in at.markdown if m.proto.allow_html)
+    shown = [m.value for m in at.markdown if "iframe" in m.value]
+    assert shown, "the verdict names the API provider"
+    # escaped markdown: the browser shows '<iframe srcdoc=...>' as characters, never as an element
+    assert all(r"\<iframe srcdoc" in v and "<iframe" not in v.replace(r"\<", "") for v in shown)
