@@ -151,10 +151,15 @@ decode error 14 → 8 %, but overall LOHO decode 7.3 → 7.5 % and external in-b
 
 
 def write_methodology(ev: pd.DataFrame, path: Path = METHODOLOGY) -> None:
+    write_marked_section(methodology_section(ev), BEGIN, END, path)
+
+
+def write_marked_section(section: str, begin: str, end: str, path: Path = METHODOLOGY) -> None:
+    """Replace the text between ``begin`` and ``end`` in docs/methodology.md with ``section`` (which
+    carries both markers), or insert it before the known-limits chapter the first time."""
     text = path.read_text(encoding="utf-8")
-    section = methodology_section(ev)
-    if BEGIN in text and END in text:
-        text = re.sub(re.escape(BEGIN) + r".*?" + re.escape(END), lambda _m: section, text, flags=re.S)
+    if begin in text and end in text:
+        text = re.sub(re.escape(begin) + r".*?" + re.escape(end), lambda _m: section, text, flags=re.S)
     else:
         marker = "\n## 5. Known limits of the engine"
         text = text.replace(marker, "\n" + section + "\n\n" + marker.lstrip("\n"), 1) if marker in text \

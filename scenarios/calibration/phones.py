@@ -14,7 +14,6 @@ phone, the same for every runtime, and has no NPU runtime (issue 10).
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
@@ -159,15 +158,7 @@ every fit so that the per-path compute figures of issue 10 can be judged on them
 
 
 def write_methodology(ev: pd.DataFrame, path: Path = external.METHODOLOGY) -> None:
-    text = path.read_text(encoding="utf-8")
-    section = methodology_section(ev)
-    if BEGIN in text and END in text:
-        text = re.sub(re.escape(BEGIN) + r".*?" + re.escape(END), lambda _m: section, text, flags=re.S)
-    else:
-        marker = "\n## 5. Known limits of the engine"
-        text = text.replace(marker, "\n" + section + "\n\n" + marker.lstrip("\n"), 1) if marker in text \
-            else text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text, encoding="utf-8")
+    external.write_marked_section(methodology_section(ev), BEGIN, END, path)
 
 
 def main(argv: list[str] | None = None) -> int:
