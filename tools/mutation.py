@@ -2,6 +2,7 @@
 
     python -m tools.mutation                                  # every mutant (make mutation; hours on 2 cores)
     python -m tools.mutation "scenarios.engine.flops*"        # a bounded subset, by mutmut's name globs
+    python -m tools.mutation --sample 600 --seed 1            # a seeded random sample of every mutant
     python -m tools.mutation --report-only                    # the last run's figures, without running
     python -m tools.mutation ... --write                      # also record them in bench/RESULTS.md
 
@@ -14,6 +15,8 @@ the original) are listed with their reason in tools/mutation_equivalents.txt.
 from __future__ import annotations
 
 import argparse
+import math
+import random
 import re
 import subprocess
 import sys
@@ -43,8 +46,9 @@ def statuses(names: list[str]) -> dict[str, str]:
                           check=True)
     found = dict(m.groups() for m in map(LINE.match, done.stdout.splitlines()) if m)
     if names:
-        pats = [re.compile("^" + re.escape(n).replace(r"\*", ".*") + "$") for n in names]
-        found = {k: v for k, v in found.items() if any(p.match(k) for p in pats)}
+        exact = {n for n in names if "*" not in n}
+        pats = [re.compile("^" + re.escape(n).replace(r"\*", ".*") + "$") for n in names if "*" in n]
+        found = {k: v for k, v in found.items() if k in exact or any(p.match(k) for p in pats)}
     return found
 
 
@@ -59,21 +63,60 @@ def summary(found: dict[str, str]) -> dict:
             "survivors": sorted(k for k, v in found.items() if k not in eq and v not in KILLED | UNCHECKED)}
 
 
+def wilson_interval(killed: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """95 % Wilson score interval of a kill rate measured on a random sample of n mutants."""
+    if n == 0:
+        return float("nan"), float("nan")
+    p = killed / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def all_mutant_names() -> list[str]:
+    """Every mutant's name, generating them first if this checkout has none yet.
+
+    mutmut only generates mutants inside `run`; asked for a name that matches nothing it generates them,
+    collects its test statistics and then stops on 'nothing matches', which is all we need here."""
+    names = sorted(statuses([]))
+    if not names:
+        subprocess.run(["mutmut", "run", "no-mutant-has-this-name"], cwd=ROOT, check=False,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        names = sorted(statuses([]))
+    return names
+
+
+def sample_names(size: int, seed: int) -> list[str]:
+    names = all_mutant_names()
+    return sorted(random.Random(seed).sample(names, min(size, len(names))))
+
+
 def _row(scope: str, s: dict) -> str:
     return (f"| {scope} | {s['checked']} | {s['killed']} | {s['equivalent']} | {s['kill_rate']:.1%} | "
             + ", ".join(f"{k} {v}" for k, v in sorted(s["counts"].items())) + " |")
 
 
-def render(s: dict, names: list[str], per_name: dict[str, dict] | None = None) -> str:
+def render(s: dict, names: list[str], per_name: dict[str, dict] | None = None,
+           sample: tuple[int, int, int] | None = None) -> str:
+    """sample: (size, seed, population) when names are a random sample of every mutant."""
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    scope = ", ".join(f"`{n}`" for n in names) if names else "every mutant of scenarios/engine and scenarios/business"
-    rows = [_row(f"`{n}`", one) for n, one in (per_name or {}).items()] if len(names) > 1 else []
+    if sample:
+        size, seed, population = sample
+        low, high = wilson_interval(s["killed"], s["checked"])
+        scope = (f"a random sample of {size} of the {population:,} mutants of scenarios/engine and "
+                 f"scenarios/business (seed {seed}); 95 % interval of the whole set's kill rate "
+                 f"{low:.1%}-{high:.1%} (Wilson)")
+        per_name = None
+    else:
+        scope = (", ".join(f"`{n}`" for n in names) if names
+                 else "every mutant of scenarios/engine and scenarios/business")
+    rows = [_row(f"`{n}`", one) for n, one in (per_name or {}).items()] if len(names) > 1 and per_name else []
     lines = [
         "## Mutation testing", "",
         f"`python -m tools.mutation` (mutmut, configured in pyproject.toml [tool.mutmut]) on {when}; scope: {scope}.",
         "Kill rate = (killed + timeout) / (checked - equivalent).",
         "", "| scope | mutants checked (less equivalent) | killed (incl. timeout) | equivalent (excluded) | kill rate "
-        "| by status |", "|---|---:|---:|---:|---:|---|", *rows, _row("all", s), "",
+        "| by status |", "|---|---:|---:|---:|---:|---|", *rows, _row("sample" if sample else "all", s), "",
         "Equivalent mutants and why: tools/mutation_equivalents.txt. Surviving mutants:", "",
     ]
     lines += [f"- `{name}`" for name in s["survivors"]] or ["- none"]
@@ -84,15 +127,27 @@ def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(prog="python -m tools.mutation", description=__doc__.split("\n")[0])
     ap.add_argument("names", nargs="*", help="mutmut mutant-name globs (default: all)")
     ap.add_argument("--max-children", type=int, default=2)
+    ap.add_argument("--sample", type=int, metavar="N", help="run a seeded random sample of N mutants instead")
+    ap.add_argument("--seed", type=int, default=1, help="the sample's seed (default 1)")
     ap.add_argument("--report-only", action="store_true")
     ap.add_argument("--write", action="store_true", help="record the figures in bench/RESULTS.md")
     args = ap.parse_args(argv)
+    if args.sample is not None and (args.sample < 1 or args.names):
+        ap.error("--sample takes a positive number of mutants and no name globs")
+    sample = None
+    if args.sample:
+        population = len(all_mutant_names())
+        args.names = sample_names(args.sample, args.seed)
+        sample = (len(args.names), args.seed, population)
     if not args.report_only:
-        subprocess.run(["mutmut", "run", "--max-children", str(args.max_children), *args.names], cwd=ROOT,
-                       check=False)
+        ran = subprocess.run(["mutmut", "run", "--max-children", str(args.max_children), *args.names], cwd=ROOT,
+                             check=False)
+        if ran.returncode != 0:
+            print(f"mutmut run stopped with exit code {ran.returncode} (its output is above); no figures recorded")
+            return 1
     found = statuses(args.names)
-    per_name = {n: summary(statuses([n])) for n in args.names}
-    text = render(summary(found), args.names, per_name)
+    per_name = {} if sample else {n: summary(statuses([n])) for n in args.names}
+    text = render(summary(found), args.names, per_name, sample)
     print(text)
     if args.write:
         sys.path.insert(0, str(ROOT))
