@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import subprocess
 
 from scenarios.cli import main
 
@@ -19,6 +20,14 @@ def cli(*args: str) -> tuple[int, str, str]:
         except SystemExit as exc:       # argparse's own usage errors exit
             rc = int(exc.code or 0)
     return rc, out.getvalue(), err.getvalue()
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    """``venture-lab ARGS`` in this process, answered like ``subprocess.run(..., text=True)``: tests
+    written against a child process keep their assertions, and mutation testing can see which
+    engine functions they reach (it cannot follow a child process)."""
+    rc, out, err = cli(*args)
+    return subprocess.CompletedProcess(["venture-lab", *args], rc, out, err)
 
 
 def estimate(*args: str) -> dict:

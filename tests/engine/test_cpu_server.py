@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from scenarios.engine.catalog import load_hardware
+from tests.engine.cli_inproc import run as cli_run
 
 ROOT = Path(__file__).resolve().parents[2]
 PER_INPUT = ("latency_ms", "inputs_per_s", "usd_per_million_inputs", "energy_j_per_input")
@@ -24,8 +25,8 @@ CPUS = ("aws-c7i-8xlarge", "aws-c7a-8xlarge", "aws-c7g-8xlarge", "aws-c8g-8xlarg
 
 
 def run(*args, timeout=60):
-    return subprocess.run([sys.executable, "-m", "scenarios.cli", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=timeout)
+    del timeout     # in-process: the CLI answers at once
+    return cli_run(*args)
 
 
 def assert_one_line_error(res, *words):

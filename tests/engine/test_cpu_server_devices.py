@@ -4,18 +4,14 @@ grow with N (tensor parallel under vLLM does); phones and single-board computers
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.engine.cli_inproc import run as cli_run
 
 
 def run(*args):
-    return subprocess.run([sys.executable, "-m", "scenarios.cli", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=60)
+    return cli_run(*args)
 
 
 def decode(devices: int, runtime: str) -> dict:
