@@ -1,8 +1,9 @@
-"""A fast slice of the CLI snapshot, re-run in this process: single `estimate inference`, `estimate
-training` and `scenario run` commands spread over every representative model, every spread device
-and both option sets, each compared field by field (1e-9 relative, texts exactly) with what
-tests/snapshots/cli.jsonl.gz recorded. The whole snapshot (tests/test_snapshots.py) takes half a
-minute; this slice takes a second or two, so it also runs against every mutant in `make mutation`."""
+"""A fast slice of the CLI snapshot, re-run in this process: the three catalog listings and single
+`estimate inference`, `estimate training` and `scenario run` commands over the representative
+models, every snapshot device and both option sets, each compared field by field (1e-9 relative,
+texts exactly) with what tests/snapshots/cli.jsonl.gz recorded. The whole snapshot
+(tests/test_snapshots.py) takes half a minute; this slice takes two seconds, so it also runs
+against every mutant in `make mutation`."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ def _slice() -> list[dict]:
             picked.append(rec)
         elif cmd[:2] == ["scenario", "run"] and cmd[2] in PRESETS:
             picked.append(rec)
+        elif cmd[0] == "catalog":               # the three listings: every catalog row and field
+            picked.append(rec)
     return picked
 
 
@@ -34,7 +37,8 @@ SLICE = _slice()
 
 def test_the_slice_reaches_every_kind_of_command_and_device():
     kinds = {tuple(r["cmd"][:2]) for r in SLICE}
-    assert kinds == {("estimate", "inference"), ("estimate", "training"), ("scenario", "run")}
+    assert kinds == {("estimate", "inference"), ("estimate", "training"), ("scenario", "run"),
+                     ("catalog", "hardware"), ("catalog", "models"), ("catalog", "formats")}
     devices = {r["cmd"][5] for r in SLICE if r["cmd"][1] == "inference"}
     recorded = {r["cmd"][5] for r in cli_snapshot.read() if r["cmd"][:2] == ["estimate", "inference"]}
     assert devices == recorded
