@@ -19,10 +19,16 @@ from scenarios.units import Range
 
 _CSS = """
 <style>
-/* Figures read at a glance in a pitch meeting, and wrap rather than clip on a phone. */
-[data-testid="stMetricValue"] { font-size: 1.6rem; white-space: normal; }
+/* Figures read at a glance in a pitch meeting. A long value or note (a P50 and P10-P90 line)
+   wraps inside its own card instead of being cut at the card's edge or running into the next
+   one: Streamlit's own rules clip with an ellipsis, hence !important (tests/e2e/test_pitch_layout.py
+   measures the cards of the pitch and Scenarios pages at 1280x800 and 390x844). */
+[data-testid="stMetricValue"] { font-size: 1.6rem; }
 [data-testid="stMetricLabel"] p { white-space: normal; }
-[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * { white-space: normal; overflow: visible; height: auto; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] *,
+[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * {
+    white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+    overflow-wrap: anywhere; min-width: 0; max-width: 100%; height: auto; }
 .val-band { color: #6B7280; font-size: 0.85rem; }
 /* Less empty space above the title: the first screen should show figures, not padding. */
 [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }

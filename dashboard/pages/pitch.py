@@ -15,14 +15,9 @@ from scenarios.business.pdf import data_version, price_dates, product_version
 from scenarios.business.price_age import today as price_today
 
 st.markdown("""<style>
-/* Five cards share a 1280 px page (~150 px each): a long value ("Default alive") or note wraps
-   inside its own card and the value shrinks with the window, instead of running into the next
-   card (tests/e2e/test_pitch_layout.py measures every card at 1280x800 and 390x844). */
+/* Five cards share a 1280 px page (~150 px each): the value shrinks with the window (the shared
+   CSS in dashboard/ui.py wraps long values and notes inside their card). */
 [data-testid="stMetricValue"] { font-size: clamp(1.5rem, 2.6vw, 2.4rem); line-height: 1.15; }
-[data-testid="stMetricValue"], [data-testid="stMetricValue"] *,
-[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * {
-    white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
-    overflow-wrap: anywhere; min-width: 0; max-width: 100%; height: auto; }
 .st-key-pitch_verdict { font-size: 1.45rem; font-weight: 600; line-height: 1.35; padding: 0.8rem 1rem 1rem;
                  background: #EEF2FF; border-left: 6px solid #4F46E5; border-radius: 6px; }
 @media (max-width: 640px) { [data-testid="stMetricValue"] { font-size: 1.6rem; }

@@ -67,3 +67,17 @@ def test_pitch_metrics_never_overlap_or_overflow(tab, lang):
         problems = layout_problems(metrics)
         assert not problems, f"{preset} ({lang}, {tab.viewport_name}):\n" + "\n".join(problems)
         tab.assert_no_errors()
+
+
+@pytest.mark.parametrize("preset", ["finance", "autonomous-driving"])
+def test_scenario_page_metrics_wrap_instead_of_clipping(tab, preset):
+    """The Scenarios page's cards carry the same P50 and P10-P90 notes: at 1280 px the finance
+    note ('P50 $1.38k · P10–P90 $1.11k – $1.6k') was cut off at its card's edge."""
+    tab.goto("scenarios", scn_id=preset)
+    tab.wait_idle()
+    metrics = tab.page.evaluate(_MEASURE)
+    tab.screenshot(f"scenarios-layout-{preset}-{tab.viewport_name}")
+    assert len(metrics) >= 8, f"{preset}: expected the eight unit-economics cards, got {len(metrics)}"
+    problems = layout_problems(metrics)
+    assert not problems, f"{preset} ({tab.viewport_name}):\n" + "\n".join(problems)
+    tab.assert_no_errors()
