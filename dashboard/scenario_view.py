@@ -60,7 +60,10 @@ def headline(full: FullRun, *, pitch: bool = False) -> None:
         with cols[1]:
             st.metric(t("scn.fig.per_request"), fmt_usd(u.cost_per_request_usd, 2))
         with cols[2]:
-            st.metric(t("scn.fig.burn"), usd(u.burn_usd_month))
+            if u.burn_usd_month < 0:    # a profitable month says so, as the CLI does ("profitable: +$402k")
+                st.metric(t("scn.fig.profit"), usd(-u.burn_usd_month))
+            else:
+                st.metric(t("scn.fig.burn"), usd(u.burn_usd_month))
         with cols[3]:
             be = u.break_even_users
             st.metric(t("scn.fig.break_even"), t("scn.fig.never") if be is None else fmt_grouped(be),

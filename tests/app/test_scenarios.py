@@ -216,3 +216,15 @@ def test_an_owned_server_priced_per_node_round_trips_through_the_editor(folder):
     assert_clean(at)
     saved = load(folder / "med8.yaml").target("owned-h100")
     assert (saved.devices_per_replica, saved.node_purchase_usd, saved.purchase_usd) == (8, 289_000.0, None)
+
+
+def test_a_profitable_month_shows_net_profit_not_a_negative_burn(folder):
+    """finance earns more than it spends: the card reads 'Net profit / month $402k', the engine's
+    burn with its sign turned, instead of 'Net burn / month -$402k'."""
+    burn = run(load_preset("finance"), samples=200).result.unit.burn_usd_month
+    assert burn < 0
+    at = open_page(PAGE, query={"scn_id": "finance"})
+    assert_clean(at)
+    labels = [m.label for m in at.metric]
+    assert t("scn.fig.burn", lang="en") not in labels
+    assert _metric(at, "scn.fig.profit") == fmt_usd(-burn)
