@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard.cached import cost as cached
 from dashboard.charts.cost import short_name
 from dashboard.i18n import t
-from dashboard.ui import band_metric, explain_errors, fmt_number, folder_label
+from dashboard.ui import as_text, band_metric, explain_errors, fmt_number, folder_label
 from dashboard.url_registry import bound
 from scenarios.engine.catalog import CATEGORIES, HW_CLASSES
 from scenarios.engine.estimate import BAND_SUFFIXES
@@ -188,7 +188,7 @@ def custom_device_form(hardware) -> None:
 
 def reverse_answer(candidates, device_name: str, weights: str, min_speed: float) -> None:
     if not candidates:
-        st.info(t("cost.srv.reverse_none", device=device_name, speed=fmt_number(min_speed), weights=weights))
+        st.info(t("cost.srv.reverse_none", device=as_text(device_name), speed=fmt_number(min_speed), weights=weights))
         return
     best = candidates[0]
     model = cached.model_info(best.inputs["model"])

@@ -16,6 +16,7 @@ import streamlit as st
 
 from dashboard.i18n import t
 from dashboard.public_text import error_text
+from dashboard.ui import as_text
 from models import user_data
 from scenarios.errors import VentureLabError
 
@@ -67,7 +68,7 @@ def tabular_upload(prefix: str, sample: bytes) -> user_data.TabularData | None:
         _refuse(err)
         return None
     _accepted(data.X.shape[0], data.X.shape[1], data.notes)
-    st.caption(t("upload.classes", pos=data.positive_class, neg=data.negative_class, share=f"{data.y.mean():.1%}"))
+    st.caption(t("upload.classes", pos=as_text(data.positive_class), neg=as_text(data.negative_class), share=f"{data.y.mean():.1%}"))
     return data
 
 

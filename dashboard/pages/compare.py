@@ -8,7 +8,7 @@ from dashboard.cached import scenarios as cached
 from dashboard.i18n import current_language, t
 from dashboard.scenario_view import verdict_text
 from dashboard.state import seed_from_url
-from dashboard.ui import explain_errors
+from dashboard.ui import as_text, explain_errors
 from dashboard.url_registry import bound
 from scenarios.units import fmt_grouped, fmt_pct, fmt_usd
 
@@ -19,7 +19,7 @@ st.header(t("cmpr.section.pick"), anchor="compare")
 seeded = seed_from_url("cmpr_ids", ids, multi=True)
 chosen = bound(st.multiselect, t("cmpr.pick"), ids, default=None if seeded or "cmpr_ids" in st.session_state else ids[:2],
                         max_selections=4, key="cmpr_ids")  # ids in the URL: no format_func
-st.caption(" · ".join(f"{i}: {names.get(i, i)}" for i in chosen))
+st.caption(" · ".join(f"{i}: {as_text(names.get(i, i))}" for i in chosen))
 if len(chosen) < 2:
     st.info(t("cmpr.need_two"), icon=":material/info:")
     st.stop()
@@ -79,7 +79,7 @@ st.dataframe(frame, hide_index=True, width="stretch", height=36 * (len(frame) + 
 st.download_button(t("scn.download_csv"), frame.to_csv(index=False), file_name="scenario-comparison.csv",
                    mime="text/csv", icon=":material/table:")
 for sid, s, f in runs:
-    st.markdown(f"**{sid}** — {verdict_text(f.result)}")
+    st.markdown(f"**{sid}** — {as_text(verdict_text(f.result))}")
 
 cost_fig, margin_fig, cash_fig = cached.compare_figures(tuple(texts), current_language())
 st.plotly_chart(cost_fig, width="stretch")

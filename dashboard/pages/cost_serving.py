@@ -12,7 +12,7 @@ from dashboard import cost_view as view
 from dashboard.cached import cost as cached
 from dashboard.charts import cost as charts
 from dashboard.i18n import t
-from dashboard.ui import band_metric, error_text, explain_errors, fmt_number, page_header
+from dashboard.ui import as_text, band_metric, error_text, explain_errors, fmt_number, page_header
 from dashboard.url_registry import bound
 from scenarios.errors import VentureLabError
 from scenarios.units import Range, fmt_plain
@@ -102,7 +102,7 @@ st.subheader(t("cost.srv.results_title", model=model.name, params=fmt_plain(mode
              anchor="side-by-side")
 for r in results:
     if r.error:
-        st.warning(t("cost.srv.target_error", device=device_label(r.device_id), message=error_text(r.error)),
+        st.warning(t("cost.srv.target_error", device=as_text(device_label(r.device_id)), message=error_text(r.error)),
                    icon=":material/warning:")
 if any(r.estimate is not None and not r.estimate.within_context for r in results):
     st.warning(t("cost.srv.beyond_context", tokens=int(prompt_tokens) + int(output_tokens),
@@ -114,7 +114,7 @@ cols = st.columns(min(len(ok), 5))
 for i, r in enumerate(ok):
     e = r.estimate
     with cols[i % len(cols)].container(border=True):
-        st.markdown(f"**{charts.short_name(r.device)}**  \n{view.fit_badge(r)}")
+        st.markdown(f"**{as_text(charts.short_name(r.device))}**  \n{view.fit_badge(r)}")
         band_metric(t("cost.decode"), Range.of(e, "decode_tokens_per_s"), unit="tok/s",
                     help=t("cost.decode_help"))
         band_metric(t("cost.usd_per_m"), Range.of(e, "usd_per_million_tokens"), unit="$",

@@ -145,7 +145,9 @@ with st.expander(t("scn.edit"), icon=":material/tune:", expanded=False):
 
 # ---- results
 st.subheader(t("scn.section.economics"), anchor="unit-economics")
-st.markdown(f"**{scenario.name}** — {scenario.description}" if scenario.description else f"**{scenario.name}**")
+# the name and description are user text (a shared file): shown as typed, never as links or images
+st.markdown(f"**{as_text(scenario.name)}** — {as_text(scenario.description)}" if scenario.description
+            else f"**{as_text(scenario.name)}**")
 with explain_errors(), st.spinner(t("scn.running")):
     full = cached.run_yaml(yaml_text)
 st.info(verdict_text(full.result), icon=":material/lightbulb:")

@@ -98,3 +98,17 @@ def test_an_uploaded_scenario_with_a_hostile_value_gets_one_line_naming_the_fiel
         [e.value for e in at.error]
     assert list(tmp_path.iterdir()) == []               # nothing saved
     assert [m.value for m in at.metric] == before        # the open scenario still shows its figures
+
+
+def test_a_saved_scenarios_name_and_description_show_as_typed_never_as_a_link_or_image(tmp_path, monkeypatch):
+    """User text of a shared scenario on the Scenarios and Compare pages: markdown is escaped, so
+    a name written as a link or a remote image shows as the characters typed."""
+    monkeypatch.setenv("VENTURE_LAB_SCENARIO_DIR", str(tmp_path))
+    image, link = "![x](http://evil.example/p.png)", "[win](javascript:alert(1))"
+    ScenarioStore(tmp_path).save(load_preset("games").replace(id="mine", name=link, description=image))
+    at = open_scenarios_page(SCENARIOS, query={"scn_id": "mine"})
+    assert_clean(at)
+    shown = [m.value for m in at.markdown if "evil" in m.value or "javascript" in m.value]
+    assert shown and all("![x](" not in v and "[win](" not in v for v in shown), shown
+    at = open_scenarios_page("dashboard/pages/compare.py", query={"cmpr_ids": ["mine", "games"]})
+    assert all("[win](" not in c.value for c in at.caption)
