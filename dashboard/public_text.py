@@ -29,7 +29,16 @@ def folder_label(folder: str | os.PathLike) -> str:
 _ABSOLUTE_PATH = re.compile(r"(?<![\w.:/])/(?:[\w.\-]+/)+([\w.\-]*)")
 
 
+# What turns text into a link, an image or markup in Markdown: brackets, "!", angle brackets and
+# the "://" of a bare address (GitHub-flavoured autolinks). Only these are escaped, so a message
+# keeps reading as written in the page source (field names keep their underscores).
+_LINK_MAKERS = re.compile(r"([\[\]!<>`]|(?<=:)//)")
+
+
 def error_text(err: Exception | str) -> str:
-    """An error message as the page shows it: every absolute path cut to its last part, so no
-    folder of the server reaches a visitor (issue 13; the CLI keeps the paths its user typed)."""
-    return _ABSOLUTE_PATH.sub(lambda m: m.group(1) or "/", str(err))
+    """An error message as the page shows it (always inside a Markdown alert): every absolute path
+    cut to its last part, so no folder of the server reaches a visitor, and the value it quotes
+    (typed, uploaded or from a link) never becomes a link or an image (issue 13; the CLI keeps the
+    paths its user typed)."""
+    text = _ABSOLUTE_PATH.sub(lambda m: m.group(1) or "/", str(err))
+    return _LINK_MAKERS.sub(lambda m: "".join("\\" + c for c in m.group(0)), text)

@@ -112,3 +112,16 @@ def test_a_saved_scenarios_name_and_description_show_as_typed_never_as_a_link_or
     assert shown and all("![x](" not in v and "[win](" not in v for v in shown), shown
     at = open_scenarios_page("dashboard/pages/compare.py", query={"cmpr_ids": ["mine", "games"]})
     assert all("[win](" not in c.value for c in at.caption)
+
+
+def test_a_refused_value_written_as_a_link_is_quoted_as_text(tmp_path, monkeypatch):
+    """The refusal quotes the offending value inside a Markdown alert: a value written as a link,
+    an image or a bare address stays characters."""
+    monkeypatch.setenv("VENTURE_LAB_SCENARIO_DIR", str(tmp_path))
+    text = to_yaml(load_preset("games")).replace(
+        "requests_per_day: 3000000.0", "requests_per_day: '![x](http://evil.example/p.png) [win](javascript:x)'", 1)
+    at = open_scenarios_page(SCENARIOS, query={"scn_id": "games"})
+    at.file_uploader(key="scn_upload").set_value(("mine.yaml", text.encode(), "application/x-yaml")).run()
+    assert len(at.error) == 1 and "requests_per_day" in at.error[0].value
+    shown = at.error[0].value
+    assert "evil.example" in shown and "![x](" not in shown and "[win](" not in shown and "http://" not in shown
