@@ -20,7 +20,7 @@ FACTORS_JSON = DATA / "fitted_factors.json"
 
 # --- mapping of the measurement rows onto catalog ids ---------------------------------------
 MODEL_IDS = {
-    "Llama 2 7B": "llama-2-7b", "Llama 2 13B": "llama-2-13b",
+    "Llama 2 7B": "llama-2-7b", "Llama 2 13B": "llama-2-13b", "Llama 3 8B": "llama-3-8b",
     "gpt-oss-20b (MoE, 3.6B active)": "gpt-oss-20b", "Llama 3.1 8B": "llama-3.1-8b",
     "Llama 3.1 8B Instruct": "llama-3.1-8b", "Llama 3.2 3B": "llama-3.2-3b", "Qwen2.5 7B": "qwen2.5-7b",
     "Gemma 2 2B": "gemma-2-2b", "Gemma 2 9B": "gemma-2-9b", "Phi 3.5 mini 3.8B": "phi-3.5-mini",
