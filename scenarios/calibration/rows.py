@@ -83,6 +83,11 @@ def load_rows(path: Path = INFERENCE_CSV) -> pd.DataFrame:
                                                   "best batch): batch unknown")
     why[df["metric"] == "throughput_samples_per_s"] = "MLPerf samples/s: token counts per sample unknown"
     why[df["model_id"].isna() & (why == "")] = "model not in the catalog"
+    # rows added with a `verified` flag (2026-12 on) are fitted only where read in the primary
+    # source; older rows leave the column empty (their `source` says how they were transcribed)
+    if "verified" in df.columns:
+        unverified = df["verified"].astype(str).str.lower().isin(["false", "0"])
+        why[unverified & (why == "")] = "not verified in the primary source (verified=False: see its source)"
     df["why_excluded"] = why
     df["use"] = why == ""
     return df

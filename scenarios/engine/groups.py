@@ -273,7 +273,8 @@ def peak_path(hw_class: str, runtime: str, weight_format: str) -> str:
     if runtime == "llama.cpp" and path == "int8" and hw_class in _GPU_ALU_DEQUANT_CLASSES:
         path = "fp16"
     if runtime == "llama.cpp" and hw_class in _CUDA_CLASSES:
-        path = "fp16_acc16"
+        # bf16 GEMMs accumulate in FP32 (no FP16-accumulate bf16 path): the plain fp16 column
+        path = "fp16" if weight_format == "bf16" else "fp16_acc16"
     if weight_format == "fp32":
         path = "fp32"
     # Microscaled FP4 (NVFP4 / MXFP4) runs natively on Blackwell tensor cores under TensorRT-LLM /

@@ -40,6 +40,7 @@ def test_peak_paths():
     assert speed.peak_path("nvidia-consumer", "llama.cpp", "q4_0") == "fp16_acc16"
     assert speed.peak_path("nvidia-consumer", "llama.cpp", "fp16") == "fp16_acc16"
     assert speed.peak_path("nvidia-consumer", "tensorrt-llm", "fp16") == "fp16"
+    assert speed.peak_path("nvidia-consumer", "llama.cpp", "bf16") == "fp16"   # bf16 accumulates in FP32
     # GeForce (fp16 column = half-rate FP32 accumulate): 2x the column; A100 (full rate): the column
     q = speed.select_peak_flops(np.array(["fp16_acc16", "fp16_acc16"]), [35.6e12, 19.5e12], [71e12, 312e12],
                                 [284e12, 624e12])
