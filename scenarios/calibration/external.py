@@ -135,16 +135,20 @@ estimate stands for current builds. The Dec 2023 builds on A100 / H100 decode Ll
 ~135 tok/s, a quarter of what the bandwidth allows, and prefill at 4–13 % of the tensor peak (no
 CUDA graphs, no int8 tensor-core MMQ yet), so the estimate is high there (llama.cpp on datacenter
 GPUs has no calibration rows: it borrows the TensorRT-LLM / consumer llama.cpp factors and the
-uncalibrated band). The one 2025 datacenter row (V100, scoreboard build) decodes within 6 % and
-prefills 58 % faster than estimated. On the RTX 4090 the 2025 scoreboard build decodes at 186 tok/s,
+uncalibrated band). The one 2025 datacenter row (V100, scoreboard build) decodes within 5 % and
+prefills 17 % slower than estimated. On the RTX 4090 the 2025 scoreboard build decodes at 186 tok/s,
 25 % above the Dec 2023 build of the same model in the same benchmark repo (149 tok/s); the estimate
-(143) sits between. The calibrated bands are leave-one-hardware-out residuals of one software era per
+(149) sits at the older build. The calibrated bands are leave-one-hardware-out residuals of one software era per
 group and are narrow (Apple prefill ×0.95–1.09), so rows from other builds fall outside them more
 often. Gemma 2 on Jetson decodes slower than its bytes predict (large tied vocabulary, 256-dim heads),
 as in the calibration rows. Changes made because of this check, all by class / runtime / format (no
 row fitted): the FP8 peak of GeForce Ada, and prefill efficiency borrowed only from a group measured
 on the same peak path (llama.cpp CUDA float weights were charged the int8-MMQ efficiency: −74 % on
-the RTX 4090 F16 row, now −40 % with the uncalibrated band). Tried and not kept: exempting
+the RTX 4090 F16 row). Since the consumer calibration rows of five GeForce cards (2026-12), llama.cpp
+CUDA prefill of every format runs on one peak, the 16-bit tensor rate with FP16 accumulate
+(`fp16_acc16`, scenarios/engine/groups.py), with the group's own efficiency: that RTX 4090 F16 row is
+−10 % and the consumer prefill rows here 14 % (median, was 23 %); the Dec 2023 datacenter rows, which
+borrow the consumer efficiency, stay 1.9–4.1× too fast and mostly outside the fallback band. Tried and not kept: exempting
 llama.cpp CUDA decode from the 4-bit bandwidth factor (fitted mostly on Metal): consumer in-sample
 decode error 14 → 8 %, but overall LOHO decode 7.3 → 7.5 % and external in-band share 82 → 77 %.
 {END}"""

@@ -20,7 +20,7 @@ FACTORS_JSON = DATA / "fitted_factors.json"
 
 # --- mapping of the measurement rows onto catalog ids ---------------------------------------
 MODEL_IDS = {
-    "Llama 2 7B": "llama-2-7b", "Llama 2 13B": "llama-2-13b",
+    "Llama 2 7B": "llama-2-7b", "Llama 2 13B": "llama-2-13b", "Llama 3 8B": "llama-3-8b",
     "gpt-oss-20b (MoE, 3.6B active)": "gpt-oss-20b", "Llama 3.1 8B": "llama-3.1-8b",
     "Llama 3.1 8B Instruct": "llama-3.1-8b", "Llama 3.2 3B": "llama-3.2-3b", "Qwen2.5 7B": "qwen2.5-7b",
     "Gemma 2 2B": "gemma-2-2b", "Gemma 2 9B": "gemma-2-9b", "Phi 3.5 mini 3.8B": "phi-3.5-mini",
@@ -83,6 +83,11 @@ def load_rows(path: Path = INFERENCE_CSV) -> pd.DataFrame:
                                                   "best batch): batch unknown")
     why[df["metric"] == "throughput_samples_per_s"] = "MLPerf samples/s: token counts per sample unknown"
     why[df["model_id"].isna() & (why == "")] = "model not in the catalog"
+    # rows added with a `verified` flag (2026-12 on) are fitted only where read in the primary
+    # source; older rows leave the column empty (their `source` says how they were transcribed)
+    if "verified" in df.columns:
+        unverified = df["verified"].astype(str).str.lower().isin(["false", "0"])
+        why[unverified & (why == "")] = "not verified in the primary source (verified=False: see its source)"
     df["why_excluded"] = why
     df["use"] = why == ""
     return df

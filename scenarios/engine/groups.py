@@ -116,8 +116,14 @@ NEAREST_RUNTIME = {
 
 # Which peak a (runtime, format family) computes on. "fp8" means: the 8-bit tensor peak where the
 # device has FP8 tensor cores (Hopper, Ada, Blackwell, MI300), else the fp16 peak (weight-only).
-#  - llama.cpp CUDA runs quantised matmuls as int8 dot products (MMQ kernels: activations are
-#    quantised to q8_1), so 8/4-bit prefill is bounded by the int8 peak; its Metal backend
+#  - llama.cpp CUDA prefill ("fp16_acc16"): the 16-bit tensor rate with FP16 accumulate, for float
+#    AND quantised weights.  Float GEMMs go to cuBLAS with FP16 compute; 2023-24 builds dequantised
+#    quantised weights to fp16 for the same cuBLAS call (batches > 32 on tensor-core GPUs), and the
+#    int8 MMQ kernels of 2025 builds reach about half the int8 peak, i.e. the same rate.  Published
+#    llama-bench pp512 on seven GeForce cards (data/calibration/inference_measurements.csv) run at
+#    0.39-0.59 of this peak for F16, Q4_0 and Q4_K_M alike, where one int8 path (0.20-0.25) and one
+#    FP32-accumulate fp16 path (up to 1.2: above its peak) cannot share an efficiency.  On GeForce
+#    the catalog's fp16 column is the FP32-accumulate rate, half of this one.  Its Metal backend
 #    dequantises to half and runs on the GPU ALUs (not the Neural Engine), so Apple uses the GPU
 #    fp16 peak (= fp32 rate on M1/M2); on Arm CPUs it uses int8 sdot/i8mm.
 #  - vLLM / TensorRT-LLM / PyTorch: fp16/bf16 tensor peak; W8A8 fp8/int8 on the 8-bit peak;
@@ -137,6 +143,8 @@ _PEAK_PATH = {
 }
 # Classes whose llama.cpp backend dequantises to half on the GPU ALUs (see above).
 _GPU_ALU_DEQUANT_CLASSES = ("apple",)
+# Classes whose llama.cpp backend is CUDA (see "fp16_acc16" above).
+_CUDA_CLASSES = ("nvidia-consumer", "nvidia-datacenter", "jetson", "gb10")
 
 # Factors used before the first fit and when data/fitted_factors.json is missing: rough values
 # from published roofline fractions (decode ~60-80 % of bandwidth, prefill ~40-70 % of peak).
@@ -234,8 +242,8 @@ def resolve_group(hw_class: str, runtime: str, factors: Mapping[str, Any] | None
         return path in groups[key].get("prefill_paths", (path,))
 
     if has(exact):
-        # A group calibrated for prefill on another peak path (llama.cpp CUDA: int8 MMQ rows only)
-        # does not know its efficiency on this one (cuBLAS fp16 for float weights): borrow from the
+        # A group calibrated for prefill on another peak path (e.g. TensorRT-LLM rows on fp16/fp8
+        # only, asked for fp4) does not know its efficiency on this one: borrow from the
         # nearest group calibrated on this path, flagged uncalibrated (wider band).  Without one,
         # the group's own factor stays.
         if metric == "prefill" and path is not None and groups[exact].get("prefill_paths") and not on_path(exact):
@@ -255,7 +263,7 @@ def resolve_group(hw_class: str, runtime: str, factors: Mapping[str, Any] | None
 
 
 def peak_path(hw_class: str, runtime: str, weight_format: str) -> str:
-    """Which peak ('fp32', 'fp16', 'int8', 'fp8', 'fp4') a runtime computes on for a weight format."""
+    """Which peak ('fp32', 'fp16', 'fp16_acc16', 'int8', 'fp8', 'fp4') a runtime computes on for a weight format."""
     if runtime not in RUNTIMES:
         raise VentureLabError("runtime", "unknown runtime", got=runtime, accepted=RUNTIMES)
     if hw_class not in HW_CLASSES:
@@ -264,6 +272,9 @@ def peak_path(hw_class: str, runtime: str, weight_format: str) -> str:
     path = _PEAK_PATH[(runtime, fam)]
     if runtime == "llama.cpp" and path == "int8" and hw_class in _GPU_ALU_DEQUANT_CLASSES:
         path = "fp16"
+    if runtime == "llama.cpp" and hw_class in _CUDA_CLASSES:
+        # bf16 GEMMs accumulate in FP32 (no FP16-accumulate bf16 path): the plain fp16 column
+        path = "fp16" if weight_format == "bf16" else "fp16_acc16"
     if weight_format == "fp32":
         path = "fp32"
     # Microscaled FP4 (NVFP4 / MXFP4) runs natively on Blackwell tensor cores under TensorRT-LLM /

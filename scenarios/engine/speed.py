@@ -86,6 +86,9 @@ def select_peak_flops(path, peak_fp32, peak_fp16, peak_int8, fp8_capable=False, 
     fp8_peak = np.where(half_rate, 2.0 * f16_or, i8_or)
     out = np.where(path == "fp32", f32, f16_or)
     out = np.where(path == "int8", i8_or, out)
+    # the 16-bit tensor rate with FP16 accumulate (llama.cpp CUDA, groups.py): 2 x the fp16 column
+    # where that column is the half-rate FP32-accumulate figure (GeForce), else the fp16 column
+    out = np.where(path == "fp16_acc16", np.where(half_rate, 2.0 * f16_or, f16_or), out)
     out = np.where(path == "fp8", np.where(fp8, fp8_peak, f16_or), out)
     out = np.where(path == "fp4", np.where(fp4, i4_or, np.where(fp8, fp8_peak, f16_or)), out)
     # fp32 rows whose fp32 figure is missing use the fp16 one

@@ -36,7 +36,15 @@ def test_default_runtimes():
 
 def test_peak_paths():
     assert speed.peak_path("apple", "llama.cpp", "q4_0") == "fp16"          # Metal dequantises to half
-    assert speed.peak_path("nvidia-consumer", "llama.cpp", "q4_0") == "int8"  # CUDA MMQ
+    # llama.cpp CUDA: float and quantised prefill on the 16-bit tensor rate with FP16 accumulate
+    assert speed.peak_path("nvidia-consumer", "llama.cpp", "q4_0") == "fp16_acc16"
+    assert speed.peak_path("nvidia-consumer", "llama.cpp", "fp16") == "fp16_acc16"
+    assert speed.peak_path("nvidia-consumer", "tensorrt-llm", "fp16") == "fp16"
+    assert speed.peak_path("nvidia-consumer", "llama.cpp", "bf16") == "fp16"   # bf16 accumulates in FP32
+    # GeForce (fp16 column = half-rate FP32 accumulate): 2x the column; A100 (full rate): the column
+    q = speed.select_peak_flops(np.array(["fp16_acc16", "fp16_acc16"]), [35.6e12, 19.5e12], [71e12, 312e12],
+                                [284e12, 624e12])
+    assert q.tolist() == [142e12, 312e12]
     assert speed.peak_path("nvidia-datacenter", "vllm", "fp8") == "fp8"
     assert speed.peak_path("nvidia-datacenter", "vllm", "fp16") == "fp16"
     p = speed.select_peak_flops(np.array(["fp8", "fp8", "fp16", "int8"]), [67e12] * 4, [989e12, 312e12, np.nan, 5e12],
