@@ -94,7 +94,11 @@ def _model_part(f: dict) -> list[str]:
         "K are the serving core's own figures for the request each row measured (`scenarios/calibration/work.py`:",
         "sliding windows, latent attention and MoE routing counted as in every estimate). The peak is",
         "the one the runtime computes on (`scenarios.engine.speed.peak_path`: llama.cpp CUDA quantised → int8 MMQ,",
-        "Metal → GPU fp16/fp32 ALUs, FP8 where the device has FP8 tensor cores).",
+        "Metal → GPU fp16/fp32 ALUs, FP8 where the device has FP8 tensor cores); on a phone, the peaks of",
+        "the runtime's compute path (data/compute_paths.csv: ExecuTorch / llama.cpp on the CPU cores, MLC on",
+        "the GPU, QNN on the Hexagon NPU, Core ML on the Neural Engine). A phone's group is its path",
+        "(`phone|executorch` CPU, `phone|mlc` GPU, `phone|qnn` NPU), fitted after every other group with",
+        "those factors and the format factors held fixed, so the phone rows move no other figure.",
         "",
         f"**Parameters: {n_used}** — e_bw, e_c and τ per calibrated group (e_c only where the group has",
         "prefill rows) and four format factors (float is the reference, 1.0). Fitted by least squares on",
@@ -110,7 +114,7 @@ def _model_part(f: dict) -> list[str]:
         "the peak it was measured on) and is flagged uncalibrated for prefill; so does a group whose",
         "prefill rows are all on another path (llama.cpp CUDA float weights run on cuBLAS fp16, its rows",
         "measured the int8 MMQ path). A (class, runtime) pair",
-        "without rows (vLLM anywhere, phones, TPU, AMD, llama.cpp on datacenter GPUs) takes the nearest",
+        "without rows (vLLM anywhere, Core ML, TPU, AMD, llama.cpp on datacenter GPUs) takes the nearest",
         "group (`scenarios.engine.speed.resolve_group`: same class first, then the same runtime on the nearest",
         "class) and the fallback band: decode",
         f"time ×{u['decode'][0]:.2f}–{u['decode'][1]:.2f}, prefill time ×{u['prefill'][0]:.2f}–{u['prefill'][1]:.2f} "
@@ -273,8 +277,12 @@ def _mfu_part(f: dict, rep: dict) -> list[str]:
 
 KNOWN_LIMITS = [
     "**Known limits.** One device each for consumer NVIDIA, Jetson and Raspberry Pi, two",
-    "datacenter GPUs and one runtime per class: efficiency of vLLM, ExecuTorch, PyTorch, phones,",
-    "TPUs and AMD is borrowed, not measured. Several llama.cpp rows were transcribed from secondary",
+    "datacenter GPUs and one runtime per class: efficiency of vLLM, PyTorch, Core ML, TPUs and AMD",
+    "is borrowed, not measured. Phone prefill rows come from two CPU devices, one GPU device (the",
+    "other's rows are held out) and three NPU devices, so the phone CPU prefill held out per device",
+    "moves by the ratio of the two devices' efficiencies (the 8 Elite Gen 5 reaches about half the",
+    "8 Gen 3's share of its derived CPU peak under both ExecuTorch and llama.cpp: the Oryon pipes per",
+    "core are ASSUMED, and threads are not modelled). Several llama.cpp rows were transcribed from secondary",
     "copies. Overheads per layer absorb everything not proportional to bytes or FLOPs (sampling,",
     "synchronisation), so very small models on fast GPUs are the least certain.",
 ]
