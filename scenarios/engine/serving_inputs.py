@@ -265,7 +265,9 @@ def _runtimes(runtime, hw_class: np.ndarray, n: int, errors: RowErrors) -> np.nd
         rows = pair == code
         name, cls = names[code // len(classes)], str(classes[code % len(classes)])
         out[rows] = speed.default_runtime(cls) if name is None or name not in RUNTIMES_BY_CLASS[cls] else name
-        if name is not None and name not in RUNTIMES_BY_CLASS[cls]:
+        if cls == "phone" and name is not None:
+            out[rows] = name    # a phone's runtimes are its own paths': _phone_paths checks them per device
+        elif name is not None and name not in RUNTIMES_BY_CLASS[cls]:
             errors.mark(rows, VentureLabError("runtime", f"not available on {cls} hardware", got=name,
                                               accepted=RUNTIMES_BY_CLASS[cls]))
     return out
@@ -275,11 +277,13 @@ def _phone_paths(rt: np.ndarray, hardware_id: np.ndarray, hw_class: np.ndarray, 
                  errors: RowErrors) -> HardwareColumns:
     """A phone runs a runtime only where it has that runtime's compute path (qnn on Snapdragon,
     coreml on Apple); the rows then compute on that path's peaks (scenarios/engine/compute_paths.py)."""
-    phone = (hw_class == "phone") & ~errors.bad
+    phone = hw_class == "phone"
     for pair in {(str(h), str(r)) for h, r in zip(hardware_id[phone], rt[phone])}:
         refusal = compute_paths.check_runtime(*pair)
         if refusal is not None:
-            errors.mark(phone & (hardware_id == pair[0]) & (rt == pair[1]), refusal)
+            rows = phone & (hardware_id == pair[0]) & (rt == pair[1])
+            errors.mark(rows, refusal)
+            rt[rows] = speed.default_runtime("phone")     # a stand-in: the row shows only its error
     if not phone.any():
         return hw
     peaks = compute_paths.path_peaks(hardware_id, rt, hw.peak_fp32, hw.peak_fp16, hw.peak_int8, hw.peak_int4)

@@ -92,7 +92,8 @@ def test_coreml_runs_on_apples_neural_engine():
 @pytest.mark.parametrize("hardware, runtime, accepted", [
     (A17, "qnn", "accepted: executorch, llama.cpp, mlc, coreml"),
     (SD8E, "coreml", "accepted: executorch, llama.cpp, mlc, qnn"),
-    ("google-tensor-g3", "qnn", "accepted: executorch, llama.cpp, mlc")])
+    ("google-tensor-g3", "qnn", "accepted: executorch, llama.cpp, mlc"),
+    (A17, "vllm", "accepted: executorch, llama.cpp, mlc, coreml")])
 def test_a_runtime_without_a_path_on_that_phone_is_refused_in_one_line(hardware, runtime, accepted):
     assert_one_line_error(("estimate", "inference", *PHONE_ARGS, "--hardware", hardware, "--runtime", runtime),
                           f"no compute path on {hardware}", f"(got '{runtime}')", accepted)
