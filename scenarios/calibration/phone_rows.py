@@ -64,8 +64,9 @@ def _why(r, hardware, models, formats, prefill_keys: set) -> str:
     if r["weights"] not in formats:
         return "weight format not in the catalog"
     if not isinstance(r["asked_runtime"], str):
-        return (f"{r['runtime']} on the {r['path'].upper()}: no engine runtime for it (llama.cpp's Hexagon "
-                "backend, LiteRT-LM)")
+        if r["runtime"] == "llama.cpp":
+            return "llama.cpp's experimental Hexagon backend (HVX vector units): no engine runtime runs it"
+        return f"{r['runtime']} on the {r['path'].upper()}: a runtime the engine does not model"
     if r["metric"] in ("prefill_tokens_per_s", "ttft_ms") and r["prompt_tokens"] <= 0:
         return "prompt length not published"
     if r["metric"] == "ttft_ms" and (config_key(r), r["prompt_tokens"]) in prefill_keys:

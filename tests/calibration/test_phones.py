@@ -48,7 +48,7 @@ def test_a_row_the_engine_refuses_names_the_runtime(rows):
     assert (~ev["answered"]).all()
     assert ev["reason"].str.contains("no compute path on apple-a18-pro").all()
     other = phones.evaluate(asked.assign(runtime="tensorrt-llm").reset_index(drop=True))
-    assert other["reason"].str.contains("tensorrt-llm on the CPU: no engine runtime").all()
+    assert other["reason"].str.contains("tensorrt-llm on the CPU: a runtime the engine does not model").all()
 
 
 def test_held_out_rows_are_never_fitted_and_are_answered():
