@@ -371,7 +371,8 @@ def build_parser() -> argparse.ArgumentParser:
     inf.add_argument("--hardware", type=_text("hardware"), help="hardware id or path to a device file (YAML/JSON/TOML)")
     inf.add_argument("--weights", type=_text("weights", 64), default=None, help="weight format (default fp16; bf16 without an fp16 path)")
     inf.add_argument("--kv-cache", dest="kv_cache", type=_text("kv_cache", 64), default=None, help="KV-cache format (default: activation dtype)")
-    inf.add_argument("--runtime", type=_text("runtime", 64), default=None, help="llama.cpp, vllm, tensorrt-llm, executorch, mlc, pytorch")
+    inf.add_argument("--runtime", type=_text("runtime", 64), default=None, help="llama.cpp, vllm, tensorrt-llm, executorch, mlc, pytorch, onnxruntime, openvino; on phones "
+                     "qnn (Snapdragon NPU) or coreml (Apple Neural Engine) where the phone has that path")
     inf.add_argument("--batch", type=_batch, default=1, help="sequences in flight, or max (ARCHITECTURE 4.3)")
     inf.add_argument("--prompt-tokens", dest="prompt_tokens", type=_number("int", "prompt_tokens"), default=512)
     inf.add_argument("--output-tokens", dest="output_tokens", type=_number("int", "output_tokens"), default=128)

@@ -1,11 +1,12 @@
-"""Phones by compute path: the engine against published on-device LLM measurements it never saw.
+"""Phones by compute path: the engine against published on-device LLM measurements, per path.
 
 data/validation/phone_measurements.csv holds published speeds of LLMs on phones (ExecuTorch,
 llama.cpp, MLC, Qualcomm Genie / QNN, Core ML, LiteRT-LM), each row with the compute path its
 runtime ran on (``path``: the CPU cores, the GPU or the NPU), what was measured, the source with its
-date and a ``verified`` flag. Nothing is fitted on these rows. The check says how far the engine is
-off on each path today, and which rows it cannot ask at all: the engine keeps one compute figure per
-phone, the same for every runtime, and has no NPU runtime (issue 10).
+date and a ``verified`` flag.  Since issue 10 each phone path has its own peaks
+(data/compute_paths.csv) and its own calibration group: the calibration fits four in five
+configurations (scenarios/calibration/phone_rows.py) and this check asks the engine, as fitted, the
+fifth it never saw (the external validation), and says which rows it cannot ask and why.
 
     python -m scenarios.calibration.phones           # print the tables
     python -m scenarios.calibration.phones --write   # also update docs/methodology.md
@@ -20,13 +21,14 @@ from pathlib import Path
 import pandas as pd
 
 from scenarios.calibration import external
+from scenarios.calibration.phone_rows import DECODE_TOKENS, HELD_OUT, HOLD_OUT_EVERY, load_phone_rows
 
 ROOT = Path(__file__).resolve().parents[2]
 PHONE_CSV = ROOT / "data" / "validation" / "phone_measurements.csv"
 PATHS = ("cpu", "gpu", "npu")
 PATH_NAMES = {"cpu": "CPU cores", "gpu": "GPU", "npu": "NPU"}
 BEGIN, END = "<!-- phones:begin -->", "<!-- phones:end -->"
-DECODE_TOKENS = 128     # generated tokens a decode row without a published length is asked at
+METRICS = (*external.METRICS, "ttft_ms")
 
 
 def load_phones(path: Path = PHONE_CSV) -> pd.DataFrame:
@@ -39,59 +41,40 @@ def load_phones(path: Path = PHONE_CSV) -> pd.DataFrame:
     bad_paths = sorted(set(df["path"]) - set(PATHS))
     if bad_paths:
         raise ValueError(f"{path}: unknown path(s) {bad_paths}; accepted: {PATHS}")
-    bad = sorted(set(df["metric"]) - {*external.METRICS, "ttft_ms"})
+    bad = sorted(set(df["metric"]) - set(METRICS))
     if bad:
         raise ValueError(f"{path}: unknown metric(s) {bad}")
     return df
 
 
-def why_not_asked(df: pd.DataFrame) -> pd.Series:
-    """Per row, why the engine is not asked it ('' where it is): a TTFT row (this check compares
-    speeds), a phone, model or weight format the catalog lacks."""
-    from scenarios.engine.catalog import load_formats, load_hardware, load_models
-    hardware, models, formats = load_hardware(), load_models(), load_formats()
-    reasons = []
-    for r in df.itertuples():
-        if r.metric not in external.METRICS:
-            reasons.append("time to first token (this check compares speeds)")
-        elif r.hardware not in hardware:
-            reasons.append("phone not in the catalog")
-        elif r.model not in models:
-            reasons.append("model not in the catalog")
-        elif r.weights not in formats:
-            reasons.append("weight format not in the catalog")
-        elif r.metric == "prefill_tokens_per_s" and r.prompt_tokens <= 0:
-            reasons.append("prompt length not published")
-        else:
-            reasons.append("")
-    return pd.Series(reasons, index=df.index)
-
-
 def evaluate(df: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Every row, with ``reason`` ('' when asked) and, for asked rows the engine answers, the
-    prediction, band and error of :func:`scenarios.calibration.external.evaluate`. A runtime the
-    engine refuses on a phone (no NPU path) becomes the row's reason."""
+    """Every row with ``reason`` ('' when asked), ``held_out`` and, for asked rows (fitted and held
+    out), the prediction, band and error of :func:`scenarios.calibration.external.evaluate` asked
+    through the runtime of the row's compute path (``asked_runtime``)."""
     df = load_phones() if df is None else df
-    out = df.assign(reason=why_not_asked(df))
+    rows = load_phone_rows(df)
+    out = df.assign(asked_runtime=rows["runtime"].to_numpy(), held_out=rows["why_excluded"].eq(HELD_OUT).to_numpy(),
+                    reason=rows["why_excluded"].where(rows["why_excluded"] != HELD_OUT, "").to_numpy())
     asked = out["reason"] == ""
-    request = out[asked].reset_index(drop=True)
-    # a decode speed published without its length is asked at DECODE_TOKENS generated tokens
-    request["output_tokens"] = request["output_tokens"].where(request["output_tokens"] > 0, DECODE_TOKENS)
+    request = out[asked].assign(runtime=out.loc[asked, "asked_runtime"],
+                                output_tokens=rows.loc[asked.to_numpy(), "output_tokens"].to_numpy()).reset_index(drop=True)
     ev = external.evaluate(request)
     ev.index = out.index[asked]
+    ttft = ev["metric"] == "ttft_ms"      # a time: its band is [low, high] of the time itself
+    ev.loc[ttft, "inside_band"] = (ev["low"] <= ev["value"]) & (ev["value"] <= ev["high"])
     for col in ("predicted", "low", "high", "err_pct", "inside_band", "basis", "error"):
         out.loc[asked, col] = ev[col]
     refused = asked & out["error"].fillna("").astype(str).ne("")
-    out.loc[refused, "reason"] = "runtime " + out.loc[refused, "runtime"] + " not available on phones in the engine"
+    out.loc[refused, "reason"] = "the engine refuses it: " + out.loc[refused, "error"].astype(str)
     out["answered"] = out["reason"] == ""
     return out
 
 
 def path_table(ev: pd.DataFrame) -> pd.DataFrame:
-    """Per path, runtime and metric over the answered rows: rows, phones, median signed and absolute
-    error %, share inside the band."""
-    ok = ev[ev["answered"]].assign(abs_err=lambda d: d["err_pct"].astype(float).abs(),
-                                   metric=lambda d: d["metric"].str.replace("_tokens_per_s", ""))
+    """Per path, runtime (as published) and metric over the held-out rows the engine answers: rows,
+    phones, median signed and absolute error %, share inside the band."""
+    ok = ev[ev["answered"] & ev["held_out"]].assign(
+        abs_err=lambda d: d["err_pct"].astype(float).abs(), metric=lambda d: d["metric"].str.replace("_tokens_per_s", ""))
     t = ok.groupby(["path", "runtime", "metric"]).agg(
         rows=("value", "size"), phones=("hardware", "nunique"),
         median_signed_err_pct=("err_pct", "median"), median_abs_err_pct=("abs_err", "median"),
@@ -101,59 +84,63 @@ def path_table(ev: pd.DataFrame) -> pd.DataFrame:
 
 
 def coverage_table(ev: pd.DataFrame) -> pd.DataFrame:
-    """Per path: rows collected, phones, rows the engine answers, and the rows it cannot by reason."""
+    """Per path: rows collected, phones, rows fitted, rows held out, and the rows not asked by reason."""
     rows = []
     for path in PATHS:
         sel = ev[ev["path"] == path]
         reasons = sel.loc[~sel["answered"], "reason"].value_counts()
         rows.append({"path": PATH_NAMES[path], "rows": len(sel), "phones": sel["hardware"].nunique(),
-                     "answered": int(sel["answered"].sum()),
-                     "not asked or refused": "; ".join(f"{n} × {why}" for why, n in reasons.items()) or "none"})
+                     "fitted": int((sel["answered"] & ~sel["held_out"]).sum()),
+                     "held out": int((sel["answered"] & sel["held_out"]).sum()),
+                     "not asked": "; ".join(f"{n} × {why}" for why, n in reasons.items()) or "none"})
     return pd.DataFrame(rows)
 
 
-def _median_abs(ev: pd.DataFrame, path: str, metric: str) -> str:
-    sel = ev[ev["answered"] & (ev["path"] == path) & (ev["metric"] == metric)]
-    return f"{sel['err_pct'].astype(float).abs().median():.0f} % over {len(sel)} rows" if len(sel) else "no rows"
-
-
-def _signed(ev: pd.DataFrame, metric: str, path: str | None = None) -> str:
-    sel = ev[ev["answered"] & (ev["metric"] == metric) & ((ev["path"] == path) if path else True)]
-    return f"{sel['err_pct'].astype(float).median():+.0f} % ({len(sel)} rows)"
+def _held_out(ev: pd.DataFrame, path: str, kind: str) -> str:
+    metrics = ("decode_tokens_per_s",) if kind == "decode" else ("prefill_tokens_per_s", "ttft_ms")
+    sel = ev[ev["answered"] & ev["held_out"] & (ev["path"] == path) & ev["metric"].isin(metrics)]
+    if not len(sel):
+        return f"{kind} no held-out row"
+    return (f"{kind} {sel['err_pct'].astype(float).abs().median():.0f} % over {len(sel)} rows "
+            f"({sel['inside_band'].astype(bool).mean() * 100:.0f} % inside the band)")
 
 
 def methodology_section(ev: pd.DataFrame) -> str:
-    dec, pre = "decode_tokens_per_s", "prefill_tokens_per_s"
-    lines = [f"- **{PATH_NAMES[p]}**: decode {_median_abs(ev, p, dec)}, prefill {_median_abs(ev, p, pre)}"
-             for p in PATHS]
+    lines = [f"- **{PATH_NAMES[p]}**: {_held_out(ev, p, 'decode')}; {_held_out(ev, p, 'prefill')}" for p in PATHS]
+    held = ev[ev["answered"] & ev["held_out"]]
     return f"""{BEGIN}
-## Phones by compute path (published measurements the engine never saw)
+## Phones by compute path (published on-device measurements)
 
 _Written by `python -m scenarios.calibration.phones --write`; rows, sources and dates in
-data/validation/phone_measurements.csv (not used by any fit)._
+data/validation/phone_measurements.csv; each phone's path peaks in data/compute_paths.csv._
 
 {len(ev)} published measurements of LLMs on {ev['hardware'].nunique()} phone chips, each with the compute path its
-runtime ran on. The engine has one compute figure per phone whatever the runtime, so a path it does
-not model shows up here as a systematic error (a decode speed published without its length is
-asked at {DECODE_TOKENS} generated tokens). Median absolute error (predicted / measured − 1) of the
-rows it answers:
+runtime ran on. Each path computes on its own peaks (ARCHITECTURE 4.3): ExecuTorch (XNNPACK) and
+llama.cpp on the CPU cores (int8 / fp16 SIMD peaks derived from core counts, clocks and 128-bit
+pipes per core), MLC on the GPU (the catalog's GPU peaks), QNN / Genie on the Hexagon NPU and Core ML
+on Apple's Neural Engine (their TOPS); decode stays bound by the shared memory's bandwidth. A
+phone's calibration group is its path: `phone|executorch` (CPU: ExecuTorch and llama.cpp CPU rows),
+`phone|mlc` (GPU: MLC, llama.cpp OpenCL and ExecuTorch Vulkan rows), `phone|qnn` (NPU). Core ML has
+no row of a catalog model yet: it borrows decode from the NPU group and prefill from the nearest group
+on its fp16 path (the GPU's), flagged uncalibrated with the fallback band, and that prefill is likely
+several times too fast: the published Core ML rows of models outside the catalog (Gemma 4 E2B on an
+A17 Pro: 175 prompt tokens/s) imply a few per cent of the Neural Engine's fp16 peak.
+Leave-one-hardware-out figures per class are in the calibration section above.
+
+**Held out, never fitted**: one configuration (model, phone, weights, runtime, path) in
+{HOLD_OUT_EVERY}, chosen by the CRC-32 of its identity (`scenarios/calibration/phone_rows.py`), {len(held)} rows
+the engine answers. Median absolute error (predicted / measured − 1) and share inside the stated band
+(a decode speed published without its length is asked at {DECODE_TOKENS} generated tokens):
 
 {chr(10).join(lines)}
 
-What each path holds and what cannot be asked yet:
+What each path holds, what is fitted, held out, and what cannot be asked:
 
 {external._md(coverage_table(ev))}
 
-By path, runtime and metric (answered rows):
+Held-out rows by path, published runtime and metric:
 
 {external._md(path_table(ev))}
-
-**What it says.** Decode is bandwidth-bound: on the rows answered the engine is off by a median
-{_signed(ev, "decode_tokens_per_s")} there. Prefill is compute-bound and is charged the phone GPU's fp16 peak
-whatever the runtime, so on the CPU cores (ExecuTorch with XNNPACK, llama.cpp) it is off by a
-median {_signed(ev, "prefill_tokens_per_s", "cpu")}, and the battery per 1,000 prompt tokens comes out too low in
-proportion. NPU runtimes (Qualcomm Genie / QNN) cannot be asked at all. These rows are kept out of
-every fit so that the per-path compute figures of issue 10 can be judged on them.
 {END}"""
 
 

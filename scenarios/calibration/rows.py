@@ -71,8 +71,10 @@ def kind_of(metric: str) -> str:
     return "throughput"
 
 
-def load_rows(path: Path = INFERENCE_CSV) -> pd.DataFrame:
-    """All measurement rows with the catalog ids, a `use` flag and a `why_excluded` reason."""
+def load_rows(path: Path = INFERENCE_CSV, phones: bool = True) -> pd.DataFrame:
+    """All measurement rows with the catalog ids, a `use` flag and a `why_excluded` reason; with
+    ``phones``, the published phone rows too (:mod:`scenarios.calibration.phone_rows`: asked on the
+    runtime of their compute path, one configuration in five held out and never fitted)."""
     df = pd.read_csv(path)
     df["model_id"] = df["model"].map(MODEL_IDS)
     df["format_id"] = df["weight_format"].map(map_format)
@@ -90,6 +92,9 @@ def load_rows(path: Path = INFERENCE_CSV) -> pd.DataFrame:
         why[unverified & (why == "")] = "not verified in the primary source (verified=False: see its source)"
     df["why_excluded"] = why
     df["use"] = why == ""
+    if phones:
+        from scenarios.calibration.phone_rows import load_phone_rows
+        df = pd.concat([df, load_phone_rows()], ignore_index=True)
     return df
 
 

@@ -25,7 +25,7 @@ from scenarios.engine.columns import factorize
 from scenarios.errors import VentureLabError
 
 RUNTIMES: tuple[str, ...] = ("llama.cpp", "vllm", "tensorrt-llm", "executorch", "mlc", "pytorch", "onnxruntime",
-                             "openvino")
+                             "openvino", "qnn", "coreml")
 
 # The usual serving software per hardware class (ARCHITECTURE.md 4.2 "runtime by hardware class").
 #  - llama.cpp on Apple (Metal backend; the de-facto local runtime, and what the calibration rows
@@ -99,9 +99,16 @@ REPORTING_CLASS = {
     "apple": "Apple", "jetson": "edge", "cpu-sbc": "edge", "cpu-server": "server CPU",
 }
 # Phone runtimes by the compute path they run on (ARCHITECTURE 4.3): ExecuTorch's XNNPACK and
-# llama.cpp run on the CPU cores, MLC on the GPU, QNN (Genie) on the NPU.
+# llama.cpp run on the CPU cores, MLC on the GPU, QNN (Genie) on the Hexagon NPU, Core ML on Apple's
+# Neural Engine (the peaks of each path: data/compute_paths.csv, scenarios/engine/compute_paths.py).
 PHONE_PATH_BY_RUNTIME = {"executorch": "phone CPU", "llama.cpp": "phone CPU", "onnxruntime": "phone CPU",
-                         "mlc": "phone GPU", "qnn": "phone NPU"}
+                         "mlc": "phone GPU", "qnn": "phone NPU", "coreml": "phone NPU"}
+# A phone's calibration group is its compute path, not its software (one efficiency set per path:
+# the published phone rows are too few for one per runtime): llama.cpp's CPU kernels share the CPU
+# path's group with ExecuTorch/XNNPACK, named after the path's reference runtime; GPU rows of other
+# software (llama.cpp OpenCL, ExecuTorch Vulkan) are fitted in the mlc group
+# (scenarios/calibration/phone_rows.py, docs/methodology.md "Phones by compute path").
+PHONE_GROUP_RUNTIME = {"llama.cpp": "executorch", "onnxruntime": "executorch"}
 NEAREST_RUNTIME = {
     "llama.cpp": ("mlc", "executorch", "pytorch", "vllm", "tensorrt-llm"),
     "mlc": ("llama.cpp", "executorch", "tensorrt-llm", "vllm", "pytorch"),
@@ -112,6 +119,10 @@ NEAREST_RUNTIME = {
     # CPU graph runtimes: nearest is another CPU path (llama.cpp's CPU kernels, then ExecuTorch/XNNPACK)
     "onnxruntime": ("openvino", "llama.cpp", "executorch", "pytorch", "mlc", "vllm", "tensorrt-llm"),
     "openvino": ("onnxruntime", "llama.cpp", "executorch", "pytorch", "mlc", "vllm", "tensorrt-llm"),
+    # NPU runtimes: the other NPU runtime first (a dedicated matrix engine fed from shared LPDDR),
+    # then the GPU path, then the CPU path
+    "qnn": ("coreml", "mlc", "executorch", "llama.cpp", "pytorch", "vllm", "tensorrt-llm"),
+    "coreml": ("qnn", "mlc", "executorch", "llama.cpp", "pytorch", "vllm", "tensorrt-llm"),
 }
 
 # Which peak a (runtime, format family) computes on. "fp8" means: the 8-bit tensor peak where the
@@ -140,6 +151,12 @@ _PEAK_PATH = {
     # cpu-server row), int8 on VNNI / AMX-INT8 / SMMLA; 4-bit weights are dequantised to int8 activations
     ("onnxruntime", "float"): "fp16", ("onnxruntime", "8bit"): "int8", ("onnxruntime", "4bit"): "int8",
     ("openvino", "float"): "fp16", ("openvino", "8bit"): "int8", ("openvino", "4bit"): "int8",
+    # QNN on the Hexagon NPU: quantised models run on the HMX integer path (w4a16 / w8a16: 16-bit
+    # activations, whose lower rate the fitted efficiency carries); float weights on its fp16 path.
+    # Core ML on the Neural Engine computes in fp16 (weight-only 4-bit palettes are expanded), W8A8
+    # int8 on A17 Pro / M4 and later.
+    ("qnn", "float"): "fp16", ("qnn", "8bit"): "int8", ("qnn", "4bit"): "int8",
+    ("coreml", "float"): "fp16", ("coreml", "8bit"): "int8", ("coreml", "4bit"): "fp16",
 }
 # Classes whose llama.cpp backend dequantises to half on the GPU ALUs (see above).
 _GPU_ALU_DEQUANT_CLASSES = ("apple",)
@@ -199,6 +216,12 @@ def default_runtime(hw_class: str) -> str:
     return _DEFAULT_RUNTIME[hw_class]
 
 
+def group_runtime(hw_class: str, runtime: str) -> str:
+    """The runtime a (class, runtime) pair's calibration group is named after: on a phone, the
+    reference runtime of the runtime's compute path (``PHONE_GROUP_RUNTIME``), else the runtime."""
+    return PHONE_GROUP_RUNTIME.get(runtime, runtime) if hw_class == "phone" else runtime
+
+
 def reporting_class(hw_class: str, runtime: str) -> str:
     """The ARCHITECTURE 4.3 reporting class of a (hardware class, runtime) pair."""
     if hw_class == "phone":
@@ -224,6 +247,7 @@ def resolve_group(hw_class: str, runtime: str, factors: Mapping[str, Any] | None
         raise VentureLabError("hw_class", "unknown hardware class", got=hw_class, accepted=HW_CLASSES)
     if runtime not in NEAREST_RUNTIME:
         raise VentureLabError("runtime", "unknown runtime", got=runtime, accepted=RUNTIMES)
+    runtime = group_runtime(hw_class, runtime)
     f = factors or load_factors()
     groups = f["groups"]
 
@@ -235,7 +259,7 @@ def resolve_group(hw_class: str, runtime: str, factors: Mapping[str, Any] | None
         return True if n is None else n > 0  # defaults carry no counts: treat as usable
 
     exact = f"{hw_class}|{runtime}"
-    candidates = [f"{c}|{r}" for c in (hw_class, *NEAREST_CLASS[hw_class])
+    candidates = [f"{c}|{group_runtime(c, r)}" for c in (hw_class, *NEAREST_CLASS[hw_class])
                   for r in (runtime, *NEAREST_RUNTIME[runtime])]
 
     def on_path(key: str) -> bool:
@@ -347,7 +371,7 @@ def _one_group(hw_class: str, runtime: str, weight_format: str, f: Mapping[str, 
     unc = f.get("uncalibrated_band", DEFAULT_FACTORS["uncalibrated_band"])
     d_lo, d_hi = bands.get(gd, default_band)["decode"] if cal_d else unc["decode"]
     p_lo, p_hi = bands.get(gp, default_band)["prefill"] if cal_p else unc["prefill"]
-    own = f"{hw_class}|{runtime}"
+    own = f"{hw_class}|{group_runtime(hw_class, runtime)}"
     return (*eff, d_lo, d_hi, p_lo, p_hi, cal_d, cal_p, path, _group_basis(own, gd, cal_d, gp, cal_p))
 
 

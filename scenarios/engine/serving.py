@@ -16,6 +16,7 @@ from scenarios.engine import speed
 from scenarios.engine.assumption import Assumption, result_dict
 from scenarios.engine.catalog import ModelSpec, get_format, get_hardware, get_model, load_models
 from scenarios.engine.columns import map_distinct
+from scenarios.engine.compute_paths import device_peaks, path_assumptions
 from scenarios.engine.concurrency import best_concurrency, is_max
 from scenarios.engine.estimate import (
     INTEGER_FIELDS,
@@ -131,6 +132,7 @@ def _assumptions(values: dict, inputs: dict, hw, model, options: dict) -> tuple[
         out.append(Assumption("tensor_parallel_allreduce", ALLREDUCE_LATENCY_S, "s per all-reduce + bytes / "
                               f"{hw.interconnect_gb_s:g} GB/s", "Megatron-LM 2 all-reduces per layer; ASSUMED NCCL latency"))
     if hw.hw_class == "phone":
+        out += path_assumptions(hw, inputs["runtime"], inputs["weights"])
         out.append(Assumption("battery", hw.battery_wh, "Wh", "ASSUMPTION range %g-%g Wh (data/hardware.csv)"
                               % hw.range_of("battery_wh")[::2]))
     if not values["within_context"]:
@@ -389,12 +391,12 @@ def estimate_vision(model: str, hardware: str, weights: str | None = None, batch
         raise VentureLabError("runtime", f"not available on {hw.hw_class} hardware", got=rt,
                               accepted=RUNTIMES_BY_CLASS[hw.hw_class])
     w_bytes = params * fmt.bits_per_weight / 8.0
+    f32, f16, i8, i4 = device_peaks(hw, rt)   # a phone computes on its runtime's path
     sp = speed.predict(hw.hw_class, rt, fmt.id, prefill_flops=g * 1e9 * b, decode_flops_per_token=0.0,
                        weight_bytes=max(w_bytes, 1.0), kv_bytes_read_per_token=0.0,
                        bandwidth_bytes_s=hw.memory_bandwidth_gb_s * 1e9, batch=b, layers=min(layers, 64),
-                       peak_fp32=hw.peak_tflops_fp32 * 1e12, peak_fp16=hw.peak_tflops_fp16 * 1e12,
-                       peak_int8=hw.peak_tops_int8 * 1e12, fp8_capable="fp8" in hw.compute_formats,
-                       peak_int4=hw.peak_tops_int4 * 1e12, fp4_capable="nvfp4" in hw.compute_formats)
+                       peak_fp32=f32, peak_fp16=f16, peak_int8=i8, fp8_capable="fp8" in hw.compute_formats,
+                       peak_int4=i4, fp4_capable="nvfp4" in hw.compute_formats)
     t, lo, hi = float(sp.prefill_s[0]), float(sp.prefill_s_low[0]), float(sp.prefill_s_high[0])
     from scenarios.engine.prices import operating_assumptions
     pue = operating_assumptions()["pue"].expected if hw.category == "datacenter-gpu" else 1.0

@@ -8,11 +8,11 @@ other rows go on.  Later stages (scenarios/engine/serving_core.py) read only the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from scenarios.engine import speed
+from scenarios.engine import compute_paths, speed
 from scenarios.engine.catalog import Hardware, get_hardware, get_model, load_formats
 from scenarios.engine.columns import factorize
 from scenarios.engine.flops import expert_params
@@ -26,7 +26,9 @@ RUNTIMES_BY_CLASS = {
     "nvidia-consumer": ("llama.cpp", "vllm", "tensorrt-llm", "pytorch", "mlc"),
     "jetson": ("mlc", "llama.cpp", "tensorrt-llm", "pytorch", "vllm"),
     "apple": ("llama.cpp", "mlc", "pytorch", "executorch"),
-    "phone": ("executorch", "mlc", "llama.cpp"),
+    # per phone, only the runtimes it has a compute path for (data/compute_paths.csv): qnn on
+    # Snapdragon's Hexagon NPU, coreml on Apple's Neural Engine
+    "phone": ("executorch", "mlc", "llama.cpp", "qnn", "coreml"),
     "cpu-sbc": ("llama.cpp", "pytorch", "executorch"),
     "tpu": ("vllm", "pytorch"),
     "amd": ("vllm", "llama.cpp", "pytorch", "mlc"),
@@ -263,10 +265,29 @@ def _runtimes(runtime, hw_class: np.ndarray, n: int, errors: RowErrors) -> np.nd
         rows = pair == code
         name, cls = names[code // len(classes)], str(classes[code % len(classes)])
         out[rows] = speed.default_runtime(cls) if name is None or name not in RUNTIMES_BY_CLASS[cls] else name
-        if name is not None and name not in RUNTIMES_BY_CLASS[cls]:
+        if cls == "phone" and name is not None:
+            out[rows] = name    # a phone's runtimes are its own paths': _phone_paths checks them per device
+        elif name is not None and name not in RUNTIMES_BY_CLASS[cls]:
             errors.mark(rows, VentureLabError("runtime", f"not available on {cls} hardware", got=name,
                                               accepted=RUNTIMES_BY_CLASS[cls]))
     return out
+
+
+def _phone_paths(rt: np.ndarray, hardware_id: np.ndarray, hw_class: np.ndarray, hw: HardwareColumns,
+                 errors: RowErrors) -> HardwareColumns:
+    """A phone runs a runtime only where it has that runtime's compute path (qnn on Snapdragon,
+    coreml on Apple); the rows then compute on that path's peaks (scenarios/engine/compute_paths.py)."""
+    phone = hw_class == "phone"
+    for pair in {(str(h), str(r)) for h, r in zip(hardware_id[phone], rt[phone])}:
+        refusal = compute_paths.check_runtime(*pair)
+        if refusal is not None:
+            rows = phone & (hardware_id == pair[0]) & (rt == pair[1])
+            errors.mark(rows, refusal)
+            rt[rows] = speed.default_runtime("phone")     # a stand-in: the row shows only its error
+    if not phone.any():
+        return hw
+    peaks = compute_paths.path_peaks(hardware_id, rt, hw.peak_fp32, hw.peak_fp16, hw.peak_int8, hw.peak_int4)
+    return replace(hw, **dict(zip(("peak_fp32", "peak_fp16", "peak_int8", "peak_int4"), peaks)))
 
 
 def _hardware_columns(hws: list[Hardware], hi: np.ndarray) -> HardwareColumns:
@@ -317,6 +338,7 @@ def resolve_requests(model, hardware, weights, kv_cache, runtime, batch, prompt_
                            n, errors)
     fmt = _formats(weights, kv_cache, np.array([h.has_fp16 for h in hws])[hi], n, errors)
     rt = _runtimes(runtime, hw_class, n, errors)
+    hw = _phone_paths(rt, np.asarray(hardware_id, dtype=object), hw_class, _hardware_columns(hws, hi), errors)
     model_obj = _obj_array(models)[mi]
     # a phone or one single-board computer cannot be joined to another (ARCHITECTURE 4.3)
     for r in np.nonzero(np.isin(hw_class, UNJOINABLE_CLASSES) & (num["devices"] > 1) & ~errors.bad)[0]:
@@ -331,6 +353,6 @@ def resolve_requests(model, hardware, weights, kv_cache, runtime, batch, prompt_
     return ResolvedRequests(
         parallel=parallel, prefix_cache_hit=np.where(np.isnan(hit), 0.0, hit), spec=spec,
         error=errors.errors, bad=errors.bad, model_id=model_id, hardware_id=hardware_id, model_obj=model_obj,
-        hardware_obj=_obj_array(hws)[hi], m=m, hw_class=hw_class, hw=_hardware_columns(hws, hi),
+        hardware_obj=_obj_array(hws)[hi], m=m, hw_class=hw_class, hw=hw,
         **num, **fmt, runtime=rt, expert_params=expert_params(m),
         expert_only=expert_only_format(fmt["weights"], m.experts > 0))

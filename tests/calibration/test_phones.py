@@ -42,10 +42,25 @@ def test_the_methodology_section_is_the_checks_current_output():
 
 
 def test_a_row_the_engine_refuses_names_the_runtime(rows):
-    asked = rows[(rows["runtime"] == "executorch") & rows["metric"].eq("decode_tokens_per_s")].head(2)
-    ev = phones.evaluate(asked.assign(runtime="tensorrt-llm").reset_index(drop=True))
+    """qnn on an Apple phone: the engine has no such path, and the row says so (not a silent guess)."""
+    asked = rows[(rows["hardware"] == "apple-a18-pro") & rows["metric"].eq("decode_tokens_per_s")].head(2)
+    ev = phones.evaluate(asked.assign(runtime="qnn", path="npu").reset_index(drop=True))
     assert (~ev["answered"]).all()
-    assert ev["reason"].str.contains("runtime tensorrt-llm").all()
+    assert ev["reason"].str.contains("no compute path on apple-a18-pro").all()
+    other = phones.evaluate(asked.assign(runtime="tensorrt-llm").reset_index(drop=True))
+    assert other["reason"].str.contains("tensorrt-llm on the CPU: a runtime the engine does not model").all()
+
+
+def test_held_out_rows_are_never_fitted_and_are_answered():
+    from scenarios.calibration.rows import load_rows
+    ev = phones.evaluate()
+    held = ev[ev["held_out"]]
+    assert 0.1 < len(held) / ev["answered"].sum() < 0.4
+    fitted = load_rows()
+    fitted = fitted[fitted["use"] & fitted["hardware"].isin(ev["hardware"])]
+    key = ["hardware", "model", "metric", "value"]
+    assert fitted[key].merge(held.rename(columns={"model": "model"})[key]).empty
+    assert held["answered"].all()
 
 
 @pytest.mark.parametrize("column, value, word", [("path", "tpu", "tpu"), ("metric", "joules", "joules")])

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-FILES = ("hardware.csv", "models.csv", "formats.csv", "operating.csv", "api_prices.csv", "rental_prices.csv")
+FILES = ("hardware.csv", "models.csv", "formats.csv", "operating.csv", "api_prices.csv", "rental_prices.csv",
+         "compute_paths.csv")
 
 
 @pytest.mark.parametrize("name", FILES)

@@ -226,3 +226,19 @@ def test_megatron_activation_memory_gpt3_attention_share():
     from scenarios.engine.memory import activation_bytes_per_layer
     full = activation_bytes_per_layer(2048, 1, 12288, 96)
     assert 1 - 34 * 2048 * 12288 / full == pytest.approx(0.70, abs=0.01)
+
+
+def test_snapdragon_8_elite_genie_llama_3_2_3b_held_out_row():
+    # Source: Qualcomm AI Hub Models v0.46.0, qai_hub_models/models/llama_v3_2_3b_instruct/perf.yaml
+    # (https://github.com/quic/ai-hub-models/blob/33c3d0323591a9165457ff564b0a0ec8ef09fccb/qai_hub_models/models/llama_v3_2_3b_instruct/perf.yaml,
+    # commit 33c3d032, 2026-02-11): Genie on the Hexagon NPU of a Snapdragon 8 Elite QRD, w4a16, 23.47 tokens/s
+    # after the first token, first token 2,822 ms for a 4,096-token prompt. OUT-OF-SAMPLE: its configuration is
+    # one of the phone rows held out of every fit (scenarios/calibration/phone_rows.py).
+    # Tolerance: decode 20 %, prefill 30 % -- issue 10's per-class targets for phone NPU rows; the point
+    # estimate must also sit inside the band the engine states.
+    e = estimate_inference(InferenceRequest(model="llama-3.2-3b", hardware="qualcomm-snapdragon-8-elite",
+                                            weights="w4a16", runtime="qnn", prompt_tokens=4096, output_tokens=128))
+    assert e.decode_tokens_per_s == pytest.approx(23.47, rel=0.20)
+    assert e.decode_tokens_per_s_low <= 23.47 <= e.decode_tokens_per_s_high
+    assert e.ttft_ms == pytest.approx(2822.25, rel=0.30)
+    assert e.ttft_ms_low <= 2822.25 <= e.ttft_ms_high

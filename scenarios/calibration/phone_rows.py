@@ -1,0 +1,99 @@
+"""The published phone measurements as calibration rows, with the rule that keeps some out of the fit.
+
+data/validation/phone_measurements.csv holds published on-device LLM speeds with the compute path
+each runtime ran on.  A phone's calibration group is its compute path (scenarios/engine/groups.py
+``PHONE_GROUP_RUNTIME``), so a row is asked through the runtime its path's group is named after:
+ExecuTorch and llama.cpp CPU rows as ``executorch`` (the CPU group; llama.cpp on a phone computes on
+the same CPU peaks with the same int8 dot-product kernels), every GPU row (MLC, llama.cpp's OpenCL
+backend, ExecuTorch's Vulkan backend) as ``mlc`` (the GPU group), QNN / Genie rows as ``qnn``;
+``software_runtime`` keeps what ran.
+
+Held out, never fitted (external validation, :func:`held_out`): every configuration (model, phone,
+weights, runtime, path) whose CRC-32 is divisible by ``HOLD_OUT_EVERY`` -- about one in five, fixed
+by the row's own identity (adding rows never moves another row in or out), with its decode and
+prefill rows kept together.  Rows the engine cannot ask (a phone, model or format outside the
+catalog, a runtime it does not model) say why in ``why_excluded``.
+"""
+
+from __future__ import annotations
+
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[2]
+PHONE_CSV = ROOT / "data" / "validation" / "phone_measurements.csv"
+HOLD_OUT_EVERY = 5
+DECODE_TOKENS = 128     # generated tokens a decode row without a published length is asked at
+# the engine runtime each path's rows are asked through (its calibration group)
+PATH_RUNTIME = {"cpu": None, "gpu": "mlc", "npu": "qnn"}
+CPU_RUNTIMES = ("executorch", "llama.cpp")
+HELD_OUT = "held out for external validation (one configuration in five, by CRC-32)"
+
+
+def config_key(r) -> str:
+    """The identity a row is held out by (decode and prefill rows of one configuration share it)."""
+    return "|".join(str(r[c]) for c in ("model", "hardware", "weights", "runtime", "path"))
+
+
+def held_out(df: pd.DataFrame) -> pd.Series:
+    """True where the row's configuration is kept out of every fit."""
+    return df.apply(lambda r: zlib.crc32(config_key(r).encode()) % HOLD_OUT_EVERY == 0, axis=1)
+
+
+def asked_runtime(runtime: str, path: str) -> str | None:
+    """The engine runtime a row is asked through, or None where no engine runtime runs that path."""
+    if path == "cpu":     # llama.cpp's CPU rows join the CPU path's group (same peaks, int8 kernels)
+        return "executorch" if runtime in CPU_RUNTIMES else None
+    if path == "npu" and runtime == "coreml":
+        return "coreml"
+    if path == "npu" and runtime != "qnn":
+        return None      # llama.cpp's experimental Hexagon backend runs on the HVX vector units
+    if runtime.startswith("other:"):
+        return None      # LiteRT-LM: a runtime the engine does not model
+    return PATH_RUNTIME[path]
+
+
+def _why(r, hardware, models, formats, prefill_keys: set) -> str:
+    if r["hardware"] not in hardware:
+        return "phone not in the catalog"
+    if r["model"] not in models:
+        return "model not in the catalog"
+    if r["weights"] not in formats:
+        return "weight format not in the catalog"
+    if not isinstance(r["asked_runtime"], str):
+        if r["runtime"] == "llama.cpp":
+            return "llama.cpp's experimental Hexagon backend (HVX vector units): no engine runtime runs it"
+        return f"{r['runtime']} on the {r['path'].upper()}: a runtime the engine does not model"
+    if r["metric"] in ("prefill_tokens_per_s", "ttft_ms") and r["prompt_tokens"] <= 0:
+        return "prompt length not published"
+    if r["metric"] == "ttft_ms" and (config_key(r), r["prompt_tokens"]) in prefill_keys:
+        return "TTFT of a configuration whose prefill speed is a row of its own (one measurement, counted once)"
+    return ""
+
+
+def load_phone_rows(source: Path | pd.DataFrame = PHONE_CSV) -> pd.DataFrame:
+    """Every phone row (of the file, or of a table already read) in the calibration's layout
+    (``model_id``, ``format_id``, ``runtime`` as asked, ``batch_size``, ``use``, ``why_excluded``) plus
+    ``software_runtime``, ``path`` and ``held_out``."""
+    from scenarios.engine.catalog import load_formats, load_hardware, load_models
+    raw = source.reset_index(drop=True) if isinstance(source, pd.DataFrame) else pd.read_csv(source)
+    df = raw.assign(asked_runtime=[asked_runtime(rt, p) for rt, p in zip(raw["runtime"], raw["path"])])
+    hardware, models, formats = load_hardware(), load_models(), load_formats()
+    prefill_keys = {(config_key(r), r["prompt_tokens"]) for _, r in df[df["metric"] == "prefill_tokens_per_s"].iterrows()}
+    why = pd.Series([_why(r, hardware, models, formats, prefill_keys) for _, r in df.iterrows()], index=df.index)
+    out = pd.DataFrame({
+        "model": raw["model"], "params_b": np.nan, "weight_format": raw["weights"], "hardware": raw["hardware"],
+        "batch_size": raw["batch"], "prompt_tokens": raw["prompt_tokens"].astype(float),
+        # a decode speed published without its length is asked at DECODE_TOKENS generated tokens
+        "output_tokens": np.where((raw["metric"] == "decode_tokens_per_s") & (raw["output_tokens"] <= 0),
+                                  DECODE_TOKENS, raw["output_tokens"]).astype(float),
+        "metric": raw["metric"], "value": raw["value"], "software": raw["software"], "source": raw["source"],
+        "model_id": raw["model"], "format_id": raw["weights"], "runtime": df["asked_runtime"],
+        "software_runtime": raw["runtime"], "path": raw["path"], "held_out": held_out(raw)})
+    why[(why == "") & out["held_out"]] = HELD_OUT
+    out["why_excluded"] = why
+    out["use"] = why == ""
+    return out

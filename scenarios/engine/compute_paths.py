@@ -1,0 +1,161 @@
+"""Compute paths of a device: which part of a phone a runtime computes on, with that part's peaks.
+
+A phone has several compute units with very different peaks (ARCHITECTURE 4.3): ExecuTorch (XNNPACK)
+and llama.cpp run on the CPU cores, MLC on the GPU, Qualcomm's QNN / Genie on the Hexagon NPU and
+Core ML on Apple's Neural Engine.  ``data/compute_paths.csv`` holds one row per (phone, path) with
+the peaks that path reaches, the runtimes that use it, the derivation, source, date and a verified
+flag; the GPU path repeats the device's peak columns of data/hardware.csv.  The prefill (compute)
+roofline of a phone uses the peaks of its runtime's path; decode stays bound by the shared memory's
+bandwidth, whatever the path.  A device without rows here keeps its own peak columns.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+
+from scenarios.engine.catalog import DATA_DIR, load_hardware
+from scenarios.engine.catalog_rows import CatalogRow, read_csv
+from scenarios.errors import VentureLabError
+
+PATHS = ("cpu", "gpu", "npu")
+# the ARCHITECTURE 4.3 reporting class of each phone path
+PATH_LABELS = {"cpu": "phone CPU", "gpu": "phone GPU", "npu": "phone NPU"}
+PATH_RUNTIMES = ("executorch", "llama.cpp", "mlc", "qnn", "coreml")
+# A phone without compute-path rows (a user's device file) keeps the runtimes every phone had before
+# paths existed, on its own peak columns.
+UNLISTED_PHONE_RUNTIMES = ("executorch", "mlc", "llama.cpp")
+
+
+@dataclass(frozen=True)
+class ComputePath:
+    """One compute path of one device (peaks in TFLOP/s and TOPS, as data/hardware.csv)."""
+
+    hardware: str
+    path: str
+    runtimes: tuple[str, ...]
+    peak_tflops_fp32: float
+    peak_tflops_fp16: float
+    peak_tops_int8: float
+    derivation: str
+    source: str
+    as_of: str
+    verified: bool
+
+    @property
+    def label(self) -> str:
+        """'phone CPU' and so on; Apple's NPU path is its Neural Engine."""
+        if self.path == "npu" and "coreml" in self.runtimes:
+            return "phone NPU (Apple Neural Engine)"
+        return PATH_LABELS[self.path]
+
+
+def _number(r: CatalogRow, name: str) -> float:
+    value = r.num(name, required=False, maximum=100_000)
+    return float("nan") if value is None else value
+
+
+def _row(r: CatalogRow) -> ComputePath:
+    hid = r.text("hardware")
+    if hid not in load_hardware():
+        raise VentureLabError(f"{r.where} field hardware", "unknown device", got=hid)
+    runtimes = tuple(x for x in r.text("runtimes").split("|") if x)
+    bad = [x for x in runtimes if x not in PATH_RUNTIMES]
+    if bad:
+        raise VentureLabError(f"{r.where} field runtimes", "unknown runtime", got=bad, accepted=PATH_RUNTIMES)
+    # every path states where its figures come from (text() refuses an empty cell)
+    return ComputePath(hardware=hid, path=r.choice("path", PATHS), runtimes=runtimes,
+                       peak_tflops_fp32=_number(r, "peak_tflops_fp32"), peak_tflops_fp16=_number(r, "peak_tflops_fp16"),
+                       peak_tops_int8=_number(r, "peak_tops_int8"), derivation=r.text("derivation"),
+                       source=r.text("source"), as_of=r.text("as_of"), verified=r.flag("verified"))
+
+
+@functools.lru_cache(maxsize=1)
+def load_compute_paths() -> dict[str, dict[str, ComputePath]]:
+    """device id -> path -> :class:`ComputePath`; a runtime may use one path per device only."""
+    out: dict[str, dict[str, ComputePath]] = {}
+    for i, row in enumerate(read_csv(DATA_DIR / "compute_paths.csv"), start=2):
+        r = CatalogRow(f"data/compute_paths.csv line {i}", row)
+        p = _row(r)
+        paths = out.setdefault(p.hardware, {})
+        taken = [rt for q in paths.values() for rt in q.runtimes if rt in p.runtimes]
+        if p.path in paths or taken:
+            raise VentureLabError("compute_paths", f"compute_paths.csv row {r.where}: {p.hardware} lists a path "
+                                  "or runtime twice", got=p.path)
+        paths[p.path] = p
+    return out
+
+
+def runtimes_for(hardware_id: str) -> tuple[str, ...]:
+    """The runtimes a listed device accepts (in path order), or those of an unlisted phone."""
+    paths = load_compute_paths().get(hardware_id)
+    if not paths:
+        return UNLISTED_PHONE_RUNTIMES
+    return tuple(rt for p in PATHS if p in paths for rt in paths[p].runtimes)
+
+
+def path_of(hardware_id: str, runtime: str) -> ComputePath | None:
+    """The compute path ``runtime`` runs on for this device; None where the device has no rows."""
+    for p in load_compute_paths().get(hardware_id, {}).values():
+        if runtime in p.runtimes:
+            return p
+    return None
+
+
+def check_runtime(hardware_id: str, runtime: str) -> VentureLabError | None:
+    """The one-line refusal for a runtime the device has no path for (None when it has one)."""
+    accepted = runtimes_for(hardware_id)
+    if runtime in accepted:
+        return None
+    return VentureLabError("runtime", f"no compute path on {hardware_id} for this runtime", got=runtime,
+                           accepted=accepted)
+
+
+def path_peaks(hardware_ids: np.ndarray, runtimes: np.ndarray, fp32: np.ndarray, fp16: np.ndarray,
+               int8: np.ndarray, int4: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The peak columns (ops/s) each row computes on: its runtime's path where the device has one,
+    else the columns given.  The int4 column of a path is its int8 one (no path has a faster 4-bit
+    matmul the runtimes use)."""
+    out = [np.array(a, dtype=float, copy=True) for a in (fp32, fp16, int8, int4)]
+    pairs = np.char.add(np.asarray(hardware_ids, dtype=str), np.char.add("|", np.asarray(runtimes, dtype=str)))
+    for pair in np.unique(pairs):
+        hid, rt = str(pair).rsplit("|", 1)
+        p = path_of(hid, rt)
+        if p is None:
+            continue
+        rows = pairs == pair
+        for i, v in enumerate((p.peak_tflops_fp32, p.peak_tflops_fp16, p.peak_tops_int8, p.peak_tops_int8)):
+            out[i][rows] = v * 1e12 if np.isfinite(v) else np.nan
+    return tuple(out)
+
+
+def path_assumptions(hw, runtime: str, weights: str) -> list:
+    """The estimate's statement of the compute path and the peak its prefill used (phones with
+    compute-path rows; [] elsewhere)."""
+    from scenarios.engine.assumption import Assumption
+    from scenarios.engine.groups import peak_path
+    p = path_of(hw.id, runtime)
+    if p is None:
+        return []
+    column = peak_path(hw.hw_class, runtime, weights)
+    peak = {"fp32": p.peak_tflops_fp32, "int8": p.peak_tops_int8}.get(column, p.peak_tflops_fp16)
+    if not np.isfinite(peak):
+        peak = p.peak_tflops_fp16
+    unit = "TOPS" if column == "int8" else "TFLOP/s"
+    source = f"data/compute_paths.csv ({p.derivation}; {p.source}; as of {p.as_of}; verified {p.verified})"
+    return [Assumption("compute_path", p.label, "", f"{runtime} runs on the {p.label} path (ARCHITECTURE 4.3)"),
+            Assumption("peak_compute", float(peak), f"{unit} ({column}) of the {p.label} path", source)]
+
+
+def device_peaks(hw, runtime: str) -> tuple[float, float, float, float]:
+    """(fp32, fp16, int8, int4) ops/s one device computes on under ``runtime``: its path's peaks on a
+    phone (refusing a runtime it has no path for), else its own columns."""
+    if hw.hw_class == "phone":
+        refusal = check_runtime(hw.id, runtime)
+        if refusal is not None:
+            raise refusal
+    own = [np.array([float(getattr(hw, c) or 0.0) * 1e12]) for c in
+           ("peak_tflops_fp32", "peak_tflops_fp16", "peak_tops_int8", "peak_tops_int4")]
+    return tuple(float(a[0]) for a in path_peaks(np.array([hw.id]), np.array([runtime]), *own))
