@@ -62,15 +62,20 @@ def _rounded(b: list[float]) -> list[float]:
     return [float(np.floor(b[0] * 1e4) / 1e4), float(np.ceil(b[1] * 1e4) / 1e4)]
 
 
-def derive_bands(lo_df: pd.DataFrame, insample: pd.DataFrame, groups: list[str]) -> tuple[dict, dict]:
+def derive_bands(lo_df: pd.DataFrame, insample: pd.DataFrame, groups: list[str],
+                 fallback_lo: pd.DataFrame | None = None) -> tuple[dict, dict]:
     """Per-group bands (decode, prefill) and the fallback band (pooled and per class), from LOHO
-    residuals (in-sample ones only for groups with too few held-out rows, see the module doc)."""
+    residuals (in-sample ones only for groups with too few held-out rows, see the module doc).
+    ``fallback_lo``: the held-out rows whose fallback residuals set the fallback band (default
+    ``lo_df``'s own)."""
+    fallback_lo = lo_df if fallback_lo is None else fallback_lo
     lo_df = lo_df.assign(group=lo_df["hw_class"] + "|" + lo_df["runtime"])
     insample = insample.assign(group=insample["hw_class"] + "|" + insample["runtime"])
     bands, unc = {}, {}
     for kind, kinds in KINDS.items():
         rows = lo_df[lo_df["kind"].isin(kinds)]
-        cal, fb = rows[rows["calibrated"]], rows[~rows["calibrated"]]
+        cal = rows[rows["calibrated"]]
+        fb = fallback_lo[fallback_lo["kind"].isin(kinds) & ~fallback_lo["calibrated"]]
         pooled = band_from(cal["log_ratio"].to_numpy()) if len(cal) else [0.8, 1.25]
         ins = insample[insample["kind"].isin(kinds)]
         for g in groups:

@@ -206,10 +206,13 @@ def run_fit() -> tuple[dict, dict]:
 def bands_by_family(lo_df: pd.DataFrame, insample: pd.DataFrame, groups: list[str]) -> tuple[dict, dict]:
     """The bands of :func:`derive_bands`, phone groups apart: each phone group's band comes from the
     phone rows' held-out residuals (pooled among phones), so adding phone rows leaves every other
-    group's band and the fallback band as they were."""
+    group's band as it was. The fallback band takes every held-out row predicted on borrowed factors,
+    phones included: it is the band of a borrowed path anywhere, and with phones out it rested on 4
+    prefill rows (a phone bf16 prefill on a borrowed fp16 path fell outside it)."""
     phone_lo, phone_in = lo_df["hw_class"] == "phone", insample["hw_class"] == "phone"
     phone_groups = [g for g in groups if g.startswith("phone|")]
-    bands, unc = derive_bands(lo_df[~phone_lo], insample[~phone_in], [g for g in groups if g not in phone_groups])
+    bands, unc = derive_bands(lo_df[~phone_lo], insample[~phone_in], [g for g in groups if g not in phone_groups],
+                              fallback_lo=lo_df)
     if phone_groups:
         bands.update(derive_bands(lo_df[phone_lo], insample[phone_in], phone_groups)[0])
     return bands, unc

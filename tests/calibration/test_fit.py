@@ -51,11 +51,16 @@ def test_phone_rows_leave_the_other_groups_as_they_were(fresh_fit):
     for key, g in alone["groups"].items():
         assert compare_factors({k: g[k] for k in ("eff_bw", "eff_compute")},
                                {k: factors["groups"][key][k] for k in ("eff_bw", "eff_compute")}, rtol=1e-4) == []
-    # the bands of the other groups and the fallback band come from the other groups' rows only
+    # the bands of the other groups come from the other groups' rows only; the fallback band takes
+    # every row predicted on borrowed factors, the phones' too (a borrowed path anywhere)
     lo, ins = rep["loho"], rep["insample"]
     bands, unc = bands_by_family(lo[lo["hw_class"] != "phone"], ins[ins["hw_class"] != "phone"], sorted(alone["groups"]))
-    assert compare_factors(unc, factors["uncalibrated_band"], rtol=1e-6) == []
     assert compare_factors(bands, {k: factors["bands"][k] for k in bands}, rtol=1e-6) == []
+    _, unc_all = bands_by_family(lo, ins, sorted(factors["groups"]))
+    assert compare_factors(unc_all, factors["uncalibrated_band"], rtol=1e-6) == []
+    borrowed_phone_prefill = lo[(lo["hw_class"] == "phone") & ~lo["calibrated"] & (lo["kind"] == "prefill")]
+    assert len(borrowed_phone_prefill) and str(len(borrowed_phone_prefill) + int(unc["prefill_basis"].split()[0])) \
+        == factors["uncalibrated_band"]["prefill_basis"].split()[0]
     assert sorted(k for k in factors["groups"] if k.startswith("phone|")) == ["phone|executorch", "phone|mlc", "phone|qnn"]
 
 
