@@ -38,6 +38,11 @@ INSTANCES = {
                                     "", 21420.0, "OpenVINO 2024.1 benchmark table Price column (2 x $10,710)"),
     "intel-xeon-platinum-8380-2s": ("Intel Xeon Platinum 8380 x2 (OpenVINO benchmark server)", 512, None, "",
                                     "", 18718.0, "OpenVINO 2024.1 benchmark table Price column (2 x $9,359)"),
+    # bare-metal CPUs of published llama.cpp / Ollama runs (data/calibration/inference_measurements.csv)
+    "ampere-ampereone-a192-32x": ("AmpereOne A192-32X (192 cores, 1 socket; Ollama benchmark server)", 512, None, "",
+                                  "", None, ""),
+    "amd-threadripper-pro-5995wx": ("AMD Ryzen Threadripper PRO 5995WX (64 cores; llama-bench system)", 256, None,
+                                    "", "", None, ""),
 }
 with open(DATA / "hardware.csv", newline="", encoding="utf-8") as _fh:
     COLUMNS = next(csv.reader(_fh))          # the catalog's own header, in its order
