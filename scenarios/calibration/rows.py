@@ -33,6 +33,8 @@ MODEL_IDS = {
 
 # Server CPUs whose published rows are Ollama runs at the default thread count (see load_rows)
 MANY_CORE_OLLAMA_HARDWARE = ("ampere-ampereone-a192-32x",)
+MANY_CORE_REASON = ("Ollama on a many-core server CPU: thread synchronisation the roofline does not "
+                    "model (out-of-sample check)")
 
 FIT_METRICS = ("decode_tokens_per_s", "prefill_tokens_per_s", "ttft_ms",
                "throughput_tokens_per_s", "throughput_tokens_per_s_per_gpu")
@@ -96,8 +98,7 @@ def load_rows(path: Path = INFERENCE_CSV) -> pd.DataFrame:
     # (Llama 3.2 3B on the 192-core AmpereOne: 23.5 tok/s = 14 % of its bandwidth, 405B: 66 %).
     # Kept and predicted in the report as an out-of-sample check, like the 'max'-batch rows.
     many_core = df["software"].str.contains("Ollama") & df["hardware"].isin(MANY_CORE_OLLAMA_HARDWARE)
-    why[many_core & (why == "")] = ("Ollama on a many-core server CPU: thread synchronisation the "
-                                    "roofline does not model (out-of-sample check)")
+    why[many_core & (why == "")] = MANY_CORE_REASON
     # rows added with a `verified` flag (2026-12 on) are fitted only where read in the primary
     # source; older rows leave the column empty (their `source` says how they were transcribed)
     if "verified" in df.columns:
