@@ -38,6 +38,13 @@ INSTANCES = {
                                     "", 21420.0, "OpenVINO 2024.1 benchmark table Price column (2 x $10,710)"),
     "intel-xeon-platinum-8380-2s": ("Intel Xeon Platinum 8380 x2 (OpenVINO benchmark server)", 512, None, "",
                                     "", 18718.0, "OpenVINO 2024.1 benchmark table Price column (2 x $9,359)"),
+    # bare-metal CPUs of published llama.cpp / Ollama runs (data/calibration/inference_measurements.csv)
+    # (an 8th field, where present, says where memory_gb comes from)
+    "ampere-ampereone-a192-32x": ("AmpereOne A192-32X (192 cores, 1 socket; Ollama benchmark server)", 512, None, "",
+                                  "", None, "", "memory_gb 512 as named with the system in the benchmark README"),
+    "amd-threadripper-pro-5995wx": ("AMD Ryzen Threadripper PRO 5995WX (64 cores; llama-bench system)", 256, None,
+                                    "", "", None, "", "memory_gb 256 ASSUMED (the PR does not state the system's "
+                                    "memory; the 7B runs need under 10 GB)"),
 }
 with open(DATA / "hardware.csv", newline="", encoding="utf-8") as _fh:
     COLUMNS = next(csv.reader(_fh))          # the catalog's own header, in its order
@@ -45,7 +52,7 @@ with open(DATA / "hardware.csv", newline="", encoding="utf-8") as _fh:
 
 def row(p: dict) -> dict:
     hid = p["hardware"]
-    name, mem, usd, as_of, psrc, buy, buy_src = INSTANCES[hid]
+    name, mem, usd, as_of, psrc, buy, buy_src, *mem_src = INSTANCES[hid]
     cores, ghz = int(p["physical_cores"]), float(p["clock_ghz"])
     share = min(1.0, cores / int(p["socket_cores"]))
     sockets = max(1, round(cores / int(p["socket_cores"])))
@@ -70,8 +77,9 @@ def row(p: dict) -> dict:
                                     f"path); bandwidth and power = the socket's x {cores}/{p['socket_cores']} cores "
                                     f"(the instance's share); int4 = int8 (no int4 path); interconnect = "
                                     f"100 Gbit/s network (ASSUMED). {p['notes']}"
-                                    + ("" if usd else f"; memory_gb {mem} ASSUMED (the benchmark system's "
-                                       "memory is not in the table; small models do not depend on it)"))}
+                                    + ("" if usd else "; " + (mem_src[0] if mem_src else
+                                       f"memory_gb {mem} ASSUMED (the benchmark system's memory is not in the "
+                                       "table; small models do not depend on it)")))}
 
 
 def main() -> None:

@@ -17,8 +17,9 @@ import pandas as pd
 
 from scenarios.calibration.bands import coverage_table, derive_bands
 from scenarios.calibration.mfu import fit_mfu_with_bands, load_training
-from scenarios.calibration.rows import catalogs, kind_of, load_rows
-from scenarios.calibration.work import build_work, predict_rows, speed_ratio, subset, validate_max_batch_rows
+from scenarios.calibration.rows import MANY_CORE_REASON, catalogs, kind_of, load_rows
+from scenarios.calibration.work import (build_work, predict_rows, speed_ratio, subset, validate_excluded_rows,
+                                        validate_max_batch_rows)
 from scenarios.engine import speed
 
 # --- parameters <-> factors ---------------------------------------------------------------------
@@ -199,7 +200,8 @@ def run_fit() -> tuple[dict, dict]:
     f["summary"] = summarise(lo_df, insample, f)
     f = _round(f)
     report = {"insample": insample, "loho": lo_df, "rows": rows, "training": tr, "mfu_loo": loo,
-              "max_rows": validate_max_batch_rows(rows, hw, models, f)}
+              "max_rows": validate_max_batch_rows(rows, hw, models, f),
+              "many_core_rows": validate_excluded_rows(rows, hw, models, f, MANY_CORE_REASON)}
     return f, report
 
 

@@ -96,7 +96,9 @@ def _model_part(f: dict) -> list[str]:
         "the one the runtime computes on (`scenarios.engine.speed.peak_path`: llama.cpp CUDA, float and quantised →",
         "16-bit tensor rate with FP16 accumulate (`fp16_acc16`: 2× the fp16 column on GeForce, whose column is the",
         "FP32-accumulate rate), where published pp512 of F16, Q4_0 and Q4_K_M reach one share of it; "
-        "Metal → GPU fp16/fp32 ALUs, FP8 where the device has FP8 tensor cores); on a phone, the peaks of",
+        "Metal → GPU fp16/fp32 ALUs, FP8 where the device has FP8 tensor cores; llama.cpp's CPU kernels on",
+        "server CPUs and boards → the FP32 SIMD rate for every format: published pp of Q6_K on Graviton3 and",
+        "Q4_0 on a Threadripper PRO reach 0.5-0.7 of it but 0.09-0.25 of the int8 instruction peak); on a phone, the peaks of",
         "the runtime's compute path (data/compute_paths.csv: ExecuTorch / llama.cpp on the CPU cores, MLC on",
         "the GPU, QNN on the Hexagon NPU, Core ML on the Neural Engine). A phone's group is its path",
         "(`phone|executorch` CPU, `phone|mlc` GPU, `phone|qnn` NPU), fitted after every other group with",
@@ -227,6 +229,13 @@ def _rows_part(f: dict, rep: dict) -> list[str]:
         "",
         _table(rep["max_rows"]) if len(rep["max_rows"]) else "(none)",
         "",
+        "**Check on the excluded many-core Ollama rows** (AmpereOne A192-32X, 192 cores, Ollama at its",
+        "default threads; not fitted). Small models run far below the bandwidth roofline there (one thread",
+        "barrier per op across every core), which neither the roofline nor a per-layer overhead shared",
+        "with 32-64-thread llama-bench runs carries; err_pct is how much too fast the estimate is:",
+        "",
+        _table(rep["many_core_rows"]) if len(rep.get("many_core_rows", ())) else "(none)",
+        "",
         "Model names map to catalog ids as in `scenarios.calibration.rows.MODEL_IDS`; `int4` (MLC q4f16) maps",
         "to the catalog's `int4`; Ollama's default tags to `q4_k_m` (Llama 3.x) and `q4_0` (Llama 2).",
         "Hardware ids are the catalog's.",
@@ -279,8 +288,10 @@ def _mfu_part(f: dict, rep: dict) -> list[str]:
 
 
 KNOWN_LIMITS = [
-    "**Known limits.** One device each for Jetson and Raspberry Pi (edge: each LOHO row is a",
-    "fallback), no LLM row on a server CPU, two datacenter GPUs and one runtime per class: efficiency",
+    "**Known limits.** One Jetson (its LOHO rows are fallbacks; two Raspberry Pi boards), LLMs on",
+    "server CPUs fitted on 5 llama-bench rows from two CPUs (a 32-core Graviton3 instance, whose decode",
+    "reads more than its pro-rata share of the socket's bandwidth, and a Threadripper PRO 5995WX),",
+    "many-core Ollama runs not modelled, two datacenter GPUs and one runtime per class: efficiency",
     "of vLLM, PyTorch, Core ML, TPUs and AMD is borrowed, not measured. Phone prefill rows come from",
     "two CPU devices, one GPU device (the other's rows are held out) and three NPU devices, so the phone",
     "CPU prefill held out per device moves by the ratio of the two devices' efficiencies (the 8 Elite",

@@ -184,3 +184,18 @@ def validate_max_batch_rows(rows: pd.DataFrame, hw: dict, models: dict, factors:
     d["pred"] = predict_rows(w, factors)["pred"]
     d["err_pct"] = (d["pred"] / d["measured"] - 1) * 100
     return d[["hardware", "model", "format", "prompt", "output", "batch", "measured", "pred", "err_pct"]]
+
+
+# --- check on the excluded many-core Ollama rows (not fitted) --------------------------------------
+def validate_excluded_rows(rows: pd.DataFrame, hw: dict, models: dict, factors: dict,
+                           reason_prefix: str) -> pd.DataFrame:
+    """Predict the rows left out for ``reason_prefix`` (e.g. Ollama on a many-core server CPU) with
+    the fitted factors, as an out-of-sample check of what the roofline misses there."""
+    sel = rows[rows["why_excluded"].str.startswith(reason_prefix) & rows["model_id"].notna()]
+    if not len(sel):
+        return pd.DataFrame()
+    w = build_work(sel.assign(use=True), hw, models)
+    d = pd.DataFrame({"hardware": w["hardware"], "model": w["rows"]["model_id"], "format": w["format"],
+                      "metric": w["metric"], "measured": w["measured"], "pred": predict_rows(w, factors)["pred"]})
+    d["err_pct"] = (d["pred"] / d["measured"] - 1) * 100
+    return d

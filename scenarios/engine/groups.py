@@ -162,6 +162,12 @@ _PEAK_PATH = {
 _GPU_ALU_DEQUANT_CLASSES = ("apple",)
 # Classes whose llama.cpp backend is CUDA (see "fp16_acc16" above).
 _CUDA_CLASSES = ("nvidia-consumer", "nvidia-datacenter", "jetson", "gb10")
+# Classes where llama.cpp runs its CPU kernels: prompt processing on the FP32 SIMD rate for every
+# format.  Its quantised dot products unpack each block to int8, multiply-add, convert and scale in
+# FP32, about one FMA's work per weight, so published pp reaches 0.5-0.7 of the FP32 SIMD peak
+# (Graviton3 Q6_K pp128, Threadripper PRO 5995WX Q4_0 pp512: inference_measurements.csv) but only
+# 0.09-0.25 of the int8 instruction peak (SMMLA 8x, VPMADDUBSW 2x): one int8 efficiency cannot hold both.
+_CPU_SIMD_CLASSES = ("cpu-server", "cpu-sbc")
 
 # Factors used before the first fit and when data/fitted_factors.json is missing: rough values
 # from published roofline fractions (decode ~60-80 % of bandwidth, prefill ~40-70 % of peak).
@@ -299,7 +305,7 @@ def peak_path(hw_class: str, runtime: str, weight_format: str) -> str:
     if runtime == "llama.cpp" and hw_class in _CUDA_CLASSES:
         # bf16 GEMMs accumulate in FP32 (no FP16-accumulate bf16 path): the plain fp16 column
         path = "fp16" if weight_format == "bf16" else "fp16_acc16"
-    if weight_format == "fp32":
+    if weight_format == "fp32" or (runtime == "llama.cpp" and hw_class in _CPU_SIMD_CLASSES):
         path = "fp32"
     # Microscaled FP4 (NVFP4 / MXFP4) runs natively on Blackwell tensor cores under TensorRT-LLM /
     # vLLM ("fp4": the int4 column where the device has an fp4 path, else the 8-bit one, else fp16)

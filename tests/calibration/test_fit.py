@@ -82,13 +82,28 @@ def test_loho_really_holds_out(fresh_fit):
     """Every held-out row comes from a fit that did not see its device: a device alone in its group
     must be predicted on another group's (fallback) factors."""
     lo = fresh_fit[1]["loho"]
-    singles = lo[lo["hardware"].isin(["raspberry-pi-5", "nvidia-jetson-orin-nano-8gb"])]
+    singles = lo[lo["hardware"].isin(["nvidia-jetson-orin-nano-8gb"])]
     assert len(singles) > 0 and not singles["calibrated"].any()
+    # two Raspberry Pi boards (Pi 5, Pi 500+): holding one out leaves cpu-sbc calibrated on the other
+    boards = lo[lo["hw_class"] == "cpu-sbc"]
+    assert boards["hardware"].nunique() >= 2 and boards["calibrated"].all()
     apple = lo[lo["hw_class"] == "apple"]
     assert apple["calibrated"].all()
     # five GeForce cards: holding one out leaves its group calibrated on the other four
     consumer = lo[lo["hw_class"] == "nvidia-consumer"]
     assert consumer["hardware"].nunique() >= 5 and consumer["calibrated"].all()
+
+
+def test_many_core_ollama_rows_are_left_out_and_checked(fresh_fit):
+    """The AmpereOne Ollama rows are not fitted but predicted in the report: the estimate runs too fast
+    there (thread synchronisation on 192 cores), worst on the smallest model."""
+    rep = fresh_fit[1]
+    rows = rep["rows"]
+    many = rows[rows["hardware"] == "ampere-ampereone-a192-32x"]
+    assert len(many) >= 4 and not many["use"].any()
+    chk = rep["many_core_rows"]
+    assert len(chk) == len(many) and (chk["err_pct"] > 0).all()
+    assert chk.loc[chk["model"] == "llama-3.2-3b", "err_pct"].iloc[0] == chk["err_pct"].max()
 
 
 def test_coverage_counts_rows_outside(fresh_fit):

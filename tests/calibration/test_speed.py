@@ -50,6 +50,11 @@ def test_peak_paths():
     p = speed.select_peak_flops(np.array(["fp8", "fp8", "fp16", "int8"]), [67e12] * 4, [989e12, 312e12, np.nan, 5e12],
                                 [1979e12, 624e12, np.nan, np.nan], fp8_capable=[True, False, False, False])
     assert p.tolist() == [1979e12, 312e12, 67e12, 5e12]
+    # llama.cpp's CPU kernels (server CPUs, boards): every format on the FP32 SIMD rate; the CPU graph
+    # runtimes keep their int8 (VNNI / AMX / SMMLA) path
+    for cls in ("cpu-server", "cpu-sbc"):
+        assert {speed.peak_path(cls, "llama.cpp", f) for f in ("q4_0", "q6_k", "q8_0", "fp16")} == {"fp32"}
+    assert speed.peak_path("cpu-server", "onnxruntime", "int8") == "int8"
 
 
 def test_calibrated_group_is_flagged_and_fallback_widens_band():
