@@ -118,13 +118,15 @@ def test_coverage_counts_rows_outside(fresh_fit):
 
 
 def test_few_parameters_and_no_per_device_factors():
+    # one group per measured (class, runtime) pair, never one per device; the parameter count is
+    # bounded by the evidence: at least five fitted rows per parameter
     groups = COMMITTED["groups"]
-    assert len(groups) <= 8
+    assert len(groups) <= 10
     for key in groups:
         cls, rt = key.split("|")
         assert cls in speed.HW_CLASSES and rt in speed.RUNTIMES
     n_params = 3 * len(groups) + 4
-    assert n_params <= 30
+    assert n_params * 5 <= COMMITTED["summary"]["rows_used"]
 
 
 def test_every_fitted_parameter_is_listed_in_methodology():
