@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from scenarios.engine import batching, replica_split, speculative, speed
+from scenarios.engine.compute_paths import QNN_CONTEXT_TOKENS
 from scenarios.engine.estimate import BAND_SUFFIXES, RECORD_COLUMNS, ServingColumns
 from scenarios.engine.flops import decode_flops_per_token, prefill_flops
 from scenarios.engine.memory import (
@@ -36,13 +37,6 @@ from scenarios.engine.serving_inputs import ResolvedRequests, resolve_requests
 # tests report 5-20 us on NVLink/PCIe).  Tensor parallel does 2 all-reduces per layer (Megatron-LM,
 # Shoeybi et al. 2019 s3).
 ALLREDUCE_LATENCY_S = 10e-6
-# Qualcomm's QNN / Genie LLM graphs are compiled for a fixed context window: the token generator
-# takes the whole KV cache of that window as a static input and masks the unused positions, so each
-# decode step reads the KV of the full window, whatever the request's context (Qualcomm AI Hub
-# Models' LLM exports, e.g. qai_hub_models/models/llama_v3_2_3b_instruct perf.yaml / info.yaml,
-# v0.46.0: context_length 4096; data/validation/phone_measurements.csv notes give each row's).
-# ASSUMED the AI Hub default of 4096 tokens (a request with a longer context uses its own).
-QNN_CONTEXT_TOKENS = 4096.0
 # Columns left as they are on error rows: they say which request the row was.
 _KEPT_ON_ERROR = ("error", "model", "hardware", "weights", "kv_cache", "runtime", *RECORD_COLUMNS)
 
@@ -124,7 +118,7 @@ def work_stage(r: ResolvedRequests) -> Work:
     m, B, P = r.m, r.batch, r.prompt_tokens
     stop = P + np.maximum(r.output_tokens, 1.0)
     token_layers = mean_cached_token_layers(m, P, stop)
-    # QNN: every decode step reads the KV of its static window (QNN_CONTEXT_TOKENS above)
+    # QNN: every decode step reads the KV of its static window (compute_paths.QNN_CONTEXT_TOKENS)
     window = np.maximum(QNN_CONTEXT_TOKENS, stop)
     token_layers = np.where(r.runtime == "qnn", mean_cached_token_layers(m, window - 1.0, window), token_layers)
     kv_read = kv_values_per_token_per_layer(m) * token_layers * r.kv_bits / 8.0

@@ -116,6 +116,9 @@ def test_qnn_decode_reads_the_kv_of_its_static_window():
                         "--prompt-tokens", str(prompt), "--output-tokens", "128", "--hardware", SD8E,
                         "--runtime", rt)["decode_tokens_per_s"]
     assert decode("qnn", 64) == decode("qnn", 2048)
+    said = {a["name"]: a["value"] for a in estimate("--model", "llama-3.1-8b", "--weights", "w4a16", "--hardware", SD8E,
+                                                    "--runtime", "qnn")["assumptions"]}
+    assert said["kv_window_tokens"] == 4096
     assert decode("executorch", 2048) < 0.97 * decode("executorch", 64)
     # past the window the request's own context sets the read
     assert decode("qnn", 8192) < decode("qnn", 2048)
