@@ -116,9 +116,12 @@ data/validation/phone_measurements.csv; each phone's path peaks in data/compute_
 
 {len(ev)} published measurements of LLMs on {ev['hardware'].nunique()} phone chips, each with the compute path its
 runtime ran on. Each path computes on its own peaks (ARCHITECTURE 4.3): ExecuTorch (XNNPACK) and
-llama.cpp on the CPU cores (int8 / fp16 SIMD peaks derived from core counts, clocks and 128-bit
-pipes per core), MLC on the GPU (the catalog's GPU peaks), QNN / Genie on the Hexagon NPU and Core ML
-on Apple's Neural Engine (their TOPS); decode stays bound by the shared memory's bandwidth. A
+llama.cpp on the CPU cores (int8 / fp16 SIMD peaks derived from clocks and 128-bit pipes per core,
+over the cores ExecuTorch's default threads use: little Cortex-A5x cores left out), MLC on the GPU
+(the catalog's GPU peaks), QNN / Genie on the Hexagon NPU and Core ML on Apple's Neural Engine (their
+TOPS); decode stays bound by the shared memory's bandwidth. QNN's weight-only int4 (AI Hub 'w4',
+fp16 activations) computes on the NPU's fp16 path, w4a16 on its integer path, and a QNN decode step
+reads the KV cache of its whole static window (4096 tokens, AI Hub's compiled context). A
 phone's calibration group is its path: `phone|executorch` (CPU: ExecuTorch and llama.cpp CPU rows),
 `phone|mlc` (GPU: MLC, llama.cpp OpenCL and ExecuTorch Vulkan rows), `phone|qnn` (NPU). Core ML has
 no row of a catalog model yet: it borrows decode from the NPU group and prefill from the nearest group

@@ -28,6 +28,14 @@ PATH_RUNTIMES = ("executorch", "llama.cpp", "mlc", "qnn", "coreml")
 # paths existed, on its own peak columns.
 UNLISTED_PHONE_RUNTIMES = ("executorch", "mlc", "llama.cpp")
 
+# Qualcomm's QNN / Genie LLM graphs are compiled for a fixed context window: the token generator
+# takes the whole KV cache of that window as a static input and masks the unused positions, so each
+# decode step reads the KV of the full window, whatever the request's context (Qualcomm AI Hub
+# Models' LLM exports, e.g. qai_hub_models/models/llama_v3_2_3b_instruct perf.yaml / info.yaml,
+# v0.46.0: context_length 4096; data/validation/phone_measurements.csv notes give each row's).
+# ASSUMED the AI Hub default of 4096 tokens (a request with a longer context uses its own).
+QNN_CONTEXT_TOKENS = 4096.0
+
 
 @dataclass(frozen=True)
 class ComputePath:
@@ -145,8 +153,14 @@ def path_assumptions(hw, runtime: str, weights: str) -> list:
         peak = p.peak_tflops_fp16
     unit = "TOPS" if column == "int8" else "TFLOP/s"
     source = f"data/compute_paths.csv ({p.derivation}; {p.source}; as of {p.as_of}; verified {p.verified})"
-    return [Assumption("compute_path", p.label, "", f"{runtime} runs on the {p.label} path (ARCHITECTURE 4.3)"),
-            Assumption("peak_compute", float(peak), f"{unit} ({column}) of the {p.label} path", source)]
+    out = [Assumption("compute_path", p.label, "", f"{runtime} runs on the {p.label} path (ARCHITECTURE 4.3)"),
+           Assumption("peak_compute", float(peak), f"{unit} ({column}) of the {p.label} path", source)]
+    if runtime == "qnn":
+        out.append(Assumption("kv_window_tokens", QNN_CONTEXT_TOKENS, "tokens",
+                              "each QNN / Genie decode step reads the KV cache of its static compiled window "
+                              "(Qualcomm AI Hub LLM exports: context_length 4096; ASSUMED for every model), "
+                              "or of the request's context where that is longer"))
+    return out
 
 
 def device_peaks(hw, runtime: str) -> tuple[float, float, float, float]:

@@ -307,6 +307,10 @@ def peak_path(hw_class: str, runtime: str, weight_format: str) -> str:
         path = "fp16" if weight_format == "bf16" else "fp16_acc16"
     if weight_format == "fp32" or (runtime == "llama.cpp" and hw_class in _CPU_SIMD_CLASSES):
         path = "fp32"
+    # QNN's weight-only 4-bit (AI Hub precision 'w4': fp16 activations) computes on the HMX fp16
+    # path; w4a16 (16-bit integer activations) stays on the integer path
+    if runtime == "qnn" and weight_format == "int4":
+        path = "fp16"
     # Microscaled FP4 (NVFP4 / MXFP4) runs natively on Blackwell tensor cores under TensorRT-LLM /
     # vLLM ("fp4": the int4 column where the device has an fp4 path, else the 8-bit one, else fp16)
     if weight_format in ("nvfp4", "mxfp4") and runtime in ("tensorrt-llm", "vllm"):

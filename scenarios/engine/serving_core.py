@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from scenarios.engine import batching, replica_split, speculative, speed
+from scenarios.engine.compute_paths import QNN_CONTEXT_TOKENS
 from scenarios.engine.estimate import BAND_SUFFIXES, RECORD_COLUMNS, ServingColumns
 from scenarios.engine.flops import decode_flops_per_token, prefill_flops
 from scenarios.engine.memory import (
@@ -115,8 +116,12 @@ def memory_stage(r: ResolvedRequests) -> Memory:
 def work_stage(r: ResolvedRequests) -> Work:
     """FLOPs and bytes read.  MoE: the shared weights plus the experts a step touches."""
     m, B, P = r.m, r.batch, r.prompt_tokens
-    kv_read = (kv_values_per_token_per_layer(m) * mean_cached_token_layers(m, P, P + np.maximum(r.output_tokens, 1.0))
-               * r.kv_bits / 8.0)
+    stop = P + np.maximum(r.output_tokens, 1.0)
+    token_layers = mean_cached_token_layers(m, P, stop)
+    # QNN: every decode step reads the KV of its static window (compute_paths.QNN_CONTEXT_TOKENS)
+    window = np.maximum(QNN_CONTEXT_TOKENS, stop)
+    token_layers = np.where(r.runtime == "qnn", mean_cached_token_layers(m, window - 1.0, window), token_layers)
+    kv_read = kv_values_per_token_per_layer(m) * token_layers * r.kv_bits / 8.0
     cached = 1.0 - r.prefix_cache_hit          # prompt tokens found in the prefix cache are not prefilled
     return Work(
         prefill_flops=prefill_flops(m, P, B) * cached,

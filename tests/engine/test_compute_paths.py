@@ -65,6 +65,7 @@ def test_a_phones_group_is_its_path():
     # Core ML has no row of a catalog model: it borrows the NPU group, flagged uncalibrated
     assert groups.resolve_group("phone", "coreml", metric="decode") == ("phone|qnn", False)
     assert groups.peak_path("phone", "qnn", "w4a16") == "int8"
+    assert groups.peak_path("phone", "qnn", "int4") == "fp16"
     assert groups.peak_path("phone", "coreml", "int4") == "fp16"
 
 
@@ -77,7 +78,10 @@ def test_prefill_follows_the_path_and_decode_stays_on_memory_bandwidth():
         said = {a["name"]: a for a in e["assumptions"]}
         assert said["compute_path"]["value"] == {"executorch": "phone CPU", "mlc": "phone GPU", "qnn": "phone NPU"}[rt]
         assert "data/compute_paths.csv" in said["peak_compute"]["source"]
-    assert {a["name"]: a["value"] for a in by_rt["qnn"]["assumptions"]}["peak_compute"] == 60.0
+    # weight-only int4 (AI Hub 'w4': fp16 activations) computes on the NPU's fp16 path, half the int8 one
+    assert {a["name"]: a["value"] for a in by_rt["qnn"]["assumptions"]}["peak_compute"] == 30.0
+    w4a16 = estimate(*PHONE_ARGS[:2], "--weights", "w4a16", *PHONE_ARGS[4:], "--hardware", SD8E, "--runtime", "qnn")
+    assert {a["name"]: a["value"] for a in w4a16["assumptions"]}["peak_compute"] == 60.0
     # the CPU path's prefill (int8 SMMLA peak of the cores) costs more battery per token than the NPU's
     assert by_rt["executorch"]["battery_pct_per_1k_tokens"] > by_rt["qnn"]["battery_pct_per_1k_tokens"]
 
@@ -102,3 +106,19 @@ def test_a_runtime_without_a_path_on_that_phone_is_refused_in_one_line(hardware,
 def test_npu_runtimes_stay_off_other_classes():
     assert_one_line_error(("estimate", "inference", "--model", "llama-3.2-3b", "--hardware", "nvidia-h100-sxm",
                            "--runtime", "qnn"), "not available on nvidia-datacenter hardware", "(got 'qnn')")
+
+
+def test_qnn_decode_reads_the_kv_of_its_static_window():
+    """Genie graphs take the whole KV cache of their compiled window (4096 tokens) every decode step:
+    a longer prompt inside the window leaves QNN's decode speed as it was, while the CPU path slows."""
+    def decode(rt, prompt):
+        return estimate("--model", "llama-3.1-8b", "--weights", "w4a16" if rt == "qnn" else "int4",
+                        "--prompt-tokens", str(prompt), "--output-tokens", "128", "--hardware", SD8E,
+                        "--runtime", rt)["decode_tokens_per_s"]
+    assert decode("qnn", 64) == decode("qnn", 2048)
+    said = {a["name"]: a["value"] for a in estimate("--model", "llama-3.1-8b", "--weights", "w4a16", "--hardware", SD8E,
+                                                    "--runtime", "qnn")["assumptions"]}
+    assert said["kv_window_tokens"] == 4096
+    assert decode("executorch", 2048) < 0.97 * decode("executorch", 64)
+    # past the window the request's own context sets the read
+    assert decode("qnn", 8192) < decode("qnn", 2048)
