@@ -147,8 +147,12 @@ on the same peak path (llama.cpp CUDA float weights were charged the int8-MMQ ef
 the RTX 4090 F16 row). Since the consumer calibration rows of five GeForce cards (2026-12), llama.cpp
 CUDA prefill of every format runs on one peak, the 16-bit tensor rate with FP16 accumulate
 (`fp16_acc16`, scenarios/engine/groups.py), with the group's own efficiency: that RTX 4090 F16 row is
-−10 % and the consumer prefill rows here 14 % (median, was 23 %); the Dec 2023 datacenter rows, which
-borrow the consumer efficiency, stay 1.9–4.1× too fast and mostly outside the fallback band. Tried and not kept: exempting
+−10 % and the consumer prefill rows here 14 % (median, was 23 %). The Dec 2023 datacenter rows (A100 80GB,
+H100 PCIe) borrowed the consumer efficiency until 2026-12 (decode +28 %, prefill 1.9–4.1× too fast); since then
+llama.cpp on datacenter GPUs is its own group, fitted on LLaMA-1 13B rows of the same README's Dec 2023 table on
+the same two GPUs (another model and table, same setup: these rows are no longer independent of the fit). Decode
+is now within 10 %; prefill stays too fast (+38 to +186 %) because that build's prefill did not scale with
+Hopper's tensor peak (H100 PCIe ×1.2–1.4 the A100 where the peak is ×2.4). Tried and not kept: exempting
 llama.cpp CUDA decode from the 4-bit bandwidth factor (fitted mostly on Metal): consumer in-sample
 decode error 14 → 8 %, but overall LOHO decode 7.3 → 7.5 % and external in-band share 82 → 77 %.
 {END}"""
