@@ -147,8 +147,13 @@ on the same peak path (llama.cpp CUDA float weights were charged the int8-MMQ ef
 the RTX 4090 F16 row). Since the consumer calibration rows of five GeForce cards (2026-12), llama.cpp
 CUDA prefill of every format runs on one peak, the 16-bit tensor rate with FP16 accumulate
 (`fp16_acc16`, scenarios/engine/groups.py), with the group's own efficiency: that RTX 4090 F16 row is
-−10 % and the consumer prefill rows here 14 % (median, was 23 %); the Dec 2023 datacenter rows, which
-borrow the consumer efficiency, stay 1.9–4.1× too fast and mostly outside the fallback band. Tried and not kept: exempting
+−10 % and the consumer prefill rows here 14 % (median, was 23 %). The Dec 2023 datacenter rows (A100 80GB,
+H100 PCIe) borrowed the consumer efficiency until 2026-12 (decode +28 %, prefill 1.9–4.1× too fast); since then
+llama.cpp decode on datacenter GPUs is its own group, fitted on LLaMA-1 13B rows of the same README's Dec 2023
+table on the same two GPUs (another model and table, same setup: these decode rows are no longer independent of
+the fit) and within 8 % here. Its prefill stays borrowed and 1.8–3.8× too fast: that build spends a bandwidth-bound
+share beyond its GEMMs the roofline does not carry (the 13B prefill rows are the fit report's out-of-sample check).
+Tried and not kept: exempting
 llama.cpp CUDA decode from the 4-bit bandwidth factor (fitted mostly on Metal): consumer in-sample
 decode error 14 → 8 %, but overall LOHO decode 7.3 → 7.5 % and external in-band share 82 → 77 %.
 {END}"""

@@ -17,7 +17,7 @@ import pandas as pd
 
 from scenarios.calibration.bands import coverage_table, derive_bands
 from scenarios.calibration.mfu import fit_mfu_with_bands, load_training
-from scenarios.calibration.rows import MANY_CORE_REASON, catalogs, kind_of, load_rows
+from scenarios.calibration.rows import DC_LLAMACPP_PREFILL_REASON, MANY_CORE_REASON, catalogs, kind_of, load_rows
 from scenarios.calibration.work import (build_work, predict_rows, speed_ratio, subset, validate_excluded_rows,
                                         validate_max_batch_rows)
 from scenarios.engine import speed
@@ -201,7 +201,8 @@ def run_fit() -> tuple[dict, dict]:
     f = _round(f)
     report = {"insample": insample, "loho": lo_df, "rows": rows, "training": tr, "mfu_loo": loo,
               "max_rows": validate_max_batch_rows(rows, hw, models, f),
-              "many_core_rows": validate_excluded_rows(rows, hw, models, f, MANY_CORE_REASON)}
+              "many_core_rows": validate_excluded_rows(rows, hw, models, f, MANY_CORE_REASON),
+              "dc_llamacpp_prefill_rows": validate_excluded_rows(rows, hw, models, f, DC_LLAMACPP_PREFILL_REASON)}
     return f, report
 
 
