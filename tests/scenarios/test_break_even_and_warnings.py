@@ -66,3 +66,43 @@ def test_a_serving_target_that_cannot_serve_names_itself_and_why(note, why):
         evaluate(from_dict(d), caps)
     assert str(err.value) == (f"serving_target: owned-gpu: nvidia-h100-sxm cannot serve this model ({why}); "
                               "choose another target (got 'own')")
+
+
+def ranges_of(d, caps=None, target="rent"):
+    from scenarios.business.economics import cost_models
+    from scenarios.business.uncertainty import input_ranges
+
+    s = from_dict(d)
+    return input_ranges(s, cost_models(s, caps or golden_capacities())[target])
+
+
+def test_monte_carlo_inputs_are_the_scenarios_bands_around_one():
+    got = ranges_of(golden_dict())
+    assert {k: r.as_tuple() for k, r in got.items()} == pytest.approx({
+        "traffic": (0.7, 1.0, 1.4), "efficiency": (0.8, 1.0, 1.2),      # capacity band 4-6 around 5 requests/s
+        "hardware_price": (0.8, 1.0, 1.25), "api_price": (0.8, 1.0, 1.2),
+        "peak_load_share": (0.4, 0.5, 0.8)})                            # absolute: the scenario's 50 %
+    assert list(got) == ["traffic", "efficiency", "hardware_price", "api_price", "peak_load_share"]
+    assert {k: r.field for k, r in got.items()} == {k: f"uncertainty.{k}" for k in got}
+
+
+def test_a_band_that_excludes_the_plan_starts_at_its_nearer_end():
+    d = golden_dict()
+    d["uncertainty"] = {"traffic": [1.2, 1.5], "hardware_price": [0.5, 0.9], "api_price": [1.1, 2.0],
+                        "peak_load_share": [0.6, 0.9]}
+    got = {k: r.as_tuple() for k, r in ranges_of(d).items()}
+    assert got["traffic"] == pytest.approx((1.2, 1.2, 1.5))
+    assert got["hardware_price"] == pytest.approx((0.5, 0.9, 0.9))
+    assert got["api_price"] == pytest.approx((1.1, 1.1, 2.0))
+    assert got["peak_load_share"] == pytest.approx((0.6, 0.6, 0.9))
+    d["operating"]["peak_load_share"] = 0.95
+    assert ranges_of(d)["peak_load_share"].as_tuple() == pytest.approx((0.6, 0.9, 0.9))
+
+
+def test_an_api_or_a_capacity_band_above_the_point_keeps_efficiency_around_one():
+    assert ranges_of(golden_dict(), target="api")["efficiency"].as_tuple() == (1.0, 1.0, 1.0)   # no capacity
+    caps = golden_capacities()
+    caps["rent"] = dataclasses.replace(caps["rent"], requests_per_s_low=6.0, requests_per_s_high=7.0)
+    assert ranges_of(golden_dict(), caps)["efficiency"].as_tuple() == pytest.approx((1.0, 1.0, 1.4))
+    caps["rent"] = dataclasses.replace(caps["rent"], requests_per_s_low=3.0, requests_per_s_high=4.5)
+    assert ranges_of(golden_dict(), caps)["efficiency"].as_tuple() == pytest.approx((0.6, 1.0, 1.0))
