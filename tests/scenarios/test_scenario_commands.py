@@ -172,3 +172,38 @@ def test_a_directory_that_appears_at_the_path_is_refused_and_left_alone(tmp_path
 
 def test_the_module_runs_on_its_own():
     assert main(["validate", "nlp"]) == 0
+
+
+def test_the_json_carries_the_monte_carlo_and_tornado_as_the_run_made_them():
+    from scenarios.business.runner import run
+    from scenarios.business.scenario import load_preset
+
+    rc, out, err = cli("scenario", "run", "nlp", "--json", "--samples", "200", "--seed", "3")
+    assert rc == 0, err
+    d = json.loads(out)
+    full = run(load_preset("nlp"), samples=200, seed=3)
+    mc = full.monte_carlo
+    assert "curves" not in d and d["scenario_id"] == "nlp"
+    band = lambda r: {"p10": r.low, "p50": r.expected, "p90": r.high}       # noqa: E731
+    assert d["monte_carlo"] == {
+        "samples": 200, "seed": 3, "serving_usd_month": band(mc.cost_usd_month), "gross_margin": band(mc.margin),
+        "point_percentile": mc.point_percentile,
+        "options_usd_month": {k: band(v) if v is not None else {"p10": None, "p50": None, "p90": None}
+                              for k, v in mc.options_usd_month.items()},
+        "inputs": [{"name": n, "low": r.low, "mode": r.expected, "high": r.high} for n, r in mc.inputs.items()]}
+    assert d["tornado"] == [{"name": b.name, "low": b.input.low, "high": b.input.high,
+                             "margin_at_low": b.margin_at_low, "margin_at_high": b.margin_at_high, "swing": b.swing}
+                            for b in full.tornado]
+
+
+def test_a_run_without_a_gross_margin_band_writes_nulls():
+    from scenarios.business.commands import run_payload
+    from scenarios.business.runner import run
+    from scenarios.business.scenario import from_dict
+    from tests.scenarios.conftest import golden_dict
+
+    d = golden_dict()
+    d["pricing"] = {"model": "subscription", "usd_per_user_month": 0}
+    full = run(from_dict(d), samples=100, seed=0)
+    assert full.monte_carlo.margin is None
+    assert run_payload(full)["monte_carlo"]["gross_margin"] == {"p10": None, "p50": None, "p90": None}
