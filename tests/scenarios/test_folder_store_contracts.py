@@ -97,3 +97,37 @@ def test_devices_have_info_and_name_what_is_missing(tmp_path):
     assert devices.save(BOARD) == "custom-my-board"
     assert devices.info("custom-my-board") == ItemInfo(None, None)
     assert refusal(lambda: devices.delete("custom-nope")) == "id: no saved device file with this id (got 'custom-nope')"
+
+
+def test_a_link_in_the_folder_is_refused_by_name_and_never_followed(tmp_path, golden):
+    ScenarioStore(tmp_path / "elsewhere").save(golden)
+    (tmp_path / "s").mkdir()
+    (tmp_path / "s" / "golden.yaml").symlink_to(tmp_path / "elsewhere" / "golden.yaml")
+    store = ScenarioStore(tmp_path / "s")
+    assert refusal(lambda: store.get("golden")) == ("id: cannot read file (Too many levels of symbolic links); "
+                                                    "the store does not follow links (got 'golden')")
+    link = "id: is a link, not a file; the store does not follow links (got 'golden')"
+    assert refusal(lambda: store.save(golden, overwrite=True)) == link
+    assert refusal(lambda: store.delete("golden")) == link
+    assert store.list().scenarios == {} and store.list().errors == {}        # links are not listed
+
+
+def test_a_folder_in_place_of_a_file_is_named_without_blaming_links(tmp_path):
+    (tmp_path / "sub.yaml").mkdir()
+    assert refusal(lambda: ScenarioStore(tmp_path).get("sub")) == "id: is a folder; give a file (got 'sub')"
+
+
+def test_history_keeps_only_its_own_version_files(tmp_path, golden):
+    store = ScenarioStore(tmp_path)
+    store.save(golden)
+    store.save(golden.replace(name="B"), overwrite=True)
+    folder = tmp_path / ".history" / "golden"
+    [kept] = store.history("golden")
+    (folder / "notes.txt").write_text("x")
+    (folder / f"{kept.version}.json").write_text("x")
+    (folder / "12345-abcd.yaml").write_text("x")                            # too short for a stamp
+    assert [v.version for v in store.history("golden")] == [kept.version]
+    assert kept.size_bytes == len(to_yaml(golden).encode("utf-8"))
+    assert kept.saved_at_s == int(kept.version.split("-")[0]) / 1e9
+    (tmp_path / ".history" / "BAD").mkdir()
+    assert store.history_ids() == ["golden"]
