@@ -33,16 +33,16 @@ def refusal(call) -> str:
     return str(err.value)
 
 
-def busy_vision(**changes):
-    """The vision preset in fp16 at 3 billion images a day, served on its rented T4s."""
+def busy_vision(images_per_day: float = 3e9, **changes):
+    """The vision preset in fp16 at billions of images a day, served on its rented T4s."""
     s = load_preset("vision")
     fields = {"serving_target": "rented-t4", "weights": "fp16",
-              "traffic": {**s.to_dict()["traffic"], "requests_per_day": 3e9}}
+              "traffic": {**s.to_dict()["traffic"], "requests_per_day": images_per_day}}
     return s.replace(**{**fields, **changes})
 
 
-def t4_replicas(rps_per_replica: float) -> int:
-    peak_rps = 3e9 / 86_400 * 1.5                          # vision peak factor 1.5
+def t4_replicas(rps_per_replica: float, images_per_day: float = 3e9) -> int:
+    peak_rps = images_per_day / 86_400 * 1.5                # vision peak factor 1.5
     return math.ceil(peak_rps / (rps_per_replica * 0.6))   # 60 % of a replica's speed at the peak
 
 
@@ -86,6 +86,19 @@ def test_compression_prices_the_replicas_a_faster_model_saves():
     assert a.quantity("rented-t4.usd_month_change") == pytest.approx(ends[1])
     assert a.usd_once.as_tuple() == (0.0, 0.0, 0.0)
     assert (a.technique, a.scenario_id) == ("compression", "vision")
+
+
+def test_a_change_that_misses_the_step_at_the_expected_speed_stays_inside_the_band():
+    """At 232 million images a day the faster model saves a T4 at both ends of the engine's speed
+    band but not at its expected speed: the band's top is that expected 0, not the ends' larger saving."""
+    s = busy_vision(2.32e8)
+    a = compression(s, flops_kept=0.5, params_kept=0.25, int8=1)
+    cap = capacities(s)["rented-t4"]
+    mult = a.quantity("rented-t4.latency_ms_before") / a.quantity("rented-t4.latency_ms_after")
+    saved = [t4_replicas(c, 2.32e8) - t4_replicas(c * mult, 2.32e8)
+             for c in (cap.requests_per_s_low, cap.requests_per_s, cap.requests_per_s_high)]
+    assert saved == [2, 0, 1]
+    assert a.usd_month.as_tuple() == pytest.approx((-2 * T4_MONTH_USD, 0.0, 0.0))
 
 
 def test_compression_on_the_edge_target_saves_only_where_one_box_per_store_is_too_slow():

@@ -181,6 +181,7 @@ def test_early_stopping_saves_the_passes_not_run():
     assert a.measured == (("epochs_run", 30.0), ("epochs_max", 100.0), ("accuracy_stopped", 0.8),
                           ("accuracy_full", 0.78))
     assert [x.name for x in a.assumptions] == ["llm_finetune_tokens", "model", "passes", *TRAINING_ROWS]
+    assert (a.assumptions[1].value, a.assumptions[1].source) == ("llama-3.1-8b", "scenario nlp")
 
 
 def test_early_stopping_at_the_last_epoch_saves_nothing_and_past_it_is_refused():
@@ -208,6 +209,9 @@ def test_mixed_precision_saves_the_run_share_a_speedup_removes():
                        "stated: a lower bound where the GPU has bf16 tensor cores")
     assert mixed_precision(s, speedup=1).usd_once.as_tuple() == pytest.approx((0.0, 0.0, 0.0))
     assert refusal(lambda: mixed_precision(s, speedup=101)).startswith("speedup: must be a number > 0 and <= 100")
+    # an LLM has no FLOPs per image: its training is not estimated from images
+    assert refusal(lambda: mixed_precision(load_preset("nlp"), speedup=2)) == \
+        "model: needs gflops_per_input for an image training estimate (got 'llama-3.1-8b')"
 
 
 def test_noise_augmentation_saves_recording_and_transcribing_the_copies():

@@ -118,6 +118,14 @@ def test_the_table_in_chinese_has_no_tokens_row_for_a_per_input_scenario():
                            "AWS g4dn.xlarge on-demand (via data/rental_prices.csv)",
                            "价格日期 2026-09-25（晚于今天 237 天）")
     assert rows[6][1] == "团队 $50k，合规 $1k，其他 $4k"
+    assert rows[0] == ("模型 / 权重格式", "yolov8n / int8", "模型目录（data/）", "")
+
+
+def test_the_batch_row_in_chinese():
+    s = golden_with(traffic={"batch_share": 0.3})
+    rows = {r[0]: r[1:] for r in assumption_rows(s, "zh", on=ON)}
+    assert rows["批处理 API 占比"] == (batch_note(s, "zh"), "方案", "")
+    assert rows["每次请求 token 数"] == ("输入 1000 / 输出 200", "方案", "")
 
 
 @pytest.mark.parametrize("usd, text", [(1234, "$1.2k"), (1000, "$1k"), (-2500, "-$2.5k"), (999.4, "$999"),

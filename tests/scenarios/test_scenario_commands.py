@@ -43,6 +43,7 @@ def test_pdf_help_states_the_output_and_languages():
     rc, out, _ = cli("scenario", "pdf", "--help")
     flat = " ".join(out.split())
     assert rc == 0
+    assert "file scenario YAML file (or a preset id: nlp, vision, ...)" in flat
     assert "--output OUTPUT where to write the PDF (an existing file is replaced)" in flat
     assert "--lang {en,zh} language of the PDF's labels: en (default) or zh" in flat
 
@@ -127,7 +128,7 @@ def test_a_file_named_like_a_preset_is_read_as_the_file(tmp_path, monkeypatch):
 def test_pdf_replaces_a_file_and_leaves_no_temp_file(tmp_path):
     out = tmp_path / "pitch.pdf"
     out.write_bytes(b"an older export")
-    old = os.umask(0o027)
+    old = os.umask(0o002)
     try:
         rc, stdout, err = cli("scenario", "pdf", "nlp", "--output", str(out))
     finally:
@@ -136,7 +137,7 @@ def test_pdf_replaces_a_file_and_leaves_no_temp_file(tmp_path):
     size = out.stat().st_size
     assert stdout == f"wrote {out} ({size:,} bytes, one page) for nlp\n"
     assert out.read_bytes().startswith(b"%PDF-")
-    assert out.stat().st_mode & 0o777 == 0o640                    # 0666 less the umask, not mkstemp's 0600
+    assert out.stat().st_mode & 0o777 == 0o664                    # 0666 less the umask, not mkstemp's 0600
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pitch.pdf"]
 
 

@@ -164,6 +164,17 @@ def test_devices_save_list_with_versions_and_delete(url, tmp_path):
         "id: must be lowercase letters, digits and '-' (max 80) (got 'Bad Id')"
 
 
+def test_a_device_is_stored_as_readable_utf8_and_only_its_owner_overwrites_it(url, tmp_path):
+    devices = SqlDeviceStore(url, editors=(), cache_dir=str(tmp_path / "cache"))
+    board = {**BOARD, "name": "Mäin Board"}
+    device_id = devices.save(board, user="alice")
+    assert "name: Mäin Board".encode("utf-8") in devices.rows.read(device_id)
+    assert refusal(lambda: devices.save({**board, "memory_gb": 8.0}, overwrite=True, user="mallory")) == \
+        f"id: belongs to another user; only its owner or a workspace editor may change it (got '{device_id}')"
+    devices.save({**board, "memory_gb": 8.0}, overwrite=True, user="alice")
+    assert catalog.get_hardware(str(devices.list().paths[device_id])).memory_gb == 8.0
+
+
 def test_a_stale_device_save_is_refused(url, tmp_path):
     devices = SqlDeviceStore(url, editors=(), cache_dir=str(tmp_path / "cache"))
     devices.save(BOARD)
