@@ -203,7 +203,10 @@ def test_an_invalid_kept_device_is_not_restored(url, tmp_path):
     assert catalog.get_hardware(str(devices.list().paths["custom-my-board"])).memory_gb == 16.0
 
 
-def test_without_a_cache_folder_devices_go_to_one_private_folder_per_process(url, tmp_path):
+def test_without_a_cache_folder_devices_go_to_one_private_folder_per_process(url, tmp_path, monkeypatch):
+    from scenarios.business import store_sql
+
+    monkeypatch.setattr(store_sql, "_device_folder", [])                  # as in a fresh process
     a = SqlDeviceStore(url, editors=())
     a.save(BOARD)
     first = a.list().paths["custom-my-board"]
