@@ -74,3 +74,26 @@ def test_growth_that_outruns_the_burn_is_default_alive():
     s = from_dict(d)
     lines = text_report(s, run(s, samples=200, seed=0), today=ON).split("\n")
     assert "burn $11.5k/month; runway default alive (growth makes it profitable before the cash runs out)" in lines
+
+
+def test_an_api_headline_off_the_median_is_explained_as_lopsided_ranges():
+    d = golden_dict()
+    d["serving_target"] = "api"
+    s = from_dict(d)
+    full = run(s, samples=200, seed=0)
+    lines = text_report(s, full, today=ON).split("\n")
+    assert lines[3] == ("  the headline is computed at the most likely inputs, P50 is the simulation's median: an API's "
+                        "cost is linear in its inputs but the ranges are lopsided, so the headline sits at percentile "
+                        f"{full.monte_carlo.point_percentile}, not 50")
+
+
+def test_without_spread_or_revenue_those_lines_are_left_out():
+    d = golden_dict()
+    d["uncertainty"] = {"traffic": [1, 1], "hardware_price": [1, 1], "api_price": [1, 1],
+                        "peak_load_share": [0.5, 0.5]}
+    d["pricing"] = {"model": "subscription", "usd_per_user_month": 0}
+    caps_flat = from_dict(d)
+    lines = text_report(caps_flat, run(caps_flat, samples=100, seed=0), today=ON).split("\n")
+    assert not any("the headline is computed" in line for line in lines)
+    assert not any(line.startswith("gross margin") for line in lines)
+    assert lines[2].startswith("serving on rent: $1,460/month (Monte Carlo P10 $1,460, P50 $1,460, P90 $1,460")
