@@ -54,3 +54,45 @@ def test_the_planners_scenario_carries_every_input():
     assert sizing_rate_per_s(s) == pytest.approx(2.5)        # replicas sized for exactly the plan's rate
     named = scenario_from_plan({**inputs, "prefix_cache_hit": 0.4}, BEST, 3.25, scenario_id="mine", name="Mine")
     assert (named["id"], named["name"], named["traffic"]["prefix_cache_hit"]) == ("mine", "Mine", 0.4)
+
+
+def test_the_plan_is_asked_at_the_targets_own_price_and_limits():
+    from scenarios.business.economics import replica_usd_month
+    from scenarios.business.planned import plan_request
+
+    d = golden_dict()
+    d["limits"] = {"ttft_ms_p90": 800, "tpot_ms": 40, "e2e_ms_p90": 9000}
+    d["targets"][2]["devices_per_replica"] = 2
+    s = from_dict(d)
+    own = s.target("own")
+    req = plan_request(s, own, 700.0)
+    assert req.usd_per_hour == pytest.approx(replica_usd_month(s, own, 700.0) / 730 / 2)
+    assert (req.ttft_ms, req.tpot_ms, req.e2e_ms) == (800, 40, 9000)
+    assert (req.max_devices, req.hardware, req.weights) == (2, ("nvidia-h100-sxm",), ("int4",))
+    relaxed = plan_request(s, own, 700.0, limits=False)
+    assert (relaxed.ttft_ms, relaxed.tpot_ms, relaxed.e2e_ms) == (None, None, None)
+
+
+def test_a_planned_capacity_keeps_the_plan_and_its_estimate():
+    from scenarios.business.runner import capacities
+
+    s = from_dict(golden_dict())
+    best, _ = planned(s, s.target("rent"))
+    rent = capacities(s)["rent"]
+    assert rent.engine["plan"] == best
+    assert (rent.requests_per_s, rent.requests_per_s_low, rent.requests_per_s_high) == \
+        (best["max_rate_per_replica"], best["max_rate_per_replica_low"], best["max_rate_per_replica_high"])
+    assert rent.decode_tokens_per_s == rent.engine["decode_tokens_per_s"] is not None
+
+
+def test_nothing_that_fits_names_the_plans_reasons_once_each():
+    from scenarios.business.runner import capacities
+
+    d = golden_dict()
+    d["model"], d["weights"] = "llama-3.3-70b", "fp16"
+    s = from_dict(d)
+    _, res = planned(s, s.target("own"))
+    own = capacities(s)["own"]
+    assert not own.fits and own.engine["plan"] is None
+    assert own.note == "; ".join(dict.fromkeys(r["reason"] for r in res["infeasible"]))
+    assert own.note and own.requests_per_s == 0.0

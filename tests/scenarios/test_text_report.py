@@ -68,6 +68,14 @@ def test_a_profitable_business_says_so_with_a_sign(golden_run):
     assert not any(line.startswith("batch API") for line in lines)
 
 
+def test_a_large_cost_per_user_is_written_in_full():
+    d = golden_dict()
+    d["traffic"]["monthly_active_users"] = 1
+    s = from_dict(d)
+    lines = text_report(s, run(s, samples=100, seed=0), today=ON).split("\n")
+    assert "; per user $1,460/month; devices at peak 1" in lines[5]
+
+
 def test_growth_that_outruns_the_burn_is_default_alive():
     d = golden_dict()
     d["traffic"]["monthly_growth"] = 0.3

@@ -74,6 +74,8 @@ def test_an_api_meets_a_limit_only_with_a_sourced_figure():
     assert reasons(s, "api") == ("tpot_ms: 10 ms (latency unknown)",)
     d["targets"][0]["latency"]["tpot_ms"] = 12.5
     assert reasons(from_dict(d), "api") == ("tpot_ms: 10 ms (est. 12.5 ms)",)
+    d["targets"][0]["latency"]["tpot_ms"] = 12.3456                 # shown to 3 significant digits
+    assert reasons(from_dict(d), "api") == ("tpot_ms: 10 ms (est. 12.3 ms)",)
 
 
 def test_a_planned_target_is_held_to_the_plans_percentiles():
