@@ -32,6 +32,10 @@ def test_saved_scenarios_have_info_without_versions(tmp_path, golden):
     assert refusal(lambda: store.get("nope")) == "scn_id: no saved scenario or preset has this id (got 'nope')"
     assert refusal(lambda: store.save(store.get("nlp"), overwrite=True)) == \
         "id: is a preset's id; choose another id for your copy (got 'nlp')"
+    assert refusal(lambda: store.get("GOLDEN")) == \
+        "id: must be lowercase letters, digits and '-' (max 64) (got 'GOLDEN')"
+    assert refusal(lambda: DeviceStore(tmp_path / "d").delete("Bad Id")) == \
+        "id: must be lowercase letters, digits and '-' (max 80) (got 'Bad Id')"
 
 
 @pytest.mark.parametrize("call", ["save", "delete", "restore"])
