@@ -71,3 +71,33 @@ def test_a_replica_that_serves_nothing_is_sized_without_a_warning():
         warnings.simplefilter("error")
         n = replicas_needed(idle, np.array([0.0, 1e6]), 2.0, 0.5)
     assert np.isinf(n).all()
+
+
+def test_the_folder_device_store_refuses_team_mode_and_reports_a_misnamed_file(tmp_path):
+    devices = DeviceStore(tmp_path)
+    board = {"name": "Mine", "memory_gb": 16.0, "memory_bandwidth_gb_s": 100.0, "peak_tflops_fp16": 20.0}
+    with pytest.raises(VentureLabError, match="^VENTURE_LAB_STORE_URL: team mode keeps owners in the SQL store"):
+        devices.save(board, user="alice")
+    devices.save(board)
+    text = (tmp_path / "custom-mine.yaml").read_text(encoding="utf-8")
+    (tmp_path / "custom-copy.yaml").write_text(text, encoding="utf-8")       # custom-mine's content, renamed
+    listing = devices.list()
+    assert list(listing.paths) == ["custom-mine"]
+    assert listing.errors == {"custom-copy.yaml": "id: must match the file name (got 'custom-mine'); "
+                                                  "accepted: custom-copy"}
+
+
+def test_a_language_without_a_text_falls_back_to_english():
+    from scenarios.business.labels import label
+
+    assert label("assume.model", "fr") == "Model / weights"
+    assert label("no.such.key", "zh") == "no.such.key"
+
+
+def test_a_fully_cached_prompt_is_planned_just_under_a_full_hit():
+    from scenarios.business.planned import plan_request
+
+    d = golden_dict()
+    d["traffic"]["prefix_cache_hit"] = 1.0
+    s = from_dict(d)
+    assert plan_request(s, s.target("rent")).prefix_cache_hit == 0.999
