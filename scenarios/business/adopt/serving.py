@@ -63,7 +63,10 @@ def compression(scenario: Scenario, *, flops_kept: float, params_kept: float, in
     spec, caps = get_model(scenario.model), capacities(scenario)
     fmt = "int8" if int8 else scenario.weights
     bits = {f.id: f.bits_per_weight for f in load_formats().values()}
-    q, delta = [], Range.point(0.0)
+    # the change's ends as plain numbers: at a volume that needs many replicas the faster model
+    # saves most at the slow end of the capacity band, so new.low - old.low can sit below the
+    # expected change and a Range would refuse the unordered triple before it is sorted below
+    q, delta = [], (0.0, 0.0, 0.0)
     for t in _self_hosted_targets(scenario):
         batch = vision_batch(t)
         before = estimate_vision(spec.id, t.hardware, weights=scenario.weights, batch=batch)
@@ -77,10 +80,10 @@ def compression(scenario: Scenario, *, flops_kept: float, params_kept: float, in
             old, new = _target_cost(scenario, t, caps[t.id], 1.0), _target_cost(scenario, t, caps[t.id], mult)
             q.append(Quantity(f"{t.id}.usd_month_change", new.expected - old.expected, "USD"))
             if t.id == scenario.serving_target:
-                delta = Range(new.low - old.low, new.expected - old.expected, new.high - old.high)
+                delta = (new.low - old.low, new.expected - old.expected, new.high - old.high)
     q.insert(0, Quantity("weights_mb_before", spec.params * bits[scenario.weights] / 8 / 1e6, "MB"))
-    lo, hi = sorted((delta.low, delta.high))
-    usd_month = Range(min(lo, delta.expected), delta.expected, max(hi, delta.expected))
+    lo, hi = sorted((delta[0], delta[2]))
+    usd_month = Range(min(lo, delta[1]), delta[1], max(hi, delta[1]))
     assumptions = (Assumption("model", spec.id, "", f"scenario {scenario.id}"),
                    Assumption("ratios", "the demo's measured FLOPs and parameter shares, applied to the model",
                               "", "models/compression via the demo"),
