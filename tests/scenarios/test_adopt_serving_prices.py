@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 from scenarios.business.adopt.serving import cold_start_routing, compression, labelled_data
@@ -89,16 +90,23 @@ def test_compression_prices_the_replicas_a_faster_model_saves():
 
 
 def test_a_change_that_misses_the_step_at_the_expected_speed_stays_inside_the_band():
-    """At 232 million images a day the faster model saves a T4 at both ends of the engine's speed
-    band but not at its expected speed: the band's top is that expected 0, not the ends' larger saving."""
-    s = busy_vision(2.32e8)
-    a = compression(s, flops_kept=0.5, params_kept=0.25, int8=1)
-    cap = capacities(s)["rented-t4"]
-    mult = a.quantity("rented-t4.latency_ms_before") / a.quantity("rented-t4.latency_ms_after")
-    saved = [t4_replicas(c, 2.32e8) - t4_replicas(c * mult, 2.32e8)
-             for c in (cap.requests_per_s_low, cap.requests_per_s, cap.requests_per_s_high)]
-    assert saved == [2, 0, 1]
-    assert a.usd_month.as_tuple() == pytest.approx((-2 * T4_MONTH_USD, 0.0, 0.0))
+    """At some daily volume the faster model saves more T4s at an end of the engine's speed band than
+    at its expected speed (replicas step at whole numbers): the band is then sorted from the ends'
+    savings, and the expected figure stays inside it. The volume is searched, not fixed, so a refit
+    of the speed factors cannot turn the case into an ordinary one."""
+    found = []
+    for images_per_day in np.linspace(1.0e8, 4.0e8, 61):
+        s = busy_vision(images_per_day)
+        a = compression(s, flops_kept=0.5, params_kept=0.25, int8=1)
+        cap = capacities(s)["rented-t4"]
+        mult = a.quantity("rented-t4.latency_ms_before") / a.quantity("rented-t4.latency_ms_after")
+        saved = [t4_replicas(c, images_per_day) - t4_replicas(c * mult, images_per_day)
+                 for c in (cap.requests_per_s_low, cap.requests_per_s, cap.requests_per_s_high)]
+        if saved[1] < max(saved[0], saved[2]):
+            found.append(images_per_day)
+            assert a.usd_month.as_tuple() == pytest.approx(
+                (-max(saved) * T4_MONTH_USD, -saved[1] * T4_MONTH_USD, -min(saved) * T4_MONTH_USD))
+    assert found, "no volume where an end of the band saves more than the expected speed"
 
 
 def test_compression_on_the_edge_target_saves_only_where_one_box_per_store_is_too_slow():
