@@ -302,7 +302,7 @@ KNOWN_LIMITS = [
     "reads more than its pro-rata share of the socket's bandwidth, and a Threadripper PRO 5995WX) and",
     "30 OpenVINO decode rows from two two-socket Xeon servers (8380, 8580; no OpenVINO prefill row:",
     "its prefill efficiency is borrowed; int4 gains less over int8 on the 8580 than on the 8380, which",
-    "one group cannot carry: held out, the 8580's int4 rows come out 27-35 % fast),",
+    "one group cannot carry: held out, the 8580's int4 rows come out 31-42 % fast),",
     "many-core Ollama runs not modelled, two datacenter GPUs and one runtime per class: efficiency",
     "of vLLM, PyTorch, Core ML, TPUs and AMD is borrowed, not measured. Phone prefill rows come from",
     "two CPU devices, one GPU device (the other's rows are held out) and three NPU devices, so the phone",
