@@ -29,6 +29,7 @@ MODEL_IDS = {
     # (see each row's source for what differs)
     "Mistral 7B v0.3": "mistral-7b", "Llama 3.1 70B": "llama-3.1-70b", "Llama 3.1 405B": "llama-3.1-405b",
     "DeepSeek R1 671B (MoE, 37B active)": "deepseek-v3",
+    "Mistral 7B v0.1": "mistral-7b",   # OpenVINO's Xeon LLM rows: the catalog's own config
 }
 
 # Server CPUs whose published rows are Ollama runs at the default thread count (see load_rows)
@@ -68,6 +69,8 @@ def map_runtime(software: str) -> str | None:
         return "tensorrt-llm"
     if "mlc" in s:
         return "mlc"
+    if "openvino" in s:          # OpenVINO GenAI on Xeon CPUs (the engine's `openvino` runtime)
+        return "openvino"
     if "llama.cpp" in s:         # Metal, CUDA, Vulkan and Ollama (a llama.cpp wrapper)
         return "llama.cpp"
     return None

@@ -19,7 +19,7 @@ import pandas as pd
 
 from scenarios.calibration.rows import DEFAULT_CONTEXT_TOKENS, kv_format, num
 from scenarios.engine import speed
-from scenarios.engine.compute_paths import path_peaks
+from scenarios.engine.compute_paths import numa_node_share, path_peaks
 from scenarios.engine.serving_core import serving_arrays
 
 
@@ -94,6 +94,10 @@ def build_work(df: pd.DataFrame, hw: dict, models: dict) -> dict:
     # a phone row computes on its runtime's compute path (data/compute_paths.csv), as every estimate does
     w["fp32"], w["fp16"], w["int8"], _ = path_peaks(rows["hardware"].to_numpy(), rows["runtime"].to_numpy(),
                                                    w["fp32"], w["fp16"], w["int8"], w["int8"])
+    # OpenVINO's latency hint on a multi-socket row: one socket's bandwidth and peaks, as every estimate
+    share = numa_node_share(rows["hardware"].to_numpy(), rows["runtime"].to_numpy())
+    for key in ("bw", "fp32", "fp16", "int8"):
+        w[key] = w[key] * share
     w["fp8"] = np.array([h["fp8"] for h in dev], dtype=bool)
     w["hw_class"] = np.array([h["hw_class"] for h in dev], dtype=object)
     w["runtime"] = rows["runtime"].to_numpy(dtype=object)

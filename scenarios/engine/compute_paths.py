@@ -37,6 +37,16 @@ UNLISTED_PHONE_RUNTIMES = ("executorch", "mlc", "llama.cpp")
 QNN_CONTEXT_TOKENS = 4096.0
 
 
+# OpenVINO's latency hint (one stream: its LLM pipelines at batch 1) runs on the cores of one NUMA
+# node ("ov::inference_num_threads is equal to the number of P-cores ... on one numa node":
+# openvinotoolkit/openvino docs/articles_en/openvino-workflow/running-inference/inference-devices-and-modes/
+# cpu-device/performance-hint-and-thread-scheduling.rst @03e83f2).  On a catalog row that spans several
+# sockets (data/cpu_server_paths.csv: physical_cores > socket_cores) it reads one socket's memory
+# channels and computes on one socket's cores; the published Xeon LLM rows decode at 63-69 % of one
+# socket's bandwidth (fp16), 32-35 % of both.  ASSUMED sub-NUMA clustering off (one node per socket).
+ONE_NUMA_NODE_RUNTIMES = ("openvino",)
+
+
 @dataclass(frozen=True)
 class ComputePath:
     """One compute path of one device (peaks in TFLOP/s and TOPS, as data/hardware.csv)."""
@@ -137,6 +147,25 @@ def path_peaks(hardware_ids: np.ndarray, runtimes: np.ndarray, fp32: np.ndarray,
         for i, v in enumerate((p.peak_tflops_fp32, p.peak_tflops_fp16, p.peak_tops_int8, p.peak_tops_int8)):
             out[i][rows] = v * 1e12 if np.isfinite(v) else np.nan
     return tuple(out)
+
+
+@functools.lru_cache(maxsize=1)
+def _socket_shares() -> dict[str, float]:
+    """One socket's share of each multi-socket catalog row (data/cpu_server_paths.csv)."""
+    out = {}
+    for r in read_csv(DATA_DIR / "cpu_server_paths.csv"):
+        cores, socket = int(r["physical_cores"]), int(r["socket_cores"])
+        if cores > socket:
+            out[r["hardware"]] = socket / cores
+    return out
+
+
+def numa_node_share(hardware_ids, runtimes) -> np.ndarray:
+    """Share of each device's bandwidth and peaks its runtime uses: one socket's for a one-NUMA-node
+    runtime on a multi-socket row (see ONE_NUMA_NODE_RUNTIMES), else 1."""
+    shares = _socket_shares()
+    return np.array([shares.get(str(h), 1.0) if str(r) in ONE_NUMA_NODE_RUNTIMES else 1.0
+                     for h, r in zip(np.atleast_1d(hardware_ids), np.atleast_1d(runtimes))], dtype=float)
 
 
 def path_assumptions(hw, runtime: str, weights: str) -> list:

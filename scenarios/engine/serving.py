@@ -16,7 +16,7 @@ from scenarios.engine import speed
 from scenarios.engine.assumption import Assumption, result_dict
 from scenarios.engine.catalog import ModelSpec, get_format, get_hardware, get_model, load_models
 from scenarios.engine.columns import map_distinct
-from scenarios.engine.compute_paths import device_peaks, path_assumptions
+from scenarios.engine.compute_paths import device_peaks, numa_node_share, path_assumptions
 from scenarios.engine.concurrency import best_concurrency, is_max
 from scenarios.engine.estimate import (
     INTEGER_FIELDS,
@@ -131,6 +131,11 @@ def _assumptions(values: dict, inputs: dict, hw, model, options: dict) -> tuple[
     if inputs["devices"] > 1:
         out.append(Assumption("tensor_parallel_allreduce", ALLREDUCE_LATENCY_S, "s per all-reduce + bytes / "
                               f"{hw.interconnect_gb_s:g} GB/s", "Megatron-LM 2 all-reduces per layer; ASSUMED NCCL latency"))
+    share = float(numa_node_share([hw.id], [inputs["runtime"]])[0])
+    if share < 1.0:
+        out.append(Assumption("numa_node_share", share, "of the bandwidth and peaks",
+                              "OpenVINO's latency hint runs one stream on one NUMA node (one socket of this "
+                              "server: data/cpu_server_paths.csv; scenarios/engine/compute_paths.py)"))
     if hw.hw_class == "phone":
         out += path_assumptions(hw, inputs["runtime"], inputs["weights"])
         out.append(Assumption("battery", hw.battery_wh, "Wh", "ASSUMPTION range %g-%g Wh (data/hardware.csv)"

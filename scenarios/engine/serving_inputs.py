@@ -290,6 +290,16 @@ def _phone_paths(rt: np.ndarray, hardware_id: np.ndarray, hw_class: np.ndarray, 
     return replace(hw, **dict(zip(("peak_fp32", "peak_fp16", "peak_int8", "peak_int4"), peaks)))
 
 
+def _numa_node(rt: np.ndarray, hardware_id, hw: HardwareColumns) -> HardwareColumns:
+    """A one-NUMA-node runtime (OpenVINO's latency hint) on a multi-socket row uses one socket's
+    bandwidth and peaks (scenarios/engine/compute_paths.py ONE_NUMA_NODE_RUNTIMES)."""
+    share = compute_paths.numa_node_share(np.asarray(hardware_id, dtype=object), rt)
+    if np.all(share == 1.0):
+        return hw
+    keys = ("bandwidth_bytes_s", "peak_fp32", "peak_fp16", "peak_int8", "peak_int4")
+    return replace(hw, **{k: getattr(hw, k) * share for k in keys})
+
+
 def _hardware_columns(hws: list[Hardware], hi: np.ndarray) -> HardwareColumns:
     def col(values):
         return np.asarray(values)[hi]
@@ -339,6 +349,7 @@ def resolve_requests(model, hardware, weights, kv_cache, runtime, batch, prompt_
     fmt = _formats(weights, kv_cache, np.array([h.has_fp16 for h in hws])[hi], n, errors)
     rt = _runtimes(runtime, hw_class, n, errors)
     hw = _phone_paths(rt, np.asarray(hardware_id, dtype=object), hw_class, _hardware_columns(hws, hi), errors)
+    hw = _numa_node(rt, hardware_id, hw)
     model_obj = _obj_array(models)[mi]
     # a phone or one single-board computer cannot be joined to another (ARCHITECTURE 4.3)
     for r in np.nonzero(np.isin(hw_class, UNJOINABLE_CLASSES) & (num["devices"] > 1) & ~errors.bad)[0]:

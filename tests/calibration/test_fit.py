@@ -119,9 +119,10 @@ def test_coverage_counts_rows_outside(fresh_fit):
 
 def test_few_parameters_and_no_per_device_factors():
     # one group per measured (class, runtime) pair, never one per device; the parameter count is
-    # bounded by the evidence: at least five fitted rows per parameter
+    # bounded by the evidence: at least five fitted rows per parameter (cap raised from 10 to 12 with
+    # the cpu-server|openvino group, which brings 30 decode rows from two Xeon servers)
     groups = COMMITTED["groups"]
-    assert len(groups) <= 10
+    assert len(groups) <= 12
     for key in groups:
         cls, rt = key.split("|")
         assert cls in speed.HW_CLASSES and rt in speed.RUNTIMES

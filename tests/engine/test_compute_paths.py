@@ -122,3 +122,21 @@ def test_qnn_decode_reads_the_kv_of_its_static_window():
     assert decode("executorch", 2048) < 0.97 * decode("executorch", 64)
     # past the window the request's own context sets the read
     assert decode("qnn", 8192) < decode("qnn", 2048)
+
+
+def test_openvino_on_a_two_socket_server_reads_one_sockets_memory():
+    """OpenVINO's latency hint runs one stream on one NUMA node: on a two-socket catalog row its
+    decode is bound by one socket's bandwidth (half the row's), stated as an assumption; a single-
+    socket instance and llama.cpp keep the row's whole bandwidth."""
+    args = ("--model", "llama-3-8b", "--weights", "fp16", "--prompt-tokens", "1024", "--output-tokens", "128")
+    xeon2s = "intel-xeon-platinum-8580-2s"
+    ov = estimate(*args, "--hardware", xeon2s, "--runtime", "openvino")
+    said = {a["name"]: a["value"] for a in ov["assumptions"]}
+    assert said["numa_node_share"] == 0.5
+    assert ov["bound_decode"] == "bandwidth"
+    # fp16 weights 16 GB over one socket's 358.4 GB/s: at most 22 tok/s before efficiency
+    assert ov["decode_tokens_per_s"] < 358.4 / 16.06
+    one_socket = estimate(*args, "--hardware", "aws-c7i-8xlarge", "--runtime", "openvino")
+    assert "numa_node_share" not in {a["name"] for a in one_socket["assumptions"]}
+    assert compute_paths.numa_node_share([xeon2s, xeon2s, "aws-c7i-8xlarge"],
+                                         ["openvino", "llama.cpp", "openvino"]).tolist() == [0.5, 1.0, 1.0]
