@@ -5,6 +5,8 @@ r=16 on all linear layers 39,976,960; Llama 3 8B r=16 all linear 41,943,040)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from scenarios.engine.catalog import get_hardware, get_model
@@ -47,7 +49,8 @@ def test_lora_on_a_16_bit_base():
     assert (a["base_weights"].value, a["base_weights"].unit, a["base_weights"].source) == (16, "bits/parameter", "bf16")
     assert (a["adapter_bytes"].value, a["adapter_bytes"].source) == (ADAPTER_BYTES, "bf16 weights + grads, fp32 Adam m and v")
     assert a["adapter_bytes"].unit == "bytes/trainable parameter"
-    assert a["lora_targets"].value == "all-linear"
+    assert a["lora_targets"].value == "all-linear" and a["lora_targets"].unit == ""
+    assert a["lora_targets"].source == "QLoRA s4 adapts all linear layers; LoRA paper q and v"
     assert e.to_dict()["memory_gb"] == e.memory_gb
 
 
@@ -121,7 +124,8 @@ def test_unknown_method_or_targets_name_the_accepted_values(kwargs, field, accep
     with pytest.raises(VentureLabError) as err:
         finetune_memory("llama-2-7b", "nvidia-rtx-4090", **kwargs)
     assert err.value.field == field and err.value.accepted == accepted
-    assert str(err.value).startswith(f"{field}: unknown ")
+    assert err.value.got == next(iter(kwargs.values()))
+    assert err.value.problem == {"method": "unknown fine-tuning method", "targets": "unknown LoRA targets"}[field]
 
 
 @pytest.mark.parametrize("name, low, high", [("rank", 1, 65536), ("seq_len", 1, 10_000_000),
@@ -137,7 +141,7 @@ def test_whole_number_inputs_have_inclusive_bounds(name, low, high):
 
 def test_tokens_bounds_and_mfu_bounds():
     assert finetune_memory("llama-2-7b", "nvidia-rtx-4090", tokens=1e15, mfu=1.0).hours > 0
-    for kwargs, field in (({"tokens": 1.01e15}, "tokens"), ({"tokens": -1}, "tokens"),
+    for kwargs, field in (({"tokens": 1e15 + 1}, "tokens"), ({"tokens": -1}, "tokens"),
                           ({"tokens": 1e6, "mfu": 1.01}, "mfu"), ({"tokens": 1e6, "mfu": 0.0009}, "mfu")):
         with pytest.raises(VentureLabError) as err:
             finetune_memory("llama-2-7b", "nvidia-rtx-4090", **kwargs)
@@ -145,7 +149,32 @@ def test_tokens_bounds_and_mfu_bounds():
 
 
 def test_a_model_without_transformer_shape_is_refused():
-    with pytest.raises(VentureLabError) as err:
-        finetune_memory("yolov8n", "nvidia-rtx-4090")
-    assert err.value.field == "model" and err.value.got == "yolov8n"
-    assert "fine-tuning" in err.value.problem
+    for model, name in (("yolov8n", "yolov8n"), (replace(get_model("llama-2-7b"), hidden_size=None), "llama-2-7b"),
+                        (replace(get_model("llama-2-7b"), layers=None), "llama-2-7b")):
+        with pytest.raises(VentureLabError) as err:
+            finetune_memory(model, "nvidia-rtx-4090")
+        assert (err.value.field, err.value.got) == ("model", name)
+        assert err.value.problem == "needs layers and hidden_size for a fine-tuning estimate"
+
+
+def test_a_model_without_head_count_counts_one_head():
+    m = replace(get_model("llama-2-7b"), attention_heads=None)
+    e = finetune_memory(m, "nvidia-rtx-4090", activation_checkpointing=False)
+    assert e.activations_gb == pytest.approx(32 * 512 * 4096 * (34 + 5 * 1 * 512 / 4096) / 1e9, rel=1e-12)
+
+
+def test_fits_up_to_the_usable_memory_inclusive():
+    total = finetune_memory("llama-2-7b", "nvidia-rtx-4090").memory_gb
+    exactly = replace(get_hardware("nvidia-rtx-4090"), usable_memory_gb=total)
+    assert finetune_memory("llama-2-7b", exactly).fits is True
+    assert finetune_memory("llama-2-7b", replace(exactly, usable_memory_gb=total * 0.999)).fits is False
+
+
+def test_fitted_time_uses_the_training_mfu_of_the_model_size_on_this_chip():
+    from scenarios.engine.speed import mfu_for
+    r = mfu_for("nvidia-rtx-4090", 6.7384, peak_tflops=165.2, devices=1, moe=False, fp8=False)
+    e = finetune_memory("llama-2-7b", "nvidia-rtx-4090", "full", tokens=1e7)
+    flops = 6 * P7 * 1e7
+    assert e.hours == pytest.approx(flops / (RTX_PEAK * float(r.mfu[0])) / 3600, rel=1e-12)
+    assert e.hours_low == pytest.approx(flops / (RTX_PEAK * float(r.mfu_high[0])) / 3600, rel=1e-12)
+    assert e.hours_high == pytest.approx(flops / (RTX_PEAK * float(r.mfu_low[0])) / 3600, rel=1e-12)

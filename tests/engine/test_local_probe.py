@@ -36,7 +36,7 @@ def ticking_clock(monkeypatch, tick):
 def counted(monkeypatch, name):
     """Replace np.<name> by a no-op that counts its calls (the default sizes then cost no time)."""
     calls = []
-    monkeypatch.setattr(np, name, lambda *a, **k: calls.append(a))
+    monkeypatch.setattr(np, name, lambda *a, **k: calls.append((a, k)))
     return calls
 
 
@@ -44,6 +44,12 @@ def test_matmul_rate_is_2n3_flops_over_the_fastest_repeat(monkeypatch):
     # start 0; runs of 0.5, 0.2 and 0.3 s; the third ends exactly at the 1 s budget and stops the loop
     scripted_clock(monkeypatch, [0.0, 0.0, 0.5, 0.5, 0.5, 0.7, 0.7, 0.7, 1.0, 1.0])
     assert lp.measure_matmul_gflops(n=4, budget_s=1.0) == pytest.approx(2 * 4 ** 3 / 0.2 / 1e9, rel=1e-12)
+
+
+def test_the_budget_counts_time_since_the_start(monkeypatch):
+    # a clock far from zero: runs of 0.25, 0.125 and 0.375 s; the budget of 0.75 s is spent after the third
+    scripted_clock(monkeypatch, [100.0, 100.0, 100.25, 100.25, 100.25, 100.375, 100.375, 100.375, 100.75, 100.75])
+    assert lp.measure_matmul_gflops(n=2, budget_s=0.75) == pytest.approx(16 / 0.125 / 1e9, rel=1e-12)
 
 
 def test_bandwidth_counts_the_bytes_read_and_written(monkeypatch):
@@ -58,13 +64,16 @@ def test_default_sizes_and_one_second_budget(monkeypatch):
     matmuls = counted(monkeypatch, "matmul")
     assert lp.measure_matmul_gflops() == pytest.approx(2 * 1024 ** 3 / 0.125 / 1e9, rel=1e-9)
     assert len(matmuls) == 1 + 3                            # a warm-up, then the timed runs
-    a, b = matmuls[0]
+    (a, b), out = matmuls[0]
     assert a.shape == b.shape == (1024, 1024) and a.dtype == b.dtype == np.float32
+    # the product goes to one preallocated array: no allocation inside the timed runs
+    assert out["out"].shape == (1024, 1024) and out["out"].dtype == np.float32
+    assert all(kw["out"] is out["out"] for _, kw in matmuls)
     ticking_clock(monkeypatch, 0.125)
     copies = counted(monkeypatch, "copyto")
     assert lp.measure_bandwidth_gb_s() == pytest.approx(2 * 128 * 2 ** 20 / 0.125 / 1e9, rel=1e-9)
     assert len(copies) == 4
-    dst, src = copies[0]
+    (dst, src), _ = copies[0]
     assert src.nbytes == dst.nbytes == 128 * 2 ** 20 and src.dtype == np.float64
 
 
@@ -82,13 +91,12 @@ def test_probe_rounds_to_hundredths_and_reads_the_machine(monkeypatch):
     fake_probe(monkeypatch)
     scripted_clock(monkeypatch, [10.0, 12.3456])
     monkeypatch.setattr(os, "cpu_count", lambda: 12)
-    pages = {"SC_PAGE_SIZE": 4096, "SC_PHYS_PAGES": 3 * 2 ** 20 // 4 + 1000}    # 3 GiB + 1000 pages
+    pages = {"SC_PAGE_SIZE": 4096, "SC_PHYS_PAGES": 4_063_232 + 3000}    # 15.5 GiB + 3000 pages (0.0114 GiB)
     monkeypatch.setattr(os, "sysconf", lambda name: pages[name])
     r = lp.probe()
-    assert r == lp.ProbeResult(1234.57, 45.68, 12, round((3 * 2 ** 30 + 4096 * 1000) / 2 ** 30, 2), 2.35)
-    assert r.memory_gb == 3.0
+    assert r == lp.ProbeResult(1234.57, 45.68, 12, 15.51, 2.35)
     assert r.to_dict() == {"matmul_gflops": 1234.57, "memory_bandwidth_gb_s": 45.68, "cores": 12,
-                           "memory_gb": 3.0, "seconds": 2.35}
+                           "memory_gb": 15.51, "seconds": 2.35}
 
 
 @pytest.mark.parametrize("error", [ValueError, OSError, AttributeError])
@@ -123,8 +131,8 @@ def test_device_fields_name_what_was_measured_and_what_assumed(monkeypatch):
 
 def test_the_device_file_reads_back_as_the_same_catalog_record(tmp_path):
     r = lp.ProbeResult(matmul_gflops=800.0, memory_bandwidth_gb_s=40.0, cores=4, memory_gb=16.0, seconds=2.0)
-    path = lp.write_device_file(r, str(tmp_path / "new" / "box.yml"))
-    assert path == tmp_path / "new" / "box.yml"
+    path = lp.write_device_file(r, str(tmp_path / "new" / "deeper" / "box.yml"))    # folders made
+    assert path == tmp_path / "new" / "deeper" / "box.yml"
     text = path.read_text(encoding="utf-8")
     fields = yaml.safe_load(text)
     assert fields == lp.device_fields(r) and list(fields) == list(lp.device_fields(r))   # catalog order kept
@@ -169,11 +177,19 @@ def test_bad_outputs_are_refused_naming_the_problem(tmp_path):
 
 def test_a_folder_that_cannot_be_made_is_one_error(tmp_path):
     (tmp_path / "file").write_text("x")
-    out = str(tmp_path / "file" / "sub" / "a.yaml")             # its folder's parent is a file
+    out = str(tmp_path / "file") + "/./sub/a.yaml"             # its folder's parent is a file
     with pytest.raises(VentureLabError) as err:
         lp.write_device_file(lp.ProbeResult(1.0, 1.0, 1, 1.0, 1.0), out)
-    assert err.value.field == "output" and err.value.got == out
+    assert err.value.field == "output" and err.value.got == out          # as given, not normalised
     assert err.value.problem.startswith("cannot write (") and err.value.__cause__ is None
+
+
+def test_a_default_folder_that_cannot_be_made_names_the_file(tmp_path, monkeypatch):
+    (tmp_path / "file").write_text("x")
+    monkeypatch.setenv("VENTURE_LAB_DEVICE_DIR", str(tmp_path / "file" / "devices"))
+    with pytest.raises(VentureLabError) as err:
+        lp.write_device_file(lp.ProbeResult(1.0, 1.0, 1, 1.0, 1.0))
+    assert err.value.got == str(tmp_path / "file" / "devices" / "this-machine.yaml")
 
 
 def test_cli_reports_the_measurement_and_the_file(tmp_path, monkeypatch):

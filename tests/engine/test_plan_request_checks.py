@@ -43,7 +43,8 @@ def test_rate_and_latency_limits_must_be_finite_and_positive(field, value):
 def test_a_per_input_model_is_sent_to_estimate_inference():
     err = refused(model="resnet-50")
     assert err.field == "model" and err.got == "resnet-50"
-    assert "per input, not per token" in err.problem and "estimate inference" in err.problem
+    assert err.problem == ("is answered per input, not per token: compare devices at a rate with "
+                           "`estimate inference --model ID --hardware ID,ID --rate PER_S --latency-ms MS`")
 
 
 def test_unknown_ids_are_refused():
