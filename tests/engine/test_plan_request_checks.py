@@ -84,3 +84,4 @@ def test_max_devices_and_price():
     for value in (-0.01, math.inf, math.nan):
         err = refused(usd_per_hour=value)
         assert (err.field, err.problem) == ("usd_per_hour", "must be a number >= 0")
+        assert err.got is value
