@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from scenarios.engine.hfconfig import model_from_hf_config
+from scenarios.engine.hfconfig import count_params, model_from_hf_config
 from scenarios.errors import VentureLabError
 
 BASE = {"model_type": "llama", "num_hidden_layers": 2, "hidden_size": 64, "num_attention_heads": 4,
@@ -192,8 +192,19 @@ def test_a_missing_shape_names_the_keys_tried():
 def test_an_absurd_size_is_refused():
     err = refusal({"num_hidden_layers": 1024, "hidden_size": 262_144, "num_attention_heads": 4096,
                    "vocab_size": 100})
-    assert err.field == "config.json" and "more than 100 trillion parameters" in err.problem
+    assert err.field == "config.json"
+    assert err.problem == "implies more than 100 trillion parameters; refusing an absurd size"
     assert err.got.endswith(" parameters")
     # just under the limit is read
     assert model_from_hf_config({"num_hidden_layers": 1, "hidden_size": 65_536, "num_attention_heads": 64,
                                  "vocab_size": 100}).params_b > 1
+
+
+def test_count_params_defaults_to_a_dense_gated_untied_model():
+    shapes = {"layers": 2, "hidden": 64, "heads": 4, "kv_heads": 2, "head_dim": 16, "ffn": 128, "vocab": 100}
+    assert count_params(**shapes) == (float(BASE_PARAMS), None)
+    assert count_params(**shapes, gated=False)[0] == EMBED + 2 * (ATTN + 2 * 64 * 128 + NORMS)
+    assert count_params(**shapes, tied=True)[0] == BASE_PARAMS - 100 * 64
+    # MLA without a decoupled RoPE key: q 64 x 4 x 16, kv down 64 x 16, kv up 16 x 4 x 32, o 4 x 16 x 64
+    attn = 64 * 64 + 64 * 16 + 16 * 4 * 32 + 64 * 64
+    assert count_params(**shapes, kv_lora_rank=16)[0] == EMBED + 2 * (attn + MLP + NORMS)

@@ -113,3 +113,10 @@ def test_activations_with_tensor_parallel_and_checkpointing():
     assert ckpt == pytest.approx(2 * 2048 * 2 * 4096 * 40 / 4 + per_layer / 4)
     both = mem.training_activation_bytes(2048, 2, 4096, 32, 40, [True, False])
     assert both.tolist() == pytest.approx([2 * 2048 * 2 * 4096 * 40 + per_layer, 40 * per_layer])
+
+
+def test_lora_on_a_model_without_transformer_shapes_adapts_nothing():
+    from dataclasses import replace
+    from scenarios.engine.memory import lora_params
+    assert lora_params(get_model("resnet-50"), 16) == 0.0                     # no hidden size
+    assert lora_params(replace(get_model("llama-2-7b"), layers=None), 16) == 0.0

@@ -83,3 +83,18 @@ def test_length_nodes_keep_the_median_and_spread_in_logs():
     assert (o[0] / 200.0).tolist() == pytest.approx((p[0] / 1000.0).tolist(), rel=1e-12)
     # the outermost node sits at the 1/32 quantile of a normal with sigma 0.5
     assert logs[0] == pytest.approx(0.5 * -1.8627318674216515, rel=1e-9)
+
+
+def test_cdf_with_a_vanishing_wait_rate_uses_the_series_form():
+    # theta x t = 1e-12: the closed form would cancel to noise; the wait is then ~never over: P = m (1 - pw)
+    got = float(qm._cdf(np.array(5e-5), np.array(0.5), np.array(1e-8), np.array(1e-4)))
+    assert got == pytest.approx(0.5 - 0.5 * 0.5 * math.exp(-1e-8 * 5e-5), abs=1e-12)
+
+
+def test_quantiles_of_configurations_laid_out_in_two_axes():
+    t = np.array([[2.0, 4.0], [6.0, 8.0]])[..., None]          # (2, 2) configurations, one component
+    offsets = np.array([[0.0, 1.0], [2.0, 3.0]])[..., None]
+    ones = np.ones((2, 2, 1))
+    got = qm._quantile(0.5, offsets, 0 * ones, ones, t, ones)
+    assert got.shape == (2, 2)
+    assert got.tolist() == [[pytest.approx(1.0), pytest.approx(3.0)], [pytest.approx(5.0), pytest.approx(7.0)]]

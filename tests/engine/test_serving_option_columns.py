@@ -124,8 +124,9 @@ def test_default_options_add_no_assumptions():
 def test_pipeline_and_expert_split_assumptions_name_the_link():
     hw = get_hardware("nvidia-h100-sxm")
     link = "bytes / 900 GB/s interconnect + 10 us per transfer (data/hardware.csv)"
-    (pp,) = so.option_assumptions({**INPUTS, "devices": 4, "parallel": "pp"}, {}, hw)
-    assert (pp.name, pp.value, pp.unit) == ("pipeline_parallel", 4, "stages")
+    (pp,) = so.option_assumptions({**INPUTS, "devices": 2, "parallel": "pp"}, {}, hw)
+    assert (pp.name, pp.value, pp.unit) == ("pipeline_parallel", 2, "stages")
+    assert "N micro-batches keep every stage busy; hand-offs " in pp.source
     assert pp.source.startswith("GPipe (Huang et al. 2019) micro-batches") and pp.source.endswith(link)
     (ep,) = so.option_assumptions({**INPUTS, "devices": 2, "parallel": "ep"}, {}, hw)
     assert (ep.name, ep.value, ep.unit) == ("expert_parallel_all_to_all", 2, "devices")
@@ -137,6 +138,7 @@ def test_prefix_cache_and_speculative_assumptions():
     (hit,) = so.option_assumptions({**INPUTS, "prefix_cache_hit": 0.5}, {}, hw)
     assert (hit.name, hit.value, hit.unit) == ("prefix_cache_hit", 0.5, "share of prompt tokens")
     assert hit.source.startswith("prefill FLOPs and TTFT x (1 - hit)")
+    assert hit.source.endswith("RadixAttention); the cached prefix's KV is still held and read in decode")
     opts = {"spec_draft_tokens": 5, "spec_draft_cost": 0.03, "spec_speedup": 2.1}
     out = so.option_assumptions({**INPUTS, "speculative": "eagle", "spec_acceptance": 0.8}, opts, hw)
     got = {a.name: (a.value, a.unit) for a in out}

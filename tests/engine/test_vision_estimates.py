@@ -110,8 +110,17 @@ def test_server_cpus_and_tree_ensembles_use_the_small_model_estimate(model, hard
     assert e.bound == bound
     assert e.inputs == {k: s.inputs[k] for k in ("model", "hardware", "weights", "batch", "runtime")}
     assert e.assumptions[:-1] == s.assumptions
-    assert (e.assumptions[-1].name, e.assumptions[-1].value, e.assumptions[-1].source) == \
-        ("speed_model", s.basis, "small_models")
+    assert (e.assumptions[-1].name, e.assumptions[-1].value, e.assumptions[-1].unit, e.assumptions[-1].source) == \
+        ("speed_model", s.basis, "", "small_models")
     # a caller's own FLOPs keep the roofline route
     assert estimate_vision("resnet-50", "aws-c7i-8xlarge", gflops_per_input=8.18).assumptions[0].source \
         .startswith("LLM calibration groups")
+
+
+def test_8_bit_weights_compute_on_the_8_bit_peak_under_tensorrt_llm():
+    # a compute-bound batch: W8A8 runs on the FP8/INT8 tensor peak (twice the 16-bit one on an L4)
+    kw = {"gflops_per_input": 1000.0, "batch": 64, "runtime": "tensorrt-llm"}
+    fp16 = estimate_vision("custom", "nvidia-l4", weights="fp16", **kw)
+    int8 = estimate_vision("custom", "nvidia-l4", weights="int8", **kw)
+    assert fp16.bound == int8.bound == "compute"
+    assert 1.5 < fp16.latency_ms / int8.latency_ms <= 2.0 + 1e-9
