@@ -108,6 +108,9 @@ def test_unknown_names_are_refused_with_the_accepted_ones(call, field, accepted)
         call()
     assert err.value.field == field and err.value.accepted == accepted
     assert err.value.got in ("gpu", "ollama", "q3_k", "vllm")
+    assert err.value.problem == {"hw_class": "unknown hardware class", "weight_format": "unknown weight format",
+                                 "runtime": "no phone compute path for this runtime" if err.value.got == "vllm"
+                                 else "unknown runtime"}[field]
 
 
 @pytest.mark.parametrize("hw_class, runtime, fmt, path", [
@@ -161,3 +164,49 @@ def test_factor_files(tmp_path):
     good = tmp_path / "good.json"
     good.write_text(json.dumps({"groups": {"apple|mlc": {}}, "format_factors": {}}))
     assert g.load_factors(str(good)) == {"groups": {"apple|mlc": {}}, "format_factors": {}}
+
+
+def lookup_table() -> dict:
+    return {"groups": {"apple|llama.cpp": {"eff_bw": 0.8, "eff_compute": 0.6, "overhead_per_layer_s": 2e-4,
+                                           "n_decode": 4, "n_prefill": 3},
+                       "jetson|mlc": {"eff_bw": 0.7, "eff_compute": 0.5, "overhead_per_layer_s": 1e-4}},
+            "format_factors": {"bw": {"float": 1.0, "8bit": 0.9, "4bit": 0.8},
+                               "compute": {"float": 1.0, "8bit": 0.95, "4bit": 0.85}},
+            "bands": {"default": {"decode": [0.9, 1.1], "prefill": [0.8, 1.3]},
+                      "apple|llama.cpp": {"decode": [0.85, 1.2], "prefill": [0.7, 1.4]}},
+            "uncalibrated_band": {"decode": [0.5, 2.0], "prefill": [0.4, 2.5]}}
+
+
+def test_lookup_gives_each_row_its_groups_factors_and_band():
+    f = lookup_table()
+    r = g.lookup_groups(["apple", "jetson", "apple"], "llama.cpp", ["q4_k_m", "fp16", "fp16"], 3, f)
+    assert r.eff_bw.tolist() == [0.8, 0.7, 0.8]                 # jetson|llama.cpp has no group: jetson|mlc
+    assert r.eff_compute.tolist() == [0.6, 0.5, 0.6] and r.overhead_per_layer_s.tolist() == [2e-4, 1e-4, 2e-4]
+    assert r.format_bw.tolist() == [0.8, 1.0, 1.0] and r.format_compute.tolist() == [0.85, 1.0, 1.0]
+    assert r.decode_band_low.tolist() == [0.85, 0.5, 0.85] and r.decode_band_high.tolist() == [1.2, 2.0, 1.2]
+    assert r.prefill_band_low.tolist() == [0.7, 0.4, 0.7] and r.prefill_band_high.tolist() == [1.4, 2.5, 1.4]
+    assert r.calibrated_decode.tolist() == [True, False, True] and r.calibrated_prefill.tolist() == [True, False, True]
+    assert r.peak_path.tolist() == ["fp16", "fp16", "fp16"]     # llama.cpp on Apple dequantises to half
+    assert r.basis[0] == "apple|llama.cpp"
+    assert r.basis[1] == ("fallback for jetson|llama.cpp: decode from jetson|mlc (uncalibrated), "
+                          "prefill from jetson|mlc (uncalibrated)")
+    assert g.lookup_groups([], [], [], 0, f).eff_bw.shape == (0,)
+
+
+def test_an_efficiency_override_replaces_the_fitted_factors_but_keeps_the_bands():
+    f = lookup_table()
+    r = g.lookup_groups("apple", "llama.cpp", "q4_k_m", 2, f,
+                        efficiency_override={"eff_bw": 0.5, "eff_compute": 0.4, "overhead_per_layer_s": 3e-4})
+    assert (r.eff_bw.tolist(), r.eff_compute.tolist(), r.overhead_per_layer_s.tolist()) == \
+        ([0.5, 0.5], [0.4, 0.4], [3e-4, 3e-4])
+    assert r.format_bw.tolist() == r.format_compute.tolist() == [1.0, 1.0]
+    assert r.decode_band_low.tolist() == [0.85, 0.85]
+    r = g.lookup_groups("apple", "llama.cpp", "q4_k_m", 1, f, efficiency_override={"eff_bw": 0.5, "eff_compute": 0.4})
+    assert r.overhead_per_layer_s.tolist() == [0.0]             # no overhead given: none
+
+
+def test_a_group_with_default_factors_says_so():
+    f = lookup_table()
+    r = g.lookup_groups("jetson", "mlc", "fp16", 1, f)
+    assert r.basis[0] == "jetson|mlc (built-in default factors, not fitted)"
+    assert r.calibrated_decode.tolist() == [False]
