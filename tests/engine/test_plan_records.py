@@ -76,3 +76,17 @@ def test_speed_figures_and_bands(result):
 def test_the_best_is_the_cheapest_candidate(result):
     cheapest = min(d["usd_per_million_tokens"] for d in result["candidates"])
     assert result["best"]["usd_per_million_tokens"] == pytest.approx(cheapest, rel=1e-12)
+
+
+def test_latencies_are_the_percentile_model_at_each_replicas_share_of_the_rate(result):
+    import numpy as np
+
+    from scenarios.engine.plan import CONCURRENCY_LADDER, build_grid, percentiles
+    for d in records(result)[:3]:
+        g = build_grid(REQ, [(d["hardware"], d["weights"], d["runtime"], d["devices_per_replica"])])
+        i = CONCURRENCY_LADDER.index(d["concurrency_per_replica"])
+        lat = percentiles(REQ, g, np.array([i]), np.array([REQ.rate_per_s / d["replicas"]]))
+        for q, name in ((0.5, "p50"), (0.9, "p90"), (0.99, "p99")):
+            assert d[f"ttft_ms_{name}"] == pytest.approx(1000.0 * lat.ttft_s[q][0], rel=1e-9)
+            assert d[f"e2e_ms_{name}"] == pytest.approx(1000.0 * lat.e2e_s[q][0], rel=1e-9)
+        assert d["tpot_ms"] == pytest.approx(1000.0 * lat.tpot_s[0], rel=1e-9)
