@@ -101,7 +101,7 @@ def test_without_a_table_the_fitted_factors_are_read():
     (lambda: g.peak_path("apple", "vllm", "q3_k"), "weight_format", ", ".join(sorted(g.FORMAT_FAMILY))),
     (lambda: g.default_runtime("gpu"), "hw_class", ", ".join(HW_CLASSES)),
     (lambda: g.reporting_class("gpu", "vllm"), "hw_class", ", ".join(HW_CLASSES)),
-    (lambda: g.reporting_class("phone", "vllm"), "runtime", "executorch, llama.cpp, onnxruntime, mlc, qnn"),
+    (lambda: g.reporting_class("phone", "vllm"), "runtime", "executorch, llama.cpp, onnxruntime, mlc, qnn, coreml"),
 ])
 def test_unknown_names_are_refused_with_the_accepted_ones(call, field, accepted):
     with pytest.raises(VentureLabError) as err:
@@ -114,14 +114,15 @@ def test_unknown_names_are_refused_with_the_accepted_ones(call, field, accepted)
 
 
 @pytest.mark.parametrize("hw_class, runtime, fmt, path", [
-    ("nvidia-consumer", "llama.cpp", "fp16", "fp16"), ("nvidia-consumer", "llama.cpp", "q8_0", "int8"),
-    ("nvidia-consumer", "llama.cpp", "q4_k_m", "int8"),
+    # llama.cpp CUDA: every format on the FP16-accumulate tensor rate, bf16 on the plain fp16 column
+    ("nvidia-consumer", "llama.cpp", "fp16", "fp16_acc16"), ("nvidia-consumer", "llama.cpp", "q8_0", "fp16_acc16"),
+    ("nvidia-consumer", "llama.cpp", "q4_k_m", "fp16_acc16"), ("nvidia-consumer", "llama.cpp", "bf16", "fp16"),
     ("apple", "llama.cpp", "q4_k_m", "fp16"), ("apple", "llama.cpp", "q8_0", "fp16"),   # Metal: GPU ALUs
-    ("apple", "mlc", "int4", "fp16"), ("cpu-sbc", "llama.cpp", "q4_0", "int8"),
+    ("apple", "mlc", "int4", "fp16"), ("cpu-sbc", "llama.cpp", "q4_0", "fp32"),   # CPU kernels: FP32 SIMD
     ("nvidia-datacenter", "vllm", "bf16", "fp16"), ("nvidia-datacenter", "vllm", "fp8", "fp8"),
     ("nvidia-datacenter", "vllm", "int8", "fp8"), ("nvidia-datacenter", "vllm", "int4", "fp16"),
     ("nvidia-datacenter", "tensorrt-llm", "nvfp4", "fp4"), ("nvidia-datacenter", "vllm", "mxfp4", "fp4"),
-    ("nvidia-datacenter", "llama.cpp", "mxfp4", "int8"), ("nvidia-datacenter", "pytorch", "mxfp4", "fp16"),
+    ("nvidia-datacenter", "llama.cpp", "mxfp4", "fp16_acc16"), ("nvidia-datacenter", "pytorch", "mxfp4", "fp16"),
     ("nvidia-datacenter", "pytorch", "int8", "fp16"), ("phone", "executorch", "int8", "int8"),
     ("phone", "executorch", "fp16", "fp16"), ("cpu-server", "onnxruntime", "bf16", "fp16"),
     ("cpu-server", "openvino", "int4", "int8"),
@@ -186,7 +187,8 @@ def test_lookup_gives_each_row_its_groups_factors_and_band():
     assert r.decode_band_low.tolist() == [0.85, 0.5, 0.85] and r.decode_band_high.tolist() == [1.2, 2.0, 1.2]
     assert r.prefill_band_low.tolist() == [0.7, 0.4, 0.7] and r.prefill_band_high.tolist() == [1.4, 2.5, 1.4]
     assert r.calibrated_decode.tolist() == [True, False, True] and r.calibrated_prefill.tolist() == [True, False, True]
-    assert r.peak_path.tolist() == ["fp16", "fp16", "fp16"]     # llama.cpp on Apple dequantises to half
+    # llama.cpp on Apple dequantises to half; on a Jetson (CUDA) it runs the FP16-accumulate tensor rate
+    assert r.peak_path.tolist() == ["fp16", "fp16_acc16", "fp16"]
     assert r.basis[0] == "apple|llama.cpp"
     assert r.basis[1] == ("fallback for jetson|llama.cpp: decode from jetson|mlc (uncalibrated), "
                           "prefill from jetson|mlc (uncalibrated)")
