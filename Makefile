@@ -73,7 +73,7 @@ regressions: install-test
 	$(PYTHON) -m tests.regressions.run
 
 # Mutation testing of scenarios/engine and scenarios/business with their fast unit tests (mutmut,
-# configured in setup.cfg). Long on 2 cores, so not in CI; `tools/mutation.py` runs it and prints
+# configured in pyproject.toml [tool.mutmut]). Long on 2 cores, so not in CI; `tools/mutation.py` runs it and prints
 # the kill rate (bench/RESULTS.md records the last run).
 mutation: install-test
 	$(PYTHON) -m pip install -q -e ".[mutation]"
