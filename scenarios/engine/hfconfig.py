@@ -144,7 +144,11 @@ def _text_config(config: object) -> tuple[dict, str]:
     if not isinstance(config, dict):
         raise VentureLabError("config.json", "must be a JSON object of model settings", got=type(config).__name__)
     if "text_config" in config and isinstance(config["text_config"], dict):
-        config = {**config["text_config"], **{k: v for k, v in config.items() if k == "model_type"}}
+        inner = config["text_config"]
+        # the wrapper's model_type names the family (llava, gemma3); the language model's own type
+        # (llama, mistral) is kept too: it alone says whether a wrapped model's MLP is gated
+        config = {**inner, **{k: v for k, v in config.items() if k == "model_type"},
+                  "text_model_type": inner.get("model_type", "")}
     mtype = config.get("model_type", "")
     if not isinstance(mtype, str):
         raise VentureLabError("config.json model_type", "must be text", got=mtype)
@@ -183,7 +187,8 @@ def _read_shapes(config: dict, mtype: str) -> _Shapes:
     tied = config.get("tie_word_embeddings", mtype in ("gemma", "gemma2", "gemma3", "opt", "bloom", "falcon"))
     if not isinstance(tied, bool):
         raise VentureLabError("config.json tie_word_embeddings", "must be true or false", got=tied)
-    gated = mtype in _GATED_TYPES or config.get("hidden_act") in ("silu", "swiglu") or \
+    gated = mtype in _GATED_TYPES or config.get("text_model_type") in _GATED_TYPES or \
+        config.get("hidden_act") in ("silu", "swiglu") or \
         config.get("hidden_activation") == "gelu_pytorch_tanh"
     moe_ffn = _get_int(config, "moe_ffn_size")
     shared = _get_int(config, "shared_experts") or 0

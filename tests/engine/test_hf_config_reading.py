@@ -142,6 +142,10 @@ def test_a_multimodal_wrapper_reads_its_text_config():
     m = model_from_hf_config({"model_type": "llava", "text_config": {**BASE, "model_type": "llama", "hidden_act": "silu"},
                               "vision_config": {"hidden_size": 1024}})
     assert m.family == "llava" and m.params_b * 1e9 == pytest.approx(BASE_PARAMS, abs=1e-6)
+    # the inner llama is gated even when only its model_type says so (no hidden_act)
+    inner = {k: v for k, v in BASE.items() if k != "hidden_act"}
+    m = model_from_hf_config({"model_type": "llava", "text_config": inner})
+    assert m.family == "llava" and m.params_b * 1e9 == pytest.approx(BASE_PARAMS, abs=1e-6)
     m = model_from_hf_config({"text_config": dict(BASE)})        # the wrapper names no type: the inner one
     assert m.family == "llama"
     m = model_from_hf_config({**BASE, "text_config": "not a mapping"})
