@@ -3,6 +3,9 @@
     python -m tools.mutation                                  # every mutant (make mutation; hours on 2 cores)
     python -m tools.mutation "scenarios.engine.flops*"        # a bounded subset, by mutmut's name globs
     python -m tools.mutation --sample 600 --seed 1            # a seeded random sample of every mutant
+    python -m tools.mutation --sample 600 --seed 2 --engine-subsample 120
+                              # the sample's business mutants and a seeded random 120 of its engine ones,
+                              # reported per package and weighted by each package's population
     python -m tools.mutation --report-only                    # the last run's figures, without running
     python -m tools.mutation ... --write                      # also record them in bench/RESULTS.md
 
@@ -91,6 +94,36 @@ def sample_names(size: int, seed: int) -> list[str]:
     return sorted(random.Random(seed).sample(names, min(size, len(names))))
 
 
+PACKAGES = ("scenarios.business", "scenarios.engine")
+
+
+def engine_subsample(names: list[str], k: int, seed: int) -> list[str]:
+    """The sample's business mutants and a seeded random ``k`` of its engine mutants.
+
+    An engine mutant is reached by many more tests than a business one (a survivor runs them all), so a
+    600-mutant sample takes hours on 2 cores; a random part of the engine stratum, weighted by the
+    package's population (:func:`stratified`), keeps the estimate unbiased at a known cost in width."""
+    engine = [n for n in names if n.startswith("scenarios.engine.")]
+    kept = set(random.Random(seed).sample(engine, min(k, len(engine))))
+    return [n for n in names if not n.startswith("scenarios.engine.") or n in kept]
+
+
+def stratified(found: dict[str, str], population: dict[str, int], z: float = 1.96) -> dict:
+    """Kill rate per package (stratum) and over both, weighted by each package's share of all mutants;
+    95 % interval from the stratified variance sum W^2 p (1 - p) / n (normal approximation)."""
+    total = sum(population.values())
+    out, rate, var = {}, 0.0, 0.0
+    for pkg, pop in population.items():
+        s = summary({k: v for k, v in found.items() if k.startswith(pkg + ".")})
+        out[pkg] = s
+        if s["checked"]:
+            w = pop / total
+            rate += w * s["kill_rate"]
+            var += w * w * s["kill_rate"] * (1 - s["kill_rate"]) / s["checked"]
+    half = z * math.sqrt(var)
+    return {"by_package": out, "kill_rate": rate, "low": max(0.0, rate - half), "high": min(1.0, rate + half)}
+
+
 def _row(scope: str, s: dict) -> str:
     return (f"| {scope} | {s['checked']} | {s['killed']} | {s['equivalent']} | {s['kill_rate']:.1%} | "
             + ", ".join(f"{k} {v}" for k, v in sorted(s["counts"].items())) + " |")
@@ -123,22 +156,53 @@ def render(s: dict, names: list[str], per_name: dict[str, dict] | None = None,
     return "\n".join(lines) + "\n"
 
 
+def render_stratified(strat: dict, found: dict[str, str], sample: tuple[int, int, int], k: int,
+                      population: dict[str, int]) -> str:
+    """The report of an ``--engine-subsample`` run: one row per package, then the weighted rate."""
+    size, seed, total = sample
+    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    rows = [_row(f"`{pkg}` ({population[pkg]:,} mutants)", s) for pkg, s in strat["by_package"].items()]
+    lines = [
+        "## Mutation testing", "",
+        f"`python -m tools.mutation --sample {size} --seed {seed} --engine-subsample {k}` (mutmut, configured "
+        f"in pyproject.toml [tool.mutmut]) on {when}: the seed-{seed} random sample of {size} of the {total:,} "
+        f"mutants of scenarios/engine and scenarios/business, all of its business mutants and a seeded random "
+        f"{k} of its engine ones.",
+        "Kill rate = (killed + timeout) / (checked - equivalent), per package; over both, each package's rate "
+        "weighted by its share of all mutants.",
+        "", "| scope | mutants checked (less equivalent) | killed (incl. timeout) | equivalent (excluded) | kill rate "
+        "| by status |", "|---|---:|---:|---:|---:|---|", *rows, "",
+        f"Both packages, population-weighted: **{strat['kill_rate']:.1%}** (95 % interval "
+        f"{strat['low']:.1%}-{strat['high']:.1%}, stratified normal approximation).", "",
+        "Equivalent mutants and why: tools/mutation_equivalents.txt. Surviving mutants:", "",
+    ]
+    lines += [f"- `{name}`" for name in summary(found)["survivors"]] or ["- none"]
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(prog="python -m tools.mutation", description=__doc__.split("\n")[0])
     ap.add_argument("names", nargs="*", help="mutmut mutant-name globs (default: all)")
     ap.add_argument("--max-children", type=int, default=2)
     ap.add_argument("--sample", type=int, metavar="N", help="run a seeded random sample of N mutants instead")
     ap.add_argument("--seed", type=int, default=1, help="the sample's seed (default 1)")
+    ap.add_argument("--engine-subsample", type=int, metavar="K",
+                    help="with --sample: keep its business mutants and a seeded random K of its engine ones")
     ap.add_argument("--report-only", action="store_true")
     ap.add_argument("--write", action="store_true", help="record the figures in bench/RESULTS.md")
     args = ap.parse_args(argv)
     if args.sample is not None and (args.sample < 1 or args.names):
         ap.error("--sample takes a positive number of mutants and no name globs")
-    sample = None
+    if args.engine_subsample is not None and (not args.sample or args.engine_subsample < 1):
+        ap.error("--engine-subsample takes a positive number and needs --sample")
+    sample, pops = None, None
     if args.sample:
-        population = len(all_mutant_names())
+        every = all_mutant_names()
         args.names = sample_names(args.sample, args.seed)
-        sample = (len(args.names), args.seed, population)
+        sample = (len(args.names), args.seed, len(every))
+        if args.engine_subsample:
+            pops = {pkg: sum(1 for n in every if n.startswith(pkg + ".")) for pkg in PACKAGES}
+            args.names = engine_subsample(args.names, args.engine_subsample, args.seed)
     if not args.report_only:
         ran = subprocess.run(["mutmut", "run", "--max-children", str(args.max_children), *args.names], cwd=ROOT,
                              check=False)
@@ -146,8 +210,11 @@ def main(argv: list[str]) -> int:
             print(f"mutmut run stopped with exit code {ran.returncode} (its output is above); no figures recorded")
             return 1
     found = statuses(args.names)
-    per_name = {} if sample else {n: summary(statuses([n])) for n in args.names}
-    text = render(summary(found), args.names, per_name, sample)
+    if pops:
+        text = render_stratified(stratified(found, pops), found, sample, args.engine_subsample, pops)
+    else:
+        per_name = {} if sample else {n: summary(statuses([n])) for n in args.names}
+        text = render(summary(found), args.names, per_name, sample)
     print(text)
     if args.write:
         sys.path.insert(0, str(ROOT))
