@@ -36,3 +36,25 @@ def test_a_sample_report_states_its_size_seed_population_and_interval():
     assert "random sample of 4 of the 22,677 mutants" in text and "seed 7" in text
     lo, hi = mutation.wilson_interval(3, 4)
     assert f"{lo:.1%}-{hi:.1%}" in text and "| sample | 4 | 3 | 0 | 75.0% |" in text
+
+
+def test_the_engine_subsample_keeps_every_business_mutant_and_a_seeded_part_of_the_engine_ones():
+    names = [f"scenarios.business.b.x_f__mutmut_{i}" for i in range(5)] + \
+            [f"scenarios.engine.e.x_g__mutmut_{i}" for i in range(20)]
+    kept = mutation.engine_subsample(names, 6, seed=2)
+    assert [n for n in kept if ".business." in n] == names[:5]
+    engine = [n for n in kept if ".engine." in n]
+    assert len(engine) == 6 and engine == mutation.engine_subsample(names, 6, seed=2)[5:]
+    assert engine != [n for n in mutation.engine_subsample(names, 6, seed=3) if ".engine." in n]
+
+
+def test_the_stratified_rate_weights_each_package_by_its_population(monkeypatch):
+    monkeypatch.setattr(mutation, "equivalents", lambda: {})
+    found = {**{f"scenarios.business.b.x__mutmut_{i}": "killed" if i < 9 else "survived" for i in range(10)},
+             **{f"scenarios.engine.e.x__mutmut_{i}": "killed" if i < 6 else "survived" for i in range(10)}}
+    s = mutation.stratified(found, {"scenarios.business": 1000, "scenarios.engine": 3000})
+    # 0.25 x 0.9 + 0.75 x 0.6 = 0.675; variance 0.25² x 0.09/10 + 0.75² x 0.24/10
+    assert s["kill_rate"] == pytest.approx(0.675)
+    half = 1.96 * (0.0625 * 0.09 / 10 + 0.5625 * 0.24 / 10) ** 0.5
+    assert (s["low"], s["high"]) == pytest.approx((0.675 - half, 0.675 + half))
+    assert s["by_package"]["scenarios.engine"]["checked"] == 10
