@@ -18,6 +18,7 @@ import numpy as np
 
 from scenarios.engine.catalog import DATA_DIR, load_hardware
 from scenarios.engine.catalog_rows import CatalogRow, read_csv
+from scenarios.engine.columns import factorize
 from scenarios.errors import VentureLabError
 
 PATHS = ("cpu", "gpu", "npu")
@@ -137,13 +138,12 @@ def path_peaks(hardware_ids: np.ndarray, runtimes: np.ndarray, fp32: np.ndarray,
     else the columns given.  The int4 column of a path is its int8 one (no path has a faster 4-bit
     matmul the runtimes use)."""
     out = [np.array(a, dtype=float, copy=True) for a in (fp32, fp16, int8, int4)]
-    pairs = np.char.add(np.asarray(hardware_ids, dtype=str), np.char.add("|", np.asarray(runtimes, dtype=str)))
-    for pair in np.unique(pairs):
-        hid, rt = str(pair).rsplit("|", 1)
-        p = path_of(hid, rt)
+    pairs, code = factorize(list(zip(np.asarray(hardware_ids, dtype=object), np.asarray(runtimes, dtype=object))))
+    for k, (hid, rt) in enumerate(pairs):
+        p = path_of(str(hid), str(rt))
         if p is None:
             continue
-        rows = pairs == pair
+        rows = code == k
         for i, v in enumerate((p.peak_tflops_fp32, p.peak_tflops_fp16, p.peak_tops_int8, p.peak_tops_int8)):
             out[i][rows] = v * 1e12 if np.isfinite(v) else np.nan
     return tuple(out)
@@ -163,9 +163,14 @@ def _socket_shares() -> dict[str, float]:
 def numa_node_share(hardware_ids, runtimes) -> np.ndarray:
     """Share of each device's bandwidth and peaks its runtime uses: one socket's for a one-NUMA-node
     runtime on a multi-socket row (see ONE_NUMA_NODE_RUNTIMES), else 1."""
+    hardware_ids = np.atleast_1d(np.asarray(hardware_ids, dtype=object))
+    runtimes = np.atleast_1d(np.asarray(runtimes, dtype=object))
+    out = np.ones(len(hardware_ids))
+    # a sweep holds few one-NUMA-node rows: only those are looked up (no Python pass over every row)
+    rows = np.nonzero(np.logical_or.reduce([runtimes == r for r in ONE_NUMA_NODE_RUNTIMES]))[0]
     shares = _socket_shares()
-    return np.array([shares.get(str(h), 1.0) if str(r) in ONE_NUMA_NODE_RUNTIMES else 1.0
-                     for h, r in zip(np.atleast_1d(hardware_ids), np.atleast_1d(runtimes))], dtype=float)
+    out[rows] = [shares.get(str(h), 1.0) for h in hardware_ids[rows]]
+    return out
 
 
 def path_assumptions(hw, runtime: str, weights: str) -> list:

@@ -286,8 +286,13 @@ def _phone_paths(rt: np.ndarray, hardware_id: np.ndarray, hw_class: np.ndarray, 
             rt[rows] = speed.default_runtime("phone")     # a stand-in: the row shows only its error
     if not phone.any():
         return hw
-    peaks = compute_paths.path_peaks(hardware_id, rt, hw.peak_fp32, hw.peak_fp16, hw.peak_int8, hw.peak_int4)
-    return replace(hw, **dict(zip(("peak_fp32", "peak_fp16", "peak_int8", "peak_int4"), peaks)))
+    keys = ("peak_fp32", "peak_fp16", "peak_int8", "peak_int4")
+    # only phones have compute paths: the other rows of a sweep keep their columns untouched
+    peaks = compute_paths.path_peaks(hardware_id[phone], rt[phone], *(getattr(hw, k)[phone] for k in keys))
+    out = {k: getattr(hw, k).astype(float, copy=True) for k in keys}
+    for k, v in zip(keys, peaks):
+        out[k][phone] = v
+    return replace(hw, **out)
 
 
 def _numa_node(rt: np.ndarray, hardware_id, hw: HardwareColumns) -> HardwareColumns:
