@@ -8,19 +8,15 @@ them, and the median high/low band ratio of the rows on calibrated factors.
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from scenarios.calibration.bands import coverage_table
+from scenarios.calibration.fit import err_pct
 from scenarios.engine.groups import reporting_class
 
 # issue 10 "Done when", per class
 TARGETS = {"rows": 8, "devices": 2, "decode_pct": 20.0, "prefill_pct": 30.0, "inside_pct": 80.0,
            "high_over_low_calibrated": 2.0}
-
-
-def _median_abs_pct(lr: pd.Series) -> float:
-    return float(np.median(np.abs(np.exp(lr.to_numpy(float)) - 1)) * 100) if len(lr) else float("nan")
 
 
 def class_rows(lo_df: pd.DataFrame, factors: dict) -> pd.DataFrame:
@@ -39,8 +35,8 @@ def class_table(lo_df: pd.DataFrame, factors: dict) -> pd.DataFrame:
         pre = g[g["kind"] == "prefill"]
         cal = g[g["calibrated"]]
         r = {"class": cls, "rows": len(g), "devices": g["hardware"].nunique(),
-             "decode rows": len(dec), "LOHO decode %": _median_abs_pct(dec["log_ratio"]),
-             "prefill rows": len(pre), "LOHO prefill %": _median_abs_pct(pre["log_ratio"]),
+             "decode rows": len(dec), "LOHO decode %": err_pct(dec["log_ratio"]),
+             "prefill rows": len(pre), "LOHO prefill %": err_pct(pre["log_ratio"]),
              "inside band %": float(g["inside"].mean() * 100),
              "median high/low (calibrated)": float(cal["high_over_low"].median()) if len(cal) else float("nan")}
         r["targets met"] = _verdict(r)
