@@ -190,7 +190,7 @@ def validate_max_batch_rows(rows: pd.DataFrame, hw: dict, models: dict, factors:
     return d[["hardware", "model", "format", "prompt", "output", "batch", "measured", "pred", "err_pct"]]
 
 
-# --- check on the excluded many-core Ollama rows (not fitted) --------------------------------------
+# --- check on rows left out of the fit for a stated reason (many-core Ollama, llama.cpp DC prefill) ---
 def validate_excluded_rows(rows: pd.DataFrame, hw: dict, models: dict, factors: dict,
                            reason_prefix: str) -> pd.DataFrame:
     """Predict the rows left out for ``reason_prefix`` (e.g. Ollama on a many-core server CPU) with
