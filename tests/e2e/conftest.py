@@ -35,19 +35,46 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 REQUIRE_E2E = os.environ.get("REQUIRE_E2E", "") not in ("", "0")
 
-# Counts finished script runs: each time stApp's data-test-script-state leaves "running". Installed
-# before the page's own scripts, so no run is missed; a wait compares the count before and after an
-# input change, so it cannot read the figures of the run before (the race an idle check alone has).
+# Counts finished script runs from the server's own messages, and DOM mutations. A run is counted
+# when its ForwardMsg carrying `script_finished` (field 6, a varint; FINISHED_EARLY_FOR_RERUN = 2 is
+# not a finished run) reaches the page. Watching stApp's data-test-script-state instead misses a fast
+# run: when "running" and "finished" are dispatched together React batches them into one render and
+# the attribute never reads "running" (a language switch on the home page timed out that way in CI).
+# The frame arrives before the app has drawn it, so a wait also needs the DOM quiet afterwards
+# (RERUN_DONE_JS). Installed before the page's own scripts, so no run is missed.
 RUN_COUNTER_JS = """
 window.__vlRuns = 0;
-new MutationObserver(records => {
-    for (const r of records) {
-        if (r.oldValue === 'running' && r.target.getAttribute('data-test-script-state') !== 'running') {
-            window.__vlRuns += 1;
+window.__vlMutations = 0;
+(() => {
+    const finishedRun = bytes => {  // scan the top-level fields of one ForwardMsg
+        let i = 0;
+        const varint = () => {
+            let value = 0, scale = 1, b;
+            do { b = bytes[i++]; value += (b & 0x7f) * scale; scale *= 128; } while (b & 0x80 && i < bytes.length);
+            return value;
+        };
+        while (i < bytes.length) {
+            const key = varint(), field = Math.floor(key / 8), wire = key % 8;
+            if (wire === 0) { const v = varint(); if (field === 6) return v !== 2; }
+            else if (wire === 2) { const length = varint(); i += length; }  // not `i += varint()`: that adds to i as read before the call
+            else if (wire === 1) i += 8;
+            else if (wire === 5) i += 4;
+            else return false;
         }
-    }
-}).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
-                      attributeFilter: ['data-test-script-state']});
+        return false;
+    };
+    const Native = window.WebSocket;
+    window.WebSocket = class extends Native {
+        constructor(...args) {
+            super(...args);
+            this.addEventListener('message', e => {
+                if (e.data instanceof ArrayBuffer && finishedRun(new Uint8Array(e.data))) window.__vlRuns += 1;
+            });
+        }
+    };
+    new MutationObserver(() => { window.__vlMutations += 1; }).observe(document,
+        {subtree: true, childList: true, attributes: true, characterData: true});
+})();
 """
 IDLE_JS = """() => {
     const app = document.querySelector('[data-testid="stApp"]');
@@ -55,6 +82,16 @@ IDLE_JS = """() => {
         && app.getAttribute('data-test-script-state') === 'notRunning'
         && !document.querySelector('[data-testid="stStatusWidget"]')
         && !document.querySelector('[data-stale="true"]');
+}"""
+# A run finished after ``before``, the app is idle, and no DOM mutation for ``quiet`` animation
+# frames: the finished run's elements are drawn, so figures read next are the new ones.
+RERUN_DONE_JS = """([before, idle, quiet]) => {
+    if ((window.__vlRuns || 0) <= before || !eval(idle)()) { window.__vlQuiet = -1; return false; }
+    if (window.__vlQuiet < 0 || window.__vlSeen !== window.__vlMutations) {
+        window.__vlSeen = window.__vlMutations; window.__vlQuiet = 0; return false;
+    }
+    window.__vlQuiet += 1;
+    return window.__vlQuiet >= quiet;
 }"""
 
 
@@ -304,8 +341,7 @@ class _Rerun:
     def __exit__(self, exc_type, *_):
         if exc_type is None:
             self.session.page.wait_for_function(
-                "([before, idle]) => (window.__vlRuns || 0) > before && eval(idle)()",
-                arg=[self.before, IDLE_JS], timeout=120_000)
+                RERUN_DONE_JS, arg=[self.before, IDLE_JS, 5], timeout=120_000, polling="raf")
         return False
 
 
