@@ -12,7 +12,9 @@ Held out, never fitted (external validation, :func:`held_out`): every configurat
 weights, runtime, path) whose CRC-32 is divisible by ``HOLD_OUT_EVERY`` -- about one in five, fixed
 by the row's own identity (adding rows never moves another row in or out), with its decode and
 prefill rows kept together.  Rows the engine cannot ask (a phone, model or format outside the
-catalog, a runtime it does not model) say why in ``why_excluded``.
+catalog, a runtime it does not model) say why in ``why_excluded``; so do rows measured under a
+condition the engine does not model (:func:`kept_out`), which the phone check still predicts as an
+out-of-sample check (scenarios/calibration/phones.py).
 """
 
 from __future__ import annotations
@@ -31,6 +33,26 @@ DECODE_TOKENS = 128     # generated tokens a decode row without a published leng
 PATH_RUNTIME = {"cpu": None, "gpu": "mlc", "npu": "qnn"}
 CPU_RUNTIMES = ("executorch", "llama.cpp")
 HELD_OUT = "held out for external validation (one configuration in five, by CRC-32)"
+KEPT_OUT = "kept out of the fit, predicted as an out-of-sample check: "
+# react-native-executorch's LLM table of PR #1074 (2026-04): since its PR #603 (2025-09) the library
+# resets XNNPACK's pool to floor(performant cores / 2) + 1 threads (common/rnexecutorch/threads/
+# utils/ThreadUtils.h, written for Android phones with 4+ big cores, its comment: "For iPhones they
+# usually have 2 performance cores"); ExecuTorch counts no Apple core as little (extension/threadpool/
+# cpuinfo_utils.cpp), so an iPhone gets 4 threads on 2 performance + 4 efficiency cores, with no
+# affinity on iOS (HighPerformanceThreadPool.h): an op waits for the threads on efficiency cores.
+# The CPU path's peak counts every core at its clock, so these rows (iPhone 17 Pro 2-3x below the
+# same project's iPhone 16 Pro rows of 2025-02, and below its iPhone SE 3 on three small models of
+# the same table) measure a thread placement the engine does not model.
+RNE_THREAD_CAP_SOURCES = ("react-native-executorch/blob/0505f08072a01b5517777164bf07f51cd220c5f0",)
+RNE_IPHONE_REASON = (KEPT_OUT + "react-native-executorch's 4-thread XNNPACK pool on an iPhone's 2 performance "
+                     "+ 4 efficiency cores (unpinned on iOS): a thread placement the CPU path's peak does not model")
+# Gemma 2 soft-caps its attention logits with tanh in every layer; llama.cpp's OpenCL backend had no
+# tanh kernel before 2025-05 (PR #13781 lists UNARY_OP_TANH among the ops it adds), so the April 2025
+# build of this table ran that op on the CPU with a GPU round trip per layer (decode at half the Llama
+# 3.2 3B's speed in the same table): a partial offload the GPU path does not model.
+OPENCL_NO_TANH_SOURCES = ("llama.cpp-android-tutorial/blob/112bdf80363540ae4cb56505a4ccd76c8e5ea5f8",)
+GEMMA2_OPENCL_REASON = (KEPT_OUT + "Gemma 2's tanh soft-capping on a llama.cpp OpenCL build without a tanh kernel "
+                        "(2025-04): part of every layer on the CPU, a partial offload the GPU path does not model")
 
 
 def config_key(r) -> str:
@@ -56,6 +78,17 @@ def asked_runtime(runtime: str, path: str) -> str | None:
     return PATH_RUNTIME[path]
 
 
+def kept_out(r) -> str:
+    """The stated reason a row measured under a condition the engine does not model is kept out of
+    the fit ('' for the others)."""
+    src = str(r["source"])
+    if r["hardware"].startswith("apple-") and any(s in src for s in RNE_THREAD_CAP_SOURCES):
+        return RNE_IPHONE_REASON
+    if r["model"] == "gemma-2-2b" and r["path"] == "gpu" and any(s in src for s in OPENCL_NO_TANH_SOURCES):
+        return GEMMA2_OPENCL_REASON
+    return ""
+
+
 def _why(r, hardware, models, formats, prefill_keys: set) -> str:
     if r["hardware"] not in hardware:
         return "phone not in the catalog"
@@ -67,6 +100,8 @@ def _why(r, hardware, models, formats, prefill_keys: set) -> str:
         if r["runtime"] == "llama.cpp":
             return "llama.cpp's experimental Hexagon backend (HVX vector units): no engine runtime runs it"
         return f"{r['runtime']} on the {r['path'].upper()}: a runtime the engine does not model"
+    if kept_out(r):
+        return kept_out(r)
     if r["metric"] in ("prefill_tokens_per_s", "ttft_ms") and r["prompt_tokens"] <= 0:
         return "prompt length not published"
     if r["metric"] == "ttft_ms" and (config_key(r), r["prompt_tokens"]) in prefill_keys:
