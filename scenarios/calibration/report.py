@@ -309,9 +309,9 @@ KNOWN_LIMITS = [
     "phone prefill held out per device moves by the ratio of two devices' efficiencies: on the CPU,",
     "llama.cpp's q4_0 prefill on the 8 Elite Gen 5 reaches about half the share of the derived peak",
     "that ExecuTorch reaches (one CPU group carries both runtimes; the Oryon pipes per core are",
-    "ASSUMED, threads are not modelled); on the GPU, the 8 Elite's llama.cpp OpenCL rows (an April 2025",
-    "build) reach about half the prefill share of the 8 Elite Gen 5's 2026 builds, so each held out",
-    "misses the other's way. Several llama.cpp rows were transcribed from secondary",
+    "ASSUMED, threads are not modelled); on the GPU, the 8 Elite's llama.cpp OpenCL rows (April and July",
+    "2025 builds) reach a half (q4_0) to a quarter (F16) of the prefill share of the 8 Elite Gen 5's 2026",
+    "builds, so each held out misses the other's way and the GPU group's prefill band is wide. Several llama.cpp rows were transcribed from secondary",
     "copies. Overheads per layer absorb everything not proportional to bytes or FLOPs (sampling,",
     "synchronisation), so very small models on fast GPUs are the least certain.",
 ]
