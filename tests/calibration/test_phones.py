@@ -63,6 +63,27 @@ def test_held_out_rows_are_never_fitted_and_are_answered():
     assert held["answered"].all()
 
 
+def test_rows_kept_out_for_a_stated_condition_are_never_fitted_but_predicted(rows):
+    """A row measured under a condition the engine does not model (react-native-executorch's 4-thread
+    pool on an iPhone) stays out of the fit, says why, and is still asked as an out-of-sample check;
+    the same project's earlier table (before that thread cap) is not kept out."""
+    from scenarios.calibration.phone_rows import KEPT_OUT, kept_out
+    from scenarios.calibration.rows import load_rows
+    ev = phones.evaluate()
+    kept = ev[ev["out_of_sample"]]
+    assert kept["reason"].str.startswith(KEPT_OUT).all() and not kept["answered"].any()
+    assert kept["predicted"].astype(float).gt(0).all()
+    assert len(phones.kept_out_table(ev)) == len(kept)
+    iphone17 = rows[(rows["hardware"] == "apple-a19-pro") & rows["software"].str.contains("react-native-executorch")]
+    iphone16 = rows[(rows["hardware"] == "apple-a18-pro") & rows["software"].str.contains("react-native-executorch")]
+    assert len(iphone17) and all(kept_out(r) for _, r in iphone17.iterrows())
+    assert len(iphone16) and not any(kept_out(r) for _, r in iphone16.iterrows())
+    fitted = load_rows()
+    fitted = fitted[fitted["use"]]
+    key = ["hardware", "model", "metric", "value"]
+    assert fitted[key].merge(kept[key]).empty
+
+
 @pytest.mark.parametrize("column, value, word", [("path", "tpu", "tpu"), ("metric", "joules", "joules")])
 def test_a_file_with_an_unknown_path_or_metric_is_refused_by_name(tmp_path, rows, column, value, word):
     bad = rows.head(2).copy()
