@@ -116,7 +116,7 @@ def _model_part(f: dict) -> list[str]:
         "",
         _table(fmt_t),
         "",
-        "A group with no prefill rows (Jetson/MLC, Raspberry Pi) takes its prefill efficiency from the",
+        "A group with no prefill rows (Jetson/MLC, OpenVINO on server CPUs) takes its prefill efficiency from the",
         "nearest group calibrated on the same peak path (a compute efficiency is only meaningful against",
         "the peak it was measured on) and is flagged uncalibrated for prefill; so does a group whose",
         "prefill rows are all on another path (e.g. TensorRT-LLM, measured on fp16 and fp8, asked for",
@@ -297,7 +297,8 @@ def _mfu_part(f: dict, rep: dict) -> list[str]:
 
 
 KNOWN_LIMITS = [
-    "**Known limits.** One Jetson (its LOHO rows are fallbacks; two Raspberry Pi boards), LLMs on",
+    "**Known limits.** One Jetson (its LOHO rows are fallbacks; two Raspberry Pi boards, one prefill row:",
+    "a Pi 5 prompt of 109 tokens, held out it borrows the server CPUs' FP32 efficiency), LLMs on",
     "server CPUs fitted on 5 llama-bench rows from two CPUs (a 32-core Graviton3 instance, whose decode",
     "reads more than its pro-rata share of the socket's bandwidth, and a Threadripper PRO 5995WX) and",
     "30 OpenVINO decode rows from two two-socket Xeon servers (8380, 8580; no OpenVINO prefill row:",

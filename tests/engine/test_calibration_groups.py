@@ -80,6 +80,17 @@ def test_a_missing_group_prefers_a_stand_in_on_the_peak_path():
     assert g.resolve_group("apple", "llama.cpp", f, "prefill") == ("apple|mlc", False)      # no path: nearest
 
 
+def test_a_board_without_prefill_rows_borrows_the_server_cpus_fp32_efficiency():
+    f = factors({"cpu-sbc|llama.cpp": {"n_decode": 4, "n_prefill": 0},
+                 "phone|executorch": {"n_decode": 9, "n_prefill": 9, "prefill_paths": ["fp16", "int8"]},
+                 "cpu-server|llama.cpp": {"n_decode": 2, "n_prefill": 3, "prefill_paths": ["fp32"]}})
+    path = g.peak_path("cpu-sbc", "llama.cpp", "q4_0")
+    assert path == "fp32"
+    assert g.resolve_group("cpu-sbc", "llama.cpp", f, "prefill", path) == ("cpu-server|llama.cpp", False)
+    # decode still has the board's own rows
+    assert g.resolve_group("cpu-sbc", "llama.cpp", f, "decode", path) == ("cpu-sbc|llama.cpp", True)
+
+
 def test_with_no_related_group_the_first_group_stands_in():
     f = factors({"tpu|vllm": {"n_decode": 0}, "jetson|mlc": {"n_decode": 2}})
     # phone's nearest classes are cpu-sbc, apple, jetson, nvidia-consumer: jetson|mlc is related
