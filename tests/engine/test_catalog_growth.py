@@ -19,7 +19,7 @@ from scenarios.engine.catalog import HW_CLASSES, load_formats, load_hardware, lo
 ROOT = Path(__file__).resolve().parents[2]
 
 NEW_GPUS = ("nvidia-rtx-5090", "nvidia-gb10", "nvidia-gb200", "amd-mi325x", "intel-gaudi-3", "amd-radeon-ai-pro-r9700")
-NEW_PHONES = ("qualcomm-snapdragon-8-elite-gen-5", "apple-a19-pro", "mediatek-dimensity-9400")
+NEW_PHONES = ("qualcomm-snapdragon-8-elite-gen-5", "apple-a19-pro", "mediatek-dimensity-9400", "qualcomm-snapdragon-8-gen-2")
 NEW_MODELS = ("qwen3-0.6b", "qwen3-1.7b", "qwen3-4b", "qwen3-8b", "qwen3-14b", "qwen3-32b", "qwen3-30b-a3b",
               "qwen3-235b-a22b", "llama-4-scout", "llama-4-maverick", "gemma-3-1b", "gemma-3-4b", "gemma-3-12b",
               "gemma-3-27b", "gpt-oss-120b", "phi-4", "deepseek-r1-distill-qwen-14b")
