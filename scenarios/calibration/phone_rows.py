@@ -100,8 +100,8 @@ def _why(r, hardware, models, formats, prefill_keys: set) -> str:
         if r["runtime"] == "llama.cpp":
             return "llama.cpp's experimental Hexagon backend (HVX vector units): no engine runtime runs it"
         return f"{r['runtime']} on the {r['path'].upper()}: a runtime the engine does not model"
-    if kept_out(r):
-        return kept_out(r)
+    if reason := kept_out(r):
+        return reason
     if r["metric"] in ("prefill_tokens_per_s", "ttft_ms") and r["prompt_tokens"] <= 0:
         return "prompt length not published"
     if r["metric"] == "ttft_ms" and (config_key(r), r["prompt_tokens"]) in prefill_keys:

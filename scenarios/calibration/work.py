@@ -183,10 +183,8 @@ def validate_max_batch_rows(rows: pd.DataFrame, hw: dict, models: dict, factors:
         return pd.DataFrame()
     req = _max_batch_requests(sel, hw)
     w = build_work(sel.assign(batch_size=req["batch"].to_numpy(), use=True), hw, models)
-    d = req.rename(columns={"weights": "format", "prompt_tokens": "prompt", "output_tokens": "output"})
-    d["measured"] = w["measured"]
-    d["pred"] = predict_rows(w, factors)["pred"]
-    d["err_pct"] = (d["pred"] / d["measured"] - 1) * 100
+    d = _with_prediction(req.rename(columns={"weights": "format", "prompt_tokens": "prompt", "output_tokens": "output"}),
+                         w, factors)
     return d[["hardware", "model", "format", "prompt", "output", "batch", "measured", "pred", "err_pct"]]
 
 
@@ -199,7 +197,12 @@ def validate_excluded_rows(rows: pd.DataFrame, hw: dict, models: dict, factors: 
     if not len(sel):
         return pd.DataFrame()
     w = build_work(sel.assign(use=True), hw, models)
-    d = pd.DataFrame({"hardware": w["hardware"], "model": w["rows"]["model_id"], "format": w["format"],
-                      "metric": w["metric"], "measured": w["measured"], "pred": predict_rows(w, factors)["pred"]})
-    d["err_pct"] = (d["pred"] / d["measured"] - 1) * 100
-    return d
+    return _with_prediction(pd.DataFrame({"hardware": w["hardware"], "model": w["rows"]["model_id"],
+                                          "format": w["format"], "metric": w["metric"]}), w, factors)
+
+
+def _with_prediction(d: pd.DataFrame, w: dict, factors: dict) -> pd.DataFrame:
+    """``d`` (one row per work row) with the measured value, the fitted prediction and how much too
+    fast or slow it is (err_pct, predicted / measured - 1 in %)."""
+    d = d.assign(measured=w["measured"], pred=predict_rows(w, factors)["pred"])
+    return d.assign(err_pct=(d["pred"] / d["measured"] - 1) * 100)

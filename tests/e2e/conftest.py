@@ -41,7 +41,8 @@ REQUIRE_E2E = os.environ.get("REQUIRE_E2E", "") not in ("", "0")
 # run: when "running" and "finished" are dispatched together React batches them into one render and
 # the attribute never reads "running" (a language switch on the home page timed out that way in CI).
 # The frame arrives before the app has drawn it, so a wait also needs the DOM quiet afterwards
-# (RERUN_DONE_JS). Installed before the page's own scripts, so no run is missed.
+# (RERUN_DONE_JS, behind every wait of PageSession). Installed before the page's own scripts, so no
+# run is missed.
 RUN_COUNTER_JS = """
 window.__vlRuns = 0;
 window.__vlMutations = 0;
@@ -227,24 +228,22 @@ class PageSession:
 
     def wait_rendered(self, timeout_ms: int = 120_000) -> None:
         """After a page load: at least one script run has finished, the page's title is drawn,
-        the app is idle and the page has stopped growing (a first run can read idle between its
+        the app is idle and the page has stopped changing (a first run can read idle between its
         first elements and the rest)."""
-        self.page.wait_for_function("() => (window.__vlRuns || 0) >= 1", timeout=timeout_ms)
-        self.wait_idle(timeout_ms)
+        self.wait_quiet(0, timeout_ms=timeout_ms)
         self.page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=timeout_ms)
         self.wait_stable(timeout_ms)
 
     def wait_stable(self, timeout_ms: int = 120_000, quiet_frames: int = 30) -> None:
-        """Wait until the page stops growing: the count of rendered elements and skeletons the
-        same over ``quiet_frames`` consecutive animation frames, and the app idle."""
-        self.page.wait_for_function(
-            """([quiet, idle]) => {
-                const n = document.querySelectorAll('[data-testid="stElementContainer"]').length
-                        + 100000 * document.querySelectorAll('[data-testid="stSkeleton"]').length;
-                if (window.__vlCount !== n) { window.__vlCount = n; window.__vlSame = 0; return false; }
-                window.__vlSame += 1;
-                return window.__vlSame >= quiet && eval(idle)();
-            }""", arg=[quiet_frames, IDLE_JS], timeout=timeout_ms, polling="raf")
+        """Wait until the app is idle and the page has stopped changing: no DOM mutation over
+        ``quiet_frames`` consecutive animation frames."""
+        self.wait_quiet(-1, quiet_frames, timeout_ms)
+
+    def wait_quiet(self, runs_before: int, quiet_frames: int = 5, timeout_ms: int = 120_000) -> None:
+        """Wait until more than ``runs_before`` script runs have finished, the app is idle and no
+        DOM mutation happened for ``quiet_frames`` animation frames (RERUN_DONE_JS)."""
+        self.page.wait_for_function(RERUN_DONE_JS, arg=[runs_before, IDLE_JS, quiet_frames],
+                                    timeout=timeout_ms, polling="raf")
 
     def rerun(self):
         """Context manager around an input change: on exit, the rerun it started has finished
@@ -340,8 +339,7 @@ class _Rerun:
 
     def __exit__(self, exc_type, *_):
         if exc_type is None:
-            self.session.page.wait_for_function(
-                RERUN_DONE_JS, arg=[self.before, IDLE_JS, 5], timeout=120_000, polling="raf")
+            self.session.wait_quiet(self.before)
         return False
 
 
