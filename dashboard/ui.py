@@ -30,6 +30,13 @@ _CSS = """
     white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
     overflow-wrap: anywhere; min-width: 0; max-width: 100%; height: auto; }
 .val-band { color: #6B7280; font-size: 0.85rem; }
+/* A page link's label wraps inside its button: Streamlit draws it on one line and cuts the rest
+   (on a phone "Open the Natural language processing page: ..." lost its end; tests/e2e/test_atlas.py). */
+[data-testid="stPageLink-NavLink"] span:has(> [data-testid="stMarkdownContainer"]),
+[data-testid="stPageLink-NavLink"] [data-testid="stMarkdownContainer"],
+[data-testid="stPageLink-NavLink"] [data-testid="stMarkdownContainer"] p {
+    white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+    min-width: 0; line-height: 1.4; }
 /* Less empty space above the title: the first screen should show figures, not padding. */
 [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
 @media (max-width: 640px) { [data-testid="stMetricValue"] { font-size: 1.25rem; } }

@@ -313,6 +313,15 @@ class PageSession:
             # segmented_control / pills options are <button role="radio"> inside the keyed element
             self.widget(key).locator("button").filter(has_text=option).first.click()
 
+    def clipped_link_labels(self) -> list[str]:
+        """The labels of the page's st.page_link buttons that do not fit their button (Streamlit
+        draws them on one line and cuts the rest: on a phone a long label loses its end)."""
+        self.wait_idle()
+        return self.page.evaluate("""() => [...document.querySelectorAll(
+                '[data-testid="stPageLink-NavLink"] [data-testid="stMarkdownContainer"]')]
+            .filter(e => e.scrollWidth > e.clientWidth + 1)
+            .map(e => e.innerText)""")
+
     def assert_no_errors(self) -> None:
         from playwright.sync_api import expect
 

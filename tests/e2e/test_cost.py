@@ -20,6 +20,7 @@ def test_home_shows_live_figures_doors_and_switches_language_by_url(tab):
     figures = tab.metric_values()
     assert len(figures) >= 3
     assert tab.page.get_by_test_id("stPageLink").count() >= 2  # the cost door at least
+    assert tab.clipped_link_labels() == []       # every door's label is read whole
     english_title = _title(tab).inner_text()
     tab.screenshot(f"home-{tab.viewport_name}")
     tab.assert_no_errors()
