@@ -26,8 +26,12 @@ from scenarios.engine import speed
 PARAM_KEYS = ("eff_bw", "eff_compute", "overhead_per_layer_s")
 FMT_FREE = (("bw", "8bit"), ("bw", "4bit"), ("compute", "8bit"), ("compute", "4bit"))
 # Weak log-normal priors (sd in natural log) keep groups with few rows physical: an efficiency
-# near the built-in default unless the data say otherwise, never above 1.
-PRIOR_SD = {"eff_bw": 0.5, "eff_compute": 0.7, "overhead_per_layer_s": 1.0, "format": 0.3}
+# near the built-in default unless the data say otherwise, never above 1.  A runtime's factor on a
+# shared group's compute efficiency ("software") is the ratio of two compute efficiencies, each with
+# sd 0.7: sd 0.7 x sqrt(2), about 1.0.
+PRIOR_SD = {"eff_bw": 0.5, "eff_compute": 0.7, "overhead_per_layer_s": 1.0, "format": 0.3, "software": 1.0}
+# a runtime's own factor on a shared group's compute efficiency (fit_phone_groups)
+SOFTWARE_BOUNDS = (0.2, 2.0)
 BOUNDS = {"eff_bw": (0.1, 1.0), "eff_compute": (0.02, 1.0), "overhead_per_layer_s": (1e-6, 2e-3),
           "format": (0.3, 1.2)}
 
@@ -66,22 +70,26 @@ def _vec_to_factors(x, groups, base) -> dict:
     return f
 
 
-def _start_and_priors(groups: list[str]) -> tuple[np.ndarray, ...]:
+def _start_and_priors(groups: list[str], formats: bool = True, software: int = 0) -> tuple[np.ndarray, ...]:
     """Start point, bounds and prior (mean, sd) of every parameter, in log space: the built-in
-    defaults of each group (unknown groups start from apple|llama.cpp) and of the format factors."""
+    defaults of each group (unknown groups start from apple|llama.cpp), then, with ``formats``, the
+    format factors, then ``software`` runtime factors on a shared group's compute efficiency (prior 1:
+    the group's own kernels)."""
     x0, lo, hi, prior_sd = [], [], [], []
 
-    def add(value, key):
+    def add(value, key, bounds=None):
         x0.append(np.log(value))
         prior_sd.append(PRIOR_SD[key])
-        lo.append(np.log(BOUNDS[key][0]))
-        hi.append(np.log(BOUNDS[key][1]))
+        lo.append(np.log((bounds or BOUNDS[key])[0]))
+        hi.append(np.log((bounds or BOUNDS[key])[1]))
     for g in groups:
         d = speed.DEFAULT_FACTORS["groups"].get(g, speed.DEFAULT_FACTORS["groups"]["apple|llama.cpp"])
         for key in PARAM_KEYS:
             add(d[key], key)
-    for kind, fam in FMT_FREE:
+    for kind, fam in FMT_FREE if formats else ():
         add(speed.DEFAULT_FACTORS["format_factors"][kind][fam], "format")
+    for _ in range(software):
+        add(1.0, "software", SOFTWARE_BOUNDS)
     prior_mu, lo, hi = np.array(x0), np.array(lo), np.array(hi)
     return np.clip(prior_mu, lo + 1e-9, hi - 1e-9), lo, hi, prior_mu, np.array(prior_sd)
 
@@ -98,28 +106,35 @@ def fit_inference(w: dict, base: dict | None = None) -> dict:
     return _fit_all(w, base)
 
 
+def software_in(w: dict) -> list[tuple[str, str]]:
+    """(group, runtime) pairs of rows asked through a runtime other than their group's own (llama.cpp
+    CPU rows in a phone's CPU group): each gets a compute factor of its own, sorted."""
+    return sorted(set((f"{c}|{g}", r) for c, g, r in zip(w["hw_class"], w["runtime"], w["engine_runtime"]) if g != r))
+
+
 def fit_phone_groups(wp: dict, f: dict) -> dict:
-    """The phone groups' factors on the phone rows, every other factor of ``f`` held fixed."""
+    """The phone groups' factors on the phone rows, every other factor of ``f`` held fixed; a runtime
+    sharing a group (:func:`software_in`) adds one factor on the group's compute efficiency."""
     from scipy.optimize import least_squares
-    groups = groups_in(wp)
-    prior = speed.DEFAULT_FACTORS["groups"]["apple|llama.cpp"]
-    mu = np.log([prior[k] for _ in groups for k in PARAM_KEYS])
-    sd = np.array([PRIOR_SD[k] for _ in groups for k in PARAM_KEYS])
-    lo = np.log([BOUNDS[k][0] for _ in groups for k in PARAM_KEYS])
-    hi = np.log([BOUNDS[k][1] for _ in groups for k in PARAM_KEYS])
+    groups, software = groups_in(wp), software_in(wp)
+    n_group = len(groups) * len(PARAM_KEYS)
+    x0, lo, hi, mu, sd = _start_and_priors(groups, formats=False, software=len(software))
 
     def with_groups(x) -> dict:
         out = {**f, "groups": dict(f["groups"])}
         for i, g in enumerate(groups):
             vals = np.exp(x[i * len(PARAM_KEYS):(i + 1) * len(PARAM_KEYS)])
             out["groups"][g] = {**dict(zip(PARAM_KEYS, map(float, vals))), **counts(wp, g)}
+        for j, (g, rt) in enumerate(software):
+            sw = out["groups"][g].setdefault("software_compute", {})
+            sw[rt] = float(np.exp(x[n_group + j]))
         return out
 
     def resid(x):
         r = speed_ratio(wp["metric"], predict_rows(wp, with_groups(x))["pred"], wp["measured"])
         return np.concatenate([r, (x - mu) / sd])
 
-    sol = least_squares(resid, np.clip(mu, lo + 1e-9, hi - 1e-9), bounds=(lo, hi), method="trf",
+    sol = least_squares(resid, x0, bounds=(lo, hi), method="trf",
                         xtol=1e-10, ftol=1e-10)
     return with_groups(sol.x)
 

@@ -2,10 +2,10 @@
 
 data/validation/phone_measurements.csv holds published on-device LLM speeds with the compute path
 each runtime ran on.  A phone's calibration group is its compute path (scenarios/engine/groups.py
-``PHONE_GROUP_RUNTIME``), so a row is asked through the runtime its path's group is named after:
-ExecuTorch and llama.cpp CPU rows as ``executorch`` (the CPU group; llama.cpp on a phone computes on
-the same CPU peaks with the same int8 dot-product kernels), every GPU row (MLC, llama.cpp's OpenCL
-backend, ExecuTorch's Vulkan backend) as ``mlc`` (the GPU group), QNN / Genie rows as ``qnn``;
+``PHONE_GROUP_RUNTIME``): ExecuTorch and llama.cpp CPU rows are asked as themselves and share the
+CPU group ``phone|executorch`` (the same CPU peaks; llama.cpp's kernels carry a compute factor of
+their own on the group's efficiency), every GPU row (MLC, llama.cpp's OpenCL backend, ExecuTorch's
+Vulkan backend) is asked as ``mlc`` (the GPU group), QNN / Genie rows as ``qnn``;
 ``software_runtime`` keeps what ran.
 
 Held out, never fitted (external validation, :func:`held_out`): every configuration (model, phone,
@@ -68,7 +68,7 @@ def held_out(df: pd.DataFrame) -> pd.Series:
 def asked_runtime(runtime: str, path: str) -> str | None:
     """The engine runtime a row is asked through, or None where no engine runtime runs that path."""
     if path == "cpu":     # llama.cpp's CPU rows join the CPU path's group (same peaks, int8 kernels)
-        return "executorch" if runtime in CPU_RUNTIMES else None
+        return runtime if runtime in CPU_RUNTIMES else None
     if path == "npu" and runtime == "coreml":
         return "coreml"
     if path == "npu" and runtime != "qnn":

@@ -74,8 +74,25 @@ def groups_table(f: dict) -> pd.DataFrame:
                          for k, v in f["groups"].items()])
 
 
+def _phone_groups_text(f: dict) -> list[str]:
+    """How phone rows are grouped, with the runtime compute factors of shared groups as fitted."""
+    factors = "; ".join(f"{rt} ×{x:.2f} in {g}" for g, v in sorted(f["groups"].items())
+                        for rt, x in sorted(v.get("software_compute", {}).items())) or "none fitted"
+    return [
+        "A phone's group is its path",
+        "(`phone|executorch` CPU, `phone|mlc` GPU, `phone|qnn` NPU), fitted after every other group with",
+        "those factors and the format factors held fixed, so the phone rows move no other figure. llama.cpp's",
+        "CPU rows share the CPU group's bandwidth efficiency and overhead but carry one compute factor of their",
+        f"own on its e_c (`software_compute`: {factors}): its q4_0 prompt processing reaches",
+        "14-17 % of the derived int8 peak on the 8 Elite Gen 5 and the 8 Gen 2 where ExecuTorch reaches 19-23 %",
+        "on the 8 Gen 3 and the 8 Elite Gen 5, while on the one phone measured with both (the 8 Elite Gen 5)",
+        "both decode at the same share of its bandwidth.",
+    ]
+
+
 def _model_part(f: dict) -> list[str]:
-    n_used = sum(3 if v["n_prefill"] else 2 for v in f["groups"].values()) + len(FMT_FREE)
+    n_used = (sum(3 if v["n_prefill"] else 2 for v in f["groups"].values()) + len(FMT_FREE)
+              + sum(len(v.get("software_compute", {})) for v in f["groups"].values()))
     ff = f["format_factors"]
     fmt_t = pd.DataFrame([{"format family": fam, "bandwidth factor f_bw": ff["bw"][fam],
                            "compute factor f_c": ff["compute"][fam]} for fam in speed.FAMILIES])
@@ -103,12 +120,11 @@ def _model_part(f: dict) -> list[str]:
         "the GPU, QNN on the Hexagon NPU, Core ML on the Neural Engine). OpenVINO's latency hint runs one",
         "stream on the cores of one NUMA node (its CPU thread-scheduling guide), so on a multi-socket row",
         "(data/cpu_server_paths.csv) bw and the peaks are one socket's (`compute_paths.numa_node_share`).",
-        "A phone's group is its path",
-        "(`phone|executorch` CPU, `phone|mlc` GPU, `phone|qnn` NPU), fitted after every other group with",
-        "those factors and the format factors held fixed, so the phone rows move no other figure.",
+        *_phone_groups_text(f),
         "",
         f"**Parameters: {n_used}** — e_bw, e_c and τ per calibrated group (e_c only where the group has",
-        "prefill rows) and four format factors (float is the reference, 1.0). Fitted by least squares on",
+        "prefill rows), four format factors (float is the reference, 1.0) and the runtime compute factors",
+        "of shared phone groups (prior 1, sd 1.0: the ratio of two compute efficiencies). Fitted by least squares on",
         "log(predicted/measured) with weak log-normal priors (sd 0.5–1.0) towards the built-in defaults",
         "(`scenarios.engine.speed.DEFAULT_FACTORS`), bounds e ≤ 1. No per-device or per-model factor.",
         "",
@@ -308,9 +324,17 @@ KNOWN_LIMITS = [
     "of vLLM, PyTorch, Core ML, TPUs and AMD is borrowed, not measured. Phone prefill rows come from",
     "three CPU devices, three GPU devices (the 8 Gen 3's GPU rows are held out) and three NPU devices, so",
     "a phone prefill held out per device moves by the ratio of the other devices' efficiencies: on the",
-    "CPU, llama.cpp's q4_0 prefill on the 8 Elite Gen 5 and the 8 Gen 2 reaches about half the share of",
-    "the derived peak that ExecuTorch reaches on the 8 Gen 3 (one CPU group carries both runtimes; the",
-    "pipes per core are ASSUMED, threads are not modelled); on the GPU, llama.cpp OpenCL prefill rows",
+    "CPU, llama.cpp's prefill factor rests on two phones, one PocketPal build each, and ExecuTorch's own",
+    "prefill efficiency on the 8 Gen 3 (5 fitted rows) and one 41-token row of the 8 Elite Gen 5: with the",
+    "8 Gen 3 held out that row and the prior set it, and the 8 Gen 3's int4 prefill comes out 58-79 % fast",
+    "(before the llama.cpp factor, its rows pulled the shared efficiency down to the 8 Gen 3's level by",
+    "chance, while every llama.cpp prefill came out 40-66 % fast); the pipes per core",
+    "are ASSUMED; threads are not modelled: the 8 Gen 2's PocketPal runs used 6 threads on a CPU whose",
+    "derived peak counts 5 performance cores (llama.cpp issues #7176 and #21763 report slowdowns once",
+    "threads outnumber a phone's or board's big cores), and its decode reads 0.23-0.37 of the DRAM",
+    "bandwidth per second where the 8 Elite Gen 5's reads 0.41-0.46: held out, it is predicted 34-75 %",
+    "too fast, and the CPU group's decode band widens to hold it (median high/low over 2);",
+    "on the GPU, llama.cpp OpenCL prefill rows",
     "reach from about a fifth (the 8 Gen 2's Gemma 3 1B, 2026 build) or a third (the 8 Elite's F16, 2025",
     "builds) to 1.4x of the fitted GPU group's figure (the 8 Elite Gen 5's 2026 builds), so each device",
     "held out misses the others' way and the GPU group's band is wide (its median high/low is over 2).",

@@ -100,7 +100,10 @@ def build_work(df: pd.DataFrame, hw: dict, models: dict) -> dict:
         w[key] = w[key] * share
     w["fp8"] = np.array([h["fp8"] for h in dev], dtype=bool)
     w["hw_class"] = np.array([h["hw_class"] for h in dev], dtype=object)
-    w["runtime"] = rows["runtime"].to_numpy(dtype=object)
+    # the runtime each row is asked through, and the group it calibrates (a phone's path group)
+    w["engine_runtime"] = rows["runtime"].to_numpy(dtype=object)
+    w["runtime"] = np.array([speed.group_runtime(c, r) for c, r in zip(w["hw_class"], w["engine_runtime"])],
+                            dtype=object)
     w["format"] = rows["format_id"].to_numpy(dtype=object)
     w["metric"] = rows["metric"].to_numpy(dtype=object)
     w["hardware"] = rows["hardware"].to_numpy(dtype=object)
@@ -113,7 +116,7 @@ def predict_rows(w: dict, factors: dict) -> dict:
     common = dict(kv_bytes_read_per_token=w["kvb"], bandwidth_bytes_s=w["bw"], layers=w["layers"],
                   peak_fp32=w["fp32"], peak_fp16=w["fp16"], peak_int8=w["int8"], fp8_capable=w["fp8"],
                   factors=factors, weight_bytes=w["wbytes"], decode_flops_per_token=w["d_flops"])
-    r = speed.predict(w["hw_class"], w["runtime"], w["format"], prefill_flops=w["p_flops"],
+    r = speed.predict(w["hw_class"], w["engine_runtime"], w["format"], prefill_flops=w["p_flops"],
                       batch=w["batch"], **common)
     met = w["metric"]
     out = np.full(len(met), np.nan)

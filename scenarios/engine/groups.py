@@ -111,6 +111,11 @@ PHONE_PATH_BY_RUNTIME = {"executorch": "phone CPU", "llama.cpp": "phone CPU", "o
 # path's group with ExecuTorch/XNNPACK, named after the path's reference runtime; GPU rows of other
 # software (llama.cpp OpenCL, ExecuTorch Vulkan) are fitted in the mlc group
 # (scenarios/calibration/phone_rows.py, docs/methodology.md "Phones by compute path").
+# A runtime that shares a path's group may carry one factor of its own on the group's compute
+# efficiency (the group's ``software_compute``): llama.cpp's CPU prompt processing on a phone reaches
+# 14-17 % of the CPU path's int8 peak on two phones, ExecuTorch's 19-23 % on two others
+# (data/validation/phone_measurements.csv), while both reach the same bandwidth on the one phone
+# measured with both (Snapdragon 8 Elite Gen 5, 0.41-0.46 of its DRAM peak).
 PHONE_GROUP_RUNTIME = {"llama.cpp": "executorch", "onnxruntime": "executorch"}
 NEAREST_RUNTIME = {
     "llama.cpp": ("mlc", "executorch", "pytorch", "vllm", "tensorrt-llm"),
@@ -365,6 +370,12 @@ def _group_basis(own: str, decode_group: str, cal_d: bool, prefill_group: str, c
             f"prefill from {prefill_group}{'' if cal_p else ' (uncalibrated)'}")
 
 
+def software_compute(group: Mapping[str, Any], runtime: str) -> float:
+    """The factor a runtime's own kernels put on a shared group's compute efficiency (1 for the
+    group's reference runtime and for a runtime the group has no fitted factor for)."""
+    return float(group.get("software_compute", {}).get(runtime, 1.0))
+
+
 def _one_group(hw_class: str, runtime: str, weight_format: str, f: Mapping[str, Any],
                efficiency_override) -> tuple:
     """The factors of one (class, runtime, format), in :class:`GroupFactors` field order."""
@@ -377,7 +388,7 @@ def _one_group(hw_class: str, runtime: str, weight_format: str, f: Mapping[str, 
                efficiency_override.get("overhead_per_layer_s", 0.0), 1.0, 1.0)
     else:
         g_d, g_p = f["groups"][gd], f["groups"][gp]
-        eff = (g_d["eff_bw"], g_p["eff_compute"], g_d["overhead_per_layer_s"],
+        eff = (g_d["eff_bw"], g_p["eff_compute"] * software_compute(g_p, runtime), g_d["overhead_per_layer_s"],
                f["format_factors"]["bw"][fam], f["format_factors"]["compute"][fam])
     bands = f.get("bands", {})
     default_band = bands.get("default", DEFAULT_FACTORS["bands"]["default"])
@@ -385,7 +396,11 @@ def _one_group(hw_class: str, runtime: str, weight_format: str, f: Mapping[str, 
     d_lo, d_hi = bands.get(gd, default_band)["decode"] if cal_d else unc["decode"]
     p_lo, p_hi = bands.get(gp, default_band)["prefill"] if cal_p else unc["prefill"]
     own = f"{hw_class}|{group_runtime(hw_class, runtime)}"
-    return (*eff, d_lo, d_hi, p_lo, p_hi, cal_d, cal_p, path, _group_basis(own, gd, cal_d, gp, cal_p))
+    basis = _group_basis(own, gd, cal_d, gp, cal_p)
+    factor = software_compute(f["groups"][gp], runtime) if efficiency_override is None else 1.0
+    if factor != 1.0:
+        basis += f"; {runtime}'s own compute factor {factor:.2f} on {gp}'s prefill efficiency"
+    return (*eff, d_lo, d_hi, p_lo, p_hi, cal_d, cal_p, path, basis)
 
 
 def lookup_groups(hw_class, runtime, weight_format, n: int, factors: Mapping[str, Any] | None = None,

@@ -41,6 +41,7 @@ from scenarios.engine.groups import (
     RUNTIMES,
     GroupFactors,
     default_runtime,
+    group_runtime,
     load_factors,
     lookup_groups,
     peak_path,
@@ -49,7 +50,7 @@ from scenarios.engine.groups import (
 from scenarios.errors import VentureLabError
 
 __all__ = ["DEFAULT_FACTORS", "FAMILIES", "FORMAT_FAMILY", "HW_CLASSES", "NEAREST_CLASS", "NEAREST_RUNTIME",
-           "RUNTIMES", "GroupFactors", "default_runtime", "load_factors", "lookup_groups", "peak_path",
+           "RUNTIMES", "GroupFactors", "default_runtime", "group_runtime", "load_factors", "lookup_groups", "peak_path",
            "resolve_group", "select_peak_flops", "SpeedPrediction", "roofline", "predict", "hw_generation",
            "mfu_for", "mfu_log_terms", "PRECISIONS", "MfuPrediction", "DEFAULT_MFU", "GENERATION_FALLBACK", "ASSUMED_RIDGE_FLOP_PER_BYTE"]
 
