@@ -169,6 +169,7 @@ def loho(w: dict, base: dict | None = None) -> pd.DataFrame:
         p = predict_rows(wh, f)
         for i in range(len(wh["metric"])):
             recs.append({"hardware": h, "hw_class": wh["hw_class"][i], "runtime": wh["runtime"][i],
+                         "software": wh["engine_runtime"][i],
                          "format": wh["format"][i], "metric": wh["metric"][i], "batch": wh["batch"][i],
                          "measured": wh["measured"][i], "pred": p["pred"][i],
                          "calibrated": bool(p["calibrated_decode"][i] if kind_of(wh["metric"][i]) == "decode"
