@@ -238,35 +238,32 @@ def bands_by_family(lo_df: pd.DataFrame, insample: pd.DataFrame, groups: list[st
 
 
 def summarise(lo_df: pd.DataFrame, insample: pd.DataFrame, f: dict) -> dict:
-    """The headline numbers (also asserted by tests/calibration)."""
+    """The headline numbers (also asserted by tests/calibration); the LOHO ones also over the rows
+    that are not phones (the calibration set before the phone rows joined it), so what the phone
+    rows move stays visible."""
     cov = coverage_table(lo_df, f)
-    b1 = lo_df["batch"] == 1
     decode_b1_ins = (insample["batch"] == 1) & (insample["metric"] == "decode_tokens_per_s")
+    without = _loho_headline(cov[cov["hw_class"] != "phone"])
     return {
-        "loho_median_abs_err_decode_b1_pct": err_pct(lo_df[b1 & (lo_df["metric"] == "decode_tokens_per_s")]["log_ratio"]),
-        "loho_median_abs_err_prefill_pct": err_pct(lo_df[lo_df["kind"] == "prefill"]["log_ratio"]),
+        **_loho_headline(cov),
         "insample_median_abs_err_decode_b1_pct": err_pct(insample[decode_b1_ins]["log_ratio"]),
         "insample_median_abs_err_prefill_pct": err_pct(insample[insample["kind"] == "prefill"]["log_ratio"]),
-        "loho_band_coverage_pct": float(cov["inside"].mean() * 100),
-        "median_band_high_over_low": float(cov["high_over_low"].median()),
         "min_class_band_coverage_pct": float(cov.groupby("hw_class")["inside"].mean().min() * 100),
         "max_group_median_high_over_low_calibrated": _max_group_hol(cov[cov["calibrated"]]),
         "max_group_median_high_over_low_fallback": _max_group_hol(cov[~cov["calibrated"]]),
         "rows_used": int(len(insample)),
-        **_without_phones(lo_df, f),
+        **{f"{k}_without_phones": v for k, v in without.items()},
     }
 
 
-def _without_phones(lo_df: pd.DataFrame, f: dict) -> dict:
-    """The headline LOHO figures over the rows that are not phones (the calibration set before the
-    phone rows joined it), so what the phone rows move stays visible."""
-    lo = lo_df[lo_df["hw_class"] != "phone"]
-    cov = coverage_table(lo, f)
-    dec = lo[(lo["batch"] == 1) & (lo["metric"] == "decode_tokens_per_s")]
-    return {"loho_median_abs_err_decode_b1_pct_without_phones": err_pct(dec["log_ratio"]),
-            "loho_median_abs_err_prefill_pct_without_phones": err_pct(lo[lo["kind"] == "prefill"]["log_ratio"]),
-            "loho_band_coverage_pct_without_phones": float(cov["inside"].mean() * 100),
-            "median_band_high_over_low_without_phones": float(cov["high_over_low"].median())}
+def _loho_headline(cov: pd.DataFrame) -> dict:
+    """Batch-1 decode and prefill LOHO error, band coverage and median high/low of held-out rows
+    (a :func:`coverage_table`)."""
+    dec = cov[(cov["batch"] == 1) & (cov["metric"] == "decode_tokens_per_s")]
+    return {"loho_median_abs_err_decode_b1_pct": err_pct(dec["log_ratio"]),
+            "loho_median_abs_err_prefill_pct": err_pct(cov[cov["kind"] == "prefill"]["log_ratio"]),
+            "loho_band_coverage_pct": float(cov["inside"].mean() * 100),
+            "median_band_high_over_low": float(cov["high_over_low"].median())}
 
 
 def _max_group_hol(cov: pd.DataFrame) -> float:
