@@ -36,6 +36,9 @@ INSTANCES = {
                                      "", 34000.0, "OpenVINO 2024.1 benchmark table Price column (2 x $17,000)"),
     "intel-xeon-platinum-8580-2s": ("Intel Xeon Platinum 8580 x2 (OpenVINO benchmark server)", 512, None, "",
                                     "", 21420.0, "OpenVINO 2024.1 benchmark table Price column (2 x $10,710)"),
+    "intel-xeon-platinum-8480plus-2s": ("Intel Xeon Platinum 8480+ x2 (OpenVINO benchmark server)", 512, None, "",
+                                        "", None, "", "memory_gb 512 ASSUMED (the benchmark system's memory is not "
+                                        "published with its LLM figures; no purchase price is either)"),
     "intel-xeon-platinum-8380-2s": ("Intel Xeon Platinum 8380 x2 (OpenVINO benchmark server)", 512, None, "",
                                     "", 18718.0, "OpenVINO 2024.1 benchmark table Price column (2 x $9,359)"),
     # bare-metal CPUs of published llama.cpp / Ollama runs (data/calibration/inference_measurements.csv)

@@ -24,16 +24,18 @@ from scenarios.engine import speed
 
 # --- parameters <-> factors ---------------------------------------------------------------------
 PARAM_KEYS = ("eff_bw", "eff_compute", "overhead_per_layer_s")
-FMT_FREE = (("bw", "8bit"), ("bw", "4bit"), ("compute", "8bit"), ("compute", "4bit"))
+# format factors fitted (float, and 8-bit for the dequantising rate, are the references at 1.0)
+FMT_FREE = (("bw", "8bit"), ("bw", "4bit"), ("compute", "8bit"), ("compute", "4bit"), ("dequant", "4bit"))
 # Weak log-normal priors (sd in natural log) keep groups with few rows physical: an efficiency
 # near the built-in default unless the data say otherwise, never above 1.  A runtime's factor on a
 # shared group's compute efficiency ("software") is the ratio of two compute efficiencies, each with
 # sd 0.7: sd 0.7 x sqrt(2), about 1.0.
-PRIOR_SD = {"eff_bw": 0.5, "eff_compute": 0.7, "overhead_per_layer_s": 1.0, "format": 0.3, "software": 1.0}
+PRIOR_SD = {"eff_bw": 0.5, "eff_compute": 0.7, "overhead_per_layer_s": 1.0, "format": 0.3, "software": 1.0,
+            "dequant": 0.3}
 # a runtime's own factor on a shared group's compute efficiency (fit_phone_groups)
 SOFTWARE_BOUNDS = (0.2, 2.0)
 BOUNDS = {"eff_bw": (0.1, 1.0), "eff_compute": (0.02, 1.0), "overhead_per_layer_s": (1e-6, 2e-3),
-          "format": (0.3, 1.2)}
+          "format": (0.3, 1.2), "dequant": (0.5, 2.0)}
 
 
 def groups_in(w: dict) -> list[str]:
@@ -55,7 +57,8 @@ def counts(w: dict, group: str) -> dict:
 
 def _vec_to_factors(x, groups, base) -> dict:
     """The factors dict of a parameter vector (log values, groups first, then the format factors)."""
-    f = {"version": 1, "groups": {}, "format_factors": {"bw": {"float": 1.0}, "compute": {"float": 1.0}},
+    f = {"version": 1, "groups": {},
+         "format_factors": {"bw": {"float": 1.0}, "compute": {"float": 1.0}, "dequant": {"8bit": 1.0}},
          "bands": base.get("bands", speed.DEFAULT_FACTORS["bands"]),
          "uncalibrated_band": base.get("uncalibrated_band", speed.DEFAULT_FACTORS["uncalibrated_band"]),
          "mfu": base.get("mfu")}
@@ -87,7 +90,7 @@ def _start_and_priors(groups: list[str], formats: bool = True, software: int = 0
         for key in PARAM_KEYS:
             add(d[key], key)
     for kind, fam in FMT_FREE if formats else ():
-        add(speed.DEFAULT_FACTORS["format_factors"][kind][fam], "format")
+        add(speed.DEFAULT_FACTORS["format_factors"][kind][fam], "dequant" if kind == "dequant" else "format")
     for _ in range(software):
         add(1.0, "software", SOFTWARE_BOUNDS)
     prior_mu, lo, hi = np.array(x0), np.array(lo), np.array(hi)

@@ -187,12 +187,19 @@ DEFAULT_FACTORS: dict[str, Any] = {
         "nvidia-consumer|llama.cpp": {"eff_bw": 0.8, "eff_compute": 0.25, "overhead_per_layer_s": 7e-5},
         "jetson|mlc": {"eff_bw": 0.85, "eff_compute": 0.5, "overhead_per_layer_s": 1e-4},
         "cpu-sbc|llama.cpp": {"eff_bw": 0.7, "eff_compute": 0.5, "overhead_per_layer_s": 1e-4},
+        # OpenVINO has no prefill row (its prefill borrows another group's e_c): its own e_c is the
+        # rate at which a decode step dequantises weights on the AVX-512 units (speed._dequant_s).
+        # Start: about one core-cycle per weight for unpack, convert, scale and multiply-add, i.e.
+        # 2 FLOP per weight against 64 FP32 FLOP per core-cycle = 0.03 of the FP32 column.
+        "cpu-server|openvino": {"eff_bw": 0.7, "eff_compute": 0.03, "overhead_per_layer_s": 1e-4},
         "nvidia-datacenter|tensorrt-llm": {"eff_bw": 0.8, "eff_compute": 0.55,
                                            "overhead_per_layer_s": 4e-5},
     },
     "format_factors": {
         "bw": {"float": 1.0, "8bit": 0.9, "4bit": 0.8},
         "compute": {"float": 1.0, "8bit": 0.9, "4bit": 0.9},
+        # the rate a CPU dequantises weights at in a decode step, relative to 8-bit (speed._dequant_s)
+        "dequant": {"8bit": 1.0, "4bit": 1.0},
     },
     # Multipliers on time (low, high) for a calibrated group, per metric.
     "bands": {"default": {"decode": [0.85, 1.2], "prefill": [0.75, 1.35]}},
@@ -359,6 +366,9 @@ class GroupFactors:
     calibrated_prefill: np.ndarray
     peak_path: np.ndarray              # which peak each row computes on (:func:`peak_path`)
     basis: np.ndarray                  # the group used, or "fallback for ..." with its sources
+    dequant_rate: np.ndarray           # share of the FP32 rate a CPU dequantises weights at in a decode
+                                       # step: the decode group's e_c x the format's dequant factor
+    dequant_on_cpu: np.ndarray         # a quantised format on a CPU class: a decode step dequantises every weight
 
 
 def _group_basis(own: str, decode_group: str, cal_d: bool, prefill_group: str, cal_p: bool) -> str:
@@ -386,7 +396,9 @@ def _one_group(hw_class: str, runtime: str, weight_format: str, f: Mapping[str, 
     if efficiency_override is not None:
         eff = (efficiency_override["eff_bw"], efficiency_override["eff_compute"],
                efficiency_override.get("overhead_per_layer_s", 0.0), 1.0, 1.0)
+        eff_cd = efficiency_override["eff_compute"]
     else:
+        eff_cd = f["groups"][gd]["eff_compute"] * f["format_factors"].get("dequant", {}).get(fam, 1.0)
         g_d, g_p = f["groups"][gd], f["groups"][gp]
         eff = (g_d["eff_bw"], g_p["eff_compute"] * software_compute(g_p, runtime), g_d["overhead_per_layer_s"],
                f["format_factors"]["bw"][fam], f["format_factors"]["compute"][fam])
@@ -400,7 +412,10 @@ def _one_group(hw_class: str, runtime: str, weight_format: str, f: Mapping[str, 
     factor = software_compute(f["groups"][gp], runtime) if efficiency_override is None else 1.0
     if factor != 1.0:
         basis += f"; {runtime}'s own compute factor {factor:.2f} on {gp}'s prefill efficiency"
-    return (*eff, d_lo, d_hi, p_lo, p_hi, cal_d, cal_p, path, basis)
+    dequant = hw_class in _CPU_SIMD_CLASSES and fam in ("8bit", "4bit")
+    if dequant and efficiency_override is None:
+        basis += f"; a decode step dequantises every weight on the SIMD units (at {eff_cd:.3g} of the FP32 rate)"
+    return (*eff, d_lo, d_hi, p_lo, p_hi, cal_d, cal_p, path, basis, eff_cd, dequant)
 
 
 def lookup_groups(hw_class, runtime, weight_format, n: int, factors: Mapping[str, Any] | None = None,
@@ -421,6 +436,6 @@ def lookup_groups(hw_class, runtime, weight_format, n: int, factors: Mapping[str
     out = {}
     for spec, values in zip(fields(GroupFactors), columns):
         dtype = object if spec.name in ("peak_path", "basis") else (
-            bool if spec.name.startswith("calibrated") else float)
+            bool if spec.name.startswith("calibrated") or spec.name == "dequant_on_cpu" else float)
         out[spec.name] = np.array(values, dtype=dtype)[inv] if len(values) else np.empty(0, dtype=dtype)
     return GroupFactors(**out)

@@ -7,7 +7,9 @@ visual performance model", CACM 52(4)); applied to LLM serving as in Pope et al.
 * prefill is compute-bound: ``t = max(F / (peak * e_c * f_c), W / (bw * e_bw * f_bw)) + L * t_layer``
 * one decode step for a batch of ``B`` sequences reads the weights once and each sequence's KV
   cache once: ``t = max(W / (bw * e_bw * f_bw) + B * K / (bw * e_bw), B * f / (peak * e_c * f_c))
-  + L * t_layer``; it is bandwidth-bound at small B and turns compute-bound as B grows.
+  + L * t_layer``; it is bandwidth-bound at small B and turns compute-bound as B grows.  On a CPU
+  class a quantised step also dequantises every weight once on the vector units:
+  ``t >= f / (peak_fp32 * e_c[decode group])`` (:func:`_dequant_s`).
 
 ``e_bw``, ``e_c`` and the per-layer, per-forward overhead ``t_layer`` (kernel launches and
 synchronisation: visible as the gap between tg128 and bytes/bandwidth on fast devices) belong to a
@@ -155,7 +157,8 @@ def _work(n_strings: int, **arrays) -> _Work:
     return _Work(**a)
 
 
-def roofline(w: _Work, g: GroupFactors, peak: np.ndarray, no_peak: np.ndarray) -> SpeedPrediction:
+def roofline(w: _Work, g: GroupFactors, peak: np.ndarray, no_peak: np.ndarray,
+             simd_peak: np.ndarray | None = None) -> SpeedPrediction:
     """Times by the roofline of the module docstring, and the band multipliers applied."""
     overhead = w.layers * g.overhead_per_layer_s
     eff_bw_w = w.bandwidth_bytes_s * g.eff_bw * g.format_bw   # effective bytes/s on weights (dequant included)
@@ -167,7 +170,8 @@ def roofline(w: _Work, g: GroupFactors, peak: np.ndarray, no_peak: np.ndarray) -
     prefill_s = np.maximum(t_pf_compute, t_pf_mem) + np.where(pf > 0, overhead, 0.0)
     t_dec_mem = w.weight_bytes / eff_bw_w + w.batch * w.kv_bytes_read_per_token / eff_bw_kv
     t_dec_compute = w.batch * w.decode_flops_per_token / eff_peak
-    decode_s = np.maximum(t_dec_mem, t_dec_compute) + overhead
+    t_dequant = _dequant_s(w, g, simd_peak)
+    decode_s = np.maximum(np.maximum(t_dec_mem, t_dec_compute), t_dequant) + overhead
     basis = g.basis
     if np.any(no_peak):
         basis = np.where(no_peak, basis + f"; no peak figure: assumed ridge "
@@ -176,7 +180,8 @@ def roofline(w: _Work, g: GroupFactors, peak: np.ndarray, no_peak: np.ndarray) -
         prefill_s=prefill_s, prefill_s_low=prefill_s * g.prefill_band_low,
         prefill_s_high=prefill_s * g.prefill_band_high, decode_s_per_token=decode_s,
         decode_s_per_token_low=decode_s * g.decode_band_low, decode_s_per_token_high=decode_s * g.decode_band_high,
-        prefill_compute_bound=t_pf_compute >= t_pf_mem, decode_compute_bound=t_dec_compute > t_dec_mem,
+        prefill_compute_bound=t_pf_compute >= t_pf_mem,
+        decode_compute_bound=np.maximum(t_dec_compute, t_dequant) > t_dec_mem,
         peak_flops_used=peak, eff_bw=g.eff_bw * g.format_bw, eff_compute=g.eff_compute * g.format_compute,
         overhead_s=overhead, calibrated_decode=g.calibrated_decode, calibrated_prefill=g.calibrated_prefill,
         calibrated=g.calibrated_decode & g.calibrated_prefill & ~no_peak, basis=basis)
@@ -228,7 +233,23 @@ def predict(hw_class, runtime, weight_format, *, prefill_flops, decode_flops_per
     no_peak = ~(np.isfinite(peak) & (peak > 0))
     if np.any(no_peak):
         peak = np.where(no_peak, w.bandwidth_bytes_s * ASSUMED_RIDGE_FLOP_PER_BYTE, peak)
-    return roofline(w, g, peak, no_peak)
+    return roofline(w, g, peak, no_peak, _arr(peak_fp32, n))
+
+
+def _dequant_s(w: _Work, g: GroupFactors, simd_peak: np.ndarray | None) -> np.ndarray:
+    """Time a decode step spends dequantising the weights on a CPU's SIMD units (0 elsewhere).
+
+    A quantised decode step on a CPU unpacks every weight once per step (whatever the batch) on
+    the vector units, whose rate scales with cores x clock like the FP32 column: published OpenVINO
+    int8 / int4 decode on three two-socket Xeons takes about the same core-cycles per weight on
+    each (docs/methodology.md), where the memory roofline would have them apart by their DDR.
+    The step's work is the batch-1 decode FLOPs, at the decode group's compute efficiency times the
+    format's dequantising factor (4-bit relative to 8-bit: int4 takes fewer cycles per weight)."""
+    if simd_peak is None:
+        return np.zeros_like(w.weight_bytes)
+    ok = g.dequant_on_cpu & np.isfinite(simd_peak) & (simd_peak > 0)
+    rate = np.where(ok, simd_peak, 1.0) * g.dequant_rate
+    return np.where(ok, w.decode_flops_per_token / rate, 0.0)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -47,7 +47,8 @@ def test_phone_rows_leave_the_other_groups_as_they_were(fresh_fit):
     hw, models = catalogs()
     w = build_work(load_rows(phones=False), hw, models)
     alone = fit_inference(w)
-    assert compare_factors(alone["format_factors"], factors["format_factors"], rtol=1e-6) == []
+    # the JSON keeps 6 significant figures: up to 5e-6 apart from the unrounded fit
+    assert compare_factors(alone["format_factors"], factors["format_factors"], rtol=1e-5) == []
     for key, g in alone["groups"].items():
         assert compare_factors({k: g[k] for k in ("eff_bw", "eff_compute")},
                                {k: factors["groups"][key][k] for k in ("eff_bw", "eff_compute")}, rtol=1e-4) == []
