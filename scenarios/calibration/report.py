@@ -326,7 +326,7 @@ KNOWN_LIMITS = [
     "45 OpenVINO decode rows from three two-socket Xeon servers (8380, 8480+, 8580; no OpenVINO prefill",
     "row: its prefill efficiency is borrowed). Their quantised decode is not bound by memory: int8 and int4",
     "steps take about the same cycles per weight on every core of one socket on all three (int8 0.71-0.81,",
-    "int4 0.52-0.59 core-cycles per weight, Llama 2 7B at base clock) while fp16 reads 0.65-0.71 of the",
+    "int4 0.52-0.59 core-cycles per weight, Llama 2 7B at base clock) while fp16 reads 0.64-0.71 of the",
     "socket's bandwidth, so the dequantising kernels, not DDR, set the pace (the dequantising term of the",
     "model above, with one 4-bit factor whose prior holds it below the 1.4x the rows suggest); held out,",
     "the 8480+'s int8 rows come out 8-25 % fast and the int4 rows of the 8380 and 8580 8-26 % slow,",
