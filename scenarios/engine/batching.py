@@ -257,8 +257,11 @@ def step_model(r, w, factors=None, allreduce_latency_s: float = 10e-6, batching_
     eff_peak = peak * g.eff_compute * g.format_compute * runtime_factor(bf, "eta_compute", r.runtime)
     ring = np.where(N > 1, 2.0 * (N - 1.0) / N, 0.0)
     rt = runtime_table(r.runtime)
+    # a quantised step on a CPU also dequantises every weight once, whatever the batch (speed.dequant_s):
+    # the weight stream goes at the slower of the memory and the vector units
+    dequant_s = speed.dequant_s(w.weight_bytes_per_step, g, hw.peak_fp32 * N)
     return StepModel(
-        fixed_mem_s=w.weight_bytes_per_step / (bw * g.eff_bw * g.format_bw),
+        fixed_mem_s=np.maximum(w.weight_bytes_per_step / (bw * g.eff_bw * g.format_bw), dequant_s),
         kv_s_per_seq=w.kv_bytes_per_token_read / (bw * g.eff_bw * runtime_factor(bf, "eta_kv", r.runtime)),
         decode_compute_s=w.decode_flops_per_token / eff_peak,
         prefill_compute_s_per_token=w.prefill_flops / np.maximum(r.batch * np.maximum(r.prompt_tokens, 1.0), 1.0)

@@ -188,17 +188,17 @@ DEFAULT_FACTORS: dict[str, Any] = {
         "jetson|mlc": {"eff_bw": 0.85, "eff_compute": 0.5, "overhead_per_layer_s": 1e-4},
         "cpu-sbc|llama.cpp": {"eff_bw": 0.7, "eff_compute": 0.5, "overhead_per_layer_s": 1e-4},
         # OpenVINO has no prefill row (its prefill borrows another group's e_c): its own e_c is the
-        # rate at which a decode step dequantises weights on the AVX-512 units (speed._dequant_s).
-        # Start: about one core-cycle per weight for unpack, convert, scale and multiply-add, i.e.
-        # 2 FLOP per weight against 64 FP32 FLOP per core-cycle = 0.03 of the FP32 column.
-        "cpu-server|openvino": {"eff_bw": 0.7, "eff_compute": 0.03, "overhead_per_layer_s": 1e-4},
+        # rate at which a decode step dequantises weights on the AVX-512 units (speed.dequant_s), in
+        # weight bytes per FLOP of the FP32 peak.  Start: about one core-cycle per 8-bit weight for
+        # unpack, convert, scale and multiply-add against 64 FP32 FLOP per core-cycle: 1/64 = 0.016.
+        "cpu-server|openvino": {"eff_bw": 0.7, "eff_compute": 0.016, "overhead_per_layer_s": 1e-4},
         "nvidia-datacenter|tensorrt-llm": {"eff_bw": 0.8, "eff_compute": 0.55,
                                            "overhead_per_layer_s": 4e-5},
     },
     "format_factors": {
         "bw": {"float": 1.0, "8bit": 0.9, "4bit": 0.8},
         "compute": {"float": 1.0, "8bit": 0.9, "4bit": 0.9},
-        # the rate a CPU dequantises weights at in a decode step, relative to 8-bit (speed._dequant_s)
+        # the rate a CPU dequantises weights at in a decode step, relative to 8-bit (speed.dequant_s)
         "dequant": {"8bit": 1.0, "4bit": 1.0},
     },
     # Multipliers on time (low, high) for a calibrated group, per metric.
@@ -366,7 +366,7 @@ class GroupFactors:
     calibrated_prefill: np.ndarray
     peak_path: np.ndarray              # which peak each row computes on (:func:`peak_path`)
     basis: np.ndarray                  # the group used, or "fallback for ..." with its sources
-    dequant_rate: np.ndarray           # share of the FP32 rate a CPU dequantises weights at in a decode
+    dequant_rate: np.ndarray           # weight bytes a CPU dequantises per FLOP of its FP32 peak in a decode
                                        # step: the decode group's e_c x the format's dequant factor
     dequant_on_cpu: np.ndarray         # a quantised format on a CPU class: a decode step dequantises every weight
 
@@ -414,7 +414,8 @@ def _one_group(hw_class: str, runtime: str, weight_format: str, f: Mapping[str, 
         basis += f"; {runtime}'s own compute factor {factor:.2f} on {gp}'s prefill efficiency"
     dequant = hw_class in _CPU_SIMD_CLASSES and fam in ("8bit", "4bit")
     if dequant and efficiency_override is None:
-        basis += f"; a decode step dequantises every weight on the SIMD units (at {eff_cd:.3g} of the FP32 rate)"
+        basis += (f"; a decode step dequantises every weight on the SIMD units ({eff_cd:.3g} weight bytes "
+                  "per FLOP of the FP32 peak)")
     return (*eff, d_lo, d_hi, p_lo, p_hi, cal_d, cal_p, path, basis, eff_cd, dequant)
 
 

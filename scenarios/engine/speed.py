@@ -9,7 +9,7 @@ visual performance model", CACM 52(4)); applied to LLM serving as in Pope et al.
   cache once: ``t = max(W / (bw * e_bw * f_bw) + B * K / (bw * e_bw), B * f / (peak * e_c * f_c))
   + L * t_layer``; it is bandwidth-bound at small B and turns compute-bound as B grows.  On a CPU
   class a quantised step also dequantises every weight once on the vector units:
-  ``t >= f / (peak_fp32 * e_c[decode group])`` (:func:`_dequant_s`).
+  ``t >= W / (peak_fp32 * e_c[decode group] * f_dq)`` (:func:`dequant_s`).
 
 ``e_bw``, ``e_c`` and the per-layer, per-forward overhead ``t_layer`` (kernel launches and
 synchronisation: visible as the gap between tg128 and bytes/bandwidth on fast devices) belong to a
@@ -53,7 +53,7 @@ from scenarios.errors import VentureLabError
 
 __all__ = ["DEFAULT_FACTORS", "FAMILIES", "FORMAT_FAMILY", "HW_CLASSES", "NEAREST_CLASS", "NEAREST_RUNTIME",
            "RUNTIMES", "GroupFactors", "default_runtime", "group_runtime", "load_factors", "lookup_groups", "peak_path",
-           "resolve_group", "select_peak_flops", "SpeedPrediction", "roofline", "predict", "hw_generation",
+           "resolve_group", "select_peak_flops", "SpeedPrediction", "roofline", "dequant_s", "predict", "hw_generation",
            "mfu_for", "mfu_log_terms", "PRECISIONS", "MfuPrediction", "DEFAULT_MFU", "GENERATION_FALLBACK", "ASSUMED_RIDGE_FLOP_PER_BYTE"]
 
 
@@ -170,7 +170,7 @@ def roofline(w: _Work, g: GroupFactors, peak: np.ndarray, no_peak: np.ndarray,
     prefill_s = np.maximum(t_pf_compute, t_pf_mem) + np.where(pf > 0, overhead, 0.0)
     t_dec_mem = w.weight_bytes / eff_bw_w + w.batch * w.kv_bytes_read_per_token / eff_bw_kv
     t_dec_compute = w.batch * w.decode_flops_per_token / eff_peak
-    t_dequant = _dequant_s(w, g, simd_peak)
+    t_dequant = dequant_s(w.weight_bytes, g, simd_peak)
     decode_s = np.maximum(np.maximum(t_dec_mem, t_dec_compute), t_dequant) + overhead
     basis = g.basis
     if np.any(no_peak):
@@ -236,20 +236,21 @@ def predict(hw_class, runtime, weight_format, *, prefill_flops, decode_flops_per
     return roofline(w, g, peak, no_peak, _arr(peak_fp32, n))
 
 
-def _dequant_s(w: _Work, g: GroupFactors, simd_peak: np.ndarray | None) -> np.ndarray:
-    """Time a decode step spends dequantising the weights on a CPU's SIMD units (0 elsewhere).
+def dequant_s(weight_bytes: np.ndarray, g: GroupFactors, simd_peak: np.ndarray | None) -> np.ndarray:
+    """Time a decode step spends dequantising its weights on a CPU's SIMD units (0 elsewhere).
 
-    A quantised decode step on a CPU unpacks every weight once per step (whatever the batch) on
-    the vector units, whose rate scales with cores x clock like the FP32 column: published OpenVINO
+    A quantised decode step on a CPU unpacks every weight it reads once (whatever the batch) on the
+    vector units, whose rate scales with cores x clock like the FP32 column: published OpenVINO
     int8 / int4 decode on three two-socket Xeons takes about the same core-cycles per weight on
     each (docs/methodology.md), where the memory roofline would have them apart by their DDR.
-    The step's work is the batch-1 decode FLOPs, at the decode group's compute efficiency times the
-    format's dequantising factor (4-bit relative to 8-bit: int4 takes fewer cycles per weight)."""
+    ``g.dequant_rate``: weight bytes dequantised per FLOP of the FP32 peak (the decode group's e_c
+    times the format's dequantising factor), so the step's weight bytes set the work."""
+    wb = np.asarray(weight_bytes, dtype=float)
     if simd_peak is None:
-        return np.zeros_like(w.weight_bytes)
+        return np.zeros_like(wb)
     ok = g.dequant_on_cpu & np.isfinite(simd_peak) & (simd_peak > 0)
     rate = np.where(ok, simd_peak, 1.0) * g.dequant_rate
-    return np.where(ok, w.decode_flops_per_token / rate, 0.0)
+    return np.where(ok, wb / rate, 0.0)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -27,8 +27,9 @@ def _published(hardware: str, fmt: str) -> float:
 def test_int4_decode_on_xeons_follows_the_cores_not_the_memory():
     old, new = (estimate(*ASK, "--hardware", h, "--weights", "int4") for h in (OLD, NEW))
     for e in (old, new):
-        assert e["bound_decode"] == "compute"
         assert "dequantises every weight on the SIMD units" in e["basis"]
+    # on DDR5 the vector units are the slower of the two; on the DDR4 8380 the two are about even
+    assert new["bound_decode"] == "compute"
     # one socket each (OpenVINO's latency hint): 60 x 2.0 GHz against 40 x 2.3 GHz is 1.30x, while the
     # socket's DDR is 358.4 against 204.8 GB/s (1.75x); the published rates are 34.45 and 26.42 tok/s
     measured = _published(NEW, "int4") / _published(OLD, "int4")
