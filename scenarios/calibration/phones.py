@@ -136,7 +136,8 @@ TOPS); decode stays bound by the shared memory's bandwidth. QNN's weight-only in
 fp16 activations) computes on the NPU's fp16 path, w4a16 on its integer path, and a QNN decode step
 reads the KV cache of its whole static window (4096 tokens, AI Hub's compiled context). A
 phone's calibration group is its path: `phone|executorch` (CPU: ExecuTorch and llama.cpp CPU rows,
-llama.cpp asked as itself with a compute factor of its own on the group's prefill efficiency), `phone|mlc` (GPU: MLC, llama.cpp OpenCL and ExecuTorch Vulkan rows), `phone|qnn` (NPU). Core ML has
+llama.cpp asked as itself with a compute factor of its own on the group's prefill efficiency),
+`phone|mlc` (GPU: MLC, llama.cpp OpenCL and ExecuTorch Vulkan rows), `phone|qnn` (NPU). Core ML has
 no row of a catalog model yet: it borrows decode from the NPU group and prefill from the nearest group
 on its fp16 path (the GPU's), flagged uncalibrated with the fallback band, and that prefill is likely
 several times too fast: the published Core ML rows of models outside the catalog (Gemma 4 E2B on an

@@ -396,11 +396,12 @@ def _one_group(hw_class: str, runtime: str, weight_format: str, f: Mapping[str, 
     if efficiency_override is not None:
         eff = (efficiency_override["eff_bw"], efficiency_override["eff_compute"],
                efficiency_override.get("overhead_per_layer_s", 0.0), 1.0, 1.0)
-        eff_cd = efficiency_override["eff_compute"]
+        eff_cd, factor = efficiency_override["eff_compute"], 1.0
     else:
-        eff_cd = f["groups"][gd]["eff_compute"] * f["format_factors"].get("dequant", {}).get(fam, 1.0)
         g_d, g_p = f["groups"][gd], f["groups"][gp]
-        eff = (g_d["eff_bw"], g_p["eff_compute"] * software_compute(g_p, runtime), g_d["overhead_per_layer_s"],
+        factor = software_compute(g_p, runtime)
+        eff_cd = g_d["eff_compute"] * f["format_factors"].get("dequant", {}).get(fam, 1.0)
+        eff = (g_d["eff_bw"], g_p["eff_compute"] * factor, g_d["overhead_per_layer_s"],
                f["format_factors"]["bw"][fam], f["format_factors"]["compute"][fam])
     bands = f.get("bands", {})
     default_band = bands.get("default", DEFAULT_FACTORS["bands"]["default"])
@@ -409,7 +410,6 @@ def _one_group(hw_class: str, runtime: str, weight_format: str, f: Mapping[str, 
     p_lo, p_hi = bands.get(gp, default_band)["prefill"] if cal_p else unc["prefill"]
     own = f"{hw_class}|{group_runtime(hw_class, runtime)}"
     basis = _group_basis(own, gd, cal_d, gp, cal_p)
-    factor = software_compute(f["groups"][gp], runtime) if efficiency_override is None else 1.0
     if factor != 1.0:
         basis += f"; {runtime}'s own compute factor {factor:.2f} on {gp}'s prefill efficiency"
     dequant = hw_class in _CPU_SIMD_CLASSES and fam in ("8bit", "4bit")
