@@ -13,7 +13,7 @@ calibration rows takes the nearest calibrated group's factors and a wider band, 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
@@ -349,26 +349,32 @@ def _str_arr(x, n: int) -> np.ndarray:
 # ---------------------------------------------------------------------------------------------
 # Group lookup: which calibration group each row uses, with its factors and band.
 # ---------------------------------------------------------------------------------------------
+def _column(dtype=float):
+    """A :class:`GroupFactors` field holding one value per row, of ``dtype``."""
+    return field(metadata={"dtype": dtype})
+
+
 @dataclass(frozen=True)
 class GroupFactors:
     """Per-row factors of the calibration groups the rows use (see the module docstring)."""
 
-    eff_bw: np.ndarray                 # e_bw: share of peak bandwidth (the decode group's)
-    eff_compute: np.ndarray            # e_c: share of peak compute (the prefill group's)
-    overhead_per_layer_s: np.ndarray   # t_layer (the decode group's)
-    format_bw: np.ndarray              # f_bw: dequantisation factor of the format family
-    format_compute: np.ndarray         # f_c
-    decode_band_low: np.ndarray        # multipliers on decode time
-    decode_band_high: np.ndarray
-    prefill_band_low: np.ndarray       # multipliers on prefill time
-    prefill_band_high: np.ndarray
-    calibrated_decode: np.ndarray
-    calibrated_prefill: np.ndarray
-    peak_path: np.ndarray              # which peak each row computes on (:func:`peak_path`)
-    basis: np.ndarray                  # the group used, or "fallback for ..." with its sources
-    dequant_rate: np.ndarray           # weight bytes a CPU dequantises per FLOP of its FP32 peak in a decode
-                                       # step: the decode group's e_c x the format's dequant factor
-    dequant_on_cpu: np.ndarray         # a quantised format on a CPU class: a decode step dequantises every weight
+    eff_bw: np.ndarray = _column()                 # e_bw: share of peak bandwidth (the decode group's)
+    eff_compute: np.ndarray = _column()            # e_c: share of peak compute (the prefill group's)
+    overhead_per_layer_s: np.ndarray = _column()   # t_layer (the decode group's)
+    format_bw: np.ndarray = _column()              # f_bw: dequantisation factor of the format family
+    format_compute: np.ndarray = _column()         # f_c
+    decode_band_low: np.ndarray = _column()        # multipliers on decode time
+    decode_band_high: np.ndarray = _column()
+    prefill_band_low: np.ndarray = _column()       # multipliers on prefill time
+    prefill_band_high: np.ndarray = _column()
+    calibrated_decode: np.ndarray = _column(bool)
+    calibrated_prefill: np.ndarray = _column(bool)
+    peak_path: np.ndarray = _column(object)        # which peak each row computes on (:func:`peak_path`)
+    basis: np.ndarray = _column(object)            # the group used, or "fallback for ..." with its sources
+    dequant_rate: np.ndarray = _column()           # weight bytes a CPU dequantises per FLOP of its FP32 peak in
+                                                   # a decode step: the decode group's e_c x the format's factor
+    dequant_on_cpu: np.ndarray = _column(bool)     # a quantised format on a CPU class: a decode step
+                                                   # dequantises every weight
 
 
 def _group_basis(own: str, decode_group: str, cal_d: bool, prefill_group: str, cal_p: bool) -> str:
@@ -436,7 +442,6 @@ def lookup_groups(hw_class, runtime, weight_format, n: int, factors: Mapping[str
     columns = list(zip(*per_combo)) if per_combo else [()] * len(fields(GroupFactors))
     out = {}
     for spec, values in zip(fields(GroupFactors), columns):
-        dtype = object if spec.name in ("peak_path", "basis") else (
-            bool if spec.name.startswith("calibrated") or spec.name == "dequant_on_cpu" else float)
+        dtype = spec.metadata["dtype"]
         out[spec.name] = np.array(values, dtype=dtype)[inv] if len(values) else np.empty(0, dtype=dtype)
     return GroupFactors(**out)
