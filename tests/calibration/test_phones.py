@@ -92,3 +92,33 @@ def test_a_file_with_an_unknown_path_or_metric_is_refused_by_name(tmp_path, rows
     with pytest.raises(ValueError, match=re.escape(word)):
         phones.load_phones(tmp_path / "p.csv")
 
+
+
+def test_llama_cpp_phone_cpu_decode_keeps_pace_with_the_cores_not_the_dram():
+    """The finding docs/methodology.md states (known limits): on the models both PocketPal phones ran
+    in q4_0, llama.cpp's CPU decode unpacks the same weight bytes per FLOP of the CPU path's FP32 peak
+    on the 8 Gen 2 and the 8 Elite Gen 5, while the shares of DRAM bandwidth they read are far apart."""
+    import numpy as np
+
+    from scenarios.calibration.report import KNOWN_LIMITS
+    from scenarios.calibration.rows import catalogs, load_rows
+    from scenarios.calibration.work import build_work
+    hw, models = catalogs()
+    w = build_work(load_rows(), hw, models)
+    pick = ((w["engine_runtime"] == "llama.cpp") & (w["hw_class"] == "phone") & (w["format"] == "q4_0")
+            & (w["metric"] == "decode_tokens_per_s"))
+    by_model: dict[str, dict[str, tuple[float, float]]] = {}
+    for i in np.nonzero(pick)[0]:
+        bytes_s = w["measured"][i] * w["wbytes"][i]
+        by_model.setdefault(w["rows"]["model"].iloc[i], {})[w["hardware"][i]] = (bytes_s / w["fp32"][i],
+                                                                                 bytes_s / w["bw"][i])
+    both = {m: v for m, v in by_model.items() if {"qualcomm-snapdragon-8-gen-2",
+                                                  "qualcomm-snapdragon-8-elite-gen-5"} <= set(v)}
+    assert len(both) >= 3
+    for m, v in both.items():
+        (per_flop_old, dram_old) = v["qualcomm-snapdragon-8-gen-2"]
+        (per_flop_new, dram_new) = v["qualcomm-snapdragon-8-elite-gen-5"]
+        assert 0.053 <= min(per_flop_old, per_flop_new) and max(per_flop_old, per_flop_new) <= 0.0605, m
+        assert abs(per_flop_old / per_flop_new - 1) < 0.05, m
+        assert dram_new / dram_old > 1.5, m
+    assert "0.053-0.060 weight bytes per FLOP" in " ".join(KNOWN_LIMITS)
