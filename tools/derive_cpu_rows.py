@@ -28,6 +28,11 @@ INSTANCES = {
                         AWS_PRICES + "; value as listed on that page, not re-read this session", None, ""),
     "aws-c8g-8xlarge": ("AWS c8g.8xlarge (Graviton4, 32 vCPU)", 64, 1.27232, "2026-12-07",
                         AWS_PRICES + "; value as listed on that page, not re-read this session", None, ""),
+    "aws-r8g-16xlarge": ("AWS r8g.16xlarge (Graviton4, 64 vCPU)", 512, 3.7699, "2026-10-08",
+                         "SECONDARY: an on-demand price table in a public batch-job script (github.com/rjwalters/"
+                         "lean-genius research/problems/erdos-85-wip-01/h7_hsb_campaign_20261008/cert_controller.py "
+                         "@ 1cab73ef, ON_DEMAND_USD_PER_HOUR, us-east-1, campaign of 2026-10-08: r8g.16xlarge 3.7699); "
+                         "not read on " + AWS_PRICES.split(" (")[0], None, ""),
     "gcp-c4-standard-32": ("Google Cloud c4-standard-32 (Xeon 5th gen 8581C, 32 vCPU, AMX)", 120, 1.58136,
                            "2026-12-07", "https://cloud.google.com/compute/vm-instance-pricing (us-central1, "
                            "on-demand: 32 vCPU x $0.03465 + 120 GB x $0.003938 per hour); not re-read this session",
