@@ -114,8 +114,8 @@ prefills 17 % slower than estimated. On the RTX 4090 the 2025 scoreboard build d
 group and are narrow (Apple prefill ×0.95–1.09), so rows from other builds fall outside them more
 often. Gemma 2 on Jetson decodes slower than its bytes predict (large tied vocabulary, 256-dim heads),
 as in the calibration rows. On the Graviton4 instance, Arm's published sample run (late-2024 build with
-the repacked AArch64 Q4_0 kernels, 64 threads) decodes Llama 3.1 8B 18 % faster than estimated, inside
-the band (it reads weights at 0.73 of the instance's pro-rata share of the socket's DDR5 bandwidth, the
+the repacked AArch64 Q4_0 kernels, 64 threads) decodes Llama 3.1 8B at 61.6 tok/s, the estimate 18 % below,
+inside the band (it reads weights at 0.73 of the instance's pro-rata share of the socket's DDR5 bandwidth, the
 estimate at 0.59); its prefill figure times one 14-token prompt, where the estimate charges a
 full read of the weights, and is outside. Changes made because of this check, all by class / runtime / format (no
 row fitted): the FP8 peak of GeForce Ada, and prefill efficiency borrowed only from a group measured
