@@ -64,8 +64,8 @@ def groups_table(f: dict) -> pd.DataFrame:
     """One row per calibrated (class, runtime) group: its factors, rows and bands."""
     return pd.DataFrame([{"group (class / runtime)": k, "eff_bw": v["eff_bw"],
                           "eff_compute": v["eff_compute"] if v["n_prefill"] else (
-                              f"{v['eff_compute']:.3g} (decode dequantising only)" if k.startswith("cpu-")
-                              else "— (borrowed)"),
+                              f"{v['eff_compute']:.3g} (decode dequantising only)"
+                              if k.split("|")[0] in speed.CPU_SIMD_CLASSES else "— (borrowed)"),
                           "overhead µs/layer": v["overhead_per_layer_s"] * 1e6, "decode rows": v["n_decode"],
                           "prefill rows": v["n_prefill"],
                           "prefill peak paths": ", ".join(v["prefill_paths"]) or "—",

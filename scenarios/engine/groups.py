@@ -175,7 +175,7 @@ _CUDA_CLASSES = ("nvidia-consumer", "nvidia-datacenter", "jetson", "gb10")
 # FP32, about one FMA's work per weight, so published pp reaches 0.5-0.7 of the FP32 SIMD peak
 # (Graviton3 Q6_K pp128, Threadripper PRO 5995WX Q4_0 pp512: inference_measurements.csv) but only
 # 0.09-0.25 of the int8 instruction peak (SMMLA 8x, VPMADDUBSW 2x): one int8 efficiency cannot hold both.
-_CPU_SIMD_CLASSES = ("cpu-server", "cpu-sbc")
+CPU_SIMD_CLASSES = ("cpu-server", "cpu-sbc")
 
 # Factors used before the first fit and when data/fitted_factors.json is missing: rough values
 # from published roofline fractions (decode ~60-80 % of bandwidth, prefill ~40-70 % of peak).
@@ -320,7 +320,7 @@ def peak_path(hw_class: str, runtime: str, weight_format: str) -> str:
     if runtime == "llama.cpp" and hw_class in _CUDA_CLASSES:
         # bf16 GEMMs accumulate in FP32 (no FP16-accumulate bf16 path): the plain fp16 column
         path = "fp16" if weight_format == "bf16" else "fp16_acc16"
-    if weight_format == "fp32" or (runtime == "llama.cpp" and hw_class in _CPU_SIMD_CLASSES):
+    if weight_format == "fp32" or (runtime == "llama.cpp" and hw_class in CPU_SIMD_CLASSES):
         path = "fp32"
     # QNN's weight-only 4-bit (AI Hub precision 'w4': fp16 activations) computes on the HMX fp16
     # path; w4a16 (16-bit integer activations) stays on the integer path
@@ -402,13 +402,15 @@ def _one_group(hw_class: str, runtime: str, weight_format: str, f: Mapping[str, 
     if efficiency_override is not None:
         eff = (efficiency_override["eff_bw"], efficiency_override["eff_compute"],
                efficiency_override.get("overhead_per_layer_s", 0.0), 1.0, 1.0)
-        eff_cd, factor = efficiency_override["eff_compute"], 1.0
+        # the override replaces every fitted factor, the dequantising rate too: no dequantising term
+        eff_cd, factor, dequant = 1.0, 1.0, False
     else:
         g_d, g_p = f["groups"][gd], f["groups"][gp]
         factor = software_compute(g_p, runtime)
         eff_cd = g_d["eff_compute"] * f["format_factors"].get("dequant", {}).get(fam, 1.0)
         eff = (g_d["eff_bw"], g_p["eff_compute"] * factor, g_d["overhead_per_layer_s"],
                f["format_factors"]["bw"][fam], f["format_factors"]["compute"][fam])
+        dequant = hw_class in CPU_SIMD_CLASSES and fam in ("8bit", "4bit")
     bands = f.get("bands", {})
     default_band = bands.get("default", DEFAULT_FACTORS["bands"]["default"])
     unc = f.get("uncalibrated_band", DEFAULT_FACTORS["uncalibrated_band"])
@@ -418,8 +420,7 @@ def _one_group(hw_class: str, runtime: str, weight_format: str, f: Mapping[str, 
     basis = _group_basis(own, gd, cal_d, gp, cal_p)
     if factor != 1.0:
         basis += f"; {runtime}'s own compute factor {factor:.2f} on {gp}'s prefill efficiency"
-    dequant = hw_class in _CPU_SIMD_CLASSES and fam in ("8bit", "4bit")
-    if dequant and efficiency_override is None:
+    if dequant:
         basis += (f"; a decode step dequantises every weight on the SIMD units ({eff_cd:.3g} weight bytes "
                   "per FLOP of the FP32 peak)")
     return (*eff, d_lo, d_hi, p_lo, p_hi, cal_d, cal_p, path, basis, eff_cd, dequant)

@@ -34,6 +34,7 @@ import numpy as np
 # The speed model's public names: the group lookup lives in scenarios/engine/groups.py, the
 # roofline and the training MFU here; callers reach the whole model as ``speed.<name>``.
 from scenarios.engine.groups import (
+    CPU_SIMD_CLASSES,
     DEFAULT_FACTORS,
     FAMILIES,
     FORMAT_FAMILY,
@@ -52,7 +53,8 @@ from scenarios.engine.groups import (
 from scenarios.errors import VentureLabError
 
 __all__ = ["DEFAULT_FACTORS", "FAMILIES", "FORMAT_FAMILY", "HW_CLASSES", "NEAREST_CLASS", "NEAREST_RUNTIME",
-           "RUNTIMES", "GroupFactors", "default_runtime", "group_runtime", "load_factors", "lookup_groups", "peak_path",
+           "RUNTIMES", "GroupFactors", "CPU_SIMD_CLASSES", "default_runtime", "group_runtime", "load_factors",
+           "lookup_groups", "peak_path",
            "resolve_group", "select_peak_flops", "SpeedPrediction", "roofline", "dequant_s", "predict", "hw_generation",
            "mfu_for", "mfu_log_terms", "PRECISIONS", "MfuPrediction", "DEFAULT_MFU", "GENERATION_FALLBACK", "ASSUMED_RIDGE_FLOP_PER_BYTE"]
 
